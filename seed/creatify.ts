@@ -1,0 +1,169 @@
+// Creatify: subscription plans and per-API usage in increments. Source: shared/docs/002_722cc5c6b31bfa5f.txt
+import { defineProviderSeed, type ProviderSeedInput } from "../src/catalog/seed-schema.js";
+
+type ProductSeed = NonNullable<ProviderSeedInput["products"]>[number];
+
+const MAX_SECONDS = "86400"; // assumed cap: 24 h of video per request
+
+/** "N credits per S seconds", billed in whole S-second increments (a started increment counts). */
+function perIncrement(
+  slug: string,
+  name: string,
+  description: string,
+  credits: string,
+  seconds: string,
+  category: ProductSeed["category"] = "video",
+): ProductSeed {
+  return {
+    slug,
+    name,
+    description,
+    operation: `${name} API`,
+    category,
+    parameters: [
+      {
+        name: "durationSeconds",
+        type: "DECIMAL",
+        unit: "second",
+        description: `Length of the generated output; billed in started ${seconds}-second increments.`,
+        required: true,
+        minimum: "0",
+        maximum: MAX_SECONDS,
+      },
+    ],
+    price: {
+      components: [
+        {
+          code: "duration",
+          description: `${name} output, per ${seconds === "1" ? "second" : `${seconds} seconds`}`,
+          quantity: { param: "durationSeconds" },
+          unit: "second",
+          block: { size: seconds, rounding: "UP" },
+          rate: { credits },
+          source: "DOCUMENTED",
+        },
+      ],
+    },
+  };
+}
+
+/** "N credits per <thing>", with the count of things as a parameter. */
+function perItem(
+  slug: string,
+  name: string,
+  description: string,
+  credits: string,
+  item: { parameter: string; unit: string; label: string; maximum: string },
+  source: "DOCUMENTED" | "ASSUMED" = "DOCUMENTED",
+  note?: string,
+): ProductSeed {
+  return {
+    slug,
+    name,
+    description,
+    operation: `${name} API`,
+    category: "video",
+    parameters: [
+      {
+        name: item.parameter,
+        type: "INTEGER",
+        unit: item.unit,
+        description: `Number of ${item.label}.`,
+        defaultValue: 1,
+        minimum: "1",
+        maximum: item.maximum,
+      },
+    ],
+    price: {
+      components: [
+        {
+          code: item.unit,
+          description: `${name}, per ${item.unit}`,
+          quantity: { param: item.parameter },
+          unit: item.unit,
+          rate: { credits },
+          source,
+          ...(note ? { note } : {}),
+        },
+      ],
+    },
+  };
+}
+
+export default defineProviderSeed({
+  id: "creatify",
+  name: "Creatify",
+  description:
+    "API access comes with a monthly subscription that includes credits; each API consumes credits per output length, request or item.",
+  sourceDocument: "002_722cc5c6b31bfa5f.txt",
+  subscriptionPlans: [
+    { slug: "api-starter", name: "API Starter", description: "For small projects and testing.", monthlyCredits: "500", priceUsd: "99", interval: "MONTH", contactSales: false, source: "DOCUMENTED" },
+    { slug: "api-pro", name: "API Pro", description: "For growing businesses.", monthlyCredits: "2000", priceUsd: "299", interval: "MONTH", contactSales: false, source: "DOCUMENTED" },
+    { slug: "api-enterprise", name: "API Enterprise", description: "Custom credits and pricing for high volume; arranged with sales.", contactSales: true, source: "DOCUMENTED" },
+  ],
+  products: [
+    perIncrement("url-to-video", "URL to Video", "Turns a product URL into a video ad.", "5", "30"),
+    perIncrement("ai-avatar", "AI Avatar", "A talking AI avatar video.", "5", "30"),
+    perIncrement("aurora", "Aurora", "Aurora avatar video, per second.", "1", "1"),
+    perIncrement("aurora-fast", "Aurora Fast", "Aurora Fast avatar video, per second.", "0.5", "1"),
+    perIncrement("custom-template-video", "Custom Template Video", "A video from a custom template.", "5", "30"),
+    perItem(
+      "asset-generator",
+      "Asset Generator",
+      "Generates images or video assets with a choice of models.",
+      "2",
+      { parameter: "assetCount", unit: "asset", label: "assets to generate", maximum: "100" },
+      "ASSUMED",
+      "The doc points to a per-model price list it does not include; 2 credits per asset assumed.",
+    ),
+    {
+      slug: "text-generator",
+      name: "Text Generator",
+      description: "Generates text; billed per generation from the tokens used.",
+      operation: "Text Generator API",
+      category: "text",
+      price: {
+        components: [
+          {
+            code: "generation",
+            description: "Text generation",
+            quantity: { const: "1" },
+            unit: "generation",
+            rate: { credits: "1" },
+            source: "ASSUMED",
+            note: "The doc says token-based per generation without token rates; 1 credit per generation assumed.",
+          },
+        ],
+      },
+    },
+    perIncrement("text-to-speech", "Text to Speech", "Synthesized speech audio.", "1", "30", "audio"),
+    {
+      slug: "ai-scripts",
+      name: "AI Scripts",
+      description: "Writes a video script.",
+      operation: "AI Scripts API",
+      category: "text",
+      price: {
+        components: [
+          { code: "request", description: "Script request", quantity: { const: "1" }, unit: "request", rate: { credits: "1" }, source: "DOCUMENTED" },
+        ],
+      },
+    },
+    perItem("links", "Links", "Imports a product link for use in videos.", "1", {
+      parameter: "linkCount",
+      unit: "link",
+      label: "links to import",
+      maximum: "1000",
+    }),
+    perIncrement("ai-shorts", "AI Shorts", "Short-form video from a prompt or source.", "5", "30"),
+    perIncrement("ai-editing", "AI Editing", "Automatic editing of an uploaded video.", "5", "30"),
+    perItem("product-video-image", "Product Video (image)", "Product images generated for a product video.", "2", {
+      parameter: "imageCount",
+      unit: "image",
+      label: "product images to generate",
+      maximum: "10000",
+    }),
+    perIncrement("product-video-video", "Product Video (video)", "A product video clip.", "10", "30"),
+    perIncrement("ad-clone", "Ad Clone", "Recreates an existing ad with new assets.", "12", "5"),
+  ],
+});

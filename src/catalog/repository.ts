@@ -1,0 +1,376 @@
+/**
+ * Reads of the catalog. Every method takes a list of keys and answers with one statement, so the
+ * per-request DataLoaders (./loaders.ts) can batch any query shape into a fixed number of reads.
+ */
+import { asc, eq, inArray } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import * as t from "../db/schema.js";
+import { money } from "../graphql/money.js";
+import { Decimal, fromMicros } from "../pricing/decimal.js";
+import type { PriceComponent, QuantityExpression, Condition } from "../pricing/rules.js";
+import type {
+  CreditPackRecord,
+  ModelRecord,
+  ParameterRecord,
+  PriceComponentRecord,
+  ProductModelRecord,
+  ProductRecord,
+  ProviderRecord,
+  SubscriptionPlanRecord,
+  VariantRecord,
+} from "./records.js";
+
+const optionalDecimal = (micros: number | null) => (micros === null ? null : fromMicros(micros));
+
+/** Money amounts derived by division (price per credit) are shown to a millionth of the currency unit. */
+const DERIVED_MONEY_PLACES = 6;
+const PERCENT_PLACES = 2;
+
+function toProvider(row: typeof t.providers.$inferSelect): ProviderRecord {
+  return {
+    __typename: "Provider",
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    creditValue:
+      row.creditValueMicros === null ? null : money(fromMicros(row.creditValueMicros), row.creditValueCurrency!),
+    creditValueSource: row.creditValueSource,
+    sourceDocument: row.sourceDocument,
+  };
+}
+
+function toProduct(row: typeof t.products.$inferSelect): ProductRecord {
+  return {
+    __typename: "Product",
+    id: row.id,
+    providerId: row.providerId,
+    name: row.name,
+    description: row.description,
+    operation: row.operation,
+    category: row.category,
+    source: row.source,
+    minimumCredits: optionalDecimal(row.minimumCreditsMicros),
+    minimumCreditsSource: row.minimumCreditsSource,
+    rounding: row.rounding,
+    roundingSource: row.roundingSource,
+    sourceDocument: row.sourceDocument,
+  };
+}
+
+function toParameter(row: typeof t.productParameters.$inferSelect): ParameterRecord {
+  return {
+    productId: row.productId,
+    name: row.name,
+    type: row.type,
+    unit: row.unit,
+    description: row.description,
+    required: row.required,
+    defaultValue: row.defaultValue,
+    allowedValues: (row.allowedValues as unknown[] | null) ?? null,
+    minimum: row.minimum === null ? null : new Decimal(row.minimum),
+    maximum: row.maximum === null ? null : new Decimal(row.maximum),
+    maxItems: row.maxItems,
+    snapsToAllowedValue: row.normalize === "NEAREST",
+  };
+}
+
+function toPriceComponent(row: typeof t.priceRules.$inferSelect): PriceComponentRecord {
+  const rateTable = (row.rateTableMicros as Record<string, number> | null) ?? {};
+  const rateTiers = Object.entries(rateTable).map(([value, micros]) => ({ value, credits: fromMicros(micros) }));
+  const rate: PriceComponent["rate"] =
+    row.rateKind === "FLAT" ? { credits: fromMicros(row.rateMicros!).toFixed() }
+    : row.rateKind === "PERCENT_OF" ? { percentOf: row.percentOf as string[], percent: fromMicros(row.rateMicros!).toFixed() }
+    : row.rateKind === "BY_PARAMETER" ? {
+        byParameter: row.rateParameter!,
+        credits: Object.fromEntries(rateTiers.map((tier) => [tier.value, tier.credits.toFixed()])),
+      }
+    : {
+        variant: {
+          ...(row.variantModelId ? { model: row.variantModelId } : {}),
+          match: row.variantMatch as Record<"name" | "resolution" | "durationSeconds", string>,
+        },
+      };
+  const blockSize = optionalDecimal(row.blockSizeMicros);
+  const minimumCredits = optionalDecimal(row.minimumCreditsMicros);
+  const rule: PriceComponent = {
+    code: row.code,
+    description: row.description,
+    unit: row.unit,
+    quantity: row.quantity as QuantityExpression,
+    rate,
+    source: row.source,
+    ...(row.condition ? { when: row.condition as Condition } : {}),
+    ...(row.perSecondQuantity ? { perSecondQuantity: row.perSecondQuantity as QuantityExpression } : {}),
+    ...(blockSize ? { block: { size: blockSize.toFixed(), rounding: row.blockRounding! } } : {}),
+    ...(minimumCredits ? { minimumCredits: minimumCredits.toFixed() } : {}),
+    ...(row.note ? { note: row.note } : {}),
+  };
+  return {
+    productId: row.productId,
+    code: row.code,
+    description: row.description,
+    unit: row.unit,
+    rateKind: row.rateKind,
+    unitCredits: row.rateKind === "FLAT" ? fromMicros(row.rateMicros!) : null,
+    rateParameter: row.rateParameter,
+    rateTiers,
+    variantModelId: row.variantModelId,
+    percent: row.rateKind === "PERCENT_OF" ? fromMicros(row.rateMicros!) : null,
+    percentOf: (row.percentOf as string[] | null) ?? [],
+    blockSize,
+    minimumCredits,
+    condition: row.condition,
+    quantity: row.quantity,
+    source: row.source,
+    sourceDocument: row.sourceDocument,
+    note: row.note,
+    rule,
+  };
+}
+
+function toModel(row: typeof t.models.$inferSelect): ModelRecord {
+  return {
+    __typename: "Model",
+    id: row.id,
+    providerId: row.providerId,
+    name: row.name,
+    description: row.description,
+    multiplier: fromMicros(row.multiplierMicros),
+    multiplierSource: row.multiplierSource,
+    sourceDocument: row.sourceDocument,
+  };
+}
+
+function toVariant(
+  row: typeof t.modelVariants.$inferSelect,
+  creditValueMicros: number | null,
+  currency: string | null,
+): VariantRecord {
+  const credits = fromMicros(row.creditsMicros);
+  return {
+    __typename: "Variant",
+    id: row.id,
+    modelId: row.modelId,
+    name: row.name,
+    resolution: row.resolution,
+    durationSeconds: row.durationSeconds,
+    billingUnit: row.billingUnit,
+    credits,
+    price: creditValueMicros === null ? null : money(credits.mul(fromMicros(creditValueMicros)), currency!),
+    upstreamCost: row.upstreamCostMicros === null ? null : money(fromMicros(row.upstreamCostMicros), "USD"),
+    source: row.source,
+    sourceDocument: row.sourceDocument,
+    note: row.note,
+  };
+}
+
+/**
+ * Packs of one provider with their price per credit and their saving against the provider's
+ * smallest pack (fewest credits), which is the reference rate.
+ */
+function toCreditPacks(rows: Array<typeof t.creditPacks.$inferSelect>): CreditPackRecord[] {
+  if (rows.length === 0) return [];
+  const perCredit = (row: typeof t.creditPacks.$inferSelect) =>
+    fromMicros(row.priceMicros).div(fromMicros(row.creditsMicros));
+  const smallest = rows.reduce((a, b) => (b.creditsMicros < a.creditsMicros ? b : a));
+  const reference = perCredit(smallest);
+  return rows.map((row) => {
+    const rate = perCredit(row);
+    const savings = reference.isZero() ? new Decimal(0) : new Decimal(1).minus(rate.div(reference)).mul(100);
+    return {
+      __typename: "CreditPack",
+      id: row.id,
+      providerId: row.providerId,
+      name: row.name,
+      price: money(fromMicros(row.priceMicros), row.currency),
+      credits: fromMicros(row.creditsMicros),
+      perCreditPrice: money(rate.toDecimalPlaces(DERIVED_MONEY_PLACES), row.currency),
+      savingsPercent: savings.toDecimalPlaces(PERCENT_PLACES),
+      source: row.source,
+      sourceDocument: row.sourceDocument,
+    };
+  });
+}
+
+function toSubscriptionPlan(row: typeof t.subscriptionPlans.$inferSelect): SubscriptionPlanRecord {
+  return {
+    __typename: "SubscriptionPlan",
+    id: row.id,
+    providerId: row.providerId,
+    name: row.name,
+    description: row.description,
+    monthlyCredits: optionalDecimal(row.monthlyCreditsMicros),
+    price: row.priceMicros === null ? null : money(fromMicros(row.priceMicros), row.currency!),
+    interval: row.interval,
+    contactSales: row.contactSales,
+    source: row.source,
+    sourceDocument: row.sourceDocument,
+  };
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+export class CatalogRepository {
+  constructor(private readonly db: Db) {}
+
+  listProviders(): ProviderRecord[] {
+    return this.db.select().from(t.providers).orderBy(asc(t.providers.position)).all().map(toProvider);
+  }
+
+  providersByIds(ids: readonly string[]): ProviderRecord[] {
+    return this.db.select().from(t.providers).where(inArray(t.providers.id, [...ids])).all().map(toProvider);
+  }
+
+  productsByIds(ids: readonly string[]): ProductRecord[] {
+    return this.db.select().from(t.products).where(inArray(t.products.id, [...ids])).all().map(toProduct);
+  }
+
+  productsByProviderIds(providerIds: readonly string[]): Map<string, ProductRecord[]> {
+    const rows = this.db
+      .select()
+      .from(t.products)
+      .where(inArray(t.products.providerId, [...providerIds]))
+      .orderBy(asc(t.products.providerId), asc(t.products.position))
+      .all();
+    return groupBy(rows.map(toProduct), (product) => product.providerId);
+  }
+
+  parametersByProductIds(productIds: readonly string[]): Map<string, ParameterRecord[]> {
+    const rows = this.db
+      .select()
+      .from(t.productParameters)
+      .where(inArray(t.productParameters.productId, [...productIds]))
+      .orderBy(asc(t.productParameters.productId), asc(t.productParameters.position))
+      .all();
+    return groupBy(rows.map(toParameter), (parameter) => parameter.productId);
+  }
+
+  priceComponentsByProductIds(productIds: readonly string[]): Map<string, PriceComponentRecord[]> {
+    const rows = this.db
+      .select()
+      .from(t.priceRules)
+      .where(inArray(t.priceRules.productId, [...productIds]))
+      .orderBy(asc(t.priceRules.productId), asc(t.priceRules.position))
+      .all();
+    return groupBy(rows.map(toPriceComponent), (component) => component.productId);
+  }
+
+  modelsByIds(ids: readonly string[]): ModelRecord[] {
+    return this.db.select().from(t.models).where(inArray(t.models.id, [...ids])).all().map(toModel);
+  }
+
+  modelsByProviderIds(providerIds: readonly string[]): Map<string, ModelRecord[]> {
+    const rows = this.db
+      .select()
+      .from(t.models)
+      .where(inArray(t.models.providerId, [...providerIds]))
+      .orderBy(asc(t.models.providerId), asc(t.models.position))
+      .all();
+    return groupBy(rows.map(toModel), (model) => model.providerId);
+  }
+
+  modelsByProductIds(productIds: readonly string[]): Map<string, ProductModelRecord[]> {
+    const rows = this.db
+      .select({ link: t.productModels, model: t.models })
+      .from(t.productModels)
+      .innerJoin(t.models, eq(t.models.id, t.productModels.modelId))
+      .where(inArray(t.productModels.productId, [...productIds]))
+      .orderBy(asc(t.productModels.productId), asc(t.productModels.position))
+      .all();
+    return groupBy(
+      rows.map(({ link, model }) => ({ productId: link.productId, model: toModel(model), isDefault: link.isDefault })),
+      (entry) => entry.productId,
+    );
+  }
+
+  private variantQuery() {
+    return this.db
+      .select({
+        variant: t.modelVariants,
+        creditValueMicros: t.providers.creditValueMicros,
+        currency: t.providers.creditValueCurrency,
+      })
+      .from(t.modelVariants)
+      .innerJoin(t.models, eq(t.models.id, t.modelVariants.modelId))
+      .innerJoin(t.providers, eq(t.providers.id, t.models.providerId));
+  }
+
+  variantsByIds(ids: readonly string[]): VariantRecord[] {
+    return this.variantQuery()
+      .where(inArray(t.modelVariants.id, [...ids]))
+      .all()
+      .map((row) => toVariant(row.variant, row.creditValueMicros, row.currency));
+  }
+
+  variantsByModelIds(modelIds: readonly string[]): Map<string, VariantRecord[]> {
+    const rows = this.variantQuery()
+      .where(inArray(t.modelVariants.modelId, [...modelIds]))
+      .orderBy(asc(t.modelVariants.modelId), asc(t.modelVariants.position))
+      .all();
+    return groupBy(
+      rows.map((row) => toVariant(row.variant, row.creditValueMicros, row.currency)),
+      (variant) => variant.modelId,
+    );
+  }
+
+  /** Packs grouped by provider; all of a provider's packs are read because savings compare among them. */
+  creditPacksByProviderIds(providerIds: readonly string[]): Map<string, CreditPackRecord[]> {
+    const rows = this.db
+      .select()
+      .from(t.creditPacks)
+      .where(inArray(t.creditPacks.providerId, [...providerIds]))
+      .orderBy(asc(t.creditPacks.providerId), asc(t.creditPacks.position))
+      .all();
+    const byProvider = groupBy(rows, (row) => row.providerId);
+    return new Map([...byProvider].map(([providerId, packs]) => [providerId, toCreditPacks(packs)]));
+  }
+
+  listCreditPacks(): CreditPackRecord[] {
+    const rows = this.db
+      .select({ pack: t.creditPacks })
+      .from(t.creditPacks)
+      .innerJoin(t.providers, eq(t.providers.id, t.creditPacks.providerId))
+      .orderBy(asc(t.providers.position), asc(t.creditPacks.position))
+      .all()
+      .map((row) => row.pack);
+    return [...groupBy(rows, (row) => row.providerId).values()].flatMap(toCreditPacks);
+  }
+
+  subscriptionPlansByProviderIds(providerIds: readonly string[]): Map<string, SubscriptionPlanRecord[]> {
+    const rows = this.db
+      .select()
+      .from(t.subscriptionPlans)
+      .where(inArray(t.subscriptionPlans.providerId, [...providerIds]))
+      .orderBy(asc(t.subscriptionPlans.providerId), asc(t.subscriptionPlans.position))
+      .all();
+    return groupBy(rows.map(toSubscriptionPlan), (plan) => plan.providerId);
+  }
+
+  listSubscriptionPlans(): SubscriptionPlanRecord[] {
+    return this.db
+      .select({ plan: t.subscriptionPlans })
+      .from(t.subscriptionPlans)
+      .innerJoin(t.providers, eq(t.providers.id, t.subscriptionPlans.providerId))
+      .orderBy(asc(t.providers.position), asc(t.subscriptionPlans.position))
+      .all()
+      .map((row) => toSubscriptionPlan(row.plan));
+  }
+
+  subscriptionPlansByIds(ids: readonly string[]): SubscriptionPlanRecord[] {
+    return this.db
+      .select()
+      .from(t.subscriptionPlans)
+      .where(inArray(t.subscriptionPlans.id, [...ids]))
+      .all()
+      .map(toSubscriptionPlan);
+  }
+}

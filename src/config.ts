@@ -1,0 +1,59 @@
+/** Configuration from environment variables, validated once at start with messages that say what to fix. */
+
+export interface Config {
+  port: number;
+  host: string;
+  databasePath: string;
+  nodeEnv: "development" | "production" | "test";
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** How long shutdown waits for in-flight requests before closing connections. */
+  shutdownTimeoutMs: number;
+}
+
+export const DEFAULT_DATABASE_PATH = "./data/pricing.db";
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max}; got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const nodeEnv = env.NODE_ENV ?? "development";
+  if (!["development", "production", "test"].includes(nodeEnv)) {
+    problems.push(`NODE_ENV must be development, production or test; got "${nodeEnv}"`);
+  }
+
+  const databasePath = env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH;
+  if (databasePath.trim() === "") problems.push("DATABASE_PATH must not be empty (leave it unset for the default)");
+
+  const host = env.HOST ?? "0.0.0.0";
+  if (host.trim() === "") problems.push("HOST must not be empty (leave it unset for 0.0.0.0)");
+
+  const config: Config = {
+    port: integer("PORT", 4000, 0, 65535),
+    host,
+    databasePath,
+    nodeEnv: nodeEnv as Config["nodeEnv"],
+    maxBodyBytes: integer("MAX_BODY_BYTES", 100 * 1024, 1024, 10 * 1024 * 1024),
+    shutdownTimeoutMs: integer("SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

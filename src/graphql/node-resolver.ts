@@ -1,0 +1,28 @@
+import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
+import { kindOfCatalogId } from "../catalog/ids.js";
+import type { Context } from "./context.js";
+import { Node } from "./node.js";
+
+@Resolver()
+export class NodeResolver {
+  @Query(() => Node, { nullable: true, description: "Fetches any object by its id; null when nothing has that id." })
+  async node(@Arg("id", () => ID) id: string, @Ctx() { loaders }: Context): Promise<unknown> {
+    const catalog = loaders.catalog;
+    switch (kindOfCatalogId(id)) {
+      case "Provider":
+        return catalog.provider.load(id);
+      case "Product":
+        return catalog.product.load(id);
+      case "Model":
+        return catalog.model.load(id);
+      case "Variant":
+        return catalog.variant.load(id);
+      case "CreditPack":
+        return catalog.creditPack.load(id);
+      case "SubscriptionPlan":
+        return catalog.subscriptionPlan.load(id);
+      default:
+        return null;
+    }
+  }
+}

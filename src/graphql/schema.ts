@@ -1,0 +1,22 @@
+import "reflect-metadata";
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import { buildSchemaSync } from "type-graphql";
+import { catalogResolvers } from "../catalog/resolvers.js";
+import { NodeResolver } from "./node-resolver.js";
+
+let schema: GraphQLSchema | undefined;
+
+/** The executable schema; type-graphql's metadata is global, so it is built once per process. */
+export function appSchema(): GraphQLSchema {
+  schema ??= buildSchemaSync({
+    resolvers: [NodeResolver, ...catalogResolvers],
+    // Inputs are validated by the domain, which returns typed errors; no class-validator.
+    validate: false,
+  });
+  return schema;
+}
+
+/** The SDL committed as schema.graphql, sorted so that moving code around does not churn it. */
+export function printAppSchema(): string {
+  return printSchema(lexicographicSortSchema(appSchema())) + "\n";
+}

@@ -1,0 +1,220 @@
+/**
+ * The HTTP server: Apollo on plain node:http (no framework in the hot path), plus /health.
+ * `createApp` is what main.ts starts and what the tests start on an ephemeral port.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
+import type { Config } from "./config.js";
+import { isHealthy, type Database } from "./db/client.js";
+import { createContext, createServices, type Context } from "./graphql/context.js";
+import { createErrorFormatter } from "./graphql/errors.js";
+import { appSchema } from "./graphql/schema.js";
+import type { Logger } from "./logger.js";
+
+export interface AppOptions {
+  database: Database;
+  config: Pick<Config, "nodeEnv" | "maxBodyBytes" | "shutdownTimeoutMs">;
+  logger: Logger;
+}
+
+export interface App {
+  listen(port: number, host?: string): Promise<AddressInfo>;
+  /** Stops accepting connections, lets in-flight requests finish (up to the timeout), stops Apollo. */
+  close(): Promise<void>;
+  httpServer: Server;
+}
+
+const CORS_HEADERS = {
+  // Keys travel in headers, never cookies, so any origin (Apollo Studio included) may call us.
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, POST, OPTIONS",
+  "access-control-allow-headers":
+    "content-type, authorization, x-api-key, x-request-id, apollo-require-preflight, x-apollo-operation-name, apollographql-client-name, apollographql-client-version",
+  "access-control-expose-headers": "x-request-id, retry-after",
+  "access-control-max-age": "86400",
+};
+
+const HTTP_ERROR_CODES: Record<number, string> = {
+  400: "BAD_REQUEST",
+  404: "NOT_FOUND",
+  405: "METHOD_NOT_ALLOWED",
+  413: "PAYLOAD_TOO_LARGE",
+  500: "INTERNAL_SERVER_ERROR",
+};
+
+/** A failure before GraphQL runs; answered in the GraphQL error shape so clients parse one format. */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get body() {
+    return { errors: [{ message: this.message, extensions: { code: HTTP_ERROR_CODES[this.status] } }] };
+  }
+}
+
+export async function createApp({ database, config, logger }: AppOptions): Promise<App> {
+  const services = createServices(database);
+  const apollo = new ApolloServer<Context>({
+    schema: appSchema(),
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter(logger),
+    // We set no cache hints; the plugin would only wrap every resolver.
+    plugins: [ApolloServerPluginCacheControlDisabled()],
+  });
+  await apollo.start();
+
+  let inFlight = 0;
+  let closing = false;
+  let drained: (() => void) | null = null;
+
+  const httpServer = createServer((req, res) => {
+    inFlight++;
+    const requestId = requestIdOf(req);
+    res.setHeader("x-request-id", requestId);
+    for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+    if (closing) res.setHeader("connection", "close");
+    res.on("close", () => {
+      inFlight--;
+      if (closing && inFlight === 0) drained?.();
+    });
+    route(req, res, requestId).catch((error: unknown) => {
+      if (error instanceof HttpError) return sendJson(res, error.status, error.body);
+      logger.error("request failed", { requestId, error: error instanceof Error ? error.stack : String(error) });
+      sendJson(res, 500, new HttpError(500, "Internal server error").body);
+    });
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const method = (req.method ?? "GET").toUpperCase();
+    if (method === "OPTIONS") {
+      res.writeHead(204).end();
+      return;
+    }
+    if (url.pathname === "/health") {
+      if (method !== "GET" && method !== "HEAD") throw new HttpError(405, "Use GET /health");
+      const healthy = isHealthy(database);
+      sendJson(res, healthy ? 200 : 503, { status: healthy ? "ok" : "unavailable" });
+      return;
+    }
+    if (url.pathname === "/graphql") {
+      if (method !== "GET" && method !== "POST") throw new HttpError(405, "Use GET or POST /graphql");
+      await handleGraphQL(req, res, url, method, requestId);
+      return;
+    }
+    throw new HttpError(404, `No route for ${method} ${url.pathname}`);
+  }
+
+  async function handleGraphQL(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    method: string,
+    requestId: string,
+  ): Promise<void> {
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+    }
+    const body = method === "POST" ? await readBody(req, config.maxBodyBytes) : "";
+    const httpGraphQLRequest: HTTPGraphQLRequest = {
+      method,
+      headers,
+      search: url.search,
+      body: parseJsonBody(headers.get("content-type"), body),
+    };
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: async () => createContext(services, requestId),
+    });
+    for (const [name, value] of response.headers) res.setHeader(name, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === "complete") {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  return {
+    httpServer,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, host, () => resolve(httpServer.address() as AddressInfo));
+      });
+    },
+    async close() {
+      closing = true;
+      const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => (drained = resolve)),
+          new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref()),
+        ]);
+      }
+      httpServer.closeAllConnections();
+      await stopped;
+      await apollo.stop();
+    },
+  };
+}
+
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers["x-request-id"];
+  return typeof given === "string" && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
+}
+
+/** Reads the body as UTF-8, refusing (413) as soon as it passes the limit rather than buffering it all. */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limit) {
+    return Promise.reject(new HttpError(413, `Request body is larger than ${limit} bytes`));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new HttpError(413, `Request body is larger than ${limit} bytes`));
+        req.removeAllListeners("data");
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/** Apollo takes the parsed JSON body; other content types reach it as text, which it refuses with a 400. */
+function parseJsonBody(contentType: string | undefined, body: string): unknown {
+  const mediaType = contentType?.split(";")[0].trim().toLowerCase();
+  if (mediaType !== "application/json" && mediaType !== "application/graphql-response+json") return body;
+  if (body.trim() === "") return undefined;
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new HttpError(400, "Request body is not valid JSON");
+  }
+}
