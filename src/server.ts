@@ -64,6 +64,8 @@ export async function createApp({ database, config, logger }: AppOptions): Promi
   const apollo = new ApolloServer<Context>({
     schema: appSchema(),
     introspection: true,
+    // main.ts drains HTTP first, then stops Apollo and closes the database, in that order.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(logger),
     // We set no cache hints; the plugin would only wrap every resolver.

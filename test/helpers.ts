@@ -1,0 +1,56 @@
+import { seedCatalog } from "../src/catalog/seed.js";
+import { IN_MEMORY, openDatabase, type Database } from "../src/db/client.js";
+import { silentLogger, type Logger } from "../src/logger.js";
+import { createApp, type App } from "../src/server.js";
+import { providerSeeds } from "../seed/index.js";
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown>; path?: unknown[] }> };
+}
+
+export interface TestServer {
+  url: string;
+  database: Database;
+  app: App;
+  /** POSTs a GraphQL operation as a browser or partner client would. */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+export function freshDatabase(seeds: unknown[] = providerSeeds): Database {
+  const database = openDatabase(IN_MEMORY);
+  seedCatalog(database, seeds);
+  return database;
+}
+
+export async function startTestServer(
+  options: { database?: Database; logger?: Logger; maxBodyBytes?: number } = {},
+): Promise<TestServer> {
+  const database = options.database ?? freshDatabase();
+  const app = await createApp({
+    database,
+    config: { nodeEnv: "test", maxBodyBytes: options.maxBodyBytes ?? 100 * 1024, shutdownTimeoutMs: 2000 },
+    logger: options.logger ?? silentLogger,
+  });
+  const address = await app.listen(0, "127.0.0.1");
+  const url = `http://127.0.0.1:${address.port}`;
+  return {
+    url,
+    database,
+    app,
+    async gql(query, variables, headers) {
+      const response = await fetch(`${url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, headers: response.headers, body: await response.json() };
+    },
+    async close() {
+      await app.close();
+      database.close();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { printAppSchema } from "../src/graphql/schema.js";
+
+const committed = readFileSync(new URL("../schema.graphql", import.meta.url), "utf8");
+
+describe("schema.graphql", () => {
+  it("is what the code generates (run `npm run schema` after changing types)", () => {
+    expect(printAppSchema()).toBe(committed);
+  });
+
+  it("has no Float: money and credits are Decimal", () => {
+    expect(committed).not.toMatch(/:\s*\[?Float/);
+  });
+
+  it("describes every type and field for readers of Apollo Studio", () => {
+    const undocumented: string[] = [];
+    const lines = committed.split("\n");
+    lines.forEach((line, index) => {
+      const isRootType = /^type (Query|Mutation|Subscription) \{/.test(line);
+      const isDefinition = /^(type|enum|input|interface|scalar|union) /.test(line) || /^  \w+(\(|:)/.test(line);
+      const previous = lines[index - 1]?.trim() ?? "";
+      if (isDefinition && !isRootType && !previous.endsWith('"""')) undocumented.push(line.trim());
+    });
+    expect(undocumented).toEqual([]);
+  });
+});
