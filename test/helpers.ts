@@ -46,7 +46,7 @@ export async function startTestServer(
         headers: { "content-type": "application/json", ...headers },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: response.status, headers: response.headers, body: await response.json() };
+      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<T>["body"] };
     },
     async close() {
       await app.close();

@@ -89,7 +89,7 @@ describe("bad requests", () => {
       body: "{ not json",
     });
     expect(response.status).toBe(400);
-    const body = await response.json();
+    const body = (await response.json()) as any;
     expect(body.errors[0].extensions.code).toBe("BAD_REQUEST");
   });
 

@@ -56,7 +56,7 @@ describe("start-up", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ query: "{ providers { id } }" }),
     });
-    expect((await response.json()).data.providers).toHaveLength(5);
+    expect(((await response.json()) as any).data.providers).toHaveLength(5);
 
     first.child.kill("SIGTERM");
     expect(await first.exited).toBe(0);
