@@ -40,7 +40,7 @@ export async function startTestServer(
     url,
     database,
     app,
-    async gql(query, variables, headers) {
+    async gql<T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) {
       const response = await fetch(`${url}/graphql`, {
         method: "POST",
         headers: { "content-type": "application/json", ...headers },
