@@ -3,7 +3,7 @@ import { defineProviderSeed, type ProviderSeedInput } from "../src/catalog/seed-
 
 type ProductSeed = NonNullable<ProviderSeedInput["products"]>[number];
 
-const MAX_SECONDS = "86400"; // assumed cap: 24 h of video per request
+const MAX_SECONDS = "86400"; // assumed bounds: 1 s to 24 h of video per request
 
 /** "N credits per S seconds", billed in whole S-second increments (a started increment counts). */
 function perIncrement(
@@ -27,7 +27,7 @@ function perIncrement(
         unit: "second",
         description: `Length of the generated output; billed in started ${seconds}-second increments.`,
         required: true,
-        minimum: "0",
+        minimum: "1",
         maximum: MAX_SECONDS,
       },
     ],

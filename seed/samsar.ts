@@ -2,7 +2,7 @@
 import { defineProviderSeed } from "../src/catalog/seed-schema.js";
 
 const perRequest = { quantity: { const: "1" }, unit: "request" } as const;
-const MAX_SECONDS = "86400"; // assumed cap: 24 h of media per request
+const MAX_SECONDS = "86400"; // assumed bounds: 1 s to 24 h of media per request
 
 /** The doc lists these express models and gives only the 60-700 range of their base credits. */
 const expressModels: Array<[slug: string, name: string, baseCredits: string]> = [
@@ -90,7 +90,7 @@ export default defineProviderSeed({
           unit: "second",
           description: "Duration of the final render, as derived from the supplied images.",
           required: true,
-          minimum: "0",
+          minimum: "1",
           maximum: MAX_SECONDS,
         },
       ],
@@ -120,7 +120,7 @@ export default defineProviderSeed({
           unit: "second",
           description: "Duration of the source session being translated.",
           required: true,
-          minimum: "0",
+          minimum: "1",
           maximum: MAX_SECONDS,
         },
       ],
@@ -150,7 +150,7 @@ export default defineProviderSeed({
           unit: "second",
           description: "Duration of each session to join; the bill uses their sum.",
           required: true,
-          minimum: "0",
+          minimum: "1",
           maximum: MAX_SECONDS,
           maxItems: 100,
         },

@@ -1,7 +1,7 @@
 // Subclip: formula-based credits with minimums, add-ons and rounding. Source: shared/docs/004_2276d998eeb372d0.txt
 import { defineProviderSeed } from "../src/catalog/seed-schema.js";
 
-const MAX_SECONDS = "86400"; // assumed cap: 24 h of media per request
+const MAX_SECONDS = "86400"; // assumed bounds: 1 s to 24 h of media per request
 const minutesOf = (param: string) => ({ div: [{ param }, { const: "60" }] as [{ param: string }, { const: string }] });
 const once = { quantity: { const: "1" }, unit: "job" } as const;
 const flag = (name: string, description: string) => ({
@@ -16,7 +16,7 @@ const duration = (name: string, description: string, required = true) => ({
   unit: "second",
   description,
   required,
-  minimum: "0",
+  minimum: "1",
   maximum: MAX_SECONDS,
 });
 

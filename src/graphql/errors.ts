@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { ApolloServerErrorCode, unwrapResolverError } from "@apollo/server/errors";
 import type { Logger } from "../logger.js";
 
@@ -38,4 +38,9 @@ export function createErrorFormatter(logger: Logger) {
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   };
+}
+
+/** A request the domain refused; `field` is the path of the input at fault, for forms to highlight. */
+export function userInputError(message: string, field?: string[]): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) } });
 }

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchemaSync } from "type-graphql";
 import { catalogResolvers } from "../catalog/resolvers.js";
+import { EstimateResolver } from "../estimates/resolver.js";
 import { NodeResolver } from "./node-resolver.js";
 
 let schema: GraphQLSchema | undefined;
@@ -9,7 +10,7 @@ let schema: GraphQLSchema | undefined;
 /** The executable schema; type-graphql's metadata is global, so it is built once per process. */
 export function appSchema(): GraphQLSchema {
   schema ??= buildSchemaSync({
-    resolvers: [NodeResolver, ...catalogResolvers],
+    resolvers: [NodeResolver, ...catalogResolvers, EstimateResolver],
     // Inputs are validated by the domain, which returns typed errors; no class-validator.
     validate: false,
   });

@@ -1,0 +1,87 @@
+/**
+ * Estimates: loads a product's price rules from the catalog (through the request's loaders, so
+ * several estimates in one query share reads) and prices them with the pure engine.
+ */
+import type { CatalogLoaders } from "../catalog/loaders.js";
+import type { ModelRecord, ProductRecord, ProviderRecord } from "../catalog/records.js";
+import { money, type Money } from "../graphql/money.js";
+import {
+  estimate as priceEstimate,
+  PricingInputError,
+  type EstimateRequest,
+  type EstimateResult,
+  type PricingModel,
+  type PricingProduct,
+} from "../pricing/engine.js";
+
+export interface EstimateOutcome {
+  product: ProductRecord;
+  provider: ProviderRecord;
+  model: ModelRecord | null;
+  result: EstimateResult;
+  /** totalCredits in money, when the provider's credit value is known. */
+  totalPrice: Money | null;
+}
+
+async function pricingModel(loaders: CatalogLoaders, model: ModelRecord): Promise<PricingModel> {
+  const variants = await loaders.variantsByModel.load(model.id);
+  return { ...model, variants };
+}
+
+export async function loadPricingProduct(
+  loaders: CatalogLoaders,
+  productId: string,
+): Promise<{ product: ProductRecord; pricing: PricingProduct } | null> {
+  const product = await loaders.product.load(productId);
+  if (!product) return null;
+  const [parameters, components, links] = await Promise.all([
+    loaders.parametersByProduct.load(product.id),
+    loaders.priceComponentsByProduct.load(product.id),
+    loaders.modelsByProduct.load(product.id),
+  ]);
+  const fixedModelIds = [...new Set(components.flatMap((c) => (c.variantModelId ? [c.variantModelId] : [])))];
+  const fixedModelRecords = (await loaders.model.loadMany(fixedModelIds)).map((model, index) => {
+    if (!model || model instanceof Error) throw new Error(`${product.id}: model ${fixedModelIds[index]} is missing`);
+    return model;
+  });
+  const [models, fixedModels] = await Promise.all([
+    Promise.all(links.map((link) => pricingModel(loaders, link.model))),
+    Promise.all(fixedModelRecords.map((model) => pricingModel(loaders, model))),
+  ]);
+  return {
+    product,
+    pricing: {
+      id: product.id,
+      parameters,
+      components: components.map((c) => c.rule),
+      minimumCredits:
+        product.minimumCredits && product.minimumCreditsSource
+          ? { credits: product.minimumCredits, source: product.minimumCreditsSource }
+          : null,
+      rounding: product.roundingSource ? { mode: product.rounding, source: product.roundingSource } : null,
+      models,
+      defaultModelId: links.find((link) => link.isDefault)?.model.id ?? null,
+      fixedModels,
+    },
+  };
+}
+
+export async function estimateProduct(
+  loaders: CatalogLoaders,
+  productId: string,
+  request: EstimateRequest,
+): Promise<EstimateOutcome> {
+  const loaded = await loadPricingProduct(loaders, productId);
+  if (!loaded) throw new PricingInputError(["productId"], `Unknown product "${productId}"`);
+  const result = priceEstimate(loaded.pricing, request);
+  const provider = (await loaders.provider.load(loaded.product.providerId))!;
+  const model = result.model ? await loaders.model.load(result.model.id) : null;
+  const creditValue = provider.creditValue;
+  return {
+    product: loaded.product,
+    provider,
+    model,
+    result,
+    totalPrice: creditValue ? money(result.totalCredits.mul(creditValue.amount), creditValue.currency) : null,
+  };
+}
