@@ -2,7 +2,7 @@
  * Reads of the catalog. Every method takes a list of keys and answers with one statement, so the
  * per-request DataLoaders (./loaders.ts) can batch any query shape into a fixed number of reads.
  */
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, eq, sql, type SQLWrapper } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import * as t from "../db/schema.js";
 import { money } from "../graphql/money.js";
@@ -208,6 +208,13 @@ function toSubscriptionPlan(row: typeof t.subscriptionPlans.$inferSelect): Subsc
   };
 }
 
+/**
+ * `column IN (ids)` with the ids bound as one JSON array, so a single prepared statement serves
+ * any batch size (a plain IN list would need a new statement per length).
+ */
+const inIds = (column: SQLWrapper) => sql`${column} in (select value from json_each(${sql.placeholder("ids")}))`;
+const idsParam = (ids: readonly string[]) => ({ ids: JSON.stringify(ids) });
+
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
@@ -220,102 +227,141 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 }
 
 export class CatalogRepository {
-  constructor(private readonly db: Db) {}
+  // Every read is prepared once: building and preparing SQL per call cost more than running it.
+  private readonly queries;
+
+  constructor(private readonly db: Db) {
+    const variantSelect = () =>
+      db
+        .select({
+          variant: t.modelVariants,
+          creditValueMicros: t.providers.creditValueMicros,
+          currency: t.providers.creditValueCurrency,
+        })
+        .from(t.modelVariants)
+        .innerJoin(t.models, eq(t.models.id, t.modelVariants.modelId))
+        .innerJoin(t.providers, eq(t.providers.id, t.models.providerId));
+    this.queries = {
+      allProviders: db.select().from(t.providers).orderBy(asc(t.providers.position)).prepare(),
+      providersByIds: db.select().from(t.providers).where(inIds(t.providers.id)).prepare(),
+      productsByIds: db.select().from(t.products).where(inIds(t.products.id)).prepare(),
+      productsByProviderIds: db
+        .select()
+        .from(t.products)
+        .where(inIds(t.products.providerId))
+        .orderBy(asc(t.products.providerId), asc(t.products.position))
+        .prepare(),
+      parametersByProductIds: db
+        .select()
+        .from(t.productParameters)
+        .where(inIds(t.productParameters.productId))
+        .orderBy(asc(t.productParameters.productId), asc(t.productParameters.position))
+        .prepare(),
+      priceComponentsByProductIds: db
+        .select()
+        .from(t.priceRules)
+        .where(inIds(t.priceRules.productId))
+        .orderBy(asc(t.priceRules.productId), asc(t.priceRules.position))
+        .prepare(),
+      modelsByIds: db.select().from(t.models).where(inIds(t.models.id)).prepare(),
+      modelsByProviderIds: db
+        .select()
+        .from(t.models)
+        .where(inIds(t.models.providerId))
+        .orderBy(asc(t.models.providerId), asc(t.models.position))
+        .prepare(),
+      modelsByProductIds: db
+        .select({ link: t.productModels, model: t.models })
+        .from(t.productModels)
+        .innerJoin(t.models, eq(t.models.id, t.productModels.modelId))
+        .where(inIds(t.productModels.productId))
+        .orderBy(asc(t.productModels.productId), asc(t.productModels.position))
+        .prepare(),
+      variantsByIds: variantSelect().where(inIds(t.modelVariants.id)).prepare(),
+      variantsByModelIds: variantSelect()
+        .where(inIds(t.modelVariants.modelId))
+        .orderBy(asc(t.modelVariants.modelId), asc(t.modelVariants.position))
+        .prepare(),
+      creditPacksByProviderIds: db
+        .select()
+        .from(t.creditPacks)
+        .where(inIds(t.creditPacks.providerId))
+        .orderBy(asc(t.creditPacks.providerId), asc(t.creditPacks.position))
+        .prepare(),
+      allCreditPacks: db
+        .select({ pack: t.creditPacks })
+        .from(t.creditPacks)
+        .innerJoin(t.providers, eq(t.providers.id, t.creditPacks.providerId))
+        .orderBy(asc(t.providers.position), asc(t.creditPacks.position))
+        .prepare(),
+      subscriptionPlansByProviderIds: db
+        .select()
+        .from(t.subscriptionPlans)
+        .where(inIds(t.subscriptionPlans.providerId))
+        .orderBy(asc(t.subscriptionPlans.providerId), asc(t.subscriptionPlans.position))
+        .prepare(),
+      allSubscriptionPlans: db
+        .select({ plan: t.subscriptionPlans })
+        .from(t.subscriptionPlans)
+        .innerJoin(t.providers, eq(t.providers.id, t.subscriptionPlans.providerId))
+        .orderBy(asc(t.providers.position), asc(t.subscriptionPlans.position))
+        .prepare(),
+      subscriptionPlansByIds: db.select().from(t.subscriptionPlans).where(inIds(t.subscriptionPlans.id)).prepare(),
+    };
+  }
 
   listProviders(): ProviderRecord[] {
-    return this.db.select().from(t.providers).orderBy(asc(t.providers.position)).all().map(toProvider);
+    return this.queries.allProviders.all().map(toProvider);
   }
 
   providersByIds(ids: readonly string[]): ProviderRecord[] {
-    return this.db.select().from(t.providers).where(inArray(t.providers.id, [...ids])).all().map(toProvider);
+    return this.queries.providersByIds.all(idsParam(ids)).map(toProvider);
   }
 
   productsByIds(ids: readonly string[]): ProductRecord[] {
-    return this.db.select().from(t.products).where(inArray(t.products.id, [...ids])).all().map(toProduct);
+    return this.queries.productsByIds.all(idsParam(ids)).map(toProduct);
   }
 
   productsByProviderIds(providerIds: readonly string[]): Map<string, ProductRecord[]> {
-    const rows = this.db
-      .select()
-      .from(t.products)
-      .where(inArray(t.products.providerId, [...providerIds]))
-      .orderBy(asc(t.products.providerId), asc(t.products.position))
-      .all();
+    const rows = this.queries.productsByProviderIds.all(idsParam(providerIds));
     return groupBy(rows.map(toProduct), (product) => product.providerId);
   }
 
   parametersByProductIds(productIds: readonly string[]): Map<string, ParameterRecord[]> {
-    const rows = this.db
-      .select()
-      .from(t.productParameters)
-      .where(inArray(t.productParameters.productId, [...productIds]))
-      .orderBy(asc(t.productParameters.productId), asc(t.productParameters.position))
-      .all();
+    const rows = this.queries.parametersByProductIds.all(idsParam(productIds));
     return groupBy(rows.map(toParameter), (parameter) => parameter.productId);
   }
 
   priceComponentsByProductIds(productIds: readonly string[]): Map<string, PriceComponentRecord[]> {
-    const rows = this.db
-      .select()
-      .from(t.priceRules)
-      .where(inArray(t.priceRules.productId, [...productIds]))
-      .orderBy(asc(t.priceRules.productId), asc(t.priceRules.position))
-      .all();
+    const rows = this.queries.priceComponentsByProductIds.all(idsParam(productIds));
     return groupBy(rows.map(toPriceComponent), (component) => component.productId);
   }
 
   modelsByIds(ids: readonly string[]): ModelRecord[] {
-    return this.db.select().from(t.models).where(inArray(t.models.id, [...ids])).all().map(toModel);
+    return this.queries.modelsByIds.all(idsParam(ids)).map(toModel);
   }
 
   modelsByProviderIds(providerIds: readonly string[]): Map<string, ModelRecord[]> {
-    const rows = this.db
-      .select()
-      .from(t.models)
-      .where(inArray(t.models.providerId, [...providerIds]))
-      .orderBy(asc(t.models.providerId), asc(t.models.position))
-      .all();
+    const rows = this.queries.modelsByProviderIds.all(idsParam(providerIds));
     return groupBy(rows.map(toModel), (model) => model.providerId);
   }
 
   modelsByProductIds(productIds: readonly string[]): Map<string, ProductModelRecord[]> {
-    const rows = this.db
-      .select({ link: t.productModels, model: t.models })
-      .from(t.productModels)
-      .innerJoin(t.models, eq(t.models.id, t.productModels.modelId))
-      .where(inArray(t.productModels.productId, [...productIds]))
-      .orderBy(asc(t.productModels.productId), asc(t.productModels.position))
-      .all();
+    const rows = this.queries.modelsByProductIds.all(idsParam(productIds));
     return groupBy(
       rows.map(({ link, model }) => ({ productId: link.productId, model: toModel(model), isDefault: link.isDefault })),
       (entry) => entry.productId,
     );
   }
 
-  private variantQuery() {
-    return this.db
-      .select({
-        variant: t.modelVariants,
-        creditValueMicros: t.providers.creditValueMicros,
-        currency: t.providers.creditValueCurrency,
-      })
-      .from(t.modelVariants)
-      .innerJoin(t.models, eq(t.models.id, t.modelVariants.modelId))
-      .innerJoin(t.providers, eq(t.providers.id, t.models.providerId));
-  }
-
   variantsByIds(ids: readonly string[]): VariantRecord[] {
-    return this.variantQuery()
-      .where(inArray(t.modelVariants.id, [...ids]))
-      .all()
+    return this.queries.variantsByIds
+      .all(idsParam(ids))
       .map((row) => toVariant(row.variant, row.creditValueMicros, row.currency));
   }
 
   variantsByModelIds(modelIds: readonly string[]): Map<string, VariantRecord[]> {
-    const rows = this.variantQuery()
-      .where(inArray(t.modelVariants.modelId, [...modelIds]))
-      .orderBy(asc(t.modelVariants.modelId), asc(t.modelVariants.position))
-      .all();
+    const rows = this.queries.variantsByModelIds.all(idsParam(modelIds));
     return groupBy(
       rows.map((row) => toVariant(row.variant, row.creditValueMicros, row.currency)),
       (variant) => variant.modelId,
@@ -324,53 +370,26 @@ export class CatalogRepository {
 
   /** Packs grouped by provider; all of a provider's packs are read because savings compare among them. */
   creditPacksByProviderIds(providerIds: readonly string[]): Map<string, CreditPackRecord[]> {
-    const rows = this.db
-      .select()
-      .from(t.creditPacks)
-      .where(inArray(t.creditPacks.providerId, [...providerIds]))
-      .orderBy(asc(t.creditPacks.providerId), asc(t.creditPacks.position))
-      .all();
+    const rows = this.queries.creditPacksByProviderIds.all(idsParam(providerIds));
     const byProvider = groupBy(rows, (row) => row.providerId);
     return new Map([...byProvider].map(([providerId, packs]) => [providerId, toCreditPacks(packs)]));
   }
 
   listCreditPacks(): CreditPackRecord[] {
-    const rows = this.db
-      .select({ pack: t.creditPacks })
-      .from(t.creditPacks)
-      .innerJoin(t.providers, eq(t.providers.id, t.creditPacks.providerId))
-      .orderBy(asc(t.providers.position), asc(t.creditPacks.position))
-      .all()
-      .map((row) => row.pack);
+    const rows = this.queries.allCreditPacks.all().map((row) => row.pack);
     return [...groupBy(rows, (row) => row.providerId).values()].flatMap(toCreditPacks);
   }
 
   subscriptionPlansByProviderIds(providerIds: readonly string[]): Map<string, SubscriptionPlanRecord[]> {
-    const rows = this.db
-      .select()
-      .from(t.subscriptionPlans)
-      .where(inArray(t.subscriptionPlans.providerId, [...providerIds]))
-      .orderBy(asc(t.subscriptionPlans.providerId), asc(t.subscriptionPlans.position))
-      .all();
+    const rows = this.queries.subscriptionPlansByProviderIds.all(idsParam(providerIds));
     return groupBy(rows.map(toSubscriptionPlan), (plan) => plan.providerId);
   }
 
   listSubscriptionPlans(): SubscriptionPlanRecord[] {
-    return this.db
-      .select({ plan: t.subscriptionPlans })
-      .from(t.subscriptionPlans)
-      .innerJoin(t.providers, eq(t.providers.id, t.subscriptionPlans.providerId))
-      .orderBy(asc(t.providers.position), asc(t.subscriptionPlans.position))
-      .all()
-      .map((row) => toSubscriptionPlan(row.plan));
+    return this.queries.allSubscriptionPlans.all().map((row) => toSubscriptionPlan(row.plan));
   }
 
   subscriptionPlansByIds(ids: readonly string[]): SubscriptionPlanRecord[] {
-    return this.db
-      .select()
-      .from(t.subscriptionPlans)
-      .where(inArray(t.subscriptionPlans.id, [...ids]))
-      .all()
-      .map(toSubscriptionPlan);
+    return this.queries.subscriptionPlansByIds.all(idsParam(ids)).map(toSubscriptionPlan);
   }
 }
