@@ -24,7 +24,15 @@ async function main(): Promise<void> {
   if (kind === "graphql") {
     const app = await createApp({
       database,
-      config: { nodeEnv: "production", maxBodyBytes: 100 * 1024, shutdownTimeoutMs: 1000 },
+      config: {
+        nodeEnv: "production",
+        maxBodyBytes: 100 * 1024,
+        shutdownTimeoutMs: 1000,
+        jobTtlMs: 24 * 3600 * 1000,
+        idempotencyTtlMs: 24 * 3600 * 1000,
+        sweepIntervalMs: 0,
+      },
+      adminApiKey: "bench-admin-key-0123456789abcdef",
       logger: silentLogger,
     });
     const address = await app.listen(0, "127.0.0.1");

@@ -9,6 +9,14 @@ export interface Config {
   maxBodyBytes: number;
   /** How long shutdown waits for in-flight requests before closing connections. */
   shutdownTimeoutMs: number;
+  /** The admin key; when unset, one is generated at first start and printed once. */
+  adminApiKey: string | undefined;
+  /** Job reservations older than this expire and are released. */
+  jobTtlMs: number;
+  /** Idempotency keys are kept at least this long. */
+  idempotencyTtlMs: number;
+  /** How often expired reservations and old idempotency keys are swept (0: only at start). */
+  sweepIntervalMs: number;
 }
 
 export const DEFAULT_DATABASE_PATH = "./data/pricing.db";
@@ -46,6 +54,11 @@ export function loadConfig(env: Env = process.env): Config {
   const host = env.HOST ?? "0.0.0.0";
   if (host.trim() === "") problems.push("HOST must not be empty (leave it unset for 0.0.0.0)");
 
+  const adminApiKey = env.ADMIN_API_KEY || undefined;
+  if (adminApiKey !== undefined && adminApiKey.length < 24) {
+    problems.push("ADMIN_API_KEY must be at least 24 characters (or unset, to have one generated)");
+  }
+
   const config: Config = {
     port: integer("PORT", 4000, 0, 65535),
     host,
@@ -53,6 +66,10 @@ export function loadConfig(env: Env = process.env): Config {
     nodeEnv: nodeEnv as Config["nodeEnv"],
     maxBodyBytes: integer("MAX_BODY_BYTES", 100 * 1024, 1024, 10 * 1024 * 1024),
     shutdownTimeoutMs: integer("SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
+    adminApiKey,
+    jobTtlMs: integer("JOB_TTL_SECONDS", 24 * 3600, 60, 365 * 24 * 3600) * 1000,
+    idempotencyTtlMs: integer("IDEMPOTENCY_TTL_SECONDS", 24 * 3600, 24 * 3600, 365 * 24 * 3600) * 1000,
+    sweepIntervalMs: integer("SWEEP_INTERVAL_SECONDS", 60, 0, 24 * 3600) * 1000,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -26,7 +26,19 @@ async function main(): Promise<void> {
     ...seeded.counts,
   });
 
-  const app = await createApp({ database, config, logger });
+  const app = await createApp({ database, config, logger, adminApiKey: config.adminApiKey });
+  if (app.generatedAdminKey) {
+    logger.info("generated the admin API key; it is shown only this once (set ADMIN_API_KEY to choose your own)", {
+      adminApiKey: app.generatedAdminKey,
+    });
+  }
+  const demo = app.services.accountService.ensureDemoAccount();
+  if (demo) {
+    logger.info("created a demo account with 1000 bonus credits; try { viewer { balance } } with this key", {
+      accountId: demo.accountId,
+      apiKey: demo.token,
+    });
+  }
   const address = await app.listen(config.port, config.host);
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   logger.info(`server ready at http://${shownHost}:${address.port}/graphql`, { port: address.port });

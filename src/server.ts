@@ -7,20 +7,28 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
+import { presentedKey } from "./accounts/keys.js";
+import { systemClock, type Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import { isHealthy, type Database } from "./db/client.js";
-import { createContext, createServices, type Context } from "./graphql/context.js";
+import { createContext, createServices, type Context, type Services } from "./graphql/context.js";
 import { createErrorFormatter } from "./graphql/errors.js";
 import { appSchema } from "./graphql/schema.js";
 import type { Logger } from "./logger.js";
 
 export interface AppOptions {
   database: Database;
-  config: Pick<Config, "nodeEnv" | "maxBodyBytes" | "shutdownTimeoutMs">;
+  config: Pick<Config, "nodeEnv" | "maxBodyBytes" | "shutdownTimeoutMs" | "jobTtlMs" | "idempotencyTtlMs" | "sweepIntervalMs">;
   logger: Logger;
+  clock?: Clock;
+  /** The admin key (ADMIN_API_KEY); when absent, the one stored at an earlier start, or a new one. */
+  adminApiKey?: string;
 }
 
 export interface App {
+  services: Services;
+  /** Set when this start generated the admin key: print it once. */
+  generatedAdminKey: string | null;
   listen(port: number, host?: string): Promise<AddressInfo>;
   /** Stops accepting connections, lets in-flight requests finish (up to the timeout), stops Apollo. */
   close(): Promise<void>;
@@ -59,8 +67,20 @@ class HttpError extends Error {
   }
 }
 
-export async function createApp({ database, config, logger }: AppOptions): Promise<App> {
-  const services = createServices(database);
+export async function createApp({ database, config, logger, clock = systemClock, adminApiKey }: AppOptions): Promise<App> {
+  const services = createServices(database, { clock, jobTtlMs: config.jobTtlMs, idempotencyTtlMs: config.idempotencyTtlMs });
+  const { generated: generatedAdminKey } = services.accountService.initAdminKey(adminApiKey);
+  const sweep = () => {
+    try {
+      const expired = services.ledger.expireDueJobs();
+      const purged = services.ledger.purgeIdempotencyKeys();
+      if (expired > 0 || purged > 0) logger.info("swept", { expiredJobs: expired, purgedIdempotencyKeys: purged });
+    } catch (error) {
+      logger.error("sweep failed", { error: error instanceof Error ? error.stack : String(error) });
+    }
+  };
+  sweep();
+  const sweeper = config.sweepIntervalMs > 0 ? setInterval(sweep, config.sweepIntervalMs).unref() : null;
   const apollo = new ApolloServer<Context>({
     schema: appSchema(),
     introspection: true,
@@ -135,7 +155,7 @@ export async function createApp({ database, config, logger }: AppOptions): Promi
     };
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: async () => createContext(services, requestId),
+      context: async () => createContext(services, requestId, presentedKey(headers)),
     });
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
@@ -148,6 +168,8 @@ export async function createApp({ database, config, logger }: AppOptions): Promi
   }
 
   return {
+    services,
+    generatedAdminKey,
     httpServer,
     listen(port, host) {
       return new Promise((resolve, reject) => {
@@ -157,6 +179,7 @@ export async function createApp({ database, config, logger }: AppOptions): Promi
     },
     async close() {
       closing = true;
+      if (sweeper) clearInterval(sweeper);
       const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       if (inFlight > 0) {

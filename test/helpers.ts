@@ -1,4 +1,5 @@
 import { seedCatalog } from "../src/catalog/seed.js";
+import type { Clock } from "../src/clock.js";
 import { IN_MEMORY, openDatabase, type Database } from "../src/db/client.js";
 import { silentLogger, type Logger } from "../src/logger.js";
 import { createApp, type App } from "../src/server.js";
@@ -25,14 +26,25 @@ export function freshDatabase(seeds: unknown[] = providerSeeds): Database {
   return database;
 }
 
+export const TEST_ADMIN_KEY = "test-admin-key-0123456789abcdef";
+
 export async function startTestServer(
-  options: { database?: Database; logger?: Logger; maxBodyBytes?: number } = {},
+  options: { database?: Database; logger?: Logger; maxBodyBytes?: number; clock?: Clock; jobTtlMs?: number } = {},
 ): Promise<TestServer> {
   const database = options.database ?? freshDatabase();
   const app = await createApp({
     database,
-    config: { nodeEnv: "test", maxBodyBytes: options.maxBodyBytes ?? 100 * 1024, shutdownTimeoutMs: 2000 },
+    config: {
+      nodeEnv: "test",
+      maxBodyBytes: options.maxBodyBytes ?? 100 * 1024,
+      shutdownTimeoutMs: 2000,
+      jobTtlMs: options.jobTtlMs ?? 24 * 3600 * 1000,
+      idempotencyTtlMs: 24 * 3600 * 1000,
+      sweepIntervalMs: 0,
+    },
     logger: options.logger ?? silentLogger,
+    clock: options.clock,
+    adminApiKey: TEST_ADMIN_KEY,
   });
   const address = await app.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${address.port}`;

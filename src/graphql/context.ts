@@ -1,24 +1,107 @@
+import DataLoader from "dataloader";
+import { GraphQLError } from "graphql";
+import type { AccountRecord, JobRecord, TransactionRecord } from "../accounts/records.js";
+import { AccountRepository } from "../accounts/repository.js";
+import { Ledger } from "../accounts/ledger.js";
+import { AccountService, type Auth } from "../accounts/service.js";
 import { createCatalogLoaders, type CatalogLoaders } from "../catalog/loaders.js";
 import { CatalogRepository } from "../catalog/repository.js";
+import type { Clock } from "../clock.js";
 import type { Database } from "../db/client.js";
+import { ErrorCode } from "./errors.js";
+
+export interface ServiceOptions {
+  clock: Clock;
+  jobTtlMs: number;
+  idempotencyTtlMs: number;
+}
 
 /** Long-lived domain services, built once per server. */
 export interface Services {
   database: Database;
+  clock: Clock;
   catalog: CatalogRepository;
+  accounts: AccountRepository;
+  accountService: AccountService;
+  ledger: Ledger;
 }
 
-export function createServices(database: Database): Services {
-  return { database, catalog: new CatalogRepository(database.db) };
+export function createServices(database: Database, options: ServiceOptions): Services {
+  const ledger = new Ledger(database, options);
+  return {
+    database,
+    clock: options.clock,
+    catalog: new CatalogRepository(database.db),
+    accounts: new AccountRepository(database.db),
+    accountService: new AccountService(database, ledger, options.clock),
+    ledger,
+  };
+}
+
+function byId<T extends { id: string }>(load: (ids: readonly string[]) => T[]) {
+  return new DataLoader<string, T | null>(async (ids) => {
+    const found = new Map(load(ids).map((item) => [item.id, item]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+}
+
+function createAccountLoaders(accounts: AccountRepository) {
+  return {
+    account: byId<AccountRecord>((ids) => accounts.accountsByIds(ids)),
+    job: byId<JobRecord>((ids) => accounts.jobsByIds(ids)),
+    transaction: byId<TransactionRecord>((ids) => accounts.transactionsByIds(ids)),
+  };
 }
 
 /** What every resolver receives; loaders are new for each request so nothing is cached across requests. */
 export interface Context {
   requestId: string;
+  auth: Auth;
   services: Services;
-  loaders: { catalog: CatalogLoaders };
+  loaders: { catalog: CatalogLoaders; accounts: ReturnType<typeof createAccountLoaders> };
 }
 
-export function createContext(services: Services, requestId: string): Context {
-  return { requestId, services, loaders: { catalog: createCatalogLoaders(services.catalog) } };
+export function createContext(services: Services, requestId: string, apiKey: string | null): Context {
+  return {
+    requestId,
+    auth: services.accountService.authenticate(apiKey),
+    services,
+    loaders: {
+      catalog: createCatalogLoaders(services.catalog),
+      accounts: createAccountLoaders(services.accounts),
+    },
+  };
+}
+
+const unauthenticated = (auth: Auth) =>
+  new GraphQLError(
+    auth.kind === "invalid"
+      ? "The API key is not valid (unknown, malformed or revoked)"
+      : "An API key is required: send it in the X-API-Key header or as Authorization: Bearer <key>",
+    { extensions: { code: ErrorCode.UNAUTHENTICATED } },
+  );
+
+/** The account the request's key belongs to, or an UNAUTHENTICATED error. */
+export function requireAccount(context: Context): string {
+  if (context.auth.kind === "account") return context.auth.accountId;
+  if (context.auth.kind === "admin") {
+    throw new GraphQLError("The admin key has no account; use an account's API key", {
+      extensions: { code: ErrorCode.FORBIDDEN },
+    });
+  }
+  throw unauthenticated(context.auth);
+}
+
+/** Passes only with the server's admin key. */
+export function requireAdmin(context: Context): void {
+  if (context.auth.kind === "admin") return;
+  if (context.auth.kind === "account") {
+    throw new GraphQLError("Only the admin key may do this", { extensions: { code: ErrorCode.FORBIDDEN } });
+  }
+  throw unauthenticated(context.auth);
+}
+
+/** Whether the request may see objects of this account (its own key, or the admin key). */
+export function canSee(context: Context, accountId: string): boolean {
+  return context.auth.kind === "admin" || (context.auth.kind === "account" && context.auth.accountId === accountId);
 }

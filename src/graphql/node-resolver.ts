@@ -1,4 +1,5 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
+import { resolveAccountNode } from "../accounts/resolvers.js";
 import { kindOfCatalogId } from "../catalog/ids.js";
 import type { Context } from "./context.js";
 import { Node } from "./node.js";
@@ -6,8 +7,10 @@ import { Node } from "./node.js";
 @Resolver()
 export class NodeResolver {
   @Query(() => Node, { nullable: true, description: "Fetches any object by its id; null when nothing has that id." })
-  async node(@Arg("id", () => ID) id: string, @Ctx() { loaders }: Context): Promise<unknown> {
-    const catalog = loaders.catalog;
+  async node(@Arg("id", () => ID) id: string, @Ctx() context: Context): Promise<unknown> {
+    const accountObject = await resolveAccountNode(context, id);
+    if (accountObject !== undefined) return accountObject;
+    const catalog = context.loaders.catalog;
     switch (kindOfCatalogId(id)) {
       case "Provider":
         return catalog.provider.load(id);

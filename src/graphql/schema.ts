@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchemaSync } from "type-graphql";
+import { accountResolvers } from "../accounts/resolvers.js";
 import { catalogResolvers } from "../catalog/resolvers.js";
 import { EstimateResolver } from "../estimates/resolver.js";
 import { NodeResolver } from "./node-resolver.js";
@@ -10,7 +11,7 @@ let schema: GraphQLSchema | undefined;
 /** The executable schema; type-graphql's metadata is global, so it is built once per process. */
 export function appSchema(): GraphQLSchema {
   schema ??= buildSchemaSync({
-    resolvers: [NodeResolver, ...catalogResolvers, EstimateResolver],
+    resolvers: [NodeResolver, ...catalogResolvers, EstimateResolver, ...accountResolvers],
     // Inputs are validated by the domain, which returns typed errors; no class-validator.
     validate: false,
   });

@@ -1,0 +1,52 @@
+/**
+ * API keys. A key is `pak_<key id>_<secret>` with a 256-bit random secret; only its SHA-256 is
+ * stored. Lookup is by the key id embedded in it, then the hashes are compared in constant time,
+ * so neither the database nor the comparison leaks how much of a guess was right.
+ */
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+
+export interface GeneratedKey {
+  id: string;
+  /** The full key, shown once to its owner and never stored. */
+  token: string;
+  hash: string;
+  displayPrefix: string;
+}
+
+const ACCOUNT_KEY = /^pak_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+
+export const randomHex = (bytes: number) => randomBytes(bytes).toString("hex");
+
+export const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
+
+export function generateApiKey(): GeneratedKey {
+  const keyPart = randomHex(8);
+  const token = `pak_${keyPart}_${randomBytes(32).toString("base64url")}`;
+  return { id: `key_${keyPart}`, token, hash: sha256(token), displayPrefix: token.slice(0, 12) };
+}
+
+/** The key id a presented account key claims, or null when it is not shaped like one. */
+export function keyIdOf(token: string): string | null {
+  const match = ACCOUNT_KEY.exec(token);
+  return match ? `key_${match[1]}` : null;
+}
+
+/** Constant-time comparison of a presented key with a stored SHA-256 hex digest. */
+export function matchesHash(token: string, storedHash: string): boolean {
+  const given = Buffer.from(sha256(token), "hex");
+  const stored = Buffer.from(storedHash, "hex");
+  return given.length === stored.length && timingSafeEqual(given, stored);
+}
+
+export function generateAdminKey(): string {
+  return `adm_${randomBytes(32).toString("base64url")}`;
+}
+
+/** The key a request presents: `X-API-Key`, or `Authorization: Bearer`. */
+export function presentedKey(headers: { get(name: string): string | undefined | null }): string | null {
+  const direct = headers.get("x-api-key")?.trim();
+  if (direct) return direct;
+  const authorization = headers.get("authorization")?.trim();
+  const bearer = authorization?.match(/^Bearer\s+(\S+)$/i);
+  return bearer ? bearer[1] : null;
+}

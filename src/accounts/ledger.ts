@@ -1,0 +1,460 @@
+/**
+ * The credit ledger: every change to an account's credits is an appended entry whose amount is
+ * its signed effect on available credits (balance - reserved), with the available credits before
+ * and after. Each operation runs in one synchronous IMMEDIATE transaction: the write lock is taken
+ * before balances are read, so concurrent requests cannot both spend the same credits. An
+ * operation that fails writes nothing.
+ *
+ * Job lifecycle: create reserves (RESERVE -x). Complete writes RELEASE +reserved then CONSUME
+ * -actual, so available credits never dip below what they were mid-way and the remainder of the
+ * reservation is freed. Fail, cancel and expiry write RELEASE +reserved.
+ */
+import { createHash } from "node:crypto";
+import { and, asc, eq, lte, lt, sql } from "drizzle-orm";
+import type { Clock } from "../clock.js";
+import type { Database } from "../db/client.js";
+import * as t from "../db/schema.js";
+import { ErrorCode } from "../graphql/errors.js";
+import { Decimal, fromMicros, toMicros } from "../pricing/decimal.js";
+import { randomHex } from "./keys.js";
+
+export type TransactionType = (typeof t.ledgerEntries.$inferSelect)["type"];
+export type JobStatus = (typeof t.jobs.$inferSelect)["status"];
+type AccountRow = typeof t.accounts.$inferSelect;
+type JobRow = typeof t.jobs.$inferSelect;
+type EntryRow = typeof t.ledgerEntries.$inferSelect;
+
+export const LEDGER_LIMITS = {
+  /** Largest credit amount one operation moves. */
+  maxOperationCredits: new Decimal(1_000_000_000),
+  /** Largest balance an account may hold; keeps every sum exact in 64-bit micros. */
+  maxBalanceCredits: new Decimal(1_000_000_000),
+  maxIdempotencyKeyLength: 255,
+  maxTextLength: 500,
+};
+
+/** A refused operation; `code` is one of the contract's error codes, `field` the input at fault. */
+export class LedgerError extends Error {
+  constructor(
+    readonly code: (typeof ErrorCode)[keyof typeof ErrorCode],
+    message: string,
+    readonly field?: string[],
+  ) {
+    super(message);
+  }
+}
+
+export interface LedgerOptions {
+  clock: Clock;
+  /** Reservations older than this expire and are released. */
+  jobTtlMs: number;
+  /** Idempotency keys are remembered at least this long. */
+  idempotencyTtlMs: number;
+}
+
+export interface IdempotencyRequest {
+  key?: string | null;
+  /** Everything that defines the request apart from the key, compared on a retry. */
+  input: unknown;
+}
+
+export interface Outcome<R> {
+  result: R;
+  /** True when an idempotency key matched an earlier call and nothing new was written. */
+  replayed: boolean;
+}
+
+const credits = (micros: number) => fromMicros(micros).toFixed();
+
+/** Canonical JSON (sorted keys), so the same input always hashes the same. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    if (Decimal.isDecimal(value)) return JSON.stringify((value as Decimal).toFixed());
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined && v !== null)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Validates a credit amount from a request and returns it in micros. */
+export function creditsToMicros(value: Decimal, field: string[], { allowZero = false } = {}): number {
+  if (!value.isFinite()) throw new LedgerError(ErrorCode.BAD_USER_INPUT, "Credits must be a finite number", field);
+  if (value.isNegative() || (!allowZero && value.isZero())) {
+    throw new LedgerError(ErrorCode.BAD_USER_INPUT, `Credits must be greater than 0; got ${value.toFixed()}`, field);
+  }
+  if (value.decimalPlaces() > 6) {
+    throw new LedgerError(ErrorCode.BAD_USER_INPUT, `Credits take at most 6 decimal places; got ${value.toFixed()}`, field);
+  }
+  if (value.greaterThan(LEDGER_LIMITS.maxOperationCredits)) {
+    throw new LedgerError(ErrorCode.BAD_USER_INPUT, `Credits must be at most ${LEDGER_LIMITS.maxOperationCredits.toFixed()}`, field);
+  }
+  return toMicros(value);
+}
+
+function checkText(value: string, field: string[], what: string): string {
+  const trimmed = value.trim();
+  if (trimmed.length === 0) throw new LedgerError(ErrorCode.BAD_USER_INPUT, `${what} must not be empty`, field);
+  if (trimmed.length > LEDGER_LIMITS.maxTextLength) {
+    throw new LedgerError(ErrorCode.BAD_USER_INPUT, `${what} must be at most ${LEDGER_LIMITS.maxTextLength} characters`, field);
+  }
+  return trimmed;
+}
+
+export class Ledger {
+  constructor(
+    private readonly database: Database,
+    private readonly options: LedgerOptions,
+  ) {}
+
+  private get db() {
+    return this.database.db;
+  }
+
+  private now(): string {
+    return this.options.clock.now().toISOString();
+  }
+
+  /** Runs `work` in one IMMEDIATE transaction; it must be synchronous (an await would commit early). */
+  private atomically<T>(work: () => T): T {
+    return this.database.sqlite.transaction(work).immediate();
+  }
+
+  private account(accountId: string): AccountRow {
+    const account = this.db.select().from(t.accounts).where(eq(t.accounts.id, accountId)).get();
+    if (!account) throw new LedgerError(ErrorCode.NOT_FOUND, `No account ${accountId}`, ["accountId"]);
+    return account;
+  }
+
+  /** Appends one entry and applies it to `account` (in memory; `save` persists it). */
+  private append(
+    account: AccountRow,
+    entry: { type: TransactionType; amountMicros: number; jobId?: string | null; refundOfId?: string | null; idempotencyKey?: string | null; description: string },
+  ): EntryRow {
+    const before = account.balanceMicros - account.reservedMicros;
+    const after = before + entry.amountMicros;
+    switch (entry.type) {
+      case "RESERVE":
+      case "RELEASE":
+        account.reservedMicros -= entry.amountMicros;
+        break;
+      default:
+        account.balanceMicros += entry.amountMicros;
+    }
+    account.lastSequence += 1;
+    return this.db
+      .insert(t.ledgerEntries)
+      .values({
+        id: `txn_${randomHex(12)}`,
+        accountId: account.id,
+        sequence: account.lastSequence,
+        type: entry.type,
+        amountMicros: entry.amountMicros,
+        availableBeforeMicros: before,
+        availableAfterMicros: after,
+        jobId: entry.jobId ?? null,
+        refundOfId: entry.refundOfId ?? null,
+        idempotencyKey: entry.idempotencyKey ?? null,
+        description: entry.description,
+        createdAt: this.now(),
+      })
+      .returning()
+      .get();
+  }
+
+  private save(account: AccountRow): void {
+    this.db
+      .update(t.accounts)
+      .set({ balanceMicros: account.balanceMicros, reservedMicros: account.reservedMicros, lastSequence: account.lastSequence })
+      .where(eq(t.accounts.id, account.id))
+      .run();
+  }
+
+  private checkBalanceCap(account: AccountRow, addedMicros: number, field: string[]): void {
+    if (account.balanceMicros + addedMicros > toMicros(LEDGER_LIMITS.maxBalanceCredits)) {
+      throw new LedgerError(
+        ErrorCode.BAD_USER_INPUT,
+        `The balance would exceed the maximum of ${LEDGER_LIMITS.maxBalanceCredits.toFixed()} credits`,
+        field,
+      );
+    }
+  }
+
+  /**
+   * Runs `work` at most once per (account, idempotency key): a retry with the same input returns
+   * the first result; the same key with other input is IDEMPOTENCY_KEY_REUSED. Failures are not
+   * remembered, so a failed call can be retried with its key.
+   */
+  private idempotent<R>(accountId: string, operation: string, request: IdempotencyRequest, work: () => R): Outcome<R> {
+    const key = request.key ?? null;
+    if (key === null) return { result: work(), replayed: false };
+    if (key.length === 0 || key.length > LEDGER_LIMITS.maxIdempotencyKeyLength) {
+      throw new LedgerError(
+        ErrorCode.BAD_USER_INPUT,
+        `An idempotency key has 1 to ${LEDGER_LIMITS.maxIdempotencyKeyLength} characters`,
+        ["idempotencyKey"],
+      );
+    }
+    const requestHash = createHash("sha256").update(canonical({ operation, input: request.input })).digest("hex");
+    const earlier = this.db
+      .select()
+      .from(t.idempotencyKeys)
+      .where(and(eq(t.idempotencyKeys.accountId, accountId), eq(t.idempotencyKeys.key, key)))
+      .get();
+    if (earlier) {
+      if (earlier.operation !== operation || earlier.requestHash !== requestHash) {
+        throw new LedgerError(
+          ErrorCode.IDEMPOTENCY_KEY_REUSED,
+          `Idempotency key "${key}" was already used for a different request`,
+          ["idempotencyKey"],
+        );
+      }
+      return { result: earlier.result as R, replayed: true };
+    }
+    const result = work();
+    this.db
+      .insert(t.idempotencyKeys)
+      .values({ accountId, key, operation, requestHash, result, createdAt: this.now() })
+      .run();
+    return { result, replayed: false };
+  }
+
+  createAccount(name: string): AccountRow {
+    const clean = checkText(name, ["name"], "An account name");
+    return this.db
+      .insert(t.accounts)
+      .values({ id: `acct_${randomHex(8)}`, name: clean, createdAt: this.now() })
+      .returning()
+      .get();
+  }
+
+  /** BONUS: credits given by an operator (or at sign-up). */
+  grant(
+    accountId: string,
+    amount: Decimal,
+    reason: string,
+    idempotencyKey?: string | null,
+  ): Outcome<{ transactionId: string }> {
+    const micros = creditsToMicros(amount, ["credits"]);
+    const description = checkText(reason, ["reason"], "A reason");
+    return this.atomically(() => {
+      const account = this.account(accountId);
+      return this.idempotent(accountId, "creditsGrant", { key: idempotencyKey, input: { amount, description } }, () => {
+        this.checkBalanceCap(account, micros, ["credits"]);
+        const entry = this.append(account, { type: "BONUS", amountMicros: micros, idempotencyKey, description });
+        this.save(account);
+        return { transactionId: entry.id };
+      });
+    });
+  }
+
+  /** PURCHASE: credits paid for (a checkout session or a subscription period). */
+  purchase(accountId: string, micros: number, description: string): { transactionId: string } {
+    return this.atomically(() => {
+      const account = this.account(accountId);
+      this.checkBalanceCap(account, micros, ["credits"]);
+      const entry = this.append(account, { type: "PURCHASE", amountMicros: micros, description });
+      this.save(account);
+      return { transactionId: entry.id };
+    });
+  }
+
+  /** Reserves credits for a new job, or fails with INSUFFICIENT_CREDITS and writes nothing. */
+  createJob(
+    accountId: string,
+    job: { micros: number; productId: string | null; estimate: unknown; describe: string },
+    request: IdempotencyRequest,
+  ): Outcome<{ jobId: string; transactionId: string }> {
+    return this.atomically(() => {
+      const account = this.account(accountId);
+      return this.idempotent(accountId, "jobCreate", request, () => {
+        const available = account.balanceMicros - account.reservedMicros;
+        if (job.micros > available) {
+          throw new LedgerError(
+            ErrorCode.INSUFFICIENT_CREDITS,
+            `Insufficient credits: the job needs ${credits(job.micros)}, ${credits(available)} are available, ${credits(job.micros - available)} missing`,
+          );
+        }
+        const created = this.options.clock.now();
+        const jobRow = this.db
+          .insert(t.jobs)
+          .values({
+            id: `job_${randomHex(12)}`,
+            accountId,
+            status: "RESERVED",
+            reservedMicros: job.micros,
+            productId: job.productId,
+            estimate: job.estimate,
+            createdAt: created.toISOString(),
+            expiresAt: new Date(created.getTime() + this.options.jobTtlMs).toISOString(),
+          })
+          .returning()
+          .get();
+        const entry = this.append(account, {
+          type: "RESERVE",
+          amountMicros: -job.micros,
+          jobId: jobRow.id,
+          idempotencyKey: request.key,
+          description: `Reserved for ${job.describe}`,
+        });
+        this.save(account);
+        return { jobId: jobRow.id, transactionId: entry.id };
+      });
+    });
+  }
+
+  private openJob(accountId: string, jobId: string): JobRow {
+    const job = this.db
+      .select()
+      .from(t.jobs)
+      .where(and(eq(t.jobs.id, jobId), eq(t.jobs.accountId, accountId)))
+      .get();
+    // Another account's job is reported exactly like a missing one.
+    if (!job) throw new LedgerError(ErrorCode.NOT_FOUND, `No job ${jobId}`, ["jobId"]);
+    if (job.status !== "RESERVED") {
+      throw new LedgerError(ErrorCode.JOB_ALREADY_RESOLVED, `Job ${jobId} is already ${job.status.toLowerCase()}`, ["jobId"]);
+    }
+    return job;
+  }
+
+  private resolve(
+    account: AccountRow,
+    job: JobRow,
+    status: Exclude<JobStatus, "RESERVED">,
+    consumedMicros: number,
+    reason: string | null,
+  ): void {
+    if (job.reservedMicros > 0) {
+      this.append(account, { type: "RELEASE", amountMicros: job.reservedMicros, jobId: job.id, description: releaseDescription(status, job.id) });
+    }
+    if (consumedMicros > 0) {
+      this.append(account, { type: "CONSUME", amountMicros: -consumedMicros, jobId: job.id, description: `Consumed by job ${job.id}` });
+    }
+    this.db
+      .update(t.jobs)
+      .set({ status, consumedMicros, failureReason: reason, resolvedAt: this.now() })
+      .where(eq(t.jobs.id, job.id))
+      .run();
+    this.save(account);
+  }
+
+  /** Consumes the actual credits (default: all reserved) and releases the rest. */
+  completeJob(accountId: string, jobId: string, consumed?: Decimal | null): void {
+    const consumedMicros = consumed == null ? null : creditsToMicros(consumed, ["consumedCredits"], { allowZero: true });
+    this.atomically(() => {
+      const job = this.openJob(accountId, jobId);
+      const actual = consumedMicros ?? job.reservedMicros;
+      if (actual > job.reservedMicros) {
+        throw new LedgerError(
+          ErrorCode.BAD_USER_INPUT,
+          `consumedCredits (${credits(actual)}) is more than the ${credits(job.reservedMicros)} reserved`,
+          ["consumedCredits"],
+        );
+      }
+      this.resolve(this.account(accountId), job, "COMPLETED", actual, null);
+    });
+  }
+
+  failJob(accountId: string, jobId: string, reason?: string | null): void {
+    const why = reason == null ? null : checkText(reason, ["reason"], "A reason");
+    this.atomically(() => {
+      const job = this.openJob(accountId, jobId);
+      this.resolve(this.account(accountId), job, "FAILED", 0, why);
+    });
+  }
+
+  cancelJob(accountId: string, jobId: string): void {
+    this.atomically(() => {
+      const job = this.openJob(accountId, jobId);
+      this.resolve(this.account(accountId), job, "CANCELLED", 0, null);
+    });
+  }
+
+  /** Expires and releases reservations past their TTL; returns how many. */
+  expireDueJobs(batchSize = 100): number {
+    let expired = 0;
+    for (;;) {
+      const count = this.atomically(() => {
+        const due = this.db
+          .select()
+          .from(t.jobs)
+          .where(and(eq(t.jobs.status, "RESERVED"), lte(t.jobs.expiresAt, this.now())))
+          .orderBy(asc(t.jobs.expiresAt))
+          .limit(batchSize)
+          .all();
+        for (const job of due) this.resolve(this.account(job.accountId), job, "EXPIRED", 0, "reservation expired");
+        return due.length;
+      });
+      expired += count;
+      if (count < batchSize) return expired;
+    }
+  }
+
+  /** Forgets idempotency keys older than the retention period. */
+  purgeIdempotencyKeys(): number {
+    const cutoff = new Date(this.options.clock.now().getTime() - this.options.idempotencyTtlMs).toISOString();
+    return this.db.delete(t.idempotencyKeys).where(lt(t.idempotencyKeys.createdAt, cutoff)).run().changes;
+  }
+
+  /** REFUND: gives back credits a CONSUME entry took, never more than it took in all. */
+  refund(
+    transactionId: string,
+    amount: Decimal | null | undefined,
+    reason: string,
+    idempotencyKey?: string | null,
+  ): Outcome<{ transactionId: string }> {
+    const requested = amount == null ? null : creditsToMicros(amount, ["credits"]);
+    const description = checkText(reason, ["reason"], "A reason");
+    return this.atomically(() => {
+      const consumed = this.db.select().from(t.ledgerEntries).where(eq(t.ledgerEntries.id, transactionId)).get();
+      if (!consumed) throw new LedgerError(ErrorCode.NOT_FOUND, `No transaction ${transactionId}`, ["transactionId"]);
+      if (consumed.type !== "CONSUME") {
+        throw new LedgerError(ErrorCode.BAD_USER_INPUT, `Only CONSUME transactions can be refunded; ${transactionId} is ${consumed.type}`, ["transactionId"]);
+      }
+      const account = this.account(consumed.accountId);
+      return this.idempotent(account.id, "transactionRefund", { key: idempotencyKey, input: { transactionId, requested, description } }, () => {
+        const { refunded } = this.db
+          .select({ refunded: sql<number>`coalesce(sum(${t.ledgerEntries.amountMicros}), 0)` })
+          .from(t.ledgerEntries)
+          .where(and(eq(t.ledgerEntries.refundOfId, transactionId), eq(t.ledgerEntries.type, "REFUND")))
+          .get()!;
+        const refundable = -consumed.amountMicros - refunded;
+        const micros = requested ?? refundable;
+        if (micros <= 0 || micros > refundable) {
+          throw new LedgerError(
+            ErrorCode.BAD_USER_INPUT,
+            refundable === 0
+              ? `Transaction ${transactionId} is already fully refunded`
+              : `At most ${credits(refundable)} credits of ${transactionId} can still be refunded`,
+            ["credits"],
+          );
+        }
+        const entry = this.append(account, {
+          type: "REFUND",
+          amountMicros: micros,
+          jobId: consumed.jobId,
+          refundOfId: transactionId,
+          idempotencyKey,
+          description,
+        });
+        this.save(account);
+        return { transactionId: entry.id };
+      });
+    });
+  }
+}
+
+function releaseDescription(status: Exclude<JobStatus, "RESERVED">, jobId: string): string {
+  switch (status) {
+    case "COMPLETED":
+      return `Reservation of job ${jobId} released on completion`;
+    case "FAILED":
+      return `Reservation of job ${jobId} released: the job failed`;
+    case "CANCELLED":
+      return `Reservation of job ${jobId} released: the job was cancelled`;
+    case "EXPIRED":
+      return `Reservation of job ${jobId} released: it expired`;
+  }
+}

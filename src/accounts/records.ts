@@ -1,0 +1,62 @@
+import type { Decimal } from "../pricing/decimal.js";
+import type { JobStatus, TransactionType } from "./ledger.js";
+
+export interface AccountRecord {
+  __typename: "Account";
+  id: string;
+  name: string;
+  balance: Decimal;
+  reserved: Decimal;
+  available: Decimal;
+  createdAt: Date;
+}
+
+export interface TransactionRecord {
+  __typename: "Transaction";
+  id: string;
+  accountId: string;
+  sequence: number;
+  type: TransactionType;
+  amount: Decimal;
+  balanceBefore: Decimal;
+  balanceAfter: Decimal;
+  jobId: string | null;
+  refundOfId: string | null;
+  description: string;
+  createdAt: Date;
+}
+
+export interface JobLineItemRecord {
+  code: string;
+  description: string;
+  quantity: string;
+  unit: string;
+  unitCredits: string;
+  credits: string;
+  source: "DOCUMENTED" | "ASSUMED";
+}
+
+export interface JobRecord {
+  __typename: "Job";
+  id: string;
+  accountId: string;
+  seq: number;
+  status: JobStatus;
+  reservedCredits: Decimal;
+  consumedCredits: Decimal;
+  productId: string | null;
+  lineItems: JobLineItemRecord[];
+  failureReason: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  resolvedAt: Date | null;
+}
+
+export interface ApiKeyRecord {
+  __typename: "ApiKey";
+  id: string;
+  accountId: string;
+  displayPrefix: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}

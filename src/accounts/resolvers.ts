@@ -1,0 +1,274 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Product } from "../catalog/types.js";
+import { connection, decodeCursor, pageSize } from "../graphql/connections.js";
+import { canSee, requireAccount, requireAdmin, type Context } from "../graphql/context.js";
+import type { UserError } from "../graphql/user-error.js";
+import { priceJob } from "./jobs.js";
+import { LedgerError, type JobStatus, type TransactionType } from "./ledger.js";
+import type { AccountRecord, JobRecord, TransactionRecord } from "./records.js";
+import {
+  Account,
+  AccountCreateInput,
+  AccountCreatePayload,
+  ApiKey,
+  ApiKeyCreateInput,
+  ApiKeyCreatePayload,
+  ApiKeyRevokeInput,
+  ApiKeyRevokePayload,
+  CreditsGrantInput,
+  CreditsGrantPayload,
+  Job,
+  JobCancelInput,
+  JobCancelPayload,
+  JobCompleteInput,
+  JobCompletePayload,
+  JobConnection,
+  JobCreateInput,
+  JobCreatePayload,
+  JobFailInput,
+  JobFailPayload,
+  JobStatusEnum,
+  Transaction,
+  TransactionConnection,
+  TransactionRefundInput,
+  TransactionRefundPayload,
+  TransactionTypeEnum,
+} from "./types.js";
+
+/**
+ * Runs a mutation; a refusal from the domain becomes `userErrors` with every other field null,
+ * as Shopify and Saleor payloads do. Authentication failures stay top-level errors.
+ */
+async function mutate<T extends object>(
+  empty: { [K in keyof T]: null },
+  run: () => Promise<T> | T,
+): Promise<{ [K in keyof T]: T[K] | null } & { userErrors: UserError[] }> {
+  try {
+    return { ...(await run()), userErrors: [] };
+  } catch (error) {
+    if (!(error instanceof LedgerError)) throw error;
+    const field = error.field === undefined ? null : ["input", ...error.field];
+    return { ...empty, userErrors: [{ field, code: error.code, message: error.message }] };
+  }
+}
+
+function account(context: Context, accountId: string): AccountRecord {
+  return context.services.accounts.accountsByIds([accountId])[0];
+}
+
+function job(context: Context, jobId: string): JobRecord {
+  return context.services.accounts.jobsByIds([jobId])[0];
+}
+
+function transaction(context: Context, transactionId: string): TransactionRecord {
+  return context.services.accounts.transactionsByIds([transactionId])[0];
+}
+
+@Resolver()
+export class AccountQueryResolver {
+  @Query(() => Account, {
+    nullable: true,
+    description: "The account of the API key sent with the request. UNAUTHENTICATED without a valid key.",
+  })
+  viewer(@Ctx() context: Context) {
+    return context.loaders.accounts.account.load(requireAccount(context));
+  }
+
+  @Query(() => Account, { nullable: true, description: "Any account by id (admin key only); null when unknown." })
+  account(@Arg("id", () => ID) id: string, @Ctx() context: Context) {
+    requireAdmin(context);
+    return context.loaders.accounts.account.load(id);
+  }
+}
+
+@Resolver(() => Account)
+export class AccountResolver {
+  @FieldResolver(() => TransactionConnection, { description: "The account's ledger, newest first." })
+  transactions(
+    @Root() root: AccountRecord,
+    @Ctx() context: Context,
+    @Arg("first", () => Int, { nullable: true, description: "Page size, 0 to 100 (default 20)." }) first: number | null,
+    @Arg("after", () => String, { nullable: true, description: "endCursor of the previous page." }) after: string | null,
+    @Arg("type", () => TransactionTypeEnum, { nullable: true, description: "Only entries of this type." }) type: TransactionType | null,
+    @Arg("jobId", () => ID, { nullable: true, description: "Only entries of this job." }) jobId: string | null,
+  ) {
+    const size = pageSize(first);
+    const page = context.services.accounts.transactions(root.id, {
+      first: size,
+      afterSequence: decodeCursor("txn", after),
+      type,
+      jobId,
+    });
+    return connection("txn", page.items, page.hasNextPage, (entry) => entry.sequence);
+  }
+
+  @FieldResolver(() => JobConnection, { description: "The account's jobs, newest first." })
+  jobs(
+    @Root() root: AccountRecord,
+    @Ctx() context: Context,
+    @Arg("first", () => Int, { nullable: true, description: "Page size, 0 to 100 (default 20)." }) first: number | null,
+    @Arg("after", () => String, { nullable: true, description: "endCursor of the previous page." }) after: string | null,
+    @Arg("status", () => JobStatusEnum, { nullable: true, description: "Only jobs in this status." }) status: JobStatus | null,
+  ) {
+    const size = pageSize(first);
+    const page = context.services.accounts.jobs(root.id, { first: size, afterSeq: decodeCursor("job", after), status });
+    return connection("job", page.items, page.hasNextPage, (item) => item.seq);
+  }
+
+  @FieldResolver(() => [ApiKey], { description: "The account's API keys, revoked ones included (never the keys themselves)." })
+  apiKeys(@Root() root: AccountRecord, @Ctx() context: Context) {
+    return context.services.accounts.apiKeysOfAccount(root.id);
+  }
+}
+
+@Resolver(() => Transaction)
+export class TransactionResolver {
+  @FieldResolver(() => Job, { nullable: true, description: "The job the entry belongs to, if any." })
+  job(@Root() root: TransactionRecord, @Ctx() context: Context) {
+    return root.jobId ? context.loaders.accounts.job.load(root.jobId) : null;
+  }
+
+  @FieldResolver(() => Transaction, { nullable: true, description: "For a REFUND: the CONSUME entry it gives credits back for." })
+  refundOf(@Root() root: TransactionRecord, @Ctx() context: Context) {
+    return root.refundOfId ? context.loaders.accounts.transaction.load(root.refundOfId) : null;
+  }
+}
+
+@Resolver(() => Job)
+export class JobResolver {
+  @FieldResolver(() => Product, { nullable: true, description: "The product the job was priced as; null for explicit credits." })
+  product(@Root() root: JobRecord, @Ctx() context: Context) {
+    return root.productId ? context.loaders.catalog.product.load(root.productId) : null;
+  }
+
+  @FieldResolver(() => [Transaction], { description: "The job's ledger entries, oldest first." })
+  transactions(@Root() root: JobRecord, @Ctx() context: Context) {
+    return context.services.accounts.transactions(root.accountId, { first: 100, jobId: root.id }).items.reverse();
+  }
+}
+
+@Resolver()
+export class JobMutationResolver {
+  @Mutation(() => JobCreatePayload, {
+    description:
+      "Prices a job (or takes explicit credits) and reserves that many credits. INSUFFICIENT_CREDITS, saying how many are missing, when the account cannot cover it; nothing is written then.",
+  })
+  async jobCreate(@Arg("input", () => JobCreateInput) input: JobCreateInput, @Ctx() context: Context) {
+    const accountId = requireAccount(context);
+    return mutate({ job: null, transaction: null, account: null }, async () => {
+      const priced = await priceJob(context.loaders.catalog, input);
+      const { result } = context.services.ledger.createJob(accountId, priced, {
+        key: input.idempotencyKey,
+        input: { estimate: input.estimate, jobEstimate: input.jobEstimate, credits: input.credits },
+      });
+      return { job: job(context, result.jobId), transaction: transaction(context, result.transactionId), account: account(context, accountId) };
+    });
+  }
+
+  @Mutation(() => JobCompletePayload, {
+    description: "Completes a running job: its consumed credits (default: all reserved) are spent and the rest released. Once only: JOB_ALREADY_RESOLVED after that.",
+  })
+  jobComplete(@Arg("input", () => JobCompleteInput) input: JobCompleteInput, @Ctx() context: Context) {
+    const accountId = requireAccount(context);
+    return mutate({ job: null, account: null }, () => {
+      context.services.ledger.completeJob(accountId, input.jobId, input.consumedCredits);
+      return { job: job(context, input.jobId), account: account(context, accountId) };
+    });
+  }
+
+  @Mutation(() => JobFailPayload, { description: "Marks a running job failed and releases its credits. Once only." })
+  jobFail(@Arg("input", () => JobFailInput) input: JobFailInput, @Ctx() context: Context) {
+    const accountId = requireAccount(context);
+    return mutate({ job: null, account: null }, () => {
+      context.services.ledger.failJob(accountId, input.jobId, input.reason);
+      return { job: job(context, input.jobId), account: account(context, accountId) };
+    });
+  }
+
+  @Mutation(() => JobCancelPayload, { description: "Cancels a running job and releases its credits. Once only." })
+  jobCancel(@Arg("input", () => JobCancelInput) input: JobCancelInput, @Ctx() context: Context) {
+    const accountId = requireAccount(context);
+    return mutate({ job: null, account: null }, () => {
+      context.services.ledger.cancelJob(accountId, input.jobId);
+      return { job: job(context, input.jobId), account: account(context, accountId) };
+    });
+  }
+}
+
+@Resolver()
+export class AdminMutationResolver {
+  @Mutation(() => AccountCreatePayload, { description: "Creates an account and its first API key (admin key only)." })
+  accountCreate(@Arg("input", () => AccountCreateInput) input: AccountCreateInput, @Ctx() context: Context) {
+    requireAdmin(context);
+    return mutate({ account: null, apiKey: null, key: null }, () => {
+      const created = context.services.accountService.createAccount(input.name);
+      return {
+        account: account(context, created.accountId),
+        apiKey: created.token,
+        key: context.services.accounts.apiKey(created.keyId),
+      };
+    });
+  }
+
+  @Mutation(() => ApiKeyCreatePayload, { description: "Issues another API key for an account (admin key only)." })
+  apiKeyCreate(@Arg("input", () => ApiKeyCreateInput) input: ApiKeyCreateInput, @Ctx() context: Context) {
+    requireAdmin(context);
+    return mutate({ apiKey: null, key: null }, () => {
+      const issued = context.services.accountService.issueKey(input.accountId);
+      return { apiKey: issued.token, key: context.services.accounts.apiKey(issued.keyId) };
+    });
+  }
+
+  @Mutation(() => ApiKeyRevokePayload, { description: "Revokes an API key (admin key only); it stops working with the next request." })
+  apiKeyRevoke(@Arg("input", () => ApiKeyRevokeInput) input: ApiKeyRevokeInput, @Ctx() context: Context) {
+    requireAdmin(context);
+    return mutate({ key: null }, () => {
+      context.services.accountService.revokeKey(input.keyId);
+      return { key: context.services.accounts.apiKey(input.keyId) };
+    });
+  }
+
+  @Mutation(() => CreditsGrantPayload, { description: "Grants bonus credits to an account, as a BONUS entry (admin key only)." })
+  creditsGrant(@Arg("input", () => CreditsGrantInput) input: CreditsGrantInput, @Ctx() context: Context) {
+    requireAdmin(context);
+    return mutate({ transaction: null, account: null }, () => {
+      const { result } = context.services.ledger.grant(input.accountId, input.credits, input.reason, input.idempotencyKey);
+      return { transaction: transaction(context, result.transactionId), account: account(context, input.accountId) };
+    });
+  }
+
+  @Mutation(() => TransactionRefundPayload, {
+    description: "Gives back credits of a CONSUME entry, as a REFUND entry; never more than was consumed (admin key only).",
+  })
+  transactionRefund(@Arg("input", () => TransactionRefundInput) input: TransactionRefundInput, @Ctx() context: Context) {
+    requireAdmin(context);
+    return mutate({ transaction: null, account: null }, () => {
+      const { result } = context.services.ledger.refund(input.transactionId, input.credits, input.reason, input.idempotencyKey);
+      const refund = transaction(context, result.transactionId);
+      return { transaction: refund, account: account(context, refund.accountId) };
+    });
+  }
+}
+
+/** Account-side objects the `node` query can fetch, visible only to their owner and the admin. */
+export async function resolveAccountNode(context: Context, id: string): Promise<unknown> {
+  const loaders = context.loaders.accounts;
+  const item = id.startsWith("acct_") ? await loaders.account.load(id)
+    : id.startsWith("job_") ? await loaders.job.load(id)
+    : id.startsWith("txn_") ? await loaders.transaction.load(id)
+    : id.startsWith("key_") ? context.services.accounts.apiKey(id)
+    : undefined;
+  if (item === undefined) return undefined;
+  if (!item) return null;
+  const owner = "accountId" in item ? item.accountId : item.id;
+  return canSee(context, owner) ? item : null;
+}
+
+export const accountResolvers = [
+  AccountQueryResolver,
+  AccountResolver,
+  TransactionResolver,
+  JobResolver,
+  JobMutationResolver,
+  AdminMutationResolver,
+] as const;

@@ -1,0 +1,399 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { EstimateInput, JobEstimateInput } from "../estimates/types.js";
+import { PageInfo } from "../graphql/connections.js";
+import { Node } from "../graphql/node.js";
+import { DateTimeScalar, DecimalScalar } from "../graphql/scalars.js";
+import { UserError } from "../graphql/user-error.js";
+import type { Decimal } from "../pricing/decimal.js";
+import { PriceSourceEnum } from "../catalog/types.js";
+import type { JobStatus, TransactionType } from "./ledger.js";
+import type { AccountRecord, ApiKeyRecord, JobRecord, TransactionRecord } from "./records.js";
+
+export const TransactionTypeEnum = {
+  PURCHASE: "PURCHASE",
+  RESERVE: "RESERVE",
+  CONSUME: "CONSUME",
+  RELEASE: "RELEASE",
+  REFUND: "REFUND",
+  BONUS: "BONUS",
+} as const;
+registerEnumType(TransactionTypeEnum, {
+  name: "TransactionType",
+  description: "What a ledger entry records.",
+  valuesConfig: {
+    PURCHASE: { description: "Credits paid for (a credit pack or a subscription period). Positive." },
+    RESERVE: { description: "Credits held for a job that is running. Negative." },
+    CONSUME: { description: "Credits a completed job used. Negative." },
+    RELEASE: { description: "A job's hold given back (on completion, failure, cancellation or expiry). Positive." },
+    REFUND: { description: "Consumed credits given back by an operator. Positive." },
+    BONUS: { description: "Credits granted by an operator. Positive." },
+  },
+});
+
+export const JobStatusEnum = {
+  RESERVED: "RESERVED",
+  COMPLETED: "COMPLETED",
+  FAILED: "FAILED",
+  CANCELLED: "CANCELLED",
+  EXPIRED: "EXPIRED",
+} as const;
+registerEnumType(JobStatusEnum, {
+  name: "JobStatus",
+  description: "Where a job's reservation stands. Every status but RESERVED is final.",
+  valuesConfig: {
+    RESERVED: { description: "Running: its credits are held." },
+    COMPLETED: { description: "Done: the consumed credits were spent, the rest released." },
+    FAILED: { description: "Failed: everything was released." },
+    CANCELLED: { description: "Cancelled by the client: everything was released." },
+    EXPIRED: { description: "Not resolved in time: everything was released." },
+  },
+});
+
+@ObjectType({ implements: Node, description: "A customer account holding credits." })
+export class Account implements Node {
+  @Field(() => ID, { description: 'Account id, e.g. "acct_3f9c…".' })
+  id!: string;
+
+  @Field(() => String, { description: "Display name." })
+  name!: string;
+
+  @Field(() => DecimalScalar, { description: "Credits owned, including those held by running jobs." })
+  balance!: Decimal;
+
+  @Field(() => DecimalScalar, { description: "Credits held by running jobs (status RESERVED)." })
+  reserved!: Decimal;
+
+  @Field(() => DecimalScalar, { description: "Credits that can be spent now: balance - reserved." })
+  available!: Decimal;
+
+  @Field(() => DateTimeScalar, { description: "When the account was created." })
+  createdAt!: Date;
+}
+
+@ObjectType({
+  implements: Node,
+  description:
+    "An entry of the credit ledger. Entries are never changed or removed: corrections are new entries. balanceAfter = balanceBefore + amount, and each entry's balanceBefore is the previous one's balanceAfter.",
+})
+export class Transaction implements Node {
+  @Field(() => ID, { description: 'Transaction id, e.g. "txn_…".' })
+  id!: string;
+
+  @Field(() => TransactionTypeEnum, { description: "What the entry records." })
+  type!: TransactionType;
+
+  @Field(() => DecimalScalar, { description: "Signed effect on available credits: negative for RESERVE and CONSUME, positive otherwise." })
+  amount!: Decimal;
+
+  @Field(() => DecimalScalar, { description: "Available credits before this entry." })
+  balanceBefore!: Decimal;
+
+  @Field(() => DecimalScalar, { description: "Available credits after this entry." })
+  balanceAfter!: Decimal;
+
+  @Field(() => Int, { description: "Position in the account's ledger: 1, 2, 3 … without gaps." })
+  sequence!: number;
+
+  @Field(() => String, { description: "What the entry is for." })
+  description!: string;
+
+  @Field(() => DateTimeScalar, { description: "When the entry was written." })
+  createdAt!: Date;
+}
+
+@ObjectType({ description: "One priced component a job was reserved for (a snapshot of its estimate)." })
+export class JobLineItem {
+  @Field(() => String, { description: "Component code." })
+  code!: string;
+
+  @Field(() => String, { description: "What the line charged for." })
+  description!: string;
+
+  @Field(() => DecimalScalar, { description: "Units charged." })
+  quantity!: string;
+
+  @Field(() => String, { description: "Unit counted." })
+  unit!: string;
+
+  @Field(() => DecimalScalar, { description: "Credits per unit." })
+  unitCredits!: string;
+
+  @Field(() => DecimalScalar, { description: "quantity x unitCredits." })
+  credits!: string;
+
+  @Field(() => PriceSourceEnum, { description: "Whether the rate is documented or assumed." })
+  source!: string;
+}
+
+@ObjectType({ implements: Node, description: "A unit of work that holds credits while it runs and is then charged once." })
+export class Job implements Node {
+  @Field(() => ID, { description: 'Job id, e.g. "job_…".' })
+  id!: string;
+
+  @Field(() => JobStatusEnum, { description: "Where the reservation stands." })
+  status!: JobStatus;
+
+  @Field(() => DecimalScalar, { description: "Credits held when the job was created." })
+  reservedCredits!: Decimal;
+
+  @Field(() => DecimalScalar, { description: "Credits the job used (0 until it completes)." })
+  consumedCredits!: Decimal;
+
+  @Field(() => [JobLineItem], { description: "The estimate the reservation was priced from; empty when credits were given directly." })
+  lineItems!: JobRecord["lineItems"];
+
+  @Field(() => String, { nullable: true, description: "Why the job failed or expired, when it did." })
+  failureReason!: string | null;
+
+  @Field(() => DateTimeScalar, { description: "When the job was created (and its credits reserved)." })
+  createdAt!: Date;
+
+  @Field(() => DateTimeScalar, { description: "When an unresolved reservation expires and is released." })
+  expiresAt!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "When the job reached its final status." })
+  resolvedAt!: Date | null;
+}
+
+@ObjectType({ implements: Node, description: "An API key of an account. The key itself is shown only once, when created." })
+export class ApiKey implements Node {
+  @Field(() => ID, { description: 'Key id, e.g. "key_…"; also embedded in the key.' })
+  id!: string;
+
+  @Field(() => String, { description: "The key's first characters, to tell keys apart." })
+  displayPrefix!: string;
+
+  @Field(() => DateTimeScalar, { description: "When the key was created." })
+  createdAt!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "When the key was revoked; null while it works." })
+  revokedAt!: Date | null;
+}
+
+@ObjectType({ description: "A transaction and its cursor." })
+export class TransactionEdge {
+  @Field(() => String, { description: "Pass as `after` to continue after this transaction." })
+  cursor!: string;
+
+  @Field(() => Transaction, { description: "The transaction." })
+  node!: TransactionRecord;
+}
+
+@ObjectType({ description: "A page of ledger entries, newest first." })
+export class TransactionConnection {
+  @Field(() => [TransactionEdge], { description: "The entries with their cursors." })
+  edges!: TransactionEdge[];
+
+  @Field(() => [Transaction], { description: "The entries alone." })
+  nodes!: TransactionRecord[];
+
+  @Field(() => PageInfo, { description: "Whether more pages follow." })
+  pageInfo!: PageInfo;
+}
+
+@ObjectType({ description: "A job and its cursor." })
+export class JobEdge {
+  @Field(() => String, { description: "Pass as `after` to continue after this job." })
+  cursor!: string;
+
+  @Field(() => Job, { description: "The job." })
+  node!: JobRecord;
+}
+
+@ObjectType({ description: "A page of jobs, newest first." })
+export class JobConnection {
+  @Field(() => [JobEdge], { description: "The jobs with their cursors." })
+  edges!: JobEdge[];
+
+  @Field(() => [Job], { description: "The jobs alone." })
+  nodes!: JobRecord[];
+
+  @Field(() => PageInfo, { description: "Whether more pages follow." })
+  pageInfo!: PageInfo;
+}
+
+// -------------------------------------------------------------------------------------------
+// Inputs
+
+@InputType({ description: "A job to start: give exactly one of estimate, jobEstimate or credits." })
+export class JobCreateInput {
+  @Field(() => EstimateInput, { nullable: true, description: "Reserve what this estimate costs (totalCredits)." })
+  estimate?: EstimateInput | null;
+
+  @Field(() => JobEstimateInput, { nullable: true, description: "Reserve what this U-Gen job estimate costs." })
+  jobEstimate?: JobEstimateInput | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "Reserve exactly these credits." })
+  credits?: Decimal | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Up to 255 characters. A retry with the same key and input returns the first result instead of reserving twice; kept at least 24 h.",
+  })
+  idempotencyKey?: string | null;
+}
+
+@InputType({ description: "Finish a job: its consumed credits are spent and the rest of the hold is released." })
+export class JobCompleteInput {
+  @Field(() => ID, { description: "The job." })
+  jobId!: string;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "Credits the job actually used, at most the reserved credits. Default: all reserved." })
+  consumedCredits?: Decimal | null;
+}
+
+@InputType({ description: "Mark a job failed: its whole hold is released." })
+export class JobFailInput {
+  @Field(() => ID, { description: "The job." })
+  jobId!: string;
+
+  @Field(() => String, { nullable: true, description: "Why it failed (up to 500 characters)." })
+  reason?: string | null;
+}
+
+@InputType({ description: "Cancel a job: its whole hold is released." })
+export class JobCancelInput {
+  @Field(() => ID, { description: "The job." })
+  jobId!: string;
+}
+
+@InputType({ description: "A new account (admin only)." })
+export class AccountCreateInput {
+  @Field(() => String, { description: "Display name (up to 500 characters)." })
+  name!: string;
+}
+
+@InputType({ description: "A new API key for an account (admin only)." })
+export class ApiKeyCreateInput {
+  @Field(() => ID, { description: "The account." })
+  accountId!: string;
+}
+
+@InputType({ description: "Revoke an API key (admin only); it stops working at once." })
+export class ApiKeyRevokeInput {
+  @Field(() => ID, { description: "The key's id (key_…)." })
+  keyId!: string;
+}
+
+@InputType({ description: "Grant bonus credits to an account (admin only)." })
+export class CreditsGrantInput {
+  @Field(() => ID, { description: "The account." })
+  accountId!: string;
+
+  @Field(() => DecimalScalar, { description: "Credits to add, more than 0." })
+  credits!: Decimal;
+
+  @Field(() => String, { description: "Why, recorded on the ledger entry." })
+  reason!: string;
+
+  @Field(() => String, { nullable: true, description: "Makes a retried grant return the first result instead of granting twice." })
+  idempotencyKey?: string | null;
+}
+
+@InputType({ description: "Give back credits a CONSUME transaction took (admin only)." })
+export class TransactionRefundInput {
+  @Field(() => ID, { description: "The CONSUME transaction." })
+  transactionId!: string;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "Credits to give back; default: all not yet refunded. Never more than was consumed." })
+  credits?: Decimal | null;
+
+  @Field(() => String, { description: "Why, recorded on the ledger entry." })
+  reason!: string;
+
+  @Field(() => String, { nullable: true, description: "Makes a retried refund return the first result instead of refunding twice." })
+  idempotencyKey?: string | null;
+}
+
+// -------------------------------------------------------------------------------------------
+// Payloads
+
+@ObjectType({ description: "Result of jobCreate." })
+export class JobCreatePayload {
+  @Field(() => Job, { nullable: true, description: "The new job; null when userErrors is not empty." })
+  job!: JobRecord | null;
+
+  @Field(() => Transaction, { nullable: true, description: "The RESERVE entry." })
+  transaction!: TransactionRecord | null;
+
+  @Field(() => Account, { nullable: true, description: "The account after the reservation." })
+  account!: AccountRecord | null;
+
+  @Field(() => [UserError], { description: "Why nothing was done; empty on success." })
+  userErrors!: UserError[];
+}
+
+@ObjectType()
+abstract class JobResolvePayload {
+  @Field(() => Job, { nullable: true, description: "The job in its final status; null when userErrors is not empty." })
+  job!: JobRecord | null;
+
+  @Field(() => Account, { nullable: true, description: "The account after the change." })
+  account!: AccountRecord | null;
+
+  @Field(() => [UserError], { description: "Why nothing was done; empty on success." })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: "Result of accountCreate." })
+export class AccountCreatePayload {
+  @Field(() => Account, { nullable: true, description: "The new account." })
+  account!: AccountRecord | null;
+
+  @Field(() => String, { nullable: true, description: "The account's API key, in full. Shown only this once: store it now." })
+  apiKey!: string | null;
+
+  @Field(() => ApiKey, { nullable: true, description: "The key's id and prefix, as listed later." })
+  key!: ApiKeyRecord | null;
+
+  @Field(() => [UserError], { description: "Why nothing was done; empty on success." })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: "Result of apiKeyCreate." })
+export class ApiKeyCreatePayload {
+  @Field(() => String, { nullable: true, description: "The new API key, in full. Shown only this once." })
+  apiKey!: string | null;
+
+  @Field(() => ApiKey, { nullable: true, description: "The key's id and prefix." })
+  key!: ApiKeyRecord | null;
+
+  @Field(() => [UserError], { description: "Why nothing was done; empty on success." })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: "Result of apiKeyRevoke." })
+export class ApiKeyRevokePayload {
+  @Field(() => ApiKey, { nullable: true, description: "The revoked key." })
+  key!: ApiKeyRecord | null;
+
+  @Field(() => [UserError], { description: "Why nothing was done; empty on success." })
+  userErrors!: UserError[];
+}
+
+@ObjectType()
+abstract class CreditsPayload {
+  @Field(() => Transaction, { nullable: true, description: "The BONUS or REFUND entry." })
+  transaction!: TransactionRecord | null;
+
+  @Field(() => Account, { nullable: true, description: "The account after the change." })
+  account!: AccountRecord | null;
+
+  @Field(() => [UserError], { description: "Why nothing was done; empty on success." })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: "Result of jobComplete." })
+export class JobCompletePayload extends JobResolvePayload {}
+
+@ObjectType({ description: "Result of jobFail." })
+export class JobFailPayload extends JobResolvePayload {}
+
+@ObjectType({ description: "Result of jobCancel." })
+export class JobCancelPayload extends JobResolvePayload {}
+
+@ObjectType({ description: "Result of creditsGrant." })
+export class CreditsGrantPayload extends CreditsPayload {}
+
+@ObjectType({ description: "Result of transactionRefund." })
+export class TransactionRefundPayload extends CreditsPayload {}
