@@ -89,7 +89,7 @@ describe("keys and accounts", () => {
   });
 
   it("answers viewer with UNAUTHENTICATED without a valid key, while the catalog needs none", async () => {
-    for (const headers of [{}, as("nope"), as("pak_0000000000000000_" + "A".repeat(43)), { authorization: "Basic abc" }]) {
+    for (const headers of [{} as Record<string, string>, as("nope"), as("pak_0000000000000000_" + "A".repeat(43)), { authorization: "Basic abc" }]) {
       const { body } = await server.gql(`{ providers { id } viewer { id } }`, undefined, headers);
       expect(body.errors![0].extensions!.code).toBe("UNAUTHENTICATED");
       expect(body.data.providers).toHaveLength(5);
