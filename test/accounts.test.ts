@@ -57,7 +57,7 @@ async function resolveJob(key: string, mutation: "jobComplete" | "jobFail" | "jo
 
 async function ledger(key: string, args = "first: 100") {
   const { body } = await server.gql(
-    `{ viewer { transactions(${args}) { edges { cursor node { id type amount balanceBefore balanceAfter sequence job { id } } } pageInfo { hasNextPage endCursor } } } }`,
+    `{ viewer { transactions(${args}) { edges { cursor node { id type amount balanceBefore balanceAfter sequence idempotencyKey job { id } } } pageInfo { hasNextPage endCursor } } } }`,
     undefined,
     as(key),
   );
@@ -274,6 +274,8 @@ describe("idempotency", () => {
     expect(retry.job.id).toBe(first.job.id);
     expect(retry.transaction.id).toBe(first.transaction.id);
     expect(retry.account.reserved).toBe("10");
+    const reserve = (await ledger(apiKey, "first: 1, type: RESERVE")).edges[0].node;
+    expect([reserve.id, reserve.idempotencyKey]).toEqual([first.transaction.id, "order-42"]);
     const reused = await jobCreate(apiKey, { credits: "11", idempotencyKey: "order-42" });
     expect(reused.userErrors).toEqual([
       { field: ["input", "idempotencyKey"], code: "IDEMPOTENCY_KEY_REUSED", message: 'Idempotency key "order-42" was already used for a different request' },

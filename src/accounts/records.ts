@@ -22,6 +22,7 @@ export interface TransactionRecord {
   balanceAfter: Decimal;
   jobId: string | null;
   refundOfId: string | null;
+  idempotencyKey: string | null;
   description: string;
   createdAt: Date;
 }

@@ -30,6 +30,7 @@ function toTransaction(row: typeof t.ledgerEntries.$inferSelect): TransactionRec
     balanceAfter: fromMicros(row.availableAfterMicros),
     jobId: row.jobId,
     refundOfId: row.refundOfId,
+    idempotencyKey: row.idempotencyKey,
     description: row.description,
     createdAt: new Date(row.createdAt),
   };

@@ -97,6 +97,9 @@ export class Transaction implements Node {
   @Field(() => String, { description: "What the entry is for." })
   description!: string;
 
+  @Field(() => String, { nullable: true, description: "The idempotency key of the request that wrote it, if one was sent." })
+  idempotencyKey!: string | null;
+
   @Field(() => DateTimeScalar, { description: "When the entry was written." })
   createdAt!: Date;
 }
