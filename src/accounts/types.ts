@@ -1,11 +1,10 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
-import { EstimateInput, JobEstimateInput } from "../estimates/types.js";
+import { EstimateInput, JobEstimateInput, LineItem } from "../estimates/types.js";
 import { PageInfo } from "../graphql/connections.js";
 import { Node } from "../graphql/node.js";
 import { DateTimeScalar, DecimalScalar } from "../graphql/scalars.js";
 import { UserError } from "../graphql/user-error.js";
 import type { Decimal } from "../pricing/decimal.js";
-import { PriceSourceEnum } from "../catalog/types.js";
 import type { JobStatus, TransactionType } from "./ledger.js";
 import type { AccountRecord, ApiKeyRecord, JobRecord, TransactionRecord } from "./records.js";
 
@@ -104,30 +103,6 @@ export class Transaction implements Node {
   createdAt!: Date;
 }
 
-@ObjectType({ description: "One priced component a job was reserved for (a snapshot of its estimate)." })
-export class JobLineItem {
-  @Field(() => String, { description: "Component code." })
-  code!: string;
-
-  @Field(() => String, { description: "What the line charged for." })
-  description!: string;
-
-  @Field(() => DecimalScalar, { description: "Units charged." })
-  quantity!: string;
-
-  @Field(() => String, { description: "Unit counted." })
-  unit!: string;
-
-  @Field(() => DecimalScalar, { description: "Credits per unit." })
-  unitCredits!: string;
-
-  @Field(() => DecimalScalar, { description: "quantity x unitCredits." })
-  credits!: string;
-
-  @Field(() => PriceSourceEnum, { description: "Whether the rate is documented or assumed." })
-  source!: string;
-}
-
 @ObjectType({ implements: Node, description: "A unit of work that holds credits while it runs and is then charged once." })
 export class Job implements Node {
   @Field(() => ID, { description: 'Job id, e.g. "job_…".' })
@@ -142,7 +117,7 @@ export class Job implements Node {
   @Field(() => DecimalScalar, { description: "Credits the job used (0 until it completes)." })
   consumedCredits!: Decimal;
 
-  @Field(() => [JobLineItem], { description: "The estimate the reservation was priced from; empty when credits were given directly." })
+  @Field(() => [LineItem], { description: "The estimate the reservation was priced from, as it was then; empty when credits were given directly." })
   lineItems!: JobRecord["lineItems"];
 
   @Field(() => String, { nullable: true, description: "Why the job failed or expired, when it did." })
