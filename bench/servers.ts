@@ -31,6 +31,7 @@ async function main(): Promise<void> {
         jobTtlMs: 24 * 3600 * 1000,
         idempotencyTtlMs: 24 * 3600 * 1000,
         sweepIntervalMs: 0,
+        billing: { sandboxWebhookSecret: "bench", mailFrom: "bench@localhost", checkoutTtlMs: 3600_000 },
       },
       adminApiKey: "bench-admin-key-0123456789abcdef",
       logger: silentLogger,

@@ -7,6 +7,7 @@ import { LedgerError } from "../src/accounts/ledger.js";
 import { systemClock } from "../src/clock.js";
 import { ConfigError, loadConfig } from "../src/config.js";
 import { openDatabase } from "../src/db/client.js";
+import { silentLogger } from "../src/logger.js";
 import { createServices } from "../src/graphql/context.js";
 import { DecimalFormatError, parseDecimal } from "../src/pricing/decimal.js";
 
@@ -43,6 +44,9 @@ try {
     clock: systemClock,
     jobTtlMs: config.jobTtlMs,
     idempotencyTtlMs: config.idempotencyTtlMs,
+    logger: silentLogger,
+    billing: config.billing,
+    selfUrl: () => "",
   });
   const created = services.accountService.createAccount(values.name);
   if (credits) services.ledger.grant(created.accountId, credits, "Initial credits");

@@ -1,4 +1,6 @@
 /** Configuration from environment variables, validated once at start with messages that say what to fix. */
+import { randomBytes } from "node:crypto";
+import type { BillingConfig } from "./billing/index.js";
 
 export interface Config {
   port: number;
@@ -17,6 +19,7 @@ export interface Config {
   idempotencyTtlMs: number;
   /** How often expired reservations and old idempotency keys are swept (0: only at start). */
   sweepIntervalMs: number;
+  billing: BillingConfig;
 }
 
 export const DEFAULT_DATABASE_PATH = "./data/pricing.db";
@@ -59,6 +62,20 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push("ADMIN_API_KEY must be at least 24 characters (or unset, to have one generated)");
   }
 
+  const publicUrl = env.PUBLIC_URL || undefined;
+  if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicUrl)) {
+    problems.push(`PUBLIC_URL must be an http(s) URL such as https://api.example.com; got "${publicUrl}"`);
+  }
+  const stripeSecretKey = env.STRIPE_SECRET_KEY || undefined;
+  const stripeWebhookSecret = env.STRIPE_WEBHOOK_SECRET || undefined;
+  if ((stripeSecretKey === undefined) !== (stripeWebhookSecret === undefined)) {
+    problems.push("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET go together: set both to use Stripe, or neither");
+  }
+  const smtpUrl = env.SMTP_URL || undefined;
+  if (smtpUrl !== undefined && !/^smtps?:\/\/\S+$/.test(smtpUrl)) {
+    problems.push(`SMTP_URL must look like smtp://user:pass@host:587; got "${smtpUrl}"`);
+  }
+
   const config: Config = {
     port: integer("PORT", 4000, 0, 65535),
     host,
@@ -70,6 +87,15 @@ export function loadConfig(env: Env = process.env): Config {
     jobTtlMs: integer("JOB_TTL_SECONDS", 24 * 3600, 60, 365 * 24 * 3600) * 1000,
     idempotencyTtlMs: integer("IDEMPOTENCY_TTL_SECONDS", 24 * 3600, 24 * 3600, 365 * 24 * 3600) * 1000,
     sweepIntervalMs: integer("SWEEP_INTERVAL_SECONDS", 60, 0, 24 * 3600) * 1000,
+    billing: {
+      publicUrl: publicUrl?.replace(/\/$/, ""),
+      // The sandbox signs and verifies its own webhooks, so a per-process secret is enough.
+      sandboxWebhookSecret: env.SANDBOX_WEBHOOK_SECRET || randomBytes(32).toString("hex"),
+      stripe: stripeSecretKey && stripeWebhookSecret ? { secretKey: stripeSecretKey, webhookSecret: stripeWebhookSecret } : undefined,
+      smtpUrl,
+      mailFrom: env.MAIL_FROM || "credits@localhost",
+      checkoutTtlMs: integer("CHECKOUT_TTL_SECONDS", 24 * 3600, 60, 30 * 24 * 3600) * 1000,
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

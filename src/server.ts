@@ -15,10 +15,14 @@ import { createContext, createServices, type Context, type Services } from "./gr
 import { createErrorFormatter } from "./graphql/errors.js";
 import { appSchema } from "./graphql/schema.js";
 import type { Logger } from "./logger.js";
+import { handleWebhook, sandboxCheckoutAction, sandboxCheckoutPage, type HttpAnswer } from "./billing/http.js";
 
 export interface AppOptions {
   database: Database;
-  config: Pick<Config, "nodeEnv" | "maxBodyBytes" | "shutdownTimeoutMs" | "jobTtlMs" | "idempotencyTtlMs" | "sweepIntervalMs">;
+  config: Pick<
+    Config,
+    "nodeEnv" | "maxBodyBytes" | "shutdownTimeoutMs" | "jobTtlMs" | "idempotencyTtlMs" | "sweepIntervalMs" | "billing"
+  >;
   logger: Logger;
   clock?: Clock;
   /** The admin key (ADMIN_API_KEY); when absent, the one stored at an earlier start, or a new one. */
@@ -68,19 +72,28 @@ class HttpError extends Error {
 }
 
 export async function createApp({ database, config, logger, clock = systemClock, adminApiKey }: AppOptions): Promise<App> {
-  const services = createServices(database, { clock, jobTtlMs: config.jobTtlMs, idempotencyTtlMs: config.idempotencyTtlMs });
+  let selfUrl = "";
+  const services = createServices(database, {
+    clock,
+    jobTtlMs: config.jobTtlMs,
+    idempotencyTtlMs: config.idempotencyTtlMs,
+    logger,
+    billing: config.billing,
+    selfUrl: () => selfUrl,
+  });
   const { generated: generatedAdminKey } = services.accountService.initAdminKey(adminApiKey);
-  const sweep = () => {
+  const sweep = async () => {
     try {
-      const expired = services.ledger.expireDueJobs();
-      const purged = services.ledger.purgeIdempotencyKeys();
-      if (expired > 0 || purged > 0) logger.info("swept", { expiredJobs: expired, purgedIdempotencyKeys: purged });
+      const expiredJobs = services.ledger.expireDueJobs();
+      const purgedIdempotencyKeys = services.ledger.purgeIdempotencyKeys();
+      const billing = await services.billing.sweep();
+      const counts = { expiredJobs, purgedIdempotencyKeys, ...billing };
+      if (Object.values(counts).some((n) => n > 0)) logger.info("swept", counts);
     } catch (error) {
       logger.error("sweep failed", { error: error instanceof Error ? error.stack : String(error) });
     }
   };
-  sweep();
-  const sweeper = config.sweepIntervalMs > 0 ? setInterval(sweep, config.sweepIntervalMs).unref() : null;
+  const sweeper = config.sweepIntervalMs > 0 ? setInterval(() => void sweep(), config.sweepIntervalMs).unref() : null;
   const apollo = new ApolloServer<Context>({
     schema: appSchema(),
     introspection: true,
@@ -127,6 +140,22 @@ export async function createApp({ database, config, logger, clock = systemClock,
       sendJson(res, healthy ? 200 : 503, { status: healthy ? "ok" : "unavailable" });
       return;
     }
+    const webhook = url.pathname.match(/^\/webhooks\/([a-z]+)$/);
+    if (webhook) {
+      if (method !== "POST") throw new HttpError(405, "Webhooks are POSTed");
+      const body = await readBody(req, config.maxBodyBytes);
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : v]));
+      return send(res, handleWebhook(services.billing, webhook[1], body, headers, clock));
+    }
+    const checkout = url.pathname.match(/^\/sandbox\/checkout\/([\w-]+)$/);
+    if (checkout) {
+      if (method === "GET") return send(res, sandboxCheckoutPage(services.billing, checkout[1]));
+      if (method === "POST") {
+        const form = (await readBody(req, config.maxBodyBytes)).toString("utf8");
+        return send(res, await sandboxCheckoutAction(services.billing, checkout[1], form));
+      }
+      throw new HttpError(405, "Use GET or POST");
+    }
     if (url.pathname === "/graphql") {
       if (method !== "GET" && method !== "POST") throw new HttpError(405, "Use GET or POST /graphql");
       await handleGraphQL(req, res, url, method, requestId);
@@ -146,7 +175,7 @@ export async function createApp({ database, config, logger, clock = systemClock,
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
     }
-    const body = method === "POST" ? await readBody(req, config.maxBodyBytes) : "";
+    const body = method === "POST" ? (await readBody(req, config.maxBodyBytes)).toString("utf8") : "";
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method,
       headers,
@@ -174,7 +203,14 @@ export async function createApp({ database, config, logger, clock = systemClock,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once("error", reject);
-        httpServer.listen(port, host, () => resolve(httpServer.address() as AddressInfo));
+        httpServer.listen(port, host, () => {
+          const address = httpServer.address() as AddressInfo;
+          const local = !host || host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+          selfUrl = `http://${local.includes(":") ? `[${local}]` : local}:${address.port}`;
+          // First sweep once the server can receive the sandbox's webhooks.
+          void sweep();
+          resolve(address);
+        });
       });
     },
     async close() {
@@ -191,6 +227,7 @@ export async function createApp({ database, config, logger, clock = systemClock,
       httpServer.closeAllConnections();
       await stopped;
       await apollo.stop();
+      services.billing.mailer.close();
     },
   };
 }
@@ -208,8 +245,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
 }
 
-/** Reads the body as UTF-8, refusing (413) as soon as it passes the limit rather than buffering it all. */
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+function send(res: ServerResponse, answer: HttpAnswer): void {
+  res.writeHead(answer.status, { "content-type": answer.contentType }).end(answer.body);
+}
+
+/** Reads the raw body, refusing (413) as soon as it passes the limit rather than buffering it all. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) {
     return Promise.reject(new HttpError(413, `Request body is larger than ${limit} bytes`));
@@ -227,7 +268,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }

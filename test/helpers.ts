@@ -1,4 +1,5 @@
 import { seedCatalog } from "../src/catalog/seed.js";
+import type { BillingConfig } from "../src/billing/index.js";
 import type { Clock } from "../src/clock.js";
 import { IN_MEMORY, openDatabase, type Database } from "../src/db/client.js";
 import { silentLogger, type Logger } from "../src/logger.js";
@@ -28,8 +29,17 @@ export function freshDatabase(seeds: unknown[] = providerSeeds): Database {
 
 export const TEST_ADMIN_KEY = "test-admin-key-0123456789abcdef";
 
+export const TEST_SANDBOX_SECRET = "test-sandbox-webhook-secret";
+
 export async function startTestServer(
-  options: { database?: Database; logger?: Logger; maxBodyBytes?: number; clock?: Clock; jobTtlMs?: number } = {},
+  options: {
+    database?: Database;
+    logger?: Logger;
+    maxBodyBytes?: number;
+    clock?: Clock;
+    jobTtlMs?: number;
+    billing?: Partial<BillingConfig>;
+  } = {},
 ): Promise<TestServer> {
   const database = options.database ?? freshDatabase();
   const app = await createApp({
@@ -41,6 +51,12 @@ export async function startTestServer(
       jobTtlMs: options.jobTtlMs ?? 24 * 3600 * 1000,
       idempotencyTtlMs: 24 * 3600 * 1000,
       sweepIntervalMs: 0,
+      billing: {
+        sandboxWebhookSecret: TEST_SANDBOX_SECRET,
+        mailFrom: "credits@test.local",
+        checkoutTtlMs: 24 * 3600 * 1000,
+        ...options.billing,
+      },
     },
     logger: options.logger ?? silentLogger,
     clock: options.clock,

@@ -36,7 +36,8 @@ export const LEDGER_LIMITS = {
 /** A refused operation; `code` is one of the contract's error codes, `field` the input at fault. */
 export class LedgerError extends Error {
   constructor(
-    readonly code: (typeof ErrorCode)[keyof typeof ErrorCode],
+    /** A contract code (ErrorCode) or a domain's own (e.g. CONTACT_SALES). */
+    readonly code: string,
     message: string,
     readonly field?: string[],
   ) {
@@ -103,11 +104,28 @@ function checkText(value: string, field: string[], what: string): string {
   return trimmed;
 }
 
+/** Reacts to changes of an account's credits (credit alerts, auto top-up). */
+export interface LedgerObserver {
+  /** Inside the transaction, after the account's new entries are written: may write too. */
+  inTransaction?(account: { id: string; balanceMicros: number; reservedMicros: number }, types: TransactionType[]): void;
+  /** After the outermost transaction committed. Must not throw; errors are its own to handle. */
+  afterCommit?(accountId: string, types: TransactionType[]): void;
+}
+
 export class Ledger {
+  private readonly observers: LedgerObserver[] = [];
+  /** Entry types written per account by the transaction in progress. */
+  private touched = new Map<string, TransactionType[]>();
+  private depth = 0;
+
   constructor(
     private readonly database: Database,
     private readonly options: LedgerOptions,
   ) {}
+
+  observe(observer: LedgerObserver): void {
+    this.observers.push(observer);
+  }
 
   private get db() {
     return this.database.db;
@@ -117,9 +135,30 @@ export class Ledger {
     return this.options.clock.now().toISOString();
   }
 
-  /** Runs `work` in one IMMEDIATE transaction; it must be synchronous (an await would commit early). */
-  private atomically<T>(work: () => T): T {
-    return this.database.sqlite.transaction(work).immediate();
+  /**
+   * Runs `work` in one IMMEDIATE transaction; it must be synchronous (an await would commit early).
+   * Nested calls join the outer transaction (as a savepoint); observers hear of the changes once
+   * the outermost one has committed.
+   */
+  atomically<T>(work: () => T): T {
+    this.depth++;
+    let result: T;
+    try {
+      result = this.database.sqlite.transaction(work).immediate();
+    } catch (error) {
+      if (this.depth === 1) this.touched.clear();
+      throw error;
+    } finally {
+      this.depth--;
+    }
+    if (this.depth === 0 && this.touched.size > 0) {
+      const touched = this.touched;
+      this.touched = new Map();
+      for (const [accountId, types] of touched) {
+        for (const observer of this.observers) observer.afterCommit?.(accountId, types);
+      }
+    }
+    return result;
   }
 
   private account(accountId: string): AccountRow {
@@ -144,6 +183,9 @@ export class Ledger {
         account.balanceMicros += entry.amountMicros;
     }
     account.lastSequence += 1;
+    const types = this.touched.get(account.id) ?? [];
+    types.push(entry.type);
+    this.touched.set(account.id, types);
     return this.db
       .insert(t.ledgerEntries)
       .values({
@@ -170,6 +212,8 @@ export class Ledger {
       .set({ balanceMicros: account.balanceMicros, reservedMicros: account.reservedMicros, lastSequence: account.lastSequence })
       .where(eq(t.accounts.id, account.id))
       .run();
+    const types = this.touched.get(account.id) ?? [];
+    for (const observer of this.observers) observer.inTransaction?.(account, types);
   }
 
   private checkBalanceCap(account: AccountRow, addedMicros: number, field: string[]): void {

@@ -2,9 +2,9 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { Product } from "../catalog/types.js";
 import { connection, decodeCursor, pageSize } from "../graphql/connections.js";
 import { canSee, requireAccount, requireAdmin, type Context } from "../graphql/context.js";
-import type { UserError } from "../graphql/user-error.js";
+import { mutate } from "../graphql/mutation.js";
 import { priceJob } from "./jobs.js";
-import { LedgerError, type JobStatus, type TransactionType } from "./ledger.js";
+import type { JobStatus, TransactionType } from "./ledger.js";
 import type { AccountRecord, JobRecord, TransactionRecord } from "./records.js";
 import {
   Account,
@@ -34,23 +34,6 @@ import {
   TransactionRefundPayload,
   TransactionTypeEnum,
 } from "./types.js";
-
-/**
- * Runs a mutation; a refusal from the domain becomes `userErrors` with every other field null,
- * as Shopify and Saleor payloads do. Authentication failures stay top-level errors.
- */
-async function mutate<T extends object>(
-  empty: { [K in keyof T]: null },
-  run: () => Promise<T> | T,
-): Promise<{ [K in keyof T]: T[K] | null } & { userErrors: UserError[] }> {
-  try {
-    return { ...(await run()), userErrors: [] };
-  } catch (error) {
-    if (!(error instanceof LedgerError)) throw error;
-    const field = error.field === undefined ? null : ["input", ...error.field];
-    return { ...empty, userErrors: [{ field, code: error.code, message: error.message }] };
-  }
-}
 
 function account(context: Context, accountId: string): AccountRecord {
   return context.services.accounts.accountsByIds([accountId])[0];

@@ -335,3 +335,155 @@ export const idempotencyKeys = sqliteTable(
     index("idempotency_created_idx").on(table.createdAt),
   ],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Billing: checkout, payment methods, webhooks, subscriptions, auto top-up, alerts
+
+export const checkoutSessions = sqliteTable(
+  "checkout_sessions",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    id: text("id").notNull().unique(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    /** The pack as sold: price and credits are copied so a later catalog change cannot alter a sale. */
+    packId: text("pack_id").notNull(),
+    priceMicros: integer("price_micros").notNull(),
+    currency: text("currency").notNull(),
+    creditsMicros: integer("credits_micros").notNull(),
+    provider: text("provider", { enum: ["sandbox", "stripe"] }).notNull(),
+    paymentType: text("payment_type", { enum: ["CARD", "PAYPAL"] }).notNull(),
+    /** CHECKOUT: a person pays on the provider's page. AUTO_TOP_UP: the default payment method is charged. */
+    purpose: text("purpose", { enum: ["CHECKOUT", "AUTO_TOP_UP"] }).notNull(),
+    status: text("status", { enum: ["OPEN", "COMPLETED", "EXPIRED", "DECLINED"] }).notNull(),
+    providerSessionId: text("provider_session_id"),
+    url: text("url"),
+    transactionId: text("transaction_id"),
+    failureReason: text("failure_reason"),
+    createdAt: createdAt(),
+    expiresAt: text("expires_at").notNull(),
+    resolvedAt: text("resolved_at"),
+  },
+  (table) => [
+    index("checkout_sessions_account_idx").on(table.accountId, table.seq),
+    index("checkout_sessions_open_idx").on(table.status, table.expiresAt),
+    uniqueIndex("checkout_sessions_provider_idx").on(table.provider, table.providerSessionId),
+  ],
+);
+
+/** Every webhook event accepted, so that a redelivery or replay is recognised and changes nothing. */
+export const webhookEvents = sqliteTable(
+  "webhook_events",
+  {
+    provider: text("provider").notNull(),
+    eventId: text("event_id").notNull(),
+    type: text("type").notNull(),
+    /** What it did: applied, or why it was ignored. */
+    outcome: text("outcome").notNull(),
+    receivedAt: text("received_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.provider, table.eventId] })],
+);
+
+export const paymentMethods = sqliteTable(
+  "payment_methods",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    provider: text("provider", { enum: ["sandbox", "stripe"] }).notNull(),
+    /** The provider's token or payment-method id; never a card number. */
+    providerToken: text("provider_token").notNull(),
+    label: text("label").notNull(),
+    isDefault: integer("is_default", { mode: "boolean" }).notNull(),
+    createdAt: createdAt(),
+    detachedAt: text("detached_at"),
+  },
+  (table) => [index("payment_methods_account_idx").on(table.accountId)],
+);
+
+export const subscriptions = sqliteTable(
+  "subscriptions",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    planId: text("plan_id").notNull(),
+    monthlyCreditsMicros: integer("monthly_credits_micros").notNull(),
+    status: text("status", { enum: ["ACTIVE", "ENDED"] }).notNull(),
+    /** The day of month periods start on, from the first period (31 falls back to a month's last day). */
+    anchorDay: integer("anchor_day").notNull(),
+    currentPeriodStart: text("current_period_start").notNull(),
+    currentPeriodEnd: text("current_period_end").notNull(),
+    cancelAtPeriodEnd: integer("cancel_at_period_end", { mode: "boolean" }).notNull(),
+    createdAt: createdAt(),
+    endedAt: text("ended_at"),
+  },
+  (table) => [
+    index("subscriptions_account_idx").on(table.accountId),
+    index("subscriptions_due_idx").on(table.status, table.currentPeriodEnd),
+  ],
+);
+
+/** One row per subscription period whose credits were granted: the unique key makes it once per period. */
+export const subscriptionGrants = sqliteTable(
+  "subscription_grants",
+  {
+    subscriptionId: text("subscription_id")
+      .notNull()
+      .references(() => subscriptions.id),
+    periodStart: text("period_start").notNull(),
+    transactionId: text("transaction_id").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.subscriptionId, table.periodStart] })],
+);
+
+export const autoTopUps = sqliteTable("auto_top_ups", {
+  accountId: text("account_id")
+    .primaryKey()
+    .references(() => accounts.id),
+  enabled: integer("enabled", { mode: "boolean" }).notNull(),
+  thresholdMicros: integer("threshold_micros").notNull(),
+  packId: text("pack_id").notNull(),
+  /** The top-up checkout session being paid; at most one at a time. */
+  inFlightSessionId: text("in_flight_session_id"),
+  consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+  nextAttemptAt: text("next_attempt_at"),
+  lastError: text("last_error"),
+  updatedAt: text("updated_at").notNull(),
+});
+
+export const creditAlerts = sqliteTable("credit_alerts", {
+  accountId: text("account_id")
+    .primaryKey()
+    .references(() => accounts.id),
+  enabled: integer("enabled", { mode: "boolean" }).notNull(),
+  thresholdMicros: integer("threshold_micros").notNull(),
+  email: text("email").notNull(),
+  /** True while available credits are at or above the threshold: the next crossing below alerts. */
+  armed: integer("armed", { mode: "boolean" }).notNull(),
+  lastAlertAt: text("last_alert_at"),
+  updatedAt: text("updated_at").notNull(),
+});
+
+/** Emails to send, written in the same transaction as what caused them; a worker delivers them. */
+export const emailOutbox = sqliteTable(
+  "email_outbox",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    accountId: text("account_id").notNull(),
+    kind: text("kind").notNull(),
+    recipient: text("recipient").notNull(),
+    subject: text("subject").notNull(),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+    sentAt: text("sent_at"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: text("next_attempt_at"),
+    lastError: text("last_error"),
+  },
+  (table) => [index("email_outbox_pending_idx").on(table.sentAt, table.seq)],
+);

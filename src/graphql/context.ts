@@ -8,12 +8,18 @@ import { createCatalogLoaders, type CatalogLoaders } from "../catalog/loaders.js
 import { CatalogRepository } from "../catalog/repository.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/client.js";
+import { createBilling, type Billing, type BillingConfig } from "../billing/index.js";
+import type { Logger } from "../logger.js";
 import { ErrorCode } from "./errors.js";
 
 export interface ServiceOptions {
   clock: Clock;
   jobTtlMs: number;
   idempotencyTtlMs: number;
+  logger: Logger;
+  billing: BillingConfig;
+  /** Where this server listens, known once it does (for the sandbox provider's webhooks). */
+  selfUrl: () => string;
 }
 
 /** Long-lived domain services, built once per server. */
@@ -24,17 +30,28 @@ export interface Services {
   accounts: AccountRepository;
   accountService: AccountService;
   ledger: Ledger;
+  billing: Billing;
 }
 
 export function createServices(database: Database, options: ServiceOptions): Services {
   const ledger = new Ledger(database, options);
+  const catalog = new CatalogRepository(database.db);
   return {
     database,
     clock: options.clock,
-    catalog: new CatalogRepository(database.db),
+    catalog,
     accounts: new AccountRepository(database.db),
     accountService: new AccountService(database, ledger, options.clock),
     ledger,
+    billing: createBilling({
+      database,
+      ledger,
+      catalog,
+      clock: options.clock,
+      logger: options.logger,
+      config: options.billing,
+      selfUrl: options.selfUrl,
+    }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import { resolveAccountNode } from "../accounts/resolvers.js";
+import { resolveBillingNode } from "../billing/resolvers.js";
 import { kindOfCatalogId } from "../catalog/ids.js";
 import type { Context } from "./context.js";
 import { Node } from "./node.js";
@@ -8,7 +9,7 @@ import { Node } from "./node.js";
 export class NodeResolver {
   @Query(() => Node, { nullable: true, description: "Fetches any object by its id; null when nothing has that id." })
   async node(@Arg("id", () => ID) id: string, @Ctx() context: Context): Promise<unknown> {
-    const accountObject = await resolveAccountNode(context, id);
+    const accountObject = (await resolveAccountNode(context, id)) ?? resolveBillingNode(context, id);
     if (accountObject !== undefined) return accountObject;
     const catalog = context.loaders.catalog;
     switch (kindOfCatalogId(id)) {

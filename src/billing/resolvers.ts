@@ -1,0 +1,250 @@
+import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from "type-graphql";
+import { Account, Transaction } from "../accounts/types.js";
+import type { AccountRecord } from "../accounts/records.js";
+import { CreditPack, SubscriptionPlan } from "../catalog/types.js";
+import type * as t from "../db/schema.js";
+import { connection, decodeCursor, pageSize } from "../graphql/connections.js";
+import { canSee, requireAccount, type Context } from "../graphql/context.js";
+import { money } from "../graphql/money.js";
+import { mutate } from "../graphql/mutation.js";
+import { fromMicros } from "../pricing/decimal.js";
+import type { CheckoutSessionRow } from "./checkout.js";
+import {
+  AutoTopUp,
+  AutoTopUpUpdateInput,
+  AutoTopUpUpdatePayload,
+  CheckoutSession,
+  CheckoutSessionConnection,
+  CheckoutSessionCreateInput,
+  CheckoutSessionCreatePayload,
+  CheckoutSessionStatusEnum,
+  CreditAlert,
+  CreditAlertUpdateInput,
+  CreditAlertUpdatePayload,
+  PaymentMethod,
+  PaymentMethodAttachInput,
+  PaymentMethodAttachPayload,
+  PaymentMethodDetachPayload,
+  PaymentMethodInput,
+  PaymentMethodSetDefaultPayload,
+  Subscription,
+  SubscriptionCancelInput,
+  SubscriptionCancelPayload,
+  SubscriptionCreateInput,
+  SubscriptionCreatePayload,
+  type CheckoutSessionRecord,
+} from "./types.js";
+
+const date = (value: string | null) => (value ? new Date(value) : null);
+
+export function toCheckoutSession(row: CheckoutSessionRow): CheckoutSessionRecord {
+  return {
+    __typename: "CheckoutSession",
+    id: row.id,
+    accountId: row.accountId,
+    seq: row.seq,
+    url: row.url,
+    status: row.status,
+    purpose: row.purpose,
+    paymentType: row.paymentType,
+    packId: row.packId,
+    price: money(fromMicros(row.priceMicros), row.currency),
+    credits: fromMicros(row.creditsMicros),
+    transactionId: row.transactionId,
+    failureReason: row.failureReason,
+    createdAt: new Date(row.createdAt),
+    expiresAt: new Date(row.expiresAt),
+    resolvedAt: date(row.resolvedAt),
+  };
+}
+
+function toPaymentMethod(row: typeof t.paymentMethods.$inferSelect) {
+  return { __typename: "PaymentMethod" as const, ...row, createdAt: new Date(row.createdAt), detachedAt: date(row.detachedAt) };
+}
+
+function toSubscription(row: typeof t.subscriptions.$inferSelect) {
+  return {
+    __typename: "Subscription" as const,
+    ...row,
+    monthlyCredits: fromMicros(row.monthlyCreditsMicros),
+    currentPeriodStart: new Date(row.currentPeriodStart),
+    currentPeriodEnd: new Date(row.currentPeriodEnd),
+    createdAt: new Date(row.createdAt),
+    endedAt: date(row.endedAt),
+  };
+}
+
+function toAutoTopUp(row: typeof t.autoTopUps.$inferSelect | undefined) {
+  if (!row) return null;
+  return {
+    ...row,
+    thresholdCredits: fromMicros(row.thresholdMicros),
+    inFlight: row.inFlightSessionId !== null,
+    nextAttemptAt: date(row.nextAttemptAt),
+  };
+}
+
+function toCreditAlert(row: typeof t.creditAlerts.$inferSelect | undefined) {
+  if (!row) return null;
+  return { ...row, thresholdCredits: fromMicros(row.thresholdMicros), lastAlertAt: date(row.lastAlertAt) };
+}
+
+@Resolver(() => Account)
+export class AccountBillingResolver {
+  @FieldResolver(() => CheckoutSessionConnection, { description: "Credit pack purchases and top-ups, newest first." })
+  checkoutSessions(
+    @Root() root: AccountRecord,
+    @Ctx() context: Context,
+    @Arg("first", () => Int, { nullable: true, description: "Page size, 0 to 100 (default 20)." }) first: number | null,
+    @Arg("after", () => String, { nullable: true, description: "endCursor of the previous page." }) after: string | null,
+    @Arg("status", () => CheckoutSessionStatusEnum, { nullable: true, description: "Only sessions in this status." })
+    status: CheckoutSessionRow["status"] | null,
+  ) {
+    const size = pageSize(first);
+    const page = context.services.billing.checkout.page(root.id, { first: size, afterSeq: decodeCursor("cs", after), status });
+    return connection("cs", page.items.map(toCheckoutSession), page.hasNextPage, (session) => session.seq);
+  }
+
+  @FieldResolver(() => [PaymentMethod], { description: "Saved payment methods, the default first." })
+  paymentMethods(@Root() root: AccountRecord, @Ctx() context: Context) {
+    return context.services.billing.paymentMethods.list(root.id).map(toPaymentMethod);
+  }
+
+  @FieldResolver(() => [Subscription], { description: "Subscriptions, oldest first." })
+  subscriptions(@Root() root: AccountRecord, @Ctx() context: Context) {
+    return context.services.billing.subscriptions.ofAccount(root.id).map(toSubscription);
+  }
+
+  @FieldResolver(() => AutoTopUp, { nullable: true, description: "Automatic top-up settings; null until first set." })
+  autoTopUp(@Root() root: AccountRecord, @Ctx() context: Context) {
+    return toAutoTopUp(context.services.billing.topUps.get(root.id));
+  }
+
+  @FieldResolver(() => CreditAlert, { nullable: true, description: "Low-credit alert settings; null until first set." })
+  creditAlert(@Root() root: AccountRecord, @Ctx() context: Context) {
+    return toCreditAlert(context.services.billing.alerts.get(root.id));
+  }
+}
+
+@Resolver(() => CheckoutSession)
+export class CheckoutSessionResolver {
+  @FieldResolver(() => CreditPack, { nullable: true, description: "The pack bought (as it is in the catalog now)." })
+  pack(@Root() root: CheckoutSessionRecord, @Ctx() context: Context) {
+    return context.loaders.catalog.creditPack.load(root.packId);
+  }
+
+  @FieldResolver(() => Transaction, { nullable: true, description: "The PURCHASE entry, once paid." })
+  transaction(@Root() root: CheckoutSessionRecord, @Ctx() context: Context) {
+    return root.transactionId ? context.loaders.accounts.transaction.load(root.transactionId) : null;
+  }
+}
+
+@Resolver(() => Subscription)
+export class SubscriptionResolver {
+  @FieldResolver(() => SubscriptionPlan, { nullable: true, description: "The plan subscribed to." })
+  plan(@Root() root: { planId: string }, @Ctx() context: Context) {
+    return context.loaders.catalog.subscriptionPlan.load(root.planId);
+  }
+}
+
+@Resolver(() => AutoTopUp)
+export class AutoTopUpResolver {
+  @FieldResolver(() => CreditPack, { nullable: true, description: "The pack each top-up buys." })
+  pack(@Root() root: { packId: string }, @Ctx() context: Context) {
+    return root.packId ? context.loaders.catalog.creditPack.load(root.packId) : null;
+  }
+}
+
+@Resolver()
+export class BillingMutationResolver {
+  @Mutation(() => CheckoutSessionCreatePayload, {
+    description: "Starts buying a credit pack: send the buyer to the session's url. Credits are added when the provider confirms the payment.",
+  })
+  checkoutSessionCreate(@Arg("input", () => CheckoutSessionCreateInput) input: CheckoutSessionCreateInput, @Ctx() context: Context) {
+    const accountId = requireAccount(context);
+    return mutate({ checkoutSession: null }, async () => {
+      const session = await context.services.billing.checkout.create({ accountId, packId: input.packId, paymentType: input.paymentType ?? "CARD" });
+      return { checkoutSession: toCheckoutSession(session) };
+    });
+  }
+
+  @Mutation(() => PaymentMethodAttachPayload, { description: "Saves a payment method from a provider token." })
+  paymentMethodAttach(@Arg("input", () => PaymentMethodAttachInput) input: PaymentMethodAttachInput, @Ctx() context: Context) {
+    const accountId = requireAccount(context);
+    return mutate({ paymentMethod: null }, () => ({
+      paymentMethod: toPaymentMethod(context.services.billing.paymentMethods.attach(accountId, input.token, input.makeDefault ?? false)),
+    }));
+  }
+
+  @Mutation(() => PaymentMethodDetachPayload, { description: "Removes a saved payment method." })
+  paymentMethodDetach(@Arg("input", () => PaymentMethodInput) input: PaymentMethodInput, @Ctx() context: Context) {
+    const accountId = requireAccount(context);
+    return mutate({ paymentMethod: null }, () => ({
+      paymentMethod: toPaymentMethod(context.services.billing.paymentMethods.detach(accountId, input.paymentMethodId)),
+    }));
+  }
+
+  @Mutation(() => PaymentMethodSetDefaultPayload, { description: "Makes a saved payment method the default." })
+  paymentMethodSetDefault(@Arg("input", () => PaymentMethodInput) input: PaymentMethodInput, @Ctx() context: Context) {
+    const accountId = requireAccount(context);
+    return mutate({ paymentMethod: null }, () => ({
+      paymentMethod: toPaymentMethod(context.services.billing.paymentMethods.setDefault(accountId, input.paymentMethodId)),
+    }));
+  }
+
+  @Mutation(() => SubscriptionCreatePayload, {
+    description: "Subscribes to a plan: its monthly credits are granted now and at the start of each period. CONTACT_SALES for plans without a price.",
+  })
+  subscriptionCreate(@Arg("input", () => SubscriptionCreateInput) input: SubscriptionCreateInput, @Ctx() context: Context) {
+    const accountId = requireAccount(context);
+    return mutate({ subscription: null }, () => ({
+      subscription: toSubscription(context.services.billing.subscriptions.create(accountId, input.planId)),
+    }));
+  }
+
+  @Mutation(() => SubscriptionCancelPayload, { description: "Cancels a subscription at the end of its current period." })
+  subscriptionCancel(@Arg("input", () => SubscriptionCancelInput) input: SubscriptionCancelInput, @Ctx() context: Context) {
+    const accountId = requireAccount(context);
+    return mutate({ subscription: null }, () => ({
+      subscription: toSubscription(context.services.billing.subscriptions.cancel(accountId, input.subscriptionId)),
+    }));
+  }
+
+  @Mutation(() => AutoTopUpUpdatePayload, {
+    description: "Sets automatic top-up: when a reserve or consume leaves available credits below the threshold, the pack is bought with the default payment method.",
+  })
+  autoTopUpUpdate(@Arg("input", () => AutoTopUpUpdateInput) input: AutoTopUpUpdateInput, @Ctx() context: Context) {
+    const accountId = requireAccount(context);
+    return mutate({ autoTopUp: null }, async () => {
+      const settings = context.services.billing.topUps.update(accountId, input);
+      // Already below the threshold: top up now rather than at the next job.
+      if (settings?.enabled) await context.services.billing.topUps.check(accountId);
+      return { autoTopUp: toAutoTopUp(context.services.billing.topUps.get(accountId)) };
+    });
+  }
+
+  @Mutation(() => CreditAlertUpdatePayload, { description: "Sets the low-credit email alert: one email per fall below the threshold." })
+  creditAlertUpdate(@Arg("input", () => CreditAlertUpdateInput) input: CreditAlertUpdateInput, @Ctx() context: Context) {
+    const accountId = requireAccount(context);
+    return mutate({ creditAlert: null }, () => ({ creditAlert: toCreditAlert(context.services.billing.alerts.update(accountId, input)) }));
+  }
+}
+
+/** Billing objects `node` can fetch, visible only to their owner and the admin. */
+export function resolveBillingNode(context: Context, id: string): unknown {
+  const billing = context.services.billing;
+  const found = id.startsWith("cs_") ? billing.checkout.session(id) && toCheckoutSession(billing.checkout.session(id)!)
+    : id.startsWith("sub_") ? billing.subscriptions.get(id) && toSubscription(billing.subscriptions.get(id)!)
+    : id.startsWith("pmt_") ? billing.paymentMethods.byId(id) && toPaymentMethod(billing.paymentMethods.byId(id)!)
+    : undefined;
+  if (found === undefined) return undefined;
+  return found && canSee(context, found.accountId) ? found : null;
+}
+
+export const billingResolvers = [
+  AccountBillingResolver,
+  CheckoutSessionResolver,
+  SubscriptionResolver,
+  AutoTopUpResolver,
+  BillingMutationResolver,
+] as const;

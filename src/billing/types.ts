@@ -1,0 +1,335 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { PageInfo } from "../graphql/connections.js";
+import { Money } from "../graphql/money.js";
+import { Node } from "../graphql/node.js";
+import { DateTimeScalar, DecimalScalar } from "../graphql/scalars.js";
+import { UserError } from "../graphql/user-error.js";
+import type { Decimal } from "../pricing/decimal.js";
+
+export const PaymentTypeEnum = { CARD: "CARD", PAYPAL: "PAYPAL" } as const;
+registerEnumType(PaymentTypeEnum, {
+  name: "PaymentType",
+  description: "How the buyer pays at checkout.",
+  valuesConfig: {
+    CARD: { description: "Card, through Stripe when it is configured (otherwise the sandbox)." },
+    PAYPAL: { description: "PayPal; handled by the sandbox provider for now." },
+  },
+});
+
+export const CheckoutSessionStatusEnum = { OPEN: "OPEN", COMPLETED: "COMPLETED", EXPIRED: "EXPIRED", DECLINED: "DECLINED" } as const;
+registerEnumType(CheckoutSessionStatusEnum, {
+  name: "CheckoutSessionStatus",
+  description: "Where a checkout stands; every status but OPEN is final.",
+  valuesConfig: {
+    OPEN: { description: "Waiting for the buyer (or the provider) to pay." },
+    COMPLETED: { description: "Paid: the pack's credits were added (a PURCHASE entry)." },
+    EXPIRED: { description: "Not paid in time." },
+    DECLINED: { description: "The payment was declined or failed." },
+  },
+});
+
+export const CheckoutPurposeEnum = { CHECKOUT: "CHECKOUT", AUTO_TOP_UP: "AUTO_TOP_UP" } as const;
+registerEnumType(CheckoutPurposeEnum, {
+  name: "CheckoutPurpose",
+  description: "Why a checkout session exists.",
+  valuesConfig: {
+    CHECKOUT: { description: "A buyer pays on the provider's checkout page." },
+    AUTO_TOP_UP: { description: "An automatic top-up charging the default payment method." },
+  },
+});
+
+export const SubscriptionStatusEnum = { ACTIVE: "ACTIVE", ENDED: "ENDED" } as const;
+registerEnumType(SubscriptionStatusEnum, {
+  name: "SubscriptionStatus",
+  description: "Whether a subscription still grants credits.",
+  valuesConfig: {
+    ACTIVE: { description: "Grants the plan's credits at the start of each period (until its period ends, if cancelled)." },
+    ENDED: { description: "Cancelled and past its last period." },
+  },
+});
+
+export interface CheckoutSessionRecord {
+  __typename: "CheckoutSession";
+  id: string;
+  accountId: string;
+  seq: number;
+  url: string | null;
+  status: keyof typeof CheckoutSessionStatusEnum;
+  purpose: keyof typeof CheckoutPurposeEnum;
+  paymentType: keyof typeof PaymentTypeEnum;
+  packId: string;
+  price: Money;
+  credits: Decimal;
+  transactionId: string | null;
+  failureReason: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  resolvedAt: Date | null;
+}
+
+@ObjectType({ implements: Node, description: "A purchase of a credit pack, paid through a payment provider." })
+export class CheckoutSession implements Node {
+  @Field(() => ID, { description: 'Session id, e.g. "cs_…".' })
+  id!: string;
+
+  @Field(() => String, { nullable: true, description: "Where to send the buyer to pay; null for automatic top-ups." })
+  url!: string | null;
+
+  @Field(() => CheckoutSessionStatusEnum, { description: "Where the checkout stands." })
+  status!: string;
+
+  @Field(() => CheckoutPurposeEnum, { description: "A buyer's checkout or an automatic top-up." })
+  purpose!: string;
+
+  @Field(() => PaymentTypeEnum, { description: "How the buyer pays." })
+  paymentType!: string;
+
+  @Field(() => Money, { description: "The price charged, as it was when the session opened." })
+  price!: Money;
+
+  @Field(() => DecimalScalar, { description: "Credits added once the payment is confirmed." })
+  credits!: Decimal;
+
+  @Field(() => String, { nullable: true, description: "Why the session was declined or expired." })
+  failureReason!: string | null;
+
+  @Field(() => DateTimeScalar, { description: "When the session opened." })
+  createdAt!: Date;
+
+  @Field(() => DateTimeScalar, { description: "When an unpaid session expires." })
+  expiresAt!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "When it reached its final status." })
+  resolvedAt!: Date | null;
+}
+
+@ObjectType({ description: "A checkout session and its cursor." })
+export class CheckoutSessionEdge {
+  @Field(() => String, { description: "Pass as `after` to continue after this session." })
+  cursor!: string;
+
+  @Field(() => CheckoutSession, { description: "The session." })
+  node!: CheckoutSessionRecord;
+}
+
+@ObjectType({ description: "A page of checkout sessions, newest first." })
+export class CheckoutSessionConnection {
+  @Field(() => [CheckoutSessionEdge], { description: "The sessions with their cursors." })
+  edges!: CheckoutSessionEdge[];
+
+  @Field(() => [CheckoutSession], { description: "The sessions alone." })
+  nodes!: CheckoutSessionRecord[];
+
+  @Field(() => PageInfo, { description: "Whether more pages follow." })
+  pageInfo!: PageInfo;
+}
+
+@ObjectType({ implements: Node, description: "A saved way to pay (a provider token; card numbers never reach this API)." })
+export class PaymentMethod implements Node {
+  @Field(() => ID, { description: 'Payment method id, e.g. "pmt_…".' })
+  id!: string;
+
+  @Field(() => String, { description: "What to show the buyer, e.g. \"visa (sandbox)\"." })
+  label!: string;
+
+  @Field(() => String, { description: '"sandbox" or "stripe".' })
+  provider!: string;
+
+  @Field(() => Boolean, { description: "Whether automatic top-ups charge this method." })
+  isDefault!: boolean;
+
+  @Field(() => DateTimeScalar, { description: "When it was attached." })
+  createdAt!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "When it was detached; null while attached." })
+  detachedAt!: Date | null;
+}
+
+@ObjectType({ implements: Node, description: "A subscription to a plan that grants credits each month." })
+export class Subscription implements Node {
+  @Field(() => ID, { description: 'Subscription id, e.g. "sub_…".' })
+  id!: string;
+
+  @Field(() => SubscriptionStatusEnum, { description: "Whether it still grants credits." })
+  status!: string;
+
+  @Field(() => DecimalScalar, { description: "Credits granted at the start of each period." })
+  monthlyCredits!: Decimal;
+
+  @Field(() => DateTimeScalar, { description: "Start of the current period (its credits were granted then)." })
+  currentPeriodStart!: Date;
+
+  @Field(() => DateTimeScalar, { description: "End of the current period: the next grant, or the end if cancelled." })
+  currentPeriodEnd!: Date;
+
+  @Field(() => Boolean, { description: "True once cancelled: no renewal after the current period." })
+  cancelAtPeriodEnd!: boolean;
+
+  @Field(() => DateTimeScalar, { description: "When the subscription started." })
+  createdAt!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "When it ended." })
+  endedAt!: Date | null;
+}
+
+@ObjectType({ description: "Automatic purchase of a credit pack when available credits run low." })
+export class AutoTopUp {
+  @Field(() => Boolean, { description: "Whether top-ups happen." })
+  enabled!: boolean;
+
+  @Field(() => DecimalScalar, { description: "A reserve or consume that leaves available credits below this buys the pack." })
+  thresholdCredits!: Decimal;
+
+  @Field(() => Boolean, { description: "True while a top-up payment is being processed (at most one at a time)." })
+  inFlight!: boolean;
+
+  @Field(() => Int, { description: "Failed top-ups in a row; each waits longer before the next try." })
+  consecutiveFailures!: number;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "Earliest next try after a failure." })
+  nextAttemptAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: "Why the last top-up failed." })
+  lastError!: string | null;
+}
+
+@ObjectType({ description: "An email sent when available credits fall below a threshold." })
+export class CreditAlert {
+  @Field(() => Boolean, { description: "Whether alerts are sent." })
+  enabled!: boolean;
+
+  @Field(() => DecimalScalar, { description: "Falling below this sends one alert; rising back to it re-arms." })
+  thresholdCredits!: Decimal;
+
+  @Field(() => String, { description: "Where alerts go." })
+  email!: string;
+
+  @Field(() => Boolean, { description: "True when the next fall below the threshold will alert." })
+  armed!: boolean;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "When the last alert was queued." })
+  lastAlertAt!: Date | null;
+}
+
+// -------------------------------------------------------------------------------------------
+// Inputs and payloads
+
+@InputType({ description: "Buy a credit pack." })
+export class CheckoutSessionCreateInput {
+  @Field(() => ID, { description: 'The pack, e.g. "ugen/packs/creator".' })
+  packId!: string;
+
+  @Field(() => PaymentTypeEnum, { nullable: true, description: "CARD (default) or PAYPAL." })
+  paymentType?: "CARD" | "PAYPAL" | null;
+}
+
+@InputType({ description: "Save a payment method from the provider's token." })
+export class PaymentMethodAttachInput {
+  @Field(() => String, { description: 'The provider\'s token: a Stripe "pm_…" id, or a sandbox test token such as "tok_visa". Never a card number.' })
+  token!: string;
+
+  @Field(() => Boolean, { nullable: true, description: "Make it the default (the first method always is)." })
+  makeDefault?: boolean | null;
+}
+
+@InputType({ description: "A saved payment method of the account." })
+export class PaymentMethodInput {
+  @Field(() => ID, { description: "The payment method." })
+  paymentMethodId!: string;
+}
+
+@InputType({ description: "Subscribe to a plan." })
+export class SubscriptionCreateInput {
+  @Field(() => ID, { description: 'The plan, e.g. "creatify/plans/api-starter".' })
+  planId!: string;
+}
+
+@InputType({ description: "Cancel a subscription at the end of its current period." })
+export class SubscriptionCancelInput {
+  @Field(() => ID, { description: "The subscription." })
+  subscriptionId!: string;
+}
+
+@InputType({ description: "Turn automatic top-up on or off, or change it." })
+export class AutoTopUpUpdateInput {
+  @Field(() => Boolean, { description: "On or off." })
+  enabled!: boolean;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "Top up when available credits fall below this (needed to turn on)." })
+  thresholdCredits?: Decimal | null;
+
+  @Field(() => ID, { nullable: true, description: "The pack to buy (needed to turn on)." })
+  packId?: string | null;
+}
+
+@InputType({ description: "Turn low-credit email alerts on or off, or change them." })
+export class CreditAlertUpdateInput {
+  @Field(() => Boolean, { description: "On or off." })
+  enabled!: boolean;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "Alert when available credits fall below this (needed to turn on)." })
+  thresholdCredits?: Decimal | null;
+
+  @Field(() => String, { nullable: true, description: "Where to send alerts (needed to turn on)." })
+  email?: string | null;
+}
+
+@ObjectType({ description: "Result of checkoutSessionCreate." })
+export class CheckoutSessionCreatePayload {
+  @Field(() => CheckoutSession, { nullable: true, description: "The open session: send the buyer to its url." })
+  checkoutSession!: CheckoutSessionRecord | null;
+
+  @Field(() => [UserError], { description: "Why nothing was done; empty on success." })
+  userErrors!: UserError[];
+}
+
+@ObjectType()
+abstract class PaymentMethodPayload {
+  @Field(() => PaymentMethod, { nullable: true, description: "The payment method." })
+  paymentMethod!: unknown;
+
+  @Field(() => [UserError], { description: "Why nothing was done; empty on success." })
+  userErrors!: UserError[];
+}
+
+@ObjectType()
+abstract class SubscriptionPayload {
+  @Field(() => Subscription, { nullable: true, description: "The subscription." })
+  subscription!: unknown;
+
+  @Field(() => [UserError], { description: "Why nothing was done; empty on success. CONTACT_SALES for plans arranged with sales." })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: "Result of autoTopUpUpdate." })
+export class AutoTopUpUpdatePayload {
+  @Field(() => AutoTopUp, { nullable: true, description: "The settings now." })
+  autoTopUp!: unknown;
+
+  @Field(() => [UserError], { description: "Why nothing was done; empty on success." })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: "Result of creditAlertUpdate." })
+export class CreditAlertUpdatePayload {
+  @Field(() => CreditAlert, { nullable: true, description: "The settings now." })
+  creditAlert!: unknown;
+
+  @Field(() => [UserError], { description: "Why nothing was done; empty on success." })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: "Result of paymentMethodAttach." })
+export class PaymentMethodAttachPayload extends PaymentMethodPayload {}
+
+@ObjectType({ description: "Result of paymentMethodDetach." })
+export class PaymentMethodDetachPayload extends PaymentMethodPayload {}
+
+@ObjectType({ description: "Result of paymentMethodSetDefault." })
+export class PaymentMethodSetDefaultPayload extends PaymentMethodPayload {}
+
+@ObjectType({ description: "Result of subscriptionCreate." })
+export class SubscriptionCreatePayload extends SubscriptionPayload {}
+
+@ObjectType({ description: "Result of subscriptionCancel." })
+export class SubscriptionCancelPayload extends SubscriptionPayload {}

@@ -1,0 +1,19 @@
+import { LedgerError } from "../accounts/ledger.js";
+import type { UserError } from "./user-error.js";
+
+/**
+ * Runs a mutation; a refusal from the domain becomes `userErrors` with every other field null,
+ * as Shopify and Saleor payloads do. Authentication failures stay top-level errors.
+ */
+export async function mutate<T extends object>(
+  empty: { [K in keyof T]: null },
+  run: () => Promise<T> | T,
+): Promise<{ [K in keyof T]: T[K] | null } & { userErrors: UserError[] }> {
+  try {
+    return { ...(await run()), userErrors: [] };
+  } catch (error) {
+    if (!(error instanceof LedgerError)) throw error;
+    const field = error.field === undefined ? null : ["input", ...error.field];
+    return { ...empty, userErrors: [{ field, code: error.code, message: error.message }] };
+  }
+}
