@@ -247,7 +247,7 @@ export class StripeProvider implements PaymentProvider {
         this.options.webhookSecret,
         WEBHOOK_TOLERANCE_SECONDS,
         undefined,
-        Math.floor(now.getTime() / 1000),
+        now.getTime(), // milliseconds, despite the seconds in the signature
       );
     } catch (error) {
       throw new WebhookVerificationError(error instanceof Error ? error.message : "invalid signature");
