@@ -1,0 +1,131 @@
+/** Subscriptions over simulated months, with an injected clock and a restart in between. */
+import { describe, expect, it } from "vitest";
+import { auditAllAccounts } from "../src/accounts/audit.js";
+import { addMonths } from "../src/billing/subscriptions.js";
+import { ManualClock } from "../src/clock.js";
+import { freshDatabase, startTestServer, TEST_ADMIN_KEY } from "./helpers.js";
+
+const DAY = 24 * 3600_000;
+
+describe("addMonths", () => {
+  it("keeps the anchor day, falling back to a month's last day", () => {
+    const jan31 = new Date("2026-01-31T09:30:00.000Z");
+    expect(addMonths(jan31, 1, 31).toISOString()).toBe("2026-02-28T09:30:00.000Z");
+    expect(addMonths(new Date("2026-02-28T09:30:00.000Z"), 1, 31).toISOString()).toBe("2026-03-31T09:30:00.000Z");
+    expect(addMonths(new Date("2026-12-15T00:00:00.000Z"), 1, 15).toISOString()).toBe("2027-01-15T00:00:00.000Z");
+  });
+});
+
+describe("subscriptions", () => {
+  it("grants the plan's credits at the start of each of three months, once per period across sweeps and a restart", async () => {
+    const clock = new ManualClock("2026-01-31T12:00:00.000Z");
+    const database = freshDatabase();
+    let server = await startTestServer({ database, clock });
+    const created = await server.gql(`mutation { accountCreate(input: { name: "Subscriber" }) { apiKey } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
+    const key = { "x-api-key": created.body.data.accountCreate.apiKey };
+
+    const { body } = await server.gql(
+      `mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) {
+        subscription { id status monthlyCredits currentPeriodStart currentPeriodEnd cancelAtPeriodEnd plan { name price { amount } } }
+        userErrors { code message }
+      } }`,
+      undefined,
+      key,
+    );
+    const subscription = body.data.subscriptionCreate.subscription;
+    expect(subscription).toMatchObject({
+      status: "ACTIVE",
+      monthlyCredits: "500",
+      currentPeriodStart: "2026-01-31T12:00:00.000Z",
+      currentPeriodEnd: "2026-02-28T12:00:00.000Z",
+      cancelAtPeriodEnd: false,
+      plan: { name: "API Starter", price: { amount: "99" } },
+    });
+
+    const purchases = async () => {
+      const result = await server.gql(`{ viewer { balance transactions(type: PURCHASE) { nodes { amount description } } } }`, undefined, key);
+      return result.body.data.viewer;
+    };
+    expect((await purchases()).balance).toBe("500");
+
+    // A sweep before the period ends grants nothing.
+    clock.advance(27 * DAY);
+    await server.app.services.billing.sweep();
+    expect((await purchases()).balance).toBe("500");
+
+    // Month 2 begins on Feb 28 (Jan 31 + 1 month); sweeping twice still grants once.
+    clock.advance(DAY);
+    await server.app.services.billing.sweep();
+    await server.app.services.billing.sweep();
+    expect((await purchases()).balance).toBe("1000");
+
+    // A restart on the same database: the sweep at start does not grant the period again.
+    await server.app.close();
+    server = await startTestServer({ database, clock });
+    await server.app.services.billing.sweep();
+    expect((await purchases()).balance).toBe("1000");
+
+    // Month 3 starts on Mar 31, back on the anchor day.
+    clock.advance(31 * DAY);
+    await server.app.services.billing.sweep();
+    const third = await purchases();
+    expect(third.balance).toBe("1500");
+    expect(third.transactions.nodes.map((n: any) => n.description.match(/\d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}/)[0])).toEqual([
+      "2026-03-31 to 2026-04-30",
+      "2026-02-28 to 2026-03-31",
+      "2026-01-31 to 2026-02-28",
+    ]);
+
+    // Cancelled: no renewal at the period's end, and the subscription ends.
+    const cancelled = await server.gql(
+      `mutation ($id: ID!) { subscriptionCancel(input: { subscriptionId: $id }) { subscription { status cancelAtPeriodEnd } userErrors { code } } }`,
+      { id: subscription.id },
+      key,
+    );
+    expect(cancelled.body.data.subscriptionCancel.subscription).toEqual({ status: "ACTIVE", cancelAtPeriodEnd: true });
+    clock.advance(31 * DAY);
+    await server.app.services.billing.sweep();
+    const ended = await server.gql(`{ viewer { balance subscriptions { status endedAt } } }`, undefined, key);
+    expect(ended.body.data.viewer).toEqual({ balance: "1500", subscriptions: [{ status: "ENDED", endedAt: "2026-04-30T12:00:00.000Z" }] });
+    expect(auditAllAccounts(database)).toEqual([]);
+    await server.close();
+  });
+
+  it("grants every missed period when the server was down for months", async () => {
+    const clock = new ManualClock("2026-05-10T00:00:00.000Z");
+    const server = await startTestServer({ clock });
+    const created = await server.gql(`mutation { accountCreate(input: { name: "Away" }) { apiKey } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
+    const key = { "x-api-key": created.body.data.accountCreate.apiKey };
+    await server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-pro" }) { userErrors { code } } }`, undefined, key);
+    clock.advance(95 * DAY); // Aug 13: periods began Jun 10, Jul 10 and Aug 10
+    await server.app.services.billing.sweep();
+    const { body } = await server.gql(`{ viewer { balance subscriptions { currentPeriodStart } } }`, undefined, key);
+    expect(body.data.viewer).toEqual({ balance: "8000", subscriptions: [{ currentPeriodStart: "2026-08-10T00:00:00.000Z" }] });
+    await server.close();
+  });
+
+  it("answers the Enterprise plan with its contact-sales nature, and refuses a second identical subscription", async () => {
+    const server = await startTestServer();
+    const created = await server.gql(`mutation { accountCreate(input: { name: "Big" }) { apiKey } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
+    const key = { "x-api-key": created.body.data.accountCreate.apiKey };
+    const subscribe = async (planId: string) =>
+      (await server.gql(`mutation ($planId: ID!) { subscriptionCreate(input: { planId: $planId }) { subscription { id } userErrors { field code message } } }`, { planId }, key))
+        .body.data.subscriptionCreate;
+    const enterprise = await subscribe("creatify/plans/api-enterprise");
+    expect(enterprise.subscription).toBeNull();
+    expect(enterprise.userErrors[0]).toMatchObject({ field: ["input", "planId"], code: "CONTACT_SALES" });
+    expect(enterprise.userErrors[0].message).toContain("sales");
+    expect((await subscribe("creatify/plans/nope")).userErrors[0].code).toBe("NOT_FOUND");
+    expect((await subscribe("creatify/plans/api-starter")).userErrors).toEqual([]);
+    expect((await subscribe("creatify/plans/api-starter")).userErrors[0].code).toBe("BAD_USER_INPUT");
+    const other = await server.gql(`mutation { accountCreate(input: { name: "Other" }) { apiKey } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
+    const { body } = await server.gql(`{ viewer { subscriptions { id } } }`, undefined, key);
+    const foreign = await server.gql(
+      `mutation ($id: ID!) { subscriptionCancel(input: { subscriptionId: $id }) { userErrors { code } } }`,
+      { id: body.data.viewer.subscriptions[0].id },
+      { "x-api-key": other.body.data.accountCreate.apiKey },
+    );
+    expect(foreign.body.data.subscriptionCancel.userErrors[0].code).toBe("NOT_FOUND");
+    await server.close();
+  });
+});
