@@ -1,6 +1,9 @@
 /** Configuration from environment variables, validated once at start with messages that say what to fix. */
 import { randomBytes } from "node:crypto";
 import type { BillingConfig } from "./billing/index.js";
+import { DEFAULT_LIMITS, type GraphQLLimits } from "./graphql/limits.js";
+import { LOG_LEVELS, type LogLevel } from "./logger.js";
+import type { RateLimitSettings } from "./rate-limit.js";
 
 export interface Config {
   port: number;
@@ -20,6 +23,13 @@ export interface Config {
   /** How often expired reservations and old idempotency keys are swept (0: only at start). */
   sweepIntervalMs: number;
   billing: BillingConfig;
+  logLevel: LogLevel;
+  /** Schema introspection (Apollo Studio, Sandbox); on by default, in production too. */
+  introspection: boolean;
+  /** Take the client address from X-Forwarded-For (only behind a proxy you trust). */
+  trustProxy: boolean;
+  limits: GraphQLLimits;
+  rateLimits: { perKey: RateLimitSettings | null; perAddress: RateLimitSettings | null };
 }
 
 export const DEFAULT_DATABASE_PATH = "./data/pricing.db";
@@ -76,6 +86,25 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`SMTP_URL must look like smtp://user:pass@host:587; got "${smtpUrl}"`);
   }
 
+  const flag = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return fallback;
+    if (/^(true|1|yes|on)$/i.test(raw)) return true;
+    if (/^(false|0|no|off)$/i.test(raw)) return false;
+    problems.push(`${name} must be true or false; got "${raw}"`);
+    return fallback;
+  };
+  const logLevel = (env.LOG_LEVEL || "info") as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}; got "${logLevel}"`);
+  /** A rate of 0 turns that limit off. */
+  const rate = (prefix: string, perSecond: number, burst: number): RateLimitSettings | null => {
+    const settings = {
+      perSecond: integer(`${prefix}_PER_SECOND`, perSecond, 0, 1_000_000),
+      burst: integer(`${prefix}_BURST`, burst, 1, 10_000_000),
+    };
+    return settings.perSecond === 0 ? null : settings;
+  };
+
   const config: Config = {
     port: integer("PORT", 4000, 0, 65535),
     host,
@@ -87,6 +116,21 @@ export function loadConfig(env: Env = process.env): Config {
     jobTtlMs: integer("JOB_TTL_SECONDS", 24 * 3600, 60, 365 * 24 * 3600) * 1000,
     idempotencyTtlMs: integer("IDEMPOTENCY_TTL_SECONDS", 24 * 3600, 24 * 3600, 365 * 24 * 3600) * 1000,
     sweepIntervalMs: integer("SWEEP_INTERVAL_SECONDS", 60, 0, 24 * 3600) * 1000,
+    logLevel,
+    introspection: flag("INTROSPECTION", true),
+    trustProxy: flag("TRUST_PROXY", false),
+    limits: {
+      maxDepth: integer("GRAPHQL_MAX_DEPTH", DEFAULT_LIMITS.maxDepth, 2, 100),
+      maxAliases: integer("GRAPHQL_MAX_ALIASES", DEFAULT_LIMITS.maxAliases, 1, 10_000),
+      maxTokens: integer("GRAPHQL_MAX_TOKENS", DEFAULT_LIMITS.maxTokens, 100, 1_000_000),
+      maxDirectives: integer("GRAPHQL_MAX_DIRECTIVES", DEFAULT_LIMITS.maxDirectives, 1, 10_000),
+      maxCost: integer("GRAPHQL_MAX_COST", DEFAULT_LIMITS.maxCost, 100, 100_000_000),
+      maxMutations: integer("GRAPHQL_MAX_MUTATIONS", DEFAULT_LIMITS.maxMutations, 1, 1000),
+    },
+    rateLimits: {
+      perKey: rate("RATE_LIMIT_KEY", 50, 100),
+      perAddress: rate("RATE_LIMIT_ADDRESS", 100, 200),
+    },
     billing: {
       publicUrl: publicUrl?.replace(/\/$/, ""),
       // The sandbox signs and verifies its own webhooks, so a per-process secret is enough.

@@ -1,18 +1,35 @@
-/** One JSON object per line on stdout/stderr, so log collectors can parse it. */
+/** Structured JSON logs (pino), one object per line; `child` binds fields such as the request id. */
+import { pino, stdTimeFunctions, type Logger as Pino } from "pino";
+
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  child(bindings: Record<string, unknown>): Logger;
 }
 
-function write(stream: NodeJS.WriteStream, level: string, message: string, fields?: Record<string, unknown>) {
-  stream.write(JSON.stringify({ time: new Date().toISOString(), level, message, ...fields }) + "\n");
+export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function wrap(logger: Pino): Logger {
+  return {
+    info: (message, fields) => logger.info(fields ?? {}, message),
+    warn: (message, fields) => logger.warn(fields ?? {}, message),
+    error: (message, fields) => logger.error(fields ?? {}, message),
+    child: (bindings) => wrap(logger.child(bindings)),
+  };
 }
 
-export const consoleLogger: Logger = {
-  info: (message, fields) => write(process.stdout, "info", message, fields),
-  warn: (message, fields) => write(process.stderr, "warn", message, fields),
-  error: (message, fields) => write(process.stderr, "error", message, fields),
-};
+export function createLogger(level: LogLevel = "info"): Logger {
+  return wrap(
+    pino({
+      level,
+      messageKey: "message",
+      base: undefined,
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    }),
+  );
+}
 
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+export const silentLogger: Logger = { info() {}, warn() {}, error() {}, child: () => silentLogger };

@@ -3,9 +3,11 @@ import "reflect-metadata";
 import { seedCatalog } from "./catalog/seed.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { openDatabase } from "./db/client.js";
-import { consoleLogger as logger } from "./logger.js";
+import { createLogger, type Logger } from "./logger.js";
 import { createApp } from "./server.js";
 import { providerSeeds } from "../seed/index.js";
+
+let logger: Logger = createLogger();
 
 async function main(): Promise<void> {
   let config;
@@ -19,6 +21,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  logger = createLogger(config.logLevel);
   const database = openDatabase(config.databasePath);
   const seeded = seedCatalog(database, providerSeeds);
   logger.info(seeded.changed ? "catalog seeded" : "catalog up to date", {

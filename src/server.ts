@@ -5,14 +5,17 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from "@apollo/server";
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
-import { presentedKey } from "./accounts/keys.js";
+import { presentedKey, sha256 } from "./accounts/keys.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import { isHealthy, type Database } from "./db/client.js";
 import { createContext, createServices, type Context, type Services } from "./graphql/context.js";
-import { createErrorFormatter } from "./graphql/errors.js";
+import { createErrorFormatter, ErrorCode } from "./graphql/errors.js";
+import { DEFAULT_LIMITS, graphqlProtections } from "./graphql/limits.js";
+import { createMetrics } from "./metrics.js";
+import { TokenBucketLimiter } from "./rate-limit.js";
 import { appSchema } from "./graphql/schema.js";
 import type { Logger } from "./logger.js";
 import { handleWebhook, sandboxCheckoutAction, sandboxCheckoutPage, type HttpAnswer } from "./billing/http.js";
@@ -22,7 +25,8 @@ export interface AppOptions {
   config: Pick<
     Config,
     "nodeEnv" | "maxBodyBytes" | "shutdownTimeoutMs" | "jobTtlMs" | "idempotencyTtlMs" | "sweepIntervalMs" | "billing"
-  >;
+  > &
+    Partial<Pick<Config, "introspection" | "trustProxy" | "limits" | "rateLimits">>;
   logger: Logger;
   clock?: Clock;
   /** The admin key (ADMIN_API_KEY); when absent, the one stored at an earlier start, or a new one. */
@@ -54,6 +58,8 @@ const HTTP_ERROR_CODES: Record<number, string> = {
   404: "NOT_FOUND",
   405: "METHOD_NOT_ALLOWED",
   413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  429: "RATE_LIMITED",
   500: "INTERNAL_SERVER_ERROR",
 };
 
@@ -62,6 +68,7 @@ class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -94,15 +101,31 @@ export async function createApp({ database, config, logger, clock = systemClock,
     }
   };
   const sweeper = config.sweepIntervalMs > 0 ? setInterval(() => void sweep(), config.sweepIntervalMs).unref() : null;
+  const production = config.nodeEnv === "production";
+  const metrics = createMetrics();
+  services.ledger.observe(metrics.ledgerObserver);
+  const protections = graphqlProtections(config.limits ?? DEFAULT_LIMITS, production);
+  const keyLimiter = config.rateLimits?.perKey ? new TokenBucketLimiter(config.rateLimits.perKey) : null;
+  const addressLimiter = config.rateLimits?.perAddress ? new TokenBucketLimiter(config.rateLimits.perAddress) : null;
   const apollo = new ApolloServer<Context>({
     schema: appSchema(),
-    introspection: true,
+    introspection: config.introspection ?? true,
     // main.ts drains HTTP first, then stops Apollo and closes the database, in that order.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
-    formatError: createErrorFormatter(logger),
-    // We set no cache hints; the plugin would only wrap every resolver.
-    plugins: [ApolloServerPluginCacheControlDisabled()],
+    hideSchemaDetailsFromClientErrors: production,
+    allowBatchedHttpRequests: false,
+    formatError: createErrorFormatter(),
+    validationRules: protections.validationRules,
+    parseOptions: protections.parseOptions,
+    plugins: [
+      // We set no cache hints; the plugin would only wrap every resolver.
+      ApolloServerPluginCacheControlDisabled(),
+      // graphql-armor is typed against the CommonJS build of @apollo/server; the objects are the same.
+      ...(protections.plugins as unknown as ApolloServerPlugin<Context>[]),
+      metrics.graphqlPlugin,
+      unexpectedErrorLogger(logger),
+    ],
   });
   await apollo.start();
 
@@ -112,26 +135,55 @@ export async function createApp({ database, config, logger, clock = systemClock,
 
   const httpServer = createServer((req, res) => {
     inFlight++;
+    const started = performance.now();
     const requestId = requestIdOf(req);
+    const log = logger.child({ requestId });
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const method = (req.method ?? "GET").toUpperCase();
     res.setHeader("x-request-id", requestId);
     for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
     if (closing) res.setHeader("connection", "close");
     res.on("close", () => {
       inFlight--;
       if (closing && inFlight === 0) drained?.();
+      const seconds = (performance.now() - started) / 1000;
+      metrics.observe(routeLabel(url.pathname), method, res.statusCode, seconds);
+      log.info("request", { method, path: url.pathname, status: res.statusCode, durationMs: Math.round(seconds * 10_000) / 10 });
     });
-    route(req, res, requestId).catch((error: unknown) => {
-      if (error instanceof HttpError) return sendJson(res, error.status, error.body);
-      logger.error("request failed", { requestId, error: error instanceof Error ? error.stack : String(error) });
+    route(req, res, url, method, requestId).catch((error: unknown) => {
+      if (error instanceof HttpError) return sendJson(res, error.status, error.body, error.headers);
+      log.error("request failed", { error: error instanceof Error ? error.stack : String(error) });
       sendJson(res, 500, new HttpError(500, "Internal server error").body);
     });
   });
 
-  async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const method = (req.method ?? "GET").toUpperCase();
+  /** Refuses (429) a request over its key's or its address's rate; the key's is checked first. */
+  function enforceRateLimits(req: IncomingMessage): void {
+    const key = presentedKey({ get: (name) => headerValue(req, name) });
+    const checks: Array<[TokenBucketLimiter | null, string | null, string]> = [
+      [keyLimiter, key ? sha256(key) : null, "key"],
+      [addressLimiter, clientAddress(req, config.trustProxy ?? false), "address"],
+    ];
+    for (const [limiter, identity, scope] of checks) {
+      if (!limiter || !identity) continue;
+      const decision = limiter.take(identity);
+      if (!decision.allowed) {
+        metrics.rateLimited.inc({ scope });
+        throw new HttpError(429, `Too many requests for this ${scope === "key" ? "API key" : "client address"}; retry after ${decision.retryAfterSeconds} s`, {
+          "retry-after": String(decision.retryAfterSeconds),
+        });
+      }
+    }
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL, method: string, requestId: string): Promise<void> {
     if (method === "OPTIONS") {
       res.writeHead(204).end();
+      return;
+    }
+    if (url.pathname === "/metrics") {
+      if (method !== "GET") throw new HttpError(405, "Use GET /metrics");
+      res.writeHead(200, { "content-type": metrics.registry.contentType }).end(await metrics.registry.metrics());
       return;
     }
     if (url.pathname === "/health") {
@@ -141,6 +193,8 @@ export async function createApp({ database, config, logger, clock = systemClock,
       return;
     }
     const webhook = url.pathname.match(/^\/webhooks\/([a-z]+)$/);
+    // Payment providers' webhooks are exempt: they are signed, and refusing them only delays credits.
+    if (!webhook) enforceRateLimits(req);
     if (webhook) {
       if (method !== "POST") throw new HttpError(405, "Webhooks are POSTed");
       const body = await readBody(req, config.maxBodyBytes);
@@ -237,12 +291,55 @@ function requestIdOf(req: IncomingMessage): string {
   return typeof given === "string" && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(body));
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+function clientAddress(req: IncomingMessage, trustProxy: boolean): string | null {
+  if (trustProxy) {
+    const forwarded = headerValue(req, "x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  return req.socket.remoteAddress ?? null;
+}
+
+/** A small fixed set of route labels, so metrics cannot grow with arbitrary paths. */
+function routeLabel(path: string): string {
+  if (path === "/graphql" || path === "/health" || path === "/metrics") return path;
+  if (path.startsWith("/webhooks/")) return "/webhooks";
+  if (path.startsWith("/sandbox/")) return "/sandbox";
+  return "other";
+}
+
+/** Logs errors we did not raise on purpose, with the request id; the client only sees them masked. */
+function unexpectedErrorLogger(logger: Logger): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            const code = error.extensions?.code;
+            if (code !== undefined && code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
+            const original = error.originalError ?? error;
+            logger.error("unexpected error while executing a request", {
+              requestId: contextValue?.requestId,
+              path: error.path,
+              error: original.stack ?? original.message,
+            });
+          }
+        },
+      };
+    },
+  };
 }
 
 function send(res: ServerResponse, answer: HttpAnswer): void {

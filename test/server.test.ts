@@ -119,7 +119,12 @@ describe("bad requests", () => {
 describe("unexpected failures", () => {
   it("are masked: no stack trace, no internal message, and the log keeps the cause", async () => {
     const logged: string[] = [];
-    const logger: Logger = { info() {}, warn() {}, error: (message, fields) => logged.push(`${message} ${JSON.stringify(fields)}`) };
+    const logger: Logger = {
+      info() {},
+      warn() {},
+      error: (message, fields) => void logged.push(`${message} ${JSON.stringify(fields)}`),
+      child: () => logger,
+    };
     const database = freshDatabase();
     const broken = await startTestServer({ database, logger });
     database.sqlite.exec("DROP TABLE subscription_plans");

@@ -1,6 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
-import { ApolloServerErrorCode, unwrapResolverError } from "@apollo/server/errors";
-import type { Logger } from "../logger.js";
+import { ApolloServerErrorCode } from "@apollo/server/errors";
 
 /**
  * Error codes clients can branch on. The contract fixes the first seven; the rest are Apollo's own.
@@ -18,17 +17,12 @@ export const ErrorCode = {
 
 /**
  * Masks anything we did not raise on purpose: the client sees a generic message and the code,
- * never a stack trace or an internal message; the log keeps the original.
+ * never a stack trace or an internal message (the server's plugin logs the original).
  */
-export function createErrorFormatter(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+export function createErrorFormatter() {
+  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (code === ErrorCode.INTERNAL_SERVER_ERROR || code === undefined) {
-      const original = unwrapResolverError(error);
-      logger.error("unexpected error while executing a request", {
-        error: original instanceof Error ? (original.stack ?? original.message) : String(original),
-        path: formatted.path,
-      });
       return {
         message: "Internal server error",
         ...(formatted.path ? { path: formatted.path } : {}),
