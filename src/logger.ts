@@ -1,5 +1,5 @@
 /** Structured JSON logs (pino), one object per line; `child` binds fields such as the request id. */
-import { pino, stdTimeFunctions, type Logger as Pino } from "pino";
+import { pino, stdTimeFunctions, type DestinationStream, type Logger as Pino } from "pino";
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -20,16 +20,15 @@ function wrap(logger: Pino): Logger {
   };
 }
 
-export function createLogger(level: LogLevel = "info"): Logger {
-  return wrap(
-    pino({
-      level,
-      messageKey: "message",
-      base: undefined,
-      timestamp: stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-    }),
-  );
+export function createLogger(level: LogLevel = "info", destination?: DestinationStream): Logger {
+  const options = {
+    level,
+    messageKey: "message",
+    base: undefined,
+    timestamp: stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
+  return wrap(destination ? pino(options, destination) : pino(options));
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {}, child: () => silentLogger };

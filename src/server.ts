@@ -229,7 +229,7 @@ export async function createApp({ database, config, logger, clock = systemClock,
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
     }
-    const body = method === "POST" ? (await readBody(req, config.maxBodyBytes)).toString("utf8") : "";
+    const body = method === "POST" ? decodeUtf8(await readBody(req, config.maxBodyBytes)) : "";
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method,
       headers,
@@ -340,6 +340,17 @@ function unexpectedErrorLogger(logger: Logger): ApolloServerPlugin<Context> {
       };
     },
   };
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** A body with bytes that are not UTF-8 is refused, not silently repaired into U+FFFD. */
+function decodeUtf8(body: Buffer): string {
+  try {
+    return strictUtf8.decode(body);
+  } catch {
+    throw new HttpError(400, "Request body is not valid UTF-8");
+  }
 }
 
 function send(res: ServerResponse, answer: HttpAnswer): void {

@@ -1,6 +1,7 @@
 import { seedCatalog } from "../src/catalog/seed.js";
 import type { BillingConfig } from "../src/billing/index.js";
 import type { Clock } from "../src/clock.js";
+import type { Config } from "../src/config.js";
 import { IN_MEMORY, openDatabase, type Database } from "../src/db/client.js";
 import { silentLogger, type Logger } from "../src/logger.js";
 import { createApp, type App } from "../src/server.js";
@@ -39,6 +40,8 @@ export async function startTestServer(
     clock?: Clock;
     jobTtlMs?: number;
     billing?: Partial<BillingConfig>;
+    /** Production settings, limits, rate limits … as main.ts would pass them. */
+    config?: Partial<Pick<Config, "nodeEnv" | "introspection" | "trustProxy" | "limits" | "rateLimits">>;
   } = {},
 ): Promise<TestServer> {
   const database = options.database ?? freshDatabase();
@@ -57,6 +60,7 @@ export async function startTestServer(
         checkoutTtlMs: 24 * 3600 * 1000,
         ...options.billing,
       },
+      ...options.config,
     },
     logger: options.logger ?? silentLogger,
     clock: options.clock,

@@ -1,0 +1,124 @@
+/** Rate limits, structured logs with request ids, Prometheus metrics, production switches. */
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../src/logger.js";
+import { TokenBucketLimiter } from "../src/rate-limit.js";
+import { freshDatabase, startTestServer, TEST_ADMIN_KEY } from "./helpers.js";
+
+describe("token bucket", () => {
+  it("allows a burst, then the sustained rate, and says when to retry", () => {
+    let now = 0;
+    const limiter = new TokenBucketLimiter({ perSecond: 2, burst: 3 }, () => now);
+    expect([1, 2, 3].map(() => limiter.take("a").allowed)).toEqual([true, true, true]);
+    expect(limiter.take("a")).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    expect(limiter.take("b").allowed).toBe(true);
+    now += 500; // one token back at 2 per second
+    expect(limiter.take("a").allowed).toBe(true);
+    expect(limiter.take("a").allowed).toBe(false);
+  });
+
+  it("keeps at most maxBuckets buckets", () => {
+    const limiter = new TokenBucketLimiter({ perSecond: 1, burst: 1 }, () => 0, 100);
+    for (let i = 0; i < 1000; i++) limiter.take(`client-${i}`);
+    expect(limiter.size).toBe(100);
+  });
+});
+
+describe("rate limiting over HTTP", () => {
+  it("answers 429 with Retry-After per API key, and per client address", async () => {
+    const server = await startTestServer({
+      config: { rateLimits: { perKey: { perSecond: 0.5, burst: 3 }, perAddress: { perSecond: 0.5, burst: 8 } } },
+    });
+    const created = await server.gql(`mutation { accountCreate(input: { name: "Busy" }) { apiKey } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
+    const key = { "x-api-key": created.body.data.accountCreate.apiKey };
+    // The admin call above used 1 of the address's 8 and 1 of the admin key's 3.
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await server.gql(`{ viewer { id } }`, undefined, key)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...key },
+      body: JSON.stringify({ query: "{ viewer { id } }" }),
+    });
+    expect(limited.headers.get("retry-after")).toBe("2");
+    expect(((await limited.json()) as any).errors[0].extensions.code).toBe("RATE_LIMITED");
+
+    // Without a key only the address limit applies; it runs out too.
+    const anonymous = [];
+    for (let i = 0; i < 8; i++) anonymous.push((await server.gql(`{ providers { id } }`)).status);
+    expect(anonymous.filter((s) => s === 429).length).toBeGreaterThan(0);
+    // Health, metrics and payment webhooks are not limited.
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(200);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/rate_limited_requests_total\{scope="key"\} [1-9]/);
+    await server.close();
+  });
+});
+
+describe("logs", () => {
+  it("are JSON lines, and every line of a request carries its request id", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(...String(chunk).split("\n").filter(Boolean));
+        done();
+      },
+    });
+    const database = freshDatabase();
+    const server = await startTestServer({ database, logger: createLogger("info", sink) });
+    database.sqlite.exec("DROP TABLE subscription_plans");
+    await server.gql(`{ providers { id } }`, undefined, { "x-request-id": "req-ok-1" });
+    await server.gql(`{ subscriptionPlans { id } }`, undefined, { "x-request-id": "req-broken-2" });
+    await server.close();
+
+    const entries = lines.map((line) => JSON.parse(line));
+    const ok = entries.filter((e) => e.requestId === "req-ok-1");
+    expect(ok).toEqual([expect.objectContaining({ level: "info", message: "request", method: "POST", path: "/graphql", status: 200 })]);
+    const broken = entries.filter((e) => e.requestId === "req-broken-2");
+    expect(broken.map((e) => e.message)).toEqual(["unexpected error while executing a request", "request"]);
+    expect(broken[0].error).toContain("no such table: subscription_plans");
+    for (const entry of entries) expect(entry.time).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+  });
+});
+
+describe("metrics", () => {
+  it("count requests, latencies, errors by code and ledger operations", async () => {
+    const server = await startTestServer();
+    const created = await server.gql(`mutation { accountCreate(input: { name: "Metered" }) { apiKey account { id } } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
+    const { apiKey, account } = created.body.data.accountCreate;
+    await server.gql(`mutation ($id: ID!) { creditsGrant(input: { accountId: $id, credits: "10", reason: "m" }) { userErrors { code } } }`, { id: account.id }, { "x-api-key": TEST_ADMIN_KEY });
+    await server.gql(`mutation { jobCreate(input: { credits: "4" }) { job { id } } }`, undefined, { "x-api-key": apiKey });
+    await server.gql(`{ estimate(input: { productId: "nope/nope" }) { totalCredits } }`);
+    const response = await fetch(`${server.url}/metrics`);
+    expect(response.headers.get("content-type")).toContain("text/plain");
+    const text = await response.text();
+    expect(text).toMatch(/http_requests_total\{route="\/graphql",method="POST",status="200"\} [4-9]/);
+    expect(text).toMatch(/http_request_duration_seconds_bucket\{le="0\.1",route="\/graphql"\} \d+/);
+    expect(text).toMatch(/graphql_errors_total\{code="BAD_USER_INPUT"\} 1/);
+    expect(text).toMatch(/ledger_entries_total\{type="BONUS"\} 1/);
+    expect(text).toMatch(/ledger_entries_total\{type="RESERVE"\} 1/);
+    expect(text).toMatch(/process_resident_memory_bytes \d+/);
+    await server.close();
+  });
+});
+
+describe("production switches", () => {
+  it("hides field suggestions in production but keeps introspection on, unless switched off", async () => {
+    const development = await startTestServer();
+    const hint = await development.gql(`{ providerz { id } }`);
+    expect(hint.body.errors![0].message).toMatch(/Did you mean "providers?"/);
+    await development.close();
+
+    const production = await startTestServer({ config: { nodeEnv: "production" } });
+    const noHint = await production.gql(`{ providerz { id } }`);
+    expect(noHint.body.errors![0].message).not.toMatch(/Did you mean/);
+    expect((await production.gql(`{ __schema { queryType { name } } }`)).body.data.__schema.queryType.name).toBe("Query");
+    await production.close();
+
+    const closed = await startTestServer({ config: { nodeEnv: "production", introspection: false } });
+    const refused = await closed.gql(`{ __schema { queryType { name } } }`);
+    expect(refused.status).toBe(400);
+    await closed.close();
+  });
+});
