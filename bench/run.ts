@@ -1,17 +1,22 @@
 /**
- * `npm run bench`: throughput and latency as ratios against a baseline measured in the same run.
- * Servers run in child processes pinned to core 0; this process (the load) is pinned to core 1.
- * Each workload: 10 connections, no pipelining; warm-up, then measured rounds interleaved across
- * servers, and the median of three rounds is reported.
+ * `npm run bench`: throughput and latency of three workloads, each as a ratio against a raw
+ * node:http server doing the same work, measured in the same run.
+ *
+ * Servers run in child processes pinned to core 0; this process (the load, autocannon) runs on
+ * core 1. Each workload: 10 connections, no pipelining, a warm-up, then three measured rounds
+ * interleaved between the two servers; the median round is reported.
  */
 import "reflect-metadata";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import autocannon from "autocannon";
 import { createCatalogLoaders } from "../src/catalog/loaders.js";
 import { CatalogRepository } from "../src/catalog/repository.js";
 import { loadPricingProduct } from "../src/estimates/service.js";
 import { estimate } from "../src/pricing/engine.js";
-import { ESTIMATE_INPUT, ESTIMATE_QUERY, freshDatabase } from "./fixtures.js";
+import { CATALOG_QUERY, ESTIMATE_INPUT, ESTIMATE_QUERY, freshDatabase, JOB_COMPLETE, JOB_CREATE } from "./fixtures.js";
 
 const ROUNDS = 3;
 const WARMUP_SECONDS = 2;
@@ -28,61 +33,141 @@ if (hasTaskset && !process.env.BENCH_PINNED) {
   process.exit(result.status ?? 1);
 }
 
-interface Target {
-  name: string;
+interface Server {
   child: ChildProcess;
-  url: string;
-  body: string;
+  base: string;
+  apiKey: string;
 }
 
-async function startServer(kind: "graphql" | "raw"): Promise<{ child: ChildProcess; port: number }> {
-  const command = [process.execPath, "--import", "tsx", "bench/servers.ts", kind];
+async function startServer(kind: "graphql" | "raw", databasePath: string): Promise<Server> {
+  const command = [process.execPath, "--import", "tsx", "bench/servers.ts", kind, databasePath];
   const child = hasTaskset
     ? spawn("taskset", ["-c", "0", ...command], { stdio: ["ignore", "pipe", "inherit"] })
     : spawn(command[0], command.slice(1), { stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise<number>((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     let output = "";
     child.stdout!.on("data", (chunk) => {
       output += chunk;
-      const match = output.match(/PORT (\d+)/);
-      if (match) resolve(Number(match[1]));
+      const port = output.match(/PORT (\d+)/)?.[1];
+      const apiKey = output.match(/KEY (\S+)/)?.[1];
+      if (port && apiKey) resolve({ child, base: `http://127.0.0.1:${port}`, apiKey });
     });
     child.on("exit", (code) => reject(new Error(`${kind} server exited with ${code}`)));
   });
-  return { child, port };
 }
+
+const json = { "content-type": "application/json" };
+let bodyErrors = 0;
+/** A 200 that carries an error is a failure too. */
+const checkBody = (_status: number, body: string) => {
+  if (body.includes('"errors":[') || body.includes('"userErrors":[{') || body.includes("unauthenticated")) bodyErrors++;
+};
+
+interface Workload {
+  name: string;
+  description: string;
+  target: number;
+  graphql: (server: Server) => autocannon.Request[];
+  raw: (server: Server) => autocannon.Request[];
+}
+
+const graphqlBody = (query: string, variables?: unknown) => JSON.stringify({ query, variables });
+
+/** The representative estimate with a fresh duration (1 to 86400 s, to the millisecond), so responses cannot be cached. */
+const estimateInput = () => ({
+  ...ESTIMATE_INPUT,
+  parameters: [{ name: "durationSeconds", value: (1 + Math.floor(Math.random() * 86_399_000) / 1000).toFixed(3) }, ESTIMATE_INPUT.parameters[1]],
+});
+
+const workloads: Workload[] = [
+  {
+    name: "catalog",
+    description: "all providers -> models -> variants; baseline returns the same bytes",
+    target: 0.35,
+    graphql: () => [{ method: "POST", path: "/graphql", headers: json, body: graphqlBody(CATALOG_QUERY), onResponse: checkBody }],
+    raw: () => [{ method: "POST", path: "/catalog", headers: json, body: "{}", onResponse: checkBody }],
+  },
+  {
+    name: "estimate",
+    description: "subclip/viral-captions, a random duration per request (no two alike), face tracking, 2 generations; baseline calls the same pricing function",
+    target: 0.35,
+    graphql: () => [
+      { method: "POST", path: "/graphql", headers: json, setupRequest: (r) => ({ ...r, body: graphqlBody(ESTIMATE_QUERY, { input: estimateInput() }) }), onResponse: checkBody },
+    ],
+    raw: () => [{ method: "POST", path: "/estimate", headers: json, setupRequest: (r) => ({ ...r, body: JSON.stringify(estimateInput()) }), onResponse: checkBody }],
+  },
+  {
+    name: "ledger",
+    description: "jobCreate then jobComplete (SQLite file, WAL, synchronous=FULL); baseline runs the same ledger code",
+    target: 0.5,
+    graphql: (server) => {
+      const headers = { ...json, "x-api-key": server.apiKey };
+      return [
+        {
+          method: "POST",
+          path: "/graphql",
+          headers,
+          body: graphqlBody(JOB_CREATE),
+          onResponse: (status, body, context: object) => {
+            checkBody(status, body);
+            (context as { jobId?: string }).jobId = JSON.parse(body).data?.jobCreate?.job?.id;
+          },
+        },
+        {
+          method: "POST",
+          path: "/graphql",
+          headers,
+          setupRequest: (request, context: object) => ({ ...request, body: graphqlBody(JOB_COMPLETE, { id: (context as { jobId?: string }).jobId }) }),
+          onResponse: checkBody,
+        },
+      ];
+    },
+    raw: (server) => {
+      const headers = { ...json, "x-api-key": server.apiKey };
+      return [
+        {
+          method: "POST",
+          path: "/job-create",
+          headers,
+          body: "{}",
+          onResponse: (status, body, context: object) => {
+            checkBody(status, body);
+            (context as { jobId?: string }).jobId = JSON.parse(body).data?.jobCreate?.job?.id;
+          },
+        },
+        {
+          method: "POST",
+          path: "/job-complete",
+          headers,
+          setupRequest: (request, context: object) => ({ ...request, body: JSON.stringify({ jobId: (context as { jobId?: string }).jobId }) }),
+          onResponse: checkBody,
+        },
+      ];
+    },
+  },
+];
 
 interface Measurement {
   requestsPerSecond: number;
   p99: number;
-  non2xx: number;
-  errors: number;
+  failures: number;
 }
 
-async function load(target: Target, seconds: number): Promise<Measurement> {
-  const result = await autocannon({
-    url: target.url,
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: target.body,
-    connections: CONNECTIONS,
-    pipelining: 1,
-    duration: seconds,
-  });
+async function load(base: string, requests: autocannon.Request[], seconds: number): Promise<Measurement> {
+  const before = bodyErrors;
+  const result = await autocannon({ url: base, requests, connections: CONNECTIONS, pipelining: 1, duration: seconds });
   return {
     requestsPerSecond: result.requests.average,
     p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
+    failures: result.non2xx + result.errors + result.timeouts + (bodyErrors - before),
   };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-async function inProcessRate(): Promise<number> {
+async function inProcessEstimates(): Promise<number> {
   const database = freshDatabase();
-  const loaders = createCatalogLoaders(new CatalogRepository(database.db));
-  const { pricing } = (await loadPricingProduct(loaders, ESTIMATE_INPUT.productId))!;
+  const { pricing } = (await loadPricingProduct(createCatalogLoaders(new CatalogRepository(database.db)), ESTIMATE_INPUT.productId))!;
   const run = (ms: number) => {
     let count = 0;
     const end = performance.now() + ms;
@@ -93,60 +178,55 @@ async function inProcessRate(): Promise<number> {
     return count / (ms / 1000);
   };
   run(500); // warm-up: let the JIT settle
-  const rates = Array.from({ length: ROUNDS }, () => run(1000));
+  const rate = median(Array.from({ length: ROUNDS }, () => run(1000)));
   database.close();
-  return median(rates);
+  return rate;
 }
 
 async function main(): Promise<void> {
-  console.log(`node ${process.version}; ${hasTaskset ? "servers pinned to core 0, load to core 1" : "taskset not found: unpinned"}`);
-  console.log(`${CONNECTIONS} connections, no pipelining, ${WARMUP_SECONDS}s warm-up, ${ROUNDS} interleaved rounds of ${MEASURE_SECONDS}s, median\n`);
-
-  const inProcess = await inProcessRate();
-
-  const graphql = await startServer("graphql");
-  const raw = await startServer("raw");
-  const targets: Target[] = [
-    { name: "raw node:http + engine", child: raw.child, url: `http://127.0.0.1:${raw.port}/`, body: JSON.stringify(ESTIMATE_INPUT) },
-    {
-      name: "GraphQL estimate",
-      child: graphql.child,
-      url: `http://127.0.0.1:${graphql.port}/graphql`,
-      body: JSON.stringify({ query: ESTIMATE_QUERY, variables: { input: ESTIMATE_INPUT } }),
-    },
-  ];
+  const only = process.argv[2];
+  console.log(`node ${process.version}; ${hasTaskset ? "servers pinned to core 0, load (autocannon) on core 1" : "taskset not found: unpinned"}`);
+  console.log(`${CONNECTIONS} connections, no pipelining, ${WARMUP_SECONDS} s warm-up, ${ROUNDS} interleaved rounds of ${MEASURE_SECONDS} s, median round\n`);
+  const directory = mkdtempSync(join(tmpdir(), "pricing-bench-"));
+  const graphql = await startServer("graphql", join(directory, "graphql.db"));
+  const raw = await startServer("raw", join(directory, "raw.db"));
+  let failed = false;
   try {
-    for (const target of targets) await load(target, WARMUP_SECONDS);
-    const rounds = new Map<string, Measurement[]>(targets.map((t) => [t.name, []]));
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const target of targets) rounds.get(target.name)!.push(await load(target, MEASURE_SECONDS));
-    }
-    const summary = targets.map((target) => {
-      const measurements = rounds.get(target.name)!;
-      return {
-        name: target.name,
+    for (const workload of workloads.filter((w) => !only || w.name === only)) {
+      const targets = [
+        { name: "raw node:http", base: raw.base, requests: workload.raw(raw) },
+        { name: "GraphQL", base: graphql.base, requests: workload.graphql(graphql) },
+      ];
+      for (const target of targets) await load(target.base, target.requests, WARMUP_SECONDS);
+      const rounds = targets.map(() => [] as Measurement[]);
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [index, target] of targets.entries()) rounds[index].push(await load(target.base, target.requests, MEASURE_SECONDS));
+      }
+      const [baseline, app] = rounds.map((measurements) => ({
         rps: median(measurements.map((m) => m.requestsPerSecond)),
         p99: median(measurements.map((m) => m.p99)),
-        non2xx: measurements.reduce((n, m) => n + m.non2xx + m.errors, 0),
-      };
-    });
-    const [baseline, app] = summary;
-    console.log("workload: estimate (subclip/viral-captions, 3 min, face tracking, 2 generations)");
-    console.log(`  in-process engine      ${inProcess.toFixed(0).padStart(9)} estimates/s   ${(inProcess / baseline.rps).toFixed(2)}x the raw HTTP rate`);
-    for (const row of summary) {
-      console.log(
-        `  ${row.name.padEnd(22)} ${row.rps.toFixed(0).padStart(9)} req/s   p99 ${String(row.p99).padStart(3)} ms   non-2xx ${row.non2xx}   ratio ${(row.rps / baseline.rps).toFixed(2)}`,
-      );
+        failures: measurements.reduce((n, m) => n + m.failures, 0),
+      }));
+      const ratio = app.rps / baseline.rps;
+      const ok = ratio >= workload.target && app.p99 < 15 && app.failures === 0;
+      failed ||= !ok;
+      console.log(`${workload.name}: ${workload.description}`);
+      console.log(`  raw node:http  ${baseline.rps.toFixed(0).padStart(7)} req/s  p99 ${String(baseline.p99).padStart(3)} ms  failures ${baseline.failures}`);
+      console.log(`  GraphQL        ${app.rps.toFixed(0).padStart(7)} req/s  p99 ${String(app.p99).padStart(3)} ms  failures ${app.failures}`);
+      console.log(`  ratio ${ratio.toFixed(2)} (target >= ${workload.target}), p99 target < 15 ms: ${ok ? "met" : "NOT met"}\n`);
     }
-    console.log(`\nestimate ratio (GraphQL / raw): ${(app.rps / baseline.rps).toFixed(2)}`);
+    if (!only || only === "estimate") {
+      console.log(`in-process pricing engine: ${(await inProcessEstimates()).toFixed(0)} estimates/s`);
+    }
   } finally {
-    for (const target of targets) target.child.kill();
+    graphql.child.kill();
+    raw.child.kill();
+    rmSync(directory, { recursive: true, force: true });
   }
+  process.exitCode = failed ? 1 : 0;
 }
 
 main().catch((error) => {
   console.error(error);
   process.exit(1);
 });
-
-

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from "@apollo/server";
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { presentedKey, sha256 } from "./accounts/keys.js";
 import { systemClock, type Clock } from "./clock.js";
@@ -14,6 +14,7 @@ import { isHealthy, type Database } from "./db/client.js";
 import { createContext, createServices, type Context, type Services } from "./graphql/context.js";
 import { createErrorFormatter, ErrorCode } from "./graphql/errors.js";
 import { DEFAULT_LIMITS, graphqlProtections } from "./graphql/limits.js";
+import { PublicResponseCache } from "./graphql/response-cache.js";
 import { createMetrics } from "./metrics.js";
 import { TokenBucketLimiter } from "./rate-limit.js";
 import { appSchema } from "./graphql/schema.js";
@@ -125,8 +126,18 @@ export async function createApp({ database, config, logger, clock = systemClock,
       ...(protections.plugins as unknown as ApolloServerPlugin<Context>[]),
       metrics.graphqlPlugin,
       unexpectedErrorLogger(logger),
+      {
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ operation, contextValue }) {
+              contextValue.operation.isQuery = operation?.operation === "query";
+            },
+          };
+        },
+      },
     ],
   });
+  const responseCache = new PublicResponseCache();
   await apollo.start();
 
   let inFlight = 0;
@@ -230,19 +241,31 @@ export async function createApp({ database, config, logger, clock = systemClock,
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
     }
     const body = method === "POST" ? decodeUtf8(await readBody(req, config.maxBodyBytes)) : "";
-    const httpGraphQLRequest: HTTPGraphQLRequest = {
-      method,
-      headers,
-      search: url.search,
-      body: parseJsonBody(headers.get("content-type"), body),
-    };
+    const parsed = parseJsonBody(headers.get("content-type"), body);
+    const apiKey = presentedKey(headers);
+    // Without a key only public data can be read: an identical request gets the stored answer.
+    const cacheKey =
+      method === "POST" && !apiKey && parsed && typeof parsed === "object" && !Array.isArray(parsed)
+        ? responseCache.key(headers.get("accept") ?? "", body)
+        : null;
+    const version = cacheKey ? services.catalog.version() : "";
+    const hit = cacheKey ? responseCache.get(cacheKey, version) : undefined;
+    if (hit) {
+      for (const [name, value] of hit.headers) res.setHeader(name, value);
+      res.end(hit.body);
+      return;
+    }
+    let context: Context | undefined;
     const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest,
-      context: async () => createContext(services, requestId, presentedKey(headers)),
+      httpGraphQLRequest: { method, headers, search: url.search, body: parsed },
+      context: async () => (context = createContext(services, requestId, apiKey)),
     });
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") {
+      if (cacheKey && context?.operation.isQuery && res.statusCode === 200) {
+        responseCache.set(cacheKey, version, [...response.headers], response.body.string);
+      }
       res.end(response.body.string);
       return;
     }

@@ -1,7 +1,7 @@
 /** Turns a jobCreate input into the credits to reserve: priced through the engine, or given directly. */
 import type { CatalogLoaders } from "../catalog/loaders.js";
 import { JOB_ESTIMATE_PRODUCT_ID, jobEstimateParameters } from "../estimates/resolver.js";
-import { estimateProduct, type EstimateOutcome } from "../estimates/service.js";
+import { estimateProduct, type EstimateOutcome, type PricingCatalog } from "../estimates/service.js";
 import type { EstimateInput, JobEstimateInput } from "../estimates/types.js";
 import { ErrorCode } from "../graphql/errors.js";
 import type { Decimal } from "../pricing/decimal.js";
@@ -47,7 +47,7 @@ async function priced(field: string[], run: () => Promise<EstimateOutcome>): Pro
   }
 }
 
-export async function priceJob(loaders: CatalogLoaders, source: JobSource): Promise<PricedJob> {
+export async function priceJob(prices: PricingCatalog, loaders: CatalogLoaders, source: JobSource): Promise<PricedJob> {
   const given = (["estimate", "jobEstimate", "credits"] as const).filter((name) => source[name] != null);
   if (given.length !== 1) {
     throw new LedgerError(
@@ -61,14 +61,14 @@ export async function priceJob(loaders: CatalogLoaders, source: JobSource): Prom
   }
   const outcome = source.estimate
     ? await priced(["estimate"], () =>
-        estimateProduct(loaders, source.estimate!.productId, {
+        estimateProduct(prices, loaders, source.estimate!.productId, {
           modelId: source.estimate!.modelId,
           parameters: source.estimate!.parameters,
           generationCount: source.estimate!.generationCount,
         }),
       )
     : await priced(["jobEstimate"], () =>
-        estimateProduct(loaders, JOB_ESTIMATE_PRODUCT_ID, {
+        estimateProduct(prices, loaders, JOB_ESTIMATE_PRODUCT_ID, {
           modelId: source.jobEstimate!.modelId,
           parameters: jobEstimateParameters(source.jobEstimate!),
         }),

@@ -139,7 +139,7 @@ export class JobMutationResolver {
   async jobCreate(@Arg("input", () => JobCreateInput) input: JobCreateInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
     return mutate({ job: null, transaction: null, account: null }, async () => {
-      const priced = await priceJob(context.loaders.catalog, input);
+      const priced = await priceJob(context.services.pricing, context.loaders.catalog, input);
       const { result } = context.services.ledger.createJob(accountId, priced, {
         key: input.idempotencyKey,
         input: { estimate: input.estimate, jobEstimate: input.jobEstimate, credits: input.credits },

@@ -48,7 +48,7 @@ registerEnumType(JobStatusEnum, {
   },
 });
 
-@ObjectType({ implements: Node, description: "A customer account holding credits." })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "A customer account holding credits." })
 export class Account implements Node {
   @Field(() => ID, { description: 'Account id, e.g. "acct_3f9c…".' })
   id!: string;
@@ -70,6 +70,7 @@ export class Account implements Node {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   implements: Node,
   description:
     "An entry of the credit ledger. Entries are never changed or removed: corrections are new entries. balanceAfter = balanceBefore + amount, and each entry's balanceBefore is the previous one's balanceAfter.",
@@ -103,7 +104,7 @@ export class Transaction implements Node {
   createdAt!: Date;
 }
 
-@ObjectType({ implements: Node, description: "A unit of work that holds credits while it runs and is then charged once." })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "A unit of work that holds credits while it runs and is then charged once." })
 export class Job implements Node {
   @Field(() => ID, { description: 'Job id, e.g. "job_…".' })
   id!: string;
@@ -133,7 +134,7 @@ export class Job implements Node {
   resolvedAt!: Date | null;
 }
 
-@ObjectType({ implements: Node, description: "An API key of an account. The key itself is shown only once, when created." })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "An API key of an account. The key itself is shown only once, when created." })
 export class ApiKey implements Node {
   @Field(() => ID, { description: 'Key id, e.g. "key_…"; also embedded in the key.' })
   id!: string;
@@ -148,7 +149,7 @@ export class ApiKey implements Node {
   revokedAt!: Date | null;
 }
 
-@ObjectType({ description: "A transaction and its cursor." })
+@ObjectType({ simpleResolvers: true, description: "A transaction and its cursor." })
 export class TransactionEdge {
   @Field(() => String, { description: "Pass as `after` to continue after this transaction." })
   cursor!: string;
@@ -157,7 +158,7 @@ export class TransactionEdge {
   node!: TransactionRecord;
 }
 
-@ObjectType({ description: "A page of ledger entries, newest first." })
+@ObjectType({ simpleResolvers: true, description: "A page of ledger entries, newest first." })
 export class TransactionConnection {
   @Field(() => [TransactionEdge], { description: "The entries with their cursors." })
   edges!: TransactionEdge[];
@@ -169,7 +170,7 @@ export class TransactionConnection {
   pageInfo!: PageInfo;
 }
 
-@ObjectType({ description: "A job and its cursor." })
+@ObjectType({ simpleResolvers: true, description: "A job and its cursor." })
 export class JobEdge {
   @Field(() => String, { description: "Pass as `after` to continue after this job." })
   cursor!: string;
@@ -178,7 +179,7 @@ export class JobEdge {
   node!: JobRecord;
 }
 
-@ObjectType({ description: "A page of jobs, newest first." })
+@ObjectType({ simpleResolvers: true, description: "A page of jobs, newest first." })
 export class JobConnection {
   @Field(() => [JobEdge], { description: "The jobs with their cursors." })
   edges!: JobEdge[];
@@ -286,7 +287,7 @@ export class TransactionRefundInput {
 // -------------------------------------------------------------------------------------------
 // Payloads
 
-@ObjectType({ description: "Result of jobCreate." })
+@ObjectType({ simpleResolvers: true, description: "Result of jobCreate." })
 export class JobCreatePayload {
   @Field(() => Job, { nullable: true, description: "The new job; null when userErrors is not empty." })
   job!: JobRecord | null;
@@ -301,7 +302,7 @@ export class JobCreatePayload {
   userErrors!: UserError[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 abstract class JobResolvePayload {
   @Field(() => Job, { nullable: true, description: "The job in its final status; null when userErrors is not empty." })
   job!: JobRecord | null;
@@ -313,7 +314,7 @@ abstract class JobResolvePayload {
   userErrors!: UserError[];
 }
 
-@ObjectType({ description: "Result of accountCreate." })
+@ObjectType({ simpleResolvers: true, description: "Result of accountCreate." })
 export class AccountCreatePayload {
   @Field(() => Account, { nullable: true, description: "The new account." })
   account!: AccountRecord | null;
@@ -328,7 +329,7 @@ export class AccountCreatePayload {
   userErrors!: UserError[];
 }
 
-@ObjectType({ description: "Result of apiKeyCreate." })
+@ObjectType({ simpleResolvers: true, description: "Result of apiKeyCreate." })
 export class ApiKeyCreatePayload {
   @Field(() => String, { nullable: true, description: "The new API key, in full. Shown only this once." })
   apiKey!: string | null;
@@ -340,7 +341,7 @@ export class ApiKeyCreatePayload {
   userErrors!: UserError[];
 }
 
-@ObjectType({ description: "Result of apiKeyRevoke." })
+@ObjectType({ simpleResolvers: true, description: "Result of apiKeyRevoke." })
 export class ApiKeyRevokePayload {
   @Field(() => ApiKey, { nullable: true, description: "The revoked key." })
   key!: ApiKeyRecord | null;
@@ -349,7 +350,7 @@ export class ApiKeyRevokePayload {
   userErrors!: UserError[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 abstract class CreditsPayload {
   @Field(() => Transaction, { nullable: true, description: "The BONUS or REFUND entry." })
   transaction!: TransactionRecord | null;
@@ -361,17 +362,17 @@ abstract class CreditsPayload {
   userErrors!: UserError[];
 }
 
-@ObjectType({ description: "Result of jobComplete." })
+@ObjectType({ simpleResolvers: true, description: "Result of jobComplete." })
 export class JobCompletePayload extends JobResolvePayload {}
 
-@ObjectType({ description: "Result of jobFail." })
+@ObjectType({ simpleResolvers: true, description: "Result of jobFail." })
 export class JobFailPayload extends JobResolvePayload {}
 
-@ObjectType({ description: "Result of jobCancel." })
+@ObjectType({ simpleResolvers: true, description: "Result of jobCancel." })
 export class JobCancelPayload extends JobResolvePayload {}
 
-@ObjectType({ description: "Result of creditsGrant." })
+@ObjectType({ simpleResolvers: true, description: "Result of creditsGrant." })
 export class CreditsGrantPayload extends CreditsPayload {}
 
-@ObjectType({ description: "Result of transactionRefund." })
+@ObjectType({ simpleResolvers: true, description: "Result of transactionRefund." })
 export class TransactionRefundPayload extends CreditsPayload {}

@@ -67,7 +67,7 @@ export interface CheckoutSessionRecord {
   resolvedAt: Date | null;
 }
 
-@ObjectType({ implements: Node, description: "A purchase of a credit pack, paid through a payment provider." })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "A purchase of a credit pack, paid through a payment provider." })
 export class CheckoutSession implements Node {
   @Field(() => ID, { description: 'Session id, e.g. "cs_…".' })
   id!: string;
@@ -103,7 +103,7 @@ export class CheckoutSession implements Node {
   resolvedAt!: Date | null;
 }
 
-@ObjectType({ description: "A checkout session and its cursor." })
+@ObjectType({ simpleResolvers: true, description: "A checkout session and its cursor." })
 export class CheckoutSessionEdge {
   @Field(() => String, { description: "Pass as `after` to continue after this session." })
   cursor!: string;
@@ -112,7 +112,7 @@ export class CheckoutSessionEdge {
   node!: CheckoutSessionRecord;
 }
 
-@ObjectType({ description: "A page of checkout sessions, newest first." })
+@ObjectType({ simpleResolvers: true, description: "A page of checkout sessions, newest first." })
 export class CheckoutSessionConnection {
   @Field(() => [CheckoutSessionEdge], { description: "The sessions with their cursors." })
   edges!: CheckoutSessionEdge[];
@@ -124,7 +124,7 @@ export class CheckoutSessionConnection {
   pageInfo!: PageInfo;
 }
 
-@ObjectType({ implements: Node, description: "A saved way to pay (a provider token; card numbers never reach this API)." })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "A saved way to pay (a provider token; card numbers never reach this API)." })
 export class PaymentMethod implements Node {
   @Field(() => ID, { description: 'Payment method id, e.g. "pmt_…".' })
   id!: string;
@@ -145,7 +145,7 @@ export class PaymentMethod implements Node {
   detachedAt!: Date | null;
 }
 
-@ObjectType({ implements: Node, description: "A subscription to a plan that grants credits each month." })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "A subscription to a plan that grants credits each month." })
 export class Subscription implements Node {
   @Field(() => ID, { description: 'Subscription id, e.g. "sub_…".' })
   id!: string;
@@ -172,7 +172,7 @@ export class Subscription implements Node {
   endedAt!: Date | null;
 }
 
-@ObjectType({ description: "Automatic purchase of a credit pack when available credits run low." })
+@ObjectType({ simpleResolvers: true, description: "Automatic purchase of a credit pack when available credits run low." })
 export class AutoTopUp {
   @Field(() => Boolean, { description: "Whether top-ups happen." })
   enabled!: boolean;
@@ -193,7 +193,7 @@ export class AutoTopUp {
   lastError!: string | null;
 }
 
-@ObjectType({ description: "An email sent when available credits fall below a threshold." })
+@ObjectType({ simpleResolvers: true, description: "An email sent when available credits fall below a threshold." })
 export class CreditAlert {
   @Field(() => Boolean, { description: "Whether alerts are sent." })
   enabled!: boolean;
@@ -274,7 +274,7 @@ export class CreditAlertUpdateInput {
   email?: string | null;
 }
 
-@ObjectType({ description: "Result of checkoutSessionCreate." })
+@ObjectType({ simpleResolvers: true, description: "Result of checkoutSessionCreate." })
 export class CheckoutSessionCreatePayload {
   @Field(() => CheckoutSession, { nullable: true, description: "The open session: send the buyer to its url." })
   checkoutSession!: CheckoutSessionRecord | null;
@@ -283,7 +283,7 @@ export class CheckoutSessionCreatePayload {
   userErrors!: UserError[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 abstract class PaymentMethodPayload {
   @Field(() => PaymentMethod, { nullable: true, description: "The payment method." })
   paymentMethod!: unknown;
@@ -292,7 +292,7 @@ abstract class PaymentMethodPayload {
   userErrors!: UserError[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 abstract class SubscriptionPayload {
   @Field(() => Subscription, { nullable: true, description: "The subscription." })
   subscription!: unknown;
@@ -301,7 +301,7 @@ abstract class SubscriptionPayload {
   userErrors!: UserError[];
 }
 
-@ObjectType({ description: "Result of autoTopUpUpdate." })
+@ObjectType({ simpleResolvers: true, description: "Result of autoTopUpUpdate." })
 export class AutoTopUpUpdatePayload {
   @Field(() => AutoTopUp, { nullable: true, description: "The settings now." })
   autoTopUp!: unknown;
@@ -310,7 +310,7 @@ export class AutoTopUpUpdatePayload {
   userErrors!: UserError[];
 }
 
-@ObjectType({ description: "Result of creditAlertUpdate." })
+@ObjectType({ simpleResolvers: true, description: "Result of creditAlertUpdate." })
 export class CreditAlertUpdatePayload {
   @Field(() => CreditAlert, { nullable: true, description: "The settings now." })
   creditAlert!: unknown;
@@ -319,17 +319,17 @@ export class CreditAlertUpdatePayload {
   userErrors!: UserError[];
 }
 
-@ObjectType({ description: "Result of paymentMethodAttach." })
+@ObjectType({ simpleResolvers: true, description: "Result of paymentMethodAttach." })
 export class PaymentMethodAttachPayload extends PaymentMethodPayload {}
 
-@ObjectType({ description: "Result of paymentMethodDetach." })
+@ObjectType({ simpleResolvers: true, description: "Result of paymentMethodDetach." })
 export class PaymentMethodDetachPayload extends PaymentMethodPayload {}
 
-@ObjectType({ description: "Result of paymentMethodSetDefault." })
+@ObjectType({ simpleResolvers: true, description: "Result of paymentMethodSetDefault." })
 export class PaymentMethodSetDefaultPayload extends PaymentMethodPayload {}
 
-@ObjectType({ description: "Result of subscriptionCreate." })
+@ObjectType({ simpleResolvers: true, description: "Result of subscriptionCreate." })
 export class SubscriptionCreatePayload extends SubscriptionPayload {}
 
-@ObjectType({ description: "Result of subscriptionCancel." })
+@ObjectType({ simpleResolvers: true, description: "Result of subscriptionCancel." })
 export class SubscriptionCancelPayload extends SubscriptionPayload {}

@@ -20,6 +20,9 @@ import type {
   VariantRecord,
 } from "./records.js";
 
+/** The metadata key seeding writes the catalog's fingerprint under (see ./seed.ts). */
+export const CATALOG_VERSION_KEY = "catalog_seed_fingerprint";
+
 const optionalDecimal = (micros: number | null) => (micros === null ? null : fromMicros(micros));
 
 /** Money amounts derived by division (price per credit) are shown to a millionth of the currency unit. */
@@ -307,7 +310,20 @@ export class CatalogRepository {
         .orderBy(asc(t.providers.position), asc(t.subscriptionPlans.position))
         .prepare(),
       subscriptionPlansByIds: db.select().from(t.subscriptionPlans).where(inIds(t.subscriptionPlans.id)).prepare(),
+      version: db
+        .select({ value: t.metadata.value })
+        .from(t.metadata)
+        .where(eq(t.metadata.key, sql.placeholder("key")))
+        .prepare(),
     };
+  }
+
+  /**
+   * Identifies the catalog's content: the fingerprint of the seed last applied. Caches of catalog
+   * data keep it and are dropped when it changes.
+   */
+  version(): string {
+    return this.queries.version.get({ key: CATALOG_VERSION_KEY })?.value ?? "unseeded";
   }
 
   listProviders(): ProviderRecord[] {

@@ -10,9 +10,10 @@ import * as t from "../db/schema.js";
 import { parseDecimal, toMicros } from "../pricing/decimal.js";
 import type { PriceComponent } from "../pricing/rules.js";
 import { catalogIds } from "./ids.js";
+import { CATALOG_VERSION_KEY } from "./repository.js";
 import { parseProviderSeed, type ProviderSeed } from "./seed-schema.js";
 
-const FINGERPRINT_KEY = "catalog_seed_fingerprint";
+const FINGERPRINT_KEY = CATALOG_VERSION_KEY;
 /** Bump when the mapping from seed to rows changes, so existing databases are re-seeded. */
 const SEED_FORMAT_VERSION = 1;
 

@@ -80,7 +80,7 @@ registerEnumType(RateKindEnum, {
   },
 });
 
-@ObjectType({ implements: Node, description: "A vendor whose priced API operations, models, credit packs and plans are in the catalog." })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "A vendor whose priced API operations, models, credit packs and plans are in the catalog." })
 export class Provider implements Node {
   @Field(() => ID, { description: 'Short id, e.g. "ugen".' })
   id!: string;
@@ -104,7 +104,7 @@ export class Provider implements Node {
   sourceDocument!: string;
 }
 
-@ObjectType({ description: "One input of a product's price: enough to render a calculator form field." })
+@ObjectType({ simpleResolvers: true, description: "One input of a product's price: enough to render a calculator form field." })
 export class ProductParameter {
   @Field(() => String, { description: "Name to send in ParameterInput.name, camelCase." })
   name!: string;
@@ -146,7 +146,7 @@ export class ProductParameter {
   snapsToAllowedValue!: boolean;
 }
 
-@ObjectType({ description: "A rate chosen by a parameter's value, e.g. resolution 2k -> 50 credits." })
+@ObjectType({ simpleResolvers: true, description: "A rate chosen by a parameter's value, e.g. resolution 2k -> 50 credits." })
 export class RateTier {
   @Field(() => String, { description: "The parameter value." })
   value!: string;
@@ -156,6 +156,7 @@ export class RateTier {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     "One part of a product's price formula. An estimate shows one line item per component that applies.",
 })
@@ -220,7 +221,7 @@ export class PriceComponent {
   note!: string | null;
 }
 
-@ObjectType({ implements: Node, description: "A priced API operation of a provider, e.g. Subclip's Text to Speech." })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "A priced API operation of a provider, e.g. Subclip's Text to Speech." })
 export class Product implements Node {
   @Field(() => ID, { description: 'Id of the form "<provider id>/<slug>", e.g. "subclip/text-to-speech".' })
   id!: string;
@@ -252,7 +253,7 @@ export class Product implements Node {
   sourceDocument!: string;
 }
 
-@ObjectType({ implements: Node, description: "A generative model offered by a provider, priced through its variants." })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "A generative model offered by a provider, priced through its variants." })
 export class Model implements Node {
   @Field(() => ID, { description: 'Id of the form "<provider id>/models/<slug>", e.g. "ugen/models/veo3_fast".' })
   id!: string;
@@ -273,7 +274,7 @@ export class Model implements Node {
   sourceDocument!: string;
 }
 
-@ObjectType({ implements: Node, description: "A priced configuration of a model: mode, resolution, duration." })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "A priced configuration of a model: mode, resolution, duration." })
 export class Variant implements Node {
   @Field(() => ID, { description: 'Id of the form "<model id>/<slug>".' })
   id!: string;
@@ -309,7 +310,7 @@ export class Variant implements Node {
   note!: string | null;
 }
 
-@ObjectType({ implements: Node, description: "A prepaid bundle of credits sold at a fixed price." })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "A prepaid bundle of credits sold at a fixed price." })
 export class CreditPack implements Node {
   @Field(() => ID, { description: 'Id of the form "<provider id>/packs/<slug>", e.g. "ugen/packs/creator".' })
   id!: string;
@@ -338,7 +339,7 @@ export class CreditPack implements Node {
   sourceDocument!: string;
 }
 
-@ObjectType({ implements: Node, description: "A recurring plan that grants credits each period." })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "A recurring plan that grants credits each period." })
 export class SubscriptionPlan implements Node {
   @Field(() => ID, { description: 'Id of the form "<provider id>/plans/<slug>", e.g. "creatify/plans/api-pro".' })
   id!: string;

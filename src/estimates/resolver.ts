@@ -42,9 +42,9 @@ export class EstimateResolver {
   @Query(() => Estimate, {
     description: "Prices any catalog product for the given parameters, itemized. Needs no API key and spends nothing.",
   })
-  async estimate(@Arg("input", () => EstimateInput) input: EstimateInput, @Ctx() { loaders }: Context) {
+  async estimate(@Arg("input", () => EstimateInput) input: EstimateInput, @Ctx() { loaders, services }: Context) {
     const outcome = await priced(() =>
-      estimateProduct(loaders.catalog, input.productId, {
+      estimateProduct(services.pricing, loaders.catalog, input.productId, {
         modelId: input.modelId,
         parameters: input.parameters,
         generationCount: input.generationCount,
@@ -56,10 +56,10 @@ export class EstimateResolver {
   @Query(() => JobEstimate, {
     description: "Prices a U-Gen video job from its estimate body, by cost component. Needs no API key.",
   })
-  async jobEstimate(@Arg("input", () => JobEstimateInput) input: JobEstimateInput, @Ctx() { loaders }: Context) {
+  async jobEstimate(@Arg("input", () => JobEstimateInput) input: JobEstimateInput, @Ctx() { loaders, services }: Context) {
     const outcome = await priced(
       () =>
-        estimateProduct(loaders.catalog, JOB_ESTIMATE_PRODUCT_ID, {
+        estimateProduct(services.pricing, loaders.catalog, JOB_ESTIMATE_PRODUCT_ID, {
           modelId: input.modelId,
           parameters: jobEstimateParameters(input),
         }),

@@ -37,6 +37,7 @@ export class EstimateInput {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     "One line of an estimate: quantity x unitCredits = credits. Minimums, multipliers and rounding appear as their own lines.",
 })
@@ -63,7 +64,7 @@ export class LineItem {
   source!: PriceSource;
 }
 
-@ObjectType({ description: "An input the engine changed to a supported value, e.g. a 9 s duration priced as 8 s." })
+@ObjectType({ simpleResolvers: true, description: "An input the engine changed to a supported value, e.g. a 9 s duration priced as 8 s." })
 export class NormalizedParameter {
   @Field(() => String, { description: "The parameter's name." })
   name!: string;
@@ -75,7 +76,7 @@ export class NormalizedParameter {
   applied!: unknown;
 }
 
-@ObjectType({ description: "The itemized price of one request, without creating a job or spending credits." })
+@ObjectType({ simpleResolvers: true, description: "The itemized price of one request, without creating a job or spending credits." })
 export class Estimate {
   @Field(() => Product, { description: "The product priced." })
   product!: ProductRecord;
@@ -159,7 +160,7 @@ export class JobEstimateInput {
   hitlSegmentsMaxRejections?: number | null;
 }
 
-@ObjectType({ description: "The itemized credits a U-Gen video job reserves, by cost component." })
+@ObjectType({ simpleResolvers: true, description: "The itemized credits a U-Gen video job reserves, by cost component." })
 export class JobEstimate {
   @Field(() => Product, { description: "The product priced: ugen/job-estimate." })
   product!: ProductRecord;

@@ -5,7 +5,7 @@ import { userInputError } from "./errors.js";
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-@ObjectType({ description: "Where a page sits in the whole list (Relay)." })
+@ObjectType({ simpleResolvers: true, description: "Where a page sits in the whole list (Relay)." })
 export class PageInfo {
   @Field(() => Boolean, { description: "Whether more items follow; pass endCursor as `after` to get them." })
   hasNextPage!: boolean;

@@ -9,6 +9,7 @@ import { CatalogRepository } from "../catalog/repository.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/client.js";
 import { createBilling, type Billing, type BillingConfig } from "../billing/index.js";
+import { PricingCatalog } from "../estimates/service.js";
 import type { Logger } from "../logger.js";
 import { ErrorCode } from "./errors.js";
 
@@ -31,6 +32,7 @@ export interface Services {
   accountService: AccountService;
   ledger: Ledger;
   billing: Billing;
+  pricing: PricingCatalog;
 }
 
 export function createServices(database: Database, options: ServiceOptions): Services {
@@ -43,6 +45,7 @@ export function createServices(database: Database, options: ServiceOptions): Ser
     accounts: new AccountRepository(database.db),
     accountService: new AccountService(database, ledger, options.clock),
     ledger,
+    pricing: new PricingCatalog(catalog),
     billing: createBilling({
       database,
       ledger,
@@ -74,6 +77,11 @@ function createAccountLoaders(accounts: AccountRepository) {
 export interface Context {
   requestId: string;
   auth: Auth;
+  /**
+   * Facts about the operation for the HTTP layer, set once the operation is known. An object, not
+   * a field: Apollo shallow-copies the context, and the copy must write where the server reads.
+   */
+  operation: { isQuery: boolean };
   services: Services;
   loaders: { catalog: CatalogLoaders; accounts: ReturnType<typeof createAccountLoaders> };
 }
@@ -81,6 +89,7 @@ export interface Context {
 export function createContext(services: Services, requestId: string, apiKey: string | null): Context {
   return {
     requestId,
+    operation: { isQuery: false },
     auth: services.accountService.authenticate(apiKey),
     services,
     loaders: {

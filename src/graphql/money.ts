@@ -2,7 +2,7 @@ import { Field, ObjectType } from "type-graphql";
 import type { Decimal } from "../pricing/decimal.js";
 import { DecimalScalar } from "./scalars.js";
 
-@ObjectType({ description: "An amount of money in a currency." })
+@ObjectType({ simpleResolvers: true, description: "An amount of money in a currency." })
 export class Money {
   @Field(() => DecimalScalar, { description: 'The exact amount, e.g. "45" or "0.045".' })
   amount!: Decimal;

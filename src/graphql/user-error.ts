@@ -1,6 +1,6 @@
 import { Field, ObjectType } from "type-graphql";
 
-@ObjectType({ description: "Why a mutation did not do what was asked; nothing was changed." })
+@ObjectType({ simpleResolvers: true, description: "Why a mutation did not do what was asked; nothing was changed." })
 export class UserError {
   @Field(() => [String], { nullable: true, description: 'Path of the input at fault, e.g. ["input", "credits"]; null when no single input is.' })
   field!: string[] | null;

@@ -1,0 +1,57 @@
+/**
+ * Responses to public queries: requests without an API key can only read the catalog and price
+ * estimates, which depend on nothing but the catalog. An identical request (same body, same Accept)
+ * gets the stored response while the catalog's version is unchanged. Bounded in entries and size;
+ * only successful query responses are kept.
+ */
+import { createHash } from "node:crypto";
+
+interface Entry {
+  version: string;
+  headers: Array<[string, string]>;
+  body: string;
+}
+
+export class PublicResponseCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly maxEntries = 2000,
+    private readonly maxBodyBytes = 256 * 1024,
+  ) {}
+
+  key(accept: string, body: string): string {
+    return createHash("sha256").update(accept).update("\n").update(body).digest("base64url");
+  }
+
+  get(key: string, version: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.version !== version) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    // Re-inserting keeps the map in least-recently-used order.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  set(key: string, version: string, headers: Array<[string, string]>, body: string): void {
+    if (body.length > this.maxBodyBytes || hasErrors(body)) return;
+    this.entries.set(key, { version, headers, body });
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+function hasErrors(body: string): boolean {
+  try {
+    return "errors" in (JSON.parse(body) as object);
+  } catch {
+    return true;
+  }
+}
