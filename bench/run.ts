@@ -7,7 +7,7 @@
  * interleaved between the two servers; the median round is reported.
  */
 import "reflect-metadata";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,9 +41,9 @@ interface Server {
 
 async function startServer(kind: "graphql" | "raw", databasePath: string): Promise<Server> {
   const command = [process.execPath, "--import", "tsx", "bench/servers.ts", kind, databasePath];
-  const child = hasTaskset
-    ? spawn("taskset", ["-c", "0", ...command], { stdio: ["ignore", "pipe", "inherit"] })
-    : spawn(command[0], command.slice(1), { stdio: ["ignore", "pipe", "inherit"] });
+  // As deployed: NODE_ENV=production also turns off graphql-js's development-only checks.
+  const options: SpawnOptions = { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_ENV: "production" } };
+  const child = hasTaskset ? spawn("taskset", ["-c", "0", ...command], options) : spawn(command[0], command.slice(1), options);
   return new Promise((resolve, reject) => {
     let output = "";
     child.stdout!.on("data", (chunk) => {

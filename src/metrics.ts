@@ -1,5 +1,4 @@
 /** Prometheus metrics (prom-client), one registry per app so tests and servers do not share counters. */
-import type { ApolloServerPlugin } from "@apollo/server";
 import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
 import type { LedgerObserver } from "./accounts/ledger.js";
 
@@ -38,15 +37,6 @@ export function createMetrics() {
     registers: [registry],
   });
 
-  const graphqlPlugin: ApolloServerPlugin = {
-    async requestDidStart() {
-      return {
-        async didEncounterErrors({ errors }) {
-          for (const error of errors) graphqlErrors.inc({ code: String(error.extensions?.code ?? "INTERNAL_SERVER_ERROR") });
-        },
-      };
-    },
-  };
   const ledgerObserver: LedgerObserver = {
     afterCommit(_accountId, types) {
       for (const type of types) ledgerEntries.inc({ type });
@@ -55,7 +45,7 @@ export function createMetrics() {
 
   return {
     registry,
-    graphqlPlugin,
+    graphqlErrors,
     ledgerObserver,
     rateLimited,
     /** Records one finished HTTP request. */

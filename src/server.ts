@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type GraphQLRequestListener } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { presentedKey, sha256 } from "./accounts/keys.js";
 import { systemClock, type Clock } from "./clock.js";
@@ -15,7 +15,7 @@ import { createContext, createServices, type Context, type Services } from "./gr
 import { createErrorFormatter, ErrorCode } from "./graphql/errors.js";
 import { DEFAULT_LIMITS, graphqlProtections } from "./graphql/limits.js";
 import { PublicResponseCache } from "./graphql/response-cache.js";
-import { createMetrics } from "./metrics.js";
+import { createMetrics, type Metrics } from "./metrics.js";
 import { TokenBucketLimiter } from "./rate-limit.js";
 import { appSchema } from "./graphql/schema.js";
 import type { Logger } from "./logger.js";
@@ -124,17 +124,7 @@ export async function createApp({ database, config, logger, clock = systemClock,
       ApolloServerPluginCacheControlDisabled(),
       // graphql-armor is typed against the CommonJS build of @apollo/server; the objects are the same.
       ...(protections.plugins as unknown as ApolloServerPlugin<Context>[]),
-      metrics.graphqlPlugin,
-      unexpectedErrorLogger(logger),
-      {
-        async requestDidStart() {
-          return {
-            async didResolveOperation({ operation, contextValue }) {
-              contextValue.operation.isQuery = operation?.operation === "query";
-            },
-          };
-        },
-      },
+      requestObserver(logger, metrics),
     ],
   });
   const responseCache = new PublicResponseCache();
@@ -263,7 +253,7 @@ export async function createApp({ database, config, logger, clock = systemClock,
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") {
-      if (cacheKey && context?.operation.isQuery && res.statusCode === 200) {
+      if (cacheKey && context?.operation.isQuery && !context.operation.hadErrors && res.statusCode === 200) {
         responseCache.set(cacheKey, version, [...response.headers], response.body.string);
       }
       res.end(response.body.string);
@@ -343,26 +333,32 @@ function routeLabel(path: string): string {
   return "other";
 }
 
-/** Logs errors we did not raise on purpose, with the request id; the client only sees them masked. */
-function unexpectedErrorLogger(logger: Logger): ApolloServerPlugin<Context> {
-  return {
-    async requestDidStart({ contextValue }) {
-      return {
-        async didEncounterErrors({ errors }) {
-          for (const error of errors) {
-            const code = error.extensions?.code;
-            if (code !== undefined && code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
-            const original = error.originalError ?? error;
-            logger.error("unexpected error while executing a request", {
-              requestId: contextValue?.requestId,
-              path: error.path,
-              error: original.stack ?? original.message,
-            });
-          }
-        },
-      };
+/**
+ * One plugin for what the server needs to know of each operation: whether it is a query and
+ * whether it failed (for the response cache), errors by code (metrics), and errors we did not raise
+ * on purpose, logged with the request id (the client only sees them masked).
+ */
+function requestObserver(logger: Logger, metrics: Metrics): ApolloServerPlugin<Context> {
+  const listener: GraphQLRequestListener<Context> = {
+    async didResolveOperation({ operation, contextValue }) {
+      contextValue.operation.isQuery = operation?.operation === "query";
+    },
+    async didEncounterErrors({ errors, contextValue }) {
+      if (contextValue) contextValue.operation.hadErrors = true;
+      for (const error of errors) {
+        const code = error.extensions?.code;
+        metrics.graphqlErrors.inc({ code: String(code ?? ErrorCode.INTERNAL_SERVER_ERROR) });
+        if (code !== undefined && code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
+        const original = error.originalError ?? error;
+        logger.error("unexpected error while executing a request", {
+          requestId: contextValue?.requestId,
+          path: error.path,
+          error: original.stack ?? original.message,
+        });
+      }
     },
   };
+  return { requestDidStart: async () => listener };
 }
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });

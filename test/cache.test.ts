@@ -14,8 +14,8 @@ describe("public response cache", () => {
     const before = server.database.statementCount();
     const second = await server.gql(CATALOG);
     expect(second.body).toEqual(first.body);
-    // Only the catalog-version check ran.
-    expect(server.database.statementCount() - before).toBe(1);
+    // Nothing was read: the catalog version was checked within the last second.
+    expect(server.database.statementCount() - before).toBe(0);
     await server.close();
   });
 
@@ -52,7 +52,7 @@ describe("public response cache", () => {
     expect((await server.gql(unknown)).body.errors![0].extensions!.code).toBe("BAD_USER_INPUT");
     const before = server.database.statementCount();
     expect((await server.gql(unknown)).body.errors![0].extensions!.code).toBe("BAD_USER_INPUT");
-    expect(server.database.statementCount() - before).toBeGreaterThan(1);
+    expect(server.database.statementCount() - before).toBeGreaterThan(0);
 
     // Two identical anonymous mutations both run (and both fail on authentication).
     const mutation = `mutation { jobCreate(input: { credits: "1" }) { userErrors { code } } }`;

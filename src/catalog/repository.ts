@@ -23,6 +23,12 @@ import type {
 /** The metadata key seeding writes the catalog's fingerprint under (see ./seed.ts). */
 export const CATALOG_VERSION_KEY = "catalog_seed_fingerprint";
 
+/** Bumped whenever this process changes the catalog, so version() reads the database again. */
+let catalogGeneration = 0;
+export function catalogChanged(): void {
+  catalogGeneration++;
+}
+
 const optionalDecimal = (micros: number | null) => (micros === null ? null : fromMicros(micros));
 
 /** Money amounts derived by division (price per credit) are shown to a millionth of the currency unit. */
@@ -318,12 +324,21 @@ export class CatalogRepository {
     };
   }
 
+  private knownVersion: { value: string; readAt: number; generation: number } | null = null;
+
   /**
    * Identifies the catalog's content: the fingerprint of the seed last applied. Caches of catalog
-   * data keep it and are dropped when it changes.
+   * data keep it and are dropped when it changes. Read from the database at most once a second:
+   * a seed applied by this process is seen at once (see catalogChanged), one applied by another
+   * process within a second.
    */
   version(): string {
-    return this.queries.version.get({ key: CATALOG_VERSION_KEY })?.value ?? "unseeded";
+    const now = performance.now();
+    const known = this.knownVersion;
+    if (known && known.generation === catalogGeneration && now - known.readAt < 1000) return known.value;
+    const value = this.queries.version.get({ key: CATALOG_VERSION_KEY })?.value ?? "unseeded";
+    this.knownVersion = { value, readAt: now, generation: catalogGeneration };
+    return value;
   }
 
   listProviders(): ProviderRecord[] {

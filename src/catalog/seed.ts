@@ -10,7 +10,7 @@ import * as t from "../db/schema.js";
 import { parseDecimal, toMicros } from "../pricing/decimal.js";
 import type { PriceComponent } from "../pricing/rules.js";
 import { catalogIds } from "./ids.js";
-import { CATALOG_VERSION_KEY } from "./repository.js";
+import { catalogChanged, CATALOG_VERSION_KEY } from "./repository.js";
 import { parseProviderSeed, type ProviderSeed } from "./seed-schema.js";
 
 const FINGERPRINT_KEY = CATALOG_VERSION_KEY;
@@ -269,6 +269,7 @@ export function seedCatalog(database: Database, input: unknown[]): SeedResult {
       .onConflictDoUpdate({ target: t.metadata.key, set: { value: fingerprint, updatedAt: new Date().toISOString() } })
       .run();
   }).immediate();
+  catalogChanged();
 
   return { changed: true, fingerprint, counts };
 }

@@ -81,7 +81,7 @@ export interface Context {
    * Facts about the operation for the HTTP layer, set once the operation is known. An object, not
    * a field: Apollo shallow-copies the context, and the copy must write where the server reads.
    */
-  operation: { isQuery: boolean };
+  operation: { isQuery: boolean; hadErrors: boolean };
   services: Services;
   loaders: { catalog: CatalogLoaders; accounts: ReturnType<typeof createAccountLoaders> };
 }
@@ -89,7 +89,7 @@ export interface Context {
 export function createContext(services: Services, requestId: string, apiKey: string | null): Context {
   return {
     requestId,
-    operation: { isQuery: false },
+    operation: { isQuery: false, hadErrors: false },
     auth: services.accountService.authenticate(apiKey),
     services,
     loaders: {

@@ -2,7 +2,7 @@
  * Responses to public queries: requests without an API key can only read the catalog and price
  * estimates, which depend on nothing but the catalog. An identical request (same body, same Accept)
  * gets the stored response while the catalog's version is unchanged. Bounded in entries and size;
- * only successful query responses are kept.
+ * the server stores only successful query responses.
  */
 import { createHash } from "node:crypto";
 
@@ -38,20 +38,12 @@ export class PublicResponseCache {
   }
 
   set(key: string, version: string, headers: Array<[string, string]>, body: string): void {
-    if (body.length > this.maxBodyBytes || hasErrors(body)) return;
+    if (body.length > this.maxBodyBytes) return;
     this.entries.set(key, { version, headers, body });
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 
   get size(): number {
     return this.entries.size;
-  }
-}
-
-function hasErrors(body: string): boolean {
-  try {
-    return "errors" in (JSON.parse(body) as object);
-  } catch {
-    return true;
   }
 }
