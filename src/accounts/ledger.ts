@@ -117,6 +117,8 @@ export class Ledger {
   /** Entry types written per account by the transaction in progress. */
   private touched = new Map<string, TransactionType[]>();
   private depth = 0;
+  private queue: Array<{ work: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }> = [];
+  private flushScheduled = false;
 
   constructor(
     private readonly database: Database,
@@ -159,6 +161,49 @@ export class Ledger {
       }
     }
     return result;
+  }
+
+  /**
+   * Group commit. Runs `work` in the next shared transaction: every operation queued during this
+   * turn of the event loop runs, in order, as a savepoint of one IMMEDIATE transaction, which
+   * then commits once, so one fsync serves them all. Each promise settles only after that commit
+   * (or with its own error, whose savepoint alone is rolled back), so an acknowledged operation is
+   * as durable as with a transaction of its own.
+   */
+  enqueue<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    const outcomes: Array<{ ok: boolean; value: unknown }> = [];
+    try {
+      this.atomically(() => {
+        for (const item of batch) {
+          const touchedBefore = new Map([...this.touched].map(([id, types]) => [id, [...types]]));
+          try {
+            outcomes.push({ ok: true, value: this.atomically(item.work) });
+          } catch (error) {
+            // Its savepoint was rolled back: forget what it wrote for the observers, too.
+            this.touched = touchedBefore;
+            outcomes.push({ ok: false, value: error });
+          }
+        }
+      });
+    } catch (error) {
+      // The commit itself failed: nothing of the batch happened.
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, index) => (outcomes[index].ok ? item.resolve : item.reject)(outcomes[index].value));
   }
 
   private account(accountId: string): AccountRow {

@@ -140,10 +140,13 @@ export class JobMutationResolver {
     const accountId = requireAccount(context);
     return mutate({ job: null, transaction: null, account: null }, async () => {
       const priced = await priceJob(context.services.pricing, context.loaders.catalog, input);
-      const { result } = context.services.ledger.createJob(accountId, priced, {
-        key: input.idempotencyKey,
-        input: { estimate: input.estimate, jobEstimate: input.jobEstimate, credits: input.credits },
-      });
+      const ledger = context.services.ledger;
+      const { result } = await ledger.enqueue(() =>
+        ledger.createJob(accountId, priced, {
+          key: input.idempotencyKey,
+          input: { estimate: input.estimate, jobEstimate: input.jobEstimate, credits: input.credits },
+        }),
+      );
       return { job: job(context, result.jobId), transaction: transaction(context, result.transactionId), account: account(context, accountId) };
     });
   }
@@ -153,8 +156,9 @@ export class JobMutationResolver {
   })
   jobComplete(@Arg("input", () => JobCompleteInput) input: JobCompleteInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
-    return mutate({ job: null, account: null }, () => {
-      context.services.ledger.completeJob(accountId, input.jobId, input.consumedCredits);
+    return mutate({ job: null, account: null }, async () => {
+      const ledger = context.services.ledger;
+      await ledger.enqueue(() => ledger.completeJob(accountId, input.jobId, input.consumedCredits));
       return { job: job(context, input.jobId), account: account(context, accountId) };
     });
   }
@@ -162,8 +166,9 @@ export class JobMutationResolver {
   @Mutation(() => JobFailPayload, { description: "Marks a running job failed and releases its credits. Once only." })
   jobFail(@Arg("input", () => JobFailInput) input: JobFailInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
-    return mutate({ job: null, account: null }, () => {
-      context.services.ledger.failJob(accountId, input.jobId, input.reason);
+    return mutate({ job: null, account: null }, async () => {
+      const ledger = context.services.ledger;
+      await ledger.enqueue(() => ledger.failJob(accountId, input.jobId, input.reason));
       return { job: job(context, input.jobId), account: account(context, accountId) };
     });
   }
@@ -171,8 +176,9 @@ export class JobMutationResolver {
   @Mutation(() => JobCancelPayload, { description: "Cancels a running job and releases its credits. Once only." })
   jobCancel(@Arg("input", () => JobCancelInput) input: JobCancelInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
-    return mutate({ job: null, account: null }, () => {
-      context.services.ledger.cancelJob(accountId, input.jobId);
+    return mutate({ job: null, account: null }, async () => {
+      const ledger = context.services.ledger;
+      await ledger.enqueue(() => ledger.cancelJob(accountId, input.jobId));
       return { job: job(context, input.jobId), account: account(context, accountId) };
     });
   }
@@ -214,8 +220,9 @@ export class AdminMutationResolver {
   @Mutation(() => CreditsGrantPayload, { description: "Grants bonus credits to an account, as a BONUS entry (admin key only)." })
   creditsGrant(@Arg("input", () => CreditsGrantInput) input: CreditsGrantInput, @Ctx() context: Context) {
     requireAdmin(context);
-    return mutate({ transaction: null, account: null }, () => {
-      const { result } = context.services.ledger.grant(input.accountId, input.credits, input.reason, input.idempotencyKey);
+    return mutate({ transaction: null, account: null }, async () => {
+      const ledger = context.services.ledger;
+      const { result } = await ledger.enqueue(() => ledger.grant(input.accountId, input.credits, input.reason, input.idempotencyKey));
       return { transaction: transaction(context, result.transactionId), account: account(context, input.accountId) };
     });
   }
@@ -225,8 +232,9 @@ export class AdminMutationResolver {
   })
   transactionRefund(@Arg("input", () => TransactionRefundInput) input: TransactionRefundInput, @Ctx() context: Context) {
     requireAdmin(context);
-    return mutate({ transaction: null, account: null }, () => {
-      const { result } = context.services.ledger.refund(input.transactionId, input.credits, input.reason, input.idempotencyKey);
+    return mutate({ transaction: null, account: null }, async () => {
+      const ledger = context.services.ledger;
+      const { result } = await ledger.enqueue(() => ledger.refund(input.transactionId, input.credits, input.reason, input.idempotencyKey));
       const refund = transaction(context, result.transactionId);
       return { transaction: refund, account: account(context, refund.accountId) };
     });
