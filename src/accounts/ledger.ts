@@ -120,10 +120,56 @@ export class Ledger {
   private queue: Array<{ work: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }> = [];
   private flushScheduled = false;
 
+  // The hottest statements, prepared once: building and preparing SQL per call cost more than running it.
+  private readonly statements;
+
   constructor(
     private readonly database: Database,
     private readonly options: LedgerOptions,
-  ) {}
+  ) {
+    const db = database.db;
+    const p = (name: string) => sql.placeholder(name);
+    this.statements = {
+      account: db.select().from(t.accounts).where(eq(t.accounts.id, p("id"))).prepare(),
+      saveAccount: db
+        .update(t.accounts)
+        .set({ balanceMicros: sql`${p("balance")}`, reservedMicros: sql`${p("reserved")}`, lastSequence: sql`${p("sequence")}` })
+        .where(eq(t.accounts.id, p("id")))
+        .prepare(),
+      insertEntry: db
+        .insert(t.ledgerEntries)
+        .values({
+          id: p("id"),
+          accountId: p("accountId"),
+          sequence: p("sequence"),
+          type: p("type"),
+          amountMicros: p("amount"),
+          availableBeforeMicros: p("before"),
+          availableAfterMicros: p("after"),
+          jobId: p("jobId"),
+          refundOfId: p("refundOfId"),
+          idempotencyKey: p("idempotencyKey"),
+          description: p("description"),
+          createdAt: p("createdAt"),
+        })
+        .prepare(),
+      job: db
+        .select()
+        .from(t.jobs)
+        .where(and(eq(t.jobs.id, p("id")), eq(t.jobs.accountId, p("accountId"))))
+        .prepare(),
+      resolveJob: db
+        .update(t.jobs)
+        .set({ status: sql`${p("status")}`, consumedMicros: sql`${p("consumed")}`, failureReason: sql`${p("reason")}`, resolvedAt: sql`${p("resolvedAt")}` })
+        .where(eq(t.jobs.id, p("id")))
+        .prepare(),
+      idempotencyKey: db
+        .select()
+        .from(t.idempotencyKeys)
+        .where(and(eq(t.idempotencyKeys.accountId, p("accountId")), eq(t.idempotencyKeys.key, p("key"))))
+        .prepare(),
+    };
+  }
 
   observe(observer: LedgerObserver): void {
     this.observers.push(observer);
@@ -207,7 +253,7 @@ export class Ledger {
   }
 
   private account(accountId: string): AccountRow {
-    const account = this.db.select().from(t.accounts).where(eq(t.accounts.id, accountId)).get();
+    const account = this.statements.account.get({ id: accountId });
     if (!account) throw new LedgerError(ErrorCode.NOT_FOUND, `No account ${accountId}`, ["accountId"]);
     return account;
   }
@@ -231,32 +277,39 @@ export class Ledger {
     const types = this.touched.get(account.id) ?? [];
     types.push(entry.type);
     this.touched.set(account.id, types);
-    return this.db
-      .insert(t.ledgerEntries)
-      .values({
-        id: `txn_${randomHex(12)}`,
-        accountId: account.id,
-        sequence: account.lastSequence,
-        type: entry.type,
-        amountMicros: entry.amountMicros,
-        availableBeforeMicros: before,
-        availableAfterMicros: after,
-        jobId: entry.jobId ?? null,
-        refundOfId: entry.refundOfId ?? null,
-        idempotencyKey: entry.idempotencyKey ?? null,
-        description: entry.description,
-        createdAt: this.now(),
-      })
-      .returning()
-      .get();
+    const row: EntryRow = {
+      seq: 0,
+      id: `txn_${randomHex(12)}`,
+      accountId: account.id,
+      sequence: account.lastSequence,
+      type: entry.type,
+      amountMicros: entry.amountMicros,
+      availableBeforeMicros: before,
+      availableAfterMicros: after,
+      jobId: entry.jobId ?? null,
+      refundOfId: entry.refundOfId ?? null,
+      idempotencyKey: entry.idempotencyKey ?? null,
+      description: entry.description,
+      createdAt: this.now(),
+    };
+    row.seq = Number(
+      this.statements.insertEntry.run({
+        ...row,
+        amount: row.amountMicros,
+        before: row.availableBeforeMicros,
+        after: row.availableAfterMicros,
+      }).lastInsertRowid,
+    );
+    return row;
   }
 
   private save(account: AccountRow): void {
-    this.db
-      .update(t.accounts)
-      .set({ balanceMicros: account.balanceMicros, reservedMicros: account.reservedMicros, lastSequence: account.lastSequence })
-      .where(eq(t.accounts.id, account.id))
-      .run();
+    this.statements.saveAccount.run({
+      id: account.id,
+      balance: account.balanceMicros,
+      reserved: account.reservedMicros,
+      sequence: account.lastSequence,
+    });
     const types = this.touched.get(account.id) ?? [];
     for (const observer of this.observers) observer.inTransaction?.(account, types);
   }
@@ -287,11 +340,7 @@ export class Ledger {
       );
     }
     const requestHash = createHash("sha256").update(canonical({ operation, input: request.input })).digest("hex");
-    const earlier = this.db
-      .select()
-      .from(t.idempotencyKeys)
-      .where(and(eq(t.idempotencyKeys.accountId, accountId), eq(t.idempotencyKeys.key, key)))
-      .get();
+    const earlier = this.statements.idempotencyKey.get({ accountId, key });
     if (earlier) {
       if (earlier.operation !== operation || earlier.requestHash !== requestHash) {
         throw new LedgerError(
@@ -395,11 +444,7 @@ export class Ledger {
   }
 
   private openJob(accountId: string, jobId: string): JobRow {
-    const job = this.db
-      .select()
-      .from(t.jobs)
-      .where(and(eq(t.jobs.id, jobId), eq(t.jobs.accountId, accountId)))
-      .get();
+    const job = this.statements.job.get({ id: jobId, accountId });
     // Another account's job is reported exactly like a missing one.
     if (!job) throw new LedgerError(ErrorCode.NOT_FOUND, `No job ${jobId}`, ["jobId"]);
     if (job.status !== "RESERVED") {
@@ -421,11 +466,7 @@ export class Ledger {
     if (consumedMicros > 0) {
       this.append(account, { type: "CONSUME", amountMicros: -consumedMicros, jobId: job.id, description: `Consumed by job ${job.id}` });
     }
-    this.db
-      .update(t.jobs)
-      .set({ status, consumedMicros, failureReason: reason, resolvedAt: this.now() })
-      .where(eq(t.jobs.id, job.id))
-      .run();
+    this.statements.resolveJob.run({ id: job.id, status, consumed: consumedMicros, reason, resolvedAt: this.now() });
     this.save(account);
   }
 

@@ -1,6 +1,7 @@
 /** Reads of accounts, keys, jobs and ledger entries. Every account-scoped read filters by account. */
-import { and, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
+import { idsParam, inIds } from "../db/in-ids.js";
 import * as t from "../db/schema.js";
 import { fromMicros } from "../pricing/decimal.js";
 import type { JobStatus, TransactionType } from "./ledger.js";
@@ -75,11 +76,21 @@ function page<T>(rows: T[], first: number): Page<T> {
   return { items: rows.slice(0, first), hasNextPage: rows.length > first };
 }
 
+
 export class AccountRepository {
-  constructor(private readonly db: Db) {}
+  // Read after every mutation and by the loaders: prepared once.
+  private readonly byIds;
+
+  constructor(private readonly db: Db) {
+    this.byIds = {
+      accounts: db.select().from(t.accounts).where(inIds(t.accounts.id)).prepare(),
+      jobs: db.select().from(t.jobs).where(inIds(t.jobs.id)).prepare(),
+      transactions: db.select().from(t.ledgerEntries).where(inIds(t.ledgerEntries.id)).prepare(),
+    };
+  }
 
   accountsByIds(ids: readonly string[]): AccountRecord[] {
-    return this.db.select().from(t.accounts).where(inArray(t.accounts.id, [...ids])).all().map(toAccount);
+    return this.byIds.accounts.all(idsParam(ids)).map(toAccount);
   }
 
   /** The key row for an id, revoked or not (authentication decides). */
@@ -116,7 +127,7 @@ export class AccountRepository {
   }
 
   transactionsByIds(ids: readonly string[]): TransactionRecord[] {
-    return this.db.select().from(t.ledgerEntries).where(inArray(t.ledgerEntries.id, [...ids])).all().map(toTransaction);
+    return this.byIds.transactions.all(idsParam(ids)).map(toTransaction);
   }
 
   /** Newest first; `afterSeq` is the cursor position (exclusive). */
@@ -135,6 +146,6 @@ export class AccountRepository {
   }
 
   jobsByIds(ids: readonly string[]): JobRecord[] {
-    return this.db.select().from(t.jobs).where(inArray(t.jobs.id, [...ids])).all().map(toJob);
+    return this.byIds.jobs.all(idsParam(ids)).map(toJob);
   }
 }

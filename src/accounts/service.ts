@@ -17,12 +17,17 @@ export type Auth =
 const ADMIN_KEY_HASH = "admin_key_hash";
 
 export class AccountService {
+  /** Every authenticated request looks its key up: prepared once. */
+  private readonly keyById;
+
   constructor(
     private readonly database: Database,
     private readonly ledger: Ledger,
     private readonly clock: Clock,
     private adminKeyHash: string | null = null,
-  ) {}
+  ) {
+    this.keyById = database.db.select().from(t.apiKeys).where(eq(t.apiKeys.id, sql.placeholder("id"))).prepare();
+  }
 
   private get db() {
     return this.database.db;
@@ -52,7 +57,7 @@ export class AccountService {
     if (!token) return { kind: "anonymous" };
     const keyId = keyIdOf(token);
     if (keyId) {
-      const row = this.db.select().from(t.apiKeys).where(eq(t.apiKeys.id, keyId)).get();
+      const row = this.keyById.get({ id: keyId });
       if (row && row.revokedAt === null && matchesHash(token, row.keyHash)) {
         return { kind: "account", accountId: row.accountId, keyId };
       }

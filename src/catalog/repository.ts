@@ -2,8 +2,9 @@
  * Reads of the catalog. Every method takes a list of keys and answers with one statement, so the
  * per-request DataLoaders (./loaders.ts) can batch any query shape into a fixed number of reads.
  */
-import { asc, eq, sql, type SQLWrapper } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
+import { idsParam, inIds } from "../db/in-ids.js";
 import * as t from "../db/schema.js";
 import { money } from "../graphql/money.js";
 import { Decimal, fromMicros } from "../pricing/decimal.js";
@@ -217,12 +218,6 @@ function toSubscriptionPlan(row: typeof t.subscriptionPlans.$inferSelect): Subsc
   };
 }
 
-/**
- * `column IN (ids)` with the ids bound as one JSON array, so a single prepared statement serves
- * any batch size (a plain IN list would need a new statement per length).
- */
-const inIds = (column: SQLWrapper) => sql`${column} in (select value from json_each(${sql.placeholder("ids")}))`;
-const idsParam = (ids: readonly string[]) => ({ ids: JSON.stringify(ids) });
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
