@@ -87,14 +87,21 @@ export interface Context {
 }
 
 export function createContext(services: Services, requestId: string, apiKey: string | null): Context {
+  // Loaders are made on first use: many requests (cached price rules, a mutation) need none.
+  let catalog: CatalogLoaders | undefined;
+  let accounts: ReturnType<typeof createAccountLoaders> | undefined;
   return {
     requestId,
     operation: { isQuery: false, hadErrors: false },
     auth: services.accountService.authenticate(apiKey),
     services,
     loaders: {
-      catalog: createCatalogLoaders(services.catalog),
-      accounts: createAccountLoaders(services.accounts),
+      get catalog() {
+        return (catalog ??= createCatalogLoaders(services.catalog));
+      },
+      get accounts() {
+        return (accounts ??= createAccountLoaders(services.accounts));
+      },
     },
   };
 }
