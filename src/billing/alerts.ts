@@ -9,7 +9,7 @@
  * chosen pack is bought with the default payment method. At most one top-up is in flight; a
  * failed charge is recorded and retried only after a backoff (./top-up-state.ts).
  */
-import { and, eq, isNull, lte, or } from "drizzle-orm";
+import { and, eq, isNull, lte, or, sql } from "drizzle-orm";
 import { randomHex } from "../accounts/keys.js";
 import { creditsToMicros, LedgerError, type Ledger, type LedgerObserver, type TransactionType } from "../accounts/ledger.js";
 import type { Clock } from "../clock.js";
@@ -26,20 +26,24 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
 export class CreditAlertService implements LedgerObserver {
   /** An alert was queued by the transaction in progress; send once it commits. */
   private enqueued = false;
+  /** Read inside every ledger write: prepared once. */
+  private readonly settings;
 
   constructor(
     private readonly database: Database,
     private readonly ledger: Ledger,
     private readonly clock: Clock,
     private readonly onEnqueued: () => void,
-  ) {}
+  ) {
+    this.settings = database.db.select().from(t.creditAlerts).where(eq(t.creditAlerts.accountId, sql.placeholder("id"))).prepare();
+  }
 
   private get db() {
     return this.database.db;
   }
 
   get(accountId: string) {
-    return this.db.select().from(t.creditAlerts).where(eq(t.creditAlerts.accountId, accountId)).get();
+    return this.settings.get({ id: accountId });
   }
 
   update(accountId: string, input: { enabled: boolean; thresholdCredits?: Decimal | null; email?: string | null }) {
@@ -97,6 +101,9 @@ export class CreditAlertService implements LedgerObserver {
 }
 
 export class AutoTopUpService implements LedgerObserver {
+  /** Read after every reserve and consume: prepared once. */
+  private readonly settings;
+
   constructor(
     private readonly database: Database,
     private readonly ledger: Ledger,
@@ -104,14 +111,16 @@ export class AutoTopUpService implements LedgerObserver {
     private readonly paymentMethods: PaymentMethodService,
     private readonly clock: Clock,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.settings = database.db.select().from(t.autoTopUps).where(eq(t.autoTopUps.accountId, sql.placeholder("id"))).prepare();
+  }
 
   private get db() {
     return this.database.db;
   }
 
   get(accountId: string) {
-    return this.db.select().from(t.autoTopUps).where(eq(t.autoTopUps.accountId, accountId)).get();
+    return this.settings.get({ id: accountId });
   }
 
   update(accountId: string, input: { enabled: boolean; thresholdCredits?: Decimal | null; packId?: string | null }) {
@@ -153,6 +162,8 @@ export class AutoTopUpService implements LedgerObserver {
    * once start one top-up.
    */
   async check(accountId: string): Promise<boolean> {
+    // Most accounts never turn top-up on: find that out without taking the write lock.
+    if (!this.get(accountId)?.enabled) return false;
     const sessionId = `cs_${randomHex(12)}`;
     const claim = this.ledger.atomically(() => {
       const settings = this.get(accountId);
