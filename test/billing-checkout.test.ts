@@ -91,7 +91,7 @@ describe("checkout end to end", () => {
     const page = await fetch(session.url);
     const html = await page.text();
     expect(page.headers.get("content-type")).toContain("text/html");
-    expect(html).toContain("1000 credits");
+    expect(html).toContain("Creator credit pack: <strong>1000 credits</strong>");
     expect(html).toContain('<button name="action" value="pay">Pay 45 USD</button>');
 
     // The person clicks "Pay": a real form post. Watch the webhook the sandbox sends to us.

@@ -62,7 +62,8 @@ function sessionPage(billing: Billing, sessionId: string, notice = ""): HttpAnsw
     return html(404, "Checkout not found", "<p>There is no such checkout session.</p>");
   }
   const price = `${fromMicros(session.priceMicros).toFixed()} ${escape(session.currency)}`;
-  const summary = `<p>${escape(session.packId)}: <strong>${fromMicros(session.creditsMicros).toFixed()} credits</strong> for <strong>${price}</strong> (${session.paymentType === "PAYPAL" ? "PayPal" : "card"}).</p>`;
+  const packName = packNameOf(billing, session.packId);
+  const summary = `<p>${escape(packName)}: <strong>${fromMicros(session.creditsMicros).toFixed()} credits</strong> for <strong>${price}</strong> (${session.paymentType === "PAYPAL" ? "PayPal" : "card"}).</p>`;
   if (session.status !== "OPEN") {
     const words = { COMPLETED: "Payment received: the credits are on your account.", DECLINED: "Payment declined: nothing was charged.", EXPIRED: "This checkout expired." };
     return html(200, `Checkout ${session.status.toLowerCase()}`, `${notice}${summary}<p id="status" data-status="${session.status}">${words[session.status]}</p>`);
@@ -72,6 +73,15 @@ function sessionPage(billing: Billing, sessionId: string, notice = ""): HttpAnsw
     "Sandbox checkout",
     `${notice}${summary}<form method="post"><button name="action" value="pay">Pay ${price}</button><button name="action" value="decline">Decline</button></form>`,
   );
+}
+
+/** The pack's display name; its id if it has left the catalog since (the sale itself is unaffected). */
+function packNameOf(billing: Billing, packId: string): string {
+  try {
+    return `${billing.checkout.findPack(packId).name} credit pack`;
+  } catch {
+    return packId;
+  }
 }
 
 /** GET /sandbox/checkout/<id>: the page the checkout URL points to. */
