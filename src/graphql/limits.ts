@@ -62,7 +62,7 @@ export function maxMutationsRule(max: number): ValidationRule {
   });
 }
 
-export function graphqlProtections(limits: GraphQLLimits, production: boolean) {
+export function graphqlProtections(limits: GraphQLLimits) {
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true },
     maxAliases: { n: limits.maxAliases },
@@ -71,8 +71,9 @@ export function graphqlProtections(limits: GraphQLLimits, production: boolean) {
     maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives },
     costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, flattenFragments: true },
-    // "Did you mean …?" hints map the schema for an attacker; keep them for development only.
-    blockFieldSuggestion: { enabled: production },
+    // "Did you mean …?" hints map the schema for an attacker. Apollo's own
+    // hideSchemaDetailsFromClientErrors removes them in production, without a per-request plugin.
+    blockFieldSuggestion: { enabled: false },
   }).protect();
   return {
     plugins: armor.plugins,
