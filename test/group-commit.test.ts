@@ -51,3 +51,26 @@ describe("group commit", () => {
     expect(commits).toHaveLength(2);
   });
 });
+
+describe("observers", () => {
+  it("cannot turn a committed operation into a failure by throwing", async () => {
+    const database = openDatabase(IN_MEMORY);
+    const failures: unknown[] = [];
+    const ledger = new Ledger(database, {
+      clock: new ManualClock(),
+      jobTtlMs: 3600_000,
+      idempotencyTtlMs: 86_400_000,
+      onObserverError: (error) => failures.push(error),
+    });
+    ledger.observe({
+      afterCommit: () => {
+        throw new Error("observer bug");
+      },
+    });
+    const accountId = ledger.createAccount("Observed").id;
+    const outcome = await ledger.enqueue(() => ledger.grant(accountId, new Decimal(3), "grant"));
+    expect(outcome.result.transactionId).toMatch(/^txn_/);
+    expect(failures).toHaveLength(1);
+    expect(auditAccount(database, accountId)).toEqual([]);
+  });
+});

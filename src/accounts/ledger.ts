@@ -51,6 +51,8 @@ export interface LedgerOptions {
   jobTtlMs: number;
   /** Idempotency keys are remembered at least this long. */
   idempotencyTtlMs: number;
+  /** Told of an observer that threw after a commit (the operation itself succeeded). */
+  onObserverError?: (error: unknown) => void;
 }
 
 export interface IdempotencyRequest {
@@ -203,7 +205,14 @@ export class Ledger {
       const touched = this.touched;
       this.touched = new Map();
       for (const [accountId, types] of touched) {
-        for (const observer of this.observers) observer.afterCommit?.(accountId, types);
+        for (const observer of this.observers) {
+          try {
+            observer.afterCommit?.(accountId, types);
+          } catch (error) {
+            // The transaction has committed; an observer's failure must not look like the operation's.
+            this.options.onObserverError?.(error);
+          }
+        }
       }
     }
     return result;

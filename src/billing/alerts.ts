@@ -153,7 +153,11 @@ export class AutoTopUpService implements LedgerObserver {
   }
 
   afterCommit(accountId: string, types: TransactionType[]): void {
-    if (types.includes("RESERVE") || types.includes("CONSUME")) void this.check(accountId);
+    if (!types.includes("RESERVE") && !types.includes("CONSUME")) return;
+    // Runs on its own after the commit: its failure must not surface as an unhandled rejection.
+    this.check(accountId).catch((error: unknown) =>
+      this.logger.error("auto top-up check failed", { accountId, error: error instanceof Error ? error.stack : String(error) }),
+    );
   }
 
   /**

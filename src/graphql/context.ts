@@ -36,7 +36,11 @@ export interface Services {
 }
 
 export function createServices(database: Database, options: ServiceOptions): Services {
-  const ledger = new Ledger(database, options);
+  const ledger = new Ledger(database, {
+    ...options,
+    onObserverError: (error) =>
+      options.logger.error("a ledger observer failed after a commit", { error: error instanceof Error ? error.stack : String(error) }),
+  });
   const catalog = new CatalogRepository(database.db);
   return {
     database,
