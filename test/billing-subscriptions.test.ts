@@ -7,6 +7,18 @@ import { freshDatabase, startTestServer, TEST_ADMIN_KEY } from "./helpers.js";
 
 const DAY = 24 * 3600_000;
 
+/** Credits follow the payment's webhook, which the sandbox delivers a moment later. */
+async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
+  let value = await probe();
+  for (let i = 0; i < 200 && !accept(value); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    value = await probe();
+  }
+  return value;
+}
+
+const ATTACH = (token: string) => `mutation { paymentMethodAttach(input: { token: "${token}" }) { userErrors { code } } }`;
+
 describe("addMonths", () => {
   it("keeps the anchor day, falling back to a month's last day", () => {
     const jan31 = new Date("2026-01-31T09:30:00.000Z");
@@ -23,6 +35,7 @@ describe("subscriptions", () => {
     let server = await startTestServer({ database, clock });
     const created = await server.gql(`mutation { accountCreate(input: { name: "Subscriber" }) { apiKey } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
     const key = { "x-api-key": created.body.data.accountCreate.apiKey };
+    await server.gql(ATTACH("tok_visa"), undefined, key);
 
     const { body } = await server.gql(
       `mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) {
@@ -34,7 +47,7 @@ describe("subscriptions", () => {
     );
     const subscription = body.data.subscriptionCreate.subscription;
     expect(subscription).toMatchObject({
-      status: "ACTIVE",
+      status: "PENDING",
       monthlyCredits: "500",
       currentPeriodStart: "2026-01-31T12:00:00.000Z",
       currentPeriodEnd: "2026-02-28T12:00:00.000Z",
@@ -42,33 +55,45 @@ describe("subscriptions", () => {
       plan: { name: "API Starter", price: { amount: "99" } },
     });
 
-    const purchases = async () => {
-      const result = await server.gql(`{ viewer { balance transactions(type: PURCHASE) { nodes { amount description } } } }`, undefined, key);
+    const viewer = async () => {
+      const result = await server.gql(
+        `{ viewer { balance transactions(type: PURCHASE) { nodes { amount description } } subscriptions { status } checkoutSessions { nodes { purpose status price { amount } } } } }`,
+        undefined,
+        key,
+      );
       return result.body.data.viewer;
     };
-    expect((await purchases()).balance).toBe("500");
+    const purchases = (balance: string) => until(viewer, (v) => v.balance === balance);
 
-    // A sweep before the period ends grants nothing.
+    // The first period is charged at once ($99 to the default card); its credits follow the payment.
+    const first = await purchases("500");
+    expect(first.balance).toBe("500");
+    expect(first.subscriptions).toEqual([{ status: "ACTIVE" }]);
+    expect(first.checkoutSessions.nodes).toEqual([{ purpose: "SUBSCRIPTION", status: "COMPLETED", price: { amount: "99" } }]);
+
+    // A sweep before the period ends charges and grants nothing.
     clock.advance(27 * DAY);
     await server.app.services.billing.sweep();
-    expect((await purchases()).balance).toBe("500");
+    expect((await viewer()).checkoutSessions.nodes).toHaveLength(1);
 
-    // Month 2 begins on Feb 28 (Jan 31 + 1 month); sweeping twice still grants once.
+    // Month 2 begins on Feb 28 (Jan 31 + 1 month); sweeping twice still charges and grants once.
     clock.advance(DAY);
     await server.app.services.billing.sweep();
     await server.app.services.billing.sweep();
-    expect((await purchases()).balance).toBe("1000");
+    expect((await purchases("1000")).checkoutSessions.nodes).toHaveLength(2);
 
-    // A restart on the same database: the sweep at start does not grant the period again.
+    // A restart on the same database: the sweep at start does not charge or grant the period again.
     await server.app.close();
     server = await startTestServer({ database, clock });
     await server.app.services.billing.sweep();
-    expect((await purchases()).balance).toBe("1000");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await viewer()).balance).toBe("1000");
+    expect((await viewer()).checkoutSessions.nodes).toHaveLength(2);
 
     // Month 3 starts on Mar 31, back on the anchor day.
     clock.advance(31 * DAY);
     await server.app.services.billing.sweep();
-    const third = await purchases();
+    const third = await purchases("1500");
     expect(third.balance).toBe("1500");
     expect(third.transactions.nodes.map((n: any) => n.description.match(/\d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}/)[0])).toEqual([
       "2026-03-31 to 2026-04-30",
@@ -96,11 +121,42 @@ describe("subscriptions", () => {
     const server = await startTestServer({ clock });
     const created = await server.gql(`mutation { accountCreate(input: { name: "Away" }) { apiKey } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
     const key = { "x-api-key": created.body.data.accountCreate.apiKey };
+    await server.gql(ATTACH("tok_visa"), undefined, key);
     await server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-pro" }) { userErrors { code } } }`, undefined, key);
+    // The first period's payment completes (in real time, seconds) before the server goes away.
+    await until(async () => (await server.gql(`{ viewer { balance } }`, undefined, key)).body.data.viewer.balance, (b) => b === "2000");
     clock.advance(95 * DAY); // Aug 13: periods began Jun 10, Jul 10 and Aug 10
     await server.app.services.billing.sweep();
-    const { body } = await server.gql(`{ viewer { balance subscriptions { currentPeriodStart } } }`, undefined, key);
-    expect(body.data.viewer).toEqual({ balance: "8000", subscriptions: [{ currentPeriodStart: "2026-08-10T00:00:00.000Z" }] });
+    const viewer = await until(
+      async () => (await server.gql(`{ viewer { balance subscriptions { currentPeriodStart } } }`, undefined, key)).body.data.viewer,
+      (v) => v.balance === "8000",
+    );
+    expect(viewer).toEqual({ balance: "8000", subscriptions: [{ currentPeriodStart: "2026-08-10T00:00:00.000Z" }] });
+    await server.close();
+  });
+
+  it("grants nothing when the card is declined: the subscription is past due, and the next period is charged again", async () => {
+    const clock = new ManualClock("2026-06-01T00:00:00.000Z");
+    const server = await startTestServer({ clock });
+    const created = await server.gql(`mutation { accountCreate(input: { name: "Declined" }) { apiKey } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
+    const key = { "x-api-key": created.body.data.accountCreate.apiKey };
+    const without = await server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { subscription { id } userErrors { field code message } } }`, undefined, key);
+    expect(without.body.data.subscriptionCreate.userErrors[0]).toMatchObject({ code: "BAD_USER_INPUT", field: ["input", "planId"] });
+    expect(without.body.data.subscriptionCreate.userErrors[0].message).toMatch(/payment method/);
+
+    await server.gql(ATTACH("tok_chargeDeclined"), undefined, key);
+    await server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { userErrors { code } } }`, undefined, key);
+    const state = () => server.gql(`{ viewer { balance subscriptions { status lastPaymentError } } }`, undefined, key).then((r) => r.body.data.viewer);
+    expect(await until(state, (v) => v.subscriptions[0].status === "PAST_DUE")).toEqual({
+      balance: "0",
+      subscriptions: [{ status: "PAST_DUE", lastPaymentError: "card declined" }],
+    });
+
+    // A working card before the next period: that period is charged and granted; the missed one is not.
+    await server.gql(`mutation { paymentMethodAttach(input: { token: "tok_visa", makeDefault: true }) { userErrors { code } } }`, undefined, key);
+    clock.advance(31 * DAY);
+    await server.app.services.billing.sweep();
+    expect(await until(state, (v) => v.balance === "500")).toEqual({ balance: "500", subscriptions: [{ status: "ACTIVE", lastPaymentError: null }] });
     await server.close();
   });
 
@@ -108,6 +164,7 @@ describe("subscriptions", () => {
     const server = await startTestServer();
     const created = await server.gql(`mutation { accountCreate(input: { name: "Big" }) { apiKey } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
     const key = { "x-api-key": created.body.data.accountCreate.apiKey };
+    await server.gql(ATTACH("tok_visa"), undefined, key);
     const subscribe = async (planId: string) =>
       (await server.gql(`mutation ($planId: ID!) { subscriptionCreate(input: { planId: $planId }) { subscription { id } userErrors { field code message } } }`, { planId }, key))
         .body.data.subscriptionCreate;

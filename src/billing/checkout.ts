@@ -29,7 +29,16 @@ export interface Providers {
   stripe: PaymentProvider | null;
 }
 
+/** What a paid or failed SUBSCRIPTION session does (set by ./subscriptions.ts, which owns periods). */
+export interface SubscriptionPayments {
+  /** Inside the webhook's transaction: grants the period's credits; returns the PURCHASE entry's id. */
+  paid(session: CheckoutSessionRow): string;
+  failed(session: CheckoutSessionRow, reason: string): void;
+}
+
 export class CheckoutService {
+  private subscriptionPayments: SubscriptionPayments | null = null;
+
   constructor(
     private readonly database: Database,
     private readonly ledger: Ledger,
@@ -41,6 +50,10 @@ export class CheckoutService {
 
   private get db() {
     return this.database.db;
+  }
+
+  handleSubscriptionPayments(handler: SubscriptionPayments): void {
+    this.subscriptionPayments = handler;
   }
 
   provider(name: ProviderName): PaymentProvider {
@@ -87,13 +100,17 @@ export class CheckoutService {
    */
   async create(request: {
     accountId: string;
-    packId: string;
     paymentType: PaymentType;
-    purpose?: "CHECKOUT" | "AUTO_TOP_UP";
+    purpose?: CheckoutSessionRow["purpose"];
     sessionId?: string;
     saved?: { provider: ProviderName; token: string };
-  }): Promise<CheckoutSessionRow> {
-    const pack = this.findPack(request.packId);
+  } & (
+    | { packId: string }
+    /** A subscription period: the plan's price for its monthly credits. */
+    | { plan: { id: string; name: string; price: CreditPackRecord["price"]; credits: CreditPackRecord["credits"] }; subscription: { id: string; periodStart: string } }
+  )): Promise<CheckoutSessionRow> {
+    const pack = "packId" in request ? this.findPack(request.packId) : request.plan;
+    const subscription = "subscription" in request ? request.subscription : null;
     const purpose = request.purpose ?? "CHECKOUT";
     const providerName = request.saved?.provider ?? this.providerFor(request.paymentType);
     const id = request.sessionId ?? `cs_${randomHex(12)}`;
@@ -114,6 +131,8 @@ export class CheckoutService {
         providerSessionId: providerName === "sandbox" ? id : null,
         createdAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + this.checkoutTtlMs).toISOString(),
+        subscriptionId: subscription?.id ?? null,
+        periodStart: subscription?.periodStart ?? null,
       })
       .run();
     const checkout = {
@@ -121,7 +140,9 @@ export class CheckoutService {
       accountId: request.accountId,
       amountMicros: toMicros(pack.price.amount),
       currency: pack.price.currency,
-      description: `${pack.name} credit pack: ${pack.credits.toFixed()} credits`,
+      description: subscription
+        ? `${pack.name} subscription: ${pack.credits.toFixed()} credits for the period from ${subscription.periodStart.slice(0, 10)}`
+        : `${pack.name} credit pack: ${pack.credits.toFixed()} credits`,
       paymentType: request.paymentType,
     };
     try {
@@ -150,6 +171,7 @@ export class CheckoutService {
       .where(and(eq(t.checkoutSessions.id, session.id), eq(t.checkoutSessions.status, "OPEN")))
       .run();
     if (session.purpose === "AUTO_TOP_UP") topUpFailed(this.db, this.clock, session.accountId, session.id, reason);
+    if (session.purpose === "SUBSCRIPTION") this.subscriptionPayments?.failed(session, reason);
   }
 
   /**
@@ -190,11 +212,11 @@ export class CheckoutService {
           const paid = event.amountMicros === null ? "?" : fromMicros(event.amountMicros).toFixed();
           return `rejected: paid ${paid} ${event.currency ?? "?"} but session ${session.id} costs ${fromMicros(session.priceMicros).toFixed()} ${session.currency}`;
         }
-        const { transactionId } = this.ledger.purchase(
-          session.accountId,
-          session.creditsMicros,
-          `Purchase of ${session.packId} (checkout session ${session.id})`,
-        );
+        const transactionId =
+          session.purpose === "SUBSCRIPTION" && this.subscriptionPayments
+            ? this.subscriptionPayments.paid(session)
+            : this.ledger.purchase(session.accountId, session.creditsMicros, `Purchase of ${session.packId} (checkout session ${session.id})`)
+                .transactionId;
         this.db
           .update(t.checkoutSessions)
           .set({ status: "COMPLETED", transactionId, resolvedAt: this.clock.now().toISOString() })

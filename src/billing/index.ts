@@ -43,7 +43,7 @@ export function createBilling(deps: {
   const stripe = config.stripe ? new StripeProvider({ ...config.stripe, publicUrl }) : null;
   const checkout = new CheckoutService(database, ledger, catalog, { sandbox, stripe }, clock, config.checkoutTtlMs);
   const paymentMethods = new PaymentMethodService(database, ledger, clock, stripe !== null);
-  const subscriptions = new SubscriptionService(database, ledger, catalog, clock);
+  const subscriptions = new SubscriptionService(database, ledger, catalog, clock, checkout, paymentMethods, logger);
   const mailer = new OutboxMailer(database, clock, logger, { smtpUrl: config.smtpUrl, from: config.mailFrom });
   const alerts = new CreditAlertService(database, ledger, clock, () => {
     mailer.deliverPending().catch((error) => logger.error("email delivery failed", { error: String(error) }));
@@ -63,7 +63,7 @@ export function createBilling(deps: {
     /** Periodic work: expire unpaid sessions, start due subscription periods, retry top-ups, send mail. */
     async sweep() {
       const expiredSessions = checkout.expireStale();
-      const renewedPeriods = subscriptions.renewDue();
+      const renewedPeriods = await subscriptions.renewDue();
       const topUpsStarted = await topUps.retryDue();
       const emailsSent = await mailer.deliverPending();
       return { expiredSessions, renewedPeriods, topUpsStarted, emailsSent };

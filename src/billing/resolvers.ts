@@ -193,12 +193,13 @@ export class BillingMutationResolver {
   }
 
   @Mutation(() => SubscriptionCreatePayload, {
-    description: "Subscribes to a plan: its monthly credits are granted now and at the start of each period. CONTACT_SALES for plans without a price.",
+    description:
+      "Subscribes to a plan: each period is charged to the default payment method at its start, and its credits are granted once the payment is confirmed. CONTACT_SALES for plans without a price.",
   })
   subscriptionCreate(@Arg("input", () => SubscriptionCreateInput) input: SubscriptionCreateInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
-    return mutate({ subscription: null }, () => ({
-      subscription: toSubscription(context.services.billing.subscriptions.create(accountId, input.planId)),
+    return mutate({ subscription: null }, async () => ({
+      subscription: toSubscription(await context.services.billing.subscriptions.create(accountId, input.planId)),
     }));
   }
 

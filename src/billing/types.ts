@@ -28,22 +28,25 @@ registerEnumType(CheckoutSessionStatusEnum, {
   },
 });
 
-export const CheckoutPurposeEnum = { CHECKOUT: "CHECKOUT", AUTO_TOP_UP: "AUTO_TOP_UP" } as const;
+export const CheckoutPurposeEnum = { CHECKOUT: "CHECKOUT", AUTO_TOP_UP: "AUTO_TOP_UP", SUBSCRIPTION: "SUBSCRIPTION" } as const;
 registerEnumType(CheckoutPurposeEnum, {
   name: "CheckoutPurpose",
   description: "Why a checkout session exists.",
   valuesConfig: {
     CHECKOUT: { description: "A buyer pays on the provider's checkout page." },
     AUTO_TOP_UP: { description: "An automatic top-up charging the default payment method." },
+    SUBSCRIPTION: { description: "A subscription period's payment, charged to the default payment method." },
   },
 });
 
-export const SubscriptionStatusEnum = { ACTIVE: "ACTIVE", ENDED: "ENDED" } as const;
+export const SubscriptionStatusEnum = { PENDING: "PENDING", ACTIVE: "ACTIVE", PAST_DUE: "PAST_DUE", ENDED: "ENDED" } as const;
 registerEnumType(SubscriptionStatusEnum, {
   name: "SubscriptionStatus",
   description: "Whether a subscription still grants credits.",
   valuesConfig: {
-    ACTIVE: { description: "Grants the plan's credits at the start of each period (until its period ends, if cancelled)." },
+    PENDING: { description: "Its first payment is being processed; the credits follow the payment." },
+    ACTIVE: { description: "Paid: each period is charged at its start and its credits granted once the payment is confirmed." },
+    PAST_DUE: { description: "The last period's payment failed (see lastPaymentError): no credits for it; the next period is charged again." },
     ENDED: { description: "Cancelled and past its last period." },
   },
 });
@@ -170,6 +173,9 @@ export class Subscription implements Node {
 
   @Field(() => DateTimeScalar, { nullable: true, description: "When it ended." })
   endedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: "Why the last period's payment failed; null once a payment succeeds." })
+  lastPaymentError!: string | null;
 }
 
 @ObjectType({ simpleResolvers: true, description: "Automatic purchase of a credit pack when available credits run low." })

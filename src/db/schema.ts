@@ -354,8 +354,11 @@ export const checkoutSessions = sqliteTable(
     creditsMicros: integer("credits_micros").notNull(),
     provider: text("provider", { enum: ["sandbox", "stripe"] }).notNull(),
     paymentType: text("payment_type", { enum: ["CARD", "PAYPAL"] }).notNull(),
-    /** CHECKOUT: a person pays on the provider's page. AUTO_TOP_UP: the default payment method is charged. */
-    purpose: text("purpose", { enum: ["CHECKOUT", "AUTO_TOP_UP"] }).notNull(),
+    /**
+     * CHECKOUT: a person pays on the provider's page. AUTO_TOP_UP and SUBSCRIPTION: the default
+     * payment method is charged (a pack; a plan's period, with `packId` holding the plan's id).
+     */
+    purpose: text("purpose", { enum: ["CHECKOUT", "AUTO_TOP_UP", "SUBSCRIPTION"] }).notNull(),
     status: text("status", { enum: ["OPEN", "COMPLETED", "EXPIRED", "DECLINED"] }).notNull(),
     providerSessionId: text("provider_session_id"),
     url: text("url"),
@@ -364,6 +367,9 @@ export const checkoutSessions = sqliteTable(
     createdAt: createdAt(),
     expiresAt: text("expires_at").notNull(),
     resolvedAt: text("resolved_at"),
+    /** For SUBSCRIPTION: the subscription and the period this payment is for. */
+    subscriptionId: text("subscription_id"),
+    periodStart: text("period_start"),
   },
   (table) => [
     index("checkout_sessions_account_idx").on(table.accountId, table.seq),
@@ -413,7 +419,7 @@ export const subscriptions = sqliteTable(
       .references(() => accounts.id),
     planId: text("plan_id").notNull(),
     monthlyCreditsMicros: integer("monthly_credits_micros").notNull(),
-    status: text("status", { enum: ["ACTIVE", "ENDED"] }).notNull(),
+    status: text("status", { enum: ["PENDING", "ACTIVE", "PAST_DUE", "ENDED"] }).notNull(),
     /** The day of month periods start on, from the first period (31 falls back to a month's last day). */
     anchorDay: integer("anchor_day").notNull(),
     currentPeriodStart: text("current_period_start").notNull(),
@@ -421,6 +427,8 @@ export const subscriptions = sqliteTable(
     cancelAtPeriodEnd: integer("cancel_at_period_end", { mode: "boolean" }).notNull(),
     createdAt: createdAt(),
     endedAt: text("ended_at"),
+    /** Why the last period's payment failed; null once a payment succeeds. */
+    lastPaymentError: text("last_payment_error"),
   },
   (table) => [
     index("subscriptions_account_idx").on(table.accountId),
