@@ -1,7 +1,6 @@
 /** Turns a jobCreate input into the credits to reserve: priced through the engine, or given directly. */
 import type { CatalogLoaders } from "../catalog/loaders.js";
-import { JOB_ESTIMATE_PRODUCT_ID, jobEstimateParameters } from "../estimates/resolver.js";
-import { estimateProduct, type EstimateOutcome, type PricingCatalog } from "../estimates/service.js";
+import { estimateJob, estimateProduct, type EstimateOutcome, type PricingCatalog } from "../estimates/service.js";
 import type { EstimateInput, JobEstimateInput } from "../estimates/types.js";
 import { ErrorCode } from "../graphql/errors.js";
 import type { Decimal } from "../pricing/decimal.js";
@@ -67,18 +66,7 @@ export async function priceJob(prices: PricingCatalog, loaders: CatalogLoaders, 
           generationCount: source.estimate!.generationCount,
         }),
       )
-    : await priced(["jobEstimate"], () =>
-        estimateProduct(prices, loaders, JOB_ESTIMATE_PRODUCT_ID, {
-          modelId: source.jobEstimate!.modelId,
-          parameters: jobEstimateParameters(source.jobEstimate!),
-        }),
-      ).catch((error: unknown) => {
-        // Job-estimate inputs are fields of jobEstimate, not a parameter list.
-        if (error instanceof LedgerError && error.field?.[1] === "parameters") {
-          throw new LedgerError(error.code, error.message, ["jobEstimate", ...error.field.slice(2)]);
-        }
-        throw error;
-      });
+    : await priced(["jobEstimate"], () => estimateJob(prices, loaders, { ...source.jobEstimate! }));
   const field = [source.estimate ? "estimate" : "jobEstimate"];
   if (outcome.result.totalCredits.isZero()) {
     throw new LedgerError(ErrorCode.BAD_USER_INPUT, "The estimate is 0 credits: there is nothing to reserve", field);

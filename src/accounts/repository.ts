@@ -2,6 +2,7 @@
 import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { idsParam, inIds } from "../db/in-ids.js";
+import { pageOf, type Page } from "../db/paging.js";
 import * as t from "../db/schema.js";
 import { fromMicros } from "../pricing/decimal.js";
 import type { JobStatus, TransactionType } from "./ledger.js";
@@ -66,15 +67,6 @@ function toApiKey(row: typeof t.apiKeys.$inferSelect): ApiKeyRecord {
   };
 }
 
-export interface Page<T> {
-  items: T[];
-  hasNextPage: boolean;
-}
-
-/** Fetches one more row than asked to learn whether another page follows. */
-function page<T>(rows: T[], first: number): Page<T> {
-  return { items: rows.slice(0, first), hasNextPage: rows.length > first };
-}
 
 
 export class AccountRepository {
@@ -123,7 +115,7 @@ export class AccountRepository {
       .orderBy(desc(t.ledgerEntries.sequence))
       .limit(options.first + 1)
       .all();
-    return page(rows.map(toTransaction), options.first);
+    return pageOf(rows.map(toTransaction), options.first);
   }
 
   transactionsByIds(ids: readonly string[]): TransactionRecord[] {
@@ -142,7 +134,7 @@ export class AccountRepository {
       .orderBy(desc(t.jobs.seq))
       .limit(options.first + 1)
       .all();
-    return page(rows.map(toJob), options.first);
+    return pageOf(rows.map(toJob), options.first);
   }
 
   jobsByIds(ids: readonly string[]): JobRecord[] {

@@ -12,6 +12,7 @@ import type { CreditPackRecord } from "../catalog/records.js";
 import type { CatalogRepository } from "../catalog/repository.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/client.js";
+import { pageOf } from "../db/paging.js";
 import * as t from "../db/schema.js";
 import { fromMicros, toMicros } from "../pricing/decimal.js";
 import type { PaymentEvent, PaymentProvider, PaymentType, ProviderName, SandboxProvider } from "./providers.js";
@@ -56,6 +57,11 @@ export class CheckoutService {
     this.subscriptionPayments = handler;
   }
 
+  /** The provider of that name, or null when it is unknown or not configured. */
+  findProvider(name: string): PaymentProvider | null {
+    return name === "sandbox" ? this.providers.sandbox : name === "stripe" ? this.providers.stripe : null;
+  }
+
   provider(name: ProviderName): PaymentProvider {
     const provider = name === "stripe" ? this.providers.stripe : this.providers.sandbox;
     if (!provider) throw new Error(`payment provider ${name} is not configured`);
@@ -86,7 +92,7 @@ export class CheckoutService {
       .orderBy(desc(t.checkoutSessions.seq))
       .limit(options.first + 1)
       .all();
-    return { items: rows.slice(0, options.first), hasNextPage: rows.length > options.first };
+    return pageOf(rows, options.first);
   }
 
   session(id: string): CheckoutSessionRow | undefined {

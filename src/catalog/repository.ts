@@ -234,7 +234,7 @@ export class CatalogRepository {
   // Every read is prepared once: building and preparing SQL per call cost more than running it.
   private readonly queries;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     const variantSelect = () =>
       db
         .select({

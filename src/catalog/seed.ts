@@ -13,7 +13,6 @@ import { catalogIds } from "./ids.js";
 import { catalogChanged, CATALOG_VERSION_KEY } from "./repository.js";
 import { parseProviderSeed, type ProviderSeed } from "./seed-schema.js";
 
-const FINGERPRINT_KEY = CATALOG_VERSION_KEY;
 /** Bump when the mapping from seed to rows changes, so existing databases are re-seeded. */
 const SEED_FORMAT_VERSION = 1;
 
@@ -237,7 +236,7 @@ export function seedCatalog(database: Database, input: unknown[]): SeedResult {
   const counts = Object.fromEntries(Object.entries(rows).map(([table, list]) => [table, list.length]));
   const { db } = database;
 
-  const current = db.select().from(t.metadata).where(eq(t.metadata.key, FINGERPRINT_KEY)).get();
+  const current = db.select().from(t.metadata).where(eq(t.metadata.key, CATALOG_VERSION_KEY)).get();
   if (current?.value === fingerprint) return { changed: false, fingerprint, counts };
 
   database.sqlite.transaction(() => {
@@ -265,7 +264,7 @@ export function seedCatalog(database: Database, input: unknown[]): SeedResult {
     removeStale(db, t.providers, t.providers.id, rows.providers);
 
     db.insert(t.metadata)
-      .values({ key: FINGERPRINT_KEY, value: fingerprint })
+      .values({ key: CATALOG_VERSION_KEY, value: fingerprint })
       .onConflictDoUpdate({ target: t.metadata.key, set: { value: fingerprint, updatedAt: new Date().toISOString() } })
       .run();
   }).immediate();

@@ -125,3 +125,27 @@ export async function estimateProduct(
     totalPrice: creditValue ? money(result.totalCredits.mul(creditValue.amount), creditValue.currency) : null,
   };
 }
+
+/** U-Gen's job estimate is this catalog product; its rules (and how the doc was read) are in seed/ugen.ts. */
+export const JOB_ESTIMATE_PRODUCT_ID = "ugen/job-estimate";
+
+/** The job-estimate body: a model and the product's parameters as named fields (null: the default). */
+export type JobEstimateBody = { modelId?: string | null } & Record<string, unknown>;
+
+/**
+ * Prices a job-estimate body. Its inputs are top-level fields, not a parameter list, so a refusal
+ * names the field itself (["segmentCount"], not ["parameters", "segmentCount"]).
+ */
+export async function estimateJob(prices: PricingCatalog, loaders: CatalogLoaders, body: JobEstimateBody): Promise<EstimateOutcome> {
+  const parameters = Object.entries(body)
+    .filter(([name, value]) => name !== "modelId" && value !== null && value !== undefined)
+    .map(([name, value]) => ({ name, value }));
+  try {
+    return await estimateProduct(prices, loaders, JOB_ESTIMATE_PRODUCT_ID, { modelId: body.modelId, parameters });
+  } catch (error) {
+    if (error instanceof PricingInputError && error.field[0] === "parameters") {
+      throw new PricingInputError(error.field.slice(1), error.message);
+    }
+    throw error;
+  }
+}
