@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   if (kind === "graphql") {
     // Real logging, one JSON line per request, to /dev/null: its cost is part of the figures.
     // BENCH_LOGS=off measures without it, to see what it costs.
-    const logger = process.env.BENCH_LOGS === "off" ? silentLogger : createLogger("info", pino.destination({ dest: "/dev/null", sync: false }));
+    const logger = process.env.BENCH_LOGS === "off" ? silentLogger : createLogger("info", pino.destination({ dest: "/dev/null", sync: true }));
     const app = await createApp({ database, config, logger, adminApiKey: BENCH_ADMIN_KEY });
     const address = await app.listen(0, "127.0.0.1");
     console.log(`PORT ${address.port}`);

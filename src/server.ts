@@ -250,6 +250,9 @@ export async function createApp({ database, config, logger, clock = systemClock,
       httpGraphQLRequest: { method, headers, search: url.search, body: parsed },
       context: async () => (context = createContext(services, requestId, apiKey)),
     });
+    // What this request read may come from a group commit whose fsync is still running: answer
+    // only once it is on disk, so no client sees credits a power cut could take back.
+    await database.durable();
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") {

@@ -121,6 +121,8 @@ export class Ledger {
   private depth = 0;
   private queue: Array<{ work: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }> = [];
   private flushScheduled = false;
+  /** A committed batch is waiting for its fsync. */
+  private syncing = false;
 
   // The hottest statements, prepared once: building and preparing SQL per call cost more than running it.
   private readonly statements;
@@ -170,6 +172,30 @@ export class Ledger {
         .from(t.idempotencyKeys)
         .where(and(eq(t.idempotencyKeys.accountId, p("accountId")), eq(t.idempotencyKeys.key, p("key"))))
         .prepare(),
+      insertIdempotencyKey: db
+        .insert(t.idempotencyKeys)
+        .values({
+          accountId: p("accountId"),
+          key: p("key"),
+          operation: p("operation"),
+          requestHash: p("requestHash"),
+          result: sql`${p("result")}`,
+          createdAt: p("createdAt"),
+        })
+        .prepare(),
+      insertJob: db
+        .insert(t.jobs)
+        .values({
+          id: p("id"),
+          accountId: p("accountId"),
+          status: "RESERVED",
+          reservedMicros: p("reserved"),
+          productId: p("productId"),
+          estimate: sql`${p("estimate")}`,
+          createdAt: p("createdAt"),
+          expiresAt: p("expiresAt"),
+        })
+        .prepare(),
     };
   }
 
@@ -191,6 +217,13 @@ export class Ledger {
    * the outermost one has committed.
    */
   atomically<T>(work: () => T): T {
+    const { result, touched } = this.transaction(work);
+    this.notify(touched);
+    return result;
+  }
+
+  /** One IMMEDIATE transaction (a savepoint when nested); at the outermost level, what it touched. */
+  private transaction<T>(work: () => T): { result: T; touched: Map<string, TransactionType[]> } {
     this.depth++;
     let result: T;
     try {
@@ -201,63 +234,90 @@ export class Ledger {
     } finally {
       this.depth--;
     }
-    if (this.depth === 0 && this.touched.size > 0) {
-      const touched = this.touched;
-      this.touched = new Map();
-      for (const [accountId, types] of touched) {
-        for (const observer of this.observers) {
-          try {
-            observer.afterCommit?.(accountId, types);
-          } catch (error) {
-            // The transaction has committed; an observer's failure must not look like the operation's.
-            this.options.onObserverError?.(error);
-          }
+    if (this.depth > 0 || this.touched.size === 0) return { result, touched: new Map() };
+    const touched = this.touched;
+    this.touched = new Map();
+    return { result, touched };
+  }
+
+  private notify(touched: Map<string, TransactionType[]>): void {
+    for (const [accountId, types] of touched) {
+      for (const observer of this.observers) {
+        try {
+          observer.afterCommit?.(accountId, types);
+        } catch (error) {
+          // The transaction has committed; an observer's failure must not look like the operation's.
+          this.options.onObserverError?.(error);
         }
       }
     }
-    return result;
   }
 
   /**
    * Group commit. Runs `work` in the next shared transaction: every operation queued during this
    * turn of the event loop runs, in order, as a savepoint of one IMMEDIATE transaction, which
-   * then commits once, so one fsync serves them all. Each promise settles only after that commit
-   * (or with its own error, whose savepoint alone is rolled back), so an acknowledged operation is
-   * as durable as with a transaction of its own.
+   * then commits once, so one fsync serves them all. The commit does not wait for the disk
+   * (db/wal-sync.ts): the fsync runs off the event loop, and each promise settles only once it is
+   * done (or with its own error, whose savepoint alone is rolled back), so an acknowledged
+   * operation is as durable as with a transaction of its own. Observers hear of it then, too.
    */
   enqueue<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.scheduleFlush();
     });
   }
 
-  private flush(): void {
+  /**
+   * The next batch commits in the next turn of the event loop, or, while the last batch's fsync
+   * runs, as soon as it is done: what arrives meanwhile joins one larger batch. Each commit
+   * rewrites whole pages into the WAL, so fewer, larger commits also write far less.
+   */
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.syncing) return;
+    this.flushScheduled = true;
+    setImmediate(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
     this.flushScheduled = false;
     const batch = this.queue;
     this.queue = [];
     const outcomes: Array<{ ok: boolean; value: unknown }> = [];
+    let touched: Map<string, TransactionType[]>;
     try {
-      this.atomically(() => {
-        for (const item of batch) {
-          const touchedBefore = new Map([...this.touched].map(([id, types]) => [id, [...types]]));
-          try {
-            outcomes.push({ ok: true, value: this.atomically(item.work) });
-          } catch (error) {
-            // Its savepoint was rolled back: forget what it wrote for the observers, too.
-            this.touched = touchedBefore;
-            outcomes.push({ ok: false, value: error });
+      ({ touched } = this.database.commitWithoutSync(() =>
+        this.transaction(() => {
+          for (const item of batch) {
+            const touchedBefore = new Map([...this.touched].map(([id, types]) => [id, [...types]]));
+            try {
+              outcomes.push({ ok: true, value: this.atomically(item.work) });
+            } catch (error) {
+              // Its savepoint was rolled back: forget what it wrote for the observers, too.
+              this.touched = touchedBefore;
+              outcomes.push({ ok: false, value: error });
+            }
           }
-        }
-      });
+        }),
+      ));
     } catch (error) {
       // The commit itself failed: nothing of the batch happened.
       for (const item of batch) item.reject(error);
       return;
     }
+    this.syncing = true;
+    try {
+      await this.database.durable();
+    } catch (error) {
+      // Committed, but not known to be on disk: nobody may be told it succeeded.
+      this.notify(touched);
+      for (const item of batch) item.reject(error);
+      return;
+    } finally {
+      this.syncing = false;
+      if (this.queue.length > 0) this.scheduleFlush();
+    }
+    this.notify(touched);
     batch.forEach((item, index) => (outcomes[index].ok ? item.resolve : item.reject)(outcomes[index].value));
   }
 
@@ -361,10 +421,7 @@ export class Ledger {
       return { result: earlier.result as R, replayed: true };
     }
     const result = work();
-    this.db
-      .insert(t.idempotencyKeys)
-      .values({ accountId, key, operation, requestHash, result, createdAt: this.now() })
-      .run();
+    this.statements.insertIdempotencyKey.run({ accountId, key, operation, requestHash, result: JSON.stringify(result), createdAt: this.now() });
     return { result, replayed: false };
   }
 
@@ -425,29 +482,25 @@ export class Ledger {
           );
         }
         const created = this.options.clock.now();
-        const jobRow = this.db
-          .insert(t.jobs)
-          .values({
-            id: `job_${randomHex(12)}`,
-            accountId,
-            status: "RESERVED",
-            reservedMicros: job.micros,
-            productId: job.productId,
-            estimate: job.estimate,
-            createdAt: created.toISOString(),
-            expiresAt: new Date(created.getTime() + this.options.jobTtlMs).toISOString(),
-          })
-          .returning()
-          .get();
+        const jobId = `job_${randomHex(12)}`;
+        this.statements.insertJob.run({
+          id: jobId,
+          accountId,
+          reserved: job.micros,
+          productId: job.productId,
+          estimate: job.estimate == null ? null : JSON.stringify(job.estimate),
+          createdAt: created.toISOString(),
+          expiresAt: new Date(created.getTime() + this.options.jobTtlMs).toISOString(),
+        });
         const entry = this.append(account, {
           type: "RESERVE",
           amountMicros: -job.micros,
-          jobId: jobRow.id,
+          jobId,
           idempotencyKey: request.key,
           description: `Reserved for ${job.describe}`,
         });
         this.save(account);
-        return { jobId: jobRow.id, transactionId: entry.id };
+        return { jobId, transactionId: entry.id };
       });
     });
   }

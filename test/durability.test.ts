@@ -1,0 +1,165 @@
+/**
+ * Group-committed ledger writes commit without waiting for the disk and fsync the WAL off the
+ * event loop. An answer must still never get ahead of the disk: a mutation is acknowledged, and
+ * anything a query read is shown, only once the fsync covering it has finished.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { Ledger } from "../src/accounts/ledger.js";
+import { seedCatalog } from "../src/catalog/seed.js";
+import { ManualClock } from "../src/clock.js";
+import { Decimal } from "../src/pricing/decimal.js";
+import { openDatabase } from "../src/db/client.js";
+import { providerSeeds } from "../seed/index.js";
+import { startTestServer, TEST_ADMIN_KEY } from "./helpers.js";
+
+interface Sync {
+  path: string;
+  finish: () => void;
+  fail: (error: Error) => void;
+}
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A server on a SQLite file whose WAL fsyncs finish only when the test says so (once `held`). */
+async function serverWithHeldSyncs() {
+  const directory = mkdtempSync(join(tmpdir(), "durability-"));
+  const path = join(directory, "ledger.db");
+  const syncs: Sync[] = [];
+  const control = { held: false };
+  const database = openDatabase(path, {
+    syncFile: (file) =>
+      control.held ? new Promise<void>((finish, fail) => syncs.push({ path: file, finish, fail })) : Promise.resolve(),
+  });
+  seedCatalog(database, providerSeeds);
+  const server = await startTestServer({ database });
+  cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
+  cleanups.push(() => server.close());
+  const created = await server.gql(
+    `mutation { accountCreate(input: { name: "Durable" }) { account { id } apiKey } }`,
+    {},
+    { "x-api-key": TEST_ADMIN_KEY },
+  );
+  const { account, apiKey } = created.body.data.accountCreate;
+  const granted = await server.gql(
+    `mutation ($id: ID!) { creditsGrant(input: { accountId: $id, credits: "100", reason: "start" }) { userErrors { code } } }`,
+    { id: account.id },
+    { "x-api-key": TEST_ADMIN_KEY },
+  );
+  expect(granted.body.data.creditsGrant.userErrors).toEqual([]);
+  return { server, path, syncs, control, key: { "x-api-key": apiKey as string } };
+}
+
+const JOB_CREATE = `mutation { jobCreate(input: { credits: "10" }) { job { id status } userErrors { code } } }`;
+const AVAILABLE = `{ viewer { available reserved } }`;
+
+/** Whether a promise settled within a short wait (it should not have, while its fsync is held). */
+async function settledSoon(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  void promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  return settled;
+}
+
+function jobCount(path: string): number {
+  const reader = new BetterSqlite3(path, { readonly: true });
+  try {
+    return (reader.prepare("select count(*) as n from jobs").get() as { n: number }).n;
+  } finally {
+    reader.close();
+  }
+}
+
+async function waitForSync(syncs: Sync[], count: number): Promise<void> {
+  await vi.waitFor(() => expect(syncs.length).toBeGreaterThanOrEqual(count), { timeout: 2000, interval: 5 });
+}
+
+describe("durability of group-committed writes", () => {
+  it("settles a queued ledger operation, and tells observers, only after the fsync", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "durability-"));
+    cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
+    const syncs: Sync[] = [];
+    const database = openDatabase(join(directory, "ledger.db"), {
+      syncFile: (path) => new Promise<void>((finish, fail) => syncs.push({ path, finish, fail })),
+    });
+    cleanups.push(() => database.close());
+    const ledger = new Ledger(database, { clock: new ManualClock(), jobTtlMs: 3600_000, idempotencyTtlMs: 86_400_000 });
+    const heard: string[] = [];
+    ledger.observe({ afterCommit: (accountId) => heard.push(accountId) });
+    const accountId = ledger.createAccount("Queued").id;
+
+    const granting = ledger.enqueue(() => ledger.grant(accountId, new Decimal(5), "queued grant"));
+    await waitForSync(syncs, 1);
+    expect(await settledSoon(granting)).toBe(false);
+    expect(heard).toEqual([]);
+    syncs[0].finish();
+    expect((await granting).result.transactionId).toMatch(/^txn_/);
+    expect(heard).toEqual([accountId]);
+  });
+
+  it("acknowledges a job only after the WAL fsync that covers it, and holds back reads of it too", async () => {
+    const { server, path, syncs, control, key } = await serverWithHeldSyncs();
+    control.held = true;
+
+    const creating = server.gql(JOB_CREATE, {}, key);
+    await waitForSync(syncs, 1);
+    expect(syncs[0].path).toBe(`${path}-wal`);
+    // Committed (another connection sees it) but not acknowledged while the fsync runs.
+    expect(jobCount(path)).toBe(1);
+    expect(await settledSoon(creating)).toBe(false);
+
+    // A query that would show the reservation waits for the same fsync.
+    const reading = server.gql(AVAILABLE, {}, key);
+    expect(await settledSoon(reading)).toBe(false);
+
+    control.held = false;
+    syncs[0].finish();
+    const created = await creating;
+    expect(created.body.data.jobCreate).toMatchObject({ job: { status: "RESERVED" }, userErrors: [] });
+    expect((await reading).body.data.viewer).toEqual({ available: "90", reserved: "10" });
+  });
+
+  it("gathers what arrives during an fsync into the next single commit", async () => {
+    const { server, syncs, control, key } = await serverWithHeldSyncs();
+    control.held = true;
+    const first = server.gql(JOB_CREATE, {}, key);
+    await waitForSync(syncs, 1);
+    const more = [1, 2, 3, 4].map(() => server.gql(JOB_CREATE, {}, key));
+    // While the first batch's fsync is held, the others wait in the queue: no second commit.
+    expect(await settledSoon(Promise.all(more))).toBe(false);
+    expect(syncs).toHaveLength(1);
+    syncs[0].finish();
+    await first;
+    // Then all four commit together, covered by one more fsync.
+    await waitForSync(syncs, 2);
+    expect(syncs).toHaveLength(2);
+    control.held = false;
+    syncs[1].finish();
+    const answers = await Promise.all(more);
+    expect(answers.map((a) => a.body.data.jobCreate.userErrors)).toEqual([[], [], [], []]);
+  });
+
+  it("does not acknowledge a write whose fsync failed, and reports itself unhealthy", async () => {
+    const { server, syncs, control, key } = await serverWithHeldSyncs();
+    control.held = true;
+    const creating = server.gql(JOB_CREATE, {}, key);
+    await waitForSync(syncs, 1);
+    syncs[0].fail(Object.assign(new Error("EIO: i/o error, fsync"), { code: "EIO" }));
+
+    const answer = await creating;
+    expect(answer.body.data?.jobCreate ?? null).toBeNull();
+    expect(answer.body.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+    const health = await fetch(`${server.url.replace(/\/graphql$/, "")}/health`);
+    expect(health.status).toBe(503);
+  });
+});
+
