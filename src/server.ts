@@ -13,6 +13,7 @@ import type { Config } from "./config.js";
 import { isHealthy, type Database } from "./db/client.js";
 import { createContext, createServices, type Context, type Services } from "./graphql/context.js";
 import { createErrorFormatter, ErrorCode } from "./graphql/errors.js";
+import { jitGateway } from "./graphql/executor.js";
 import { DEFAULT_LIMITS, graphqlProtections } from "./graphql/limits.js";
 import { PublicResponseCache } from "./graphql/response-cache.js";
 import { createMetrics, type Metrics } from "./metrics.js";
@@ -109,7 +110,8 @@ export async function createApp({ database, config, logger, clock = systemClock,
   const keyLimiter = config.rateLimits?.perKey ? new TokenBucketLimiter(config.rateLimits.perKey) : null;
   const addressLimiter = config.rateLimits?.perAddress ? new TokenBucketLimiter(config.rateLimits.perAddress) : null;
   const apollo = new ApolloServer<Context>({
-    schema: appSchema(),
+    // Apollo runs the pipeline; execution is compiled (graphql/executor.ts).
+    gateway: jitGateway(appSchema()),
     introspection: config.introspection ?? true,
     // main.ts drains HTTP first, then stops Apollo and closes the database, in that order.
     stopOnTerminationSignals: false,
@@ -160,12 +162,15 @@ export async function createApp({ database, config, logger, clock = systemClock,
 
   /** Refuses (429) a request over its key's or its address's rate; the key's is checked first. */
   function enforceRateLimits(req: IncomingMessage): void {
-    const key = presentedKey({ get: (name) => headerValue(req, name) });
-    const checks: Array<[TokenBucketLimiter | null, string | null, string]> = [
-      [keyLimiter, key ? sha256(key) : null, "key"],
-      [addressLimiter, clientAddress(req, config.trustProxy ?? false), "address"],
+    const checks: Array<[TokenBucketLimiter | null, () => string | null, string]> = [
+      [keyLimiter, () => {
+        const key = presentedKey({ get: (name) => headerValue(req, name) });
+        return key ? sha256(key) : null;
+      }, "key"],
+      [addressLimiter, () => clientAddress(req, config.trustProxy ?? false), "address"],
     ];
-    for (const [limiter, identity, scope] of checks) {
+    for (const [limiter, identityOf, scope] of checks) {
+      const identity = limiter ? identityOf() : null;
       if (!limiter || !identity) continue;
       const decision = limiter.take(identity);
       if (!decision.allowed) {

@@ -1,6 +1,5 @@
 /** Turns a jobCreate input into the credits to reserve: priced through the engine, or given directly. */
-import type { CatalogLoaders } from "../catalog/loaders.js";
-import { estimateJob, estimateProduct, type EstimateOutcome, type PricingCatalog } from "../estimates/service.js";
+import { estimateJob, estimateProduct, type EstimateOutcome, type LoaderSource, type PricingCatalog } from "../estimates/service.js";
 import type { EstimateInput, JobEstimateInput } from "../estimates/types.js";
 import { ErrorCode } from "../graphql/errors.js";
 import type { Decimal } from "../pricing/decimal.js";
@@ -46,7 +45,7 @@ async function priced(field: string[], run: () => Promise<EstimateOutcome>): Pro
   }
 }
 
-export async function priceJob(prices: PricingCatalog, loaders: CatalogLoaders, source: JobSource): Promise<PricedJob> {
+export async function priceJob(prices: PricingCatalog, loaders: LoaderSource, source: JobSource): Promise<PricedJob> {
   const given = (["estimate", "jobEstimate", "credits"] as const).filter((name) => source[name] != null);
   if (given.length !== 1) {
     throw new LedgerError(

@@ -139,7 +139,7 @@ export class JobMutationResolver {
   async jobCreate(@Arg("input", () => JobCreateInput) input: JobCreateInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
     return mutate({ job: null, transaction: null, account: null }, async () => {
-      const priced = await priceJob(context.services.pricing, context.loaders.catalog, input);
+      const priced = await priceJob(context.services.pricing, context.loaders, input);
       const ledger = context.services.ledger;
       const { result } = await ledger.enqueue(() =>
         ledger.createJob(accountId, priced, {

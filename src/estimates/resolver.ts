@@ -34,7 +34,7 @@ export class EstimateResolver {
   })
   async estimate(@Arg("input", () => EstimateInput) input: EstimateInput, @Ctx() { loaders, services }: Context) {
     const outcome = await priced(() =>
-      estimateProduct(services.pricing, loaders.catalog, input.productId, {
+      estimateProduct(services.pricing, loaders, input.productId, {
         modelId: input.modelId,
         parameters: input.parameters,
         generationCount: input.generationCount,
@@ -47,7 +47,7 @@ export class EstimateResolver {
     description: "Prices a U-Gen video job from its estimate body, by cost component. Needs no API key.",
   })
   async jobEstimate(@Arg("input", () => JobEstimateInput) input: JobEstimateInput, @Ctx() { loaders, services }: Context) {
-    const outcome = await priced(() => estimateJob(services.pricing, loaders.catalog, { ...input }));
+    const outcome = await priced(() => estimateJob(services.pricing, loaders, { ...input }));
     return {
       product: outcome.product,
       model: outcome.model!,

@@ -88,7 +88,8 @@ export class PricingCatalog {
     private readonly maxEntries = 10_000,
   ) {}
 
-  async get(loaders: CatalogLoaders, productId: string): Promise<PricedProduct | null> {
+  /** `source.catalog` is read only on a miss: making a request's loaders costs more than a hit. */
+  async get(source: LoaderSource, productId: string): Promise<PricedProduct | null> {
     const version = this.catalog.version();
     if (version !== this.version) {
       this.products.clear();
@@ -96,6 +97,7 @@ export class PricingCatalog {
     }
     const cached = this.products.get(productId);
     if (cached) return cached;
+    const loaders = source.catalog;
     const loaded = await loadPricingProduct(loaders, productId);
     if (!loaded) return null;
     const provider = (await loaders.provider.load(loaded.product.providerId))!;
@@ -107,9 +109,14 @@ export class PricingCatalog {
   }
 }
 
+/** Where the catalog's loaders come from: a request's context, which makes them on first use. */
+export interface LoaderSource {
+  readonly catalog: CatalogLoaders;
+}
+
 export async function estimateProduct(
   prices: PricingCatalog,
-  loaders: CatalogLoaders,
+  loaders: LoaderSource,
   productId: string,
   request: EstimateRequest,
 ): Promise<EstimateOutcome> {
@@ -136,7 +143,7 @@ export type JobEstimateBody = { modelId?: string | null } & Record<string, unkno
  * Prices a job-estimate body. Its inputs are top-level fields, not a parameter list, so a refusal
  * names the field itself (["segmentCount"], not ["parameters", "segmentCount"]).
  */
-export async function estimateJob(prices: PricingCatalog, loaders: CatalogLoaders, body: JobEstimateBody): Promise<EstimateOutcome> {
+export async function estimateJob(prices: PricingCatalog, loaders: LoaderSource, body: JobEstimateBody): Promise<EstimateOutcome> {
   const parameters = Object.entries(body)
     .filter(([name, value]) => name !== "modelId" && value !== null && value !== undefined)
     .map(([name, value]) => ({ name, value }));

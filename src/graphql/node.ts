@@ -1,9 +1,12 @@
 import { Field, ID, InterfaceType } from "type-graphql";
 
-/** Anything the `node` query can fetch again by id; records carry their GraphQL type name. */
+/** Records carry their GraphQL type name; that is how an interface's concrete type is found. */
+export const typenameOf = (value: { __typename?: string }) => value.__typename;
+
+/** Anything the `node` query can fetch again by id. */
 @InterfaceType({
   description: "An object with a globally unique id, which `node(id:)` fetches again.",
-  resolveType: (value: { __typename?: string }) => value.__typename,
+  resolveType: typenameOf,
 })
 export abstract class Node {
   @Field(() => ID, { description: "Globally unique, stable id." })

@@ -1,11 +1,12 @@
 import "reflect-metadata";
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import { isAbstractType, lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchemaSync } from "type-graphql";
 import { accountResolvers } from "../accounts/resolvers.js";
 import { billingResolvers } from "../billing/resolvers.js";
 import { catalogResolvers } from "../catalog/resolvers.js";
 import { EstimateResolver } from "../estimates/resolver.js";
 import { NodeResolver } from "./node-resolver.js";
+import { typenameOf } from "./node.js";
 
 let schema: GraphQLSchema | undefined;
 
@@ -16,6 +17,11 @@ export function appSchema(): GraphQLSchema {
     // Inputs are validated by the domain, which returns typed errors; no class-validator.
     validate: false,
   });
+  // type-graphql wraps each resolveType in an async function, which the compiled executor
+  // (executor.ts) does not await; our records name their type, so it is read synchronously.
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isAbstractType(type)) type.resolveType = typenameOf;
+  }
   return schema;
 }
 

@@ -1,0 +1,111 @@
+/**
+ * Execution through graphql-jit: an operation that comes back is compiled once into a plain
+ * JavaScript function for its exact selection, which runs it in about half the time graphql-js's
+ * generic executor takes (the estimate's query: ~70 µs -> ~35 µs in-process).
+ *
+ * Apollo still does everything else: parsing, validation (and so every limit), the document
+ * cache, plugins, error formatting and masking, status codes. It hands execution to us through
+ * its gateway interface, the one extension point that replaces the executor.
+ *
+ * graphql-js stays the reference: it runs an operation's first use (a one-off query is never
+ * worth compiling, and a flood of distinct queries must not make us compile them all), anything
+ * graphql-jit declines to compile, operations with a literal of our own scalars (see
+ * hasCustomScalarLiteral), and any request whose variables are refused, so that those errors are
+ * graphql-js's own, with the 400 status Apollo gives them.
+ */
+import type { GatewayExecutor, GatewayInterface } from "@apollo/server-gateway-interface";
+import {
+  execute,
+  getNamedType,
+  isScalarType,
+  isSpecifiedScalarType,
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from "graphql";
+import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
+
+interface Compilation {
+  uses: number;
+  compiled: CompiledQuery | null;
+}
+
+/** Uses of an operation before it is compiled. */
+const COMPILE_ON_USE = 2;
+
+export function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
+  // Keyed by Apollo's cached document, so compilations live exactly as long as it caches them.
+  const byDocument = new WeakMap<DocumentNode, Map<string, Compilation>>();
+
+  function compilationOf(document: DocumentNode, operationName: string | undefined): Compilation {
+    let operations = byDocument.get(document);
+    if (!operations) byDocument.set(document, (operations = new Map()));
+    const key = operationName ?? "";
+    let compilation = operations.get(key);
+    if (!compilation) operations.set(key, (compilation = { uses: 0, compiled: null }));
+    if (++compilation.uses === COMPILE_ON_USE && !hasCustomScalarLiteral(schema, document)) {
+      const result = compileQuery(schema, document, operationName);
+      compilation.compiled = isCompiledQuery(result) ? result : null;
+    }
+    return compilation;
+  }
+
+  return async ({ document, operationName, request, context: contextValue }) => {
+    const reference = () =>
+      execute({ schema, document, operationName, variableValues: request.variables, contextValue }) as Promise<ExecutionResult>;
+    const { compiled } = compilationOf(document, operationName ?? undefined);
+    if (!compiled) return reference();
+    const result = await compiled.query(undefined, contextValue, request.variables ?? {});
+    // No data at all: the variables were refused before anything ran. graphql-js words that.
+    if (result.errors?.length && !("data" in result)) return reference();
+    return result as ExecutionResult;
+  };
+}
+
+/** Apollo's gateway interface around one fixed schema and the executor above. */
+export function jitGateway(schema: GraphQLSchema): GatewayInterface {
+  let announce: ((schemaContext: { apiSchema: GraphQLSchema; coreSupergraphSdl: string }) => void) | null = null;
+  return {
+    onSchemaLoadOrUpdate(callback) {
+      announce = callback;
+      return () => (announce = null);
+    },
+    async load() {
+      announce?.({ apiSchema: schema, coreSupergraphSdl: "" });
+      return { executor: jitExecutor(schema) };
+    },
+    async stop() {},
+  };
+}
+
+/**
+ * Whether the document writes a value of a custom scalar (Decimal, DateTime, JSON) inline, as in
+ * `credits: "10"`. graphql-jit parses such literals once, at compile time, and writes the result
+ * into the generated code as JSON: a Decimal would reach the resolver as a plain string. Values
+ * passed as variables are parsed per request and are fine. (A variable's default is a literal too.)
+ */
+export function hasCustomScalarLiteral(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const typeInfo = new TypeInfo(schema);
+  let found = false;
+  const leaf = () => {
+    const type = typeInfo.getInputType();
+    const named = type && getNamedType(type);
+    if (named && isScalarType(named) && !isSpecifiedScalarType(named)) found = true;
+  };
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      [Kind.STRING]: leaf,
+      [Kind.INT]: leaf,
+      [Kind.FLOAT]: leaf,
+      [Kind.BOOLEAN]: leaf,
+      [Kind.OBJECT]: leaf,
+      [Kind.LIST]: leaf,
+    }),
+  );
+  return found;
+}
