@@ -40,8 +40,9 @@ interface Server {
 }
 
 async function startServer(kind: "graphql" | "raw", databasePath: string): Promise<Server> {
-  const command = [process.execPath, "--import", "tsx", "bench/servers.ts", kind, databasePath];
-  // As deployed: NODE_ENV=production also turns off graphql-js's development-only checks.
+  // As deployed: compiled JavaScript (`npm run bench` builds first), not through tsx's loader, and
+  // NODE_ENV=production, which also turns off graphql-js's development-only checks.
+  const command = [process.execPath, "dist/bench/servers.js", kind, databasePath];
   const options: SpawnOptions = { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_ENV: "production" } };
   const child = hasTaskset ? spawn("taskset", ["-c", "0", ...command], options) : spawn(command[0], command.slice(1), options);
   return new Promise((resolve, reject) => {

@@ -37,6 +37,10 @@ export function createMetrics() {
     registers: [registry],
   });
 
+  // Routes are a fixed set (server.ts routeLabel), methods and statuses nearly so: these stay small.
+  const requestCounters = new Map<string, ReturnType<typeof requests.labels>>();
+  const durationHistograms = new Map<string, ReturnType<typeof duration.labels>>();
+
   const ledgerObserver: LedgerObserver = {
     afterCommit(_accountId, types) {
       for (const type of types) ledgerEntries.inc({ type });
@@ -50,8 +54,14 @@ export function createMetrics() {
     rateLimited,
     /** Records one finished HTTP request. */
     observe(route: string, method: string, status: number, seconds: number) {
-      requests.inc({ route, method, status: String(status) });
-      duration.observe({ route }, seconds);
+      // Labelled children are looked up once per label set: prom-client hashes labels on every call.
+      const requestKey = `${route} ${method} ${status}`;
+      let counter = requestCounters.get(requestKey);
+      if (!counter) requestCounters.set(requestKey, (counter = requests.labels({ route, method, status: String(status) })));
+      counter.inc();
+      let histogram = durationHistograms.get(route);
+      if (!histogram) durationHistograms.set(route, (histogram = duration.labels({ route })));
+      histogram.observe(seconds);
     },
   };
 }

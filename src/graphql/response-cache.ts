@@ -20,7 +20,10 @@ export class PublicResponseCache {
     private readonly maxBodyBytes = 256 * 1024,
   ) {}
 
+  /** A short request is its own key (hashing it cost more than the lookup); a long one, its SHA-256. */
   key(accept: string, body: string): string {
+    if (body.length <= 2048) return `${accept}\n${body}`;
+    // base64url has no newline, so a digest never equals a short request's key.
     return createHash("sha256").update(accept).update("\n").update(body).digest("base64url");
   }
 
