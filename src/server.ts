@@ -162,24 +162,23 @@ export async function createApp({ database, config, logger, clock = systemClock,
 
   /** Refuses (429) a request over its key's or its address's rate; the key's is checked first. */
   function enforceRateLimits(req: IncomingMessage): void {
-    const checks: Array<[TokenBucketLimiter | null, () => string | null, string]> = [
-      [keyLimiter, () => {
-        const key = presentedKey({ get: (name) => headerValue(req, name) });
-        return key ? sha256(key) : null;
-      }, "key"],
-      [addressLimiter, () => clientAddress(req, config.trustProxy ?? false), "address"],
-    ];
-    for (const [limiter, identityOf, scope] of checks) {
-      const identity = limiter ? identityOf() : null;
-      if (!limiter || !identity) continue;
-      const decision = limiter.take(identity);
-      if (!decision.allowed) {
-        metrics.rateLimited.inc({ scope });
-        throw new HttpError(429, `Too many requests for this ${scope === "key" ? "API key" : "client address"}; retry after ${decision.retryAfterSeconds} s`, {
-          "retry-after": String(decision.retryAfterSeconds),
-        });
-      }
+    if (keyLimiter) {
+      const key = presentedKey({ get: (name) => headerValue(req, name) });
+      if (key) take(keyLimiter, sha256(key), "key");
     }
+    if (addressLimiter) {
+      const address = clientAddress(req, config.trustProxy ?? false);
+      if (address) take(addressLimiter, address, "address");
+    }
+  }
+
+  function take(limiter: TokenBucketLimiter, identity: string, scope: "key" | "address"): void {
+    const decision = limiter.take(identity);
+    if (decision.allowed) return;
+    metrics.rateLimited.inc({ scope });
+    throw new HttpError(429, `Too many requests for this ${scope === "key" ? "API key" : "client address"}; retry after ${decision.retryAfterSeconds} s`, {
+      "retry-after": String(decision.retryAfterSeconds),
+    });
   }
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL, method: string, requestId: string): Promise<void> {

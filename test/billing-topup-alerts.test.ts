@@ -4,7 +4,7 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditAllAccounts } from "../src/accounts/audit.js";
 import { ManualClock } from "../src/clock.js";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "./helpers.js";
+import { createTestAccount, startTestServer, TEST_ADMIN_KEY, type TestServer } from "./helpers.js";
 
 interface Mail {
   to: string[];
@@ -47,19 +47,13 @@ async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, wh
 }
 
 async function newAccount(credits: string) {
-  const admin = { "x-api-key": TEST_ADMIN_KEY };
-  const { body } = await server.gql(`mutation { accountCreate(input: { name: "Runner" }) { account { id } apiKey } }`, undefined, admin);
-  const { account, apiKey } = body.data.accountCreate;
-  if (credits !== "0") {
-    await server.gql(`mutation ($id: ID!, $c: Decimal!) { creditsGrant(input: { accountId: $id, credits: $c, reason: "start" }) { userErrors { code } } }`, { id: account.id, c: credits }, admin);
-  }
-  const key = { "x-api-key": apiKey as string };
+  const { accountId, key } = await createTestAccount(server, "Runner", credits);
   const gql = async (query: string, variables?: Record<string, unknown>) => {
     const result = await server.gql(query, variables, key);
     expect(result.body.errors, JSON.stringify(result.body.errors)).toBeUndefined();
     return result.body.data;
   };
-  return { accountId: account.id as string, gql };
+  return { accountId, gql };
 }
 
 const attach = (token: string, makeDefault = false) =>

@@ -1,7 +1,7 @@
 /** Many clients spending the same credits at once over HTTP: nothing is spent twice. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditAccount } from "../src/accounts/audit.js";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "./helpers.js";
+import { createTestAccount, startTestServer, type TestServer } from "./helpers.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -11,17 +11,7 @@ afterAll(() => server.close());
 
 describe("concurrent jobCreate", () => {
   it("with 100 credits available, exactly 10 of 50 simultaneous 10-credit jobs succeed", async () => {
-    const created = await server.gql(
-      `mutation { accountCreate(input: { name: "Race" }) { account { id } apiKey } }`,
-      undefined,
-      { "x-api-key": TEST_ADMIN_KEY },
-    );
-    const { account, apiKey } = created.body.data.accountCreate;
-    await server.gql(
-      `mutation ($id: ID!) { creditsGrant(input: { accountId: $id, credits: "100", reason: "race" }) { userErrors { code } } }`,
-      { id: account.id },
-      { "x-api-key": TEST_ADMIN_KEY },
-    );
+    const { accountId, apiKey } = await createTestAccount(server, "Race", "100");
 
     const attempts = await Promise.all(
       Array.from({ length: 50 }, () =>
@@ -39,6 +29,6 @@ describe("concurrent jobCreate", () => {
 
     const { body } = await server.gql(`{ viewer { balance reserved available } }`, undefined, { "x-api-key": apiKey });
     expect(body.data.viewer).toEqual({ balance: "100", reserved: "100", available: "0" });
-    expect(auditAccount(server.database, account.id)).toEqual([]);
+    expect(auditAccount(server.database, accountId)).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ import { ManualClock } from "../src/clock.js";
 import { Decimal } from "../src/pricing/decimal.js";
 import { openDatabase } from "../src/db/client.js";
 import { providerSeeds } from "../seed/index.js";
-import { startTestServer, TEST_ADMIN_KEY } from "./helpers.js";
+import { createTestAccount, startTestServer } from "./helpers.js";
 
 interface Sync {
   path: string;
@@ -41,19 +41,8 @@ async function serverWithHeldSyncs() {
   const server = await startTestServer({ database });
   cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
   cleanups.push(() => server.close());
-  const created = await server.gql(
-    `mutation { accountCreate(input: { name: "Durable" }) { account { id } apiKey } }`,
-    {},
-    { "x-api-key": TEST_ADMIN_KEY },
-  );
-  const { account, apiKey } = created.body.data.accountCreate;
-  const granted = await server.gql(
-    `mutation ($id: ID!) { creditsGrant(input: { accountId: $id, credits: "100", reason: "start" }) { userErrors { code } } }`,
-    { id: account.id },
-    { "x-api-key": TEST_ADMIN_KEY },
-  );
-  expect(granted.body.data.creditsGrant.userErrors).toEqual([]);
-  return { server, path, syncs, control, key: { "x-api-key": apiKey as string } };
+  const { key } = await createTestAccount(server, "Durable", "100");
+  return { server, path, syncs, control, key };
 }
 
 const JOB_CREATE = `mutation { jobCreate(input: { credits: "10" }) { job { id status } userErrors { code } } }`;
@@ -158,7 +147,7 @@ describe("durability of group-committed writes", () => {
     const answer = await creating;
     expect(answer.body.data?.jobCreate ?? null).toBeNull();
     expect(answer.body.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
-    const health = await fetch(`${server.url.replace(/\/graphql$/, "")}/health`);
+    const health = await fetch(`${server.url}/health`);
     expect(health.status).toBe(503);
   });
 });

@@ -8,21 +8,13 @@ import { parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasCustomScalarLiteral } from "../src/graphql/executor.js";
 import { appSchema } from "../src/graphql/schema.js";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "./helpers.js";
+import { createTestAccount, startTestServer, type TestServer } from "./helpers.js";
 
 let server: TestServer;
 let key: Record<string, string>;
 beforeAll(async () => {
   server = await startTestServer();
-  const admin = { "x-api-key": TEST_ADMIN_KEY };
-  const created = await server.gql(`mutation { accountCreate(input: { name: "Jit" }) { account { id } apiKey } }`, {}, admin);
-  const { account, apiKey } = created.body.data.accountCreate;
-  key = { "x-api-key": apiKey };
-  await server.gql(
-    `mutation ($id: ID!) { creditsGrant(input: { accountId: $id, credits: "50", reason: "start" }) { userErrors { code } } }`,
-    { id: account.id },
-    admin,
-  );
+  ({ key } = await createTestAccount(server, "Jit", "50"));
   await server.gql(`mutation { jobCreate(input: { credits: "7.5" }) { userErrors { code } } }`, {}, key);
 });
 afterAll(() => server.close());

@@ -86,3 +86,26 @@ export async function startTestServer(
     },
   };
 }
+
+export interface TestAccount {
+  accountId: string;
+  apiKey: string;
+  /** Headers that authenticate as this account. */
+  key: Record<string, string>;
+}
+
+/** A new account, made with the admin key, given `credits` as a bonus unless they are "0". */
+export async function createTestAccount(server: TestServer, name: string, credits = "0"): Promise<TestAccount> {
+  const admin = { "x-api-key": TEST_ADMIN_KEY };
+  const created = await server.gql(`mutation ($name: String!) { accountCreate(input: { name: $name }) { account { id } apiKey } }`, { name }, admin);
+  const { account, apiKey } = created.body.data.accountCreate;
+  if (credits !== "0") {
+    const granted = await server.gql(
+      `mutation ($id: ID!, $credits: Decimal!) { creditsGrant(input: { accountId: $id, credits: $credits, reason: "test credits" }) { userErrors { code } } }`,
+      { id: account.id, credits },
+      admin,
+    );
+    if (granted.body.data?.creditsGrant?.userErrors?.length !== 0) throw new Error(`grant failed: ${JSON.stringify(granted.body)}`);
+  }
+  return { accountId: account.id, apiKey, key: { "x-api-key": apiKey } };
+}

@@ -3,7 +3,7 @@ import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../src/logger.js";
 import { TokenBucketLimiter } from "../src/rate-limit.js";
-import { freshDatabase, startTestServer, TEST_ADMIN_KEY } from "./helpers.js";
+import { createTestAccount, freshDatabase, startTestServer, TEST_ADMIN_KEY } from "./helpers.js";
 
 describe("token bucket", () => {
   it("allows a burst, then the sustained rate, and says when to retry", () => {
@@ -85,9 +85,7 @@ describe("logs", () => {
 describe("metrics", () => {
   it("count requests, latencies, errors by code and ledger operations", async () => {
     const server = await startTestServer();
-    const created = await server.gql(`mutation { accountCreate(input: { name: "Metered" }) { apiKey account { id } } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
-    const { apiKey, account } = created.body.data.accountCreate;
-    await server.gql(`mutation ($id: ID!) { creditsGrant(input: { accountId: $id, credits: "10", reason: "m" }) { userErrors { code } } }`, { id: account.id }, { "x-api-key": TEST_ADMIN_KEY });
+    const { apiKey } = await createTestAccount(server, "Metered", "10");
     await server.gql(`mutation { jobCreate(input: { credits: "4" }) { job { id } } }`, undefined, { "x-api-key": apiKey });
     await server.gql(`{ estimate(input: { productId: "nope/nope" }) { totalCredits } }`);
     const response = await fetch(`${server.url}/metrics`);

@@ -114,6 +114,9 @@ export interface LedgerObserver {
   afterCommit?(accountId: string, types: TransactionType[]): void;
 }
 
+/** What a nested or empty transaction hands to observers: nothing (shared, never written). */
+const NOTHING_TOUCHED: ReadonlyMap<string, TransactionType[]> = new Map();
+
 export class Ledger {
   private readonly observers: LedgerObserver[] = [];
   /** Entry types written per account by the transaction in progress. */
@@ -223,7 +226,7 @@ export class Ledger {
   }
 
   /** One IMMEDIATE transaction (a savepoint when nested); at the outermost level, what it touched. */
-  private transaction<T>(work: () => T): { result: T; touched: Map<string, TransactionType[]> } {
+  private transaction<T>(work: () => T): { result: T; touched: ReadonlyMap<string, TransactionType[]> } {
     this.depth++;
     let result: T;
     try {
@@ -234,13 +237,13 @@ export class Ledger {
     } finally {
       this.depth--;
     }
-    if (this.depth > 0 || this.touched.size === 0) return { result, touched: new Map() };
+    if (this.depth > 0 || this.touched.size === 0) return { result, touched: NOTHING_TOUCHED };
     const touched = this.touched;
     this.touched = new Map();
     return { result, touched };
   }
 
-  private notify(touched: Map<string, TransactionType[]>): void {
+  private notify(touched: ReadonlyMap<string, TransactionType[]>): void {
     for (const [accountId, types] of touched) {
       for (const observer of this.observers) {
         try {
@@ -284,7 +287,7 @@ export class Ledger {
     const batch = this.queue;
     this.queue = [];
     const outcomes: Array<{ ok: boolean; value: unknown }> = [];
-    let touched: Map<string, TransactionType[]>;
+    let touched: ReadonlyMap<string, TransactionType[]>;
     try {
       ({ touched } = this.database.commitWithoutSync(() =>
         this.transaction(() => {
@@ -305,20 +308,20 @@ export class Ledger {
       for (const item of batch) item.reject(error);
       return;
     }
+    let syncFailure: unknown = null;
     this.syncing = true;
     try {
       await this.database.durable();
     } catch (error) {
-      // Committed, but not known to be on disk: nobody may be told it succeeded.
-      this.notify(touched);
-      for (const item of batch) item.reject(error);
-      return;
+      syncFailure = error;
     } finally {
       this.syncing = false;
       if (this.queue.length > 0) this.scheduleFlush();
     }
     this.notify(touched);
-    batch.forEach((item, index) => (outcomes[index].ok ? item.resolve : item.reject)(outcomes[index].value));
+    // Committed, but not known to be on disk: nobody may be told it succeeded.
+    if (syncFailure) for (const item of batch) item.reject(syncFailure);
+    else batch.forEach((item, index) => (outcomes[index].ok ? item.resolve : item.reject)(outcomes[index].value));
   }
 
   private account(accountId: string): AccountRow {

@@ -4,8 +4,9 @@
  * the Stripe provider uses the official package. Either way, credits are added only when a
  * verified webhook reports the payment (./checkout.ts).
  */
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, timingSafeEqual } from "node:crypto";
 import Stripe from "stripe";
+import { randomHex } from "../accounts/keys.js";
 import { Decimal, fromMicros, toMicros } from "../pricing/decimal.js";
 
 export type ProviderName = "sandbox" | "stripe";
@@ -117,7 +118,7 @@ export class SandboxProvider implements PaymentProvider {
   ): Promise<{ status: number; body: string }> {
     const created = Math.floor(this.options.now().getTime() / 1000);
     const event: SandboxEventBody = {
-      id: `evt_${randomBytes(12).toString("hex")}`,
+      id: `evt_${randomHex(12)}`,
       type,
       created,
       data: { session_id: sessionId, amount: amount.toFixed(), currency, ...(reason ? { reason } : {}) },
