@@ -24,6 +24,11 @@ export function createMetrics() {
     labelNames: ["code"] as const,
     registers: [registry],
   });
+  const directExecutions = new Counter({
+    name: "graphql_direct_executions_total",
+    help: "GraphQL queries answered by their compiled function without Apollo's request pipeline (graphql/direct-execution.ts)",
+    registers: [registry],
+  });
   const ledgerEntries = new Counter({
     name: "ledger_entries_total",
     help: "Credit ledger entries written, by transaction type",
@@ -50,6 +55,7 @@ export function createMetrics() {
   return {
     registry,
     graphqlErrors,
+    directExecutions,
     ledgerObserver,
     rateLimited,
     /** Records one finished HTTP request. */

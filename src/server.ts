@@ -12,6 +12,7 @@ import { systemClock, type Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import { isHealthy, type Database } from "./db/client.js";
 import { createContext, createServices, type Context, type Services } from "./graphql/context.js";
+import { DirectOperations, directRequestOf } from "./graphql/direct-execution.js";
 import { createErrorFormatter, ErrorCode } from "./graphql/errors.js";
 import { jitGateway } from "./graphql/executor.js";
 import { DEFAULT_LIMITS, graphqlProtections } from "./graphql/limits.js";
@@ -130,6 +131,7 @@ export async function createApp({ database, config, logger, clock = systemClock,
     ],
   });
   const responseCache = new PublicResponseCache();
+  const directOperations = new DirectOperations();
   await apollo.start();
 
   let inFlight = 0;
@@ -230,24 +232,39 @@ export async function createApp({ database, config, logger, clock = systemClock,
     method: string,
     requestId: string,
   ): Promise<void> {
-    const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-    }
+    const header = (name: string) => headerValue(req, name);
+    const contentType = header("content-type");
+    const accept = header("accept") ?? "";
     const body = method === "POST" ? decodeUtf8(await readBody(req, config.maxBodyBytes)) : "";
-    const parsed = parseJsonBody(headers.get("content-type"), body);
-    const apiKey = presentedKey(headers);
+    const parsed = parseJsonBody(contentType, body);
+    const apiKey = presentedKey({ get: header });
     // Without a key only public data can be read: an identical request gets the stored answer.
     const cacheKey =
       method === "POST" && !apiKey && parsed && typeof parsed === "object" && !Array.isArray(parsed)
-        ? responseCache.key(headers.get("accept") ?? "", body)
+        ? responseCache.key(accept, body)
         : null;
     const version = cacheKey ? services.catalog.version() : "";
     const hit = cacheKey ? responseCache.get(cacheKey, version) : undefined;
-    if (hit) {
-      for (const [name, value] of hit.headers) res.setHeader(name, value);
-      res.end(hit.body);
-      return;
+    if (hit) return answer(res, 200, hit.headers, hit.body);
+
+    const direct = method === "POST" ? directRequestOf(contentType, parsed) : null;
+    const directKey = direct ? directOperations.key(accept, direct) : null;
+    const operation = directKey ? directOperations.get(directKey) : undefined;
+    if (direct && operation) {
+      const result = await operation.run(createContext(services, requestId, apiKey), direct.variables);
+      // With errors, Apollo answers instead (see direct-execution.ts).
+      if (!result.errors) {
+        metrics.directExecutions.inc();
+        const text = JSON.stringify({ data: result.data, extensions: result.extensions }) + "\n";
+        await database.durable();
+        if (cacheKey) responseCache.set(cacheKey, version, operation.headers, text);
+        return answer(res, 200, operation.headers, text);
+      }
+    }
+
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
     }
     let context: Context | undefined;
     const response = await apollo.executeHTTPGraphQLRequest({
@@ -257,15 +274,17 @@ export async function createApp({ database, config, logger, clock = systemClock,
     // What this request read may come from a group commit whose fsync is still running: answer
     // only once it is on disk, so no client sees credits a power cut could take back.
     await database.durable();
-    for (const [name, value] of response.headers) res.setHeader(name, value);
-    res.statusCode = response.status ?? 200;
+    const status = response.status ?? 200;
     if (response.body.kind === "complete") {
-      if (cacheKey && context?.operation.isQuery && !context.operation.hadErrors && res.statusCode === 200) {
-        responseCache.set(cacheKey, version, [...response.headers], response.body.string);
+      const succeeded = status === 200 && context?.operation.isQuery && !context.operation.hadErrors;
+      if (succeeded && cacheKey) responseCache.set(cacheKey, version, [...response.headers], response.body.string);
+      if (succeeded && directKey && context?.operation.compiled) {
+        directOperations.remember(directKey, { run: context.operation.compiled, headers: [...response.headers] });
       }
-      res.end(response.body.string);
-      return;
+      return answer(res, status, response.headers, response.body.string);
     }
+    for (const [name, value] of response.headers) res.setHeader(name, value);
+    res.statusCode = status;
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   }
@@ -377,6 +396,12 @@ function decodeUtf8(body: Buffer): string {
   } catch {
     throw new HttpError(400, "Request body is not valid UTF-8");
   }
+}
+
+function answer(res: ServerResponse, status: number, headers: Iterable<[string, string]>, body: string): void {
+  for (const [name, value] of headers) res.setHeader(name, value);
+  res.statusCode = status;
+  res.end(body);
 }
 
 function send(res: ServerResponse, answer: HttpAnswer): void {

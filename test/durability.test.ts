@@ -97,6 +97,8 @@ describe("durability of group-committed writes", () => {
 
   it("acknowledges a job only after the WAL fsync that covers it, and holds back reads of it too", async () => {
     const { server, path, syncs, control, key } = await serverWithHeldSyncs();
+    // Twice, so that the query is run directly from then on (graphql/direct-execution.ts).
+    for (let i = 0; i < 2; i++) await server.gql(AVAILABLE, {}, key);
     control.held = true;
 
     const creating = server.gql(JOB_CREATE, {}, key);
@@ -106,15 +108,21 @@ describe("durability of group-committed writes", () => {
     expect(jobCount(path)).toBe(1);
     expect(await settledSoon(creating)).toBe(false);
 
-    // A query that would show the reservation waits for the same fsync.
+    // A query that would show the reservation waits for the same fsync, whether it runs directly
+    // or through Apollo (a document not seen before).
     const reading = server.gql(AVAILABLE, {}, key);
+    const readingNew = server.gql(`${AVAILABLE} # new`, {}, key);
     expect(await settledSoon(reading)).toBe(false);
+    expect(await settledSoon(readingNew)).toBe(false);
 
     control.held = false;
     syncs[0].finish();
     const created = await creating;
     expect(created.body.data.jobCreate).toMatchObject({ job: { status: "RESERVED" }, userErrors: [] });
     expect((await reading).body.data.viewer).toEqual({ available: "90", reserved: "10" });
+    expect((await readingNew).body.data.viewer).toEqual({ available: "90", reserved: "10" });
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^graphql_direct_executions_total 1$/m);
   });
 
   it("gathers what arrives during an fsync into the next single commit", async () => {

@@ -1,7 +1,8 @@
 /**
  * The compiled executor (graphql-jit) must answer exactly as graphql-js does. An operation is
- * compiled on its second use, so each case sends the same operation three times (the last two
- * compiled) and once with a trailing comment, a different document that runs on graphql-js for
+ * compiled on its second use, so each case sends the same operation three times (the second runs
+ * compiled through Apollo, the third compiled without it: test/direct-execution.test.ts) and once
+ * with a trailing comment, a different document that runs on graphql-js for
  * its one use; all answers must be byte-for-byte equal, errors and status codes included.
  */
 import { parse } from "graphql";

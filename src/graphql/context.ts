@@ -12,6 +12,7 @@ import { createBilling, type Billing, type BillingConfig } from "../billing/inde
 import { PricingCatalog } from "../estimates/service.js";
 import type { Logger } from "../logger.js";
 import { ErrorCode } from "./errors.js";
+import type { CompiledOperation } from "./executor.js";
 
 export interface ServiceOptions {
   clock: Clock;
@@ -85,7 +86,7 @@ export interface Context {
    * Facts about the operation for the HTTP layer, set once the operation is known. An object, not
    * a field: Apollo shallow-copies the context, and the copy must write where the server reads.
    */
-  operation: { isQuery: boolean; hadErrors: boolean };
+  operation: { isQuery: boolean; hadErrors: boolean; compiled: CompiledOperation | null };
   services: Services;
   loaders: { catalog: CatalogLoaders; accounts: ReturnType<typeof createAccountLoaders> };
 }
@@ -96,7 +97,7 @@ export function createContext(services: Services, requestId: string, apiKey: str
   let accounts: ReturnType<typeof createAccountLoaders> | undefined;
   return {
     requestId,
-    operation: { isQuery: false, hadErrors: false },
+    operation: { isQuery: false, hadErrors: false, compiled: null },
     auth: services.accountService.authenticate(apiKey),
     services,
     loaders: {

@@ -27,11 +27,15 @@ import {
   type ExecutionResult,
   type GraphQLSchema,
 } from "graphql";
-import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
+import { compileQuery, isCompiledQuery } from "graphql-jit";
+import type { Context } from "./context.js";
+
+/** An operation compiled for its exact selection, run with one request's context and variables. */
+export type CompiledOperation = (context: Context, variables: Record<string, unknown>) => Promise<ExecutionResult> | ExecutionResult;
 
 interface Compilation {
   uses: number;
-  compiled: CompiledQuery | null;
+  compiled: CompiledOperation | null;
 }
 
 /** Uses of an operation before it is compiled. */
@@ -49,7 +53,7 @@ export function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
     if (!compilation) operations.set(key, (compilation = { uses: 0, compiled: null }));
     if (++compilation.uses === COMPILE_ON_USE && !hasCustomScalarLiteral(schema, document)) {
       const result = compileQuery(schema, document, operationName);
-      compilation.compiled = isCompiledQuery(result) ? result : null;
+      compilation.compiled = isCompiledQuery(result) ? (context, variables) => result.query(undefined, context, variables) : null;
     }
     return compilation;
   }
@@ -59,10 +63,13 @@ export function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
       execute({ schema, document, operationName, variableValues: request.variables, contextValue }) as Promise<ExecutionResult>;
     const { compiled } = compilationOf(document, operationName ?? undefined);
     if (!compiled) return reference();
-    const result = await compiled.query(undefined, contextValue, request.variables ?? {});
+    const context = contextValue as Context;
+    const result = await compiled(context, request.variables ?? {});
     // No data at all: the variables were refused before anything ran. graphql-js words that.
     if (result.errors?.length && !("data" in result)) return reference();
-    return result as ExecutionResult;
+    // The HTTP layer may run this operation directly from now on (graphql/direct-execution.ts).
+    context.operation.compiled = compiled;
+    return result;
   };
 }
 

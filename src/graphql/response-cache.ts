@@ -5,6 +5,7 @@
  * the server stores only successful query responses.
  */
 import { createHash } from "node:crypto";
+import { LruMap } from "./lru.js";
 
 interface Entry {
   version: string;
@@ -13,12 +14,14 @@ interface Entry {
 }
 
 export class PublicResponseCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: LruMap<string, Entry>;
 
   constructor(
-    private readonly maxEntries = 2000,
+    maxEntries = 2000,
     private readonly maxBodyBytes = 256 * 1024,
-  ) {}
+  ) {
+    this.entries = new LruMap(maxEntries);
+  }
 
   /** A short request is its own key (hashing it cost more than the lookup); a long one, its SHA-256. */
   key(accept: string, body: string): string {
@@ -30,20 +33,14 @@ export class PublicResponseCache {
   get(key: string, version: string): Entry | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (entry.version !== version) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    // Re-inserting keeps the map in least-recently-used order.
+    if (entry.version === version) return entry;
     this.entries.delete(key);
-    this.entries.set(key, entry);
-    return entry;
+    return undefined;
   }
 
   set(key: string, version: string, headers: Array<[string, string]>, body: string): void {
     if (body.length > this.maxBodyBytes) return;
     this.entries.set(key, { version, headers, body });
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 
   get size(): number {

@@ -1,0 +1,200 @@
+/**
+ * Direct execution (src/graphql/direct-execution.ts): a query Apollo has answered through its
+ * compiled function runs, from then on, without Apollo's pipeline. Whatever path a request takes,
+ * its answer must be the one Apollo gives: same status, same content type, same bytes.
+ *
+ * An operation's first use runs on graphql-js, its second compiled through Apollo, and from the
+ * third on directly. A reference is the same operation with a comment appended: a different
+ * document, used once, so Apollo and graphql-js answer it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { directRequestOf, DirectOperations } from "../src/graphql/direct-execution.js";
+import { LruMap } from "../src/graphql/lru.js";
+import { createTestAccount, startTestServer, TEST_ADMIN_KEY, type TestAccount, type TestServer } from "./helpers.js";
+
+let server: TestServer;
+let alice: TestAccount;
+let bob: TestAccount;
+beforeAll(async () => {
+  server = await startTestServer();
+  alice = await createTestAccount(server, "Alice", "50");
+  bob = await createTestAccount(server, "Bob", "7");
+});
+afterAll(() => server.close());
+
+interface Answer {
+  status: number;
+  contentType: string | null;
+  body: string;
+}
+
+async function post(body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  const response = await fetch(`${server.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, contentType: response.headers.get("content-type"), body: await response.text() };
+}
+
+let references = 0;
+/** The answer Apollo gives, on graphql-js, to the same operation. */
+const reference = (query: string, variables: unknown, headers: Record<string, string> = {}) =>
+  post({ query: `${query}\n# reference ${++references}`, variables }, headers);
+
+async function directExecutions(): Promise<number> {
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  return Number(metrics.match(/^graphql_direct_executions_total (\d+)$/m)![1]);
+}
+
+const ESTIMATE = `query Estimate($input: EstimateInput!) {
+  estimate(input: $input) {
+    costPerGeneration generationCount totalCredits totalPrice { amount currency }
+    product { id name provider { id } }
+    lineItems { code description quantity unit unitCredits credits source }
+    normalized { name requested applied }
+  }
+}`;
+const captions = (durationSeconds: string) => ({
+  input: { productId: "subclip/viral-captions", parameters: [{ name: "durationSeconds", value: durationSeconds }, { name: "faceTracking", value: true }], generationCount: 2 },
+});
+const VIEWER = `{ viewer { id balance reserved available transactions(first: 3) { edges { node { type amount balanceAfter } } pageInfo { hasNextPage } } } }`;
+const CATALOG = `{ providers { id name models { id multiplier variants { id credits price { amount currency } } } } }`;
+
+describe("direct execution", () => {
+  it("answers a query that came back without Apollo, byte for byte as Apollo does", async () => {
+    const cases: Array<{ query: string; variables: (i: number) => unknown; headers: Record<string, string> }> = [
+      // Without a key and with new variables each time, so the public response cache never answers.
+      { query: ESTIMATE, variables: (i) => captions(`${95 + i}.5`), headers: {} },
+      { query: VIEWER, variables: () => ({}), headers: alice.key },
+      { query: CATALOG, variables: () => ({}), headers: { ...alice.key, accept: "application/graphql-response+json" } },
+      { query: `{ __typename }`, variables: () => null, headers: { ...bob.key, "content-type": "application/json; charset=utf-8" } },
+    ];
+    for (const { query, variables, headers } of cases) {
+      const before = await directExecutions();
+      for (let i = 0; i < 4; i++) {
+        const answer = await post({ query, variables: variables(i) }, headers);
+        expect(answer.status).toBe(200);
+        expect(answer.body).not.toContain('"errors"');
+        expect(answer).toEqual(await reference(query, variables(i), headers));
+      }
+      // The third and fourth uses.
+      expect(await directExecutions()).toBe(before + 2);
+    }
+  });
+
+  it("answers with the media type the request's Accept header asks for, whichever came first", async () => {
+    const query = `{ providers { id } }`;
+    for (let i = 0; i < 3; i++) await post({ query }, alice.key);
+    const before = await directExecutions();
+    const asked = await post({ query }, { ...alice.key, accept: "application/graphql-response+json" });
+    expect(asked.contentType).toBe("application/graphql-response+json; charset=utf-8");
+    expect(asked).toEqual(await reference(query, undefined, { ...alice.key, accept: "application/graphql-response+json" }));
+    // An Accept header not seen before is Apollo's to negotiate.
+    expect(await directExecutions()).toBe(before);
+    const refused = await post({ query }, { ...alice.key, accept: "text/html" });
+    expect(refused.status).toBe(406);
+  });
+
+  it("runs each request with its own key: another account, no key, a revoked key", async () => {
+    for (let i = 0; i < 3; i++) await post({ query: VIEWER }, alice.key);
+    const before = await directExecutions();
+    const asBob = JSON.parse((await post({ query: VIEWER }, bob.key)).body);
+    expect(asBob.data.viewer).toMatchObject({ id: bob.accountId, balance: "7" });
+    expect(await directExecutions()).toBe(before + 1);
+
+    const anonymous = await post({ query: VIEWER });
+    expect(anonymous).toEqual(await reference(VIEWER, undefined));
+    expect(JSON.parse(anonymous.body).errors[0].extensions.code).toBe("UNAUTHENTICATED");
+
+    const { apiKey } = await createTestAccount(server, "Carol");
+    const carol = { "x-api-key": apiKey };
+    for (let i = 0; i < 3; i++) expect((await post({ query: VIEWER }, carol)).body).not.toContain('"errors"');
+    const keys = JSON.parse((await post({ query: `{ viewer { apiKeys { id } } }` }, carol)).body).data.viewer.apiKeys;
+    const revoked = await server.gql(`mutation ($id: ID!) { apiKeyRevoke(input: { keyId: $id }) { userErrors { code } } }`, { id: keys[0].id }, {
+      "x-api-key": TEST_ADMIN_KEY,
+    });
+    expect(revoked.body.data.apiKeyRevoke.userErrors).toEqual([]);
+    const afterRevoke = await post({ query: VIEWER }, carol);
+    expect(JSON.parse(afterRevoke.body).errors[0].extensions.code).toBe("UNAUTHENTICATED");
+    // Bob's request and Carol's three ran directly; the refused ones were answered by Apollo.
+    expect(await directExecutions()).toBe(before + 1 + 3);
+  });
+
+  it("hands a remembered query to Apollo when it fails: refused input, variables of the wrong type", async () => {
+    for (let i = 0; i < 3; i++) await post({ query: ESTIMATE, variables: captions(`${200 + i}`) });
+    const before = await directExecutions();
+    const refused = await post({ query: ESTIMATE, variables: captions("-1") });
+    expect(refused).toEqual(await reference(ESTIMATE, captions("-1")));
+    expect(JSON.parse(refused.body).errors[0].extensions.code).toBe("BAD_USER_INPUT");
+
+    const wrongType = { input: { productId: 42, parameters: "none" } };
+    const invalid = await post({ query: ESTIMATE, variables: wrongType });
+    expect(invalid.status).toBe(400);
+    expect(invalid).toEqual(await reference(ESTIMATE, wrongType));
+    expect(await directExecutions()).toBe(before);
+  });
+
+  it("never runs mutations, persisted-query extensions or form posts directly", async () => {
+    const before = await directExecutions();
+    const create = `mutation ($credits: Decimal!) { jobCreate(input: { credits: $credits }) { job { id } userErrors { code } } }`;
+    const ids = new Set<string>();
+    for (let i = 0; i < 4; i++) {
+      const answer = JSON.parse((await post({ query: create, variables: { credits: "1" } }, bob.key)).body);
+      ids.add(answer.data.jobCreate.job.id);
+    }
+    // Four requests, four jobs.
+    expect(ids.size).toBe(4);
+    const viewer = JSON.parse((await post({ query: `{ viewer { reserved } }` }, bob.key)).body);
+    expect(viewer.data.viewer.reserved).toBe("4");
+
+    for (let i = 0; i < 4; i++) {
+      const answer = await post({ query: `{ viewer { id } }`, extensions: {} }, bob.key);
+      expect(answer.status).toBe(200);
+    }
+    for (let i = 0; i < 4; i++) {
+      const answer = await post({ query: `{ providers { name } }` }, { ...bob.key, "content-type": "text/plain" });
+      expect(answer.status).toBe(400);
+    }
+    expect(await directExecutions()).toBe(before);
+  });
+});
+
+describe("what may run directly", () => {
+  it("takes only JSON bodies of a query, its variables and its operation name", () => {
+    const json = "application/json";
+    expect(directRequestOf(json, { query: "{ a }" })).toEqual({ query: "{ a }", operationName: null, variables: {} });
+    expect(directRequestOf("Application/JSON; charset=utf-8", { query: "{ a }", variables: { x: 1 }, operationName: "A" })).toEqual({
+      query: "{ a }",
+      operationName: "A",
+      variables: { x: 1 },
+    });
+    expect(directRequestOf(json, { query: "{ a }", extensions: { persistedQuery: {} } })).toBeNull();
+    expect(directRequestOf(json, { query: "{ a }", variables: "{}" })).toBeNull();
+    expect(directRequestOf(json, { query: "{ a }", variables: [] })).toBeNull();
+    expect(directRequestOf(json, { query: "{ a }", operationName: 1 })).toBeNull();
+    expect(directRequestOf(json, JSON.parse('{ "query": "{ a }", "__proto__": {} }'))).toBeNull();
+    expect(directRequestOf(json, { variables: {} })).toBeNull();
+    expect(directRequestOf(json, [{ query: "{ a }" }])).toBeNull();
+    expect(directRequestOf("text/plain", { query: "{ a }" })).toBeNull();
+    expect(directRequestOf("application/jsonp", { query: "{ a }" })).toBeNull();
+    expect(directRequestOf(json, { query: `{ a ${" ".repeat(9000)} }` })).toBeNull();
+  });
+
+  it("keys operations so that no name and text can pass for another", () => {
+    const operations = new DirectOperations();
+    const request = (operationName: string | null, query: string) => ({ query, operationName, variables: {} });
+    expect(operations.key("*/*", request("A\nB", "x"))).not.toBe(operations.key("*/*", request("A", "B\nx")));
+    expect(operations.key("*/*", request("A1", ":x"))).not.toBe(operations.key("*/*", request("A", "1:x")));
+    expect(operations.key("*/*", request(null, "x"))).toBe(operations.key("*/*", request("", "x")));
+  });
+
+  it("forgets the least recently used entry first", () => {
+    const map = new LruMap<string, number>(2);
+    map.set("a", 1);
+    map.set("b", 2);
+    expect(map.get("a")).toBe(1);
+    map.set("c", 3);
+    expect([map.get("a"), map.get("b"), map.get("c"), map.size]).toEqual([1, undefined, 3, 2]);
+  });
+});
