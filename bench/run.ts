@@ -99,7 +99,7 @@ const workloads: Workload[] = [
   },
   {
     name: "floor",
-    description: "{ __typename } through the whole pipeline (a key bypasses the response cache) against the estimate baseline: the most any single-request workload can reach",
+    description: "{ __typename } with a key (no response cache) against the estimate baseline: the server's own cost per request, for an operation that does nothing",
     target: 0,
     graphql: () => [{ method: "POST", path: "/graphql", headers: { ...json, "x-api-key": "not-a-key" }, body: graphqlBody("{ __typename }"), onResponse: checkBody }],
     raw: () => [{ method: "POST", path: "/estimate", headers: json, setupRequest: (r) => ({ ...r, body: JSON.stringify(estimateInput()) }), onResponse: checkBody }],
