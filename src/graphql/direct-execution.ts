@@ -65,8 +65,4 @@ export class DirectOperations {
   remember(key: string, operation: DirectOperation): void {
     this.operations.set(key, operation);
   }
-
-  get size(): number {
-    return this.operations.size;
-  }
 }
