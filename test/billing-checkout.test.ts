@@ -245,13 +245,50 @@ describe("bad webhooks change nothing", () => {
     expect(first.body.outcome).toMatch(/^applied/);
     await unchanged(() => deliver({ id: eventId, type: "checkout.completed", sessionId: id, amount: "45" }), 200, /^duplicate/);
   });
+});
 
-  it("an unpaid session expires after its time and cannot be paid then", async () => {
+describe("a payment confirmed late", () => {
+  it("adds the credits even after this server expired the session: webhooks can arrive days late", async () => {
+    const { apiKey } = await newAccount();
+    const { checkoutSession } = await openSession(apiKey);
+    const id = checkoutSession.id;
+    clock.advance(24 * 3600_000 + 1);
+    await server.app.services.billing.sweep();
+    expect((await viewer(apiKey)).checkoutSessions.nodes[0]).toMatchObject({ id, status: "EXPIRED", failureReason: "checkout expired unpaid" });
+    // The sandbox's own page no longer takes the payment.
+    const page = await fetch(checkoutSession.url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "action=pay" });
+    expect(await page.text()).toContain('data-status="EXPIRED"');
+
+    const paid = await deliver({ type: "checkout.completed", sessionId: id, amount: "45" });
+    expect(paid.body.outcome).toBe(`applied: session ${id} was EXPIRED here (checkout expired unpaid) but is paid: completed, ${checkoutSession.credits} credits added`);
+    const after = await viewer(apiKey);
+    expect(after.balance).toBe(checkoutSession.credits);
+    expect(after.checkoutSessions.nodes[0]).toMatchObject({ status: "COMPLETED", failureReason: null, transaction: { type: "PURCHASE", amount: checkoutSession.credits } });
+    // Paid once, credited once.
+    const again = await deliver({ type: "checkout.completed", sessionId: id, amount: "45" });
+    expect(again.body.outcome).toBe(`ignored: session ${id} is already COMPLETED`);
+    expect(await viewer(apiKey)).toEqual(after);
+    expect(auditAllAccounts(server.database)).toEqual([]);
+  });
+
+  it("still checks the amount of a late payment", async () => {
+    const { apiKey } = await newAccount();
     const id = (await openSession(apiKey)).checkoutSession.id;
     clock.advance(24 * 3600_000 + 1);
     await server.app.services.billing.sweep();
-    const after = await deliver({ type: "checkout.completed", sessionId: id, amount: "45" }, { timestamp: Math.floor(clock.now().getTime() / 1000) });
-    expect(after.body.outcome).toBe(`ignored: session ${id} is already EXPIRED`);
-    expect(auditAllAccounts(server.database)).toEqual([]);
+    const wrong = await deliver({ type: "checkout.completed", sessionId: id, amount: "4.5" });
+    expect(wrong.body.outcome).toMatch(/^rejected: paid 4.5 USD/);
+    expect((await viewer(apiKey)).checkoutSessions.nodes[0]).toMatchObject({ status: "EXPIRED" });
+  });
+
+  it("changes nothing once the provider itself said the session expired or was declined", async () => {
+    const { apiKey } = await newAccount();
+    for (const type of ["checkout.expired", "checkout.declined"]) {
+      const id = (await openSession(apiKey)).checkoutSession.id;
+      expect((await deliver({ type, sessionId: id, amount: "45" })).body.outcome).toMatch(/^applied/);
+      const late = await deliver({ type: "checkout.completed", sessionId: id, amount: "45" });
+      expect(late.body.outcome).toMatch(new RegExp(`^ignored: session ${id} is already (EXPIRED|DECLINED)$`));
+    }
+    expect((await viewer(apiKey)).balance).toBe("0");
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { auditAllAccounts } from "../src/accounts/audit.js";
 import { addMonths } from "../src/billing/subscriptions.js";
 import { ManualClock } from "../src/clock.js";
+import { Decimal } from "../src/pricing/decimal.js";
 import { freshDatabase, startTestServer, TEST_ADMIN_KEY } from "./helpers.js";
 
 const DAY = 24 * 3600_000;
@@ -157,6 +158,41 @@ describe("subscriptions", () => {
     clock.advance(31 * DAY);
     await server.app.services.billing.sweep();
     expect(await until(state, (v) => v.balance === "500")).toEqual({ balance: "500", subscriptions: [{ status: "ACTIVE", lastPaymentError: null }] });
+    await server.close();
+  });
+
+  it("grants a period whose payment is confirmed after the session expired here, and is active again", async () => {
+    const clock = new ManualClock("2026-03-01T12:00:00.000Z");
+    const server = await startTestServer({ clock });
+    const created = await server.gql(`mutation { accountCreate(input: { name: "Late" }) { apiKey } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
+    const key = { "x-api-key": created.body.data.accountCreate.apiKey };
+    await server.gql(ATTACH("tok_chargeDelayed"), undefined, key);
+    await server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { userErrors { code } } }`, undefined, key);
+    const state = () =>
+      server
+        .gql(`{ viewer { balance subscriptions { status lastPaymentError } checkoutSessions { nodes { id purpose status } } } }`, undefined, key)
+        .then((r) => r.body.data.viewer);
+    const session = (await state()).checkoutSessions.nodes[0];
+    expect(session).toMatchObject({ purpose: "SUBSCRIPTION", status: "OPEN" });
+
+    // No word from the provider within the checkout's time: this server gives up on the payment.
+    clock.advance(DAY + 1);
+    await server.app.services.billing.sweep();
+    expect(await state()).toMatchObject({
+      balance: "0",
+      subscriptions: [{ status: "PAST_DUE", lastPaymentError: "checkout expired unpaid" }],
+      checkoutSessions: { nodes: [{ id: session.id, status: "EXPIRED" }] },
+    });
+
+    // Then the provider's confirmation arrives: the card was charged, so the period is granted.
+    const delivered = await server.app.services.billing.sandbox.deliver("checkout.completed", session.id, new Decimal("99"), "USD");
+    expect(delivered.status).toBe(200);
+    expect(await state()).toEqual({
+      balance: "500",
+      subscriptions: [{ status: "ACTIVE", lastPaymentError: null }],
+      checkoutSessions: { nodes: [{ id: session.id, purpose: "SUBSCRIPTION", status: "COMPLETED" }] },
+    });
+    expect(auditAllAccounts(server.database)).toEqual([]);
     await server.close();
   });
 

@@ -163,17 +163,20 @@ export class CheckoutService {
         .run();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      this.ledger.atomically(() => this.close(this.session(id)!, "DECLINED", `payment provider error: ${reason}`));
+      this.ledger.atomically(() => this.close(this.session(id)!, "DECLINED", `payment provider error: ${reason}`, "SERVER"));
       throw new LedgerError(BillingErrorCode.PAYMENT_PROVIDER_ERROR, `The payment provider refused the request: ${reason}`);
     }
     return this.session(id)!;
   }
 
-  /** Moves an OPEN session to a final status; top-up bookkeeping follows. Inside a transaction. */
-  private close(session: CheckoutSessionRow, status: "EXPIRED" | "DECLINED", reason: string): void {
+  /**
+   * Moves an OPEN session to EXPIRED or DECLINED, on the provider's word or on this server's (see
+   * `closedBy` in the schema); top-up and subscription bookkeeping follow. Inside a transaction.
+   */
+  private close(session: CheckoutSessionRow, status: "EXPIRED" | "DECLINED", reason: string, closedBy: "PROVIDER" | "SERVER"): void {
     this.db
       .update(t.checkoutSessions)
-      .set({ status, failureReason: reason, resolvedAt: this.clock.now().toISOString() })
+      .set({ status, failureReason: reason, closedBy, resolvedAt: this.clock.now().toISOString() })
       .where(and(eq(t.checkoutSessions.id, session.id), eq(t.checkoutSessions.status, "OPEN")))
       .run();
     if (session.purpose === "AUTO_TOP_UP") topUpFailed(this.db, this.clock, session.accountId, session.id, reason);
@@ -209,8 +212,12 @@ export class CheckoutService {
       .where(and(eq(t.checkoutSessions.provider, providerName), eq(t.checkoutSessions.providerSessionId, event.providerSessionId)))
       .get();
     if (!session) return "ignored: unknown session";
-    // Final states stay final: an event arriving late or out of order changes nothing.
-    if (session.status !== "OPEN") return `ignored: session ${session.id} is already ${session.status}`;
+    // The provider's final word stays final: its events arriving late or out of order change
+    // nothing. But a payment it confirms after this server gave up on the session (our expiry
+    // timer, a provider call that failed while the charge went through) was taken: it becomes
+    // credits, as webhooks can arrive days late.
+    const paidAfterWeClosed = event.type === "payment.succeeded" && session.status !== "COMPLETED" && session.closedBy === "SERVER";
+    if (session.status !== "OPEN" && !paidAfterWeClosed) return `ignored: session ${session.id} is already ${session.status}`;
 
     switch (event.type) {
       case "payment.succeeded": {
@@ -225,17 +232,20 @@ export class CheckoutService {
                 .transactionId;
         this.db
           .update(t.checkoutSessions)
-          .set({ status: "COMPLETED", transactionId, resolvedAt: this.clock.now().toISOString() })
+          .set({ status: "COMPLETED", transactionId, failureReason: null, closedBy: null, resolvedAt: this.clock.now().toISOString() })
           .where(eq(t.checkoutSessions.id, session.id))
           .run();
         if (session.purpose === "AUTO_TOP_UP") topUpSucceeded(this.db, session.accountId, session.id);
-        return `applied: session ${session.id} completed, ${fromMicros(session.creditsMicros).toFixed()} credits added`;
+        const credits = `${fromMicros(session.creditsMicros).toFixed()} credits added`;
+        return paidAfterWeClosed
+          ? `applied: session ${session.id} was ${session.status} here (${session.failureReason}) but is paid: completed, ${credits}`
+          : `applied: session ${session.id} completed, ${credits}`;
       }
       case "payment.failed":
-        this.close(session, "DECLINED", event.reason ?? "payment declined");
+        this.close(session, "DECLINED", event.reason ?? "payment declined", "PROVIDER");
         return `applied: session ${session.id} declined`;
       case "payment.expired":
-        this.close(session, "EXPIRED", "checkout expired");
+        this.close(session, "EXPIRED", "checkout expired", "PROVIDER");
         return `applied: session ${session.id} expired`;
     }
   }
@@ -247,7 +257,7 @@ export class CheckoutService {
       .from(t.checkoutSessions)
       .where(and(eq(t.checkoutSessions.status, "OPEN"), lte(t.checkoutSessions.expiresAt, this.clock.now().toISOString())))
       .all();
-    for (const session of due) this.ledger.atomically(() => this.close(session, "EXPIRED", "checkout expired unpaid"));
+    for (const session of due) this.ledger.atomically(() => this.close(session, "EXPIRED", "checkout expired unpaid", "SERVER"));
     return due.length;
   }
 }

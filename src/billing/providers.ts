@@ -92,8 +92,13 @@ export class SandboxProvider implements PaymentProvider {
     return { providerSessionId: request.sessionId, url: `${this.options.publicUrl()}/sandbox/checkout/${request.sessionId}` };
   }
 
-  /** Test tokens follow Stripe's: "tok_chargeDeclined" is declined, anything else is paid. */
+  /**
+   * Test tokens follow Stripe's: "tok_chargeDeclined" is declined, anything else is paid. One is
+   * our own: with "tok_chargeDelayed" no answer comes at all until someone calls `deliver`, as when
+   * a provider's webhooks are held up for days.
+   */
   async chargeSavedMethod(request: CheckoutRequest & { providerToken: string }): Promise<ProviderCheckout> {
+    if (request.providerToken.startsWith("tok_chargeDelayed")) return { providerSessionId: request.sessionId, url: null };
     const declined = request.providerToken.startsWith("tok_chargeDeclined");
     // Like a real provider, the result comes back later, as a webhook.
     setImmediate(() => {

@@ -364,6 +364,12 @@ export const checkoutSessions = sqliteTable(
     url: text("url"),
     transactionId: text("transaction_id"),
     failureReason: text("failure_reason"),
+    /**
+     * Who closed an EXPIRED or DECLINED session: the provider (its event said so) or this server
+     * (our own expiry timer, or a provider call that failed). Only the provider's word is final: a
+     * payment it confirms later on a session this server closed still becomes credits.
+     */
+    closedBy: text("closed_by", { enum: ["PROVIDER", "SERVER"] }),
     createdAt: createdAt(),
     expiresAt: text("expires_at").notNull(),
     resolvedAt: text("resolved_at"),
