@@ -7,6 +7,7 @@
  * third on directly. A reference is the same operation with a comment appended: a different
  * document, used once, so Apollo and graphql-js answer it.
  */
+import { getIntrospectionQuery } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { directRequestOf, DirectOperations } from "../src/graphql/direct-execution.js";
 import { LruMap } from "../src/graphql/lru.js";
@@ -69,6 +70,8 @@ describe("direct execution", () => {
       { query: VIEWER, variables: () => ({}), headers: alice.key },
       { query: CATALOG, variables: () => ({}), headers: { ...alice.key, accept: "application/graphql-response+json" } },
       { query: `{ __typename }`, variables: () => null, headers: { ...bob.key, "content-type": "application/json; charset=utf-8" } },
+      // What Apollo Studio asks for, again and again.
+      { query: getIntrospectionQuery(), variables: () => ({}), headers: bob.key },
     ];
     for (const { query, variables, headers } of cases) {
       const before = await directExecutions();
