@@ -11,7 +11,15 @@ import { getIntrospectionQuery } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { directRequestOf, DirectOperations } from "../src/graphql/direct-execution.js";
 import { LruMap } from "../src/graphql/lru.js";
-import { createTestAccount, startTestServer, TEST_ADMIN_KEY, type TestAccount, type TestServer } from "./helpers.js";
+import {
+  createTestAccount,
+  FULL_ESTIMATE_QUERY,
+  postRaw,
+  startTestServer,
+  TEST_ADMIN_KEY,
+  type TestAccount,
+  type TestServer,
+} from "./helpers.js";
 
 let server: TestServer;
 let alice: TestAccount;
@@ -23,20 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-interface Answer {
-  status: number;
-  contentType: string | null;
-  body: string;
-}
-
-async function post(body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-  const response = await fetch(`${server.url}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, contentType: response.headers.get("content-type"), body: await response.text() };
-}
+const post = (body: unknown, headers: Record<string, string> = {}) => postRaw(server, body, headers);
 
 let references = 0;
 /** The answer Apollo gives, on graphql-js, to the same operation. */
@@ -48,14 +43,7 @@ async function directExecutions(): Promise<number> {
   return Number(metrics.match(/^graphql_direct_executions_total (\d+)$/m)![1]);
 }
 
-const ESTIMATE = `query Estimate($input: EstimateInput!) {
-  estimate(input: $input) {
-    costPerGeneration generationCount totalCredits totalPrice { amount currency }
-    product { id name provider { id } }
-    lineItems { code description quantity unit unitCredits credits source }
-    normalized { name requested applied }
-  }
-}`;
+const ESTIMATE = FULL_ESTIMATE_QUERY;
 const captions = (durationSeconds: string) => ({
   input: { productId: "subclip/viral-captions", parameters: [{ name: "durationSeconds", value: durationSeconds }, { name: "faceTracking", value: true }], generationCount: 2 },
 });

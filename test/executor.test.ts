@@ -9,7 +9,7 @@ import { parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasCustomScalarLiteral } from "../src/graphql/executor.js";
 import { appSchema } from "../src/graphql/schema.js";
-import { createTestAccount, startTestServer, type TestServer } from "./helpers.js";
+import { createTestAccount, FULL_ESTIMATE_QUERY, postRaw, startTestServer, type TestServer } from "./helpers.js";
 
 let server: TestServer;
 let key: Record<string, string>;
@@ -20,14 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function raw(query: string, variables: Record<string, unknown>, headers: Record<string, string>) {
-  const response = await fetch(`${server.url}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: response.status, body: await response.text() };
-}
+const raw = (query: string, variables: Record<string, unknown>, headers: Record<string, string>) => postRaw(server, { query, variables }, headers);
 
 /** Answers of the compiled runs and of a graphql-js run of the same operation. */
 async function compiledAndReference(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
@@ -37,14 +30,7 @@ async function compiledAndReference(query: string, variables: Record<string, unk
   return { runs, reference };
 }
 
-const ESTIMATE = `query ($input: EstimateInput!) {
-  estimate(input: $input) {
-    costPerGeneration generationCount totalCredits totalPrice { amount currency }
-    product { id name provider { id } }
-    lineItems { code description quantity unit unitCredits credits source }
-    normalized { name requested applied }
-  }
-}`;
+const ESTIMATE = FULL_ESTIMATE_QUERY;
 
 describe("compiled execution answers as graphql-js does", () => {
   it("for an estimate, the catalog tree, the viewer's ledger and node lookups", async () => {

@@ -109,3 +109,30 @@ export async function createTestAccount(server: TestServer, name: string, credit
   }
   return { accountId: account.id, apiKey, key: { "x-api-key": apiKey } };
 }
+
+/** An answer as the client receives it, unparsed: to compare answers byte for byte. */
+export interface RawAnswer {
+  status: number;
+  contentType: string | null;
+  body: string;
+}
+
+/** POSTs a JSON body to /graphql and returns the answer unparsed. */
+export async function postRaw(server: TestServer, body: unknown, headers: Record<string, string> = {}): Promise<RawAnswer> {
+  const response = await fetch(`${server.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, contentType: response.headers.get("content-type"), body: await response.text() };
+}
+
+/** An estimate that reads every part of the answer, the product and its provider included. */
+export const FULL_ESTIMATE_QUERY = `query Estimate($input: EstimateInput!) {
+  estimate(input: $input) {
+    costPerGeneration generationCount totalCredits totalPrice { amount currency }
+    product { id name provider { id } }
+    lineItems { code description quantity unit unitCredits credits source }
+    normalized { name requested applied }
+  }
+}`;
