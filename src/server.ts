@@ -286,8 +286,7 @@ export async function createApp({ database, config, logger, clock = systemClock,
       }
       return answer(res, status, response.headers, response.body.string);
     }
-    for (const [name, value] of response.headers) res.setHeader(name, value);
-    res.statusCode = status;
+    head(res, status, response.headers);
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   }
@@ -416,9 +415,13 @@ function decodeUtf8(body: Buffer): string {
   }
 }
 
-function answer(res: ServerResponse, status: number, headers: Iterable<[string, string]>, body: string): void {
+function head(res: ServerResponse, status: number, headers: Iterable<[string, string]>): void {
   for (const [name, value] of headers) res.setHeader(name, value);
   res.statusCode = status;
+}
+
+function answer(res: ServerResponse, status: number, headers: Iterable<[string, string]>, body: string): void {
+  head(res, status, headers);
   res.end(body);
 }
 

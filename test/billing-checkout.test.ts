@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { auditAllAccounts } from "../src/accounts/audit.js";
 import { signSandboxPayload } from "../src/billing/providers.js";
 import { ManualClock } from "../src/clock.js";
-import { startTestServer, TEST_ADMIN_KEY, TEST_SANDBOX_SECRET, type TestServer } from "./helpers.js";
+import { createTestAccount, startTestServer, TEST_SANDBOX_SECRET, type TestServer } from "./helpers.js";
 
 let server: TestServer;
 const clock = new ManualClock(new Date());
@@ -17,12 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function newAccount() {
-  const { body } = await server.gql(`mutation { accountCreate(input: { name: "Buyer" }) { account { id } apiKey } }`, undefined, {
-    "x-api-key": TEST_ADMIN_KEY,
-  });
-  return body.data.accountCreate as { account: { id: string }; apiKey: string };
-}
+const newAccount = () => createTestAccount(server, "Buyer");
 
 async function openSession(apiKey: string, packId = "ugen/packs/creator", paymentType = "CARD") {
   const { body } = await server.gql(

@@ -4,7 +4,7 @@ import { auditAllAccounts } from "../src/accounts/audit.js";
 import { addMonths } from "../src/billing/subscriptions.js";
 import { ManualClock } from "../src/clock.js";
 import { Decimal } from "../src/pricing/decimal.js";
-import { freshDatabase, startTestServer, TEST_ADMIN_KEY } from "./helpers.js";
+import { createTestAccount, freshDatabase, startTestServer } from "./helpers.js";
 
 const DAY = 24 * 3600_000;
 
@@ -34,8 +34,7 @@ describe("subscriptions", () => {
     const clock = new ManualClock("2026-01-31T12:00:00.000Z");
     const database = freshDatabase();
     let server = await startTestServer({ database, clock });
-    const created = await server.gql(`mutation { accountCreate(input: { name: "Subscriber" }) { apiKey } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
-    const key = { "x-api-key": created.body.data.accountCreate.apiKey };
+    const { key } = await createTestAccount(server, "Subscriber");
     await server.gql(ATTACH("tok_visa"), undefined, key);
 
     const { body } = await server.gql(
@@ -120,8 +119,7 @@ describe("subscriptions", () => {
   it("grants every missed period when the server was down for months", async () => {
     const clock = new ManualClock("2026-05-10T00:00:00.000Z");
     const server = await startTestServer({ clock });
-    const created = await server.gql(`mutation { accountCreate(input: { name: "Away" }) { apiKey } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
-    const key = { "x-api-key": created.body.data.accountCreate.apiKey };
+    const { key } = await createTestAccount(server, "Away");
     await server.gql(ATTACH("tok_visa"), undefined, key);
     await server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-pro" }) { userErrors { code } } }`, undefined, key);
     // The first period's payment completes (in real time, seconds) before the server goes away.
@@ -139,8 +137,7 @@ describe("subscriptions", () => {
   it("grants nothing when the card is declined: the subscription is past due, and the next period is charged again", async () => {
     const clock = new ManualClock("2026-06-01T00:00:00.000Z");
     const server = await startTestServer({ clock });
-    const created = await server.gql(`mutation { accountCreate(input: { name: "Declined" }) { apiKey } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
-    const key = { "x-api-key": created.body.data.accountCreate.apiKey };
+    const { key } = await createTestAccount(server, "Declined");
     const without = await server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { subscription { id } userErrors { field code message } } }`, undefined, key);
     expect(without.body.data.subscriptionCreate.userErrors[0]).toMatchObject({ code: "BAD_USER_INPUT", field: ["input", "planId"] });
     expect(without.body.data.subscriptionCreate.userErrors[0].message).toMatch(/payment method/);
@@ -164,8 +161,7 @@ describe("subscriptions", () => {
   it("grants a period whose payment is confirmed after the session expired here, and is active again", async () => {
     const clock = new ManualClock("2026-03-01T12:00:00.000Z");
     const server = await startTestServer({ clock });
-    const created = await server.gql(`mutation { accountCreate(input: { name: "Late" }) { apiKey } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
-    const key = { "x-api-key": created.body.data.accountCreate.apiKey };
+    const { key } = await createTestAccount(server, "Late");
     await server.gql(ATTACH("tok_chargeDelayed"), undefined, key);
     await server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { userErrors { code } } }`, undefined, key);
     const state = () =>
@@ -198,8 +194,7 @@ describe("subscriptions", () => {
 
   it("answers the Enterprise plan with its contact-sales nature, and refuses a second identical subscription", async () => {
     const server = await startTestServer();
-    const created = await server.gql(`mutation { accountCreate(input: { name: "Big" }) { apiKey } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
-    const key = { "x-api-key": created.body.data.accountCreate.apiKey };
+    const { key } = await createTestAccount(server, "Big");
     await server.gql(ATTACH("tok_visa"), undefined, key);
     const subscribe = async (planId: string) =>
       (await server.gql(`mutation ($planId: ID!) { subscriptionCreate(input: { planId: $planId }) { subscription { id } userErrors { field code message } } }`, { planId }, key))
@@ -211,12 +206,12 @@ describe("subscriptions", () => {
     expect((await subscribe("creatify/plans/nope")).userErrors[0].code).toBe("NOT_FOUND");
     expect((await subscribe("creatify/plans/api-starter")).userErrors).toEqual([]);
     expect((await subscribe("creatify/plans/api-starter")).userErrors[0].code).toBe("BAD_USER_INPUT");
-    const other = await server.gql(`mutation { accountCreate(input: { name: "Other" }) { apiKey } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
+    const other = await createTestAccount(server, "Other");
     const { body } = await server.gql(`{ viewer { subscriptions { id } } }`, undefined, key);
     const foreign = await server.gql(
       `mutation ($id: ID!) { subscriptionCancel(input: { subscriptionId: $id }) { userErrors { code } } }`,
       { id: body.data.viewer.subscriptions[0].id },
-      { "x-api-key": other.body.data.accountCreate.apiKey },
+      other.key,
     );
     expect(foreign.body.data.subscriptionCancel.userErrors[0].code).toBe("NOT_FOUND");
     await server.close();

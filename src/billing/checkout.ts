@@ -215,8 +215,8 @@ export class CheckoutService {
     // The provider's final word stays final: its events arriving late or out of order change
     // nothing. But a payment it confirms after this server gave up on the session (our expiry
     // timer, a provider call that failed while the charge went through) was taken: it becomes
-    // credits, as webhooks can arrive days late.
-    const paidAfterWeClosed = event.type === "payment.succeeded" && session.status !== "COMPLETED" && session.closedBy === "SERVER";
+    // credits, as webhooks can arrive days late. (closedBy is set only while EXPIRED or DECLINED.)
+    const paidAfterWeClosed = event.type === "payment.succeeded" && session.closedBy === "SERVER";
     if (session.status !== "OPEN" && !paidAfterWeClosed) return `ignored: session ${session.id} is already ${session.status}`;
 
     switch (event.type) {
