@@ -1,12 +1,20 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { printAppSchema } from "../src/graphql/schema.js";
+import { appSchema, printAppSchema } from "../src/graphql/schema.js";
 
 const committed = readFileSync(new URL("../schema.graphql", import.meta.url), "utf8");
 
 describe("schema.graphql", () => {
   it("is what the code generates (run `npm run schema` after changing types)", () => {
     expect(printAppSchema()).toBe(committed);
+  });
+
+  it("names no object type Subscription unless it is the schema's subscription root", () => {
+    // Schema tools (codegen, graphql-inspector) read `type Subscription` as the subscription root.
+    const root = appSchema().getSubscriptionType();
+    if (root) expect(root.name).toBe("Subscription");
+    else expect(committed).not.toMatch(/^type Subscription\b/m);
+    expect(committed).toMatch(/^type PlanSubscription implements Node \{/m);
   });
 
   it("has no Float: money and credits are Decimal", () => {

@@ -27,7 +27,7 @@ import {
   PaymentMethodDetachPayload,
   PaymentMethodInput,
   PaymentMethodSetDefaultPayload,
-  Subscription,
+  PlanSubscription,
   SubscriptionCancelInput,
   SubscriptionCancelPayload,
   SubscriptionCreateInput,
@@ -64,7 +64,7 @@ function toPaymentMethod(row: typeof t.paymentMethods.$inferSelect) {
 
 function toSubscription(row: typeof t.subscriptions.$inferSelect) {
   return {
-    __typename: "Subscription" as const,
+    __typename: "PlanSubscription" as const,
     ...row,
     monthlyCredits: fromMicros(row.monthlyCreditsMicros),
     currentPeriodStart: new Date(row.currentPeriodStart),
@@ -110,7 +110,7 @@ export class AccountBillingResolver {
     return context.services.billing.paymentMethods.list(root.id).map(toPaymentMethod);
   }
 
-  @FieldResolver(() => [Subscription], { description: "Subscriptions, oldest first." })
+  @FieldResolver(() => [PlanSubscription], { description: "Subscriptions, oldest first." })
   subscriptions(@Root() root: AccountRecord, @Ctx() context: Context) {
     return context.services.billing.subscriptions.ofAccount(root.id).map(toSubscription);
   }
@@ -139,8 +139,8 @@ export class CheckoutSessionResolver {
   }
 }
 
-@Resolver(() => Subscription)
-export class SubscriptionResolver {
+@Resolver(() => PlanSubscription)
+export class PlanSubscriptionResolver {
   @FieldResolver(() => SubscriptionPlan, { nullable: true, description: "The plan subscribed to." })
   plan(@Root() root: { planId: string }, @Ctx() context: Context) {
     return context.loaders.catalog.subscriptionPlan.load(root.planId);
@@ -245,7 +245,7 @@ export function resolveBillingNode(context: Context, id: string): unknown {
 export const billingResolvers = [
   AccountBillingResolver,
   CheckoutSessionResolver,
-  SubscriptionResolver,
+  PlanSubscriptionResolver,
   AutoTopUpResolver,
   BillingMutationResolver,
 ] as const;

@@ -149,7 +149,7 @@ export class PaymentMethod implements Node {
 }
 
 @ObjectType({ simpleResolvers: true, implements: Node, description: "A subscription to a plan that grants credits each month." })
-export class Subscription implements Node {
+export class PlanSubscription implements Node {
   @Field(() => ID, { description: 'Subscription id, e.g. "sub_…".' })
   id!: string;
 
@@ -300,7 +300,7 @@ abstract class PaymentMethodPayload {
 
 @ObjectType({ simpleResolvers: true })
 abstract class SubscriptionPayload {
-  @Field(() => Subscription, { nullable: true, description: "The subscription." })
+  @Field(() => PlanSubscription, { nullable: true, description: "The subscription." })
   subscription!: unknown;
 
   @Field(() => [UserError], { description: "Why nothing was done; empty on success. CONTACT_SALES for plans arranged with sales." })
