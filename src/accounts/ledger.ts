@@ -69,6 +69,11 @@ export interface Outcome<R> {
 
 const credits = (micros: number) => fromMicros(micros).toFixed();
 
+/** Whose idempotency keys these are: an account's (its API keys share them) or the admin's. */
+type IdempotencyScope = `account:${string}` | "admin";
+const ADMIN_SCOPE: IdempotencyScope = "admin";
+const accountScope = (accountId: string): IdempotencyScope => `account:${accountId}`;
+
 /** Canonical JSON (sorted keys), so the same input always hashes the same. */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
@@ -173,12 +178,12 @@ export class Ledger {
       idempotencyKey: db
         .select()
         .from(t.idempotencyKeys)
-        .where(and(eq(t.idempotencyKeys.accountId, p("accountId")), eq(t.idempotencyKeys.key, p("key"))))
+        .where(and(eq(t.idempotencyKeys.scope, p("scope")), eq(t.idempotencyKeys.operation, p("operation")), eq(t.idempotencyKeys.key, p("key"))))
         .prepare(),
       insertIdempotencyKey: db
         .insert(t.idempotencyKeys)
         .values({
-          accountId: p("accountId"),
+          scope: p("scope"),
           key: p("key"),
           operation: p("operation"),
           requestHash: p("requestHash"),
@@ -397,11 +402,13 @@ export class Ledger {
   }
 
   /**
-   * Runs `work` at most once per (account, idempotency key): a retry with the same input returns
-   * the first result; the same key with other input is IDEMPOTENCY_KEY_REUSED. Failures are not
-   * remembered, so a failed call can be retried with its key.
+   * Runs `work` at most once per (caller, operation, idempotency key): a retry with the same input
+   * returns the first result; the same key with other input is IDEMPOTENCY_KEY_REUSED. The caller
+   * (`scope`) is the account whose key made the call, or the admin, so that no caller's keys can
+   * collide with another's. Failures are not remembered, so a failed call can be retried with its
+   * key. Guard: the key table's primary key (scope, operation, key), inside the write transaction.
    */
-  private idempotent<R>(accountId: string, operation: string, request: IdempotencyRequest, work: () => R): Outcome<R> {
+  private idempotent<R>(scope: IdempotencyScope, operation: string, request: IdempotencyRequest, work: () => R): Outcome<R> {
     const key = request.key ?? null;
     if (key === null) return { result: work(), replayed: false };
     if (key.length === 0 || key.length > LEDGER_LIMITS.maxIdempotencyKeyLength) {
@@ -412,9 +419,9 @@ export class Ledger {
       );
     }
     const requestHash = createHash("sha256").update(canonical({ operation, input: request.input })).digest("hex");
-    const earlier = this.statements.idempotencyKey.get({ accountId, key });
+    const earlier = this.statements.idempotencyKey.get({ scope, operation, key });
     if (earlier) {
-      if (earlier.operation !== operation || earlier.requestHash !== requestHash) {
+      if (earlier.requestHash !== requestHash) {
         throw new LedgerError(
           ErrorCode.IDEMPOTENCY_KEY_REUSED,
           `Idempotency key "${key}" was already used for a different request`,
@@ -424,7 +431,7 @@ export class Ledger {
       return { result: earlier.result as R, replayed: true };
     }
     const result = work();
-    this.statements.insertIdempotencyKey.run({ accountId, key, operation, requestHash, result: JSON.stringify(result), createdAt: this.now() });
+    this.statements.insertIdempotencyKey.run({ scope, key, operation, requestHash, result: JSON.stringify(result), createdAt: this.now() });
     return { result, replayed: false };
   }
 
@@ -448,7 +455,7 @@ export class Ledger {
     const description = checkText(reason, ["reason"], "A reason");
     return this.atomically(() => {
       const account = this.account(accountId);
-      return this.idempotent(accountId, "creditsGrant", { key: idempotencyKey, input: { amount, description } }, () => {
+      return this.idempotent(ADMIN_SCOPE, "creditsGrant", { key: idempotencyKey, input: { accountId, amount, description } }, () => {
         this.checkBalanceCap(account, micros, ["credits"]);
         const entry = this.append(account, { type: "BONUS", amountMicros: micros, idempotencyKey, description });
         this.save(account);
@@ -476,7 +483,7 @@ export class Ledger {
   ): Outcome<{ jobId: string; transactionId: string }> {
     return this.atomically(() => {
       const account = this.account(accountId);
-      return this.idempotent(accountId, "jobCreate", request, () => {
+      return this.idempotent(accountScope(accountId), "jobCreate", request, () => {
         const available = account.balanceMicros - account.reservedMicros;
         if (job.micros > available) {
           throw new LedgerError(
@@ -609,7 +616,7 @@ export class Ledger {
         throw new LedgerError(ErrorCode.BAD_USER_INPUT, `Only CONSUME transactions can be refunded; ${transactionId} is ${consumed.type}`, ["transactionId"]);
       }
       const account = this.account(consumed.accountId);
-      return this.idempotent(account.id, "transactionRefund", { key: idempotencyKey, input: { transactionId, requested, description } }, () => {
+      return this.idempotent(ADMIN_SCOPE, "transactionRefund", { key: idempotencyKey, input: { transactionId, requested, description } }, () => {
         const { refunded } = this.db
           .select({ refunded: sql<number>`coalesce(sum(${t.ledgerEntries.amountMicros}), 0)` })
           .from(t.ledgerEntries)

@@ -60,7 +60,12 @@ function sessionPage(billing: Billing, sessionId: string, notice = ""): HttpAnsw
   const packName = packNameOf(billing, session.packId);
   const summary = `<p>${escape(packName)}: <strong>${fromMicros(session.creditsMicros).toFixed()} credits</strong> for <strong>${price}</strong> (${session.paymentType === "PAYPAL" ? "PayPal" : "card"}).</p>`;
   if (session.status !== "OPEN") {
-    const words = { COMPLETED: "Payment received: the credits are on your account.", DECLINED: "Payment declined: nothing was charged.", EXPIRED: "This checkout expired." };
+    const words = {
+      COMPLETED: "Payment received: the credits are on your account.",
+      DECLINED: "Payment declined: nothing was charged.",
+      EXPIRED: "This checkout expired.",
+      PAID_NOT_CREDITED: "Payment received, but the credits could not be added yet: our team has been told and will resolve it.",
+    };
     return html(200, `Checkout ${session.status.toLowerCase()}`, `${notice}${summary}<p id="status" data-status="${session.status}">${words[session.status]}</p>`);
   }
   return html(

@@ -16,7 +16,13 @@ registerEnumType(PaymentTypeEnum, {
   },
 });
 
-export const CheckoutSessionStatusEnum = { OPEN: "OPEN", COMPLETED: "COMPLETED", EXPIRED: "EXPIRED", DECLINED: "DECLINED" } as const;
+export const CheckoutSessionStatusEnum = {
+  OPEN: "OPEN",
+  COMPLETED: "COMPLETED",
+  EXPIRED: "EXPIRED",
+  DECLINED: "DECLINED",
+  PAID_NOT_CREDITED: "PAID_NOT_CREDITED",
+} as const;
 registerEnumType(CheckoutSessionStatusEnum, {
   name: "CheckoutSessionStatus",
   description: "Where a checkout stands; every status but OPEN is final.",
@@ -25,6 +31,10 @@ registerEnumType(CheckoutSessionStatusEnum, {
     COMPLETED: { description: "Paid: the pack's credits were added (a PURCHASE entry)." },
     EXPIRED: { description: "Not paid in time." },
     DECLINED: { description: "The payment was declined or failed." },
+    PAID_NOT_CREDITED: {
+      description:
+        "The provider took the payment but its credits could not be added (see failureReason, e.g. the balance limit); it is kept for an operator to apply or refund (admin: unappliedPayments).",
+    },
   },
 });
 

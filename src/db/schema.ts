@@ -317,13 +317,17 @@ export const ledgerEntries = sqliteTable(
   ],
 );
 
-/** First results of mutations sent with an idempotency key, per account. */
+/**
+ * First results of mutations sent with an idempotency key. Keys are scoped per caller ("account:<id>"
+ * for an account's key, "admin" for the admin key) and operation, as Stripe scopes them per API key:
+ * no caller can collide with, or block, another's keys.
+ */
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
   {
-    accountId: text("account_id").notNull(),
-    key: text("key").notNull(),
+    scope: text("scope").notNull(),
     operation: text("operation").notNull(),
+    key: text("key").notNull(),
     /** SHA-256 of the operation's input, to tell a retry from a reuse of the key. */
     requestHash: text("request_hash").notNull(),
     /** Ids of what the first call produced, JSON; a retry returns those objects again. */
@@ -331,7 +335,7 @@ export const idempotencyKeys = sqliteTable(
     createdAt: createdAt(),
   },
   (table) => [
-    primaryKey({ columns: [table.accountId, table.key] }),
+    primaryKey({ columns: [table.scope, table.operation, table.key] }),
     index("idempotency_created_idx").on(table.createdAt),
   ],
 );
@@ -359,7 +363,7 @@ export const checkoutSessions = sqliteTable(
      * payment method is charged (a pack; a plan's period, with `packId` holding the plan's id).
      */
     purpose: text("purpose", { enum: ["CHECKOUT", "AUTO_TOP_UP", "SUBSCRIPTION"] }).notNull(),
-    status: text("status", { enum: ["OPEN", "COMPLETED", "EXPIRED", "DECLINED"] }).notNull(),
+    status: text("status", { enum: ["OPEN", "COMPLETED", "EXPIRED", "DECLINED", "PAID_NOT_CREDITED"] }).notNull(),
     providerSessionId: text("provider_session_id"),
     url: text("url"),
     transactionId: text("transaction_id"),
@@ -376,11 +380,18 @@ export const checkoutSessions = sqliteTable(
     /** For SUBSCRIPTION: the subscription and the period this payment is for. */
     subscriptionId: text("subscription_id"),
     periodStart: text("period_start"),
+    /** Where the buyer returns after paying or giving up (null: this server's own outcome pages). */
+    successUrl: text("success_url"),
+    cancelUrl: text("cancel_url"),
   },
   (table) => [
     index("checkout_sessions_account_idx").on(table.accountId, table.seq),
     index("checkout_sessions_open_idx").on(table.status, table.expiresAt),
     uniqueIndex("checkout_sessions_provider_idx").on(table.provider, table.providerSessionId),
+    // One charge at a time per subscription period: whoever opens it first charges, the rest see it.
+    uniqueIndex("checkout_sessions_open_period_idx")
+      .on(table.subscriptionId, table.periodStart)
+      .where(sql`${table.status} = 'OPEN' and ${table.subscriptionId} is not null`),
   ],
 );
 
@@ -425,7 +436,7 @@ export const subscriptions = sqliteTable(
       .references(() => accounts.id),
     planId: text("plan_id").notNull(),
     monthlyCreditsMicros: integer("monthly_credits_micros").notNull(),
-    status: text("status", { enum: ["PENDING", "ACTIVE", "PAST_DUE", "ENDED"] }).notNull(),
+    status: text("status", { enum: ["PENDING", "ACTIVE", "PAST_DUE", "UNPAID", "ENDED"] }).notNull(),
     /** The day of month periods start on, from the first period (31 falls back to a month's last day). */
     anchorDay: integer("anchor_day").notNull(),
     currentPeriodStart: text("current_period_start").notNull(),
@@ -435,10 +446,19 @@ export const subscriptions = sqliteTable(
     endedAt: text("ended_at"),
     /** Why the last period's payment failed; null once a payment succeeds. */
     lastPaymentError: text("last_payment_error"),
+    /** Failed payment attempts for the current period (dunning); 0 once it is paid. */
+    failedPaymentAttempts: integer("failed_payment_attempts").notNull().default(0),
+    /** When the current period's payment is retried next; null when no retry is scheduled. */
+    nextPaymentAttemptAt: text("next_payment_attempt_at"),
   },
   (table) => [
     index("subscriptions_account_idx").on(table.accountId),
     index("subscriptions_due_idx").on(table.status, table.currentPeriodEnd),
+    index("subscriptions_retry_idx").on(table.status, table.nextPaymentAttemptAt),
+    // Never two live subscriptions to one plan for one account, whatever runs concurrently.
+    uniqueIndex("subscriptions_live_plan_idx")
+      .on(table.accountId, table.planId)
+      .where(sql`${table.status} in ('PENDING', 'ACTIVE', 'PAST_DUE')`),
   ],
 );
 
@@ -500,4 +520,72 @@ export const emailOutbox = sqliteTable(
     lastError: text("last_error"),
   },
   (table) => [index("email_outbox_pending_idx").on(table.sentAt, table.seq)],
+);
+
+/**
+ * Payments a provider confirmed (verified, amount checked) whose credits could not be added, e.g.
+ * because the balance would pass its limit. Money was taken: it is kept here for an operator to
+ * apply or refund, never dropped, and the webhook is acknowledged.
+ */
+export const unappliedPayments = sqliteTable(
+  "unapplied_payments",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    id: text("id").notNull().unique(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    checkoutSessionId: text("checkout_session_id").notNull().unique(),
+    provider: text("provider").notNull(),
+    eventId: text("event_id").notNull(),
+    amountMicros: integer("amount_micros").notNull(),
+    currency: text("currency").notNull(),
+    creditsMicros: integer("credits_micros").notNull(),
+    reason: text("reason").notNull(),
+    createdAt: createdAt(),
+    /** APPLIED (credits added later) or DISMISSED (e.g. refunded at the provider); null while open. */
+    resolution: text("resolution", { enum: ["APPLIED", "DISMISSED"] }),
+    resolvedAt: text("resolved_at"),
+    note: text("note"),
+  },
+  (table) => [index("unapplied_payments_open_idx").on(table.resolvedAt, table.seq)],
+);
+
+/** The account's customer object at a payment provider (a Stripe Customer), made on first need. */
+export const paymentCustomers = sqliteTable(
+  "payment_customers",
+  {
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    provider: text("provider", { enum: ["sandbox", "stripe"] }).notNull(),
+    customerId: text("customer_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.accountId, table.provider] }), uniqueIndex("payment_customers_id_idx").on(table.provider, table.customerId)],
+);
+
+/** A buyer saving a payment method on the provider's page (Stripe Checkout in setup mode). */
+export const paymentMethodSetups = sqliteTable(
+  "payment_method_setups",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    provider: text("provider", { enum: ["sandbox", "stripe"] }).notNull(),
+    providerSessionId: text("provider_session_id"),
+    url: text("url"),
+    status: text("status", { enum: ["OPEN", "COMPLETED", "EXPIRED"] }).notNull(),
+    paymentMethodId: text("payment_method_id"),
+    successUrl: text("success_url"),
+    cancelUrl: text("cancel_url"),
+    createdAt: createdAt(),
+    expiresAt: text("expires_at").notNull(),
+    completedAt: text("completed_at"),
+  },
+  (table) => [
+    index("payment_method_setups_account_idx").on(table.accountId),
+    uniqueIndex("payment_method_setups_provider_idx").on(table.provider, table.providerSessionId),
+  ],
 );
