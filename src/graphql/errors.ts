@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { ApolloServerErrorCode } from "@apollo/server/errors";
+import { relabelLimitError } from "./limit-errors.js";
 
 /**
  * Error codes clients can branch on. The contract fixes the first seven; the rest are Apollo's own.
@@ -20,7 +21,8 @@ export const ErrorCode = {
  * never a stack trace or an internal message (the server's plugin logs the original).
  */
 export function createErrorFormatter() {
-  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+  return (original: GraphQLFormattedError): GraphQLFormattedError => {
+    const formatted = relabelLimitError(original);
     const code = formatted.extensions?.code;
     if (code === ErrorCode.INTERNAL_SERVER_ERROR || code === undefined) {
       return {
