@@ -1,6 +1,8 @@
 /** Configuration from environment variables, validated once at start with messages that say what to fix. */
 import { randomBytes } from "node:crypto";
+import { DEFAULT_RETRY_DAYS, parseRetryDays } from "./billing/dunning.js";
 import type { BillingConfig } from "./billing/index.js";
+import { parseOrigins } from "./billing/return-urls.js";
 import { DEFAULT_LIMITS, type GraphQLLimits } from "./graphql/limits.js";
 import { LOG_LEVELS, type LogLevel } from "./logger.js";
 import type { RateLimitSettings } from "./rate-limit.js";
@@ -81,6 +83,10 @@ export function loadConfig(env: Env = process.env): Config {
   if ((stripeSecretKey === undefined) !== (stripeWebhookSecret === undefined)) {
     problems.push("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET go together: set both to use Stripe, or neither");
   }
+  const returnOrigins = parseOrigins(env.CHECKOUT_RETURN_ORIGINS ?? "");
+  if (typeof returnOrigins === "string") problems.push(returnOrigins);
+  const retryDays = env.SUBSCRIPTION_RETRY_DAYS ? parseRetryDays(env.SUBSCRIPTION_RETRY_DAYS) : DEFAULT_RETRY_DAYS;
+  if (typeof retryDays === "string") problems.push(retryDays);
   const smtpUrl = env.SMTP_URL || undefined;
   if (smtpUrl !== undefined && !/^smtps?:\/\/\S+$/.test(smtpUrl)) {
     problems.push(`SMTP_URL must look like smtp://user:pass@host:587; got "${smtpUrl}"`);
@@ -139,6 +145,8 @@ export function loadConfig(env: Env = process.env): Config {
       smtpUrl,
       mailFrom: env.MAIL_FROM || "credits@localhost",
       checkoutTtlMs: integer("CHECKOUT_TTL_SECONDS", 24 * 3600, 60, 30 * 24 * 3600) * 1000,
+      checkoutReturnOrigins: typeof returnOrigins === "string" ? [] : returnOrigins,
+      subscriptionRetryDays: typeof retryDays === "string" ? DEFAULT_RETRY_DAYS : retryDays,
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -21,7 +21,7 @@ import { createMetrics, type Metrics } from "./metrics.js";
 import { TokenBucketLimiter } from "./rate-limit.js";
 import { appSchema } from "./graphql/schema.js";
 import type { Logger } from "./logger.js";
-import { handleWebhook, sandboxCheckoutAction, sandboxCheckoutPage, type HttpAnswer } from "./billing/http.js";
+import { billingPage, handleWebhook, type HttpAnswer } from "./billing/http.js";
 
 export interface AppOptions {
   database: Database;
@@ -211,15 +211,8 @@ export async function createApp({ database, config, logger, clock = systemClock,
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : v]));
       return send(res, handleWebhook(services.billing, webhook[1], body, headers, clock));
     }
-    const checkout = url.pathname.match(/^\/sandbox\/checkout\/([\w-]+)$/);
-    if (checkout) {
-      if (method === "GET") return send(res, sandboxCheckoutPage(services.billing, checkout[1]));
-      if (method === "POST") {
-        const form = (await readBody(req, config.maxBodyBytes)).toString("utf8");
-        return send(res, await sandboxCheckoutAction(services.billing, checkout[1], form));
-      }
-      throw new HttpError(405, "Use GET or POST");
-    }
+    const page = await billingPage(services.billing, method, url.pathname, async () => (await readBody(req, config.maxBodyBytes)).toString("utf8"));
+    if (page) return send(res, page);
     if (url.pathname === "/graphql") {
       if (method !== "GET" && method !== "POST") throw new HttpError(405, "Use GET or POST /graphql");
       await handleGraphQL(req, res, url, method, requestId);
@@ -373,6 +366,7 @@ function routeLabel(path: string): string {
   if (path === "/graphql" || path === "/health" || path === "/metrics") return path;
   if (path.startsWith("/webhooks/")) return "/webhooks";
   if (path.startsWith("/sandbox/")) return "/sandbox";
+  if (path.startsWith("/checkout/")) return "/checkout";
   return "other";
 }
 
@@ -426,7 +420,7 @@ function answer(res: ServerResponse, status: number, headers: Iterable<[string, 
 }
 
 function send(res: ServerResponse, answer: HttpAnswer): void {
-  res.writeHead(answer.status, { "content-type": answer.contentType }).end(answer.body);
+  res.writeHead(answer.status, { "content-type": answer.contentType, ...answer.headers }).end(answer.body);
 }
 
 /** Reads the raw body, refusing (413) as soon as it passes the limit rather than buffering it all. */

@@ -195,6 +195,10 @@ describe("grants, jobs and the ledger", () => {
       { field: ["input", "consumedCredits"], code: "BAD_USER_INPUT", message: "consumedCredits (10.000001) is more than the 10 reserved" },
     ]);
     expect(await ledger(apiKey)).toEqual(before);
+    // 0 is accepted (nothing used), so a negative amount is told the rule that includes it.
+    const negative = await resolveJob(apiKey, "jobComplete", { jobId: job.id, consumedCredits: "-1" });
+    expect(negative.userErrors).toEqual([{ field: ["input", "consumedCredits"], code: "BAD_USER_INPUT", message: "Credits must be 0 or more; got -1" }]);
+    expect(await ledger(apiKey)).toEqual(before);
   });
 
   it("prices a job from an estimate or a job estimate and keeps the line items", async () => {

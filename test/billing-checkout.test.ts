@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { auditAllAccounts } from "../src/accounts/audit.js";
-import { signSandboxPayload } from "../src/billing/providers.js";
+import { signSandboxPayload } from "../src/billing/sandbox-provider.js";
 import { ManualClock } from "../src/clock.js";
 import { createTestAccount, startTestServer, TEST_SANDBOX_SECRET, type TestServer } from "./helpers.js";
 

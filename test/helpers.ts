@@ -136,3 +136,13 @@ export const FULL_ESTIMATE_QUERY = `query Estimate($input: EstimateInput!) {
     normalized { name requested applied }
   }
 }`;
+
+/** Probes until `accept` holds (at most about 2 s): credits follow webhooks, which arrive a moment later. */
+export async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
+  let value = await probe();
+  for (let i = 0; i < 200 && !accept(value); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    value = await probe();
+  }
+  return value;
+}

@@ -91,7 +91,8 @@ function canonical(value: unknown): string {
 export function creditsToMicros(value: Decimal, field: string[], { allowZero = false } = {}): number {
   if (!value.isFinite()) throw new LedgerError(ErrorCode.BAD_USER_INPUT, "Credits must be a finite number", field);
   if (value.isNegative() || (!allowZero && value.isZero())) {
-    throw new LedgerError(ErrorCode.BAD_USER_INPUT, `Credits must be greater than 0; got ${value.toFixed()}`, field);
+    const rule = allowZero ? "0 or more" : "greater than 0";
+    throw new LedgerError(ErrorCode.BAD_USER_INPUT, `Credits must be ${rule}; got ${value.toFixed()}`, field);
   }
   if (value.decimalPlaces() > 6) {
     throw new LedgerError(ErrorCode.BAD_USER_INPUT, `Credits take at most 6 decimal places; got ${value.toFixed()}`, field);
@@ -327,6 +328,12 @@ export class Ledger {
     // Committed, but not known to be on disk: nobody may be told it succeeded.
     if (syncFailure) for (const item of batch) item.reject(syncFailure);
     else batch.forEach((item, index) => (outcomes[index].ok ? item.resolve : item.reject)(outcomes[index].value));
+  }
+
+  /** The account's credits now (for checks outside the ledger; they may change at once after). */
+  balanceOf(accountId: string): { balanceMicros: number; reservedMicros: number } {
+    const { balanceMicros, reservedMicros } = this.account(accountId);
+    return { balanceMicros, reservedMicros };
   }
 
   private account(accountId: string): AccountRow {

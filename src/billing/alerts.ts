@@ -47,7 +47,7 @@ export class CreditAlertService implements LedgerObserver {
   }
 
   update(accountId: string, input: { enabled: boolean; thresholdCredits?: Decimal | null; email?: string | null }) {
-    return this.ledger.atomically(() => {
+    const updated = this.ledger.atomically(() => {
       const current = this.get(accountId);
       const threshold = input.thresholdCredits != null ? creditsToMicros(input.thresholdCredits, ["thresholdCredits"]) : current?.thresholdMicros;
       const email = input.email?.trim() ?? current?.email;
@@ -58,12 +58,18 @@ export class CreditAlertService implements LedgerObserver {
       if (email && !EMAIL.test(email)) throw new LedgerError("BAD_USER_INPUT", `"${email}" is not an email address`, ["email"]);
       if (!current && !input.enabled) return undefined;
       const account = this.db.select().from(t.accounts).where(eq(t.accounts.id, accountId)).get()!;
-      // Armed when credits are at or above the threshold now: the next crossing below alerts.
-      const armed = account.balanceMicros - account.reservedMicros >= (threshold ?? 0);
-      const values = { enabled: input.enabled, thresholdMicros: threshold ?? 0, email: email ?? "", armed, updatedAt: this.clock.now().toISOString() };
+      const values = { enabled: input.enabled, thresholdMicros: threshold ?? 0, email: email ?? "", armed: true, updatedAt: this.clock.now().toISOString() };
+      // Turned on (or changed) while already below the threshold: that is a fall below it too,
+      // alerted once, unless this alert already told of the fall it is in.
+      const alreadyAlerted = current?.enabled && !current.armed && current.thresholdMicros === values.thresholdMicros;
       this.db.insert(t.creditAlerts).values({ accountId, ...values }).onConflictDoUpdate({ target: t.creditAlerts.accountId, set: values }).run();
+      if (alreadyAlerted) this.db.update(t.creditAlerts).set({ armed: false }).where(eq(t.creditAlerts.accountId, accountId)).run();
+      else this.inTransaction(account);
       return this.get(accountId);
     });
+    // No ledger entry was written, so the ledger will not call afterCommit for this alert.
+    this.afterCommit();
+    return updated;
   }
 
   inTransaction(account: { id: string; balanceMicros: number; reservedMicros: number }): void {
@@ -186,13 +192,14 @@ export class AutoTopUpService implements LedgerObserver {
     });
     if (!claim) return false;
     try {
+      const customerId = claim.method.provider === "stripe" ? await this.paymentMethods.customerOf(accountId, "stripe") : null;
       await this.checkout.create({
         accountId,
         packId: claim.packId,
         paymentType: "CARD",
         purpose: "AUTO_TOP_UP",
         sessionId,
-        saved: { provider: claim.method.provider, token: claim.method.providerToken },
+        saved: { provider: claim.method.provider, token: claim.method.providerToken, customerId },
       });
     } catch (error) {
       // create() already closed the session, which recorded the failure; make sure of it.

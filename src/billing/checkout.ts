@@ -1,12 +1,12 @@
 /**
- * Checkout sessions for credit packs. A session records the pack as sold (price, currency,
- * credits); credits are added only when a verified webhook reports the payment, exactly once per
- * session: the event id is remembered (redeliveries and replays change nothing), only an OPEN
- * session changes, and the amount and currency must match what was sold.
+ * Checkout sessions: a credit pack bought on the provider's page, or a saved payment method
+ * charged off-session (an auto top-up, a subscription period). A session records what was sold
+ * (price, currency, credits); credits are added only when a verified webhook reports the payment
+ * (./payment-events.ts). The session row is written before the provider is called, so a webhook
+ * can never arrive for a session we do not know.
  */
 import { and, desc, eq, lt, lte, type SQL } from "drizzle-orm";
-import type { Ledger } from "../accounts/ledger.js";
-import { LedgerError } from "../accounts/ledger.js";
+import { LEDGER_LIMITS, LedgerError, type Ledger } from "../accounts/ledger.js";
 import { randomHex } from "../accounts/keys.js";
 import type { CreditPackRecord } from "../catalog/records.js";
 import type { CatalogRepository } from "../catalog/repository.js";
@@ -15,13 +15,15 @@ import type { Database } from "../db/client.js";
 import { pageOf } from "../db/paging.js";
 import * as t from "../db/schema.js";
 import { fromMicros, toMicros } from "../pricing/decimal.js";
-import type { PaymentEvent, PaymentProvider, PaymentType, ProviderName, SandboxProvider } from "./providers.js";
-import { topUpFailed, topUpSucceeded } from "./top-up-state.js";
+import { PaymentDeclinedError, type PaymentProvider, type PaymentType, type ProviderName } from "./providers.js";
+import type { SandboxProvider } from "./sandbox-provider.js";
+import { ReturnUrls } from "./return-urls.js";
 
 export type CheckoutSessionRow = typeof t.checkoutSessions.$inferSelect;
 
 export const BillingErrorCode = {
   PAYMENT_PROVIDER_ERROR: "PAYMENT_PROVIDER_ERROR",
+  PAYMENT_DECLINED: "PAYMENT_DECLINED",
   CONTACT_SALES: "CONTACT_SALES",
 } as const;
 
@@ -30,16 +32,34 @@ export interface Providers {
   stripe: PaymentProvider | null;
 }
 
-/** What a paid or failed SUBSCRIPTION session does (set by ./subscriptions.ts, which owns periods). */
-export interface SubscriptionPayments {
-  /** Inside the webhook's transaction: grants the period's credits; returns the PURCHASE entry's id. */
-  paid(session: CheckoutSessionRow): string;
-  failed(session: CheckoutSessionRow, reason: string): void;
+/** What a closed (declined or expired) session means beyond itself, by purpose (billing/index.ts). */
+export interface SessionClosedHandler {
+  /** Inside the closing transaction. */
+  closed(session: CheckoutSessionRow, reason: string): void;
 }
 
-export class CheckoutService {
-  private subscriptionPayments: SubscriptionPayments | null = null;
+export interface SavedMethod {
+  provider: ProviderName;
+  token: string;
+  /** The provider's customer the method belongs to (a Stripe Customer), when it has one. */
+  customerId?: string | null;
+}
 
+export type CheckoutRequest = {
+  accountId: string;
+  paymentType: PaymentType;
+  purpose?: CheckoutSessionRow["purpose"];
+  sessionId?: string;
+  saved?: SavedMethod;
+  successUrl?: string | null;
+  cancelUrl?: string | null;
+} & (
+  | { packId: string }
+  /** A subscription period: the plan's price for its monthly credits. */
+  | { plan: { id: string; name: string; price: CreditPackRecord["price"]; credits: CreditPackRecord["credits"] }; subscription: { id: string; periodStart: string } }
+);
+
+export class CheckoutService {
   constructor(
     private readonly database: Database,
     private readonly ledger: Ledger,
@@ -47,14 +67,12 @@ export class CheckoutService {
     readonly providers: Providers,
     private readonly clock: Clock,
     private readonly checkoutTtlMs: number,
+    readonly returnUrls: ReturnUrls,
+    private readonly onClosed: SessionClosedHandler,
   ) {}
 
   private get db() {
     return this.database.db;
-  }
-
-  handleSubscriptionPayments(handler: SubscriptionPayments): void {
-    this.subscriptionPayments = handler;
   }
 
   /** The provider of that name, or null when it is unknown or not configured. */
@@ -99,155 +117,120 @@ export class CheckoutService {
     return this.db.select().from(t.checkoutSessions).where(eq(t.checkoutSessions.id, id)).get();
   }
 
+  /** Opens a session and asks the provider for its page, or charges the saved method. */
+  async create(request: CheckoutRequest): Promise<CheckoutSessionRow> {
+    const session = this.ledger.atomically(() => this.open(request))!;
+    return this.submit(session, request.saved);
+  }
+
   /**
-   * Opens a session and asks the provider for its checkout page (CHECKOUT), or charges a saved
-   * payment method (AUTO_TOP_UP). The session row exists before the provider is called, so a
-   * webhook can never arrive for a session we do not know.
+   * Writes an OPEN session (inside the caller's transaction) without calling the provider. Refuses
+   * a sale whose credits could not be added: a payment must never be taken that cannot be
+   * credited. For a subscription period, returns null when that period already has an open
+   * charge (guard: the unique index on open sessions per subscription period).
    */
-  async create(request: {
-    accountId: string;
-    paymentType: PaymentType;
-    purpose?: CheckoutSessionRow["purpose"];
-    sessionId?: string;
-    saved?: { provider: ProviderName; token: string };
-  } & (
-    | { packId: string }
-    /** A subscription period: the plan's price for its monthly credits. */
-    | { plan: { id: string; name: string; price: CreditPackRecord["price"]; credits: CreditPackRecord["credits"] }; subscription: { id: string; periodStart: string } }
-  )): Promise<CheckoutSessionRow> {
+  open(request: CheckoutRequest): CheckoutSessionRow | null {
     const pack = "packId" in request ? this.findPack(request.packId) : request.plan;
     const subscription = "subscription" in request ? request.subscription : null;
-    const purpose = request.purpose ?? "CHECKOUT";
-    const providerName = request.saved?.provider ?? this.providerFor(request.paymentType);
+    const creditsMicros = toMicros(pack.credits);
+    const { balanceMicros } = this.ledger.balanceOf(request.accountId);
+    if (balanceMicros + creditsMicros > toMicros(LEDGER_LIMITS.maxBalanceCredits)) {
+      throw new LedgerError(
+        "BAD_USER_INPUT",
+        `Buying ${pack.credits.toFixed()} credits would take the balance (${fromMicros(balanceMicros).toFixed()}) past the maximum of ${LEDGER_LIMITS.maxBalanceCredits.toFixed()} credits`,
+        ["packId"],
+      );
+    }
     const id = request.sessionId ?? `cs_${randomHex(12)}`;
+    const urls = this.returnUrls.check(id, request.successUrl, request.cancelUrl);
+    const providerName = request.saved?.provider ?? this.providerFor(request.paymentType);
     const now = this.clock.now();
-    this.db
-      .insert(t.checkoutSessions)
-      .values({
-        id,
-        accountId: request.accountId,
-        packId: pack.id,
-        priceMicros: toMicros(pack.price.amount),
-        currency: pack.price.currency,
-        creditsMicros: toMicros(pack.credits),
-        provider: providerName,
-        paymentType: request.paymentType,
-        purpose,
-        status: "OPEN",
-        providerSessionId: providerName === "sandbox" ? id : null,
-        createdAt: now.toISOString(),
-        expiresAt: new Date(now.getTime() + this.checkoutTtlMs).toISOString(),
-        subscriptionId: subscription?.id ?? null,
-        periodStart: subscription?.periodStart ?? null,
-      })
-      .run();
-    const checkout = {
-      sessionId: id,
-      accountId: request.accountId,
-      amountMicros: toMicros(pack.price.amount),
-      currency: pack.price.currency,
-      description: subscription
-        ? `${pack.name} subscription: ${pack.credits.toFixed()} credits for the period from ${subscription.periodStart.slice(0, 10)}`
-        : `${pack.name} credit pack: ${pack.credits.toFixed()} credits`,
-      paymentType: request.paymentType,
+    return (
+      this.db
+        .insert(t.checkoutSessions)
+        .values({
+          id,
+          accountId: request.accountId,
+          packId: pack.id,
+          priceMicros: toMicros(pack.price.amount),
+          currency: pack.price.currency,
+          creditsMicros,
+          provider: providerName,
+          paymentType: request.paymentType,
+          purpose: request.purpose ?? "CHECKOUT",
+          status: "OPEN",
+          providerSessionId: providerName === "sandbox" ? id : null,
+          createdAt: now.toISOString(),
+          expiresAt: new Date(now.getTime() + this.checkoutTtlMs).toISOString(),
+          subscriptionId: subscription?.id ?? null,
+          periodStart: subscription?.periodStart ?? null,
+          successUrl: urls.successUrl,
+          cancelUrl: urls.cancelUrl,
+        })
+        .onConflictDoNothing()
+        .returning()
+        .get() ?? null
+    );
+  }
+
+  /** Asks the provider for the session's page, or charges the saved method; the outcome comes by webhook. */
+  async submit(session: CheckoutSessionRow, saved?: SavedMethod): Promise<CheckoutSessionRow> {
+    const request = {
+      sessionId: session.id,
+      accountId: session.accountId,
+      amountMicros: session.priceMicros,
+      currency: session.currency,
+      description: this.describe(session),
+      paymentType: session.paymentType,
+      successUrl: this.returnUrls.success(session),
+      cancelUrl: this.returnUrls.cancel(session),
     };
     try {
-      const provider = this.provider(providerName);
-      const result = request.saved
-        ? await provider.chargeSavedMethod({ ...checkout, providerToken: request.saved.token })
-        : await provider.createCheckout(checkout);
+      const provider = this.provider(session.provider);
+      const result = saved
+        ? await provider.chargeSavedMethod({ ...request, providerToken: saved.token, customerId: saved.customerId ?? null })
+        : await provider.createCheckout(request);
       this.db
         .update(t.checkoutSessions)
         .set({ providerSessionId: result.providerSessionId, url: result.url })
-        .where(eq(t.checkoutSessions.id, id))
+        .where(eq(t.checkoutSessions.id, session.id))
         .run();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      this.ledger.atomically(() => this.close(this.session(id)!, "DECLINED", `payment provider error: ${reason}`, "SERVER"));
+      if (error instanceof PaymentDeclinedError) {
+        // The provider's own answer about the buyer's card: final, as a declining webhook would be.
+        this.ledger.atomically(() => this.close(this.session(session.id)!, "DECLINED", reason, "PROVIDER"));
+        throw new LedgerError(BillingErrorCode.PAYMENT_DECLINED, `The payment was declined: ${reason}`);
+      }
+      // Our call failed: the charge may still have gone through, so a later confirmation counts.
+      this.ledger.atomically(() => this.close(this.session(session.id)!, "DECLINED", `payment provider error: ${reason}`, "SERVER"));
       throw new LedgerError(BillingErrorCode.PAYMENT_PROVIDER_ERROR, `The payment provider refused the request: ${reason}`);
     }
-    return this.session(id)!;
+    return this.session(session.id)!;
+  }
+
+  private describe(session: CheckoutSessionRow): string {
+    const credits = fromMicros(session.creditsMicros).toFixed();
+    if (session.purpose === "SUBSCRIPTION") {
+      const plan = this.catalog.subscriptionPlansByIds([session.packId])[0];
+      return `${plan?.name ?? session.packId} subscription: ${credits} credits for the period from ${session.periodStart!.slice(0, 10)}`;
+    }
+    const pack = this.catalog.creditPacksByProviderIds([session.packId.split("/")[0]]).get(session.packId.split("/")[0])?.find((p) => p.id === session.packId);
+    return `${pack?.name ?? session.packId} credit pack: ${credits} credits`;
   }
 
   /**
    * Moves an OPEN session to EXPIRED or DECLINED, on the provider's word or on this server's (see
    * `closedBy` in the schema); top-up and subscription bookkeeping follow. Inside a transaction.
+   * Guard: the update is conditional on the session still being OPEN.
    */
-  private close(session: CheckoutSessionRow, status: "EXPIRED" | "DECLINED", reason: string, closedBy: "PROVIDER" | "SERVER"): void {
-    this.db
+  close(session: CheckoutSessionRow, status: "EXPIRED" | "DECLINED", reason: string, closedBy: "PROVIDER" | "SERVER"): void {
+    const closed = this.db
       .update(t.checkoutSessions)
       .set({ status, failureReason: reason, closedBy, resolvedAt: this.clock.now().toISOString() })
       .where(and(eq(t.checkoutSessions.id, session.id), eq(t.checkoutSessions.status, "OPEN")))
       .run();
-    if (session.purpose === "AUTO_TOP_UP") topUpFailed(this.db, this.clock, session.accountId, session.id, reason);
-    if (session.purpose === "SUBSCRIPTION") this.subscriptionPayments?.failed(session, reason);
-  }
-
-  /**
-   * Applies a verified webhook event, exactly once. Returns what it did, for the provider's log
-   * and ours; everything but a bad signature is acknowledged (retrying would not change it).
-   */
-  applyEvent(providerName: ProviderName, event: PaymentEvent): string {
-    return this.ledger.atomically(() => {
-      const seen = this.db
-        .select()
-        .from(t.webhookEvents)
-        .where(and(eq(t.webhookEvents.provider, providerName), eq(t.webhookEvents.eventId, event.id)))
-        .get();
-      if (seen) return `duplicate of an event already processed (${seen.outcome})`;
-      const outcome = this.outcomeOf(providerName, event);
-      this.db
-        .insert(t.webhookEvents)
-        .values({ provider: providerName, eventId: event.id, type: event.providerType, outcome, receivedAt: this.clock.now().toISOString() })
-        .run();
-      return outcome;
-    });
-  }
-
-  private outcomeOf(providerName: ProviderName, event: PaymentEvent): string {
-    if (event.type === "ignored" || !event.providerSessionId) return `ignored: ${event.providerType} is not handled`;
-    const session = this.db
-      .select()
-      .from(t.checkoutSessions)
-      .where(and(eq(t.checkoutSessions.provider, providerName), eq(t.checkoutSessions.providerSessionId, event.providerSessionId)))
-      .get();
-    if (!session) return "ignored: unknown session";
-    // The provider's final word stays final: its events arriving late or out of order change
-    // nothing. But a payment it confirms after this server gave up on the session (our expiry
-    // timer, a provider call that failed while the charge went through) was taken: it becomes
-    // credits, as webhooks can arrive days late. (closedBy is set only while EXPIRED or DECLINED.)
-    const paidAfterWeClosed = event.type === "payment.succeeded" && session.closedBy === "SERVER";
-    if (session.status !== "OPEN" && !paidAfterWeClosed) return `ignored: session ${session.id} is already ${session.status}`;
-
-    switch (event.type) {
-      case "payment.succeeded": {
-        if (event.amountMicros !== session.priceMicros || event.currency !== session.currency) {
-          const paid = event.amountMicros === null ? "?" : fromMicros(event.amountMicros).toFixed();
-          return `rejected: paid ${paid} ${event.currency ?? "?"} but session ${session.id} costs ${fromMicros(session.priceMicros).toFixed()} ${session.currency}`;
-        }
-        const transactionId =
-          session.purpose === "SUBSCRIPTION" && this.subscriptionPayments
-            ? this.subscriptionPayments.paid(session)
-            : this.ledger.purchase(session.accountId, session.creditsMicros, `Purchase of ${session.packId} (checkout session ${session.id})`)
-                .transactionId;
-        this.db
-          .update(t.checkoutSessions)
-          .set({ status: "COMPLETED", transactionId, failureReason: null, closedBy: null, resolvedAt: this.clock.now().toISOString() })
-          .where(eq(t.checkoutSessions.id, session.id))
-          .run();
-        if (session.purpose === "AUTO_TOP_UP") topUpSucceeded(this.db, session.accountId, session.id);
-        const credits = `${fromMicros(session.creditsMicros).toFixed()} credits added`;
-        return paidAfterWeClosed
-          ? `applied: session ${session.id} was ${session.status} here (${session.failureReason}) but is paid: completed, ${credits}`
-          : `applied: session ${session.id} completed, ${credits}`;
-      }
-      case "payment.failed":
-        this.close(session, "DECLINED", event.reason ?? "payment declined", "PROVIDER");
-        return `applied: session ${session.id} declined`;
-      case "payment.expired":
-        this.close(session, "EXPIRED", "checkout expired", "PROVIDER");
-        return `applied: session ${session.id} expired`;
-    }
+    if (closed.changes === 1) this.onClosed.closed(session, reason);
   }
 
   /** Expires OPEN sessions past their time; returns how many. */

@@ -1,35 +1,21 @@
 /**
- * Non-GraphQL billing routes: provider webhooks (raw body, signature checked) and the sandbox
- * provider's checkout page, where a person pays or declines with a real HTML form.
+ * Non-GraphQL billing routes: provider webhooks (raw body, signature checked), the sandbox
+ * provider's pages (./sandbox-pages.ts), and the pages buyers return to after a provider's page
+ * (/checkout/<id>/done and …/cancelled, for checkout sessions and payment method setups).
  */
 import type { Clock } from "../clock.js";
-import { fromMicros } from "../pricing/decimal.js";
+import { html, notFound, statusLine, summaryOf, type HttpAnswer } from "./html.js";
 import type { Billing } from "./index.js";
 import { WebhookVerificationError } from "./providers.js";
+import { packNameOf, sandboxCheckoutAction, sandboxCheckoutPage, sandboxSetupAction, sandboxSetupPage } from "./sandbox-pages.js";
 
-export interface HttpAnswer {
-  status: number;
-  contentType: string;
-  body: string;
-}
+export type { HttpAnswer } from "./html.js";
 
 const json = (status: number, body: unknown): HttpAnswer => ({
   status,
   contentType: "application/json; charset=utf-8",
   body: JSON.stringify(body),
 });
-
-const html = (status: number, title: string, content: string): HttpAnswer => ({
-  status,
-  contentType: "text/html; charset=utf-8",
-  body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}button{font-size:1rem;padding:.5rem 1.25rem;margin-right:.5rem}</style>
-</head><body><h1>${escape(title)}</h1>${content}<p><small>Sandbox payment provider: no real money moves.</small></p></body></html>`,
-});
-
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
 
 /** POST /webhooks/<provider>: 400 when the event cannot be trusted, 200 once it is recorded. */
 export function handleWebhook(
@@ -43,69 +29,58 @@ export function handleWebhook(
   if (!provider) return json(404, { error: `No payment provider "${providerName}"` });
   try {
     const event = provider.verifyWebhook(rawBody, headers, clock.now());
-    const outcome = billing.checkout.applyEvent(provider.name, event);
-    return json(200, { received: true, outcome });
+    const { kind, outcome } = billing.paymentEvents.apply(provider.name, event);
+    return { ...json(200, { received: true, outcome }), webhookOutcome: kind };
   } catch (error) {
-    if (error instanceof WebhookVerificationError) return json(400, { error: `Webhook refused: ${error.message}` });
+    if (error instanceof WebhookVerificationError) return { ...json(400, { error: `Webhook refused: ${error.message}` }), webhookOutcome: "refused" };
     throw error;
   }
 }
 
-function sessionPage(billing: Billing, sessionId: string, notice = ""): HttpAnswer {
-  const session = billing.checkout.session(sessionId);
-  if (!session || session.provider !== "sandbox" || session.purpose !== "CHECKOUT") {
-    return html(404, "Checkout not found", "<p>There is no such checkout session.</p>");
-  }
-  const price = `${fromMicros(session.priceMicros).toFixed()} ${escape(session.currency)}`;
-  const packName = packNameOf(billing, session.packId);
-  const summary = `<p>${escape(packName)}: <strong>${fromMicros(session.creditsMicros).toFixed()} credits</strong> for <strong>${price}</strong> (${session.paymentType === "PAYPAL" ? "PayPal" : "card"}).</p>`;
-  if (session.status !== "OPEN") {
-    const words = {
-      COMPLETED: "Payment received: the credits are on your account.",
-      DECLINED: "Payment declined: nothing was charged.",
-      EXPIRED: "This checkout expired.",
-      PAID_NOT_CREDITED: "Payment received, but the credits could not be added yet: our team has been told and will resolve it.",
-    };
-    return html(200, `Checkout ${session.status.toLowerCase()}`, `${notice}${summary}<p id="status" data-status="${session.status}">${words[session.status]}</p>`);
-  }
-  return html(
-    200,
-    "Sandbox checkout",
-    `${notice}${summary}<form method="post"><button name="action" value="pay">Pay ${price}</button><button name="action" value="decline">Decline</button></form>`,
-  );
-}
-
-/** The pack's display name; its id if it has left the catalog since (the sale itself is unaffected). */
-function packNameOf(billing: Billing, packId: string): string {
-  try {
-    return `${billing.checkout.findPack(packId).name} credit pack`;
-  } catch {
-    return packId;
-  }
-}
-
-/** GET /sandbox/checkout/<id>: the page the checkout URL points to. */
-export function sandboxCheckoutPage(billing: Billing, sessionId: string): HttpAnswer {
-  return sessionPage(billing, sessionId);
-}
-
-/** POST /sandbox/checkout/<id>: the buyer paid or declined; the provider tells us by webhook. */
-export async function sandboxCheckoutAction(billing: Billing, sessionId: string, form: string): Promise<HttpAnswer> {
-  const action = new URLSearchParams(form).get("action");
-  const session = billing.checkout.session(sessionId);
-  if (!session || session.provider !== "sandbox" || session.purpose !== "CHECKOUT") return sessionPage(billing, sessionId);
-  if (action !== "pay" && action !== "decline") return html(400, "Sandbox checkout", "<p>Choose pay or decline.</p>");
-  if (session.status === "OPEN") {
-    const delivery = await billing.sandbox.deliver(
-      action === "pay" ? "checkout.completed" : "checkout.declined",
-      session.id,
-      fromMicros(session.priceMicros),
-      session.currency,
-      action === "decline" ? "declined by the buyer" : undefined,
-    );
-    if (delivery.status !== 200) {
-      return html(502, "Sandbox checkout", `<p>The webhook was not accepted (${delivery.status}); try again.</p>`);
+/** The billing pages; null when the path is not one of them. */
+export async function billingPage(billing: Billing, method: string, pathname: string, readForm: () => Promise<string>): Promise<HttpAnswer | null> {
+  const sandbox = pathname.match(/^\/sandbox\/(checkout|setup)\/([\w-]+)$/);
+  if (sandbox) {
+    const [, kind, id] = sandbox;
+    if (method === "GET" || method === "HEAD") return kind === "checkout" ? sandboxCheckoutPage(billing, id) : sandboxSetupPage(billing, id);
+    if (method === "POST") {
+      const form = await readForm();
+      return kind === "checkout" ? sandboxCheckoutAction(billing, id, form) : sandboxSetupAction(billing, id, form);
     }
+    return html(405, "Method not allowed", "<p>Use GET or POST.</p>");
   }
-  return sessionPage(billing, sessionId);
+  const returned = pathname.match(/^\/checkout\/([\w-]+)\/(done|cancelled)$/);
+  if (returned) {
+    if (method !== "GET" && method !== "HEAD") return html(405, "Method not allowed", "<p>Use GET.</p>");
+    const [, id, how] = returned;
+    return id.startsWith("pms_") ? setupOutcomePage(billing, id, how === "cancelled") : checkoutOutcomePage(billing, id, how === "cancelled");
+  }
+  return null;
+}
+
+/** Where buyers land after the provider's checkout page. */
+function checkoutOutcomePage(billing: Billing, sessionId: string, cancelled: boolean): HttpAnswer {
+  const session = billing.checkout.session(sessionId);
+  if (!session) return notFound("Checkout");
+  const summary = summaryOf(session, packNameOf(billing, session.packId));
+  if (cancelled && session.status === "OPEN") {
+    return html(200, "Checkout cancelled", `${summary}<p id="status" data-status="OPEN">You left the payment page: nothing was charged.</p>`);
+  }
+  // Paid, but the provider's webhook is still on its way: look again in a moment.
+  const refresh = session.status === "OPEN" ? '<meta http-equiv="refresh" content="2">' : "";
+  const title = session.status === "OPEN" ? "Checkout pending" : `Checkout ${session.status.toLowerCase().replaceAll("_", " ")}`;
+  return html(200, title, `${summary}${statusLine(session)}`, refresh);
+}
+
+/** Where buyers land after saving a payment method on the provider's page. */
+function setupOutcomePage(billing: Billing, setupId: string, cancelled: boolean): HttpAnswer {
+  const setup = billing.setups.get(setupId);
+  if (!setup) return notFound("Setup");
+  const words =
+    setup.status === "COMPLETED" ? "Your payment method is saved and is now the default."
+    : cancelled ? "You left the page: no payment method was saved."
+    : setup.status === "OPEN" ? "Waiting for the provider to confirm…"
+    : "This setup expired.";
+  const refresh = setup.status === "OPEN" && !cancelled ? '<meta http-equiv="refresh" content="2">' : "";
+  return html(200, "Payment method", `<p id="status" data-status="${setup.status}">${words}</p>`, refresh);
 }

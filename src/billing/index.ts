@@ -1,24 +1,38 @@
-/** Builds the billing services and wires them to the ledger. */
+/**
+ * Builds the billing services and wires them to each other and to the ledger, explicitly: what a
+ * paid, declined or unapplied session does is decided here, by the session's purpose.
+ */
 import type { Ledger } from "../accounts/ledger.js";
 import type { CatalogRepository } from "../catalog/repository.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import { AutoTopUpService, CreditAlertService } from "./alerts.js";
-import { CheckoutService } from "./checkout.js";
+import { CheckoutService, type CheckoutSessionRow, type SessionClosedHandler } from "./checkout.js";
+import { DEFAULT_RETRY_DAYS } from "./dunning.js";
 import { OutboxMailer } from "./mailer.js";
+import { PaymentEventService, type SessionPaidHandler } from "./payment-events.js";
+import { PaymentMethodSetupService } from "./payment-method-setups.js";
 import { PaymentMethodService } from "./payment-methods.js";
-import { SandboxProvider, StripeProvider, type StripeOptions } from "./providers.js";
+import { ReturnUrls } from "./return-urls.js";
+import { SandboxProvider } from "./sandbox-provider.js";
+import { StripeProvider, type StripeOptions } from "./stripe-provider.js";
 import { SubscriptionService } from "./subscriptions.js";
+import { topUpFailed, topUpSucceeded } from "./top-up-state.js";
+import { UnappliedPaymentService } from "./unapplied-payments.js";
 
 export interface BillingConfig {
   /** Base URL buyers reach this server at (checkout links); default: where it listens. */
   publicUrl?: string;
   sandboxWebhookSecret: string;
-  stripe?: Omit<StripeOptions, "publicUrl">;
+  stripe?: StripeOptions;
   smtpUrl?: string;
   mailFrom: string;
   checkoutTtlMs: number;
+  /** Origins besides this server's that checkout return URLs may point at (CHECKOUT_RETURN_ORIGINS). */
+  checkoutReturnOrigins?: string[];
+  /** Days after a period's start on which a failed subscription payment is retried. */
+  subscriptionRetryDays?: number[];
 }
 
 export function createBilling(deps: {
@@ -30,8 +44,11 @@ export function createBilling(deps: {
   config: BillingConfig;
   /** Where this server listens, known once it does. */
   selfUrl: () => string;
+  /** Told when a confirmed payment could not be credited (metrics). */
+  onUnappliedPayment?: () => void;
 }) {
   const { database, ledger, catalog, clock, logger, config, selfUrl } = deps;
+  const { db } = database;
   const publicUrl = () => config.publicUrl ?? selfUrl();
   const sandbox = new SandboxProvider({
     secret: config.sandboxWebhookSecret,
@@ -40,10 +57,36 @@ export function createBilling(deps: {
     now: () => clock.now(),
     onDeliveryError: (error) => logger.error("sandbox webhook delivery failed", { error: String(error) }),
   });
-  const stripe = config.stripe ? new StripeProvider({ ...config.stripe, publicUrl }) : null;
-  const checkout = new CheckoutService(database, ledger, catalog, { sandbox, stripe }, clock, config.checkoutTtlMs);
-  const paymentMethods = new PaymentMethodService(database, ledger, clock, stripe !== null);
-  const subscriptions = new SubscriptionService(database, ledger, catalog, clock, checkout, paymentMethods, logger);
+  const stripe = config.stripe ? new StripeProvider(config.stripe) : null;
+  const providers = { sandbox, stripe };
+
+  // Subscriptions own their periods: a session of theirs that closes or is paid is theirs to settle.
+  let subscriptions: SubscriptionService;
+  const onClosed: SessionClosedHandler = {
+    closed(session, reason) {
+      if (session.purpose === "AUTO_TOP_UP") topUpFailed(db, clock, session.accountId, session.id, reason);
+      if (session.purpose === "SUBSCRIPTION") subscriptions.failed(session, reason);
+    },
+  };
+  const onPaid: SessionPaidHandler = {
+    paid(session: CheckoutSessionRow) {
+      if (session.purpose === "SUBSCRIPTION") return subscriptions.paid(session);
+      const { transactionId } = ledger.purchase(session.accountId, session.creditsMicros, `Purchase of ${session.packId} (checkout session ${session.id})`);
+      if (session.purpose === "AUTO_TOP_UP") topUpSucceeded(db, session.accountId, session.id);
+      return transactionId;
+    },
+    unapplied(session, reason) {
+      // Paid: never charged again for it. A top-up backs off; a period counts as paid.
+      if (session.purpose === "AUTO_TOP_UP") topUpFailed(db, clock, session.accountId, session.id, reason);
+      if (session.purpose === "SUBSCRIPTION") subscriptions.settlePaid(subscriptions.get(session.subscriptionId!)!, session.periodStart!);
+    },
+  };
+
+  const returnUrls = new ReturnUrls(publicUrl, config.checkoutReturnOrigins ?? []);
+  const checkout = new CheckoutService(database, ledger, catalog, providers, clock, config.checkoutTtlMs, returnUrls, onClosed);
+  const paymentMethods = new PaymentMethodService(database, ledger, clock, providers);
+  subscriptions = new SubscriptionService(database, ledger, catalog, clock, checkout, paymentMethods, logger, config.subscriptionRetryDays ?? DEFAULT_RETRY_DAYS);
+  const setups = new PaymentMethodSetupService(database, ledger, clock, checkout, paymentMethods, config.checkoutTtlMs);
   const mailer = new OutboxMailer(database, clock, logger, { smtpUrl: config.smtpUrl, from: config.mailFrom });
   const alerts = new CreditAlertService(database, ledger, clock, () => {
     mailer.deliverPending().catch((error) => logger.error("email delivery failed", { error: String(error) }));
@@ -52,21 +95,37 @@ export function createBilling(deps: {
   ledger.observe(alerts);
   ledger.observe(topUps);
 
+  /** The account has a new default payment method: past-due payments are retried at once. */
+  const defaultMethodChanged = async (accountId: string): Promise<void> => {
+    await subscriptions.retryPastDue(accountId);
+  };
+  const paymentEvents = new PaymentEventService(database, ledger, checkout, setups, clock, onPaid, {
+    unapplied: () => deps.onUnappliedPayment?.(),
+    defaultMethodChanged: (accountId) =>
+      void defaultMethodChanged(accountId).catch((error) => logger.error("retrying past-due payments failed", { accountId, error: String(error) })),
+  });
+  const unappliedPayments = new UnappliedPaymentService(database, ledger, checkout, clock, onPaid);
+
   return {
     sandbox,
     checkout,
+    paymentEvents,
     paymentMethods,
+    setups,
     subscriptions,
+    unappliedPayments,
     alerts,
     topUps,
     mailer,
-    /** Periodic work: expire unpaid sessions, start due subscription periods, retry top-ups, send mail. */
+    defaultMethodChanged,
+    /** Periodic work: expire unpaid sessions, start due subscription periods, retry payments, send mail. */
     async sweep() {
-      const expiredSessions = checkout.expireStale();
+      const expiredSessions = checkout.expireStale() + setups.expireStale();
       const renewedPeriods = await subscriptions.renewDue();
+      const retriedPayments = await subscriptions.retryDue();
       const topUpsStarted = await topUps.retryDue();
       const emailsSent = await mailer.deliverPending();
-      return { expiredSessions, renewedPeriods, topUpsStarted, emailsSent };
+      return { expiredSessions, renewedPeriods, retriedPayments, topUpsStarted, emailsSent };
     },
   };
 }

@@ -9,6 +9,9 @@ import { money } from "../graphql/money.js";
 import { mutate } from "../graphql/mutation.js";
 import { fromMicros } from "../pricing/decimal.js";
 import type { CheckoutSessionRow } from "./checkout.js";
+import { toCheckoutSession } from "./checkout-record.js";
+import { paymentMethodResolvers, toPaymentMethod, toPaymentMethodSetup } from "./payment-method-resolvers.js";
+import { toUnappliedPayment, unappliedPaymentResolvers } from "./unapplied-resolvers.js";
 import {
   AutoTopUp,
   AutoTopUpUpdateInput,
@@ -21,12 +24,6 @@ import {
   CreditAlert,
   CreditAlertUpdateInput,
   CreditAlertUpdatePayload,
-  PaymentMethod,
-  PaymentMethodAttachInput,
-  PaymentMethodAttachPayload,
-  PaymentMethodDetachPayload,
-  PaymentMethodInput,
-  PaymentMethodSetDefaultPayload,
   PlanSubscription,
   SubscriptionCancelInput,
   SubscriptionCancelPayload,
@@ -37,31 +34,6 @@ import {
 
 const date = (value: string | null) => (value ? new Date(value) : null);
 
-export function toCheckoutSession(row: CheckoutSessionRow): CheckoutSessionRecord {
-  return {
-    __typename: "CheckoutSession",
-    id: row.id,
-    accountId: row.accountId,
-    seq: row.seq,
-    url: row.url,
-    status: row.status,
-    purpose: row.purpose,
-    paymentType: row.paymentType,
-    packId: row.packId,
-    price: money(fromMicros(row.priceMicros), row.currency),
-    credits: fromMicros(row.creditsMicros),
-    transactionId: row.transactionId,
-    failureReason: row.failureReason,
-    createdAt: new Date(row.createdAt),
-    expiresAt: new Date(row.expiresAt),
-    resolvedAt: date(row.resolvedAt),
-  };
-}
-
-function toPaymentMethod(row: typeof t.paymentMethods.$inferSelect) {
-  return { __typename: "PaymentMethod" as const, ...row, createdAt: new Date(row.createdAt), detachedAt: date(row.detachedAt) };
-}
-
 function toSubscription(row: typeof t.subscriptions.$inferSelect) {
   return {
     __typename: "PlanSubscription" as const,
@@ -71,6 +43,7 @@ function toSubscription(row: typeof t.subscriptions.$inferSelect) {
     currentPeriodEnd: new Date(row.currentPeriodEnd),
     createdAt: new Date(row.createdAt),
     endedAt: date(row.endedAt),
+    nextPaymentAttemptAt: date(row.nextPaymentAttemptAt),
   };
 }
 
@@ -105,10 +78,6 @@ export class AccountBillingResolver {
     return connection("cs", page.items.map(toCheckoutSession), page.hasNextPage, (session) => session.seq);
   }
 
-  @FieldResolver(() => [PaymentMethod], { description: "Saved payment methods, the default first." })
-  paymentMethods(@Root() root: AccountRecord, @Ctx() context: Context) {
-    return context.services.billing.paymentMethods.list(root.id).map(toPaymentMethod);
-  }
 
   @FieldResolver(() => [PlanSubscription], { description: "Subscriptions, oldest first." })
   subscriptions(@Root() root: AccountRecord, @Ctx() context: Context) {
@@ -163,33 +132,15 @@ export class BillingMutationResolver {
   checkoutSessionCreate(@Arg("input", () => CheckoutSessionCreateInput) input: CheckoutSessionCreateInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
     return mutate({ checkoutSession: null }, async () => {
-      const session = await context.services.billing.checkout.create({ accountId, packId: input.packId, paymentType: input.paymentType ?? "CARD" });
+      const session = await context.services.billing.checkout.create({
+        accountId,
+        packId: input.packId,
+        paymentType: input.paymentType ?? "CARD",
+        successUrl: input.successUrl,
+        cancelUrl: input.cancelUrl,
+      });
       return { checkoutSession: toCheckoutSession(session) };
     });
-  }
-
-  @Mutation(() => PaymentMethodAttachPayload, { description: "Saves a payment method from a provider token." })
-  paymentMethodAttach(@Arg("input", () => PaymentMethodAttachInput) input: PaymentMethodAttachInput, @Ctx() context: Context) {
-    const accountId = requireAccount(context);
-    return mutate({ paymentMethod: null }, () => ({
-      paymentMethod: toPaymentMethod(context.services.billing.paymentMethods.attach(accountId, input.token, input.makeDefault ?? false)),
-    }));
-  }
-
-  @Mutation(() => PaymentMethodDetachPayload, { description: "Removes a saved payment method." })
-  paymentMethodDetach(@Arg("input", () => PaymentMethodInput) input: PaymentMethodInput, @Ctx() context: Context) {
-    const accountId = requireAccount(context);
-    return mutate({ paymentMethod: null }, () => ({
-      paymentMethod: toPaymentMethod(context.services.billing.paymentMethods.detach(accountId, input.paymentMethodId)),
-    }));
-  }
-
-  @Mutation(() => PaymentMethodSetDefaultPayload, { description: "Makes a saved payment method the default." })
-  paymentMethodSetDefault(@Arg("input", () => PaymentMethodInput) input: PaymentMethodInput, @Ctx() context: Context) {
-    const accountId = requireAccount(context);
-    return mutate({ paymentMethod: null }, () => ({
-      paymentMethod: toPaymentMethod(context.services.billing.paymentMethods.setDefault(accountId, input.paymentMethodId)),
-    }));
   }
 
   @Mutation(() => SubscriptionCreatePayload, {
@@ -237,12 +188,16 @@ export function resolveBillingNode(context: Context, id: string): unknown {
   const found = id.startsWith("cs_") ? billing.checkout.session(id) && toCheckoutSession(billing.checkout.session(id)!)
     : id.startsWith("sub_") ? billing.subscriptions.get(id) && toSubscription(billing.subscriptions.get(id)!)
     : id.startsWith("pmt_") ? billing.paymentMethods.byId(id) && toPaymentMethod(billing.paymentMethods.byId(id)!)
+    : id.startsWith("pms_") ? billing.setups.get(id) && toPaymentMethodSetup(billing.setups.get(id)!)
+    : id.startsWith("upa_") ? billing.unappliedPayments.get(id) && toUnappliedPayment(billing.unappliedPayments.get(id)!)
     : undefined;
   if (found === undefined) return undefined;
   return found && canSee(context, found.accountId) ? found : null;
 }
 
 export const billingResolvers = [
+  ...paymentMethodResolvers,
+  ...unappliedPaymentResolvers,
   AccountBillingResolver,
   CheckoutSessionResolver,
   PlanSubscriptionResolver,

@@ -49,14 +49,20 @@ registerEnumType(CheckoutPurposeEnum, {
   },
 });
 
-export const SubscriptionStatusEnum = { PENDING: "PENDING", ACTIVE: "ACTIVE", PAST_DUE: "PAST_DUE", ENDED: "ENDED" } as const;
+export const SubscriptionStatusEnum = { PENDING: "PENDING", ACTIVE: "ACTIVE", PAST_DUE: "PAST_DUE", UNPAID: "UNPAID", ENDED: "ENDED" } as const;
 registerEnumType(SubscriptionStatusEnum, {
   name: "SubscriptionStatus",
   description: "Whether a subscription still grants credits.",
   valuesConfig: {
     PENDING: { description: "Its first payment is being processed; the credits follow the payment." },
     ACTIVE: { description: "Paid: each period is charged at its start and its credits granted once the payment is confirmed." },
-    PAST_DUE: { description: "The last period's payment failed (see lastPaymentError): no credits for it; the next period is charged again." },
+    PAST_DUE: {
+      description:
+        "The current period's payment failed (see lastPaymentError): no credits for it yet. It is retried at nextPaymentAttemptAt, and at once when a new default payment method is attached.",
+    },
+    UNPAID: {
+      description: "Every retry of a period's payment failed: the subscription ended without that period's credits. Subscribe again to restart.",
+    },
     ENDED: { description: "Cancelled and past its last period." },
   },
 });
@@ -137,27 +143,6 @@ export class CheckoutSessionConnection {
   pageInfo!: PageInfo;
 }
 
-@ObjectType({ simpleResolvers: true, implements: Node, description: "A saved way to pay (a provider token; card numbers never reach this API)." })
-export class PaymentMethod implements Node {
-  @Field(() => ID, { description: 'Payment method id, e.g. "pmt_…".' })
-  id!: string;
-
-  @Field(() => String, { description: "What to show the buyer, e.g. \"visa (sandbox)\"." })
-  label!: string;
-
-  @Field(() => String, { description: '"sandbox" or "stripe".' })
-  provider!: string;
-
-  @Field(() => Boolean, { description: "Whether automatic top-ups charge this method." })
-  isDefault!: boolean;
-
-  @Field(() => DateTimeScalar, { description: "When it was attached." })
-  createdAt!: Date;
-
-  @Field(() => DateTimeScalar, { nullable: true, description: "When it was detached; null while attached." })
-  detachedAt!: Date | null;
-}
-
 @ObjectType({ simpleResolvers: true, implements: Node, description: "A subscription to a plan that grants credits each month." })
 export class PlanSubscription implements Node {
   @Field(() => ID, { description: 'Subscription id, e.g. "sub_…".' })
@@ -186,6 +171,12 @@ export class PlanSubscription implements Node {
 
   @Field(() => String, { nullable: true, description: "Why the last period's payment failed; null once a payment succeeds." })
   lastPaymentError!: string | null;
+
+  @Field(() => Int, { description: "Failed payment attempts for the current period; 0 once it is paid." })
+  failedPaymentAttempts!: number;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "When a past-due payment is retried next; null when none is scheduled." })
+  nextPaymentAttemptAt!: Date | null;
 }
 
 @ObjectType({ simpleResolvers: true, description: "Automatic purchase of a credit pack when available credits run low." })
@@ -237,21 +228,16 @@ export class CheckoutSessionCreateInput {
 
   @Field(() => PaymentTypeEnum, { nullable: true, description: "CARD (default) or PAYPAL." })
   paymentType?: "CARD" | "PAYPAL" | null;
-}
 
-@InputType({ description: "Save a payment method from the provider's token." })
-export class PaymentMethodAttachInput {
-  @Field(() => String, { description: 'The provider\'s token: a Stripe "pm_…" id, or a sandbox test token such as "tok_visa". Never a card number.' })
-  token!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Where the buyer returns after paying: an http(s) URL on this server or on an origin in CHECKOUT_RETURN_ORIGINS; {CHECKOUT_SESSION_ID} is replaced by the session's id. Default: this server's page showing the outcome.",
+  })
+  successUrl?: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: "Make it the default (the first method always is)." })
-  makeDefault?: boolean | null;
-}
-
-@InputType({ description: "A saved payment method of the account." })
-export class PaymentMethodInput {
-  @Field(() => ID, { description: "The payment method." })
-  paymentMethodId!: string;
+  @Field(() => String, { nullable: true, description: "Where the buyer returns after leaving the payment page unpaid (same rules as successUrl)." })
+  cancelUrl?: string | null;
 }
 
 @InputType({ description: "Subscribe to a plan." })
@@ -300,15 +286,6 @@ export class CheckoutSessionCreatePayload {
 }
 
 @ObjectType({ simpleResolvers: true })
-abstract class PaymentMethodPayload {
-  @Field(() => PaymentMethod, { nullable: true, description: "The payment method." })
-  paymentMethod!: unknown;
-
-  @Field(() => [UserError], { description: "Why nothing was done; empty on success." })
-  userErrors!: UserError[];
-}
-
-@ObjectType({ simpleResolvers: true })
 abstract class SubscriptionPayload {
   @Field(() => PlanSubscription, { nullable: true, description: "The subscription." })
   subscription!: unknown;
@@ -334,15 +311,6 @@ export class CreditAlertUpdatePayload {
   @Field(() => [UserError], { description: "Why nothing was done; empty on success." })
   userErrors!: UserError[];
 }
-
-@ObjectType({ simpleResolvers: true, description: "Result of paymentMethodAttach." })
-export class PaymentMethodAttachPayload extends PaymentMethodPayload {}
-
-@ObjectType({ simpleResolvers: true, description: "Result of paymentMethodDetach." })
-export class PaymentMethodDetachPayload extends PaymentMethodPayload {}
-
-@ObjectType({ simpleResolvers: true, description: "Result of paymentMethodSetDefault." })
-export class PaymentMethodSetDefaultPayload extends PaymentMethodPayload {}
 
 @ObjectType({ simpleResolvers: true, description: "Result of subscriptionCreate." })
 export class SubscriptionCreatePayload extends SubscriptionPayload {}

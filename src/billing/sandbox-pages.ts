@@ -1,0 +1,87 @@
+/**
+ * The sandbox provider's pages, served by this server: a checkout page where a person pays or
+ * declines, and a card page where a test card is saved. Like a real provider, the sandbox tells
+ * this server by signed webhook, then sends the buyer back to the success or cancel URL.
+ */
+import { fromMicros } from "../pricing/decimal.js";
+import type { CheckoutSessionRow } from "./checkout.js";
+import { escape, html, notFound, redirect, SANDBOX_NOTE, statusLine, summaryOf, type HttpAnswer } from "./html.js";
+import type { Billing } from "./index.js";
+import { SANDBOX_TEST_TOKENS } from "./sandbox-provider.js";
+
+function sandboxSession(billing: Billing, sessionId: string): CheckoutSessionRow | null {
+  const session = billing.checkout.session(sessionId);
+  return session && session.provider === "sandbox" && session.purpose === "CHECKOUT" ? session : null;
+}
+
+/** The pack's display name; its id if it has left the catalog since (the sale itself is unaffected). */
+export function packNameOf(billing: Billing, packId: string): string {
+  try {
+    return `${billing.checkout.findPack(packId).name} credit pack`;
+  } catch {
+    return packId;
+  }
+}
+
+/** GET /sandbox/checkout/<id>: the page the checkout URL points to. */
+export function sandboxCheckoutPage(billing: Billing, sessionId: string): HttpAnswer {
+  const session = sandboxSession(billing, sessionId);
+  if (!session) return notFound("Checkout");
+  const summary = summaryOf(session, packNameOf(billing, session.packId));
+  if (session.status !== "OPEN") return html(200, `Checkout ${session.status.toLowerCase()}`, `${summary}${statusLine(session)}${SANDBOX_NOTE}`);
+  const price = `${fromMicros(session.priceMicros).toFixed()} ${escape(session.currency)}`;
+  return html(
+    200,
+    "Sandbox checkout",
+    `${summary}<form method="post"><button name="action" value="pay">Pay ${price}</button><button name="action" value="decline">Decline</button></form>${SANDBOX_NOTE}`,
+  );
+}
+
+/** POST /sandbox/checkout/<id>: the buyer paid or declined. */
+export async function sandboxCheckoutAction(billing: Billing, sessionId: string, form: string): Promise<HttpAnswer> {
+  const action = new URLSearchParams(form).get("action");
+  const session = sandboxSession(billing, sessionId);
+  if (!session) return notFound("Checkout");
+  if (action !== "pay" && action !== "decline") return html(400, "Sandbox checkout", "<p>Choose pay or decline.</p>");
+  if (session.status === "OPEN") {
+    const delivery = await billing.sandbox.deliver(
+      action === "pay" ? "checkout.completed" : "checkout.declined",
+      session.id,
+      fromMicros(session.priceMicros),
+      session.currency,
+      action === "decline" ? "declined by the buyer" : undefined,
+    );
+    if (delivery.status !== 200) return html(502, "Sandbox checkout", `<p>The webhook was not accepted (${delivery.status}); try again.</p>${SANDBOX_NOTE}`);
+  }
+  const urls = billing.checkout.returnUrls;
+  return redirect(action === "pay" ? urls.success(session) : urls.cancel(session));
+}
+
+/** GET /sandbox/setup/<id>: choose a test card to save. */
+export function sandboxSetupPage(billing: Billing, setupId: string): HttpAnswer {
+  const setup = billing.setups.get(setupId);
+  if (!setup || setup.provider !== "sandbox") return notFound("Setup");
+  if (setup.status !== "OPEN") return html(200, `Setup ${setup.status.toLowerCase()}`, `<p id="status" data-status="${setup.status}">This setup is ${setup.status.toLowerCase()}.</p>${SANDBOX_NOTE}`);
+  const options = SANDBOX_TEST_TOKENS.map((token) => `<option value="${token}">${token}</option>`).join("");
+  return html(
+    200,
+    "Save a test card",
+    `<form method="post"><select name="token">${options}</select><button name="action" value="save">Save card</button><button name="action" value="cancel">Cancel</button></form>${SANDBOX_NOTE}`,
+  );
+}
+
+/** POST /sandbox/setup/<id>: the buyer saved a test card (told by webhook) or gave up. */
+export async function sandboxSetupAction(billing: Billing, setupId: string, form: string): Promise<HttpAnswer> {
+  const fields = new URLSearchParams(form);
+  const setup = billing.setups.get(setupId);
+  if (!setup || setup.provider !== "sandbox") return notFound("Setup");
+  const action = fields.get("action");
+  const token = fields.get("token") ?? "";
+  if (action === "cancel") return redirect(billing.checkout.returnUrls.cancel(setup));
+  if (action !== "save" || !SANDBOX_TEST_TOKENS.includes(token)) return html(400, "Save a test card", "<p>Choose a test card.</p>");
+  if (setup.status === "OPEN") {
+    const delivery = await billing.sandbox.deliver("setup.completed", setup.id, null, null, undefined, token);
+    if (delivery.status !== 200) return html(502, "Save a test card", `<p>The webhook was not accepted (${delivery.status}); try again.</p>${SANDBOX_NOTE}`);
+  }
+  return redirect(billing.checkout.returnUrls.success(setup));
+}
