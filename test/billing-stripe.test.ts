@@ -13,6 +13,9 @@ const WEBHOOK_SECRET = "whsec_test_secret";
 const stripe = new Stripe("sk_test_123");
 let fakeStripe: Server;
 const created: Array<Record<string, string>> = [];
+const customers: Array<Record<string, string>> = [];
+const attached: Array<Record<string, string>> = [];
+const intents: Array<Record<string, string>> = [];
 let server: TestServer;
 
 beforeAll(async () => {
@@ -21,12 +24,28 @@ beforeAll(async () => {
     req.on("data", (chunk) => (body += chunk));
     req.on("end", () => {
       const form = Object.fromEntries(new URLSearchParams(body));
+      const answer = (status: number, json: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(json));
+      const record = (list: Array<Record<string, string>>) => list.push({ ...form, idempotencyKey: String(req.headers["idempotency-key"]) });
       if (req.method === "POST" && req.url === "/v1/checkout/sessions") {
-        created.push({ ...form, idempotencyKey: String(req.headers["idempotency-key"]) });
+        record(created);
         const id = `cs_test_${created.length}`;
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify({ id, object: "checkout.session", url: `https://checkout.stripe.com/c/pay/${id}` }));
-        return;
+        return answer(200, { id, object: "checkout.session", url: `https://checkout.stripe.com/c/pay/${id}` });
+      }
+      if (req.method === "POST" && req.url === "/v1/customers") {
+        record(customers);
+        return answer(200, { id: `cus_test_${customers.length}`, object: "customer" });
+      }
+      const attach = req.url?.match(/^\/v1\/payment_methods\/(\w+)\/attach$/);
+      if (req.method === "POST" && attach) {
+        record(attached);
+        return answer(200, { id: attach[1], object: "payment_method", customer: form.customer, card: { brand: "visa", last4: "4242" } });
+      }
+      if (req.method === "POST" && req.url === "/v1/payment_intents") {
+        record(intents);
+        if (form.payment_method === "pm_card_authenticationRequired") {
+          return answer(402, { error: { type: "card_error", code: "authentication_required", message: "Your card was declined. This transaction requires authentication." } });
+        }
+        return answer(200, { id: `pi_test_${intents.length}`, object: "payment_intent", status: "succeeded" });
       }
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "not here" } }));
     });
@@ -34,7 +53,10 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => fakeStripe.listen(0, "127.0.0.1", resolve));
   const port = (fakeStripe.address() as AddressInfo).port;
   server = await startTestServer({
-    billing: { stripe: { secretKey: "sk_test_123", webhookSecret: WEBHOOK_SECRET, apiHost: { host: "127.0.0.1", port, protocol: "http" } } },
+    billing: {
+      stripe: { secretKey: "sk_test_123", webhookSecret: WEBHOOK_SECRET, apiHost: { host: "127.0.0.1", port, protocol: "http" } },
+      checkoutReturnOrigins: ["https://app.example.com"],
+    },
   });
 });
 afterAll(async () => {
@@ -43,8 +65,12 @@ afterAll(async () => {
 });
 
 async function account() {
-  const { body } = await server.gql(`mutation { accountCreate(input: { name: "Stripe buyer" }) { apiKey } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
-  return body.data.accountCreate.apiKey as string;
+  return (await accountWithId()).apiKey;
+}
+
+async function accountWithId() {
+  const { body } = await server.gql(`mutation { accountCreate(input: { name: "Stripe buyer" }) { account { id } apiKey } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
+  return { accountId: body.data.accountCreate.account.id as string, apiKey: body.data.accountCreate.apiKey as string };
 }
 
 function stripeEvent(type: string, object: Record<string, unknown>, id = `evt_${Math.random().toString(16).slice(2)}`) {
@@ -136,5 +162,96 @@ describe("Stripe", () => {
       { "x-api-key": apiKey },
     );
     expect(body.data.checkoutSessionCreate.checkoutSession.url).toContain(`${server.url}/sandbox/checkout/cs_`);
+  });
+
+  it("sends buyers back to this server's outcome pages, or to allowed pages of the client's own", async () => {
+    const apiKey = await account();
+    const open = (input: string) =>
+      server.gql(`mutation { checkoutSessionCreate(input: { packId: "ugen/packs/starter", ${input} }) { checkoutSession { id } userErrors { field code message } } }`, undefined, {
+        "x-api-key": apiKey,
+      });
+    const plain = (await open("")).body.data.checkoutSessionCreate.checkoutSession;
+    expect(created.at(-1)).toMatchObject({ success_url: `${server.url}/checkout/${plain.id}/done`, cancel_url: `${server.url}/checkout/${plain.id}/cancelled` });
+    const done = await fetch(`${server.url}/checkout/${plain.id}/done`);
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('data-status="OPEN"');
+    expect(await (await fetch(`${server.url}/checkout/${plain.id}/cancelled`)).text()).toContain("nothing was charged");
+
+    const own = (await open(`successUrl: "https://app.example.com/paid?session={CHECKOUT_SESSION_ID}", cancelUrl: "https://app.example.com/cart"`)).body.data.checkoutSessionCreate;
+    expect(own.userErrors).toEqual([]);
+    expect(created.at(-1)).toMatchObject({
+      success_url: `https://app.example.com/paid?session=${own.checkoutSession.id}`,
+      cancel_url: "https://app.example.com/cart",
+    });
+
+    const before = created.length;
+    for (const [input, pattern] of [
+      [`successUrl: "https://evil.example.net/x"`, /https:\/\/evil\.example\.net is not allowed .*CHECKOUT_RETURN_ORIGINS/],
+      [`cancelUrl: "javascript:alert(1)"`, /must be an http\(s\) URL/],
+      [`successUrl: "not a url"`, /is not a URL/],
+    ] as const) {
+      const refused = (await open(input)).body.data.checkoutSessionCreate;
+      expect(refused.checkoutSession).toBeNull();
+      expect(refused.userErrors[0]).toMatchObject({ code: "BAD_USER_INPUT", message: expect.stringMatching(pattern) });
+      expect(refused.userErrors[0].field[0]).toBe("input");
+    }
+    expect(created.length).toBe(before);
+  });
+
+  it("attaches saved cards to the account's Stripe Customer and charges them off-session with customer and method", async () => {
+    const { accountId, apiKey } = await accountWithId();
+    const key = { "x-api-key": apiKey };
+    const attach = (token: string) =>
+      server.gql(`mutation ($token: String!) { paymentMethodAttach(input: { token: $token }) { paymentMethod { label provider isDefault } userErrors { code message } } }`, { token }, key);
+    const first = await attach("pm_card_visa");
+    expect(first.body.data.paymentMethodAttach).toEqual({ paymentMethod: { label: "visa •••• 4242 (stripe)", provider: "stripe", isDefault: true }, userErrors: [] });
+    const mine = customers.filter((c) => c["metadata[accountId]"] === accountId);
+    expect(mine).toHaveLength(1);
+    expect(mine[0].idempotencyKey).toBe(`customer-${accountId}`);
+    const customerId = `cus_test_${customers.indexOf(mine[0]) + 1}`;
+    expect(attached.at(-1)).toMatchObject({ customer: customerId });
+    await attach("pm_card_mastercard");
+    expect(customers.filter((c) => c["metadata[accountId]"] === accountId)).toHaveLength(1);
+
+    const subscribed = await server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { subscription { status } userErrors { code } } }`, undefined, key);
+    expect(subscribed.body.data.subscriptionCreate.userErrors).toEqual([]);
+    const intent = intents.at(-1)!;
+    expect(intent).toMatchObject({ amount: "9900", currency: "usd", customer: customerId, payment_method: "pm_card_visa", off_session: "true", confirm: "true" });
+    const paid = stripeEvent("payment_intent.succeeded", { id: `pi_test_${intents.length}`, object: "payment_intent", amount_received: 9900, currency: "usd" });
+    expect((await post(paid, signed(paid))).body.outcome).toMatch(/^applied: session cs_\w+ completed, 500 credits added$/);
+    const { body } = await server.gql(`{ viewer { balance subscriptions { status } } }`, undefined, key);
+    expect(body.data.viewer).toEqual({ balance: "500", subscriptions: [{ status: "ACTIVE" }] });
+  });
+
+  it("saves a card through Stripe Checkout in setup mode, confirmed by setup_intent.succeeded", async () => {
+    const { accountId, apiKey } = await accountWithId();
+    const key = { "x-api-key": apiKey };
+    const { body } = await server.gql(`mutation { paymentMethodSetupCreate { paymentMethodSetup { id url status provider } userErrors { code } } }`, undefined, key);
+    const setup = body.data.paymentMethodSetupCreate.paymentMethodSetup;
+    expect(setup).toMatchObject({ status: "OPEN", provider: "stripe", url: expect.stringMatching(/^https:\/\/checkout\.stripe\.com\//) });
+    const customerId = `cus_test_${customers.findIndex((c) => c["metadata[accountId]"] === accountId) + 1}`;
+    expect(created.at(-1)).toMatchObject({ mode: "setup", customer: customerId, "setup_intent_data[metadata][setupId]": setup.id, success_url: `${server.url}/checkout/${setup.id}/done` });
+
+    const forged = stripeEvent("setup_intent.succeeded", { id: "seti_2", object: "setup_intent", payment_method: "pm_other", customer: "cus_someone_else", metadata: { setupId: setup.id } });
+    expect((await post(forged, signed(forged))).body.outcome).toMatch(/^rejected: setup pms_\w+ belongs to another customer/);
+    const succeeded = stripeEvent("setup_intent.succeeded", { id: "seti_1", object: "setup_intent", payment_method: "pm_saved_123", customer: customerId, metadata: { setupId: setup.id } });
+    expect((await post(succeeded, signed(succeeded))).body.outcome).toMatch(/^applied: setup pms_\w+ saved payment method pmt_\w+ as the default$/);
+    expect((await post(succeeded, signed(succeeded))).body.outcome).toMatch(/^duplicate/);
+
+    const after = await server.gql(`query ($id: ID!) { viewer { paymentMethods { provider isDefault } } node(id: $id) { ... on PaymentMethodSetup { status } } }`, { id: setup.id }, key);
+    expect(after.body.data).toEqual({ viewer: { paymentMethods: [{ provider: "stripe", isDefault: true }] }, node: { status: "COMPLETED" } });
+    expect(await (await fetch(`${server.url}/checkout/${setup.id}/done`)).text()).toContain('data-status="COMPLETED"');
+  });
+
+  it("declines a charge whose card needs the cardholder's confirmation, and says how to confirm", async () => {
+    const apiKey = await account();
+    const key = { "x-api-key": apiKey };
+    await server.gql(`mutation { paymentMethodAttach(input: { token: "pm_card_authenticationRequired" }) { userErrors { code } } }`, undefined, key);
+    await server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { userErrors { code } } }`, undefined, key);
+    const { body } = await server.gql(`{ viewer { balance subscriptions { status lastPaymentError } checkoutSessions { nodes { status failureReason } } } }`, undefined, key);
+    expect(body.data.viewer.balance).toBe("0");
+    expect(body.data.viewer.subscriptions[0].status).toBe("PAST_DUE");
+    expect(body.data.viewer.checkoutSessions.nodes[0].status).toBe("DECLINED");
+    expect(body.data.viewer.checkoutSessions.nodes[0].failureReason).toMatch(/^authentication_required: the card's bank asks the cardholder to confirm this payment\. Buy it with checkoutSessionCreate/);
   });
 });

@@ -177,6 +177,21 @@ describe("credit alerts", () => {
     expect(outbox).toEqual({ n: 2, sent: 2 });
   });
 
+  it("alerts once when turned on while credits are already below the threshold", async () => {
+    const { gql, accountId } = await newAccount("20");
+    const turnOn = `mutation { creditAlertUpdate(input: { enabled: true, thresholdCredits: "50", email: "late@example.com" }) { creditAlert { armed lastAlertAt } } }`;
+    const set = await gql(turnOn);
+    expect(set.creditAlertUpdate.creditAlert).toMatchObject({ armed: false, lastAlertAt: expect.any(String) });
+    const mine = () => received.filter((mail) => mail.to.includes("late@example.com"));
+    await waitFor(async () => mine().length === 1, "the alert at turning on");
+    expect(mine()[0].raw).toContain(`Account ${accountId} has 20 credits available`);
+    // Saving the same settings again, or spending more, is the same fall: no second email.
+    await gql(turnOn);
+    await gql(job("5"));
+    await server.app.services.billing.mailer.deliverPending();
+    expect(mine()).toHaveLength(1);
+  });
+
   it("refuses bad settings", async () => {
     const { gql } = await newAccount("0");
     const update = async (input: string) =>

@@ -1,0 +1,67 @@
+/**
+ * The sandbox provider's pages, through real HTML form posts: after paying or declining, and after
+ * saving a card, the buyer is sent (303) to the session's success or cancel URL, as Stripe does.
+ */
+import { describe, expect, it } from "vitest";
+import { createTestAccount, startTestServer, until } from "./helpers.js";
+
+const form = (url: string, body: string) =>
+  fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body, redirect: "manual" });
+
+describe("returning buyers", () => {
+  it("sends a buyer who paid to the success URL and one who declined to the cancel URL", async () => {
+    const server = await startTestServer();
+    const { key } = await createTestAccount(server, "Returner");
+    const open = async (input: string) =>
+      (await server.gql(`mutation { checkoutSessionCreate(input: { packId: "ugen/packs/starter"${input} }) { checkoutSession { id url } userErrors { message } } }`, undefined, key))
+        .body.data.checkoutSessionCreate.checkoutSession;
+
+    const own = await open(`, successUrl: "${server.url}/checkout/{CHECKOUT_SESSION_ID}/done?from=app", cancelUrl: "${server.url}/checkout/{CHECKOUT_SESSION_ID}/cancelled"`);
+    const paid = await form(own.url, "action=pay");
+    expect(paid.status).toBe(303);
+    expect(paid.headers.get("location")).toBe(`${server.url}/checkout/${own.id}/done?from=app`);
+    const page = await (await fetch(paid.headers.get("location")!)).text();
+    expect(page).toContain('data-status="COMPLETED"');
+    expect(page).toContain("200 credits");
+
+    const plain = await open("");
+    const declined = await form(plain.url, "action=decline");
+    expect(declined.status).toBe(303);
+    expect(declined.headers.get("location")).toBe(`${server.url}/checkout/${plain.id}/cancelled`);
+    expect(await (await fetch(declined.headers.get("location")!)).text()).toContain('data-status="DECLINED"');
+    // Pages of sessions that do not exist are 404s, not errors.
+    expect((await fetch(`${server.url}/checkout/cs_nope/done`)).status).toBe(404);
+    await server.close();
+  });
+
+  it("saves a card on the sandbox's setup page, makes it the default and retries a past-due payment with it", async () => {
+    const server = await startTestServer();
+    const { key } = await createTestAccount(server, "Saver");
+    await server.gql(`mutation { paymentMethodAttach(input: { token: "tok_chargeDeclined" }) { userErrors { code } } }`, undefined, key);
+    await server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { userErrors { code } } }`, undefined, key);
+    const state = async () => (await server.gql(`{ viewer { balance subscriptions { status } paymentMethods { label isDefault } } }`, undefined, key)).body.data.viewer;
+    await until(state, (v) => v.subscriptions[0].status === "PAST_DUE");
+
+    const { body } = await server.gql(`mutation { paymentMethodSetupCreate { paymentMethodSetup { id url status provider } userErrors { code } } }`, undefined, key);
+    const setup = body.data.paymentMethodSetupCreate.paymentMethodSetup;
+    expect(setup).toMatchObject({ status: "OPEN", provider: "sandbox", url: `${server.url}/sandbox/setup/${setup.id}` });
+    const pageHtml = await (await fetch(setup.url)).text();
+    expect(pageHtml).toContain('<option value="tok_visa">');
+    expect((await form(setup.url, "action=save&token=4242424242424242")).status).toBe(400);
+
+    const saved = await form(setup.url, "action=save&token=tok_visa");
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get("location")).toBe(`${server.url}/checkout/${setup.id}/done`);
+    expect(await (await fetch(saved.headers.get("location")!)).text()).toContain('data-status="COMPLETED"');
+    const after = await until(state, (v) => v.balance === "500");
+    expect(after).toEqual({
+      balance: "500",
+      subscriptions: [{ status: "ACTIVE" }],
+      paymentMethods: [
+        { label: "visa (sandbox)", isDefault: true },
+        { label: "chargeDeclined (sandbox)", isDefault: false },
+      ],
+    });
+    await server.close();
+  });
+});
