@@ -64,4 +64,20 @@ describe("returning buyers", () => {
     });
     await server.close();
   });
+
+  it("answers a held-up off-session charge by hand on the sandbox's page, as the README says", async () => {
+    const server = await startTestServer();
+    const { key } = await createTestAccount(server, "Patient");
+    await server.gql(`mutation { paymentMethodAttach(input: { token: "tok_chargeDelayed" }) { userErrors { code } } }`, undefined, key);
+    await server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { userErrors { code } } }`, undefined, key);
+    const { body } = await server.gql(`{ viewer { checkoutSessions(status: OPEN) { nodes { id purpose } } } }`, undefined, key);
+    const [session] = body.data.viewer.checkoutSessions.nodes;
+    expect(session.purpose).toBe("SUBSCRIPTION");
+    const page = await fetch(`${server.url}/sandbox/checkout/${session.id}`);
+    expect(await page.text()).toContain('value="pay"');
+    expect((await form(`${server.url}/sandbox/checkout/${session.id}`, "action=pay")).status).toBe(303);
+    const after = await server.gql(`{ viewer { balance subscriptions { status } } }`, undefined, key);
+    expect(after.body.data.viewer).toEqual({ balance: "500", subscriptions: [{ status: "ACTIVE" }] });
+    await server.close();
+  });
 });
