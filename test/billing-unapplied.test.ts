@@ -74,7 +74,7 @@ describe("the balance limit at checkout", () => {
         checkoutSession: { id: second.id, status: "PAID_NOT_CREDITED" },
       },
     ]);
-    expect((await server.gql(UNAPPLIED, undefined, whale.key)).body.errors[0].extensions.code).toBe("FORBIDDEN");
+    expect((await server.gql(UNAPPLIED, undefined, whale.key)).body.errors![0].extensions!.code).toBe("FORBIDDEN");
 
     // Applying it while the credits still do not fit fails and changes nothing …
     const tooSoon = await server.gql(RESOLVE, { id: listed[0].id, action: "APPLY" }, admin);
@@ -91,6 +91,22 @@ describe("the balance limit at checkout", () => {
     expect(settled.data.viewer).toEqual({ balance: "999995500", checkoutSessions: { nodes: [{ status: "COMPLETED" }, { status: "COMPLETED" }] } });
     expect((await server.gql(UNAPPLIED, undefined, admin)).body.data.unappliedPayments.nodes).toEqual([]);
     expect(auditAllAccounts(server.database)).toEqual([]);
+    await server.close();
+  });
+
+  it("does not charge a subscription period whose credits would not fit: the payment fails as a decline would", async () => {
+    const server = await startTestServer();
+    const whale = await createTestAccount(server, "Subscribing whale", "999999800");
+    await server.gql(`mutation { paymentMethodAttach(input: { token: "tok_visa" }) { userErrors { code } } }`, undefined, whale.key);
+    const { body } = await server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) {
+      subscription { status lastPaymentError failedPaymentAttempts } userErrors { code } } }`, undefined, whale.key);
+    expect(body.data.subscriptionCreate.subscription).toEqual({
+      status: "PAST_DUE",
+      lastPaymentError: "Buying 500 credits would take the balance (999999800) past the maximum of 1000000000 credits",
+      failedPaymentAttempts: 1,
+    });
+    const { body: after } = await server.gql(`{ viewer { balance checkoutSessions { nodes { id } } } }`, undefined, whale.key);
+    expect(after.data.viewer).toEqual({ balance: "999999800", checkoutSessions: { nodes: [] } });
     await server.close();
   });
 });

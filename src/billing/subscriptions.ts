@@ -163,13 +163,21 @@ export class SubscriptionService {
         return null;
       }
       const plan = this.plan(subscription.planId);
-      const session = this.checkout.open({
-        accountId: subscription.accountId,
-        paymentType: "CARD",
-        purpose: "SUBSCRIPTION",
-        plan: { id: plan.id, name: plan.name, price: plan.price!, credits: plan.monthlyCredits! },
-        subscription: { id: subscriptionId, periodStart },
-      });
+      let session;
+      try {
+        session = this.checkout.open({
+          accountId: subscription.accountId,
+          paymentType: "CARD",
+          purpose: "SUBSCRIPTION",
+          plan: { id: plan.id, name: plan.name, price: plan.price!, credits: plan.monthlyCredits! },
+          subscription: { id: subscriptionId, periodStart },
+        });
+      } catch (error) {
+        // Not charged at all: e.g. the credits would pass the balance limit.
+        if (!(error instanceof LedgerError)) throw error;
+        this.paymentFailed(subscriptionId, periodStart, error.message);
+        return null;
+      }
       // No retry is scheduled while a charge is open; its outcome schedules the next one.
       if (session) this.db.update(t.subscriptions).set({ nextPaymentAttemptAt: null }).where(eq(t.subscriptions.id, subscriptionId)).run();
       return session ? { session, method } : null;
