@@ -110,7 +110,7 @@ export async function createApp({ database, config, logger, clock = systemClock,
   const production = config.nodeEnv === "production";
   const metrics = createMetrics();
   services.ledger.observe(metrics.ledgerObserver);
-  const protections = graphqlProtections(config.limits ?? DEFAULT_LIMITS);
+  const protections = graphqlProtections(config.limits ?? DEFAULT_LIMITS, services.catalog);
   const keyLimiter = config.rateLimits?.perKey ? new TokenBucketLimiter(config.rateLimits.perKey) : null;
   const addressLimiter = config.rateLimits?.perAddress ? new TokenBucketLimiter(config.rateLimits.perAddress) : null;
   const apollo = new ApolloServer<Context>({

@@ -91,7 +91,7 @@ describe("abuse", () => {
   it("a Float literal of 1e999 as a parameter value is a typed error naming the parameter", async () => {
     const { status, json } = await query(`{ estimate(input: { productId: "subclip/text-to-speech", parameters: [{ name: "durationSeconds", value: 1e999 }] }) { totalCredits } }`);
     expect(status).toBe(200);
-    expect(json.errors[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: ["parameters", "durationSeconds"] });
+    expect(json.errors[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: ["input", "parameters", "durationSeconds"] });
   });
 
   it("a header block too large is refused by Node before we see it", async () => {

@@ -55,7 +55,7 @@ describe("estimate: bad input", () => {
   ])("%s", async (_label, input, field, message) => {
     const { status, error } = await estimateError(input);
     expect(status).toBe(200);
-    expect(error.extensions).toEqual({ code: "BAD_USER_INPUT", field: ["parameters", field] });
+    expect(error.extensions).toEqual({ code: "BAD_USER_INPUT", field: ["input", "parameters", field] });
     expect(error.message).toMatch(message);
   });
 
@@ -68,7 +68,7 @@ describe("estimate: bad input", () => {
     ["too many generations", { productId: "samsar/chat-enhance", generationCount: 101 }, ["generationCount"], /from 1 to 100/],
   ])("%s", async (_label, input, field, message) => {
     const { error } = await estimateError(input);
-    expect(error.extensions).toEqual({ code: "BAD_USER_INPUT", field });
+    expect(error.extensions).toEqual({ code: "BAD_USER_INPUT", field: ["input", ...field] });
     expect(error.message).toMatch(message);
   });
 
@@ -76,7 +76,7 @@ describe("estimate: bad input", () => {
     const { body } = await server.gql(
       `{ estimate(input: { productId: "subclip/text-to-speech", parameters: [{ name: "durationSeconds", value: 1e999 }] }) { totalCredits } }`,
     );
-    expect(body.errors![0].extensions).toEqual({ code: "BAD_USER_INPUT", field: ["parameters", "durationSeconds"] });
+    expect(body.errors![0].extensions).toEqual({ code: "BAD_USER_INPUT", field: ["input", "parameters", "durationSeconds"] });
     expect(body.errors![0].message).toMatch(/finite/);
   });
 
@@ -173,7 +173,7 @@ describe("jobEstimate", () => {
     [{ segmentCount: 1, modelId: "sora2", resolution: "hd" }, ["modelId"], /no variant/],
   ])("refuses %j naming the field", async (input, field, message) => {
     const { body } = await server.gql(JOB, { input });
-    expect(body.errors![0].extensions).toEqual({ code: "BAD_USER_INPUT", field });
+    expect(body.errors![0].extensions).toEqual({ code: "BAD_USER_INPUT", field: ["input", ...field] });
     expect(body.errors![0].message).toMatch(message);
   });
 

@@ -86,7 +86,7 @@ describe("subclip worked examples (004_…)", () => {
 
   it("AI clipping: AI-selected clips need the source duration", async () => {
     const { body } = await server.gql(ESTIMATE, { input: { productId: "subclip/ai-clipping" } });
-    expect(body.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: ["parameters", "sourceDurationSeconds"] });
+    expect(body.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: ["input", "parameters", "sourceDurationSeconds"] });
   });
 
   it.each([
@@ -216,7 +216,7 @@ describe("hoox worked example (003_…)", () => {
     const { body } = await server.gql(ESTIMATE, {
       input: { productId: "hoox/asset-generation", parameters: [{ name: "duration", value: 61 }] },
     });
-    expect(body.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: ["parameters", "duration"] });
+    expect(body.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: ["input", "parameters", "duration"] });
   });
 });
 

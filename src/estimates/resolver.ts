@@ -5,11 +5,12 @@ import { PricingInputError } from "../pricing/engine.js";
 import { estimateJob, estimateProduct, type EstimateOutcome } from "./service.js";
 import { Estimate, EstimateInput, JobEstimate, JobEstimateInput } from "./types.js";
 
+/** A refusal names the input at fault by its path from the argument, as userErrors do: ["input", "parameters", "duration"]. */
 async function priced(run: () => Promise<EstimateOutcome>): Promise<EstimateOutcome> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof PricingInputError) throw userInputError(error.message, error.field);
+    if (error instanceof PricingInputError) throw userInputError(error.message, ["input", ...error.field]);
     throw error;
   }
 }

@@ -140,8 +140,9 @@ export const JOB_ESTIMATE_PRODUCT_ID = "ugen/job-estimate";
 export type JobEstimateBody = { modelId?: string | null } & Record<string, unknown>;
 
 /**
- * Prices a job-estimate body. Its inputs are top-level fields, not a parameter list, so a refusal
- * names the field itself (["segmentCount"], not ["parameters", "segmentCount"]).
+ * Prices a job-estimate body. Its inputs are fields of the body, not a parameter list, so a
+ * refusal names the field itself (["segmentCount"], not ["parameters", "segmentCount"]); callers
+ * put the path of the body in front (["input", "segmentCount"], ["input", "jobEstimate", …]).
  */
 export async function estimateJob(prices: PricingCatalog, loaders: LoaderSource, body: JobEstimateBody): Promise<EstimateOutcome> {
   const parameters = Object.entries(body)

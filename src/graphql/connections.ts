@@ -24,11 +24,13 @@ export function encodeCursor(kind: string, position: number): string {
   return Buffer.from(`${kind}:${position}`, "utf8").toString("base64url");
 }
 
+/** Only the cursors this server writes: `<kind>:<position>` in canonical decimal, canonically encoded. */
 export function decodeCursor(kind: string, cursor: string | null | undefined): number | undefined {
   if (cursor === null || cursor === undefined) return undefined;
-  const [prefix, position] = Buffer.from(cursor, "base64url").toString("utf8").split(":");
+  const [, prefix, position] = /^([a-z]+):(0|[1-9][0-9]*)$/.exec(Buffer.from(cursor, "base64url").toString("utf8")) ?? [];
   const value = Number(position);
-  if (prefix !== kind || !Number.isSafeInteger(value) || value < 0) {
+  // The round trip also refuses other spellings of the same bytes (padding, "+" or "/" for "-" or "_").
+  if (prefix !== kind || !Number.isSafeInteger(value) || encodeCursor(kind, value) !== cursor) {
     throw userInputError(`"${cursor}" is not a cursor of this list`, ["after"]);
   }
   return value;

@@ -13,7 +13,8 @@ export function limitError(limit: LimitName, message: string, details: { maximum
   return new GraphQLError(message, { nodes, extensions: { code: LIMIT_ERROR_CODE, limit, ...details } });
 }
 
-const TOKEN_LIMIT = /^Syntax Error: Document contains more than (\d+) tokens/;
+/** graphql-js's wording (sic: "more that" in graphql 16). */
+const TOKEN_LIMIT = /^Syntax Error: Document contains more tha[nt] (\d+) tokens/;
 
 /**
  * Apollo gives every validation error the code GRAPHQL_VALIDATION_FAILED, and graphql-js's parser

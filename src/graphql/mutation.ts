@@ -1,9 +1,10 @@
 import { LedgerError } from "../accounts/ledger.js";
-import type { UserError } from "./user-error.js";
+import { isUserErrorCode, type UserError } from "./user-error.js";
 
 /**
  * Runs a mutation; a refusal from the domain becomes `userErrors` with every other field null,
- * as Shopify and Saleor payloads do. Authentication failures stay top-level errors.
+ * as Shopify and Saleor payloads do. Authentication failures stay top-level errors. `field` is
+ * the path from the mutation's argument, so it starts with "input".
  */
 export async function mutate<T extends object>(
   empty: { [K in keyof T]: null },
@@ -13,6 +14,8 @@ export async function mutate<T extends object>(
     return { ...(await run()), userErrors: [] };
   } catch (error) {
     if (!(error instanceof LedgerError)) throw error;
+    // A code the schema's UserErrorCode lacks would fail serialization; say where to add it.
+    if (!isUserErrorCode(error.code)) throw new Error(`${error.code} is not a UserErrorCode (src/graphql/user-error.ts): ${error.message}`);
     const field = error.field === undefined ? null : ["input", ...error.field];
     return { ...empty, userErrors: [{ field, code: error.code, message: error.message }] };
   }
