@@ -109,13 +109,13 @@ export function catalogListBounds(catalog: CatalogRepository): Map<string, ListB
 const ESTIMATE_ADJUSTMENT_LINES = 3;
 
 /**
- * The catalog's bounds, read again when the catalog changes (a new seed). A catalog that cannot
- * be read counts every list as FALLBACK_LIST_LENGTH long, so validation never fails for it.
+ * The catalog's bounds: read at start, and again when the catalog changes (a new seed). A catalog
+ * that cannot be read counts every list as FALLBACK_LIST_LENGTH long, so validation never fails for it.
  */
 function catalogBounds(catalog: CatalogRepository | undefined): () => ListBounds {
   if (!catalog) return () => new Map();
   let known: { version: string; bounds: ListBounds } | null = null;
-  return () => {
+  const current = () => {
     try {
       const version = catalog.version();
       if (known?.version !== version) known = { version, bounds: catalogListBounds(catalog) };
@@ -124,6 +124,8 @@ function catalogBounds(catalog: CatalogRepository | undefined): () => ListBounds
       return new Map();
     }
   };
+  current();
+  return current;
 }
 
 /** graphql-armor's refusals, reported with our code and without its "Syntax Error:" prefix. */
