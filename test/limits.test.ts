@@ -70,6 +70,19 @@ describe("the cost limit", () => {
     }
   });
 
+  it("counts a fragment spread again and again once: a fan-out of 3^40 fields is counted, not expanded", async () => {
+    const levels = 40;
+    const fragments = Array.from({ length: levels }, (_, i) => {
+      const inner = i + 1 < levels ? `...F${i + 1}` : "id";
+      return `fragment F${i} on Provider { products { provider { ${inner} } } models { provider { ${inner} } } creditPacks { provider { ${inner} } } }`;
+    }).join(" ");
+    const { status, body } = await post(server, `{ providers { ...F0 } } ${fragments}`);
+    expect(status).toBe(400);
+    const cost = body.errors.find((error: { extensions: { limit?: string } }) => error.extensions.limit === "cost");
+    expect(cost.message).toMatch(/^The operation's cost is \d+, over the limit of 60000/);
+    expect(cost.extensions.actual).toBeGreaterThan(1e15);
+  });
+
   it("multiplies a connection's items by first: DEFAULT_PAGE_SIZE when absent, the largest page for a variable", async () => {
     const small = await startTestServer({ config: { limits: { ...DEFAULT_LIMITS, maxCost: 500 } } });
     try {

@@ -124,51 +124,104 @@ const isConnection = (field: GraphQLField<unknown, unknown>) => {
   return field.args.some((arg) => arg.name === "first") && isObjectType(type) && ("edges" in type.getFields() || "nodes" in type.getFields());
 };
 
+/** Thrown when an operation expands to more fields than are worth counting. */
+class TooLarge extends Error {}
+
+/**
+ * Counts top-down: `instances` objects each get the selections. Under objects that may repeat,
+ * cost is linear in their number, so a selection's cost per object is computed once and
+ * multiplied (memoized: fragments spread again and again are counted once, whatever their fan-out).
+ */
 class CostCounter {
-  cost = 0;
-  visited = 0;
+  private visited = 0;
+  private readonly perObject = new Map<string, number>();
+  private readonly underDistinct = new Map<string, number>();
+  private readonly nodeIds = new WeakMap<FieldNode, number>();
+  private nextNodeId = 0;
 
   constructor(
     private readonly context: ValidationContext,
     private readonly bounds: (key: string) => ListBound | undefined,
   ) {}
 
-  /** Adds the cost of a selection set selected on `instances` objects; `distinct`: no two of them are the same object. */
-  add(
-    selectionSet: SelectionSetNode,
-    parent: GraphQLCompositeType,
-    instances: number,
-    distinct: boolean,
-    pageSize?: number,
-    ancestors: ReadonlySet<string> = new Set(),
-  ): boolean {
-    for (const [key, { field, nodes, via }] of collect(this.context, selectionSet, parent, ancestors)) {
-      if (++this.visited > MAX_VISITED_FIELDS) return false;
-      const responseName = key.slice(key.indexOf(".") + 1);
-      const isList = isListType(getNullableType(field.type));
-      let count = instances;
-      let childDistinct = instances === 1;
-      if (isList) {
-        const bound: ListBound =
-          pageSize !== undefined && (field.name === "edges" || field.name === "nodes")
-            ? { max: pageSize }
-            : (this.bounds(`${parent.name}.${field.name}`) ?? { max: FALLBACK_LIST_LENGTH });
-        count = instances * bound.max;
-        if (distinct && bound.total !== undefined) count = Math.min(count, bound.total);
-        childDistinct = distinct && bound.owned === true;
-      }
-      // At least 1: an empty page still has its own cost, and every field visited adds to the cost.
-      count = Math.min(Math.max(count, 1), MAX_INSTANCES);
-      this.cost += count * Math.ceil(responseName.length / KEY_CHARACTERS_PER_UNIT);
-      const type = getNamedType(field.type);
-      if (!isCompositeType(type)) continue;
-      const childPage = isConnection(field) ? pageSizeOf(nodes[0]!) : undefined;
-      for (const node of nodes) {
-        if (node.selectionSet && !this.add(node.selectionSet, type, count, childDistinct, childPage, via)) return false;
-      }
-    }
-    return true;
+  /** Cost of `selections` on `instances` objects of `parent`, all different ones: lists below them are bounded by the catalog's totals. */
+  distinct(group: Group, instances: number): number {
+    return this.memo(this.underDistinct, `${this.keyOf(group)}|${instances}`, () =>
+      this.fields(group, (child, list, bound) => {
+        let count = instances * (list ? Math.max(bound.max, 1) : 1);
+        if (list && bound.total !== undefined) count = Math.min(count, Math.max(bound.total, 1));
+        count = Math.min(count, MAX_INSTANCES);
+        // Items of an owned list under different parents differ; one object is different from itself.
+        const childDistinct = list ? bound.owned === true : count === 1;
+        return { count, below: child ? (childDistinct ? this.distinct(child, count) : count * this.repeated(child)) : 0 };
+      }),
+    );
   }
+
+  /** Cost of `selections` on one of objects that may repeat. */
+  repeated(group: Group): number {
+    return this.memo(this.perObject, this.keyOf(group), () =>
+      this.fields(group, (child, list, bound) => {
+        const count = list ? Math.max(bound.max, 1) : 1;
+        return { count, below: child ? count * this.repeated(child) : 0 };
+      }),
+    );
+  }
+
+  /** Sums, over the fields of a group's selections, their own cost (count x weight) and what is below them. */
+  private fields(group: Group, each: (child: Group | null, list: boolean, bound: ListBound) => { count: number; below: number }): number {
+    let total = 0;
+    for (const [key, { field, nodes, via }] of collect(this.context, group.selections, group.parent, group.ancestors)) {
+      if (++this.visited > MAX_VISITED_FIELDS) throw new TooLarge();
+      const list = isListType(getNullableType(field.type));
+      const bound: ListBound =
+        group.pageSize !== undefined && (field.name === "edges" || field.name === "nodes")
+          ? { max: group.pageSize }
+          : (this.bounds(`${group.parent.name}.${field.name}`) ?? { max: FALLBACK_LIST_LENGTH });
+      const type = getNamedType(field.type);
+      const child: Group | null = isCompositeType(type)
+        ? {
+            nodes,
+            // Fields of one response name are one field of the answer: their selections merge.
+            selections: { kind: Kind.SELECTION_SET, selections: nodes.flatMap((node) => node.selectionSet?.selections ?? []) },
+            parent: type,
+            pageSize: isConnection(field) ? pageSizeOf(nodes[0]!) : undefined,
+            ancestors: via,
+          }
+        : null;
+      const { count, below } = each(child, list, bound);
+      const responseName = key.slice(key.indexOf(".") + 1);
+      total += count * Math.ceil(responseName.length / KEY_CHARACTERS_PER_UNIT) + below;
+    }
+    return Math.min(total, Number.MAX_SAFE_INTEGER);
+  }
+
+  private memo(cache: Map<string, number>, key: string, compute: () => number): number {
+    const known = cache.get(key);
+    if (known !== undefined) return known;
+    const value = compute();
+    cache.set(key, value);
+    return value;
+  }
+
+  /** A group is known by its field nodes, its type and its page size (ancestors only matter to invalid, cyclic documents). */
+  private keyOf(group: Group): string {
+    const ids = group.nodes.map((node) => {
+      let id = this.nodeIds.get(node);
+      if (id === undefined) this.nodeIds.set(node, (id = this.nextNodeId++));
+      return id;
+    });
+    return `${ids.join(",")}|${group.parent.name}|${group.pageSize ?? ""}`;
+  }
+}
+
+/** Selections to count on objects of one type: the merged selections of `nodes` (none at the root). */
+interface Group {
+  nodes: FieldNode[];
+  selections: SelectionSetNode;
+  parent: GraphQLCompositeType;
+  pageSize: number | undefined;
+  ancestors: ReadonlySet<string>;
 }
 
 /** Bounds of the introspection lists, from the schema (its types, their fields, their arguments …). */
@@ -200,15 +253,19 @@ export function introspectionBounds(schema: GraphQLSchema): Map<string, ListBoun
   return bounds;
 }
 
-/** The cost of one operation; `complete` is false when it expands to more fields than are worth counting. */
+/** The cost of one operation; `complete` is false (and the cost infinite) when it expands to more fields than are worth counting. */
 export function operationCost(context: ValidationContext, operation: OperationDefinitionNode, bounds: ListBounds): { cost: number; complete: boolean } {
   const schema = context.getSchema();
   const root = operation.operation === "query" ? schema.getQueryType() : operation.operation === "mutation" ? schema.getMutationType() : schema.getSubscriptionType();
   if (!root) return { cost: 0, complete: true }; // an operation type the schema lacks: KnownOperationTypes reports it
   const introspection = introspectionBounds(schema);
   const counter = new CostCounter(context, (key) => bounds.get(key) ?? introspection.get(key));
-  const complete = counter.add(operation.selectionSet, root, 1, true);
-  return { cost: Math.round(counter.cost), complete };
+  try {
+    return { cost: Math.round(counter.distinct({ nodes: [], selections: operation.selectionSet, parent: root, pageSize: undefined, ancestors: new Set() }, 1)), complete: true };
+  } catch (error) {
+    if (error instanceof TooLarge) return { cost: Number.POSITIVE_INFINITY, complete: false };
+    throw error;
+  }
 }
 
 /** Refuses operations whose cost is over `maxCost`; `bounds` is read once per document validated. */
@@ -217,14 +274,11 @@ export function costLimitRule(maxCost: number, bounds: () => ListBounds): Valida
     OperationDefinition(operation) {
       const { cost, complete } = operationCost(context, operation, bounds());
       if (complete && cost <= maxCost) return;
-      const actual = complete ? `is ${cost}` : `is over ${cost}`;
+      const advice = "ask for smaller pages (first), fewer nested lists or fewer aliases";
       context.reportError(
-        limitError(
-          "cost",
-          `The operation's cost ${actual}, over the limit of ${maxCost}: ask for smaller pages (first), fewer nested lists or fewer aliases`,
-          { maximum: maxCost, actual: cost },
-          [operation],
-        ),
+        complete
+          ? limitError("cost", `The operation's cost is ${cost}, over the limit of ${maxCost}: ${advice}`, { maximum: maxCost, actual: cost }, [operation])
+          : limitError("cost", `The operation's cost is over the limit of ${maxCost}: ${advice}`, { maximum: maxCost }, [operation]),
       );
     },
   });
