@@ -66,12 +66,15 @@ function run(ops: Op[]) {
     throw new Error(`expected ${code}`);
   };
 
-  /** Applies the model's view of an idempotency key; returns "replay", "reused" or "new". */
+  /**
+   * Applies the model's view of an idempotency key; returns "replay", "reused" or "new". Keys are
+   * scoped per caller and operation: the admin's grants and the account's jobs never share one.
+   */
   const keyState = (k: string | null, opName: string, amount: number) => {
     if (!k) return "new";
-    const earlier = model.keys.get(k);
+    const earlier = model.keys.get(`${opName}:${k}`);
     if (!earlier) return "new";
-    return earlier.op === opName && earlier.micros === amount ? "replay" : "reused";
+    return earlier.micros === amount ? "replay" : "reused";
   };
 
   for (const step of ops) {
@@ -82,10 +85,10 @@ function run(ops: Op[]) {
         else {
           const outcome = ledger.grant(accountId, fromMicros(step.micros), "grant", step.key);
           expect(outcome.replayed).toBe(state === "replay");
-          if (state === "replay") expect(outcome.result).toEqual(model.keys.get(step.key!)!.result);
+          if (state === "replay") expect(outcome.result).toEqual(model.keys.get(`grant:${step.key}`)!.result);
           else {
             model.balance += step.micros;
-            if (step.key) model.keys.set(step.key, { op: "grant", micros: step.micros, result: outcome.result });
+            if (step.key) model.keys.set(`grant:${step.key}`, { op: "grant", micros: step.micros, result: outcome.result });
           }
         }
         break;
@@ -98,13 +101,13 @@ function run(ops: Op[]) {
         else if (state === "replay") {
           const outcome = create();
           expect(outcome.replayed).toBe(true);
-          expect(outcome.result).toEqual(model.keys.get(step.key!)!.result);
+          expect(outcome.result).toEqual(model.keys.get(`create:${step.key}`)!.result);
         } else if (step.micros > model.balance - model.reserved) expectError("INSUFFICIENT_CREDITS", create);
         else {
           const outcome = create();
           model.reserved += step.micros;
           model.jobs.push({ id: outcome.result.jobId, status: "RESERVED", reserved: step.micros, createdAt: clock.now().getTime() });
-          if (step.key) model.keys.set(step.key, { op: "create", micros: step.micros, result: outcome.result });
+          if (step.key) model.keys.set(`create:${step.key}`, { op: "create", micros: step.micros, result: outcome.result });
         }
         break;
       }
