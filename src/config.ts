@@ -5,6 +5,7 @@ import type { BillingConfig } from "./billing/index.js";
 import { parseOrigins } from "./billing/return-urls.js";
 import { DEFAULT_LIMITS, type GraphQLLimits } from "./graphql/limits.js";
 import { LOG_LEVELS, type LogLevel } from "./logger.js";
+import type { MetricsAccess } from "./metrics.js";
 import type { RateLimitSettings } from "./rate-limit.js";
 
 export interface Config {
@@ -32,6 +33,8 @@ export interface Config {
   trustProxy: boolean;
   limits: GraphQLLimits;
   rateLimits: { perKey: RateLimitSettings | null; perAddress: RateLimitSettings | null };
+  /** Where Prometheus metrics are served (METRICS_TOKEN, METRICS_PORT); unset: nowhere. */
+  metrics: MetricsAccess;
 }
 
 export const DEFAULT_DATABASE_PATH = "./data/pricing.db";
@@ -111,6 +114,12 @@ export function loadConfig(env: Env = process.env): Config {
     return settings.perSecond === 0 ? null : settings;
   };
 
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,}$/.test(metricsToken)) {
+    problems.push("METRICS_TOKEN must be at least 16 printable characters without spaces (scrapers send it as Authorization: Bearer <token>)");
+  }
+  const metricsPort = env.METRICS_PORT ? integer("METRICS_PORT", 0, 0, 65535) : undefined;
+
   const config: Config = {
     port: integer("PORT", 4000, 0, 65535),
     host,
@@ -133,6 +142,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxCost: integer("GRAPHQL_MAX_COST", DEFAULT_LIMITS.maxCost, 100, 100_000_000),
       maxMutations: integer("GRAPHQL_MAX_MUTATIONS", DEFAULT_LIMITS.maxMutations, 1, 1000),
     },
+    metrics: { token: metricsToken, port: metricsPort },
     rateLimits: {
       perKey: rate("RATE_LIMIT_KEY", 50, 100),
       perAddress: rate("RATE_LIMIT_ADDRESS", 100, 200),
@@ -149,6 +159,9 @@ export function loadConfig(env: Env = process.env): Config {
       subscriptionRetryDays: typeof retryDays === "string" ? DEFAULT_RETRY_DAYS : retryDays,
     },
   };
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === config.port) {
+    problems.push(`METRICS_PORT must differ from PORT (${config.port}): metrics are kept off the API's port`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

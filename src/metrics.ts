@@ -1,4 +1,9 @@
-/** Prometheus metrics (prom-client), one registry per app so tests and servers do not share counters. */
+/**
+ * Prometheus metrics (prom-client), one registry per app so tests and servers do not share counters.
+ * They show business volume, so they are not public (see serveMetrics).
+ */
+import { timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
 import type { LedgerObserver } from "./accounts/ledger.js";
 
@@ -35,6 +40,18 @@ export function createMetrics() {
     labelNames: ["type"] as const,
     registers: [registry],
   });
+  const userErrors = new Counter({
+    name: "graphql_user_errors_total",
+    help: "userErrors returned by mutations, by code (\"unselected\" when the client did not select the code)",
+    labelNames: ["code"] as const,
+    registers: [registry],
+  });
+  const paymentWebhooks = new Counter({
+    name: "payment_webhooks_total",
+    help: "Payment webhooks received, by provider and outcome: applied, unapplied (paid, kept for an operator), duplicate, ignored, rejected, refused (not trusted: bad signature or stale)",
+    labelNames: ["provider", "outcome"] as const,
+    registers: [registry],
+  });
   const rateLimited = new Counter({
     name: "rate_limited_requests_total",
     help: "Requests refused with 429, by the limit that refused them",
@@ -58,6 +75,8 @@ export function createMetrics() {
     directExecutions,
     ledgerObserver,
     rateLimited,
+    userErrors,
+    paymentWebhooks,
     /** Records one finished HTTP request. */
     observe(route: string, method: string, status: number, seconds: number) {
       // Labelled children are looked up once per label set: prom-client hashes labels on every call.
@@ -73,3 +92,40 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * Where /metrics is served (METRICS_TOKEN, METRICS_PORT). With a port, on that port only; without
+ * one, on the API port, and only with the token. With neither, nowhere.
+ */
+export interface MetricsAccess {
+  /** Scrapers must send `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Serve them on a listener of their own on this port (0: any free port). */
+  port?: number;
+}
+
+/** Whether the request carries `Authorization: Bearer <token>`, compared in constant time. */
+function authorized(req: IncomingMessage, token: string): boolean {
+  const given = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (!given) return false;
+  const expected = Buffer.from(token);
+  const actual = Buffer.from(given);
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** GET /metrics: 405 for other methods, 401 (WWW-Authenticate: Bearer) without the token when one is set. */
+export async function serveMetrics(req: IncomingMessage, res: ServerResponse, metrics: Metrics, token: string | undefined): Promise<void> {
+  const method = req.method ?? "GET";
+  if (method !== "GET" && method !== "HEAD") {
+    res.writeHead(405, { allow: "GET", "content-type": "text/plain; charset=utf-8" }).end("Use GET /metrics\n");
+    return;
+  }
+  if (token !== undefined && !authorized(req, token)) {
+    res
+      .writeHead(401, { "www-authenticate": 'Bearer realm="metrics"', "content-type": "text/plain; charset=utf-8" })
+      .end("Metrics need Authorization: Bearer <METRICS_TOKEN>\n");
+    return;
+  }
+  const text = await metrics.registry.metrics();
+  res.writeHead(200, { "content-type": metrics.registry.contentType }).end(method === "HEAD" ? undefined : text);
+}

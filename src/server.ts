@@ -5,20 +5,24 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApolloServer, HeaderMap, type ApolloServerPlugin, type GraphQLRequestListener } from "@apollo/server";
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
-import { presentedKey, sha256 } from "./accounts/keys.js";
+import { AmbiguousApiKeyError, presentedKey, sha256 } from "./accounts/keys.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import { isHealthy, type Database } from "./db/client.js";
 import { createContext, createServices, type Context, type Services } from "./graphql/context.js";
 import { DirectOperations, directRequestOf } from "./graphql/direct-execution.js";
-import { createErrorFormatter, ErrorCode } from "./graphql/errors.js";
+import { createErrorFormatter } from "./graphql/errors.js";
 import { jitGateway } from "./graphql/executor.js";
 import { DEFAULT_LIMITS, graphqlProtections } from "./graphql/limits.js";
 import { PublicResponseCache } from "./graphql/response-cache.js";
-import { createMetrics, type Metrics } from "./metrics.js";
-import { TokenBucketLimiter } from "./rate-limit.js";
+import { requestObserver } from "./graphql/request-observer.js";
+import { introspectionDisabledRule, knownOperationTypesRule } from "./graphql/validation-rules.js";
+import { decodeUtf8, parseJsonBody, readBody } from "./http/body.js";
+import { HttpError, sendHttpError, sendJson } from "./http/errors.js";
+import { createMetrics, serveMetrics, type MetricsAccess } from "./metrics.js";
+import { RateLimits } from "./rate-limit.js";
 import { appSchema } from "./graphql/schema.js";
 import type { Logger } from "./logger.js";
 import { billingPage, handleWebhook, type HttpAnswer } from "./billing/http.js";
@@ -29,7 +33,7 @@ export interface AppOptions {
     Config,
     "nodeEnv" | "maxBodyBytes" | "shutdownTimeoutMs" | "jobTtlMs" | "idempotencyTtlMs" | "sweepIntervalMs" | "billing"
   > &
-    Partial<Pick<Config, "introspection" | "trustProxy" | "limits" | "rateLimits">>;
+    Partial<Pick<Config, "introspection" | "trustProxy" | "limits" | "rateLimits" | "metrics">>;
   logger: Logger;
   clock?: Clock;
   /** The admin key (ADMIN_API_KEY); when absent, the one stored at an earlier start, or a new one. */
@@ -44,12 +48,14 @@ export interface App {
   /** Stops accepting connections, lets in-flight requests finish (up to the timeout), stops Apollo. */
   close(): Promise<void>;
   httpServer: Server;
+  /** The listener of METRICS_PORT, when set (listening once `listen` resolved). */
+  metricsServer: Server | null;
 }
 
 // Keys travel in headers, never cookies, so any origin (Apollo Studio included) may call us.
 const CORS_HEADERS = {
   "access-control-allow-origin": "*",
-  "access-control-expose-headers": "x-request-id, retry-after",
+  "access-control-expose-headers": "x-request-id, retry-after, ratelimit-limit, ratelimit-remaining, ratelimit-reset",
 };
 /** What a browser asks for in a preflight (OPTIONS) only. */
 const CORS_PREFLIGHT_HEADERS = {
@@ -58,31 +64,6 @@ const CORS_PREFLIGHT_HEADERS = {
     "content-type, authorization, x-api-key, x-request-id, apollo-require-preflight, x-apollo-operation-name, apollographql-client-name, apollographql-client-version",
   "access-control-max-age": "86400",
 };
-
-const HTTP_ERROR_CODES: Record<number, string> = {
-  400: "BAD_REQUEST",
-  404: "NOT_FOUND",
-  405: "METHOD_NOT_ALLOWED",
-  413: "PAYLOAD_TOO_LARGE",
-  415: "UNSUPPORTED_MEDIA_TYPE",
-  429: "RATE_LIMITED",
-  500: "INTERNAL_SERVER_ERROR",
-};
-
-/** A failure before GraphQL runs; answered in the GraphQL error shape so clients parse one format. */
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-
-  get body() {
-    return { errors: [{ message: this.message, extensions: { code: HTTP_ERROR_CODES[this.status] } }] };
-  }
-}
 
 export async function createApp({ database, config, logger, clock = systemClock, adminApiKey }: AppOptions): Promise<App> {
   let selfUrl = "";
@@ -111,19 +92,24 @@ export async function createApp({ database, config, logger, clock = systemClock,
   const metrics = createMetrics();
   services.ledger.observe(metrics.ledgerObserver);
   const protections = graphqlProtections(config.limits ?? DEFAULT_LIMITS, services.catalog);
-  const keyLimiter = config.rateLimits?.perKey ? new TokenBucketLimiter(config.rateLimits.perKey) : null;
-  const addressLimiter = config.rateLimits?.perAddress ? new TokenBucketLimiter(config.rateLimits.perAddress) : null;
+  const rateLimits = new RateLimits(config.rateLimits);
+  const metricsAccess: MetricsAccess = config.metrics ?? {};
   const apollo = new ApolloServer<Context>({
     // Apollo runs the pipeline; execution is compiled (graphql/executor.ts).
     gateway: jitGateway(appSchema()),
-    introspection: config.introspection ?? true,
+    // Switched off by our own rule (INTROSPECTION=false), whose message names the variable.
+    introspection: true,
     // main.ts drains HTTP first, then stops Apollo and closes the database, in that order.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: production,
     allowBatchedHttpRequests: false,
     formatError: createErrorFormatter(),
-    validationRules: protections.validationRules,
+    validationRules: [
+      knownOperationTypesRule,
+      ...(config.introspection === false ? [introspectionDisabledRule] : []),
+      ...protections.validationRules,
+    ],
     parseOptions: protections.parseOptions,
     plugins: [
       // We set no cache hints; the plugin would only wrap every resolver.
@@ -159,29 +145,38 @@ export async function createApp({ database, config, logger, clock = systemClock,
       logger.info("request", { requestId, method, path: url.pathname, status: res.statusCode, durationMs: Math.round(seconds * 10_000) / 10 });
     });
     route(req, res, url, method, requestId).catch((error: unknown) => {
-      if (error instanceof HttpError) return sendJson(res, error.status, error.body, error.headers);
+      const accept = headerValue(req, "accept");
+      if (error instanceof HttpError) return sendHttpError(res, error, accept);
       logger.error("request failed", { requestId, error: error instanceof Error ? error.stack : String(error) });
-      sendJson(res, 500, new HttpError(500, "Internal server error").body);
+      sendHttpError(res, new HttpError(500, "Internal server error"), accept);
     });
   });
 
-  /** Refuses (429) a request over its key's or its address's rate; the key's is checked first. */
-  function enforceRateLimits(req: IncomingMessage): void {
-    if (keyLimiter) {
-      const key = presentedKey({ get: (name) => headerValue(req, name) });
-      if (key) take(keyLimiter, sha256(key), "key");
+  /**
+   * Takes the request from its key's and its address's buckets; refuses it (429, Retry-After) when
+   * one is empty. A caller a limit applies to sees it on every answer (the IETF draft's RateLimit-*
+   * headers, of the bucket with fewer requests left).
+   */
+  function applyRateLimits(req: IncomingMessage, res: ServerResponse): void {
+    let key: string | null = null;
+    if (rateLimits.keyLimited) {
+      try {
+        key = presentedKey({ get: (name) => headerValue(req, name) });
+      } catch (error) {
+        // Two different keys: refused in handleGraphQL; the address's limit still counts it.
+        if (!(error instanceof AmbiguousApiKeyError)) throw error;
+      }
     }
-    if (addressLimiter) {
-      const address = clientAddress(req, config.trustProxy ?? false);
-      if (address) take(addressLimiter, address, "address");
-    }
-  }
-
-  function take(limiter: TokenBucketLimiter, identity: string, scope: "key" | "address"): void {
-    const decision = limiter.take(identity);
+    const address = rateLimits.addressLimited ? clientAddress(req, config.trustProxy ?? false) : null;
+    const decision = rateLimits.take(key === null ? null : sha256(key), address);
+    if (!decision) return;
+    res.setHeader("ratelimit-limit", String(decision.limit));
+    res.setHeader("ratelimit-remaining", String(decision.remaining));
+    res.setHeader("ratelimit-reset", String(decision.resetSeconds));
     if (decision.allowed) return;
-    metrics.rateLimited.inc({ scope });
-    throw new HttpError(429, `Too many requests for this ${scope === "key" ? "API key" : "client address"}; retry after ${decision.retryAfterSeconds} s`, {
+    metrics.rateLimited.inc({ scope: decision.scope });
+    const who = decision.scope === "key" ? "API key" : "client address";
+    throw new HttpError(429, `Too many requests for this ${who}; retry after ${decision.retryAfterSeconds} s`, {
       "retry-after": String(decision.retryAfterSeconds),
     });
   }
@@ -191,10 +186,9 @@ export async function createApp({ database, config, logger, clock = systemClock,
       res.writeHead(204, CORS_PREFLIGHT_HEADERS).end();
       return;
     }
-    if (url.pathname === "/metrics") {
-      if (method !== "GET") throw new HttpError(405, "Use GET /metrics");
-      res.writeHead(200, { "content-type": metrics.registry.contentType }).end(await metrics.registry.metrics());
-      return;
+    // On the API port only with a token; with METRICS_PORT, only there.
+    if (url.pathname === "/metrics" && metricsAccess.token !== undefined && metricsAccess.port === undefined) {
+      return serveMetrics(req, res, metrics, metricsAccess.token);
     }
     if (url.pathname === "/health") {
       if (method !== "GET" && method !== "HEAD") throw new HttpError(405, "Use GET /health");
@@ -204,17 +198,19 @@ export async function createApp({ database, config, logger, clock = systemClock,
     }
     const webhook = url.pathname.match(/^\/webhooks\/([a-z]+)$/);
     // Payment providers' webhooks are exempt: they are signed, and refusing them only delays credits.
-    if (!webhook) enforceRateLimits(req);
+    if (!webhook) applyRateLimits(req, res);
     if (webhook) {
       if (method !== "POST") throw new HttpError(405, "Webhooks are POSTed");
       const body = await readBody(req, config.maxBodyBytes);
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : v]));
-      return send(res, handleWebhook(services.billing, webhook[1], body, headers, clock));
+      const answer = handleWebhook(services.billing, webhook[1], body, headers, clock);
+      if (answer.webhookOutcome) metrics.paymentWebhooks.inc({ provider: webhook[1], outcome: answer.webhookOutcome });
+      return send(res, answer);
     }
     const page = await billingPage(services.billing, method, url.pathname, async () => (await readBody(req, config.maxBodyBytes)).toString("utf8"));
     if (page) return send(res, page);
     if (url.pathname === "/graphql") {
-      if (method !== "GET" && method !== "POST") throw new HttpError(405, "Use GET or POST /graphql");
+      if (method !== "GET" && method !== "POST") throw new HttpError(405, "Use GET or POST /graphql", { allow: "GET, POST" });
       await handleGraphQL(req, res, url, method, requestId);
       return;
     }
@@ -233,7 +229,7 @@ export async function createApp({ database, config, logger, clock = systemClock,
     const accept = header("accept") ?? "";
     const body = method === "POST" ? decodeUtf8(await readBody(req, config.maxBodyBytes)) : "";
     const parsed = parseJsonBody(contentType, body);
-    const apiKey = presentedKey({ get: header });
+    const apiKey = keyOf(header);
     // Without a key only public data can be read: an identical request gets the stored answer.
     const cacheKey =
       method === "POST" && !apiKey && parsed && typeof parsed === "object" && !Array.isArray(parsed)
@@ -284,11 +280,22 @@ export async function createApp({ database, config, logger, clock = systemClock,
     res.end();
   }
 
+  // METRICS_PORT: a listener that serves nothing but /metrics.
+  const metricsServer =
+    metricsAccess.port === undefined
+      ? null
+      : createServer((req, res) => {
+          if (targetOf(req.url).pathname !== "/metrics") return void res.writeHead(404).end();
+          serveMetrics(req, res, metrics, metricsAccess.token).catch(() => res.writeHead(500).end());
+        });
+
   return {
     services,
     generatedAdminKey,
     httpServer,
-    listen(port, host) {
+    metricsServer,
+    async listen(port, host) {
+      if (metricsServer) await listenOn(metricsServer, metricsAccess.port ?? 0, host);
       return new Promise((resolve, reject) => {
         httpServer.once("error", reject);
         httpServer.listen(port, host, () => {
@@ -314,6 +321,7 @@ export async function createApp({ database, config, logger, clock = systemClock,
       }
       httpServer.closeAllConnections();
       await stopped;
+      if (metricsServer?.listening) await new Promise((resolve) => metricsServer.close(resolve));
       await apollo.stop();
       services.billing.mailer.close();
     },
@@ -340,14 +348,6 @@ function requestIdOf(req: IncomingMessage): string {
   return typeof given === "string" && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(body));
-}
-
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value.join(", ") : value;
@@ -370,45 +370,6 @@ function routeLabel(path: string): string {
   return "other";
 }
 
-/**
- * One plugin for what the server needs to know of each operation: whether it is a query and
- * whether it failed (for the response cache), errors by code (metrics), and errors we did not raise
- * on purpose, logged with the request id (the client only sees them masked).
- */
-function requestObserver(logger: Logger, metrics: Metrics): ApolloServerPlugin<Context> {
-  const listener: GraphQLRequestListener<Context> = {
-    async didResolveOperation({ operation, contextValue }) {
-      contextValue.operation.isQuery = operation?.operation === "query";
-    },
-    async didEncounterErrors({ errors, contextValue }) {
-      if (contextValue) contextValue.operation.hadErrors = true;
-      for (const error of errors) {
-        const code = error.extensions?.code;
-        metrics.graphqlErrors.inc({ code: String(code ?? ErrorCode.INTERNAL_SERVER_ERROR) });
-        if (code !== undefined && code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
-        const original = error.originalError ?? error;
-        logger.error("unexpected error while executing a request", {
-          requestId: contextValue?.requestId,
-          path: error.path,
-          error: original.stack ?? original.message,
-        });
-      }
-    },
-  };
-  return { requestDidStart: async () => listener };
-}
-
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
-
-/** A body with bytes that are not UTF-8 is refused, not silently repaired into U+FFFD. */
-function decodeUtf8(body: Buffer): string {
-  try {
-    return strictUtf8.decode(body);
-  } catch {
-    throw new HttpError(400, "Request body is not valid UTF-8");
-  }
-}
-
 function head(res: ServerResponse, status: number, headers: Iterable<[string, string]>): void {
   for (const [name, value] of headers) res.setHeader(name, value);
   res.statusCode = status;
@@ -423,38 +384,19 @@ function send(res: ServerResponse, answer: HttpAnswer): void {
   res.writeHead(answer.status, { "content-type": answer.contentType, ...answer.headers }).end(answer.body);
 }
 
-/** Reads the raw body, refusing (413) as soon as it passes the limit rather than buffering it all. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) {
-    return Promise.reject(new HttpError(413, `Request body is larger than ${limit} bytes`));
+/** The request's API key; two different ones are a malformed request (400). */
+function keyOf(header: (name: string) => string | undefined): string | null {
+  try {
+    return presentedKey({ get: header });
+  } catch (error) {
+    if (error instanceof AmbiguousApiKeyError) throw new HttpError(400, error.message);
+    throw error;
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new HttpError(413, `Request body is larger than ${limit} bytes`));
-        req.removeAllListeners("data");
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }
 
-/** Apollo takes the parsed JSON body; other content types reach it as text, which it refuses with a 400. */
-function parseJsonBody(contentType: string | undefined, body: string): unknown {
-  const mediaType = contentType?.split(";")[0].trim().toLowerCase();
-  if (mediaType !== "application/json" && mediaType !== "application/graphql-response+json") return body;
-  if (body.trim() === "") return undefined;
-  try {
-    return JSON.parse(body);
-  } catch {
-    throw new HttpError(400, "Request body is not valid JSON");
-  }
+function listenOn(server: Server, port: number, host: string | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
 }

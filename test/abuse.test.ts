@@ -4,7 +4,7 @@
  */
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "./helpers.js";
+import { readMetrics, startTestServer, TEST_ADMIN_KEY, type TestServer } from "./helpers.js";
 
 let server: TestServer;
 let apiKey: string;
@@ -124,7 +124,7 @@ describe("abuse", () => {
 
   it("keeps memory bounded under repeated abuse", async () => {
     const heap = async () => {
-      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      const metrics = await readMetrics(server);
       return Number(metrics.match(/^nodejs_heap_size_used_bytes (\S+)$/m)![1]);
     };
     const before = await heap();

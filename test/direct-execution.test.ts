@@ -15,6 +15,7 @@ import {
   createTestAccount,
   FULL_ESTIMATE_QUERY,
   postRaw,
+  readMetrics,
   startTestServer,
   TEST_ADMIN_KEY,
   type TestAccount,
@@ -39,7 +40,7 @@ const reference = (query: string, variables: unknown, headers: Record<string, st
   post({ query: `${query}\n# reference ${++references}`, variables }, headers);
 
 async function directExecutions(): Promise<number> {
-  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  const metrics = await readMetrics(server);
   return Number(metrics.match(/^graphql_direct_executions_total (\d+)$/m)![1]);
 }
 

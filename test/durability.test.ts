@@ -14,7 +14,7 @@ import { ManualClock } from "../src/clock.js";
 import { Decimal } from "../src/pricing/decimal.js";
 import { openDatabase } from "../src/db/client.js";
 import { providerSeeds } from "../seed/index.js";
-import { createTestAccount, startTestServer } from "./helpers.js";
+import { createTestAccount, readMetrics, startTestServer } from "./helpers.js";
 
 interface Sync {
   path: string;
@@ -121,7 +121,7 @@ describe("durability of group-committed writes", () => {
     expect(created.body.data.jobCreate).toMatchObject({ job: { status: "RESERVED" }, userErrors: [] });
     expect((await reading).body.data.viewer).toEqual({ available: "90", reserved: "10" });
     expect((await readingNew).body.data.viewer).toEqual({ available: "90", reserved: "10" });
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await readMetrics(server);
     expect(metrics).toMatch(/^graphql_direct_executions_total 1$/m);
   });
 

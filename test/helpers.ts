@@ -32,6 +32,9 @@ export const TEST_ADMIN_KEY = "test-admin-key-0123456789abcdef";
 
 export const TEST_SANDBOX_SECRET = "test-sandbox-webhook-secret";
 
+/** Test servers serve /metrics on their API port with this token (METRICS_TOKEN), unless told otherwise. */
+export const TEST_METRICS_TOKEN = "test-metrics-token-0123456789";
+
 export async function startTestServer(
   options: {
     database?: Database;
@@ -41,7 +44,7 @@ export async function startTestServer(
     jobTtlMs?: number;
     billing?: Partial<BillingConfig>;
     /** Production settings, limits, rate limits … as main.ts would pass them. */
-    config?: Partial<Pick<Config, "nodeEnv" | "introspection" | "trustProxy" | "limits" | "rateLimits">>;
+    config?: Partial<Pick<Config, "nodeEnv" | "introspection" | "trustProxy" | "limits" | "rateLimits" | "metrics">>;
   } = {},
 ): Promise<TestServer> {
   const database = options.database ?? freshDatabase();
@@ -60,6 +63,7 @@ export async function startTestServer(
         checkoutTtlMs: 24 * 3600 * 1000,
         ...options.billing,
       },
+      metrics: { token: TEST_METRICS_TOKEN },
       ...options.config,
     },
     logger: options.logger ?? silentLogger,
@@ -145,4 +149,11 @@ export async function until<T>(probe: () => Promise<T>, accept: (value: T) => bo
     value = await probe();
   }
   return value;
+}
+
+/** The server's Prometheus metrics, read as a scraper holding METRICS_TOKEN reads them. */
+export async function readMetrics(server: TestServer): Promise<string> {
+  const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
+  if (response.status !== 200) throw new Error(`GET /metrics answered ${response.status}`);
+  return response.text();
 }

@@ -3,14 +3,14 @@ import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../src/logger.js";
 import { TokenBucketLimiter } from "../src/rate-limit.js";
-import { createTestAccount, freshDatabase, startTestServer, TEST_ADMIN_KEY } from "./helpers.js";
+import { createTestAccount, freshDatabase, readMetrics, startTestServer, TEST_ADMIN_KEY, TEST_METRICS_TOKEN } from "./helpers.js";
 
 describe("token bucket", () => {
   it("allows a burst, then the sustained rate, and says when to retry", () => {
     let now = 0;
     const limiter = new TokenBucketLimiter({ perSecond: 2, burst: 3 }, () => now);
     expect([1, 2, 3].map(() => limiter.take("a").allowed)).toEqual([true, true, true]);
-    expect(limiter.take("a")).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    expect(limiter.take("a")).toEqual({ allowed: false, limit: 3, remaining: 0, resetSeconds: 2, retryAfterSeconds: 1 });
     expect(limiter.take("b").allowed).toBe(true);
     now += 500; // one token back at 2 per second
     expect(limiter.take("a").allowed).toBe(true);
@@ -49,8 +49,7 @@ describe("rate limiting over HTTP", () => {
     expect(anonymous.filter((s) => s === 429).length).toBeGreaterThan(0);
     // Health, metrics and payment webhooks are not limited.
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
-    expect((await fetch(`${server.url}/metrics`)).status).toBe(200);
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await readMetrics(server);
     expect(metrics).toMatch(/rate_limited_requests_total\{scope="key"\} [1-9]/);
     await server.close();
   });
@@ -88,7 +87,7 @@ describe("metrics", () => {
     const { apiKey } = await createTestAccount(server, "Metered", "10");
     await server.gql(`mutation { jobCreate(input: { credits: "4" }) { job { id } } }`, undefined, { "x-api-key": apiKey });
     await server.gql(`{ estimate(input: { productId: "nope/nope" }) { totalCredits } }`);
-    const response = await fetch(`${server.url}/metrics`);
+    const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
     expect(response.headers.get("content-type")).toContain("text/plain");
     const text = await response.text();
     expect(text).toMatch(/http_requests_total\{route="\/graphql",method="POST",status="200"\} [4-9]/);

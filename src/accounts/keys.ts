@@ -57,11 +57,20 @@ export function generateAdminKey(): string {
   return `adm_${randomBytes(32).toString("base64url")}`;
 }
 
-/** The key a request presents: `X-API-Key`, or `Authorization: Bearer`. */
+/** A request sent two different keys (X-API-Key and Authorization: Bearer): it is refused, not guessed at. */
+export class AmbiguousApiKeyError extends Error {
+  constructor() {
+    super("The request sends two different API keys, in X-API-Key and in Authorization: Bearer; send one key (or the same key in both)");
+  }
+}
+
+/**
+ * The key a request presents: `X-API-Key`, or `Authorization: Bearer`. Both may be sent only with
+ * the same key; two different ones throw AmbiguousApiKeyError (RFC 6750 allows one method per request).
+ */
 export function presentedKey(headers: { get(name: string): string | undefined | null }): string | null {
-  const direct = headers.get("x-api-key")?.trim();
-  if (direct) return direct;
-  const authorization = headers.get("authorization")?.trim();
-  const bearer = authorization?.match(/^Bearer\s+(\S+)$/i);
-  return bearer ? bearer[1] : null;
+  const direct = headers.get("x-api-key")?.trim() || null;
+  const bearer = headers.get("authorization")?.trim().match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
+  if (direct && bearer && direct !== bearer) throw new AmbiguousApiKeyError();
+  return direct ?? bearer;
 }

@@ -3,7 +3,8 @@ import { ApolloServerErrorCode } from "@apollo/server/errors";
 import { relabelLimitError } from "./limit-errors.js";
 
 /**
- * Error codes clients can branch on. The contract fixes the first seven; the rest are Apollo's own.
+ * Error codes clients can branch on. The contract fixes the first seven and the amendments the next
+ * two; Apollo adds its own (GRAPHQL_VALIDATION_FAILED, OPERATION_RESOLUTION_FAILURE …).
  */
 export const ErrorCode = {
   UNAUTHENTICATED: "UNAUTHENTICATED",
@@ -13,18 +14,36 @@ export const ErrorCode = {
   INSUFFICIENT_CREDITS: "INSUFFICIENT_CREDITS",
   IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
   JOB_ALREADY_RESOLVED: "JOB_ALREADY_RESOLVED",
+  /** The contract's amendments: too many requests, and requests malformed before execution. */
+  RATE_LIMITED: "RATE_LIMITED",
+  BAD_REQUEST: ApolloServerErrorCode.BAD_REQUEST,
   INTERNAL_SERVER_ERROR: ApolloServerErrorCode.INTERNAL_SERVER_ERROR,
 } as const;
+
+/**
+ * The code a client sees for an error, or undefined for an internal one (masked, logged, counted
+ * as INTERNAL_SERVER_ERROR). A code of its own decides; so does an HTTP status of 4xx that Apollo
+ * put on an error it raised without a code (a persisted query's hash that does not match the
+ * query, an unsupported persisted-query version): that is a client's mistake, a BAD_REQUEST.
+ */
+export function clientErrorCode(error: unknown): string | undefined {
+  const extensions = error instanceof GraphQLError ? error.extensions : undefined;
+  const code = extensions?.code;
+  if (typeof code === "string") return code === ErrorCode.INTERNAL_SERVER_ERROR ? undefined : code;
+  const status = (extensions?.http as { status?: unknown } | undefined)?.status;
+  return typeof status === "number" && status >= 400 && status < 500 ? ErrorCode.BAD_REQUEST : undefined;
+}
 
 /**
  * Masks anything we did not raise on purpose: the client sees a generic message and the code,
  * never a stack trace or an internal message (the server's plugin logs the original).
  */
 export function createErrorFormatter() {
-  return (original: GraphQLFormattedError): GraphQLFormattedError => {
+  return (original: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const formatted = relabelLimitError(original);
     const code = formatted.extensions?.code;
-    if (code === ErrorCode.INTERNAL_SERVER_ERROR || code === undefined) {
+    const clientCode = code === ErrorCode.INTERNAL_SERVER_ERROR || code === undefined ? clientErrorCode(error) : code;
+    if (clientCode === undefined) {
       return {
         message: "Internal server error",
         ...(formatted.path ? { path: formatted.path } : {}),
@@ -32,7 +51,7 @@ export function createErrorFormatter() {
       };
     }
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
+    return { ...formatted, extensions: { ...extensions, code: clientCode } };
   };
 }
 

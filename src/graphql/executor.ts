@@ -58,7 +58,11 @@ export function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
     return compilation;
   }
 
-  return async ({ document, operationName, request, context: contextValue }) => {
+  // The operation is the one the client named (request.operationName). The gateway context's own
+  // operationName is the name of the operation Apollo resolved, null when it resolved none: run
+  // with that, an unknown name would run the document's only operation instead of being refused.
+  return async ({ document, request, context: contextValue }) => {
+    const operationName = request.operationName;
     const reference = () =>
       execute({ schema, document, operationName, variableValues: request.variables, contextValue }) as Promise<ExecutionResult>;
     const { compiled } = compilationOf(document, operationName ?? undefined);

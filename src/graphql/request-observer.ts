@@ -1,0 +1,49 @@
+/**
+ * One Apollo plugin for what the server needs to know of each operation: whether it is a query and
+ * whether it failed (for the response cache), errors by code and mutations' userErrors by code
+ * (metrics), and the errors we did not raise on purpose, logged with the request id (the client
+ * only sees them masked). A client's mistake is logged at info level and counted under its code.
+ */
+import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
+import type { Logger } from "../logger.js";
+import type { Metrics } from "../metrics.js";
+import type { Context } from "./context.js";
+import { clientErrorCode, ErrorCode } from "./errors.js";
+
+export function requestObserver(logger: Logger, metrics: Metrics): ApolloServerPlugin<Context> {
+  const listener: GraphQLRequestListener<Context> = {
+    async didResolveOperation({ operation, contextValue }) {
+      contextValue.operation.isQuery = operation?.operation === "query";
+    },
+    async didEncounterErrors({ errors, contextValue }) {
+      if (contextValue) contextValue.operation.hadErrors = true;
+      for (const error of errors) {
+        const code = clientErrorCode(error);
+        metrics.graphqlErrors.inc({ code: code ?? ErrorCode.INTERNAL_SERVER_ERROR });
+        if (code !== undefined) {
+          logger.info("client error", { requestId: contextValue?.requestId, code, message: error.message });
+          continue;
+        }
+        const original = error.originalError ?? error;
+        logger.error("unexpected error while executing a request", {
+          requestId: contextValue?.requestId,
+          path: error.path,
+          error: original.stack ?? original.message,
+        });
+      }
+    },
+    async willSendResponse({ operation, response }) {
+      if (operation?.operation !== "mutation" || response.body.kind !== "single") return;
+      // Each root field's payload (under its alias) may carry userErrors { code … }.
+      for (const payload of Object.values(response.body.singleResult.data ?? {})) {
+        const userErrors = (payload as { userErrors?: unknown } | null)?.userErrors;
+        if (!Array.isArray(userErrors)) continue;
+        for (const userError of userErrors) {
+          const code = (userError as { code?: unknown } | null)?.code;
+          metrics.userErrors.inc({ code: typeof code === "string" ? code : "unselected" });
+        }
+      }
+    },
+  };
+  return { requestDidStart: async () => listener };
+}
