@@ -45,6 +45,7 @@ async function directExecutions(): Promise<number> {
 }
 
 const ESTIMATE = FULL_ESTIMATE_QUERY;
+const APOLLO_CLIENT_EXTENSIONS = { clientLibrary: { name: "@apollo/client", version: "4.3.8" } };
 const captions = (durationSeconds: string) => ({
   input: { productId: "subclip/viral-captions", parameters: [{ name: "durationSeconds", value: durationSeconds }, { name: "faceTracking", value: true }], generationCount: 2 },
 });
@@ -53,7 +54,7 @@ const CATALOG = `{ providers { id name models { id multiplier variants { id cred
 
 describe("direct execution", () => {
   it("answers a query that came back without Apollo, byte for byte as Apollo does", async () => {
-    const cases: Array<{ query: string; variables: (i: number) => unknown; headers: Record<string, string> }> = [
+    const cases: Array<{ query: string; variables: (i: number) => unknown; headers: Record<string, string>; extensions?: unknown }> = [
       // Without a key and with new variables each time, so the public response cache never answers.
       { query: ESTIMATE, variables: (i) => captions(`${95 + i}.5`), headers: {} },
       { query: VIEWER, variables: () => ({}), headers: alice.key },
@@ -61,11 +62,13 @@ describe("direct execution", () => {
       { query: `{ __typename }`, variables: () => null, headers: { ...bob.key, "content-type": "application/json; charset=utf-8" } },
       // What Apollo Studio asks for, again and again.
       { query: getIntrospectionQuery(), variables: () => ({}), headers: bob.key },
+      // What Apollo Client 4 sends: its Accept header, its operation's name, its clientLibrary.
+      { query: `query Viewer { viewer { id balance } }`, variables: () => ({}), headers: { ...alice.key, accept: "application/graphql-response+json,application/json;q=0.9" }, extensions: APOLLO_CLIENT_EXTENSIONS },
     ];
-    for (const { query, variables, headers } of cases) {
+    for (const { query, variables, headers, extensions } of cases) {
       const before = await directExecutions();
       for (let i = 0; i < 4; i++) {
-        const answer = await post({ query, variables: variables(i) }, headers);
+        const answer = await post({ query, variables: variables(i), ...(extensions ? { extensions, operationName: "Viewer" } : {}) }, headers);
         expect(answer.status).toBe(200);
         expect(answer.body).not.toContain('"errors"');
         expect(answer).toEqual(await reference(query, variables(i), headers));
@@ -162,6 +165,10 @@ describe("what may run directly", () => {
       variables: { x: 1 },
     });
     expect(directRequestOf(json, { query: "{ a }", extensions: { persistedQuery: {} } })).toBeNull();
+    // Apollo Client 4 names itself in every request; Apollo Server does not read it.
+    const clientLibrary = { name: "@apollo/client", version: "4.3.8" };
+    expect(directRequestOf(json, { query: "{ a }", extensions: { clientLibrary } })).toEqual({ query: "{ a }", operationName: null, variables: {} });
+    expect(directRequestOf(json, { query: "{ a }", extensions: { clientLibrary, persistedQuery: {} } })).toBeNull();
     expect(directRequestOf(json, { query: "{ a }", variables: "{}" })).toBeNull();
     expect(directRequestOf(json, { query: "{ a }", variables: [] })).toBeNull();
     expect(directRequestOf(json, { query: "{ a }", operationName: 1 })).toBeNull();

@@ -12,9 +12,10 @@
  *
  * Only queries qualify: when a direct run reports any error, the request goes to Apollo, which
  * runs it again and words, masks, counts and logs the errors as for any request (a query has no
- * effect to repeat). Only POSTed JSON bodies of `query`, `variables` and `operationName` (anything
- * else, persisted queries included, is Apollo's to judge), only operations of at most 8 KiB of
- * text, and at most 500 of them, the least recently used forgotten first.
+ * effect to repeat). Only POSTed JSON bodies of `query`, `variables` and `operationName`, and the
+ * `extensions: { clientLibrary }` Apollo Client 4 adds to every request, which Apollo Server does
+ * not read (anything else, persisted queries included, is Apollo's to judge), only operations of
+ * at most 8 KiB of text, and at most 500 of them, the least recently used forgotten first.
  */
 import type { CompiledOperation } from "./executor.js";
 import { LruMap } from "./lru.js";
@@ -44,9 +45,16 @@ export function directRequestOf(contentType: string | undefined, body: unknown):
     if (name === "query" && typeof value === "string" && value.length <= MAX_QUERY_LENGTH) request.query = value;
     else if (name === "operationName" && (value === null || typeof value === "string")) request.operationName = value;
     else if (name === "variables" && typeof value === "object" && !Array.isArray(value)) request.variables = value ?? {};
-    else return null;
+    else if (name !== "extensions" || !onlyClientLibrary(value)) return null;
   }
   return request.query ? request : null;
+}
+
+/** `{ clientLibrary: { name, version } }`, as Apollo Client 4 sends it, and nothing else. */
+function onlyClientLibrary(extensions: unknown): boolean {
+  if (typeof extensions !== "object" || extensions === null) return false;
+  const keys = Object.keys(extensions);
+  return keys.length === 1 && keys[0] === "clientLibrary";
 }
 
 export class DirectOperations {
