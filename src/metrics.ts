@@ -3,7 +3,7 @@
  * They show business volume, so they are not public (see serveMetrics).
  */
 import { timingSafeEqual } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
 import type { LedgerObserver } from "./accounts/ledger.js";
 
@@ -128,4 +128,12 @@ export async function serveMetrics(req: IncomingMessage, res: ServerResponse, me
   }
   const text = await metrics.registry.metrics();
   res.writeHead(200, { "content-type": metrics.registry.contentType }).end(method === "HEAD" ? undefined : text);
+}
+
+/** METRICS_PORT's listener: /metrics and nothing else. */
+export function createMetricsServer(metrics: Metrics, token: string | undefined): Server {
+  return createServer((req, res) => {
+    if (new URL(req.url ?? "/", "http://localhost").pathname !== "/metrics") return void res.writeHead(404).end();
+    serveMetrics(req, res, metrics, token).catch(() => res.writeHead(500).end());
+  });
 }

@@ -1,8 +1,8 @@
 /**
- * The HTTP server: Apollo on plain node:http (no framework in the hot path), plus /health.
+ * The HTTP server: Apollo on plain node:http (no framework in the hot path), plus /health, /metrics
+ * (see metrics.ts for where), payment webhooks and the billing pages.
  * `createApp` is what main.ts starts and what the tests start on an ephemeral port.
  */
-import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
@@ -21,7 +21,8 @@ import { requestObserver } from "./graphql/request-observer.js";
 import { introspectionDisabledRule, knownOperationTypesRule } from "./graphql/validation-rules.js";
 import { decodeUtf8, parseJsonBody, readBody } from "./http/body.js";
 import { HttpError, sendHttpError, sendJson } from "./http/errors.js";
-import { createMetrics, serveMetrics, type MetricsAccess } from "./metrics.js";
+import { clientAddress, headerValue, keyOf, requestIdOf, routeLabel, targetOf, type Target } from "./http/request.js";
+import { createMetrics, createMetricsServer, serveMetrics, type MetricsAccess } from "./metrics.js";
 import { RateLimits } from "./rate-limit.js";
 import { appSchema } from "./graphql/schema.js";
 import type { Logger } from "./logger.js";
@@ -280,14 +281,7 @@ export async function createApp({ database, config, logger, clock = systemClock,
     res.end();
   }
 
-  // METRICS_PORT: a listener that serves nothing but /metrics.
-  const metricsServer =
-    metricsAccess.port === undefined
-      ? null
-      : createServer((req, res) => {
-          if (targetOf(req.url).pathname !== "/metrics") return void res.writeHead(404).end();
-          serveMetrics(req, res, metrics, metricsAccess.token).catch(() => res.writeHead(500).end());
-        });
+  const metricsServer = metricsAccess.port === undefined ? null : createMetricsServer(metrics, metricsAccess.token);
 
   return {
     services,
@@ -295,7 +289,10 @@ export async function createApp({ database, config, logger, clock = systemClock,
     httpServer,
     metricsServer,
     async listen(port, host) {
-      if (metricsServer) await listenOn(metricsServer, metricsAccess.port ?? 0, host);
+      if (metricsServer) {
+        await listenOn(metricsServer, metricsAccess.port ?? 0, host);
+        logger.info("metrics served on their own port", { port: (metricsServer.address() as AddressInfo).port, path: "/metrics" });
+      }
       return new Promise((resolve, reject) => {
         httpServer.once("error", reject);
         httpServer.listen(port, host, () => {
@@ -328,48 +325,6 @@ export async function createApp({ database, config, logger, clock = systemClock,
   };
 }
 
-/** The parts of a request's URL the routes read. */
-interface Target {
-  pathname: string;
-  search: string;
-}
-
-const GRAPHQL_TARGET: Target = { pathname: "/graphql", search: "" };
-
-/** Parsing a URL is a few microseconds per request; the common POST /graphql needs none. */
-function targetOf(url = "/"): Target {
-  if (url === GRAPHQL_TARGET.pathname) return GRAPHQL_TARGET;
-  const { pathname, search } = new URL(url, "http://localhost");
-  return { pathname, search };
-}
-
-function requestIdOf(req: IncomingMessage): string {
-  const given = req.headers["x-request-id"];
-  return typeof given === "string" && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
-}
-
-function headerValue(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(", ") : value;
-}
-
-function clientAddress(req: IncomingMessage, trustProxy: boolean): string | null {
-  if (trustProxy) {
-    const forwarded = headerValue(req, "x-forwarded-for")?.split(",")[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  return req.socket.remoteAddress ?? null;
-}
-
-/** A small fixed set of route labels, so metrics cannot grow with arbitrary paths. */
-function routeLabel(path: string): string {
-  if (path === "/graphql" || path === "/health" || path === "/metrics") return path;
-  if (path.startsWith("/webhooks/")) return "/webhooks";
-  if (path.startsWith("/sandbox/")) return "/sandbox";
-  if (path.startsWith("/checkout/")) return "/checkout";
-  return "other";
-}
-
 function head(res: ServerResponse, status: number, headers: Iterable<[string, string]>): void {
   for (const [name, value] of headers) res.setHeader(name, value);
   res.statusCode = status;
@@ -382,16 +337,6 @@ function answer(res: ServerResponse, status: number, headers: Iterable<[string, 
 
 function send(res: ServerResponse, answer: HttpAnswer): void {
   res.writeHead(answer.status, { "content-type": answer.contentType, ...answer.headers }).end(answer.body);
-}
-
-/** The request's API key; two different ones are a malformed request (400). */
-function keyOf(header: (name: string) => string | undefined): string | null {
-  try {
-    return presentedKey({ get: header });
-  } catch (error) {
-    if (error instanceof AmbiguousApiKeyError) throw new HttpError(400, error.message);
-    throw error;
-  }
 }
 
 function listenOn(server: Server, port: number, host: string | undefined): Promise<void> {
