@@ -1,6 +1,7 @@
 // npm run account:create -- --name "Acme" [--credits 500]
 // Creates an account and its first API key in the database at DATABASE_PATH (migrated if needed)
-// and prints the key, which is not shown again.
+// and prints the key, which is not shown again. Any bad argument: one line on stderr, exit code 1,
+// and nothing written.
 import "reflect-metadata";
 import { parseArgs } from "node:util";
 import { LedgerError } from "../src/accounts/ledger.js";
@@ -11,16 +12,62 @@ import { silentLogger } from "../src/logger.js";
 import { createServices } from "../src/graphql/context.js";
 import { DecimalFormatError, parseDecimal } from "../src/pricing/decimal.js";
 
+const USAGE = 'npm run account:create -- --name "Acme" [--credits 500]';
+const OPTIONS = { name: { type: "string" }, credits: { type: "string" }, help: { type: "boolean" } } as const;
+
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
   process.exit(1);
 }
 
-const { values } = parseArgs({
-  options: { name: { type: "string" }, credits: { type: "string" } },
-  strict: true,
-});
-if (!values.name) fail('Usage: npm run account:create -- --name "Acme" [--credits 500]');
+/**
+ * The word after --name or --credits is its value even when it starts with a dash, so that
+ * `--credits -5` is refused for being negative rather than as an option parseArgs cannot read.
+ */
+function bindValues(args: string[]): string[] {
+  const bound: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const next = args[i + 1];
+    if ((args[i] === "--name" || args[i] === "--credits") && next !== undefined && !next.startsWith("--")) {
+      bound.push(`${args[i]}=${next}`);
+      i++;
+    } else {
+      bound.push(args[i]);
+    }
+  }
+  return bound;
+}
+
+function readArguments(): { name: string; credits: string | undefined } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: bindValues(process.argv.slice(2)), options: OPTIONS, strict: true, tokens: true });
+  } catch (error) {
+    // parseArgs' own messages name the argument; their first sentence is enough on one line.
+    const message = error instanceof Error ? error.message.split(/[.\n]/)[0] : String(error);
+    fail(`${message} (usage: ${USAGE})`);
+  }
+  if (parsed.values.help) {
+    process.stdout.write(`Usage: ${USAGE}\n`);
+    process.exit(0);
+  }
+  for (const option of ["name", "credits"]) {
+    const count = parsed.tokens.filter((token) => token.kind === "option" && token.name === option).length;
+    if (count > 1) fail(`--${option} is given ${count} times; give it once (usage: ${USAGE})`);
+  }
+  if (parsed.values.name === undefined) fail(`--name is required (usage: ${USAGE})`);
+  return { name: parsed.values.name, credits: parsed.values.credits };
+}
+
+const args = readArguments();
+
+let credits = null;
+try {
+  credits = args.credits === undefined ? null : parseDecimal(args.credits);
+} catch (error) {
+  if (error instanceof DecimalFormatError) fail(`--credits: ${error.message}`);
+  throw error;
+}
 
 let config;
 try {
@@ -30,15 +77,12 @@ try {
   throw error;
 }
 
-let credits = null;
+let database;
 try {
-  credits = values.credits === undefined ? null : parseDecimal(values.credits);
+  database = openDatabase(config.databasePath);
 } catch (error) {
-  if (error instanceof DecimalFormatError) fail(`--credits: ${error.message}`);
-  throw error;
+  fail(`Cannot open the database at ${config.databasePath}: ${error instanceof Error ? error.message : String(error)}`);
 }
-
-const database = openDatabase(config.databasePath);
 try {
   const services = createServices(database, {
     clock: systemClock,
@@ -48,15 +92,19 @@ try {
     billing: config.billing,
     selfUrl: () => "",
   });
-  const created = services.accountService.createAccount(values.name);
-  if (credits) services.ledger.grant(created.accountId, credits, "Initial credits");
+  // One transaction: credits that cannot be granted leave no account behind whose key was never shown.
+  const created = services.ledger.atomically(() => {
+    const account = services.accountService.createAccount(args.name);
+    if (credits) services.ledger.grant(account.accountId, credits, "Initial credits");
+    return account;
+  });
   process.stdout.write(
-    `Created account ${created.accountId} ("${values.name.trim()}") in ${config.databasePath}\n` +
-      (values.credits ? `Granted ${values.credits} bonus credits\n` : "") +
+    `Created account ${created.accountId} ("${args.name.trim()}") in ${config.databasePath}\n` +
+      (credits ? `Granted ${credits.toFixed()} bonus credits\n` : "") +
       `API key (shown only now): ${created.token}\n`,
   );
 } catch (error) {
-  if (error instanceof LedgerError) fail(error.message);
+  if (error instanceof LedgerError) fail(`${error.field?.length ? `--${error.field.at(-1)}: ` : ""}${error.message}`);
   throw error;
 } finally {
   database.close();

@@ -30,17 +30,11 @@ async function main(): Promise<void> {
   });
 
   const app = await createApp({ database, config, logger, adminApiKey: config.adminApiKey });
-  if (app.generatedAdminKey) {
-    logger.info("generated the admin API key; it is shown only this once (set ADMIN_API_KEY to choose your own)", {
-      adminApiKey: app.generatedAdminKey,
-    });
-  }
   const demo = app.services.accountService.ensureDemoAccount();
-  if (demo) {
-    logger.info("created a demo account with 1000 bonus credits; try { viewer { balance } } with this key", {
-      accountId: demo.accountId,
-      apiKey: demo.token,
-    });
+  // Printed before listening: the keys are stored (as hashes) already, so a failed listen must not lose them.
+  printFirstStartKeys(app.generatedAdminKey, demo);
+  if (app.generatedAdminKey || demo) {
+    logger.info("first start: keys printed once on stdout, above", { demoAccountId: demo?.accountId ?? null });
   }
   const address = await app.listen(config.port, config.host);
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
@@ -61,6 +55,29 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+/**
+ * Keys shown only once go to stdout as plain text, whatever LOG_LEVEL says (a key filtered out
+ * by the log level is lost for good), and never into the JSON log stream, which is shipped and
+ * kept where keys must not be.
+ */
+function printFirstStartKeys(adminKey: string | null, demo: { accountId: string; token: string } | null): void {
+  if (!adminKey && !demo) return;
+  const rule = "=".repeat(72);
+  const lines = [rule, "First start: these keys are shown only this once. Store them now.", ""];
+  if (adminKey) {
+    lines.push(`  Admin API key:         ${adminKey}`, "    (generated; set ADMIN_API_KEY to choose your own)", "");
+  }
+  if (demo) {
+    lines.push(
+      `  Demo account API key:  ${demo.token}`,
+      `    (account ${demo.accountId}, 1000 bonus credits; try { viewer { balance } } with X-API-Key)`,
+      "",
+    );
+  }
+  lines.push(rule);
+  process.stdout.write(`${lines.join("\n")}\n`);
 }
 
 main().catch((error: unknown) => {

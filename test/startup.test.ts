@@ -4,8 +4,10 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig, ConfigError } from "../src/config.js";
 
@@ -42,6 +44,56 @@ async function waitForUrl(running: Running): Promise<string> {
   throw new Error(`server did not start:\n${running.output()}`);
 }
 
+/** A port free a moment ago: with LOG_LEVEL=warn the server does not log where it listens. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(running: Running, url: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (running.child.exitCode !== null) break;
+    if (await fetch(`${url}/health`).then((response) => response.ok, () => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`server did not start:\n${running.output()}`);
+}
+
+async function graphql(url: string, key: string, query: string): Promise<any> {
+  const response = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": key },
+    body: JSON.stringify({ query }),
+  });
+  return response.json();
+}
+
+/**
+ * Reads both keys from the first start's plain banner, checks that no JSON log line holds either,
+ * and uses each through the API: the demo key reads its account, the admin key creates one.
+ */
+async function expectUsableBannerKeys(running: Running, url: string) {
+  const output = running.output();
+  expect(output).toContain("First start: these keys are shown only this once.");
+  const adminKey = output.match(/^\s*Admin API key:\s+(adm_\S+)$/m)?.[1];
+  const demoKey = output.match(/^\s*Demo account API key:\s+(pak_\S+)$/m)?.[1];
+  expect(adminKey && demoKey).toBeTruthy();
+  const jsonLines = output.split("\n").filter((line) => line.startsWith("{"));
+  expect(jsonLines.filter((line) => line.includes(adminKey!) || line.includes(demoKey!))).toEqual([]);
+
+  expect((await graphql(url, demoKey!, "{ viewer { name balance } }")).data.viewer).toEqual({
+    name: "Demo account",
+    balance: "1000",
+  });
+  const created = await graphql(url, adminKey!, 'mutation { accountCreate(input: { name: "Second" }) { apiKey } }');
+  expect(created.data.accountCreate.apiKey).toMatch(/^pak_/);
+  return { adminKey: adminKey!, demoKey: demoKey! };
+}
+
 describe("start-up", () => {
   it("migrates and seeds a SQLite file, serves, stops on SIGTERM, and restarts without re-seeding", async () => {
     const databasePath = join(directory, "nested", "pricing.db");
@@ -59,21 +111,7 @@ describe("start-up", () => {
     expect(((await response.json()) as any).data.providers).toHaveLength(5);
 
     // A first start prints a generated admin key and a demo account's key, both usable at once.
-    const adminKey = first.output().match(/"adminApiKey":"(adm_[^"]+)"/)?.[1];
-    const demoKey = first.output().match(/"apiKey":"(pak_[^"]+)"/)?.[1];
-    expect(adminKey && demoKey).toBeTruthy();
-    const viewer = await fetch(`${url}/graphql`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-api-key": demoKey! },
-      body: JSON.stringify({ query: "{ viewer { name balance } }" }),
-    });
-    expect(((await viewer.json()) as any).data.viewer).toEqual({ name: "Demo account", balance: "1000" });
-    const adminCall = await fetch(`${url}/graphql`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${adminKey}` },
-      body: JSON.stringify({ query: 'mutation { accountCreate(input: { name: "Second" }) { apiKey } }' }),
-    });
-    expect(((await adminCall.json()) as any).data.accountCreate.apiKey).toMatch(/^pak_/);
+    const { adminKey } = await expectUsableBannerKeys(first, url);
 
     first.child.kill("SIGTERM");
     expect(await first.exited).toBe(0);
@@ -83,8 +121,8 @@ describe("start-up", () => {
     const secondUrl = await waitForUrl(second);
     expect(second.output()).toContain('"message":"catalog up to date"');
     // Keys are printed once: the admin key is remembered (as a hash), the demo account exists.
-    expect(second.output()).not.toContain("adminApiKey");
-    expect(second.output()).not.toContain("demo account");
+    expect(second.output()).not.toContain("First start");
+    expect(second.output()).not.toMatch(/adm_|pak_/);
     const stillAdmin = await fetch(`${secondUrl}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-api-key": adminKey! },
@@ -94,6 +132,19 @@ describe("start-up", () => {
     second.child.kill("SIGINT");
     expect(await second.exited).toBe(0);
   });
+
+  for (const level of ["warn", "silent"]) {
+    it(`shows the first start's keys with LOG_LEVEL=${level}, as a banner outside the JSON logs`, async () => {
+      const port = await freePort();
+      const running = startServer({ DATABASE_PATH: join(directory, `${level}.db`), LOG_LEVEL: level, PORT: String(port) });
+      const url = `http://127.0.0.1:${port}`;
+      await waitForHealth(running, url);
+      await expectUsableBannerKeys(running, url);
+      expect(running.output()).not.toContain('"level":"info"');
+      running.child.kill("SIGTERM");
+      expect(await running.exited).toBe(0);
+    });
+  }
 
   it("refuses to start on a bad setting, saying which and why", async () => {
     const running = startServer({ PORT: "eighty", DATABASE_PATH: join(directory, "unused.db") });
@@ -126,10 +177,73 @@ describe("npm run account:create", () => {
     });
     expect(((await response.json()) as any).data.viewer).toEqual({ name: "Acme", balance: "250" });
     // The database already had an account, so no demo account was made.
-    expect(server.output()).not.toContain("demo account");
+    expect(server.output()).not.toContain("Demo account API key");
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(0);
   });
+});
+
+describe("npm run account:create with bad arguments", () => {
+  function run(command: string, args: string[], databasePath: string) {
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, DATABASE_PATH: databasePath } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+      child.on("exit", (code) => resolve({ code, stdout, stderr })),
+    );
+  }
+
+  function accountCount(databasePath: string): number {
+    if (!existsSync(databasePath)) return 0;
+    const sqlite = new BetterSqlite3(databasePath, { readonly: true });
+    try {
+      return (sqlite.prepare("SELECT count(*) AS n FROM accounts").get() as { n: number }).n;
+    } finally {
+      sqlite.close();
+    }
+  }
+
+  it("answers `--credits -5` through npm with one line and exit code 1", async () => {
+    const databasePath = join(directory, "cli-npm.db");
+    const result = await run("npm", ["run", "--silent", "account:create", "--", "--name", "Acme", "--credits", "-5"], databasePath);
+    expect(result).toEqual({ code: 1, stdout: "", stderr: "--credits: Credits must be greater than 0; got -5\n" });
+    expect(accountCount(databasePath)).toBe(0);
+  });
+
+  const cases: [string[], RegExp][] = [
+    [["--name", "Acme", "--credits=-5"], /^--credits: Credits must be greater than 0; got -5$/],
+    [["--name", "Acme", "--credits", "0"], /^--credits: Credits must be greater than 0; got 0$/],
+    [["--name", "Acme", "--credits", "abc"], /^--credits: "abc" is not a decimal number/],
+    [["--name", "Acme", "--credits"], /^Option '--credits <value>' argument missing \(usage: /],
+    [["--name"], /^Option '--name <value>' argument missing \(usage: /],
+    [[], /^--name is required \(usage: /],
+    [["--name", "   "], /^--name: An account name must not be empty$/],
+    [["--name", "A", "--name", "B"], /^--name is given 2 times; give it once \(usage: /],
+    [["--name", "Acme", "--cedits", "5"], /^Unknown option '--cedits' \(usage: /],
+    [["--name", "Acme", "extra"], /^Unexpected argument 'extra' \(usage: /],
+  ];
+  it("answers every other bad argument with one line, exit code 1, and no account written", async () => {
+    const results = await Promise.all(
+      cases.map(([args], index) => {
+        const databasePath = join(directory, `cli-bad-${index}.db`);
+        return run(process.execPath, ["--import", "tsx", "scripts/account-create.ts", ...args], databasePath).then(
+          (result) => ({ ...result, accounts: accountCount(databasePath) }),
+        );
+      }),
+    );
+    results.forEach((result, index) => {
+      const [args, message] = cases[index];
+      expect({ args, code: result.code, stdout: result.stdout, accounts: result.accounts }).toEqual({
+        args,
+        code: 1,
+        stdout: "",
+        accounts: 0,
+      });
+      expect(result.stderr.split("\n")).toEqual([expect.stringMatching(message), ""]);
+    });
+  }, 60_000);
 });
 
 describe("configuration", () => {
