@@ -1,28 +1,27 @@
-import { Ledger } from "../src/accounts/ledger.js";
+import { CreditService } from "../src/accounts/grants.js";
+import { CreditLedger } from "../src/accounts/ledger.js";
 import { AccountService } from "../src/accounts/service.js";
 import { seedCatalog } from "../src/catalog/seed.js";
 import { systemClock } from "../src/clock.js";
-import { IN_MEMORY, openDatabase, type Database } from "../src/db/client.js";
 import { Decimal } from "../src/pricing/decimal.js";
+import { openCatalogDatabase, type CatalogDatabase } from "../src/store/catalog/client.js";
+import { IN_MEMORY, SqliteStore } from "../src/store/sqlite/store.js";
 import { providerSeeds } from "../seed/index.js";
 
 export const BENCH_ADMIN_KEY = "bench-admin-key-0123456789abcdef";
 
-export function freshDatabase(): Database {
-  const database = openDatabase(IN_MEMORY);
-  seedCatalog(database, providerSeeds);
-  return database;
+export function benchCatalog(): CatalogDatabase {
+  const catalog = openCatalogDatabase();
+  seedCatalog(catalog, providerSeeds);
+  return catalog;
 }
 
-/** A seeded database (a file, with the production pragmas, when a path is given) and a funded account. */
-export function benchDatabase(path = IN_MEMORY): { database: Database; apiKey: string } {
-  const database = openDatabase(path);
-  seedCatalog(database, providerSeeds);
-  const ledger = new Ledger(database, { clock: systemClock, jobTtlMs: 24 * 3600_000, idempotencyTtlMs: 24 * 3600_000 });
-  const accounts = new AccountService(database, ledger, systemClock);
-  const { accountId, token } = accounts.createAccount("Bench");
-  ledger.grant(accountId, new Decimal(1_000_000_000), "bench credits");
-  return { database, apiKey: token };
+/** An account store (a file, with the production pragmas, when a path is given) with a funded account. */
+export async function benchStore(path = IN_MEMORY): Promise<{ store: SqliteStore; apiKey: string }> {
+  const store = SqliteStore.open(path);
+  const credits = new CreditService(store, new CreditLedger(systemClock, []), systemClock);
+  const { token } = await new AccountService(store, credits, systemClock).createAccount("Bench", new Decimal(1_000_000_000));
+  return { store, apiKey: token };
 }
 
 /** A representative estimate: four components, a minimum and a condition (subclip viral captions). */

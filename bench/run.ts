@@ -8,7 +8,7 @@
  */
 import "reflect-metadata";
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -16,7 +16,7 @@ import { createCatalogLoaders } from "../src/catalog/loaders.js";
 import { CatalogRepository } from "../src/catalog/repository.js";
 import { loadPricingProduct } from "../src/estimates/service.js";
 import { estimate } from "../src/pricing/engine.js";
-import { CATALOG_QUERY, ESTIMATE_INPUT, ESTIMATE_QUERY, freshDatabase, JOB_COMPLETE, JOB_CREATE } from "./fixtures.js";
+import { CATALOG_QUERY, ESTIMATE_INPUT, ESTIMATE_QUERY, benchCatalog, JOB_COMPLETE, JOB_CREATE } from "./fixtures.js";
 
 const ROUNDS = 3;
 const WARMUP_SECONDS = 2;
@@ -39,11 +39,15 @@ interface Server {
   apiKey: string;
 }
 
-async function startServer(kind: "graphql" | "raw", databasePath: string): Promise<Server> {
+/**
+ * `checkout`: another build's folder (BENCH_COMPARE), to measure it in the same run. V8's memory
+ * reducer is off: a server that idled before its round would otherwise run it slower.
+ */
+async function startServer(kind: "graphql" | "raw", databasePath: string, checkout = "."): Promise<Server> {
   // As deployed: compiled JavaScript (`npm run bench` builds first), not through tsx's loader, and
   // NODE_ENV=production, which also turns off graphql-js's development-only checks.
-  const command = [process.execPath, "dist/bench/servers.js", kind, databasePath];
-  const options: SpawnOptions = { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_ENV: "production" } };
+  const command = [process.execPath, "--no-memory-reducer", join(checkout, "dist/bench/servers.js"), kind, databasePath];
+  const options: SpawnOptions = { cwd: checkout, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_ENV: "production" } };
   const child = hasTaskset ? spawn("taskset", ["-c", "0", ...command], options) : spawn(command[0], command.slice(1), options);
   return new Promise((resolve, reject) => {
     let output = "";
@@ -68,6 +72,8 @@ interface Workload {
   name: string;
   description: string;
   target: number;
+  /** The target is this share of another workload's ratio, measured before it in the same run. */
+  relativeTo?: { workload: string; share: number };
   graphql: (server: Server) => autocannon.Request[];
   raw: (server: Server) => autocannon.Request[];
 }
@@ -98,6 +104,25 @@ const workloads: Workload[] = [
     raw: () => [{ method: "POST", path: "/estimate", headers: json, setupRequest: (r) => ({ ...r, body: JSON.stringify(estimateInput()) }), onResponse: checkBody }],
   },
   {
+    name: "estimate-apollo-client",
+    description: "the estimate as Apollo Client 4 sends it (Accept: application/graphql-response+json, operationName, extensions.clientLibrary)",
+    target: 0.35,
+    relativeTo: { workload: "estimate", share: 0.9 },
+    graphql: () => [
+      {
+        method: "POST",
+        path: "/graphql",
+        headers: { ...json, accept: "application/graphql-response+json,application/json;q=0.9" },
+        setupRequest: (r) => ({
+          ...r,
+          body: JSON.stringify({ operationName: "Estimate", variables: { input: estimateInput() }, extensions: { clientLibrary: { name: "@apollo/client", version: "4.0.0" } }, query: ESTIMATE_QUERY }),
+        }),
+        onResponse: checkBody,
+      },
+    ],
+    raw: () => [{ method: "POST", path: "/estimate", headers: json, setupRequest: (r) => ({ ...r, body: JSON.stringify(estimateInput()) }), onResponse: checkBody }],
+  },
+  {
     name: "floor",
     description: "{ __typename } with a key (no response cache) against the estimate baseline: the server's own cost per request, for an operation that does nothing",
     target: 0,
@@ -106,7 +131,7 @@ const workloads: Workload[] = [
   },
   {
     name: "ledger",
-    description: "jobCreate then jobComplete (SQLite file, WAL, synchronous=FULL); baseline runs the same ledger code",
+    description: "jobCreate then jobComplete (SQLite file, WAL, group commit, fsync before answering); baseline runs the same ledger services over the same store",
     target: 0.5,
     graphql: (server) => {
       const headers = { ...json, "x-api-key": server.apiKey };
@@ -159,22 +184,37 @@ interface Measurement {
   requestsPerSecond: number;
   p99: number;
   failures: number;
+  /** The server's CPU time (user + system) per request, in µs: far steadier than req/s on a shared VM. */
+  cpuMicros: number;
 }
 
-async function load(base: string, requests: autocannon.Request[], seconds: number): Promise<Measurement> {
+/** A process's CPU time so far, in µs (Linux /proc; 0 elsewhere). */
+function cpuMicrosOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"]).stdout?.toString().trim()) || 100;
+
+async function load(server: Server, requests: autocannon.Request[], seconds: number): Promise<Measurement> {
   const before = bodyErrors;
-  const result = await autocannon({ url: base, requests, connections: CONNECTIONS, pipelining: 1, duration: seconds });
+  const cpuBefore = cpuMicrosOf(server.child.pid);
+  const result = await autocannon({ url: server.base, requests, connections: CONNECTIONS, pipelining: 1, duration: seconds });
   return {
     requestsPerSecond: result.requests.average,
     p99: result.latency.p99,
     failures: result.non2xx + result.errors + result.timeouts + (bodyErrors - before),
+    cpuMicros: (cpuMicrosOf(server.child.pid) - cpuBefore) / Math.max(1, result.requests.total),
   };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function inProcessEstimates(): Promise<number> {
-  const database = freshDatabase();
+  const database = benchCatalog();
   const { pricing } = (await loadPricingProduct(createCatalogLoaders(new CatalogRepository(database.db)), ESTIMATE_INPUT.productId))!;
   const run = (ms: number) => {
     let count = 0;
@@ -193,46 +233,59 @@ async function inProcessEstimates(): Promise<number> {
 
 async function main(): Promise<void> {
   const only = process.argv[2];
+  const compare = process.env.BENCH_COMPARE;
   console.log(`node ${process.version}; ${hasTaskset ? "servers pinned to core 0, load (autocannon) on core 1" : "taskset not found: unpinned"}`);
   console.log(`${CONNECTIONS} connections, no pipelining, ${WARMUP_SECONDS} s warm-up, ${ROUNDS} interleaved rounds of ${MEASURE_SECONDS} s, median round\n`);
   const directory = mkdtempSync(join(tmpdir(), "pricing-bench-"));
   const graphql = await startServer("graphql", join(directory, "graphql.db"));
   const raw = await startServer("raw", join(directory, "raw.db"));
+  // Another build measured beside this one (e.g. the previous commit's checkout, built).
+  const other = compare ? await startServer("graphql", join(directory, "other.db"), compare) : null;
+  const row = (label: string, m: { rps: number; p99: number; failures: number; cpu: number }) =>
+    console.log(`  ${label.padEnd(15)}${m.rps.toFixed(0).padStart(7)} req/s  p99 ${String(m.p99).padStart(3)} ms  CPU ${m.cpu.toFixed(0).padStart(5)} µs/req  failures ${m.failures}`);
   let failed = false;
+  const ratios = new Map<string, number>();
   try {
-    for (const workload of workloads.filter((w) => !only || w.name === only)) {
+    for (const workload of workloads.filter((w) => !only || w.name === only || w.name.startsWith(`${only}-`))) {
       const targets = [
-        { name: "raw node:http", base: raw.base, requests: workload.raw(raw) },
-        { name: "GraphQL", base: graphql.base, requests: workload.graphql(graphql) },
+        { name: "raw node:http", server: raw, requests: workload.raw(raw) },
+        { name: "GraphQL", server: graphql, requests: workload.graphql(graphql) },
+        ...(other ? [{ name: "GraphQL (other)", server: other, requests: workload.graphql(other) }] : []),
       ];
-      for (const target of targets) await load(target.base, target.requests, WARMUP_SECONDS);
+      for (const target of targets) await load(target.server, target.requests, WARMUP_SECONDS);
       const rounds = targets.map(() => [] as Measurement[]);
       for (let round = 0; round < ROUNDS; round++) {
-        for (const [index, target] of targets.entries()) rounds[index].push(await load(target.base, target.requests, MEASURE_SECONDS));
+        for (const [index, target] of targets.entries()) rounds[index].push(await load(target.server, target.requests, MEASURE_SECONDS));
       }
-      const [baseline, app] = rounds.map((measurements) => ({
+      const [baseline, app, previous] = rounds.map((measurements) => ({
         rps: median(measurements.map((m) => m.requestsPerSecond)),
         p99: median(measurements.map((m) => m.p99)),
+        cpu: median(measurements.map((m) => m.cpuMicros)),
         failures: measurements.reduce((n, m) => n + m.failures, 0),
       }));
       const ratio = app.rps / baseline.rps;
-      const ok = ratio >= workload.target && app.p99 < 15 && app.failures === 0;
+      ratios.set(workload.name, ratio);
+      const reference = workload.relativeTo && ratios.get(workload.relativeTo.workload);
+      const target = reference ? reference * workload.relativeTo!.share : workload.target;
+      const ok = ratio >= target && app.p99 < 15 && app.failures === 0;
       if (workload.target > 0) failed ||= !ok;
       console.log(`${workload.name}: ${workload.description}`);
-      console.log(`  raw node:http  ${baseline.rps.toFixed(0).padStart(7)} req/s  p99 ${String(baseline.p99).padStart(3)} ms  failures ${baseline.failures}`);
-      console.log(`  GraphQL        ${app.rps.toFixed(0).padStart(7)} req/s  p99 ${String(app.p99).padStart(3)} ms  failures ${app.failures}`);
+      row("raw node:http", baseline);
+      row("GraphQL", app);
+      if (previous) row("GraphQL (other)", previous);
       console.log(
         workload.target > 0
-          ? `  ratio ${ratio.toFixed(2)} (target >= ${workload.target}), p99 target < 15 ms: ${ok ? "met" : "NOT met"}\n`
-          : `  ratio ${ratio.toFixed(2)} (informational)\n`,
+          ? `  ratio ${ratio.toFixed(2)} (target >= ${target.toFixed(2)}${reference ? `, ${workload.relativeTo!.share} of ${workload.relativeTo!.workload}'s` : ""}), p99 target < 15 ms: ${ok ? "met" : "NOT met"}`
+          : `  ratio ${ratio.toFixed(2)} (informational)`,
       );
+      if (previous) console.log(`  this build / other: ${(app.rps / previous.rps).toFixed(2)} req/s, ${(app.cpu / previous.cpu).toFixed(2)} CPU per request`);
+      console.log("");
     }
     if (!only || only === "estimate") {
       console.log(`in-process pricing engine: ${(await inProcessEstimates()).toFixed(0)} estimates/s`);
     }
   } finally {
-    graphql.child.kill();
-    raw.child.kill();
+    for (const server of [graphql, raw, other]) server?.child.kill();
     rmSync(directory, { recursive: true, force: true });
   }
   console.log(failed ? "some targets are not met (see above)" : "all targets met");

@@ -4,7 +4,8 @@
  *   raw      a bare node:http server doing the same work without GraphQL:
  *            POST /catalog returns the same bytes the GraphQL catalog query returns,
  *            POST /estimate calls the same pricing function on rules loaded once,
- *            POST /job-create and /job-complete authenticate the key and run the same ledger code.
+ *            POST /job-create and /job-complete authenticate the key and run the same ledger services
+ *            over the same store (group commit included).
  * Both print "PORT <n>" when listening. The bench account's key is printed as "KEY <key>".
  */
 import "reflect-metadata";
@@ -16,12 +17,12 @@ import { createCatalogLoaders } from "../src/catalog/loaders.js";
 import { CatalogRepository } from "../src/catalog/repository.js";
 import { systemClock } from "../src/clock.js";
 import { loadPricingProduct } from "../src/estimates/service.js";
-import { createServices } from "../src/graphql/context.js";
+import { createServices } from "../src/services.js";
 import { createLogger, silentLogger } from "../src/logger.js";
 import { Decimal } from "../src/pricing/decimal.js";
 import { estimate, type PricingProduct } from "../src/pricing/engine.js";
-import { createApp } from "../src/server.js";
-import { BENCH_ADMIN_KEY, benchDatabase, CATALOG_QUERY } from "./fixtures.js";
+import { createApp } from "../src/app.js";
+import { BENCH_ADMIN_KEY, benchCatalog, benchStore, CATALOG_QUERY } from "./fixtures.js";
 
 const kind = process.argv[2];
 // Exit normally on a signal so that --cpu-prof and similar flags can write their output.
@@ -38,20 +39,21 @@ const config = {
 };
 
 async function main(): Promise<void> {
-  const { database, apiKey } = benchDatabase(process.argv[3]);
+  const { store, apiKey } = await benchStore(process.argv[3]);
+  const catalog = benchCatalog();
   console.log(`KEY ${apiKey}`);
   if (kind === "graphql") {
     // Real logging, one JSON line per request, to /dev/null: its cost is part of the figures.
     // BENCH_LOGS=off measures without it, to see what it costs.
     const logger = process.env.BENCH_LOGS === "off" ? silentLogger : createLogger("info", pino.destination({ dest: "/dev/null", sync: true }));
-    const app = await createApp({ database, config, logger, adminApiKey: BENCH_ADMIN_KEY });
+    const app = await createApp({ store, catalog, config, logger, adminApiKey: BENCH_ADMIN_KEY });
     const address = await app.listen(0, "127.0.0.1");
     console.log(`PORT ${address.port}`);
     return;
   }
   if (kind !== "raw") throw new Error(`unknown server kind "${kind}" (graphql | raw)`);
 
-  const repository = new CatalogRepository(database.db);
+  const repository = new CatalogRepository(catalog.db);
   const loaders = createCatalogLoaders(repository);
   const products = new Map<string, PricingProduct>();
   for (const provider of repository.listProviders()) {
@@ -60,7 +62,7 @@ async function main(): Promise<void> {
     }
   }
   // The exact bytes the GraphQL server answers the catalog query with.
-  const app = await createApp({ database, config, logger: silentLogger, adminApiKey: BENCH_ADMIN_KEY });
+  const app = await createApp({ store, catalog, config, logger: silentLogger, adminApiKey: BENCH_ADMIN_KEY });
   const catalogAddress = await app.listen(0, "127.0.0.1");
   const catalogBytes = Buffer.from(
     await (
@@ -73,7 +75,9 @@ async function main(): Promise<void> {
   );
   await app.close();
 
-  const services = createServices(database, {
+  const services = createServices({
+    store,
+    catalog,
     clock: systemClock,
     jobTtlMs: config.jobTtlMs,
     idempotencyTtlMs: config.idempotencyTtlMs,
@@ -81,12 +85,12 @@ async function main(): Promise<void> {
     billing: config.billing,
     selfUrl: () => "",
   });
-  services.accountService.initAdminKey(BENCH_ADMIN_KEY);
+  await services.accountService.initAdminKey(BENCH_ADMIN_KEY);
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
+    req.on("end", async () => {
       const reply = (body: unknown) => {
         res.writeHead(200, { "content-type": "application/json" });
         res.end(typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body));
@@ -94,10 +98,10 @@ async function main(): Promise<void> {
       if (req.url === "/catalog") return reply(catalogBytes);
       const input = JSON.parse(Buffer.concat(chunks).toString("utf8"));
       if (req.url === "/estimate") return reply({ data: { estimate: estimate(products.get(input.productId)!, input) } });
-      const auth = services.accountService.authenticate(presentedKey({ get: (name) => req.headers[name] as string | undefined }));
+      const auth = await services.accountService.authenticate(presentedKey({ get: (name) => req.headers[name] as string | undefined }));
       if (auth.kind !== "account") return reply({ errors: [{ message: "unauthenticated" }] });
       if (req.url === "/job-create") {
-        const { result } = services.ledger.createJob(
+        const { result } = await services.jobs.create(
           auth.accountId,
           { micros: 1_000_000, productId: null, estimate: null, describe: "a job" },
           { key: null, input: {} },
@@ -105,7 +109,7 @@ async function main(): Promise<void> {
         return reply({ data: { jobCreate: { job: { id: result.jobId } } } });
       }
       if (req.url === "/job-complete") {
-        services.ledger.completeJob(auth.accountId, input.jobId, new Decimal("0.5"));
+        await services.jobs.complete(auth.accountId, input.jobId, new Decimal("0.5"));
         return reply({ data: { jobComplete: { job: { id: input.jobId, status: "COMPLETED" } } } });
       }
       res.writeHead(404).end();

@@ -4,12 +4,13 @@
 // and nothing written.
 import "reflect-metadata";
 import { parseArgs } from "node:util";
-import { LedgerError } from "../src/accounts/ledger.js";
+import { CreditService } from "../src/accounts/grants.js";
+import { CreditLedger } from "../src/accounts/ledger.js";
+import { AccountService } from "../src/accounts/service.js";
 import { systemClock } from "../src/clock.js";
 import { ConfigError, loadConfig } from "../src/config.js";
-import { openDatabase } from "../src/db/client.js";
-import { silentLogger } from "../src/logger.js";
-import { createServices } from "../src/graphql/context.js";
+import { DomainError } from "../src/errors.js";
+import { SqliteStore } from "../src/store/sqlite/store.js";
 import { DecimalFormatError, parseDecimal } from "../src/pricing/decimal.js";
 
 const USAGE = 'npm run account:create -- --name "Acme" [--credits 500]';
@@ -77,35 +78,25 @@ try {
   throw error;
 }
 
-let database;
+let store: SqliteStore;
 try {
-  database = openDatabase(config.databasePath);
+  store = SqliteStore.open(config.databasePath);
 } catch (error) {
   fail(`Cannot open the database at ${config.databasePath}: ${error instanceof Error ? error.message : String(error)}`);
 }
 try {
-  const services = createServices(database, {
-    clock: systemClock,
-    jobTtlMs: config.jobTtlMs,
-    idempotencyTtlMs: config.idempotencyTtlMs,
-    logger: silentLogger,
-    billing: config.billing,
-    selfUrl: () => "",
-  });
+  // No ledger hooks: a new account has no alerts or top-ups to react.
+  const accounts = new AccountService(store, new CreditService(store, new CreditLedger(systemClock, []), systemClock), systemClock);
   // One transaction: credits that cannot be granted leave no account behind whose key was never shown.
-  const created = services.ledger.atomically(() => {
-    const account = services.accountService.createAccount(args.name);
-    if (credits) services.ledger.grant(account.accountId, credits, "Initial credits");
-    return account;
-  });
+  const created = await accounts.createAccount(args.name, credits);
   process.stdout.write(
     `Created account ${created.accountId} ("${args.name.trim()}") in ${config.databasePath}\n` +
       (credits ? `Granted ${credits.toFixed()} bonus credits\n` : "") +
       `API key (shown only now): ${created.token}\n`,
   );
 } catch (error) {
-  if (error instanceof LedgerError) fail(`${error.field?.length ? `--${error.field.at(-1)}: ` : ""}${error.message}`);
+  if (error instanceof DomainError) fail(`${error.field?.length ? `--${error.field.at(-1)}: ` : ""}${error.message}`);
   throw error;
 } finally {
-  database.close();
+  await store.close();
 }

@@ -29,6 +29,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Schema introspection (Apollo Studio, Sandbox); on by default, in production too. */
   introspection: boolean;
+  /** Compiled and direct execution of repeated operations (src/graphql/fast-path.ts). */
+  fastPath: boolean;
   /** Take the client address from X-Forwarded-For (only behind a proxy you trust). */
   trustProxy: boolean;
   limits: GraphQLLimits;
@@ -133,6 +135,7 @@ export function loadConfig(env: Env = process.env): Config {
     sweepIntervalMs: integer("SWEEP_INTERVAL_SECONDS", 60, 0, 24 * 3600) * 1000,
     logLevel,
     introspection: flag("INTROSPECTION", true),
+    fastPath: flag("FAST_PATH", true),
     trustProxy: flag("TRUST_PROXY", false),
     limits: {
       maxDepth: integer("GRAPHQL_MAX_DEPTH", DEFAULT_LIMITS.maxDepth, 2, 100),

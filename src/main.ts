@@ -1,10 +1,11 @@
-// Entry point: configuration, database (migrated and seeded), HTTP server, graceful shutdown.
+// Entry point: configuration, the account store and the catalog, the app, graceful shutdown.
 import "reflect-metadata";
+import { createApp } from "./app.js";
 import { seedCatalog } from "./catalog/seed.js";
 import { ConfigError, loadConfig } from "./config.js";
-import { openDatabase } from "./db/client.js";
 import { createLogger, type Logger } from "./logger.js";
-import { createApp } from "./server.js";
+import { openCatalogDatabase } from "./store/catalog/client.js";
+import { openStore } from "./store/open.js";
 import { providerSeeds } from "../seed/index.js";
 
 let logger: Logger = createLogger();
@@ -22,15 +23,13 @@ async function main(): Promise<void> {
   }
 
   logger = createLogger(config.logLevel);
-  const database = openDatabase(config.databasePath);
-  const seeded = seedCatalog(database, providerSeeds);
-  logger.info(seeded.changed ? "catalog seeded" : "catalog up to date", {
-    databasePath: config.databasePath,
-    ...seeded.counts,
-  });
+  const store = await openStore(config, logger);
+  const catalog = openCatalogDatabase();
+  const seeded = seedCatalog(catalog, providerSeeds);
+  logger.info("catalog seeded", { version: seeded.fingerprint.slice(0, 12), ...seeded.counts });
 
-  const app = await createApp({ database, config, logger, adminApiKey: config.adminApiKey });
-  const demo = app.services.accountService.ensureDemoAccount();
+  const app = await createApp({ store, catalog, config, logger, adminApiKey: config.adminApiKey });
+  const demo = await app.services.accountService.ensureDemoAccount();
   // Printed before listening: the keys are stored (as hashes) already, so a failed listen must not lose them.
   printFirstStartKeys(app.generatedAdminKey, demo);
   if (app.generatedAdminKey || demo) {
@@ -48,7 +47,8 @@ async function main(): Promise<void> {
     try {
       await app.close();
     } finally {
-      database.close();
+      await store.close();
+      catalog.close();
       logger.info("stopped");
       process.exit(0);
     }

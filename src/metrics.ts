@@ -4,8 +4,8 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
-import type { LedgerObserver } from "./accounts/ledger.js";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { LedgerHooks } from "./accounts/ledger.js";
 
 export function createMetrics() {
   const registry = new Registry();
@@ -63,7 +63,7 @@ export function createMetrics() {
   const requestCounters = new Map<string, ReturnType<typeof requests.labels>>();
   const durationHistograms = new Map<string, ReturnType<typeof duration.labels>>();
 
-  const ledgerObserver: LedgerObserver = {
+  const ledgerHooks: LedgerHooks = {
     afterCommit(_accountId, types) {
       for (const type of types) ledgerEntries.inc({ type });
     },
@@ -73,7 +73,18 @@ export function createMetrics() {
     registry,
     graphqlErrors,
     directExecutions,
-    ledgerObserver,
+    ledgerHooks,
+    /** Shows how many confirmed payments wait for an operator (read when /metrics is scraped). */
+    watchUnappliedPayments(openCount: () => Promise<number>) {
+      new Gauge({
+        name: "payments_unapplied_open",
+        help: "Payments the provider confirmed whose credits could not be added, not yet resolved by an operator (admin: unappliedPayments)",
+        registers: [registry],
+        async collect() {
+          this.set(await openCount());
+        },
+      });
+    },
     rateLimited,
     userErrors,
     paymentWebhooks,

@@ -1,76 +1,72 @@
 /**
- * Token-bucket rate limiting, per API key and per client address. Buckets live in memory, bounded
- * in number: the least recently used one is dropped first (a dropped bucket simply starts full).
+ * Rate limiting per API key and per client address, with rate-limiter-flexible. A limit of
+ * `perSecond` with bursts of `burst` is a window of `burst / perSecond` seconds (at least one)
+ * allowing `burst` requests: the average stays at `perSecond`, a burst may spend the window at once.
+ * Windows live in this process's memory (RateLimiterMemory); one store for several nodes can be
+ * given instead (e.g. rate-limiter-flexible's Redis limiter), with the same decisions.
  */
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+
 export interface RateLimitSettings {
   /** Sustained requests per second. */
   perSecond: number;
-  /** Requests allowed in a burst (the bucket's size). */
+  /** Requests allowed at once (the window's size). */
   burst: number;
 }
 
 export interface RateDecision {
   allowed: boolean;
-  /** The bucket's size: requests a caller may make at once. */
+  /** Requests the window allows. */
   limit: number;
-  /** Whole requests left in the bucket after this one. */
+  /** Requests left in the window after this one. */
   remaining: number;
-  /** Seconds until the bucket is full again (the IETF draft's RateLimit-Reset). */
+  /** Seconds until the window starts again (the IETF draft's RateLimit-Reset). */
   resetSeconds: number;
-  /** When refused: seconds until one request is allowed again (Retry-After); 0 otherwise. */
+  /** When refused: seconds until a request is allowed again (Retry-After); 0 otherwise. */
   retryAfterSeconds: number;
-}
-
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-}
-
-export class TokenBucketLimiter {
-  private readonly buckets = new Map<string, Bucket>();
-
-  constructor(
-    private readonly settings: RateLimitSettings,
-    private readonly now: () => number = () => performance.now(),
-    private readonly maxBuckets = 100_000,
-  ) {}
-
-  take(key: string): RateDecision {
-    const now = this.now();
-    const { perSecond, burst } = this.settings;
-    const bucket = this.buckets.get(key) ?? { tokens: burst, updatedAt: now };
-    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * perSecond);
-    bucket.updatedAt = now;
-    // Re-inserting keeps the map in least-recently-used order.
-    this.buckets.delete(key);
-    this.buckets.set(key, bucket);
-    if (this.buckets.size > this.maxBuckets) this.buckets.delete(this.buckets.keys().next().value!);
-    const allowed = bucket.tokens >= 1;
-    if (allowed) bucket.tokens -= 1;
-    return {
-      allowed,
-      limit: burst,
-      remaining: Math.floor(bucket.tokens),
-      resetSeconds: Math.ceil((burst - bucket.tokens) / perSecond),
-      retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond)),
-    };
-  }
-
-  get size(): number {
-    return this.buckets.size;
-  }
 }
 
 export type RateLimitScope = "key" | "address";
 
+/** Builds the limiter of one scope; the default keeps its windows in memory. */
+export type LimiterFactory = (scope: RateLimitScope, options: { points: number; duration: number; keyPrefix: string }) => RateLimiterAbstract;
+
+const inMemory: LimiterFactory = (_scope, options) => new RateLimiterMemory(options);
+
+class Limiter {
+  private readonly limiter: RateLimiterAbstract;
+  private readonly limit: number;
+
+  constructor(scope: RateLimitScope, settings: RateLimitSettings, factory: LimiterFactory) {
+    this.limit = settings.burst;
+    const duration = Math.max(1, Math.ceil(settings.burst / settings.perSecond));
+    this.limiter = factory(scope, { points: settings.burst, duration, keyPrefix: `rate-${scope}` });
+  }
+
+  async take(key: string): Promise<RateDecision> {
+    let result: RateLimiterRes;
+    let allowed = true;
+    try {
+      result = await this.limiter.consume(key);
+    } catch (refusal) {
+      // The library rejects with the window's state when it is spent, and with an Error when its store failed.
+      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      result = refusal;
+      allowed = false;
+    }
+    const resetSeconds = Math.max(1, Math.ceil(result.msBeforeNext / 1000));
+    return { allowed, limit: this.limit, remaining: Math.max(0, result.remainingPoints), resetSeconds, retryAfterSeconds: allowed ? 0 : resetSeconds };
+  }
+}
+
 /** The per-key and per-address limits together; either may be off. */
 export class RateLimits {
-  private readonly perKey: TokenBucketLimiter | null;
-  private readonly perAddress: TokenBucketLimiter | null;
+  private readonly perKey: Limiter | null;
+  private readonly perAddress: Limiter | null;
 
-  constructor(settings: { perKey: RateLimitSettings | null; perAddress: RateLimitSettings | null } | undefined) {
-    this.perKey = settings?.perKey ? new TokenBucketLimiter(settings.perKey) : null;
-    this.perAddress = settings?.perAddress ? new TokenBucketLimiter(settings.perAddress) : null;
+  constructor(settings: { perKey: RateLimitSettings | null; perAddress: RateLimitSettings | null } | undefined, factory: LimiterFactory = inMemory) {
+    this.perKey = settings?.perKey ? new Limiter("key", settings.perKey, factory) : null;
+    this.perAddress = settings?.perAddress ? new Limiter("address", settings.perAddress, factory) : null;
   }
 
   get keyLimited(): boolean {
@@ -82,14 +78,14 @@ export class RateLimits {
   }
 
   /**
-   * Takes one request from each bucket that applies, the key's first (a refusal there spends none
-   * of the address's). Returns the decision to report: a refusal, else the bucket with fewer
+   * Takes one request from each limit that applies, the key's first (a refusal there spends none
+   * of the address's). Returns the decision to report: a refusal, else the limit with fewer
    * requests left. Null when no limit applies to this caller.
    */
-  take(key: string | null, address: string | null): (RateDecision & { scope: RateLimitScope }) | null {
-    const byKey = this.perKey && key !== null ? { ...this.perKey.take(key), scope: "key" as const } : null;
+  async take(key: string | null, address: string | null): Promise<(RateDecision & { scope: RateLimitScope }) | null> {
+    const byKey = this.perKey && key !== null ? { ...(await this.perKey.take(key)), scope: "key" as const } : null;
     if (byKey && !byKey.allowed) return byKey;
-    const byAddress = this.perAddress && address !== null ? { ...this.perAddress.take(address), scope: "address" as const } : null;
+    const byAddress = this.perAddress && address !== null ? { ...(await this.perAddress.take(address)), scope: "address" as const } : null;
     if (!byKey || !byAddress) return byKey ?? byAddress;
     return byAddress.remaining < byKey.remaining || !byAddress.allowed ? byAddress : byKey;
   }

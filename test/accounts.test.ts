@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditAllAccounts } from "../src/accounts/audit.js";
 import { sha256 } from "../src/accounts/keys.js";
 import { ManualClock } from "../src/clock.js";
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "./helpers.js";
@@ -78,7 +77,7 @@ describe("keys and accounts", () => {
     const created = await createAccount("Keys Inc");
     expect(created.apiKey).toMatch(/^pak_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
     expect(created.apiKey.startsWith(created.key.displayPrefix)).toBe(true);
-    const row = server.database.sqlite.prepare("select * from api_keys where id = ?").get(created.key.id) as Record<string, string>;
+    const row = server.store.sqlite.prepare("select * from api_keys where id = ?").get(created.key.id) as Record<string, string>;
     expect(JSON.stringify(row)).not.toContain(created.apiKey.slice(22));
     expect(row.key_hash).toBe(sha256(created.apiKey));
 
@@ -252,12 +251,12 @@ describe("grants, jobs and the ledger", () => {
     const { account, apiKey } = await createAccount();
     await grant(account.id, "40");
     const { job } = await jobCreate(apiKey, { credits: "15" });
-    server.app.services.ledger.expireDueJobs();
+    await server.app.services.jobs.expireDue();
     clock.advance(3600_000 - 1);
-    expect(server.app.services.ledger.expireDueJobs()).toBe(0);
+    expect(await server.app.services.jobs.expireDue()).toBe(0);
     clock.advance(1);
     // Reservations left open by earlier tests in this file expire at the same moment.
-    expect(server.app.services.ledger.expireDueJobs()).toBeGreaterThanOrEqual(1);
+    expect(await server.app.services.jobs.expireDue()).toBeGreaterThanOrEqual(1);
     const { body } = await server.gql(`{ viewer { available reserved jobs(status: EXPIRED) { nodes { id status failureReason } } } }`, undefined, as(apiKey));
     expect(body.data.viewer).toEqual({
       available: "40",
@@ -341,7 +340,7 @@ describe("refunds", () => {
     const bonus = (await ledger(apiKey, "first: 1, type: BONUS")).edges[0].node;
     const wrongType = (await refund("1", bonus.id)).body.data.transactionRefund;
     expect(wrongType.userErrors[0].message).toContain("Only CONSUME transactions can be refunded");
-    expect(auditAllAccounts(server.database)).toEqual([]);
+    expect(await server.audit()).toEqual([]);
   });
 });
 
@@ -440,12 +439,12 @@ describe("bad amounts", () => {
 
 describe("the ledger table", () => {
   it("cannot be updated or deleted from, even with SQL", () => {
-    const entry = server.database.sqlite.prepare("select id from ledger_entries limit 1").get() as { id: string };
-    expect(() => server.database.sqlite.prepare("update ledger_entries set amount_micros = 1 where id = ?").run(entry.id)).toThrow(/append-only/);
-    expect(() => server.database.sqlite.prepare("delete from ledger_entries where id = ?").run(entry.id)).toThrow(/append-only/);
+    const entry = server.store.sqlite.prepare("select id from ledger_entries limit 1").get() as { id: string };
+    expect(() => server.store.sqlite.prepare("update ledger_entries set amount_micros = 1 where id = ?").run(entry.id)).toThrow(/append-only/);
+    expect(() => server.store.sqlite.prepare("delete from ledger_entries where id = ?").run(entry.id)).toThrow(/append-only/);
   });
 
-  it("holds every invariant after all of the above", () => {
-    expect(auditAllAccounts(server.database)).toEqual([]);
+  it("holds every invariant after all of the above", async () => {
+    expect(await server.audit()).toEqual([]);
   });
 });

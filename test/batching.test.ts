@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { providerSeeds } from "../seed/index.js";
-import { freshDatabase, startTestServer } from "./helpers.js";
+import { freshCatalog, startTestServer } from "./helpers.js";
 
 const CATALOG_TREE = `{
   providers {
@@ -22,12 +22,12 @@ function enlargedSeeds(factor: number) {
 }
 
 async function measure(seeds: unknown[]) {
-  const server = await startTestServer({ database: freshDatabase(seeds) });
+  const server = await startTestServer({ catalog: freshCatalog(seeds) });
   try {
-    const before = server.database.statementCount();
+    const before = server.catalog.statementCount();
     const { body } = await server.gql(CATALOG_TREE);
     expect(body.errors).toBeUndefined();
-    const statements = server.database.statementCount() - before;
+    const statements = server.catalog.statementCount() - before;
     const products = body.data.providers.flatMap((p: any) => p.products).length;
     const variants = body.data.providers.flatMap((p: any) => p.models.flatMap((m: any) => m.variants)).length;
     return { statements, products, variants };

@@ -5,7 +5,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { auditAllAccounts } from "../src/accounts/audit.js";
 import { signSandboxPayload } from "../src/billing/sandbox-provider.js";
 import { ManualClock } from "../src/clock.js";
 import { createTestAccount, startTestServer, TEST_SANDBOX_SECRET, type TestServer } from "./helpers.js";
@@ -129,7 +128,7 @@ describe("checkout end to end", () => {
     const again = await deliver({ type: "checkout.completed", sessionId: session.id, amount: "45" });
     expect(again.body.outcome).toBe(`ignored: session ${session.id} is already COMPLETED`);
     expect(await viewer(apiKey)).toEqual(after);
-    expect(auditAllAccounts(server.database)).toEqual([]);
+    expect(await server.audit()).toEqual([]);
   });
 
   it("declines without adding anything", async () => {
@@ -263,7 +262,7 @@ describe("a payment confirmed late", () => {
     const again = await deliver({ type: "checkout.completed", sessionId: id, amount: "45" });
     expect(again.body.outcome).toBe(`ignored: session ${id} is already COMPLETED`);
     expect(await viewer(apiKey)).toEqual(after);
-    expect(auditAllAccounts(server.database)).toEqual([]);
+    expect(await server.audit()).toEqual([]);
   });
 
   it("still checks the amount of a late payment", async () => {

@@ -4,7 +4,6 @@
  * subscription resumed instead of a second charge; never two live subscriptions to one plan.
  */
 import { describe, expect, it } from "vitest";
-import { auditAllAccounts } from "../src/accounts/audit.js";
 import { ManualClock } from "../src/clock.js";
 import { createTestAccount, startTestServer, until, type TestServer } from "./helpers.js";
 
@@ -66,7 +65,7 @@ describe("dunning", () => {
     expect(again.userErrors).toEqual([]);
     expect(again.subscription.id).not.toBe(ended.id);
     expect((await until(buyer.state, (v) => v.balance === "500")).balance).toBe("500");
-    expect(auditAllAccounts(server.database)).toEqual([]);
+    expect(await server.audit()).toEqual([]);
     await server.close();
   });
 
@@ -183,7 +182,7 @@ describe("subscribing again", () => {
     const { subscription } = await buyer.subscribe();
     // Even written around the service, the partial unique index refuses it.
     const insert = () =>
-      server.database.sqlite
+      server.store.sqlite
         .prepare(
           `insert into subscriptions (id, account_id, plan_id, monthly_credits_micros, status, anchor_day, current_period_start, current_period_end, cancel_at_period_end)
            values ('sub_twin', ?, ?, 1, 'ACTIVE', 1, '2026-01-01', '2026-02-01', 0)`,

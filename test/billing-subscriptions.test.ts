@@ -1,10 +1,9 @@
 /** Subscriptions over simulated months, with an injected clock and a restart in between. */
 import { describe, expect, it } from "vitest";
-import { auditAllAccounts } from "../src/accounts/audit.js";
 import { addMonths } from "../src/billing/subscriptions.js";
 import { ManualClock } from "../src/clock.js";
 import { Decimal } from "../src/pricing/decimal.js";
-import { createTestAccount, freshDatabase, startTestServer, until } from "./helpers.js";
+import { createTestAccount, freshCatalog, freshStore, startTestServer, until } from "./helpers.js";
 
 const DAY = 24 * 3600_000;
 
@@ -22,8 +21,9 @@ describe("addMonths", () => {
 describe("subscriptions", () => {
   it("grants the plan's credits at the start of each of three months, once per period across sweeps and a restart", async () => {
     const clock = new ManualClock("2026-01-31T12:00:00.000Z");
-    const database = freshDatabase();
-    let server = await startTestServer({ database, clock });
+    const store = freshStore();
+    const catalog = freshCatalog();
+    let server = await startTestServer({ store, catalog, clock });
     const { key } = await createTestAccount(server, "Subscriber");
     await server.gql(ATTACH("tok_visa"), undefined, key);
 
@@ -74,7 +74,7 @@ describe("subscriptions", () => {
 
     // A restart on the same database: the sweep at start does not charge or grant the period again.
     await server.app.close();
-    server = await startTestServer({ database, clock });
+    server = await startTestServer({ store, catalog, clock });
     await server.app.services.billing.sweep();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await viewer()).balance).toBe("1000");
@@ -102,7 +102,7 @@ describe("subscriptions", () => {
     await server.app.services.billing.sweep();
     const ended = await server.gql(`{ viewer { balance subscriptions { status endedAt } } }`, undefined, key);
     expect(ended.body.data.viewer).toEqual({ balance: "1500", subscriptions: [{ status: "ENDED", endedAt: "2026-04-30T12:00:00.000Z" }] });
-    expect(auditAllAccounts(database)).toEqual([]);
+    expect(await server.audit()).toEqual([]);
     await server.close();
   });
 
@@ -154,7 +154,7 @@ describe("subscriptions", () => {
       subscriptions: [{ status: "ACTIVE", lastPaymentError: null }],
       checkoutSessions: { nodes: [{ id: session.id, purpose: "SUBSCRIPTION", status: "COMPLETED" }] },
     });
-    expect(auditAllAccounts(server.database)).toEqual([]);
+    expect(await server.audit()).toEqual([]);
     await server.close();
   });
 

@@ -2,7 +2,6 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditAllAccounts } from "../src/accounts/audit.js";
 import { ManualClock } from "../src/clock.js";
 import { createTestAccount, startTestServer, TEST_ADMIN_KEY, type TestServer } from "./helpers.js";
 
@@ -116,7 +115,7 @@ describe("auto top-up", () => {
     expect(sessions.checkoutSessions.nodes).toEqual([{ purpose: "AUTO_TOP_UP", status: "COMPLETED", url: null }]);
     expect(sessions.available).toBe("230");
     expect((await gql(`{ viewer { ${settings} } }`)).viewer.autoTopUp).toMatchObject({ inFlight: false, consecutiveFailures: 0 });
-    expect(auditAllAccounts(server.database).filter((p) => p.includes(accountId))).toEqual([]);
+    expect((await server.audit()).filter((p) => p.includes(accountId))).toEqual([]);
   });
 
   it("records a declined card and retries only after a growing backoff, never in a loop", async () => {
@@ -173,7 +172,7 @@ describe("credit alerts", () => {
     expect((await gql(`{ viewer { creditAlert { armed } } }`)).viewer.creditAlert.armed).toBe(true);
     await gql(job("90"));
     await waitFor(async () => mine().length === 2, "the second alert");
-    const outbox = server.database.sqlite.prepare("select count(*) as n, sum(sent_at is not null) as sent from email_outbox where account_id = ?").get(accountId);
+    const outbox = server.store.sqlite.prepare("select count(*) as n, sum(sent_at is not null) as sent from email_outbox where account_id = ?").get(accountId);
     expect(outbox).toEqual({ n: 2, sent: 2 });
   });
 

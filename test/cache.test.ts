@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { seedCatalog } from "../src/catalog/seed.js";
 import { providerSeeds } from "../seed/index.js";
 import ugen from "../seed/ugen.js";
-import { freshDatabase, startTestServer, TEST_ADMIN_KEY } from "./helpers.js";
+import { freshCatalog, startTestServer, TEST_ADMIN_KEY } from "./helpers.js";
 
 const CATALOG = `{ creditPacks(provider: "ugen") { id price { amount } } }`;
 
@@ -11,17 +11,17 @@ describe("public response cache", () => {
   it("answers a repeated anonymous query from the cache, without reading the catalog again", async () => {
     const server = await startTestServer();
     const first = await server.gql(CATALOG);
-    const before = server.database.statementCount();
+    const before = server.catalog.statementCount();
     const second = await server.gql(CATALOG);
     expect(second.body).toEqual(first.body);
     // Nothing was read: the catalog version was checked within the last second.
-    expect(server.database.statementCount() - before).toBe(0);
+    expect(server.catalog.statementCount() - before).toBe(0);
     await server.close();
   });
 
   it("is dropped when a changed seed is applied", async () => {
-    const database = freshDatabase();
-    const server = await startTestServer({ database });
+    const catalog = freshCatalog();
+    const server = await startTestServer({ catalog });
     const estimate = `{ estimate(input: { productId: "ugen/video-generation", modelId: "veo3_fast" }) { totalCredits } }`;
     expect((await server.gql(CATALOG)).body.data.creditPacks[0].price.amount).toBe("10");
     expect((await server.gql(estimate)).body.data.estimate.totalCredits).toBe("40");
@@ -29,7 +29,7 @@ describe("public response cache", () => {
     const changed = structuredClone(ugen);
     changed.creditPacks![0].priceUsd = "11";
     changed.models![0].variants[0].priceUsd = "0.55";
-    seedCatalog(database, providerSeeds.map((seed) => (seed.id === "ugen" ? changed : seed)));
+    seedCatalog(catalog, providerSeeds.map((seed) => (seed.id === "ugen" ? changed : seed)));
 
     expect((await server.gql(CATALOG)).body.data.creditPacks[0].price.amount).toBe("11");
     expect((await server.gql(estimate)).body.data.estimate.totalCredits).toBe("55");
@@ -50,9 +50,9 @@ describe("public response cache", () => {
     expect((await server.gql(viewer)).body.errors![0].extensions!.code).toBe("UNAUTHENTICATED");
     const unknown = `{ estimate(input: { productId: "nope/nope" }) { totalCredits } }`;
     expect((await server.gql(unknown)).body.errors![0].extensions!.code).toBe("BAD_USER_INPUT");
-    const before = server.database.statementCount();
+    const before = server.catalog.statementCount();
     expect((await server.gql(unknown)).body.errors![0].extensions!.code).toBe("BAD_USER_INPUT");
-    expect(server.database.statementCount() - before).toBeGreaterThan(0);
+    expect(server.catalog.statementCount() - before).toBeGreaterThan(0);
 
     // Two identical anonymous mutations both run (and both fail on authentication).
     const mutation = `mutation { jobCreate(input: { credits: "1" }) { userErrors { code } } }`;

@@ -29,6 +29,6 @@ describe("concurrent jobCreate", () => {
 
     const { body } = await server.gql(`{ viewer { balance reserved available } }`, undefined, { "x-api-key": apiKey });
     expect(body.data.viewer).toEqual({ balance: "100", reserved: "100", available: "0" });
-    expect(auditAccount(server.database, accountId)).toEqual([]);
+    expect(await auditAccount(server.store.reads, accountId)).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { auditAllAccounts } from "../src/accounts/audit.js";
-import { openDatabase } from "../src/db/client.js";
+import { SqliteStore } from "../src/store/sqlite/store.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const directory = mkdtempSync(join(tmpdir(), "pricing-crash-"));
@@ -102,17 +102,17 @@ describe("crash safety", () => {
       await exited;
 
       // The file as the crash left it: WAL recovery on open, then integrity and invariants.
-      const database = openDatabase(databasePath);
+      const database = SqliteStore.open(databasePath);
       try {
         expect(database.sqlite.pragma("integrity_check", { simple: true })).toBe("ok");
-        expect(auditAllAccounts(database)).toEqual([]);
+        expect(await auditAllAccounts(database.reads)).toEqual([]);
         const jobs = new Map(
           (database.sqlite.prepare("select id, status from jobs").all() as Array<{ id: string; status: string }>).map((j) => [j.id, j.status]),
         );
         for (const jobId of acknowledged.created.values()) expect(jobs.has(jobId), jobId).toBe(true);
         for (const jobId of acknowledged.completed) expect(jobs.get(jobId), jobId).toBe("COMPLETED");
       } finally {
-        database.close();
+        await database.close();
       }
       ({ child, url, exited } = await start());
     }

@@ -10,7 +10,9 @@
 import { getIntrospectionQuery } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { directRequestOf, DirectOperations } from "../src/graphql/direct-execution.js";
-import { LruMap } from "../src/graphql/lru.js";
+import { FastPath } from "../src/graphql/fast-path.js";
+import { appSchema } from "../src/graphql/schema.js";
+import { PublicResponseCache } from "../src/graphql/response-cache.js";
 import {
   createTestAccount,
   FULL_ESTIMATE_QUERY,
@@ -26,7 +28,8 @@ let server: TestServer;
 let alice: TestAccount;
 let bob: TestAccount;
 beforeAll(async () => {
-  server = await startTestServer();
+  // This suite is about the fast path itself: it runs with it on, whatever FAST_PATH says.
+  server = await startTestServer({ config: { fastPath: true } });
   alice = await createTestAccount(server, "Alice", "50");
   bob = await createTestAccount(server, "Bob", "7");
 });
@@ -188,12 +191,31 @@ describe("what may run directly", () => {
     expect(operations.key("*/*", request(null, "x"))).toBe(operations.key("*/*", request("", "x")));
   });
 
-  it("forgets the least recently used entry first", () => {
-    const map = new LruMap<string, number>(2);
-    map.set("a", 1);
-    map.set("b", 2);
-    expect(map.get("a")).toBe(1);
-    map.set("c", 3);
-    expect([map.get("a"), map.get("b"), map.get("c"), map.size]).toEqual([1, undefined, 3, 2]);
+  it("keeps the public response cache bounded, forgetting the least recently used answer first", () => {
+    const cache = new PublicResponseCache(2);
+    const headers: Array<[string, string]> = [];
+    cache.set("a", "v1", headers, "A");
+    cache.set("b", "v1", headers, "B");
+    expect(cache.get("a", "v1")?.body).toBe("A");
+    cache.set("c", "v1", headers, "C");
+    expect([cache.get("a", "v1")?.body, cache.get("b", "v1"), cache.get("c", "v1")?.body, cache.size]).toEqual(["A", undefined, "C", 2]);
+    // An answer of an older catalog version is never served.
+    expect(cache.get("a", "v2")).toBeUndefined();
+  });
+});
+
+describe("the fast path's switch", () => {
+  it("refuses to start beside an Apollo plugin whose per-request work direct runs would skip", () => {
+    const known = { requestDidStart: async () => ({}) };
+    const unknown = { requestDidStart: async () => ({ willSendResponse: async () => {} }) };
+    expect(() => new FastPath(appSchema(), [known], new Set([known]))).not.toThrow();
+    expect(() => new FastPath(appSchema(), [known, unknown], new Set([known]))).toThrow(/would skip 1 Apollo plugin.*FAST_PATH=false/);
+  });
+
+  it("is off with FAST_PATH=false: every request goes through Apollo", async () => {
+    const plain = await startTestServer({ config: { fastPath: false } });
+    for (let i = 0; i < 3; i++) await plain.gql(`{ providers { id } }`, undefined, { "x-api-key": "not-a-key" });
+    expect(await readMetrics(plain)).toMatch(/^graphql_direct_executions_total 0$/m);
+    await plain.close();
   });
 });

@@ -8,13 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { Ledger } from "../src/accounts/ledger.js";
-import { seedCatalog } from "../src/catalog/seed.js";
-import { ManualClock } from "../src/clock.js";
 import { Decimal } from "../src/pricing/decimal.js";
-import { openDatabase } from "../src/db/client.js";
-import { providerSeeds } from "../seed/index.js";
+import { SqliteStore } from "../src/store/sqlite/store.js";
 import { createTestAccount, readMetrics, startTestServer } from "./helpers.js";
+import { createLedgerKit } from "./ledger-kit.js";
 
 interface Sync {
   path: string;
@@ -33,12 +30,11 @@ async function serverWithHeldSyncs() {
   const path = join(directory, "ledger.db");
   const syncs: Sync[] = [];
   const control = { held: false };
-  const database = openDatabase(path, {
+  const store = SqliteStore.open(path, {
     syncFile: (file) =>
       control.held ? new Promise<void>((finish, fail) => syncs.push({ path: file, finish, fail })) : Promise.resolve(),
   });
-  seedCatalog(database, providerSeeds);
-  const server = await startTestServer({ database });
+  const server = await startTestServer({ store });
   cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
   cleanups.push(() => server.close());
   const { key } = await createTestAccount(server, "Durable", "100");
@@ -77,16 +73,18 @@ describe("durability of group-committed writes", () => {
     const directory = mkdtempSync(join(tmpdir(), "durability-"));
     cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
     const syncs: Sync[] = [];
-    const database = openDatabase(join(directory, "ledger.db"), {
-      syncFile: (path) => new Promise<void>((finish, fail) => syncs.push({ path, finish, fail })),
-    });
-    cleanups.push(() => database.close());
-    const ledger = new Ledger(database, { clock: new ManualClock(), jobTtlMs: 3600_000, idempotencyTtlMs: 86_400_000 });
+    const control = { held: false };
     const heard: string[] = [];
-    ledger.observe({ afterCommit: (accountId) => heard.push(accountId) });
-    const accountId = ledger.createAccount("Queued").id;
+    const { store, credits, account } = createLedgerKit({
+      path: join(directory, "ledger.db"),
+      hooks: [{ afterCommit: (accountId) => void heard.push(accountId) }],
+      store: { syncFile: (path) => (control.held ? new Promise<void>((finish, fail) => syncs.push({ path, finish, fail })) : Promise.resolve()) },
+    });
+    cleanups.push(() => store.close());
+    const accountId = await account("Queued");
+    control.held = true;
 
-    const granting = ledger.enqueue(() => ledger.grant(accountId, new Decimal(5), "queued grant"));
+    const granting = credits.grant(accountId, new Decimal(5), "queued grant");
     await waitForSync(syncs, 1);
     expect(await settledSoon(granting)).toBe(false);
     expect(heard).toEqual([]);

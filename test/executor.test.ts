@@ -14,7 +14,8 @@ import { createTestAccount, FULL_ESTIMATE_QUERY, postRaw, startTestServer, type 
 let server: TestServer;
 let key: Record<string, string>;
 beforeAll(async () => {
-  server = await startTestServer();
+  // This suite compares the fast path with graphql-js: it runs with it on, whatever FAST_PATH says.
+  server = await startTestServer({ config: { fastPath: true } });
   ({ key } = await createTestAccount(server, "Jit", "50"));
   await server.gql(`mutation { jobCreate(input: { credits: "7.5" }) { userErrors { code } } }`, {}, key);
 });

@@ -1,10 +1,12 @@
+import { auditAllAccounts } from "../src/accounts/audit.js";
+import { createApp, type App } from "../src/app.js";
 import { seedCatalog } from "../src/catalog/seed.js";
 import type { BillingConfig } from "../src/billing/index.js";
 import type { Clock } from "../src/clock.js";
 import type { Config } from "../src/config.js";
-import { IN_MEMORY, openDatabase, type Database } from "../src/db/client.js";
 import { silentLogger, type Logger } from "../src/logger.js";
-import { createApp, type App } from "../src/server.js";
+import { openCatalogDatabase, type CatalogDatabase } from "../src/store/catalog/client.js";
+import { IN_MEMORY, SqliteStore, type SqliteStoreOptions } from "../src/store/sqlite/store.js";
 import { providerSeeds } from "../seed/index.js";
 
 export interface GraphQLResponse<T = any> {
@@ -15,17 +17,27 @@ export interface GraphQLResponse<T = any> {
 
 export interface TestServer {
   url: string;
-  database: Database;
+  /** The account store (a scratch SQLite file unless given one). */
+  store: SqliteStore;
+  catalog: CatalogDatabase;
   app: App;
+  /** Every account's ledger against its invariants (empty when all holds). */
+  audit(): Promise<string[]>;
   /** POSTs a GraphQL operation as a browser or partner client would. */
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
 }
 
-export function freshDatabase(seeds: unknown[] = providerSeeds): Database {
-  const database = openDatabase(IN_MEMORY);
-  seedCatalog(database, seeds);
-  return database;
+/** A scratch account store: a temporary SQLite file, removed when it is closed. */
+export function freshStore(options: SqliteStoreOptions = {}): SqliteStore {
+  return SqliteStore.open(IN_MEMORY, options);
+}
+
+/** A catalog seeded from `seeds` (the real ones by default). */
+export function freshCatalog(seeds: unknown[] = providerSeeds): CatalogDatabase {
+  const catalog = openCatalogDatabase();
+  seedCatalog(catalog, seeds);
+  return catalog;
 }
 
 export const TEST_ADMIN_KEY = "test-admin-key-0123456789abcdef";
@@ -37,19 +49,22 @@ export const TEST_METRICS_TOKEN = "test-metrics-token-0123456789";
 
 export async function startTestServer(
   options: {
-    database?: Database;
+    store?: SqliteStore;
+    catalog?: CatalogDatabase;
     logger?: Logger;
     maxBodyBytes?: number;
     clock?: Clock;
     jobTtlMs?: number;
     billing?: Partial<BillingConfig>;
     /** Production settings, limits, rate limits … as main.ts would pass them. */
-    config?: Partial<Pick<Config, "nodeEnv" | "introspection" | "trustProxy" | "limits" | "rateLimits" | "metrics">>;
+    config?: Partial<Pick<Config, "nodeEnv" | "introspection" | "trustProxy" | "limits" | "rateLimits" | "metrics" | "fastPath">>;
   } = {},
 ): Promise<TestServer> {
-  const database = options.database ?? freshDatabase();
+  const store = options.store ?? freshStore();
+  const catalog = options.catalog ?? freshCatalog();
   const app = await createApp({
-    database,
+    store,
+    catalog,
     config: {
       nodeEnv: "test",
       maxBodyBytes: options.maxBodyBytes ?? 100 * 1024,
@@ -64,6 +79,8 @@ export async function startTestServer(
         ...options.billing,
       },
       metrics: { token: TEST_METRICS_TOKEN },
+      // CI runs the GraphQL-level suites once more with FAST_PATH=false.
+      fastPath: process.env.FAST_PATH !== "false",
       ...options.config,
     },
     logger: options.logger ?? silentLogger,
@@ -74,8 +91,10 @@ export async function startTestServer(
   const url = `http://127.0.0.1:${address.port}`;
   return {
     url,
-    database,
+    store,
+    catalog,
     app,
+    audit: () => auditAllAccounts(store.reads),
     async gql<T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) {
       const response = await fetch(`${url}/graphql`, {
         method: "POST",
@@ -86,7 +105,8 @@ export async function startTestServer(
     },
     async close() {
       await app.close();
-      database.close();
+      await store.close();
+      catalog.close();
     },
   };
 }

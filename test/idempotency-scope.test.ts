@@ -10,7 +10,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../src/db/client.js";
+import { SqliteStore } from "../src/store/sqlite/store.js";
 import { createTestAccount, startTestServer, TEST_ADMIN_KEY, type TestServer } from "./helpers.js";
 
 const admin = { "x-api-key": TEST_ADMIN_KEY };
@@ -55,10 +55,10 @@ describe("migrating keys stored per account", () => {
   const dir = mkdtempSync(join(tmpdir(), "idem-migration-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("moves jobCreate keys to the account's scope and the admin's operations to the admin's", () => {
+  it("moves jobCreate keys to the account's scope and the admin's operations to the admin's", async () => {
     // A database at migration 0005, the last one before the scoping.
     const folder = join(dir, "drizzle");
-    cpSync(new URL("../drizzle", import.meta.url), folder, { recursive: true });
+    cpSync(new URL("../drizzle/sqlite", import.meta.url), folder, { recursive: true });
     const journalPath = join(folder, "meta", "_journal.json");
     const journal = JSON.parse(readFileSync(journalPath, "utf8"));
     journal.entries = journal.entries.filter((entry: { idx: number }) => entry.idx <= 5);
@@ -71,9 +71,9 @@ describe("migrating keys stored per account", () => {
         ('acct_1', 'k1', 'jobCreate', 'h1', '{}'), ('acct_1', 'k2', 'creditsGrant', 'h2', '{}'), ('acct_1', 'k3', 'transactionRefund', 'h3', '{}');`);
     old.close();
 
-    const database = openDatabase(path);
+    const database = SqliteStore.open(path);
     const rows = database.sqlite.prepare("select scope, operation, key from idempotency_keys order by key").all();
-    database.close();
+    await database.close();
     expect(rows).toEqual([
       { scope: "account:acct_1", operation: "jobCreate", key: "k1" },
       { scope: "admin", operation: "creditsGrant", key: "k2" },

@@ -7,10 +7,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { auditAccount } from "../src/accounts/audit.js";
-import { Ledger, LedgerError } from "../src/accounts/ledger.js";
-import { ManualClock } from "../src/clock.js";
-import { IN_MEMORY, openDatabase } from "../src/db/client.js";
+import { DomainError } from "../src/errors.js";
 import { fromMicros } from "../src/pricing/decimal.js";
+import { createLedgerKit } from "./ledger-kit.js";
 
 const TTL = 3_600_000;
 const KEYS = ["k1", "k2", "k3"];
@@ -41,11 +40,10 @@ interface ModelJob {
   createdAt: number;
 }
 
-function run(ops: Op[]) {
-  const database = openDatabase(IN_MEMORY);
-  const clock = new ManualClock();
-  const ledger = new Ledger(database, { clock, jobTtlMs: TTL, idempotencyTtlMs: 24 * TTL });
-  const accountId = ledger.createAccount("model").id;
+async function run(ops: Op[]) {
+  const { store, clock, credits, jobs, account } = createLedgerKit({ jobTtlMs: TTL });
+  const database = store;
+  const accountId = await account("model");
 
   const model = {
     balance: 0,
@@ -55,12 +53,12 @@ function run(ops: Op[]) {
     keys: new Map<string, { op: string; micros: number; result: unknown }>(),
   };
 
-  const expectError = (code: string, action: () => unknown) => {
+  const expectError = async (code: string, action: () => Promise<unknown>) => {
     try {
-      action();
+      await action();
     } catch (error) {
-      expect(error).toBeInstanceOf(LedgerError);
-      expect((error as LedgerError).code).toBe(code);
+      expect(error).toBeInstanceOf(DomainError);
+      expect((error as DomainError).code).toBe(code);
       return;
     }
     throw new Error(`expected ${code}`);
@@ -81,9 +79,9 @@ function run(ops: Op[]) {
     switch (step.kind) {
       case "grant": {
         const state = keyState(step.key, "grant", step.micros);
-        if (state === "reused") expectError("IDEMPOTENCY_KEY_REUSED", () => ledger.grant(accountId, fromMicros(step.micros), "grant", step.key));
+        if (state === "reused") await expectError("IDEMPOTENCY_KEY_REUSED", () => credits.grant(accountId, fromMicros(step.micros), "grant", step.key));
         else {
-          const outcome = ledger.grant(accountId, fromMicros(step.micros), "grant", step.key);
+          const outcome = await credits.grant(accountId, fromMicros(step.micros), "grant", step.key);
           expect(outcome.replayed).toBe(state === "replay");
           if (state === "replay") expect(outcome.result).toEqual(model.keys.get(`grant:${step.key}`)!.result);
           else {
@@ -96,15 +94,15 @@ function run(ops: Op[]) {
       case "create": {
         const state = keyState(step.key, "create", step.micros);
         const create = () =>
-          ledger.createJob(accountId, { micros: step.micros, productId: null, estimate: null, describe: "a job" }, { key: step.key, input: { credits: step.micros } });
-        if (state === "reused") expectError("IDEMPOTENCY_KEY_REUSED", create);
+          jobs.create(accountId, { micros: step.micros, productId: null, estimate: null, describe: "a job" }, { key: step.key, input: { credits: step.micros } });
+        if (state === "reused") await expectError("IDEMPOTENCY_KEY_REUSED", create);
         else if (state === "replay") {
-          const outcome = create();
+          const outcome = await create();
           expect(outcome.replayed).toBe(true);
           expect(outcome.result).toEqual(model.keys.get(`create:${step.key}`)!.result);
-        } else if (step.micros > model.balance - model.reserved) expectError("INSUFFICIENT_CREDITS", create);
+        } else if (step.micros > model.balance - model.reserved) await expectError("INSUFFICIENT_CREDITS", create);
         else {
-          const outcome = create();
+          const outcome = await create();
           model.reserved += step.micros;
           model.jobs.push({ id: outcome.result.jobId, status: "RESERVED", reserved: step.micros, createdAt: clock.now().getTime() });
           if (step.key) model.keys.set(`create:${step.key}`, { op: "create", micros: step.micros, result: outcome.result });
@@ -118,13 +116,13 @@ function run(ops: Op[]) {
         if (!job) break;
         const consumed = step.kind === "complete" ? (step.consumed ?? job.reserved) : 0;
         const act = () =>
-          step.kind === "complete" ? ledger.completeJob(accountId, job.id, step.consumed === null ? null : fromMicros(step.consumed))
-          : step.kind === "fail" ? ledger.failJob(accountId, job.id, "failed")
-          : ledger.cancelJob(accountId, job.id);
-        if (job.status !== "RESERVED") expectError("JOB_ALREADY_RESOLVED", act);
-        else if (consumed > job.reserved) expectError("BAD_USER_INPUT", act);
+          step.kind === "complete" ? jobs.complete(accountId, job.id, step.consumed === null ? null : fromMicros(step.consumed))
+          : step.kind === "fail" ? jobs.fail(accountId, job.id, "failed")
+          : jobs.cancel(accountId, job.id);
+        if (job.status !== "RESERVED") await expectError("JOB_ALREADY_RESOLVED", act);
+        else if (consumed > job.reserved) await expectError("BAD_USER_INPUT", act);
         else {
-          act();
+          await act();
           model.reserved -= job.reserved;
           model.balance -= consumed;
           job.status = { complete: "COMPLETED", fail: "FAILED", cancel: "CANCELLED" }[step.kind];
@@ -142,10 +140,10 @@ function run(ops: Op[]) {
         if (!consume) break;
         const refundable = consume.amount - consume.refunded;
         const requested = step.micros ?? refundable;
-        const act = () => ledger.refund(consume.id, step.micros === null ? null : fromMicros(step.micros), "refund");
-        if (requested <= 0 || requested > refundable) expectError("BAD_USER_INPUT", act);
+        const act = () => credits.refund(consume.id, step.micros === null ? null : fromMicros(step.micros), "refund");
+        if (requested <= 0 || requested > refundable) await expectError("BAD_USER_INPUT", act);
         else {
-          act();
+          await act();
           consume.refunded += requested;
           model.balance += requested;
         }
@@ -153,7 +151,7 @@ function run(ops: Op[]) {
       }
       case "advance": {
         clock.advance(step.ms);
-        ledger.expireDueJobs();
+        await jobs.expireDue();
         for (const job of model.jobs) {
           if (job.status === "RESERVED" && job.createdAt + TTL <= clock.now().getTime()) {
             job.status = "EXPIRED";
@@ -164,7 +162,7 @@ function run(ops: Op[]) {
       }
     }
 
-    expect(auditAccount(database, accountId), JSON.stringify(step)).toEqual([]);
+    expect(await auditAccount(store.reads, accountId), JSON.stringify(step)).toEqual([]);
     const row = database.sqlite.prepare("select balance_micros, reserved_micros from accounts where id = ?").get(accountId) as {
       balance_micros: number;
       reserved_micros: number;
@@ -175,18 +173,18 @@ function run(ops: Op[]) {
       expect(status).toBe(job.status);
     }
   }
-  database.close();
+  await store.close();
 }
 
 describe("ledger properties", () => {
-  it("matches the model and keeps every invariant through random operation sequences", () => {
-    fc.assert(fc.property(fc.array(op, { minLength: 1, maxLength: 40 }), run), { numRuns: 150 });
+  it("matches the model and keeps every invariant through random operation sequences", async () => {
+    await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40 }), run), { numRuns: 150 });
   });
 
-  it("starts from a grant often enough to exercise jobs", () => {
+  it("starts from a grant often enough to exercise jobs", async () => {
     // Sequences that begin with money exercise reservations, completions and refunds deeply.
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(op, { minLength: 5, maxLength: 60 }),
         (ops) => run([{ kind: "grant", micros: 100_000_000, key: null }, ...ops]),
       ),

@@ -2,25 +2,25 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../src/logger.js";
-import { TokenBucketLimiter } from "../src/rate-limit.js";
-import { createTestAccount, freshDatabase, readMetrics, startTestServer, TEST_ADMIN_KEY, TEST_METRICS_TOKEN } from "./helpers.js";
+import { RateLimits } from "../src/rate-limit.js";
+import { createTestAccount, freshCatalog, readMetrics, startTestServer, TEST_ADMIN_KEY, TEST_METRICS_TOKEN } from "./helpers.js";
 
-describe("token bucket", () => {
-  it("allows a burst, then the sustained rate, and says when to retry", () => {
-    let now = 0;
-    const limiter = new TokenBucketLimiter({ perSecond: 2, burst: 3 }, () => now);
-    expect([1, 2, 3].map(() => limiter.take("a").allowed)).toEqual([true, true, true]);
-    expect(limiter.take("a")).toEqual({ allowed: false, limit: 3, remaining: 0, resetSeconds: 2, retryAfterSeconds: 1 });
-    expect(limiter.take("b").allowed).toBe(true);
-    now += 500; // one token back at 2 per second
-    expect(limiter.take("a").allowed).toBe(true);
-    expect(limiter.take("a").allowed).toBe(false);
+describe("rate limits", () => {
+  it("allow a burst per window of burst / perSecond seconds, then refuse until the window starts again", async () => {
+    const limits = new RateLimits({ perKey: { perSecond: 2, burst: 3 }, perAddress: null });
+    const decisions = [];
+    for (let i = 0; i < 4; i++) decisions.push(await limits.take("a", null));
+    expect(decisions.map((d) => d!.allowed)).toEqual([true, true, true, false]);
+    expect(decisions[3]).toEqual({ allowed: false, limit: 3, remaining: 0, resetSeconds: 2, retryAfterSeconds: 2, scope: "key" });
+    expect((await limits.take("b", null))!.allowed).toBe(true);
+    expect(await limits.take(null, "10.0.0.1")).toBeNull();
   });
 
-  it("keeps at most maxBuckets buckets", () => {
-    const limiter = new TokenBucketLimiter({ perSecond: 1, burst: 1 }, () => 0, 100);
-    for (let i = 0; i < 1000; i++) limiter.take(`client-${i}`);
-    expect(limiter.size).toBe(100);
+  it("spend none of the address's requests on a request its key's limit refuses", async () => {
+    const limits = new RateLimits({ perKey: { perSecond: 1, burst: 1 }, perAddress: { perSecond: 1, burst: 5 } });
+    expect((await limits.take("k", "a"))!).toMatchObject({ allowed: true, scope: "key", remaining: 0 });
+    expect((await limits.take("k", "a"))!).toMatchObject({ allowed: false, scope: "key" });
+    expect((await limits.take(null, "a"))!).toMatchObject({ allowed: true, scope: "address", remaining: 3 });
   });
 });
 
@@ -40,7 +40,8 @@ describe("rate limiting over HTTP", () => {
       headers: { "content-type": "application/json", ...key },
       body: JSON.stringify({ query: "{ viewer { id } }" }),
     });
-    expect(limited.headers.get("retry-after")).toBe("2");
+    // 3 requests per window of 3 / 0.5 = 6 seconds.
+    expect(limited.headers.get("retry-after")).toBe("6");
     expect(((await limited.json()) as any).errors[0].extensions.code).toBe("RATE_LIMITED");
 
     // Without a key only the address limit applies; it runs out too.
@@ -64,9 +65,9 @@ describe("logs", () => {
         done();
       },
     });
-    const database = freshDatabase();
-    const server = await startTestServer({ database, logger: createLogger("info", sink) });
-    database.sqlite.exec("DROP TABLE subscription_plans");
+    const catalog = freshCatalog();
+    const server = await startTestServer({ catalog, logger: createLogger("info", sink) });
+    catalog.sqlite.exec("DROP TABLE subscription_plans");
     await server.gql(`{ providers { id } }`, undefined, { "x-request-id": "req-ok-1" });
     await server.gql(`{ subscriptionPlans { id } }`, undefined, { "x-request-id": "req-broken-2" });
     await server.close();

@@ -15,12 +15,12 @@ import {
   type PricingParameter,
   type PricingProduct,
 } from "../src/pricing/engine.js";
-import { freshDatabase } from "./helpers.js";
+import { freshCatalog } from "./helpers.js";
 
 let products: PricingProduct[] = [];
 
 beforeAll(async () => {
-  const database = freshDatabase();
+  const database = freshCatalog();
   const repository = new CatalogRepository(database.db);
   const loaders = createCatalogLoaders(repository);
   const ids = repository.listProviders().flatMap((p) => repository.productsByProviderIds([p.id]).get(p.id) ?? []);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { seedCatalog } from "../src/catalog/seed.js";
 import { SeedError } from "../src/catalog/seed-schema.js";
-import { IN_MEMORY, openDatabase } from "../src/db/client.js";
+import { openCatalogDatabase, type CatalogDatabase } from "../src/store/catalog/client.js";
 import { providerSeeds } from "../seed/index.js";
 import ugen from "../seed/ugen.js";
 import { startTestServer } from "./helpers.js";
@@ -11,7 +11,7 @@ const TABLES = [
   "model_variants", "product_models", "credit_packs", "subscription_plans",
 ];
 
-function rowCounts(database: ReturnType<typeof openDatabase>) {
+function rowCounts(database: CatalogDatabase) {
   return Object.fromEntries(
     TABLES.map((table) => [table, (database.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n]),
   );
@@ -21,7 +21,7 @@ const clone = <T>(value: T): T => structuredClone(value);
 
 describe("seeding", () => {
   it("is idempotent: seeding again changes nothing and duplicates nothing", () => {
-    const database = openDatabase(IN_MEMORY);
+    const database = openCatalogDatabase();
     const first = seedCatalog(database, providerSeeds);
     const counts = rowCounts(database);
     const second = seedCatalog(database, providerSeeds);
@@ -33,7 +33,7 @@ describe("seeding", () => {
   });
 
   it("applies a changed seed: updated prices show, removed rows go, the rest stays", async () => {
-    const database = openDatabase(IN_MEMORY);
+    const database = openCatalogDatabase();
     seedCatalog(database, providerSeeds);
     const changed = clone(ugen);
     changed.creditPacks![0].priceUsd = "12";
@@ -42,7 +42,7 @@ describe("seeding", () => {
     const result = seedCatalog(database, providerSeeds.map((seed) => (seed.id === "ugen" ? changed : seed)));
     expect(result.changed).toBe(true);
 
-    const server = await startTestServer({ database });
+    const server = await startTestServer({ catalog: database });
     const { body } = await server.gql(`{
       creditPacks(provider: "ugen") { id price { amount } savingsPercent }
       product(id: "ugen/video-generation") { id }
@@ -73,7 +73,7 @@ describe("seeding", () => {
     for (const [label, mutate, message] of cases) {
       const broken = clone(ugen);
       mutate(broken);
-      const database = openDatabase(IN_MEMORY);
+      const database = openCatalogDatabase();
       expect(() => seedCatalog(database, [broken]), label).toThrowError(SeedError);
       expect(() => seedCatalog(database, [broken]), label).toThrowError(message);
       expect(rowCounts(database).providers, label).toBe(0);

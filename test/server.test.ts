@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Logger } from "../src/logger.js";
-import { freshDatabase, startTestServer, type TestServer } from "./helpers.js";
+import { freshCatalog, startTestServer, type TestServer } from "./helpers.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -17,7 +17,7 @@ describe("HTTP surface", () => {
 
   it("answers 503 on /health once the database is gone", async () => {
     const other = await startTestServer();
-    other.database.close();
+    other.store.sqlite.close();
     const response = await fetch(`${other.url}/health`);
     expect(response.status).toBe(503);
     await other.app.close();
@@ -125,9 +125,9 @@ describe("unexpected failures", () => {
       error: (message, fields) => void logged.push(`${message} ${JSON.stringify(fields)}`),
       child: () => logger,
     };
-    const database = freshDatabase();
-    const broken = await startTestServer({ database, logger });
-    database.sqlite.exec("DROP TABLE subscription_plans");
+    const catalog = freshCatalog();
+    const broken = await startTestServer({ catalog, logger });
+    catalog.sqlite.exec("DROP TABLE subscription_plans");
     const { status, body } = await broken.gql(`{ subscriptionPlans { id } }`);
     await broken.close();
 

@@ -2,22 +2,15 @@
  * Checks an account's ledger against every invariant the ledger promises. Returns what is wrong
  * (empty when all holds); used by the tests after every step and by the crash test after restarts.
  */
-import { asc, eq } from "drizzle-orm";
-import type { Database } from "../db/client.js";
-import * as t from "../db/schema.js";
+import type { Repositories } from "../store/repositories/index.js";
 
-export function auditAccount(database: Database, accountId: string): string[] {
-  const { db } = database;
+/** The store's reads (`store.reads`): the audit reads committed data only. */
+export async function auditAccount(reads: Repositories, accountId: string): Promise<string[]> {
   const problems: string[] = [];
-  const account = db.select().from(t.accounts).where(eq(t.accounts.id, accountId)).get();
+  const account = await reads.accounts.get(accountId);
   if (!account) return [`account ${accountId} does not exist`];
-  const entries = db
-    .select()
-    .from(t.ledgerEntries)
-    .where(eq(t.ledgerEntries.accountId, accountId))
-    .orderBy(asc(t.ledgerEntries.sequence))
-    .all();
-  const jobs = db.select().from(t.jobs).where(eq(t.jobs.accountId, accountId)).all();
+  const entries = await reads.ledger.ofAccount(accountId);
+  const jobs = await reads.jobs.ofAccount(accountId);
 
   let available = 0;
   let balance = 0;
@@ -68,10 +61,8 @@ export function auditAccount(database: Database, accountId: string): string[] {
   return problems;
 }
 
-export function auditAllAccounts(database: Database): string[] {
-  return database.db
-    .select({ id: t.accounts.id })
-    .from(t.accounts)
-    .all()
-    .flatMap(({ id }) => auditAccount(database, id));
+export async function auditAllAccounts(reads: Repositories): Promise<string[]> {
+  const problems: string[] = [];
+  for (const id of await reads.accounts.ids()) problems.push(...(await auditAccount(reads, id)));
+  return problems;
 }

@@ -1,5 +1,6 @@
 import type { Decimal } from "../pricing/decimal.js";
-import type { JobStatus, TransactionType } from "./ledger.js";
+import type { JobStatus } from "../store/repositories/index.js";
+import type { TransactionType } from "./ledger.js";
 
 export interface AccountRecord {
   __typename: "Account";

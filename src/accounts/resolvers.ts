@@ -3,48 +3,53 @@ import { Product } from "../catalog/types.js";
 import { connection, decodeCursor, pageSize } from "../graphql/connections.js";
 import { canSee, requireAccount, requireAdmin, type Context } from "../graphql/context.js";
 import { mutate } from "../graphql/mutation.js";
-import { priceJob } from "./jobs.js";
-import type { JobStatus, TransactionType } from "./ledger.js";
+import type { JobStatus } from "../store/repositories/index.js";
+import type { TransactionType } from "./ledger.js";
+import { priceJob } from "./pricing.js";
 import type { AccountRecord, JobRecord, TransactionRecord } from "./records.js";
 import {
-  Account,
   AccountCreateInput,
   AccountCreatePayload,
-  ApiKey,
   ApiKeyCreateInput,
   ApiKeyCreatePayload,
   ApiKeyRevokeInput,
   ApiKeyRevokePayload,
   CreditsGrantInput,
   CreditsGrantPayload,
-  Job,
   JobCancelInput,
   JobCancelPayload,
   JobCompleteInput,
   JobCompletePayload,
-  JobConnection,
   JobCreateInput,
   JobCreatePayload,
   JobFailInput,
   JobFailPayload,
+  TransactionRefundInput,
+  TransactionRefundPayload,
+} from "./inputs.js";
+import {
+  Account,
+  ApiKey,
+  Job,
+  JobConnection,
   JobStatusEnum,
   Transaction,
   TransactionConnection,
-  TransactionRefundInput,
-  TransactionRefundPayload,
   TransactionTypeEnum,
 } from "./types.js";
 
-function account(context: Context, accountId: string): AccountRecord {
-  return context.services.accounts.accountsByIds([accountId])[0];
+// Read straight from the store, not through the request's loaders: a mutation's payload must
+// show the state after it, which a loader may have cached before.
+async function account(context: Context, accountId: string): Promise<AccountRecord> {
+  return (await context.services.accounts.accountsByIds([accountId]))[0];
 }
 
-function job(context: Context, jobId: string): JobRecord {
-  return context.services.accounts.jobsByIds([jobId])[0];
+async function job(context: Context, jobId: string): Promise<JobRecord> {
+  return (await context.services.accounts.jobsByIds([jobId]))[0];
 }
 
-function transaction(context: Context, transactionId: string): TransactionRecord {
-  return context.services.accounts.transactionsByIds([transactionId])[0];
+async function transaction(context: Context, transactionId: string): Promise<TransactionRecord> {
+  return (await context.services.accounts.transactionsByIds([transactionId]))[0];
 }
 
 @Resolver()
@@ -67,7 +72,7 @@ export class AccountQueryResolver {
 @Resolver(() => Account)
 export class AccountResolver {
   @FieldResolver(() => TransactionConnection, { description: "The account's ledger, newest first." })
-  transactions(
+  async transactions(
     @Root() root: AccountRecord,
     @Ctx() context: Context,
     @Arg("first", () => Int, { nullable: true, description: "Page size, 0 to 100 (default 20)." }) first: number | null,
@@ -76,7 +81,7 @@ export class AccountResolver {
     @Arg("jobId", () => ID, { nullable: true, description: "Only entries of this job." }) jobId: string | null,
   ) {
     const size = pageSize(first);
-    const page = context.services.accounts.transactions(root.id, {
+    const page = await context.services.accounts.transactions(root.id, {
       first: size,
       afterSequence: decodeCursor("txn", after),
       type,
@@ -86,7 +91,7 @@ export class AccountResolver {
   }
 
   @FieldResolver(() => JobConnection, { description: "The account's jobs, newest first." })
-  jobs(
+  async jobs(
     @Root() root: AccountRecord,
     @Ctx() context: Context,
     @Arg("first", () => Int, { nullable: true, description: "Page size, 0 to 100 (default 20)." }) first: number | null,
@@ -94,7 +99,7 @@ export class AccountResolver {
     @Arg("status", () => JobStatusEnum, { nullable: true, description: "Only jobs in this status." }) status: JobStatus | null,
   ) {
     const size = pageSize(first);
-    const page = context.services.accounts.jobs(root.id, { first: size, afterSeq: decodeCursor("job", after), status });
+    const page = await context.services.accounts.jobs(root.id, { first: size, afterSeq: decodeCursor("job", after), status });
     return connection("job", page.items, page.hasNextPage, (item) => item.seq);
   }
 
@@ -125,8 +130,8 @@ export class JobResolver {
   }
 
   @FieldResolver(() => [Transaction], { description: "The job's ledger entries, oldest first." })
-  transactions(@Root() root: JobRecord, @Ctx() context: Context) {
-    return context.services.accounts.transactions(root.accountId, { first: 100, jobId: root.id }).items.reverse();
+  async transactions(@Root() root: JobRecord, @Ctx() context: Context) {
+    return (await context.services.accounts.transactions(root.accountId, { first: 100, jobId: root.id })).items.reverse();
   }
 }
 
@@ -140,14 +145,11 @@ export class JobMutationResolver {
     const accountId = requireAccount(context);
     return mutate({ job: null, transaction: null, account: null }, async () => {
       const priced = await priceJob(context.services.pricing, context.loaders, input);
-      const ledger = context.services.ledger;
-      const { result } = await ledger.enqueue(() =>
-        ledger.createJob(accountId, priced, {
-          key: input.idempotencyKey,
-          input: { estimate: input.estimate, jobEstimate: input.jobEstimate, credits: input.credits },
-        }),
-      );
-      return { job: job(context, result.jobId), transaction: transaction(context, result.transactionId), account: account(context, accountId) };
+      const { result } = await context.services.jobs.create(accountId, priced, {
+        key: input.idempotencyKey,
+        input: { estimate: input.estimate, jobEstimate: input.jobEstimate, credits: input.credits },
+      });
+      return { job: await job(context, result.jobId), transaction: await transaction(context, result.transactionId), account: await account(context, accountId) };
     });
   }
 
@@ -157,9 +159,8 @@ export class JobMutationResolver {
   jobComplete(@Arg("input", () => JobCompleteInput) input: JobCompleteInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
     return mutate({ job: null, account: null }, async () => {
-      const ledger = context.services.ledger;
-      await ledger.enqueue(() => ledger.completeJob(accountId, input.jobId, input.consumedCredits));
-      return { job: job(context, input.jobId), account: account(context, accountId) };
+      await context.services.jobs.complete(accountId, input.jobId, input.consumedCredits);
+      return { job: await job(context, input.jobId), account: await account(context, accountId) };
     });
   }
 
@@ -167,9 +168,8 @@ export class JobMutationResolver {
   jobFail(@Arg("input", () => JobFailInput) input: JobFailInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
     return mutate({ job: null, account: null }, async () => {
-      const ledger = context.services.ledger;
-      await ledger.enqueue(() => ledger.failJob(accountId, input.jobId, input.reason));
-      return { job: job(context, input.jobId), account: account(context, accountId) };
+      await context.services.jobs.fail(accountId, input.jobId, input.reason);
+      return { job: await job(context, input.jobId), account: await account(context, accountId) };
     });
   }
 
@@ -177,9 +177,8 @@ export class JobMutationResolver {
   jobCancel(@Arg("input", () => JobCancelInput) input: JobCancelInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
     return mutate({ job: null, account: null }, async () => {
-      const ledger = context.services.ledger;
-      await ledger.enqueue(() => ledger.cancelJob(accountId, input.jobId));
-      return { job: job(context, input.jobId), account: account(context, accountId) };
+      await context.services.jobs.cancel(accountId, input.jobId);
+      return { job: await job(context, input.jobId), account: await account(context, accountId) };
     });
   }
 }
@@ -189,12 +188,12 @@ export class AdminMutationResolver {
   @Mutation(() => AccountCreatePayload, { description: "Creates an account and its first API key (admin key only)." })
   accountCreate(@Arg("input", () => AccountCreateInput) input: AccountCreateInput, @Ctx() context: Context) {
     requireAdmin(context);
-    return mutate({ account: null, apiKey: null, key: null }, () => {
-      const created = context.services.accountService.createAccount(input.name);
+    return mutate({ account: null, apiKey: null, key: null }, async () => {
+      const created = await context.services.accountService.createAccount(input.name);
       return {
-        account: account(context, created.accountId),
+        account: await account(context, created.accountId),
         apiKey: created.token,
-        key: context.services.accounts.apiKey(created.keyId),
+        key: await context.services.accounts.apiKey(created.keyId),
       };
     });
   }
@@ -202,18 +201,18 @@ export class AdminMutationResolver {
   @Mutation(() => ApiKeyCreatePayload, { description: "Issues another API key for an account (admin key only)." })
   apiKeyCreate(@Arg("input", () => ApiKeyCreateInput) input: ApiKeyCreateInput, @Ctx() context: Context) {
     requireAdmin(context);
-    return mutate({ apiKey: null, key: null }, () => {
-      const issued = context.services.accountService.issueKey(input.accountId);
-      return { apiKey: issued.token, key: context.services.accounts.apiKey(issued.keyId) };
+    return mutate({ apiKey: null, key: null }, async () => {
+      const issued = await context.services.accountService.issueKey(input.accountId);
+      return { apiKey: issued.token, key: await context.services.accounts.apiKey(issued.keyId) };
     });
   }
 
   @Mutation(() => ApiKeyRevokePayload, { description: "Revokes an API key (admin key only); it stops working with the next request." })
   apiKeyRevoke(@Arg("input", () => ApiKeyRevokeInput) input: ApiKeyRevokeInput, @Ctx() context: Context) {
     requireAdmin(context);
-    return mutate({ key: null }, () => {
-      context.services.accountService.revokeKey(input.keyId);
-      return { key: context.services.accounts.apiKey(input.keyId) };
+    return mutate({ key: null }, async () => {
+      await context.services.accountService.revokeKey(input.keyId);
+      return { key: await context.services.accounts.apiKey(input.keyId) };
     });
   }
 
@@ -221,9 +220,8 @@ export class AdminMutationResolver {
   creditsGrant(@Arg("input", () => CreditsGrantInput) input: CreditsGrantInput, @Ctx() context: Context) {
     requireAdmin(context);
     return mutate({ transaction: null, account: null }, async () => {
-      const ledger = context.services.ledger;
-      const { result } = await ledger.enqueue(() => ledger.grant(input.accountId, input.credits, input.reason, input.idempotencyKey));
-      return { transaction: transaction(context, result.transactionId), account: account(context, input.accountId) };
+      const { result } = await context.services.credits.grant(input.accountId, input.credits, input.reason, input.idempotencyKey);
+      return { transaction: await transaction(context, result.transactionId), account: await account(context, input.accountId) };
     });
   }
 
@@ -233,10 +231,9 @@ export class AdminMutationResolver {
   transactionRefund(@Arg("input", () => TransactionRefundInput) input: TransactionRefundInput, @Ctx() context: Context) {
     requireAdmin(context);
     return mutate({ transaction: null, account: null }, async () => {
-      const ledger = context.services.ledger;
-      const { result } = await ledger.enqueue(() => ledger.refund(input.transactionId, input.credits, input.reason, input.idempotencyKey));
-      const refund = transaction(context, result.transactionId);
-      return { transaction: refund, account: account(context, refund.accountId) };
+      const { result } = await context.services.credits.refund(input.transactionId, input.credits, input.reason, input.idempotencyKey);
+      const refund = await transaction(context, result.transactionId);
+      return { transaction: refund, account: await account(context, refund.accountId) };
     });
   }
 }
@@ -247,7 +244,7 @@ export async function resolveAccountNode(context: Context, id: string): Promise<
   const item = id.startsWith("acct_") ? await loaders.account.load(id)
     : id.startsWith("job_") ? await loaders.job.load(id)
     : id.startsWith("txn_") ? await loaders.transaction.load(id)
-    : id.startsWith("key_") ? context.services.accounts.apiKey(id)
+    : id.startsWith("key_") ? await context.services.accounts.apiKey(id)
     : undefined;
   if (item === undefined) return undefined;
   if (!item) return null;

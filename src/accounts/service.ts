@@ -1,12 +1,11 @@
 /** Accounts and their API keys: creation, key issue and revocation, authentication of requests. */
-import { eq, sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
-import type { Database } from "../db/client.js";
-import * as t from "../db/schema.js";
-import { ErrorCode } from "../graphql/errors.js";
+import { notFound } from "../errors.js";
 import { Decimal } from "../pricing/decimal.js";
-import { generateAdminKey, generateApiKey, keyIdOf, matchesHash, sha256 } from "./keys.js";
-import { LedgerError, type Ledger } from "./ledger.js";
+import type { Store, Tx } from "../store/store.js";
+import { checkText } from "./credits.js";
+import type { CreditService } from "./grants.js";
+import { generateAdminKey, generateApiKey, keyIdOf, matchesHash, randomHex, sha256 } from "./keys.js";
 
 export type Auth =
   | { kind: "anonymous" }
@@ -15,98 +14,107 @@ export type Auth =
   | { kind: "account"; accountId: string; keyId: string };
 
 const ADMIN_KEY_HASH = "admin_key_hash";
+const DEMO_ACCOUNT = "demo_account_id";
 
 export class AccountService {
-  /** Every authenticated request looks its key up: prepared once. */
-  private readonly keyById;
+  private adminKeyHash: string | null = null;
 
   constructor(
-    private readonly database: Database,
-    private readonly ledger: Ledger,
+    private readonly store: Store,
+    private readonly credits: CreditService,
     private readonly clock: Clock,
-    private adminKeyHash: string | null = null,
-  ) {
-    this.keyById = database.db.select().from(t.apiKeys).where(eq(t.apiKeys.id, sql.placeholder("id"))).prepare();
-  }
-
-  private get db() {
-    return this.database.db;
-  }
+  ) {}
 
   /**
    * Sets up the admin key: ADMIN_API_KEY when given; otherwise the one generated on an earlier
-   * start; otherwise a new one, returned so that it can be printed this once.
+   * start; otherwise a new one, returned so that it can be printed this once. Nodes starting
+   * together agree on one (guard: the metadata key's primary key); only the one whose key was
+   * stored prints it.
    */
-  initAdminKey(configured: string | undefined): { generated: string | null } {
+  async initAdminKey(configured: string | undefined): Promise<{ generated: string | null }> {
     if (configured) {
       this.adminKeyHash = sha256(configured);
       return { generated: null };
     }
-    const stored = this.db.select().from(t.metadata).where(eq(t.metadata.key, ADMIN_KEY_HASH)).get();
+    const stored = await this.store.reads.metadata.get(ADMIN_KEY_HASH);
     if (stored) {
-      this.adminKeyHash = stored.value;
+      this.adminKeyHash = stored;
       return { generated: null };
     }
     const token = generateAdminKey();
-    this.adminKeyHash = sha256(token);
-    this.db.insert(t.metadata).values({ key: ADMIN_KEY_HASH, value: this.adminKeyHash }).run();
-    return { generated: token };
+    const hash = sha256(token);
+    this.adminKeyHash = await this.store.transaction((tx) => tx.metadata.setOnce(ADMIN_KEY_HASH, hash));
+    return { generated: this.adminKeyHash === hash ? token : null };
   }
 
-  authenticate(token: string | null): Auth {
+  async authenticate(token: string | null): Promise<Auth> {
     if (!token) return { kind: "anonymous" };
     const keyId = keyIdOf(token);
     if (keyId) {
-      const row = this.keyById.get({ id: keyId });
-      if (row && row.revokedAt === null && matchesHash(token, row.keyHash)) {
-        return { kind: "account", accountId: row.accountId, keyId };
-      }
+      const row = await this.store.reads.apiKeys.get(keyId);
+      if (row && row.revokedAt === null && matchesHash(token, row.keyHash)) return { kind: "account", accountId: row.accountId, keyId };
       return { kind: "invalid" };
     }
     if (this.adminKeyHash && matchesHash(token, this.adminKeyHash)) return { kind: "admin" };
     return { kind: "invalid" };
   }
 
-  /** Creates an account with a first API key; the key is returned in full this once. */
-  createAccount(name: string): { accountId: string; keyId: string; token: string } {
-    return this.database.sqlite
-      .transaction(() => {
-        const account = this.ledger.createAccount(name);
-        const key = this.issueKey(account.id);
-        return { accountId: account.id, keyId: key.keyId, token: key.token };
-      })
-      .immediate();
+  /** Creates an account with a first API key (and initial credits, in the same transaction); the key is returned in full this once. */
+  createAccount(name: string, initialCredits?: Decimal | null): Promise<{ accountId: string; keyId: string; token: string }> {
+    const clean = checkText(name, ["name"], "An account name");
+    return this.store.transaction(async (tx) => {
+      const account = await this.insertAccount(tx, clean);
+      if (initialCredits) await this.credits.bonus(tx, account.accountId, initialCredits, "Initial credits");
+      return account;
+    });
   }
 
-  issueKey(accountId: string): { keyId: string; token: string } {
-    const exists = this.db.select({ id: t.accounts.id }).from(t.accounts).where(eq(t.accounts.id, accountId)).get();
-    if (!exists) throw new LedgerError(ErrorCode.NOT_FOUND, `No account ${accountId}`, ["accountId"]);
+  private async insertAccount(tx: Tx, name: string) {
+    const account = await tx.accounts.insert({ id: `acct_${randomHex(8)}`, name, createdAt: this.clock.now().toISOString() });
+    const key = await this.insertKey(tx, account.id);
+    return { accountId: account.id, keyId: key.keyId, token: key.token };
+  }
+
+  issueKey(accountId: string): Promise<{ keyId: string; token: string }> {
+    return this.store.transaction(async (tx) => {
+      if (!(await tx.accounts.get(accountId))) throw notFound(`No account ${accountId}`, ["accountId"]);
+      return this.insertKey(tx, accountId);
+    });
+  }
+
+  private async insertKey(tx: Tx, accountId: string) {
     const key = generateApiKey();
-    this.db
-      .insert(t.apiKeys)
-      .values({ id: key.id, accountId, keyHash: key.hash, displayPrefix: key.displayPrefix, createdAt: this.clock.now().toISOString() })
-      .run();
+    await tx.apiKeys.insert({ id: key.id, accountId, keyHash: key.hash, displayPrefix: key.displayPrefix, createdAt: this.clock.now().toISOString() });
     return { keyId: key.id, token: key.token };
   }
 
   /** Revokes a key; it stops authenticating with the very next request. Revoking twice is harmless. */
-  revokeKey(keyId: string): void {
-    const row = this.db.select().from(t.apiKeys).where(eq(t.apiKeys.id, keyId)).get();
-    if (!row) throw new LedgerError(ErrorCode.NOT_FOUND, `No API key ${keyId}`, ["keyId"]);
-    if (row.revokedAt === null) {
-      this.db.update(t.apiKeys).set({ revokedAt: this.clock.now().toISOString() }).where(eq(t.apiKeys.id, keyId)).run();
-    }
+  revokeKey(keyId: string): Promise<void> {
+    return this.store.transaction(async (tx) => {
+      if (!(await tx.apiKeys.get(keyId))) throw notFound(`No API key ${keyId}`, ["keyId"]);
+      await tx.apiKeys.revoke(keyId, this.clock.now().toISOString());
+    });
   }
 
   /**
    * On a database without accounts, creates a demo account with some bonus credits so that a
-   * newcomer can try the account API at once. Returns its key, or null when accounts exist.
+   * newcomer can try the account API at once. Returns its key, or null when accounts exist or
+   * another node made the demo account (guard: the metadata key, claimed before it is made).
    */
-  ensureDemoAccount(bonusCredits: Decimal = new Decimal(1000)): { accountId: string; token: string } | null {
-    const { count } = this.db.select({ count: sql<number>`count(*)` }).from(t.accounts).get()!;
-    if (count > 0) return null;
-    const created = this.createAccount("Demo account");
-    this.ledger.grant(created.accountId, bonusCredits, "Welcome credits for the demo account");
-    return { accountId: created.accountId, token: created.token };
+  async ensureDemoAccount(bonusCredits: Decimal = new Decimal(1000)): Promise<{ accountId: string; token: string } | null> {
+    const created = await this.store.transaction(async (tx) => {
+      if ((await tx.accounts.count()) > 0) return null;
+      const account = await this.insertAccount(tx, "Demo account");
+      if ((await tx.metadata.setOnce(DEMO_ACCOUNT, account.accountId)) !== account.accountId) throw new DemoAccountExists();
+      await this.credits.bonus(tx, account.accountId, bonusCredits, "Welcome credits for the demo account");
+      return account;
+    }).catch((error: unknown) => {
+      if (error instanceof DemoAccountExists) return null;
+      throw error;
+    });
+    return created && { accountId: created.accountId, token: created.token };
   }
 }
+
+/** Another node made the demo account first: this transaction's account must not remain. */
+class DemoAccountExists extends Error {}

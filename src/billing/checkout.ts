@@ -5,27 +5,20 @@
  * (./payment-events.ts). The session row is written before the provider is called, so a webhook
  * can never arrive for a session we do not know.
  */
-import { and, desc, eq, lt, lte, type SQL } from "drizzle-orm";
-import { LEDGER_LIMITS, LedgerError, type Ledger } from "../accounts/ledger.js";
+import { fitsBalance, LEDGER_LIMITS } from "../accounts/credits.js";
 import { randomHex } from "../accounts/keys.js";
 import type { CreditPackRecord } from "../catalog/records.js";
 import type { CatalogRepository } from "../catalog/repository.js";
 import type { Clock } from "../clock.js";
-import type { Database } from "../db/client.js";
-import { pageOf } from "../db/paging.js";
-import * as t from "../db/schema.js";
+import { badInput, DomainError, DomainErrorCode, notFound } from "../errors.js";
 import { fromMicros, toMicros } from "../pricing/decimal.js";
+import type { CheckoutSessionRow } from "../store/repositories/index.js";
+import type { Store, Tx } from "../store/store.js";
 import { PaymentDeclinedError, type PaymentProvider, type PaymentType, type ProviderName } from "./providers.js";
 import type { SandboxProvider } from "./sandbox-provider.js";
 import { ReturnUrls } from "./return-urls.js";
 
-export type CheckoutSessionRow = typeof t.checkoutSessions.$inferSelect;
-
-export const BillingErrorCode = {
-  PAYMENT_PROVIDER_ERROR: "PAYMENT_PROVIDER_ERROR",
-  PAYMENT_DECLINED: "PAYMENT_DECLINED",
-  CONTACT_SALES: "CONTACT_SALES",
-} as const;
+export type { CheckoutSessionRow };
 
 export interface Providers {
   sandbox: SandboxProvider;
@@ -35,7 +28,7 @@ export interface Providers {
 /** What a closed (declined or expired) session means beyond itself, by purpose (billing/index.ts). */
 export interface SessionClosedHandler {
   /** Inside the closing transaction. */
-  closed(session: CheckoutSessionRow, reason: string): void;
+  closed(tx: Tx, session: CheckoutSessionRow, reason: string): Promise<void>;
 }
 
 export interface SavedMethod {
@@ -61,8 +54,7 @@ export type CheckoutRequest = {
 
 export class CheckoutService {
   constructor(
-    private readonly database: Database,
-    private readonly ledger: Ledger,
+    private readonly store: Store,
     private readonly catalog: CatalogRepository,
     readonly providers: Providers,
     private readonly clock: Clock,
@@ -70,10 +62,6 @@ export class CheckoutService {
     readonly returnUrls: ReturnUrls,
     private readonly onClosed: SessionClosedHandler,
   ) {}
-
-  private get db() {
-    return this.database.db;
-  }
 
   /** The provider of that name, or null when it is unknown or not configured. */
   findProvider(name: string): PaymentProvider | null {
@@ -94,32 +82,22 @@ export class CheckoutService {
   findPack(packId: string): CreditPackRecord {
     const providerId = packId.split("/")[0];
     const pack = this.catalog.creditPacksByProviderIds([providerId]).get(providerId)?.find((p) => p.id === packId);
-    if (!pack) throw new LedgerError("NOT_FOUND", `No credit pack ${packId}`, ["packId"]);
+    if (!pack) throw notFound(`No credit pack ${packId}`, ["packId"]);
     return pack;
   }
 
   /** The account's sessions, newest first; `afterSeq` is the cursor position (exclusive). */
   page(accountId: string, options: { first: number; afterSeq?: number; status?: CheckoutSessionRow["status"] | null }) {
-    const conditions: SQL[] = [eq(t.checkoutSessions.accountId, accountId)];
-    if (options.afterSeq !== undefined) conditions.push(lt(t.checkoutSessions.seq, options.afterSeq));
-    if (options.status) conditions.push(eq(t.checkoutSessions.status, options.status));
-    const rows = this.db
-      .select()
-      .from(t.checkoutSessions)
-      .where(and(...conditions))
-      .orderBy(desc(t.checkoutSessions.seq))
-      .limit(options.first + 1)
-      .all();
-    return pageOf(rows, options.first);
+    return this.store.reads.checkoutSessions.page(accountId, options);
   }
 
-  session(id: string): CheckoutSessionRow | undefined {
-    return this.db.select().from(t.checkoutSessions).where(eq(t.checkoutSessions.id, id)).get();
+  session(id: string): Promise<CheckoutSessionRow | undefined> {
+    return this.store.reads.checkoutSessions.get(id);
   }
 
   /** Opens a session and asks the provider for its page, or charges the saved method. */
   async create(request: CheckoutRequest): Promise<CheckoutSessionRow> {
-    const session = this.ledger.atomically(() => this.open(request))!;
+    const session = (await this.store.transaction((tx) => this.open(tx, request)))!;
     return this.submit(session, request.saved);
   }
 
@@ -129,14 +107,15 @@ export class CheckoutService {
    * credited. For a subscription period, returns null when that period already has an open
    * charge (guard: the unique index on open sessions per subscription period).
    */
-  open(request: CheckoutRequest): CheckoutSessionRow | null {
+  async open(tx: Tx, request: CheckoutRequest): Promise<CheckoutSessionRow | null> {
     const pack = "packId" in request ? this.findPack(request.packId) : request.plan;
     const subscription = "subscription" in request ? request.subscription : null;
     const creditsMicros = toMicros(pack.credits);
-    const { balanceMicros } = this.ledger.balanceOf(request.accountId);
-    if (balanceMicros + creditsMicros > toMicros(LEDGER_LIMITS.maxBalanceCredits)) {
-      throw new LedgerError(
-        "BAD_USER_INPUT",
+    const account = await tx.accounts.get(request.accountId);
+    if (!account) throw notFound(`No account ${request.accountId}`, ["accountId"]);
+    const { balanceMicros } = account;
+    if (!fitsBalance(balanceMicros, creditsMicros)) {
+      throw badInput(
         `Buying ${pack.credits.toFixed()} credits would take the balance (${fromMicros(balanceMicros).toFixed()}) past the maximum of ${LEDGER_LIMITS.maxBalanceCredits.toFixed()} credits`,
         ["packId"],
       );
@@ -146,30 +125,25 @@ export class CheckoutService {
     const providerName = request.saved?.provider ?? this.providerFor(request.paymentType);
     const now = this.clock.now();
     return (
-      this.db
-        .insert(t.checkoutSessions)
-        .values({
-          id,
-          accountId: request.accountId,
-          packId: pack.id,
-          priceMicros: toMicros(pack.price.amount),
-          currency: pack.price.currency,
-          creditsMicros,
-          provider: providerName,
-          paymentType: request.paymentType,
-          purpose: request.purpose ?? "CHECKOUT",
-          status: "OPEN",
-          providerSessionId: providerName === "sandbox" ? id : null,
-          createdAt: now.toISOString(),
-          expiresAt: new Date(now.getTime() + this.checkoutTtlMs).toISOString(),
-          subscriptionId: subscription?.id ?? null,
-          periodStart: subscription?.periodStart ?? null,
-          successUrl: urls.successUrl,
-          cancelUrl: urls.cancelUrl,
-        })
-        .onConflictDoNothing()
-        .returning()
-        .get() ?? null
+      (await tx.checkoutSessions.insert({
+        id,
+        accountId: request.accountId,
+        packId: pack.id,
+        priceMicros: toMicros(pack.price.amount),
+        currency: pack.price.currency,
+        creditsMicros,
+        provider: providerName,
+        paymentType: request.paymentType,
+        purpose: request.purpose ?? "CHECKOUT",
+        status: "OPEN",
+        providerSessionId: providerName === "sandbox" ? id : null,
+        createdAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + this.checkoutTtlMs).toISOString(),
+        subscriptionId: subscription?.id ?? null,
+        periodStart: subscription?.periodStart ?? null,
+        successUrl: urls.successUrl,
+        cancelUrl: urls.cancelUrl,
+      })) ?? null
     );
   }
 
@@ -190,23 +164,19 @@ export class CheckoutService {
       const result = saved
         ? await provider.chargeSavedMethod({ ...request, providerToken: saved.token, customerId: saved.customerId ?? null })
         : await provider.createCheckout(request);
-      this.db
-        .update(t.checkoutSessions)
-        .set({ providerSessionId: result.providerSessionId, url: result.url })
-        .where(eq(t.checkoutSessions.id, session.id))
-        .run();
+      await this.store.transaction((tx) => tx.checkoutSessions.setProviderRefs(session.id, result.providerSessionId, result.url));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (error instanceof PaymentDeclinedError) {
         // The provider's own answer about the buyer's card: final, as a declining webhook would be.
-        this.ledger.atomically(() => this.close(this.session(session.id)!, "DECLINED", reason, "PROVIDER"));
-        throw new LedgerError(BillingErrorCode.PAYMENT_DECLINED, `The payment was declined: ${reason}`);
+        await this.store.transaction((tx) => this.close(tx, session, "DECLINED", reason, "PROVIDER"));
+        throw new DomainError(DomainErrorCode.PAYMENT_DECLINED, `The payment was declined: ${reason}`);
       }
       // Our call failed: the charge may still have gone through, so a later confirmation counts.
-      this.ledger.atomically(() => this.close(this.session(session.id)!, "DECLINED", `payment provider error: ${reason}`, "SERVER"));
-      throw new LedgerError(BillingErrorCode.PAYMENT_PROVIDER_ERROR, `The payment provider refused the request: ${reason}`);
+      await this.store.transaction((tx) => this.close(tx, session, "DECLINED", `payment provider error: ${reason}`, "SERVER"));
+      throw new DomainError(DomainErrorCode.PAYMENT_PROVIDER_ERROR, `The payment provider refused the request: ${reason}`);
     }
-    return this.session(session.id)!;
+    return (await this.session(session.id))!;
   }
 
   private describe(session: CheckoutSessionRow): string {
@@ -224,23 +194,15 @@ export class CheckoutService {
    * `closedBy` in the schema); top-up and subscription bookkeeping follow. Inside a transaction.
    * Guard: the update is conditional on the session still being OPEN.
    */
-  close(session: CheckoutSessionRow, status: "EXPIRED" | "DECLINED", reason: string, closedBy: "PROVIDER" | "SERVER"): void {
-    const closed = this.db
-      .update(t.checkoutSessions)
-      .set({ status, failureReason: reason, closedBy, resolvedAt: this.clock.now().toISOString() })
-      .where(and(eq(t.checkoutSessions.id, session.id), eq(t.checkoutSessions.status, "OPEN")))
-      .run();
-    if (closed.changes === 1) this.onClosed.closed(session, reason);
+  async close(tx: Tx, session: CheckoutSessionRow, status: "EXPIRED" | "DECLINED", reason: string, closedBy: "PROVIDER" | "SERVER"): Promise<void> {
+    const closed = await tx.checkoutSessions.close(session.id, { status, failureReason: reason, closedBy, resolvedAt: this.clock.now().toISOString() });
+    if (closed) await this.onClosed.closed(tx, session, reason);
   }
 
-  /** Expires OPEN sessions past their time; returns how many. */
-  expireStale(): number {
-    const due = this.db
-      .select()
-      .from(t.checkoutSessions)
-      .where(and(eq(t.checkoutSessions.status, "OPEN"), lte(t.checkoutSessions.expiresAt, this.clock.now().toISOString())))
-      .all();
-    for (const session of due) this.ledger.atomically(() => this.close(session, "EXPIRED", "checkout expired unpaid", "SERVER"));
+  /** Expires OPEN sessions past their time, each in its own transaction; returns how many. */
+  async expireStale(): Promise<number> {
+    const due = await this.store.reads.checkoutSessions.dueForExpiry(this.clock.now().toISOString());
+    for (const session of due) await this.store.transaction((tx) => this.close(tx, session, "EXPIRED", "checkout expired unpaid", "SERVER"));
     return due.length;
   }
 }

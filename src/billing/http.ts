@@ -18,18 +18,18 @@ const json = (status: number, body: unknown): HttpAnswer => ({
 });
 
 /** POST /webhooks/<provider>: 400 when the event cannot be trusted, 200 once it is recorded. */
-export function handleWebhook(
+export async function handleWebhook(
   billing: Billing,
   providerName: string,
   rawBody: Buffer,
   headers: Record<string, string | undefined>,
   clock: Clock,
-): HttpAnswer {
+): Promise<HttpAnswer> {
   const provider = billing.checkout.findProvider(providerName);
   if (!provider) return json(404, { error: `No payment provider "${providerName}"` });
   try {
     const event = provider.verifyWebhook(rawBody, headers, clock.now());
-    const { kind, outcome } = billing.paymentEvents.apply(provider.name, event);
+    const { kind, outcome } = await billing.paymentEvents.apply(provider.name, event);
     return { ...json(200, { received: true, outcome }), webhookOutcome: kind };
   } catch (error) {
     if (error instanceof WebhookVerificationError) return { ...json(400, { error: `Webhook refused: ${error.message}` }), webhookOutcome: "refused" };
@@ -59,8 +59,8 @@ export async function billingPage(billing: Billing, method: string, pathname: st
 }
 
 /** Where buyers land after the provider's checkout page. */
-function checkoutOutcomePage(billing: Billing, sessionId: string, cancelled: boolean): HttpAnswer {
-  const session = billing.checkout.session(sessionId);
+async function checkoutOutcomePage(billing: Billing, sessionId: string, cancelled: boolean): Promise<HttpAnswer> {
+  const session = await billing.checkout.session(sessionId);
   if (!session) return notFound("Checkout");
   const summary = summaryOf(session, packNameOf(billing, session.packId));
   if (cancelled && session.status === "OPEN") {
@@ -73,8 +73,8 @@ function checkoutOutcomePage(billing: Billing, sessionId: string, cancelled: boo
 }
 
 /** Where buyers land after saving a payment method on the provider's page. */
-function setupOutcomePage(billing: Billing, setupId: string, cancelled: boolean): HttpAnswer {
-  const setup = billing.setups.get(setupId);
+async function setupOutcomePage(billing: Billing, setupId: string, cancelled: boolean): Promise<HttpAnswer> {
+  const setup = await billing.setups.get(setupId);
   if (!setup) return notFound("Setup");
   const words =
     setup.status === "COMPLETED" ? "Your payment method is saved and is now the default."

@@ -2,12 +2,13 @@
  * Builds the billing services and wires them to each other and to the ledger, explicitly: what a
  * paid, declined or unapplied session does is decided here, by the session's purpose.
  */
-import type { Ledger } from "../accounts/ledger.js";
+import type { CreditService } from "../accounts/grants.js";
 import type { CatalogRepository } from "../catalog/repository.js";
 import type { Clock } from "../clock.js";
-import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
-import { AutoTopUpService, CreditAlertService } from "./alerts.js";
+import type { Store } from "../store/store.js";
+import { AutoTopUpService } from "./auto-top-up.js";
+import { CreditAlertService } from "./credit-alerts.js";
 import { CheckoutService, type CheckoutSessionRow, type SessionClosedHandler } from "./checkout.js";
 import { DEFAULT_RETRY_DAYS } from "./dunning.js";
 import { OutboxMailer } from "./mailer.js";
@@ -36,8 +37,9 @@ export interface BillingConfig {
 }
 
 export function createBilling(deps: {
-  database: Database;
-  ledger: Ledger;
+  store: Store;
+  /** Adds purchased credits to the ledger. */
+  credits: CreditService;
   catalog: CatalogRepository;
   clock: Clock;
   logger: Logger;
@@ -47,8 +49,7 @@ export function createBilling(deps: {
   /** Told when a confirmed payment could not be credited (metrics). */
   onUnappliedPayment?: () => void;
 }) {
-  const { database, ledger, catalog, clock, logger, config, selfUrl } = deps;
-  const { db } = database;
+  const { store, credits, catalog, clock, logger, config, selfUrl } = deps;
   const publicUrl = () => config.publicUrl ?? selfUrl();
   const sandbox = new SandboxProvider({
     secret: config.sandboxWebhookSecret,
@@ -63,48 +64,46 @@ export function createBilling(deps: {
   // Subscriptions own their periods: a session of theirs that closes or is paid is theirs to settle.
   let subscriptions: SubscriptionService;
   const onClosed: SessionClosedHandler = {
-    closed(session, reason) {
-      if (session.purpose === "AUTO_TOP_UP") topUpFailed(db, clock, session.accountId, session.id, reason);
-      if (session.purpose === "SUBSCRIPTION") subscriptions.failed(session, reason);
+    async closed(tx, session, reason) {
+      if (session.purpose === "AUTO_TOP_UP") await topUpFailed(tx, clock, session.accountId, session.id, reason);
+      if (session.purpose === "SUBSCRIPTION") await subscriptions.failed(tx, session, reason);
     },
   };
   const onPaid: SessionPaidHandler = {
-    paid(session: CheckoutSessionRow) {
-      if (session.purpose === "SUBSCRIPTION") return subscriptions.paid(session);
-      const { transactionId } = ledger.purchase(session.accountId, session.creditsMicros, `Purchase of ${session.packId} (checkout session ${session.id})`);
-      if (session.purpose === "AUTO_TOP_UP") topUpSucceeded(db, session.accountId, session.id);
+    async paid(tx, session: CheckoutSessionRow) {
+      if (session.purpose === "SUBSCRIPTION") return subscriptions.paid(tx, session);
+      const { transactionId } = await credits.purchase(tx, session.accountId, session.creditsMicros, `Purchase of ${session.packId} (checkout session ${session.id})`);
+      if (session.purpose === "AUTO_TOP_UP") await topUpSucceeded(tx, session.accountId, session.id);
       return transactionId;
     },
-    unapplied(session, reason) {
+    async unapplied(tx, session, reason) {
       // Paid: never charged again for it. A top-up backs off; a period counts as paid.
-      if (session.purpose === "AUTO_TOP_UP") topUpFailed(db, clock, session.accountId, session.id, reason);
-      if (session.purpose === "SUBSCRIPTION") subscriptions.settlePaid(subscriptions.get(session.subscriptionId!)!, session.periodStart!);
+      if (session.purpose === "AUTO_TOP_UP") await topUpFailed(tx, clock, session.accountId, session.id, reason);
+      if (session.purpose === "SUBSCRIPTION") await subscriptions.settlePaid(tx, (await tx.subscriptions.get(session.subscriptionId!))!, session.periodStart!);
     },
   };
 
   const returnUrls = new ReturnUrls(publicUrl, config.checkoutReturnOrigins ?? []);
-  const checkout = new CheckoutService(database, ledger, catalog, providers, clock, config.checkoutTtlMs, returnUrls, onClosed);
-  const paymentMethods = new PaymentMethodService(database, ledger, clock, providers);
-  subscriptions = new SubscriptionService(database, ledger, catalog, clock, checkout, paymentMethods, logger, config.subscriptionRetryDays ?? DEFAULT_RETRY_DAYS);
-  const setups = new PaymentMethodSetupService(database, ledger, clock, checkout, paymentMethods, config.checkoutTtlMs);
-  const mailer = new OutboxMailer(database, clock, logger, { smtpUrl: config.smtpUrl, from: config.mailFrom });
-  const alerts = new CreditAlertService(database, ledger, clock, () => {
+  const checkout = new CheckoutService(store, catalog, providers, clock, config.checkoutTtlMs, returnUrls, onClosed);
+  const paymentMethods = new PaymentMethodService(store, clock, providers);
+  subscriptions = new SubscriptionService(store, credits, catalog, clock, checkout, paymentMethods, logger, config.subscriptionRetryDays ?? DEFAULT_RETRY_DAYS);
+  const setups = new PaymentMethodSetupService(store, clock, checkout, paymentMethods, config.checkoutTtlMs);
+  const mailer = new OutboxMailer(store, clock, logger, { smtpUrl: config.smtpUrl, from: config.mailFrom });
+  const alerts = new CreditAlertService(store, clock, () => {
     mailer.deliverPending().catch((error) => logger.error("email delivery failed", { error: String(error) }));
   });
-  const topUps = new AutoTopUpService(database, ledger, checkout, paymentMethods, clock, logger);
-  ledger.observe(alerts);
-  ledger.observe(topUps);
+  const topUps = new AutoTopUpService(store, checkout, paymentMethods, clock, logger);
 
   /** The account has a new default payment method: past-due payments are retried at once. */
   const defaultMethodChanged = async (accountId: string): Promise<void> => {
     await subscriptions.retryPastDue(accountId);
   };
-  const paymentEvents = new PaymentEventService(database, ledger, checkout, setups, clock, onPaid, {
+  const paymentEvents = new PaymentEventService(store, checkout, setups, clock, onPaid, {
     unapplied: () => deps.onUnappliedPayment?.(),
     defaultMethodChanged: (accountId) =>
       void defaultMethodChanged(accountId).catch((error) => logger.error("retrying past-due payments failed", { accountId, error: String(error) })),
   });
-  const unappliedPayments = new UnappliedPaymentService(database, ledger, checkout, clock, onPaid);
+  const unappliedPayments = new UnappliedPaymentService(store, clock, onPaid);
 
   return {
     sandbox,
@@ -118,9 +117,11 @@ export function createBilling(deps: {
     topUps,
     mailer,
     defaultMethodChanged,
+    /** The ledger hooks billing needs: credit alerts in the transaction, auto top-up after it. */
+    ledgerHooks: [alerts, topUps],
     /** Periodic work: expire unpaid sessions, start due subscription periods, retry payments, send mail. */
     async sweep() {
-      const expiredSessions = checkout.expireStale() + setups.expireStale();
+      const expiredSessions = (await checkout.expireStale()) + (await setups.expireStale());
       const renewedPeriods = await subscriptions.renewDue();
       const retriedPayments = await subscriptions.retryDue();
       const topUpsStarted = await topUps.retryDue();

@@ -1,23 +1,25 @@
 /**
- * Delivers the email outbox over SMTP (nodemailer) when SMTP_URL is set. A failed send is retried
- * with backoff; without SMTP the emails stay in the outbox, visible to operators.
+ * Delivers the email outbox over SMTP (nodemailer) when SMTP_URL is set. Each email is claimed
+ * before it is sent (a conditional update that also counts the attempt and leases it for a while),
+ * so two senders, on this node or another, never send it twice; a failed send is retried with
+ * backoff. Without SMTP the emails stay in the outbox, visible to operators.
  */
-import { and, asc, isNull, lte, or, eq } from "drizzle-orm";
 import nodemailer, { type Transporter } from "nodemailer";
 import type { Clock } from "../clock.js";
-import type { Database } from "../db/client.js";
-import * as t from "../db/schema.js";
 import type { Logger } from "../logger.js";
+import type { Store } from "../store/store.js";
 
 const RETRY_MS = [30_000, 5 * 60_000, 30 * 60_000, 3 * 3600_000];
 const MAX_ATTEMPTS = 8;
+/** How long a claimed email is left to its sender before another may try it. */
+const CLAIM_MS = 2 * 60_000;
 
 export class OutboxMailer {
   private readonly transport: Transporter | null;
   private running: Promise<number> | null = null;
 
   constructor(
-    private readonly database: Database,
+    private readonly store: Store,
     private readonly clock: Clock,
     private readonly logger: Logger,
     options: { smtpUrl?: string; from: string },
@@ -30,7 +32,7 @@ export class OutboxMailer {
     return this.transport !== null;
   }
 
-  /** Sends what is due; concurrent calls share one run. Returns how many were sent. */
+  /** Sends what is due; concurrent calls on this node share one run. Returns how many were sent. */
   deliverPending(): Promise<number> {
     if (!this.transport) return Promise.resolve(0);
     this.running ??= this.run().finally(() => (this.running = null));
@@ -38,33 +40,20 @@ export class OutboxMailer {
   }
 
   private async run(): Promise<number> {
-    const { db } = this.database;
-    const now = this.clock.now().toISOString();
-    const due = db
-      .select()
-      .from(t.emailOutbox)
-      .where(and(isNull(t.emailOutbox.sentAt), or(isNull(t.emailOutbox.nextAttemptAt), lte(t.emailOutbox.nextAttemptAt, now))))
-      .orderBy(asc(t.emailOutbox.seq))
-      .limit(50)
-      .all()
-      .filter((mail) => mail.attempts < MAX_ATTEMPTS);
+    const due = await this.store.reads.emails.due(this.clock.now().toISOString(), MAX_ATTEMPTS, 50);
     let sent = 0;
     for (const mail of due) {
+      const until = new Date(this.clock.now().getTime() + CLAIM_MS).toISOString();
+      if (!(await this.store.transaction((tx) => tx.emails.claim(mail, until)))) continue;
       try {
         await this.transport!.sendMail({ from: this.from, to: mail.recipient, subject: mail.subject, text: mail.body });
-        db.update(t.emailOutbox).set({ sentAt: this.clock.now().toISOString(), attempts: mail.attempts + 1 }).where(eq(t.emailOutbox.seq, mail.seq)).run();
+        await this.store.transaction((tx) => tx.emails.update(mail.seq, { sentAt: this.clock.now().toISOString(), nextAttemptAt: null }));
         sent++;
       } catch (error) {
         const wait = RETRY_MS[Math.min(mail.attempts, RETRY_MS.length - 1)];
-        db.update(t.emailOutbox)
-          .set({
-            attempts: mail.attempts + 1,
-            lastError: error instanceof Error ? error.message : String(error),
-            nextAttemptAt: new Date(this.clock.now().getTime() + wait).toISOString(),
-          })
-          .where(eq(t.emailOutbox.seq, mail.seq))
-          .run();
-        this.logger.warn("email delivery failed", { seq: mail.seq, error: error instanceof Error ? error.message : String(error) });
+        const lastError = error instanceof Error ? error.message : String(error);
+        await this.store.transaction((tx) => tx.emails.update(mail.seq, { lastError, nextAttemptAt: new Date(this.clock.now().getTime() + wait).toISOString() }));
+        this.logger.warn("email delivery failed", { seq: mail.seq, error: lastError });
       }
     }
     return sent;

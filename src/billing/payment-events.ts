@@ -6,13 +6,11 @@
  * balance limit) is never lost: it is recorded as an unapplied payment for an operator and the
  * webhook is acknowledged.
  */
-import { and, eq } from "drizzle-orm";
 import { randomHex } from "../accounts/keys.js";
-import { LedgerError, type Ledger } from "../accounts/ledger.js";
 import type { Clock } from "../clock.js";
-import type { Database } from "../db/client.js";
-import * as t from "../db/schema.js";
+import { DomainError } from "../errors.js";
 import { fromMicros } from "../pricing/decimal.js";
+import type { Store, Tx } from "../store/store.js";
 import type { CheckoutService, CheckoutSessionRow } from "./checkout.js";
 import type { PaymentMethodSetupService } from "./payment-method-setups.js";
 import type { PaymentEvent, ProviderName } from "./providers.js";
@@ -20,9 +18,9 @@ import type { PaymentEvent, ProviderName } from "./providers.js";
 /** What a paid session does beyond itself, by purpose (billing/index.ts). */
 export interface SessionPaidHandler {
   /** Inside the webhook's transaction: adds the credits; returns the PURCHASE entry's id. */
-  paid(session: CheckoutSessionRow): string;
+  paid(tx: Tx, session: CheckoutSessionRow): Promise<string>;
   /** Inside the webhook's transaction: the payment was taken but its credits could not be added. */
-  unapplied(session: CheckoutSessionRow, reason: string): void;
+  unapplied(tx: Tx, session: CheckoutSessionRow, reason: string): Promise<void>;
 }
 
 export type WebhookOutcome = "applied" | "unapplied" | "duplicate" | "ignored" | "rejected";
@@ -39,8 +37,7 @@ type Result = { kind: WebhookOutcome; outcome: string; accountWithNewMethod?: st
 
 export class PaymentEventService {
   constructor(
-    private readonly database: Database,
-    private readonly ledger: Ledger,
+    private readonly store: Store,
     private readonly checkout: CheckoutService,
     private readonly setups: PaymentMethodSetupService,
     private readonly clock: Clock,
@@ -48,46 +45,36 @@ export class PaymentEventService {
     private readonly after: AfterPaymentEvent,
   ) {}
 
-  private get db() {
-    return this.database.db;
-  }
-
   /**
    * Applies a verified webhook event, exactly once. Returns what it did, for the provider's log
    * and ours; everything but a bad signature is acknowledged (retrying would not change it).
    */
-  apply(providerName: ProviderName, event: PaymentEvent): { kind: WebhookOutcome; outcome: string } {
-    const result = this.ledger.atomically((): Result => {
-      const seen = this.db
-        .select()
-        .from(t.webhookEvents)
-        .where(and(eq(t.webhookEvents.provider, providerName), eq(t.webhookEvents.eventId, event.id)))
-        .get();
-      if (seen) return { kind: "duplicate", outcome: `duplicate of an event already processed (${seen.outcome})` };
-      const result = this.outcomeOf(providerName, event);
-      this.db
-        .insert(t.webhookEvents)
-        .values({ provider: providerName, eventId: event.id, type: event.providerType, outcome: result.outcome, receivedAt: this.clock.now().toISOString() })
-        .run();
-      return result;
+  async apply(providerName: ProviderName, event: PaymentEvent): Promise<{ kind: WebhookOutcome; outcome: string }> {
+    return this.store.transaction(async (tx) => {
+      // Claimed before it is applied (guard: the primary key): a redelivery, here or on another node, is a duplicate.
+      const claimed = await tx.webhookEvents.claim({ provider: providerName, eventId: event.id, type: event.providerType, outcome: "applying", receivedAt: this.clock.now().toISOString() });
+      if (!claimed) {
+        const seen = await tx.webhookEvents.get(providerName, event.id);
+        return { kind: "duplicate" as const, outcome: `duplicate of an event already processed (${seen?.outcome})` };
+      }
+      const result = await this.outcomeOf(tx, providerName, event);
+      await tx.webhookEvents.setOutcome(providerName, event.id, result.outcome);
+      if (result.kind === "unapplied") tx.afterCommit(() => this.after.unapplied());
+      const accountId = result.accountWithNewMethod;
+      if (accountId) tx.afterCommit(() => this.after.defaultMethodChanged(accountId));
+      return { kind: result.kind, outcome: result.outcome };
     });
-    if (result.kind === "unapplied") this.after.unapplied();
-    if (result.accountWithNewMethod) this.after.defaultMethodChanged(result.accountWithNewMethod);
-    return { kind: result.kind, outcome: result.outcome };
   }
 
-  private outcomeOf(providerName: ProviderName, event: PaymentEvent): Result {
+  private async outcomeOf(tx: Tx, providerName: ProviderName, event: PaymentEvent): Promise<Result> {
     const ignored = (outcome: string) => ({ kind: "ignored" as const, outcome: `ignored: ${outcome}` });
     if (event.type === "setup.succeeded") {
-      const { outcome, accountId } = this.setups.completed(providerName, event);
+      const { outcome, accountId } = await this.setups.completed(tx, providerName, event);
       return { kind: outcome.split(":")[0] as WebhookOutcome, outcome, accountWithNewMethod: accountId };
     }
     if (event.type === "ignored" || !event.providerSessionId) return ignored(`${event.providerType} is not handled`);
-    const session = this.db
-      .select()
-      .from(t.checkoutSessions)
-      .where(and(eq(t.checkoutSessions.provider, providerName), eq(t.checkoutSessions.providerSessionId, event.providerSessionId)))
-      .get();
+    // Locked: events of one session are applied one after the other, on any node.
+    const session = await tx.checkoutSessions.lockByProviderRef(providerName, event.providerSessionId);
     if (!session) return ignored("unknown session");
     // The provider's final word stays final: its events arriving late or out of order change
     // nothing. But a payment it confirms after this server gave up on the session (our expiry
@@ -98,21 +85,21 @@ export class PaymentEventService {
 
     switch (event.type) {
       case "payment.succeeded":
-        return this.succeeded(providerName, event, session, paidAfterWeClosed);
+        return this.succeeded(tx, providerName, event, session, paidAfterWeClosed);
       case "payment.failed":
-        this.checkout.close(session, "DECLINED", event.reason ?? "payment declined", "PROVIDER");
+        await this.checkout.close(tx, session, "DECLINED", event.reason ?? "payment declined", "PROVIDER");
         return { kind: "applied", outcome: `applied: session ${session.id} declined` };
       case "payment.expired":
-        this.checkout.close(session, "EXPIRED", "checkout expired", "PROVIDER");
+        await this.checkout.close(tx, session, "EXPIRED", "checkout expired", "PROVIDER");
         return { kind: "applied", outcome: `applied: session ${session.id} expired` };
     }
   }
 
-  private succeeded(providerName: ProviderName, event: PaymentEvent, session: CheckoutSessionRow, paidAfterWeClosed: boolean) {
+  private async succeeded(tx: Tx, providerName: ProviderName, event: PaymentEvent, session: CheckoutSessionRow, paidAfterWeClosed: boolean): Promise<Result> {
     if (event.amountMicros !== session.priceMicros || event.currency !== session.currency) {
       const paid = event.amountMicros === null ? "?" : fromMicros(event.amountMicros).toFixed();
       return {
-        kind: "rejected" as const,
+        kind: "rejected",
         outcome: `rejected: paid ${paid} ${event.currency ?? "?"} but session ${session.id} costs ${fromMicros(session.priceMicros).toFixed()} ${session.currency}`,
       };
     }
@@ -120,45 +107,39 @@ export class PaymentEventService {
     let transactionId: string;
     try {
       // Its own savepoint: when the credits cannot be added, the payment is still recorded below.
-      transactionId = this.ledger.atomically(() => this.onPaid.paid(session));
+      transactionId = await tx.savepoint(() => this.onPaid.paid(tx, session));
     } catch (error) {
-      if (!(error instanceof LedgerError)) throw error;
+      if (!(error instanceof DomainError)) throw error;
       const id = `upa_${randomHex(10)}`;
       const reason = `paid, but the credits could not be added: ${error.message}`;
-      this.db
-        .insert(t.unappliedPayments)
-        .values({
-          id,
-          accountId: session.accountId,
-          checkoutSessionId: session.id,
-          provider: providerName,
-          eventId: event.id,
-          amountMicros: session.priceMicros,
-          currency: session.currency,
-          creditsMicros: session.creditsMicros,
-          reason: error.message,
-          createdAt: now,
-        })
-        .run();
-      this.db
-        .update(t.checkoutSessions)
-        .set({ status: "PAID_NOT_CREDITED", failureReason: `${reason} (kept for an operator as ${id})`, closedBy: null, resolvedAt: now })
-        .where(eq(t.checkoutSessions.id, session.id))
-        .run();
-      this.onPaid.unapplied(session, reason);
-      return { kind: "unapplied" as const, outcome: `unapplied: session ${session.id} ${reason}; recorded as ${id}` };
+      await tx.unappliedPayments.insert({
+        id,
+        accountId: session.accountId,
+        checkoutSessionId: session.id,
+        provider: providerName,
+        eventId: event.id,
+        amountMicros: session.priceMicros,
+        currency: session.currency,
+        creditsMicros: session.creditsMicros,
+        reason: error.message,
+        createdAt: now,
+      });
+      await this.settle(tx, session.id, { status: "PAID_NOT_CREDITED", transactionId: null, failureReason: `${reason} (kept for an operator as ${id})`, resolvedAt: now });
+      await this.onPaid.unapplied(tx, session, reason);
+      return { kind: "unapplied", outcome: `unapplied: session ${session.id} ${reason}; recorded as ${id}` };
     }
-    this.db
-      .update(t.checkoutSessions)
-      .set({ status: "COMPLETED", transactionId, failureReason: null, closedBy: null, resolvedAt: now })
-      .where(eq(t.checkoutSessions.id, session.id))
-      .run();
+    await this.settle(tx, session.id, { status: "COMPLETED", transactionId, failureReason: null, resolvedAt: now });
     const credits = `${fromMicros(session.creditsMicros).toFixed()} credits added`;
     return {
-      kind: "applied" as const,
+      kind: "applied",
       outcome: paidAfterWeClosed
         ? `applied: session ${session.id} was ${session.status} here (${session.failureReason}) but is paid: completed, ${credits}`
         : `applied: session ${session.id} completed, ${credits}`,
     };
+  }
+
+  /** The session is locked by this transaction, so it is still payable; anything else is a bug. */
+  private async settle(tx: Tx, id: string, fields: Parameters<Tx["checkoutSessions"]["settlePaid"]>[1]): Promise<void> {
+    if (!(await tx.checkoutSessions.settlePaid(id, fields))) throw new Error(`checkout session ${id} changed while its payment was applied`);
   }
 }

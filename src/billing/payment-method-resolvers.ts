@@ -2,7 +2,7 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import { Account } from "../accounts/types.js";
 import type { AccountRecord } from "../accounts/records.js";
-import type * as t from "../db/schema.js";
+import type { PaymentMethodRow } from "../store/repositories/index.js";
 import { requireAccount, type Context } from "../graphql/context.js";
 import { mutate } from "../graphql/mutation.js";
 import {
@@ -19,7 +19,7 @@ import type { PaymentMethodSetupRow } from "./payment-method-setups.js";
 
 const date = (value: string | null) => (value ? new Date(value) : null);
 
-export function toPaymentMethod(row: typeof t.paymentMethods.$inferSelect) {
+export function toPaymentMethod(row: PaymentMethodRow) {
   return { __typename: "PaymentMethod" as const, ...row, createdAt: new Date(row.createdAt), detachedAt: date(row.detachedAt) };
 }
 
@@ -36,8 +36,8 @@ export function toPaymentMethodSetup(row: PaymentMethodSetupRow) {
 @Resolver(() => Account)
 export class AccountPaymentMethodResolver {
   @FieldResolver(() => [PaymentMethod], { description: "Saved payment methods, the default first." })
-  paymentMethods(@Root() root: AccountRecord, @Ctx() context: Context) {
-    return context.services.billing.paymentMethods.list(root.id).map(toPaymentMethod);
+  async paymentMethods(@Root() root: AccountRecord, @Ctx() context: Context) {
+    return (await context.services.billing.paymentMethods.list(root.id)).map(toPaymentMethod);
   }
 }
 
@@ -53,7 +53,7 @@ export class PaymentMethodMutationResolver {
     return mutate({ paymentMethod: null }, async () => {
       const method = await billing.paymentMethods.attach(accountId, input.token, input.makeDefault ?? false);
       if (method.isDefault) await billing.defaultMethodChanged(accountId);
-      return { paymentMethod: toPaymentMethod(billing.paymentMethods.byId(method.id)!) };
+      return { paymentMethod: toPaymentMethod((await billing.paymentMethods.byId(method.id))!) };
     });
   }
 
@@ -74,8 +74,8 @@ export class PaymentMethodMutationResolver {
   @Mutation(() => PaymentMethodDetachPayload, { description: "Removes a saved payment method." })
   paymentMethodDetach(@Arg("input", () => PaymentMethodInput) input: PaymentMethodInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
-    return mutate({ paymentMethod: null }, () => ({
-      paymentMethod: toPaymentMethod(context.services.billing.paymentMethods.detach(accountId, input.paymentMethodId)),
+    return mutate({ paymentMethod: null }, async () => ({
+      paymentMethod: toPaymentMethod(await context.services.billing.paymentMethods.detach(accountId, input.paymentMethodId)),
     }));
   }
 
@@ -84,7 +84,7 @@ export class PaymentMethodMutationResolver {
     const accountId = requireAccount(context);
     const billing = context.services.billing;
     return mutate({ paymentMethod: null }, async () => {
-      const method = billing.paymentMethods.setDefault(accountId, input.paymentMethodId);
+      const method = await billing.paymentMethods.setDefault(accountId, input.paymentMethodId);
       await billing.defaultMethodChanged(accountId);
       return { paymentMethod: toPaymentMethod(method) };
     });

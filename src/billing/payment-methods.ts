@@ -3,56 +3,42 @@
  * Stripe, each account has a Stripe Customer and every saved `pm_…` method is attached to it, so
  * that off-session charges (subscription periods, auto top-ups) can use it.
  */
-import { and, desc, eq, isNull } from "drizzle-orm";
 import { randomHex } from "../accounts/keys.js";
-import { LedgerError, type Ledger } from "../accounts/ledger.js";
 import type { Clock } from "../clock.js";
-import type { Database } from "../db/client.js";
-import * as t from "../db/schema.js";
+import { badInput, notFound } from "../errors.js";
+import type { PaymentMethodRow } from "../store/repositories/index.js";
+import type { Store, Tx } from "../store/store.js";
 import type { Providers } from "./checkout.js";
 import type { PaymentProvider, ProviderName } from "./providers.js";
 
-export type PaymentMethodRow = typeof t.paymentMethods.$inferSelect;
+export type { PaymentMethodRow };
 
 const TOKEN = /^(tok|pm)_[A-Za-z0-9_]{3,120}$/;
 const LOOKS_LIKE_CARD_NUMBER = /\d[\d\s-]{11,}\d/;
 
 export class PaymentMethodService {
   constructor(
-    private readonly database: Database,
-    private readonly ledger: Ledger,
+    private readonly store: Store,
     private readonly clock: Clock,
     private readonly providers: Providers,
   ) {}
 
-  private get db() {
-    return this.database.db;
+  list(accountId: string): Promise<PaymentMethodRow[]> {
+    return this.store.reads.paymentMethods.list(accountId);
   }
 
-  list(accountId: string): PaymentMethodRow[] {
-    return this.db
-      .select()
-      .from(t.paymentMethods)
-      .where(and(eq(t.paymentMethods.accountId, accountId), isNull(t.paymentMethods.detachedAt)))
-      .orderBy(desc(t.paymentMethods.isDefault), t.paymentMethods.createdAt)
-      .all();
+  byId(id: string): Promise<PaymentMethodRow | undefined> {
+    return this.store.reads.paymentMethods.get(id);
   }
 
-  byId(id: string): PaymentMethodRow | undefined {
-    return this.db.select().from(t.paymentMethods).where(eq(t.paymentMethods.id, id)).get();
+  /** The account's default method, read in the caller's transaction (or from committed data). */
+  async defaultMethod(accountId: string, tx?: Tx): Promise<PaymentMethodRow | undefined> {
+    return (await (tx ?? this.store.reads).paymentMethods.list(accountId)).find((method) => method.isDefault);
   }
 
-  defaultMethod(accountId: string): PaymentMethodRow | undefined {
-    return this.list(accountId).find((method) => method.isDefault);
-  }
-
-  private own(accountId: string, id: string): PaymentMethodRow {
-    const method = this.db
-      .select()
-      .from(t.paymentMethods)
-      .where(and(eq(t.paymentMethods.id, id), eq(t.paymentMethods.accountId, accountId), isNull(t.paymentMethods.detachedAt)))
-      .get();
-    if (!method) throw new LedgerError("NOT_FOUND", `No payment method ${id}`, ["paymentMethodId"]);
+  private async own(tx: Tx, accountId: string, id: string): Promise<PaymentMethodRow> {
+    const method = await tx.paymentMethods.own(accountId, id);
+    if (!method) throw notFound(`No payment method ${id}`, ["paymentMethodId"]);
     return method;
   }
 
@@ -62,29 +48,18 @@ export class PaymentMethodService {
 
   /** The account's customer at the provider, made on first need (outside any transaction: it may call the provider). */
   async customerOf(accountId: string, providerName: ProviderName): Promise<string | null> {
-    const stored = this.storedCustomer(accountId, providerName);
+    const stored = await this.storedCustomer(accountId, providerName);
     if (stored) return stored;
-    const account = this.db.select({ id: t.accounts.id, name: t.accounts.name }).from(t.accounts).where(eq(t.accounts.id, accountId)).get();
-    if (!account) throw new LedgerError("NOT_FOUND", `No account ${accountId}`, ["accountId"]);
-    const customerId = await this.providerOf(providerName).ensureCustomer(account);
+    const account = await this.store.reads.accounts.get(accountId);
+    if (!account) throw notFound(`No account ${accountId}`, ["accountId"]);
+    const customerId = await this.providerOf(providerName).ensureCustomer({ id: account.id, name: account.name });
     if (!customerId) return null;
     // Two callers at once get the same customer (the provider's idempotency key); the first row stays.
-    this.db
-      .insert(t.paymentCustomers)
-      .values({ accountId, provider: providerName, customerId, createdAt: this.clock.now().toISOString() })
-      .onConflictDoNothing()
-      .run();
-    return this.storedCustomer(accountId, providerName);
+    return this.store.transaction((tx) => tx.paymentMethods.saveCustomer({ accountId, provider: providerName, customerId, createdAt: this.clock.now().toISOString() }));
   }
 
-  storedCustomer(accountId: string, providerName: ProviderName): string | null {
-    return (
-      this.db
-        .select({ customerId: t.paymentCustomers.customerId })
-        .from(t.paymentCustomers)
-        .where(and(eq(t.paymentCustomers.accountId, accountId), eq(t.paymentCustomers.provider, providerName)))
-        .get()?.customerId ?? null
-    );
+  async storedCustomer(accountId: string, providerName: ProviderName, tx?: Tx): Promise<string | null> {
+    return (await (tx ?? this.store.reads).paymentMethods.customer(accountId, providerName)) ?? null;
   }
 
   /**
@@ -93,10 +68,10 @@ export class PaymentMethodService {
    */
   async attach(accountId: string, token: string, makeDefault: boolean): Promise<PaymentMethodRow> {
     if (LOOKS_LIKE_CARD_NUMBER.test(token)) {
-      throw new LedgerError("BAD_USER_INPUT", "Send the payment provider's token, never a card number", ["token"]);
+      throw badInput("Send the payment provider's token, never a card number", ["token"]);
     }
     if (!TOKEN.test(token)) {
-      throw new LedgerError("BAD_USER_INPUT", 'A token looks like "pm_…" (Stripe) or "tok_…" (sandbox test tokens)', ["token"]);
+      throw badInput('A token looks like "pm_…" (Stripe) or "tok_…" (sandbox test tokens)', ["token"]);
     }
     const provider: ProviderName = token.startsWith("pm_") && this.providers.stripe ? "stripe" : "sandbox";
     const customerId = await this.customerOf(accountId, provider);
@@ -104,58 +79,53 @@ export class PaymentMethodService {
     try {
       ({ label } = await this.providerOf(provider).attachPaymentMethod(token, customerId));
     } catch (error) {
-      throw new LedgerError("BAD_USER_INPUT", `The payment provider refused the method: ${error instanceof Error ? error.message : String(error)}`, ["token"]);
+      throw badInput(`The payment provider refused the method: ${error instanceof Error ? error.message : String(error)}`, ["token"]);
     }
-    return this.ledger.atomically(() => this.save(accountId, { provider, token, label }, makeDefault));
+    return this.store.transaction((tx) => this.save(tx, accountId, { provider, token, label }, makeDefault));
   }
 
-  /** Inside a transaction: records a method the provider has (already attached to the customer). */
-  save(accountId: string, method: { provider: ProviderName; token: string; label: string }, makeDefault: boolean): PaymentMethodRow {
-    const isDefault = this.list(accountId).length === 0 || makeDefault;
-    if (isDefault) this.clearDefault(accountId);
+  /**
+   * Inside a transaction: records a method the provider has (already attached to the customer).
+   * Guard: the account's lock, so that two attaches at once leave one default.
+   */
+  async save(tx: Tx, accountId: string, method: { provider: ProviderName; token: string; label: string }, makeDefault: boolean): Promise<PaymentMethodRow> {
+    if (!(await tx.accounts.lock(accountId))) throw notFound(`No account ${accountId}`, ["accountId"]);
+    const isDefault = (await tx.paymentMethods.list(accountId)).length === 0 || makeDefault;
+    if (isDefault) await tx.paymentMethods.clearDefault(accountId);
     const id = `pmt_${randomHex(8)}`;
-    this.db
-      .insert(t.paymentMethods)
-      .values({
-        id,
-        accountId,
-        provider: method.provider,
-        providerToken: method.token,
-        label: method.label,
-        isDefault,
-        createdAt: this.clock.now().toISOString(),
-      })
-      .run();
-    return this.own(accountId, id);
+    await tx.paymentMethods.insert({
+      id,
+      accountId,
+      provider: method.provider,
+      providerToken: method.token,
+      label: method.label,
+      isDefault,
+      createdAt: this.clock.now().toISOString(),
+    });
+    return this.own(tx, accountId, id);
   }
 
-  private clearDefault(accountId: string): void {
-    this.db.update(t.paymentMethods).set({ isDefault: false }).where(eq(t.paymentMethods.accountId, accountId)).run();
-  }
-
-  setDefault(accountId: string, id: string): PaymentMethodRow {
-    return this.ledger.atomically(() => {
-      this.own(accountId, id);
-      this.clearDefault(accountId);
-      this.db.update(t.paymentMethods).set({ isDefault: true }).where(eq(t.paymentMethods.id, id)).run();
-      return this.own(accountId, id);
+  setDefault(accountId: string, id: string): Promise<PaymentMethodRow> {
+    return this.store.transaction(async (tx) => {
+      await tx.accounts.lock(accountId);
+      await this.own(tx, accountId, id);
+      await tx.paymentMethods.clearDefault(accountId);
+      await tx.paymentMethods.makeDefault(id);
+      return this.own(tx, accountId, id);
     });
   }
 
   /** Removes a method; when it was the default, the most recent remaining one becomes the default. */
-  detach(accountId: string, id: string): PaymentMethodRow {
-    return this.ledger.atomically(() => {
-      const method = this.own(accountId, id);
-      this.db
-        .update(t.paymentMethods)
-        .set({ detachedAt: this.clock.now().toISOString(), isDefault: false })
-        .where(eq(t.paymentMethods.id, id))
-        .run();
+  detach(accountId: string, id: string): Promise<PaymentMethodRow> {
+    return this.store.transaction(async (tx) => {
+      await tx.accounts.lock(accountId);
+      const method = await this.own(tx, accountId, id);
+      await tx.paymentMethods.detach(id, this.clock.now().toISOString());
       if (method.isDefault) {
-        const next = this.list(accountId).at(-1);
-        if (next) this.db.update(t.paymentMethods).set({ isDefault: true }).where(eq(t.paymentMethods.id, next.id)).run();
+        const next = (await tx.paymentMethods.list(accountId)).at(-1);
+        if (next) await tx.paymentMethods.makeDefault(next.id);
       }
-      return this.db.select().from(t.paymentMethods).where(eq(t.paymentMethods.id, id)).get()!;
+      return (await tx.paymentMethods.get(id))!;
     });
   }
 }

@@ -2,10 +2,9 @@ import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from "type-gra
 import { Account, Transaction } from "../accounts/types.js";
 import type { AccountRecord } from "../accounts/records.js";
 import { CreditPack, SubscriptionPlan } from "../catalog/types.js";
-import type * as t from "../db/schema.js";
+import type { AutoTopUpRow, CreditAlertRow, SubscriptionRow } from "../store/repositories/index.js";
 import { connection, decodeCursor, pageSize } from "../graphql/connections.js";
 import { canSee, requireAccount, type Context } from "../graphql/context.js";
-import { money } from "../graphql/money.js";
 import { mutate } from "../graphql/mutation.js";
 import { fromMicros } from "../pricing/decimal.js";
 import type { CheckoutSessionRow } from "./checkout.js";
@@ -34,7 +33,7 @@ import {
 
 const date = (value: string | null) => (value ? new Date(value) : null);
 
-function toSubscription(row: typeof t.subscriptions.$inferSelect) {
+function toSubscription(row: SubscriptionRow) {
   return {
     __typename: "PlanSubscription" as const,
     ...row,
@@ -47,7 +46,7 @@ function toSubscription(row: typeof t.subscriptions.$inferSelect) {
   };
 }
 
-function toAutoTopUp(row: typeof t.autoTopUps.$inferSelect | undefined) {
+function toAutoTopUp(row: AutoTopUpRow | undefined) {
   if (!row) return null;
   return {
     ...row,
@@ -57,7 +56,7 @@ function toAutoTopUp(row: typeof t.autoTopUps.$inferSelect | undefined) {
   };
 }
 
-function toCreditAlert(row: typeof t.creditAlerts.$inferSelect | undefined) {
+function toCreditAlert(row: CreditAlertRow | undefined) {
   if (!row) return null;
   return { ...row, thresholdCredits: fromMicros(row.thresholdMicros), lastAlertAt: date(row.lastAlertAt) };
 }
@@ -65,7 +64,7 @@ function toCreditAlert(row: typeof t.creditAlerts.$inferSelect | undefined) {
 @Resolver(() => Account)
 export class AccountBillingResolver {
   @FieldResolver(() => CheckoutSessionConnection, { description: "Credit pack purchases and top-ups, newest first." })
-  checkoutSessions(
+  async checkoutSessions(
     @Root() root: AccountRecord,
     @Ctx() context: Context,
     @Arg("first", () => Int, { nullable: true, description: "Page size, 0 to 100 (default 20)." }) first: number | null,
@@ -74,24 +73,24 @@ export class AccountBillingResolver {
     status: CheckoutSessionRow["status"] | null,
   ) {
     const size = pageSize(first);
-    const page = context.services.billing.checkout.page(root.id, { first: size, afterSeq: decodeCursor("cs", after), status });
+    const page = await context.services.billing.checkout.page(root.id, { first: size, afterSeq: decodeCursor("cs", after), status });
     return connection("cs", page.items.map(toCheckoutSession), page.hasNextPage, (session) => session.seq);
   }
 
 
   @FieldResolver(() => [PlanSubscription], { description: "Subscriptions, oldest first." })
-  subscriptions(@Root() root: AccountRecord, @Ctx() context: Context) {
-    return context.services.billing.subscriptions.ofAccount(root.id).map(toSubscription);
+  async subscriptions(@Root() root: AccountRecord, @Ctx() context: Context) {
+    return (await context.services.billing.subscriptions.ofAccount(root.id)).map(toSubscription);
   }
 
   @FieldResolver(() => AutoTopUp, { nullable: true, description: "Automatic top-up settings; null until first set." })
-  autoTopUp(@Root() root: AccountRecord, @Ctx() context: Context) {
-    return toAutoTopUp(context.services.billing.topUps.get(root.id));
+  async autoTopUp(@Root() root: AccountRecord, @Ctx() context: Context) {
+    return toAutoTopUp(await context.services.billing.topUps.get(root.id));
   }
 
   @FieldResolver(() => CreditAlert, { nullable: true, description: "Low-credit alert settings; null until first set." })
-  creditAlert(@Root() root: AccountRecord, @Ctx() context: Context) {
-    return toCreditAlert(context.services.billing.alerts.get(root.id));
+  async creditAlert(@Root() root: AccountRecord, @Ctx() context: Context) {
+    return toCreditAlert(await context.services.billing.alerts.get(root.id));
   }
 }
 
@@ -157,8 +156,8 @@ export class BillingMutationResolver {
   @Mutation(() => SubscriptionCancelPayload, { description: "Cancels a subscription at the end of its current period." })
   subscriptionCancel(@Arg("input", () => SubscriptionCancelInput) input: SubscriptionCancelInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
-    return mutate({ subscription: null }, () => ({
-      subscription: toSubscription(context.services.billing.subscriptions.cancel(accountId, input.subscriptionId)),
+    return mutate({ subscription: null }, async () => ({
+      subscription: toSubscription(await context.services.billing.subscriptions.cancel(accountId, input.subscriptionId)),
     }));
   }
 
@@ -168,32 +167,34 @@ export class BillingMutationResolver {
   autoTopUpUpdate(@Arg("input", () => AutoTopUpUpdateInput) input: AutoTopUpUpdateInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
     return mutate({ autoTopUp: null }, async () => {
-      const settings = context.services.billing.topUps.update(accountId, input);
+      const settings = await context.services.billing.topUps.update(accountId, input);
       // Already below the threshold: top up now rather than at the next job.
       if (settings?.enabled) await context.services.billing.topUps.check(accountId);
-      return { autoTopUp: toAutoTopUp(context.services.billing.topUps.get(accountId)) };
+      return { autoTopUp: toAutoTopUp(await context.services.billing.topUps.get(accountId)) };
     });
   }
 
   @Mutation(() => CreditAlertUpdatePayload, { description: "Sets the low-credit email alert: one email per fall below the threshold." })
   creditAlertUpdate(@Arg("input", () => CreditAlertUpdateInput) input: CreditAlertUpdateInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
-    return mutate({ creditAlert: null }, () => ({ creditAlert: toCreditAlert(context.services.billing.alerts.update(accountId, input)) }));
+    return mutate({ creditAlert: null }, async () => ({ creditAlert: toCreditAlert(await context.services.billing.alerts.update(accountId, input)) }));
   }
 }
 
 /** Billing objects `node` can fetch, visible only to their owner and the admin. */
-export function resolveBillingNode(context: Context, id: string): unknown {
+export async function resolveBillingNode(context: Context, id: string): Promise<unknown> {
   const billing = context.services.billing;
-  const found = id.startsWith("cs_") ? billing.checkout.session(id) && toCheckoutSession(billing.checkout.session(id)!)
-    : id.startsWith("sub_") ? billing.subscriptions.get(id) && toSubscription(billing.subscriptions.get(id)!)
-    : id.startsWith("pmt_") ? billing.paymentMethods.byId(id) && toPaymentMethod(billing.paymentMethods.byId(id)!)
-    : id.startsWith("pms_") ? billing.setups.get(id) && toPaymentMethodSetup(billing.setups.get(id)!)
-    : id.startsWith("upa_") ? billing.unappliedPayments.get(id) && toUnappliedPayment(billing.unappliedPayments.get(id)!)
+  const found = id.startsWith("cs_") ? mapped(await billing.checkout.session(id), toCheckoutSession)
+    : id.startsWith("sub_") ? mapped(await billing.subscriptions.get(id), toSubscription)
+    : id.startsWith("pmt_") ? mapped(await billing.paymentMethods.byId(id), toPaymentMethod)
+    : id.startsWith("pms_") ? mapped(await billing.setups.get(id), toPaymentMethodSetup)
+    : id.startsWith("upa_") ? mapped(await billing.unappliedPayments.get(id), toUnappliedPayment)
     : undefined;
   if (found === undefined) return undefined;
   return found && canSee(context, found.accountId) ? found : null;
 }
+
+const mapped = <R, T>(row: R | undefined, map: (row: R) => T): T | null => (row ? map(row) : null);
 
 export const billingResolvers = [
   ...paymentMethodResolvers,

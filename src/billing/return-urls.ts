@@ -5,7 +5,7 @@
  * them, this server's own pages show the session's outcome (/checkout/<id>/done, …/cancelled).
  * `{CHECKOUT_SESSION_ID}` in a URL is replaced by the session's id, as Stripe does with its own.
  */
-import { LedgerError } from "../accounts/ledger.js";
+import { badInput } from "../errors.js";
 
 export const SESSION_ID_PLACEHOLDER = "{CHECKOUT_SESSION_ID}";
 const MAX_URL_LENGTH = 2048;
@@ -40,17 +40,16 @@ export class ReturnUrls {
     try {
       url = new URL(text);
     } catch {
-      throw new LedgerError("BAD_USER_INPUT", `${field} is not a URL: "${given}"`, [field]);
+      throw badInput(`${field} is not a URL: "${given}"`, [field]);
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") {
-      throw new LedgerError("BAD_USER_INPUT", `${field} must be an http(s) URL; got ${url.protocol}`, [field]);
+      throw badInput(`${field} must be an http(s) URL; got ${url.protocol}`, [field]);
     }
-    if (url.username || url.password) throw new LedgerError("BAD_USER_INPUT", `${field} must not carry credentials`, [field]);
-    if (text.length > MAX_URL_LENGTH) throw new LedgerError("BAD_USER_INPUT", `${field} is longer than ${MAX_URL_LENGTH} characters`, [field]);
+    if (url.username || url.password) throw badInput(`${field} must not carry credentials`, [field]);
+    if (text.length > MAX_URL_LENGTH) throw badInput(`${field} is longer than ${MAX_URL_LENGTH} characters`, [field]);
     const allowed = [new URL(this.publicUrl()).origin, ...this.allowedOrigins];
     if (!allowed.includes(url.origin)) {
-      throw new LedgerError(
-        "BAD_USER_INPUT",
+      throw badInput(
         `${field} must be on ${allowed.join(" or ")}; ${url.origin} is not allowed (the operator can add it to CHECKOUT_RETURN_ORIGINS)`,
         [field],
       );

@@ -13,8 +13,8 @@ import { SANDBOX_TEST_TOKENS } from "./sandbox-provider.js";
  * Any sandbox session has a page: a buyer's checkout, and also an off-session charge (a top-up, a
  * subscription period) whose answer is held up (tok_chargeDelayed), to be answered by hand.
  */
-function sandboxSession(billing: Billing, sessionId: string): CheckoutSessionRow | null {
-  const session = billing.checkout.session(sessionId);
+async function sandboxSession(billing: Billing, sessionId: string): Promise<CheckoutSessionRow | null> {
+  const session = await billing.checkout.session(sessionId);
   return session && session.provider === "sandbox" ? session : null;
 }
 
@@ -28,8 +28,8 @@ export function packNameOf(billing: Billing, packId: string): string {
 }
 
 /** GET /sandbox/checkout/<id>: the page the checkout URL points to. */
-export function sandboxCheckoutPage(billing: Billing, sessionId: string): HttpAnswer {
-  const session = sandboxSession(billing, sessionId);
+export async function sandboxCheckoutPage(billing: Billing, sessionId: string): Promise<HttpAnswer> {
+  const session = await sandboxSession(billing, sessionId);
   if (!session) return notFound("Checkout");
   const summary = summaryOf(session, packNameOf(billing, session.packId));
   if (session.status !== "OPEN") return html(200, `Checkout ${session.status.toLowerCase()}`, `${summary}${statusLine(session)}${SANDBOX_NOTE}`);
@@ -44,7 +44,7 @@ export function sandboxCheckoutPage(billing: Billing, sessionId: string): HttpAn
 /** POST /sandbox/checkout/<id>: the buyer paid or declined. */
 export async function sandboxCheckoutAction(billing: Billing, sessionId: string, form: string): Promise<HttpAnswer> {
   const action = new URLSearchParams(form).get("action");
-  const session = sandboxSession(billing, sessionId);
+  const session = await sandboxSession(billing, sessionId);
   if (!session) return notFound("Checkout");
   if (action !== "pay" && action !== "decline") return html(400, "Sandbox checkout", "<p>Choose pay or decline.</p>");
   if (session.status === "OPEN") {
@@ -62,8 +62,8 @@ export async function sandboxCheckoutAction(billing: Billing, sessionId: string,
 }
 
 /** GET /sandbox/setup/<id>: choose a test card to save. */
-export function sandboxSetupPage(billing: Billing, setupId: string): HttpAnswer {
-  const setup = billing.setups.get(setupId);
+export async function sandboxSetupPage(billing: Billing, setupId: string): Promise<HttpAnswer> {
+  const setup = await billing.setups.get(setupId);
   if (!setup || setup.provider !== "sandbox") return notFound("Setup");
   if (setup.status !== "OPEN") return html(200, `Setup ${setup.status.toLowerCase()}`, `<p id="status" data-status="${setup.status}">This setup is ${setup.status.toLowerCase()}.</p>${SANDBOX_NOTE}`);
   const options = SANDBOX_TEST_TOKENS.map((token) => `<option value="${token}">${token}</option>`).join("");
@@ -77,7 +77,7 @@ export function sandboxSetupPage(billing: Billing, setupId: string): HttpAnswer 
 /** POST /sandbox/setup/<id>: the buyer saved a test card (told by webhook) or gave up. */
 export async function sandboxSetupAction(billing: Billing, setupId: string, form: string): Promise<HttpAnswer> {
   const fields = new URLSearchParams(form);
-  const setup = billing.setups.get(setupId);
+  const setup = await billing.setups.get(setupId);
   if (!setup || setup.provider !== "sandbox") return notFound("Setup");
   const action = fields.get("action");
   const token = fields.get("token") ?? "";

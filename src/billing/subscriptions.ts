@@ -7,23 +7,20 @@
  * Cancelling stops renewal at the period's end; subscribing again before then resumes it.
  * An account has at most one live subscription per plan (guard: a partial unique index).
  */
-import { and, eq, inArray, lte, sql } from "drizzle-orm";
+import type { CreditService } from "../accounts/grants.js";
 import { randomHex } from "../accounts/keys.js";
-import { LedgerError, type Ledger } from "../accounts/ledger.js";
 import type { CatalogRepository } from "../catalog/repository.js";
 import type { Clock } from "../clock.js";
-import type { Database } from "../db/client.js";
-import * as t from "../db/schema.js";
+import { badInput, DomainError, DomainErrorCode, notFound } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { toMicros } from "../pricing/decimal.js";
-import { BillingErrorCode, type CheckoutService, type CheckoutSessionRow } from "./checkout.js";
+import { LIVE_STATUSES, type SubscriptionRow } from "../store/repositories/index.js";
+import type { Store, Tx } from "../store/store.js";
+import type { CheckoutService, CheckoutSessionRow } from "./checkout.js";
 import { nextRetryAt } from "./dunning.js";
 import type { PaymentMethodService } from "./payment-methods.js";
 
-export type SubscriptionRow = typeof t.subscriptions.$inferSelect;
-
-/** Statuses of a subscription that still renews: at most one per account and plan. */
-export const LIVE_STATUSES = ["PENDING", "ACTIVE", "PAST_DUE"] as const;
+export { LIVE_STATUSES, type SubscriptionRow };
 const isLive = (status: SubscriptionRow["status"]) => (LIVE_STATUSES as readonly string[]).includes(status);
 
 /** The same day of month `months` later, falling back to the month's last day (Jan 31 -> Feb 28). */
@@ -38,8 +35,8 @@ export function addMonths(from: Date, months: number, anchorDay: number): Date {
 
 export class SubscriptionService {
   constructor(
-    private readonly database: Database,
-    private readonly ledger: Ledger,
+    private readonly store: Store,
+    private readonly credits: CreditService,
     private readonly catalog: CatalogRepository,
     private readonly clock: Clock,
     private readonly checkout: CheckoutService,
@@ -48,25 +45,21 @@ export class SubscriptionService {
     private readonly retryDays: readonly number[],
   ) {}
 
-  private get db() {
-    return this.database.db;
-  }
-
   private now(): string {
     return this.clock.now().toISOString();
   }
 
-  get(id: string): SubscriptionRow | undefined {
-    return this.db.select().from(t.subscriptions).where(eq(t.subscriptions.id, id)).get();
+  get(id: string): Promise<SubscriptionRow | undefined> {
+    return this.store.reads.subscriptions.get(id);
   }
 
-  ofAccount(accountId: string): SubscriptionRow[] {
-    return this.db.select().from(t.subscriptions).where(eq(t.subscriptions.accountId, accountId)).orderBy(t.subscriptions.createdAt).all();
+  ofAccount(accountId: string): Promise<SubscriptionRow[]> {
+    return this.store.reads.subscriptions.ofAccount(accountId);
   }
 
   private plan(planId: string) {
     const plan = this.catalog.subscriptionPlansByIds([planId])[0];
-    if (!plan) throw new LedgerError("NOT_FOUND", `No subscription plan ${planId}`, ["planId"]);
+    if (!plan) throw notFound(`No subscription plan ${planId}`, ["planId"]);
     return plan;
   }
 
@@ -78,73 +71,59 @@ export class SubscriptionService {
   async create(accountId: string, planId: string): Promise<SubscriptionRow> {
     const plan = this.plan(planId);
     if (plan.contactSales || !plan.monthlyCredits || !plan.price) {
-      throw new LedgerError(
-        BillingErrorCode.CONTACT_SALES,
+      throw new DomainError(
+        DomainErrorCode.CONTACT_SALES,
         `${plan.name} is arranged with the provider's sales team and cannot be bought here; contact them for a custom plan`,
         ["planId"],
       );
     }
-    const { row, charge } = this.ledger.atomically(() => {
-      const live = this.db
-        .select()
-        .from(t.subscriptions)
-        .where(and(eq(t.subscriptions.accountId, accountId), eq(t.subscriptions.planId, planId), inArray(t.subscriptions.status, LIVE_STATUSES)))
-        .get();
+    const { row, charge } = await this.store.transaction(async (tx) => {
+      const live = await tx.subscriptions.liveOnPlan(accountId, planId);
       if (live?.cancelAtPeriodEnd) {
-        this.db.update(t.subscriptions).set({ cancelAtPeriodEnd: false }).where(eq(t.subscriptions.id, live.id)).run();
+        await tx.subscriptions.update(live.id, { cancelAtPeriodEnd: false }, { statuses: LIVE_STATUSES });
         return { row: live, charge: false };
       }
-      if (live && live.status !== "PAST_DUE") throw new LedgerError("BAD_USER_INPUT", `Already subscribed to ${plan.name} (${live.id})`, ["planId"]);
-      if (!this.paymentMethods.defaultMethod(accountId)) {
-        throw new LedgerError("BAD_USER_INPUT", `Attach a payment method first: ${plan.name} is charged each month`, ["planId"]);
+      if (live && live.status !== "PAST_DUE") throw badInput(`Already subscribed to ${plan.name} (${live.id})`, ["planId"]);
+      if (!(await this.paymentMethods.defaultMethod(accountId, tx))) {
+        throw badInput(`Attach a payment method first: ${plan.name} is charged each month`, ["planId"]);
       }
       if (live) return { row: live, charge: true };
       const start = this.clock.now();
       const anchorDay = start.getUTCDate();
-      const inserted = this.db
-        .insert(t.subscriptions)
-        .values({
-          id: `sub_${randomHex(8)}`,
-          accountId,
-          planId,
-          monthlyCreditsMicros: toMicros(plan.monthlyCredits!),
-          status: "PENDING",
-          anchorDay,
-          currentPeriodStart: start.toISOString(),
-          currentPeriodEnd: addMonths(start, 1, anchorDay).toISOString(),
-          cancelAtPeriodEnd: false,
-          createdAt: start.toISOString(),
-        })
-        .onConflictDoNothing()
-        .returning()
-        .get();
-      if (!inserted) throw new LedgerError("BAD_USER_INPUT", `Already subscribed to ${plan.name}`, ["planId"]);
+      const inserted = await tx.subscriptions.insert({
+        id: `sub_${randomHex(8)}`,
+        accountId,
+        planId,
+        monthlyCreditsMicros: toMicros(plan.monthlyCredits!),
+        status: "PENDING",
+        anchorDay,
+        currentPeriodStart: start.toISOString(),
+        currentPeriodEnd: addMonths(start, 1, anchorDay).toISOString(),
+        cancelAtPeriodEnd: false,
+        createdAt: start.toISOString(),
+      });
+      if (!inserted) throw badInput(`Already subscribed to ${plan.name}`, ["planId"]);
       return { row: inserted, charge: true };
     });
     if (charge) await this.charge(row.id, row.currentPeriodStart);
-    return this.get(row.id)!;
+    return (await this.get(row.id))!;
   }
 
   /**
    * Stops renewal at the end of the current period; the credits already granted stay. A past-due
    * subscription ends at once: its unpaid period is not retried any more.
    */
-  cancel(accountId: string, subscriptionId: string): SubscriptionRow {
-    return this.ledger.atomically(() => {
-      const subscription = this.get(subscriptionId);
-      if (!subscription || subscription.accountId !== accountId) {
-        throw new LedgerError("NOT_FOUND", `No subscription ${subscriptionId}`, ["subscriptionId"]);
-      }
+  cancel(accountId: string, subscriptionId: string): Promise<SubscriptionRow> {
+    return this.store.transaction(async (tx) => {
+      const subscription = await tx.subscriptions.get(subscriptionId);
+      if (!subscription || subscription.accountId !== accountId) throw notFound(`No subscription ${subscriptionId}`, ["subscriptionId"]);
       if (subscription.status === "PAST_DUE") {
-        this.db
-          .update(t.subscriptions)
-          .set({ status: "ENDED", cancelAtPeriodEnd: true, endedAt: this.now(), nextPaymentAttemptAt: null })
-          .where(and(eq(t.subscriptions.id, subscriptionId), eq(t.subscriptions.status, "PAST_DUE")))
-          .run();
+        const ended = { status: "ENDED" as const, cancelAtPeriodEnd: true, endedAt: this.now(), nextPaymentAttemptAt: null };
+        await tx.subscriptions.update(subscriptionId, ended, { statuses: ["PAST_DUE"] });
       } else if (isLive(subscription.status)) {
-        this.db.update(t.subscriptions).set({ cancelAtPeriodEnd: true }).where(eq(t.subscriptions.id, subscriptionId)).run();
+        await tx.subscriptions.update(subscriptionId, { cancelAtPeriodEnd: true }, { statuses: LIVE_STATUSES });
       }
-      return this.get(subscriptionId)!;
+      return (await tx.subscriptions.get(subscriptionId))!;
     });
   }
 
@@ -154,32 +133,34 @@ export class SubscriptionService {
    * a retry racing a sweep, on this node or another, charges once.
    */
   private async charge(subscriptionId: string, periodStart: string): Promise<void> {
-    const opened = this.ledger.atomically(() => {
-      const subscription = this.get(subscriptionId);
+    const opened = await this.store.transaction(async (tx) => {
+      const subscription = await tx.subscriptions.get(subscriptionId);
       if (!subscription || !isLive(subscription.status) || subscription.currentPeriodStart !== periodStart) return null;
-      const method = this.paymentMethods.defaultMethod(subscription.accountId);
+      const method = await this.paymentMethods.defaultMethod(subscription.accountId, tx);
       if (!method) {
-        this.paymentFailed(subscriptionId, periodStart, "no payment method");
+        await this.paymentFailed(tx, subscriptionId, periodStart, "no payment method");
         return null;
       }
       const plan = this.plan(subscription.planId);
       let session;
       try {
-        session = this.checkout.open({
+        session = await this.checkout.open(tx, {
           accountId: subscription.accountId,
           paymentType: "CARD",
           purpose: "SUBSCRIPTION",
+          // The method's provider charges it, whichever provider new checkouts go to.
+          saved: { provider: method.provider, token: method.providerToken },
           plan: { id: plan.id, name: plan.name, price: plan.price!, credits: plan.monthlyCredits! },
           subscription: { id: subscriptionId, periodStart },
         });
       } catch (error) {
         // Not charged at all: e.g. the credits would pass the balance limit.
-        if (!(error instanceof LedgerError)) throw error;
-        this.paymentFailed(subscriptionId, periodStart, error.message);
+        if (!(error instanceof DomainError)) throw error;
+        await this.paymentFailed(tx, subscriptionId, periodStart, error.message);
         return null;
       }
       // No retry is scheduled while a charge is open; its outcome schedules the next one.
-      if (session) this.db.update(t.subscriptions).set({ nextPaymentAttemptAt: null }).where(eq(t.subscriptions.id, subscriptionId)).run();
+      if (session) await tx.subscriptions.update(subscriptionId, { nextPaymentAttemptAt: null });
       return session ? { session, method } : null;
     });
     if (!opened) return;
@@ -193,26 +174,22 @@ export class SubscriptionService {
   }
 
   /** Inside the webhook's transaction: grants the period's credits (once) and settles the subscription. */
-  paid(session: CheckoutSessionRow): string {
-    const subscription = this.get(session.subscriptionId!)!;
+  async paid(tx: Tx, session: CheckoutSessionRow): Promise<string> {
+    const subscription = (await tx.subscriptions.get(session.subscriptionId!))!;
     const periodStart = session.periodStart!;
-    const already = this.db
-      .select()
-      .from(t.subscriptionGrants)
-      .where(and(eq(t.subscriptionGrants.subscriptionId, subscription.id), eq(t.subscriptionGrants.periodStart, periodStart)))
-      .get();
-    let transactionId = already?.transactionId;
+    let transactionId = await tx.subscriptions.grantOf(subscription.id, periodStart);
     if (!transactionId) {
       const planName = this.plan(subscription.planId).name;
       const periodEnd = addMonths(new Date(periodStart), 1, subscription.anchorDay).toISOString();
-      ({ transactionId } = this.ledger.purchase(
+      ({ transactionId } = await this.credits.purchase(
+        tx,
         subscription.accountId,
         subscription.monthlyCreditsMicros,
         `${planName} monthly credits, ${periodStart.slice(0, 10)} to ${periodEnd.slice(0, 10)} (subscription ${subscription.id})`,
       ));
-      this.db.insert(t.subscriptionGrants).values({ subscriptionId: subscription.id, periodStart, transactionId }).run();
+      await tx.subscriptions.insertGrant({ subscriptionId: subscription.id, periodStart, transactionId });
     }
-    this.settlePaid(subscription, periodStart);
+    await this.settlePaid(tx, subscription, periodStart);
     return transactionId;
   }
 
@@ -220,63 +197,47 @@ export class SubscriptionService {
    * The current period is paid: active, with no retries pending. An UNPAID subscription whose
    * last period is paid after all is active again, unless the account subscribed anew meanwhile.
    */
-  settlePaid(subscription: SubscriptionRow, periodStart: string): void {
+  async settlePaid(tx: Tx, subscription: SubscriptionRow, periodStart: string): Promise<void> {
     if (periodStart !== subscription.currentPeriodStart) return;
     const paid = { status: "ACTIVE" as const, lastPaymentError: null, failedPaymentAttempts: 0, nextPaymentAttemptAt: null };
-    if (isLive(subscription.status)) {
-      this.db.update(t.subscriptions).set(paid).where(and(eq(t.subscriptions.id, subscription.id), inArray(t.subscriptions.status, LIVE_STATUSES))).run();
-    } else if (subscription.status === "UNPAID") {
-      const other = sql`select 1 from ${t.subscriptions} as other where other.account_id = ${subscription.accountId} and other.plan_id = ${subscription.planId} and other.status in ('PENDING', 'ACTIVE', 'PAST_DUE')`;
-      this.db
-        .update(t.subscriptions)
-        .set({ ...paid, endedAt: null })
-        .where(and(eq(t.subscriptions.id, subscription.id), eq(t.subscriptions.status, "UNPAID"), sql`not exists (${other})`))
-        .run();
-    }
+    if (isLive(subscription.status)) await tx.subscriptions.update(subscription.id, paid, { statuses: LIVE_STATUSES });
+    else if (subscription.status === "UNPAID") await tx.subscriptions.reactivate(subscription, { ...paid, endedAt: null });
   }
 
   /** A period's charge was declined or expired (inside a transaction): schedule a retry, or end it. */
-  failed(session: CheckoutSessionRow, reason: string): void {
-    this.paymentFailed(session.subscriptionId!, session.periodStart!, reason);
+  failed(tx: Tx, session: CheckoutSessionRow, reason: string): Promise<void> {
+    return this.paymentFailed(tx, session.subscriptionId!, session.periodStart!, reason);
   }
 
-  private paymentFailed(subscriptionId: string, periodStart: string, reason: string): void {
-    const subscription = this.get(subscriptionId);
+  private async paymentFailed(tx: Tx, subscriptionId: string, periodStart: string, reason: string): Promise<void> {
+    const subscription = await tx.subscriptions.get(subscriptionId);
     // A failure of an earlier period, or of a subscription that has ended, changes nothing now.
     if (!subscription || !isLive(subscription.status) || subscription.currentPeriodStart !== periodStart) return;
     const now = this.clock.now();
     const next = nextRetryAt(subscription, this.retryDays, now);
-    this.db
-      .update(t.subscriptions)
-      .set({
+    await tx.subscriptions.update(
+      subscriptionId,
+      {
         status: next ? "PAST_DUE" : "UNPAID",
         lastPaymentError: reason,
         failedPaymentAttempts: subscription.failedPaymentAttempts + 1,
         nextPaymentAttemptAt: next?.toISOString() ?? null,
         endedAt: next ? null : now.toISOString(),
-      })
-      .where(and(eq(t.subscriptions.id, subscriptionId), eq(t.subscriptions.currentPeriodStart, periodStart), inArray(t.subscriptions.status, LIVE_STATUSES)))
-      .run();
+      },
+      { statuses: LIVE_STATUSES, periodStart },
+    );
   }
 
   /** Past-due payments retried at once, e.g. after the account attached a new default method. */
   async retryPastDue(accountId: string): Promise<number> {
-    const due = this.db
-      .select({ id: t.subscriptions.id, periodStart: t.subscriptions.currentPeriodStart })
-      .from(t.subscriptions)
-      .where(and(eq(t.subscriptions.accountId, accountId), eq(t.subscriptions.status, "PAST_DUE")))
-      .all();
+    const due = await this.store.reads.subscriptions.pastDue({ accountId });
     for (const { id, periodStart } of due) await this.charge(id, periodStart);
     return due.length;
   }
 
   /** Retries whose scheduled time has come (called by the sweeper). */
   async retryDue(): Promise<number> {
-    const due = this.db
-      .select({ id: t.subscriptions.id, periodStart: t.subscriptions.currentPeriodStart })
-      .from(t.subscriptions)
-      .where(and(eq(t.subscriptions.status, "PAST_DUE"), lte(t.subscriptions.nextPaymentAttemptAt, this.now())))
-      .all();
+    const due = await this.store.reads.subscriptions.pastDue({ retryBy: this.now() });
     for (const { id, periodStart } of due) await this.charge(id, periodStart);
     return due.length;
   }
@@ -288,30 +249,21 @@ export class SubscriptionService {
    */
   async renewDue(): Promise<number> {
     let renewed = 0;
-    const due = this.db
-      .select({ id: t.subscriptions.id })
-      .from(t.subscriptions)
-      .where(and(inArray(t.subscriptions.status, LIVE_STATUSES), lte(t.subscriptions.currentPeriodEnd, this.now())))
-      .all();
-    for (const { id } of due) {
+    for (const id of await this.store.reads.subscriptions.renewalsDue(this.now())) {
       for (;;) {
-        const started = this.ledger.atomically(() => {
-          const subscription = this.get(id)!;
+        const started = await this.store.transaction(async (tx) => {
+          const subscription = (await tx.subscriptions.get(id))!;
           if (!isLive(subscription.status) || subscription.currentPeriodEnd > this.now()) return null;
-          const current = and(eq(t.subscriptions.id, id), eq(t.subscriptions.currentPeriodEnd, subscription.currentPeriodEnd), inArray(t.subscriptions.status, LIVE_STATUSES));
+          const current = { statuses: LIVE_STATUSES, periodEnd: subscription.currentPeriodEnd };
           if (subscription.cancelAtPeriodEnd) {
-            this.db.update(t.subscriptions).set({ status: "ENDED", endedAt: subscription.currentPeriodEnd, nextPaymentAttemptAt: null }).where(current).run();
+            await tx.subscriptions.update(id, { status: "ENDED", endedAt: subscription.currentPeriodEnd, nextPaymentAttemptAt: null }, current);
             return null;
           }
           const start = subscription.currentPeriodEnd;
           const end = addMonths(new Date(start), 1, subscription.anchorDay).toISOString();
           // An unpaid earlier period is not retried any more: the new period is charged instead.
-          const claimed = this.db
-            .update(t.subscriptions)
-            .set({ currentPeriodStart: start, currentPeriodEnd: end, failedPaymentAttempts: 0, nextPaymentAttemptAt: null })
-            .where(current)
-            .run();
-          return claimed.changes === 1 ? start : null;
+          const claimed = await tx.subscriptions.update(id, { currentPeriodStart: start, currentPeriodEnd: end, failedPaymentAttempts: 0, nextPaymentAttemptAt: null }, current);
+          return claimed ? start : null;
         });
         if (!started) break;
         await this.charge(id, started);

@@ -1,5 +1,5 @@
 /** Payments taken but not credited: the admin's list and resolution. */
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Account } from "../accounts/types.js";
 import { connection, decodeCursor, pageSize } from "../graphql/connections.js";
 import { requireAdmin, type Context } from "../graphql/context.js";
@@ -40,14 +40,14 @@ export class UnappliedPaymentResolver {
   @Query(() => UnappliedPaymentConnection, {
     description: "Payments the provider confirmed whose credits could not be added, newest first (admin key only).",
   })
-  unappliedPayments(
+  async unappliedPayments(
     @Ctx() context: Context,
     @Arg("first", () => Int, { nullable: true, description: "Page size, 0 to 100 (default 20)." }) first: number | null,
     @Arg("after", () => String, { nullable: true, description: "endCursor of the previous page." }) after: string | null,
     @Arg("open", () => Boolean, { nullable: true, description: "Only those not yet resolved." }) open: boolean | null,
   ) {
     requireAdmin(context);
-    const page = context.services.billing.unappliedPayments.page({ first: pageSize(first), afterSeq: decodeCursor("upa", after), open });
+    const page = await context.services.billing.unappliedPayments.page({ first: pageSize(first), afterSeq: decodeCursor("upa", after), open });
     return connection("upa", page.items.map(toUnappliedPayment), page.hasNextPage, (payment) => payment.seq);
   }
 
@@ -57,8 +57,8 @@ export class UnappliedPaymentResolver {
   }
 
   @FieldResolver(() => CheckoutSession, { nullable: true, description: "The checkout session that was paid." })
-  checkoutSession(@Root() root: UnappliedPaymentRecord, @Ctx() context: Context) {
-    const session = context.services.billing.checkout.session(root.checkoutSessionId);
+  async checkoutSession(@Root() root: UnappliedPaymentRecord, @Ctx() context: Context) {
+    const session = await context.services.billing.checkout.session(root.checkoutSessionId);
     return session ? toCheckoutSession(session) : null;
   }
 
@@ -67,8 +67,8 @@ export class UnappliedPaymentResolver {
   })
   unappliedPaymentResolve(@Arg("input", () => UnappliedPaymentResolveInput) input: UnappliedPaymentResolveInput, @Ctx() context: Context) {
     requireAdmin(context);
-    return mutate({ unappliedPayment: null }, () => ({
-      unappliedPayment: toUnappliedPayment(context.services.billing.unappliedPayments.resolve(input.unappliedPaymentId, input.action, input.note ?? null)),
+    return mutate({ unappliedPayment: null }, async () => ({
+      unappliedPayment: toUnappliedPayment(await context.services.billing.unappliedPayments.resolve(input.unappliedPaymentId, input.action, input.note ?? null)),
     }));
   }
 }

@@ -3,12 +3,9 @@
  * per-request DataLoaders (./loaders.ts) can batch any query shape into a fixed number of reads.
  */
 import { asc, eq, sql } from "drizzle-orm";
-import type { Db } from "../db/client.js";
-import { idsParam, inIds } from "../db/in-ids.js";
-import * as t from "../db/schema.js";
-import { money } from "../graphql/money.js";
-import { Decimal, fromMicros } from "../pricing/decimal.js";
-import type { PriceComponent, QuantityExpression, Condition } from "../pricing/rules.js";
+import type { CatalogDb } from "../store/catalog/client.js";
+import { idsParam, inIds } from "../store/catalog/in-ids.js";
+import * as t from "../store/catalog/schema.js";
 import type {
   CreditPackRecord,
   ModelRecord,
@@ -20,6 +17,7 @@ import type {
   SubscriptionPlanRecord,
   VariantRecord,
 } from "./records.js";
+import { toProvider, toProduct, toParameter, toPriceComponent, toModel, toVariant, toCreditPacks, toSubscriptionPlan } from "./rows.js";
 
 /** The metadata key seeding writes the catalog's fingerprint under (see ./seed.ts). */
 export const CATALOG_VERSION_KEY = "catalog_seed_fingerprint";
@@ -29,195 +27,6 @@ let catalogGeneration = 0;
 export function catalogChanged(): void {
   catalogGeneration++;
 }
-
-const optionalDecimal = (micros: number | null) => (micros === null ? null : fromMicros(micros));
-
-/** Money amounts derived by division (price per credit) are shown to a millionth of the currency unit. */
-const DERIVED_MONEY_PLACES = 6;
-const PERCENT_PLACES = 2;
-
-function toProvider(row: typeof t.providers.$inferSelect): ProviderRecord {
-  return {
-    __typename: "Provider",
-    id: row.id,
-    name: row.name,
-    description: row.description,
-    creditValue:
-      row.creditValueMicros === null ? null : money(fromMicros(row.creditValueMicros), row.creditValueCurrency!),
-    creditValueSource: row.creditValueSource,
-    sourceDocument: row.sourceDocument,
-  };
-}
-
-function toProduct(row: typeof t.products.$inferSelect): ProductRecord {
-  return {
-    __typename: "Product",
-    id: row.id,
-    providerId: row.providerId,
-    name: row.name,
-    description: row.description,
-    operation: row.operation,
-    category: row.category,
-    source: row.source,
-    minimumCredits: optionalDecimal(row.minimumCreditsMicros),
-    minimumCreditsSource: row.minimumCreditsSource,
-    rounding: row.rounding,
-    roundingSource: row.roundingSource,
-    sourceDocument: row.sourceDocument,
-  };
-}
-
-function toParameter(row: typeof t.productParameters.$inferSelect): ParameterRecord {
-  return {
-    productId: row.productId,
-    name: row.name,
-    type: row.type,
-    unit: row.unit,
-    description: row.description,
-    required: row.required,
-    defaultValue: row.defaultValue,
-    allowedValues: (row.allowedValues as unknown[] | null) ?? null,
-    minimum: row.minimum === null ? null : new Decimal(row.minimum),
-    maximum: row.maximum === null ? null : new Decimal(row.maximum),
-    maxItems: row.maxItems,
-    snapsToAllowedValue: row.normalize === "NEAREST",
-  };
-}
-
-function toPriceComponent(row: typeof t.priceRules.$inferSelect): PriceComponentRecord {
-  const rateTable = (row.rateTableMicros as Record<string, number> | null) ?? {};
-  const rateTiers = Object.entries(rateTable).map(([value, micros]) => ({ value, credits: fromMicros(micros) }));
-  const rate: PriceComponent["rate"] =
-    row.rateKind === "FLAT" ? { credits: fromMicros(row.rateMicros!).toFixed() }
-    : row.rateKind === "PERCENT_OF" ? { percentOf: row.percentOf as string[], percent: fromMicros(row.rateMicros!).toFixed() }
-    : row.rateKind === "BY_PARAMETER" ? {
-        byParameter: row.rateParameter!,
-        credits: Object.fromEntries(rateTiers.map((tier) => [tier.value, tier.credits.toFixed()])),
-      }
-    : {
-        variant: {
-          ...(row.variantModelId ? { model: row.variantModelId } : {}),
-          match: row.variantMatch as Record<"name" | "resolution" | "durationSeconds", string>,
-        },
-      };
-  const blockSize = optionalDecimal(row.blockSizeMicros);
-  const minimumCredits = optionalDecimal(row.minimumCreditsMicros);
-  const rule: PriceComponent = {
-    code: row.code,
-    description: row.description,
-    unit: row.unit,
-    quantity: row.quantity as QuantityExpression,
-    rate,
-    source: row.source,
-    ...(row.condition ? { when: row.condition as Condition } : {}),
-    ...(row.perSecondQuantity ? { perSecondQuantity: row.perSecondQuantity as QuantityExpression } : {}),
-    ...(blockSize ? { block: { size: blockSize.toFixed(), rounding: row.blockRounding! } } : {}),
-    ...(minimumCredits ? { minimumCredits: minimumCredits.toFixed() } : {}),
-    ...(row.note ? { note: row.note } : {}),
-  };
-  return {
-    productId: row.productId,
-    code: row.code,
-    description: row.description,
-    unit: row.unit,
-    rateKind: row.rateKind,
-    unitCredits: row.rateKind === "FLAT" ? fromMicros(row.rateMicros!) : null,
-    rateParameter: row.rateParameter,
-    rateTiers,
-    variantModelId: row.variantModelId,
-    percent: row.rateKind === "PERCENT_OF" ? fromMicros(row.rateMicros!) : null,
-    percentOf: (row.percentOf as string[] | null) ?? [],
-    blockSize,
-    minimumCredits,
-    condition: row.condition,
-    quantity: row.quantity,
-    source: row.source,
-    sourceDocument: row.sourceDocument,
-    note: row.note,
-    rule,
-  };
-}
-
-function toModel(row: typeof t.models.$inferSelect): ModelRecord {
-  return {
-    __typename: "Model",
-    id: row.id,
-    providerId: row.providerId,
-    name: row.name,
-    description: row.description,
-    multiplier: fromMicros(row.multiplierMicros),
-    multiplierSource: row.multiplierSource,
-    sourceDocument: row.sourceDocument,
-  };
-}
-
-function toVariant(
-  row: typeof t.modelVariants.$inferSelect,
-  creditValueMicros: number | null,
-  currency: string | null,
-): VariantRecord {
-  const credits = fromMicros(row.creditsMicros);
-  return {
-    __typename: "Variant",
-    id: row.id,
-    modelId: row.modelId,
-    name: row.name,
-    resolution: row.resolution,
-    durationSeconds: row.durationSeconds,
-    billingUnit: row.billingUnit,
-    credits,
-    price: creditValueMicros === null ? null : money(credits.mul(fromMicros(creditValueMicros)), currency!),
-    upstreamCost: row.upstreamCostMicros === null ? null : money(fromMicros(row.upstreamCostMicros), "USD"),
-    source: row.source,
-    sourceDocument: row.sourceDocument,
-    note: row.note,
-  };
-}
-
-/**
- * Packs of one provider with their price per credit and their saving against the provider's
- * smallest pack (fewest credits), which is the reference rate.
- */
-function toCreditPacks(rows: Array<typeof t.creditPacks.$inferSelect>): CreditPackRecord[] {
-  if (rows.length === 0) return [];
-  const perCredit = (row: typeof t.creditPacks.$inferSelect) =>
-    fromMicros(row.priceMicros).div(fromMicros(row.creditsMicros));
-  const smallest = rows.reduce((a, b) => (b.creditsMicros < a.creditsMicros ? b : a));
-  const reference = perCredit(smallest);
-  return rows.map((row) => {
-    const rate = perCredit(row);
-    const savings = reference.isZero() ? new Decimal(0) : new Decimal(1).minus(rate.div(reference)).mul(100);
-    return {
-      __typename: "CreditPack",
-      id: row.id,
-      providerId: row.providerId,
-      name: row.name,
-      price: money(fromMicros(row.priceMicros), row.currency),
-      credits: fromMicros(row.creditsMicros),
-      perCreditPrice: money(rate.toDecimalPlaces(DERIVED_MONEY_PLACES), row.currency),
-      savingsPercent: savings.toDecimalPlaces(PERCENT_PLACES),
-      source: row.source,
-      sourceDocument: row.sourceDocument,
-    };
-  });
-}
-
-function toSubscriptionPlan(row: typeof t.subscriptionPlans.$inferSelect): SubscriptionPlanRecord {
-  return {
-    __typename: "SubscriptionPlan",
-    id: row.id,
-    providerId: row.providerId,
-    name: row.name,
-    description: row.description,
-    monthlyCredits: optionalDecimal(row.monthlyCreditsMicros),
-    price: row.priceMicros === null ? null : money(fromMicros(row.priceMicros), row.currency!),
-    interval: row.interval,
-    contactSales: row.contactSales,
-    source: row.source,
-    sourceDocument: row.sourceDocument,
-  };
-}
-
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -234,7 +43,7 @@ export class CatalogRepository {
   // Every read is prepared once: building and preparing SQL per call cost more than running it.
   private readonly queries;
 
-  constructor(db: Db) {
+  constructor(db: CatalogDb) {
     const variantSelect = () =>
       db
         .select({
@@ -312,9 +121,9 @@ export class CatalogRepository {
         .prepare(),
       subscriptionPlansByIds: db.select().from(t.subscriptionPlans).where(inIds(t.subscriptionPlans.id)).prepare(),
       version: db
-        .select({ value: t.metadata.value })
-        .from(t.metadata)
-        .where(eq(t.metadata.key, sql.placeholder("key")))
+        .select({ value: t.catalogMetadata.value })
+        .from(t.catalogMetadata)
+        .where(eq(t.catalogMetadata.key, sql.placeholder("key")))
         .prepare(),
     };
   }

@@ -5,8 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import { eq, notInArray } from "drizzle-orm";
-import type { Database } from "../db/client.js";
-import * as t from "../db/schema.js";
+import type { CatalogDatabase } from "../store/catalog/client.js";
+import * as t from "../store/catalog/schema.js";
 import { parseDecimal, toMicros } from "../pricing/decimal.js";
 import type { PriceComponent } from "../pricing/rules.js";
 import { catalogIds } from "./ids.js";
@@ -229,14 +229,14 @@ export function fingerprintOf(seeds: ProviderSeed[]): string {
 }
 
 /** Validates the seeds and brings the catalog tables in line with them. */
-export function seedCatalog(database: Database, input: unknown[]): SeedResult {
+export function seedCatalog(database: CatalogDatabase, input: unknown[]): SeedResult {
   const seeds = input.map(parseProviderSeed);
   const fingerprint = fingerprintOf(seeds);
   const rows = catalogRows(seeds);
   const counts = Object.fromEntries(Object.entries(rows).map(([table, list]) => [table, list.length]));
   const { db } = database;
 
-  const current = db.select().from(t.metadata).where(eq(t.metadata.key, CATALOG_VERSION_KEY)).get();
+  const current = db.select().from(t.catalogMetadata).where(eq(t.catalogMetadata.key, CATALOG_VERSION_KEY)).get();
   if (current?.value === fingerprint) return { changed: false, fingerprint, counts };
 
   database.sqlite.transaction(() => {
@@ -263,9 +263,9 @@ export function seedCatalog(database: Database, input: unknown[]): SeedResult {
     removeStale(db, t.subscriptionPlans, t.subscriptionPlans.id, rows.subscriptionPlans);
     removeStale(db, t.providers, t.providers.id, rows.providers);
 
-    db.insert(t.metadata)
+    db.insert(t.catalogMetadata)
       .values({ key: CATALOG_VERSION_KEY, value: fingerprint })
-      .onConflictDoUpdate({ target: t.metadata.key, set: { value: fingerprint, updatedAt: new Date().toISOString() } })
+      .onConflictDoUpdate({ target: t.catalogMetadata.key, set: { value: fingerprint, updatedAt: new Date().toISOString() } })
       .run();
   }).immediate();
   catalogChanged();
@@ -286,18 +286,18 @@ type Table =
 
 // drizzle's insert types are per table; the helpers below take any catalog table and its rows.
 /* eslint-disable @typescript-eslint/no-explicit-any */
-function upsert(db: Database["db"], table: Table, key: any, rows: any[]): void {
+function upsert(db: CatalogDatabase["db"], table: Table, key: any, rows: any[]): void {
   for (const row of rows) {
     const { id: _id, ...changes } = row;
     db.insert(table as any).values(row).onConflictDoUpdate({ target: key, set: changes }).run();
   }
 }
 
-function insertAll(db: Database["db"], table: Table, rows: any[]): void {
+function insertAll(db: CatalogDatabase["db"], table: Table, rows: any[]): void {
   for (const row of rows) db.insert(table as any).values(row).run();
 }
 
-function removeStale(db: Database["db"], table: Table, key: any, rows: Array<{ id: string }>): void {
+function removeStale(db: CatalogDatabase["db"], table: Table, key: any, rows: Array<{ id: string }>): void {
   const keep = rows.map((row) => row.id);
   if (keep.length === 0) db.delete(table as any).run();
   else db.delete(table as any).where(notInArray(key, keep)).run();

@@ -1,76 +1,23 @@
 import DataLoader from "dataloader";
 import { GraphQLError } from "graphql";
+import type { AccountQueries } from "../accounts/queries.js";
 import type { AccountRecord, JobRecord, TransactionRecord } from "../accounts/records.js";
-import { AccountRepository } from "../accounts/repository.js";
-import { Ledger } from "../accounts/ledger.js";
-import { AccountService, type Auth } from "../accounts/service.js";
+import type { Auth } from "../accounts/service.js";
 import { createCatalogLoaders, type CatalogLoaders } from "../catalog/loaders.js";
-import { CatalogRepository } from "../catalog/repository.js";
-import type { Clock } from "../clock.js";
-import type { Database } from "../db/client.js";
-import { createBilling, type Billing, type BillingConfig } from "../billing/index.js";
-import { PricingCatalog } from "../estimates/service.js";
-import type { Logger } from "../logger.js";
+import type { Services } from "../services.js";
 import { ErrorCode } from "./errors.js";
 import type { CompiledOperation } from "./executor.js";
 
-export interface ServiceOptions {
-  clock: Clock;
-  jobTtlMs: number;
-  idempotencyTtlMs: number;
-  logger: Logger;
-  billing: BillingConfig;
-  /** Where this server listens, known once it does (for the sandbox provider's webhooks). */
-  selfUrl: () => string;
-}
+export type { Services };
 
-/** Long-lived domain services, built once per server. */
-export interface Services {
-  database: Database;
-  clock: Clock;
-  catalog: CatalogRepository;
-  accounts: AccountRepository;
-  accountService: AccountService;
-  ledger: Ledger;
-  billing: Billing;
-  pricing: PricingCatalog;
-}
-
-export function createServices(database: Database, options: ServiceOptions): Services {
-  const ledger = new Ledger(database, {
-    ...options,
-    onObserverError: (error) =>
-      options.logger.error("a ledger observer failed after a commit", { error: error instanceof Error ? error.stack : String(error) }),
-  });
-  const catalog = new CatalogRepository(database.db);
-  return {
-    database,
-    clock: options.clock,
-    catalog,
-    accounts: new AccountRepository(database.db),
-    accountService: new AccountService(database, ledger, options.clock),
-    ledger,
-    pricing: new PricingCatalog(catalog),
-    billing: createBilling({
-      database,
-      ledger,
-      catalog,
-      clock: options.clock,
-      logger: options.logger,
-      config: options.billing,
-      selfUrl: options.selfUrl,
-    }),
-  };
-}
-
-function byId<T extends { id: string }>(load: (ids: readonly string[]) => T[]) {
+function byId<T extends { id: string }>(load: (ids: readonly string[]) => Promise<T[]>) {
   return new DataLoader<string, T | null>(async (ids) => {
-    const found = new Map(load(ids).map((item) => [item.id, item]));
+    const found = new Map((await load(ids)).map((item) => [item.id, item]));
     return ids.map((id) => found.get(id) ?? null);
   });
 }
 
-function createAccountLoaders(accounts: AccountRepository) {
+function createAccountLoaders(accounts: AccountQueries) {
   return {
     account: byId<AccountRecord>((ids) => accounts.accountsByIds(ids)),
     job: byId<JobRecord>((ids) => accounts.jobsByIds(ids)),
@@ -91,14 +38,14 @@ export interface Context {
   loaders: { catalog: CatalogLoaders; accounts: ReturnType<typeof createAccountLoaders> };
 }
 
-export function createContext(services: Services, requestId: string, apiKey: string | null): Context {
+export async function createContext(services: Services, requestId: string, apiKey: string | null): Promise<Context> {
   // Loaders are made on first use: many requests (cached price rules, a mutation) need none.
   let catalog: CatalogLoaders | undefined;
   let accounts: ReturnType<typeof createAccountLoaders> | undefined;
   return {
     requestId,
     operation: { isQuery: false, hadErrors: false, compiled: null },
-    auth: services.accountService.authenticate(apiKey),
+    auth: await services.accountService.authenticate(apiKey),
     services,
     loaders: {
       get catalog() {

@@ -18,7 +18,7 @@
  * at most 8 KiB of text, and at most 500 of them, the least recently used forgotten first.
  */
 import type { CompiledOperation } from "./executor.js";
-import { LruMap } from "./lru.js";
+import { LRUCache } from "lru-cache";
 
 export interface DirectRequest {
   query: string;
@@ -58,7 +58,7 @@ function onlyClientLibrary(extensions: unknown): boolean {
 }
 
 export class DirectOperations {
-  private readonly operations = new LruMap<string, DirectOperation>(MAX_OPERATIONS);
+  private readonly operations = new LRUCache<string, DirectOperation>({ max: MAX_OPERATIONS });
 
   /** Accept (a header value never has a newline), then the operation name length-prefixed, then the text. */
   key(accept: string, request: DirectRequest): string {

@@ -1,5 +1,5 @@
-import { LedgerError } from "../accounts/ledger.js";
-import { isUserErrorCode, type UserError } from "./user-error.js";
+import { DomainError } from "../errors.js";
+import type { UserError } from "./user-error.js";
 
 /**
  * Runs a mutation; a refusal from the domain becomes `userErrors` with every other field null,
@@ -13,9 +13,7 @@ export async function mutate<T extends object>(
   try {
     return { ...(await run()), userErrors: [] };
   } catch (error) {
-    if (!(error instanceof LedgerError)) throw error;
-    // A code the schema's UserErrorCode lacks would fail serialization; say where to add it.
-    if (!isUserErrorCode(error.code)) throw new Error(`${error.code} is not a UserErrorCode (src/graphql/user-error.ts): ${error.message}`);
+    if (!(error instanceof DomainError)) throw error;
     const field = error.field === undefined ? null : ["input", ...error.field];
     return { ...empty, userErrors: [{ field, code: error.code, message: error.message }] };
   }

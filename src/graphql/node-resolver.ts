@@ -9,7 +9,7 @@ import { Node } from "./node.js";
 export class NodeResolver {
   @Query(() => Node, { nullable: true, description: "Fetches any object by its id; null when nothing has that id." })
   async node(@Arg("id", () => ID) id: string, @Ctx() context: Context): Promise<unknown> {
-    const accountObject = (await resolveAccountNode(context, id)) ?? resolveBillingNode(context, id);
+    const accountObject = (await resolveAccountNode(context, id)) ?? (await resolveBillingNode(context, id));
     if (accountObject !== undefined) return accountObject;
     const catalog = context.loaders.catalog;
     switch (kindOfCatalogId(id)) {

@@ -5,7 +5,7 @@
  * the server stores only successful query responses.
  */
 import { createHash } from "node:crypto";
-import { LruMap } from "./lru.js";
+import { LRUCache } from "lru-cache";
 
 interface Entry {
   version: string;
@@ -14,13 +14,13 @@ interface Entry {
 }
 
 export class PublicResponseCache {
-  private readonly entries: LruMap<string, Entry>;
+  private readonly entries: LRUCache<string, Entry>;
 
   constructor(
     maxEntries = 2000,
     private readonly maxBodyBytes = 256 * 1024,
   ) {
-    this.entries = new LruMap(maxEntries);
+    this.entries = new LRUCache({ max: maxEntries });
   }
 
   /** A short request is its own key (hashing it cost more than the lookup); a long one, its SHA-256. */

@@ -1,26 +1,9 @@
 import { Field, ObjectType, registerEnumType } from "type-graphql";
+import { DomainErrorCode } from "../errors.js";
 
-/**
- * Every code a mutation's userErrors can carry: the contract's, then the domain's own. The one
- * list of them: a domain refusal (LedgerError) with a code not here is an internal error.
- */
-export const UserErrorCode = {
-  UNAUTHENTICATED: "UNAUTHENTICATED",
-  FORBIDDEN: "FORBIDDEN",
-  NOT_FOUND: "NOT_FOUND",
-  BAD_USER_INPUT: "BAD_USER_INPUT",
-  INSUFFICIENT_CREDITS: "INSUFFICIENT_CREDITS",
-  IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
-  JOB_ALREADY_RESOLVED: "JOB_ALREADY_RESOLVED",
-  CONTACT_SALES: "CONTACT_SALES",
-  PAYMENT_DECLINED: "PAYMENT_DECLINED",
-  PAYMENT_PROVIDER_ERROR: "PAYMENT_PROVIDER_ERROR",
-} as const;
-export type UserErrorCode = (typeof UserErrorCode)[keyof typeof UserErrorCode];
-
-export function isUserErrorCode(code: string): code is UserErrorCode {
-  return Object.hasOwn(UserErrorCode, code);
-}
+/** The codes a mutation's userErrors can carry: every code of the domain's one error type. */
+export const UserErrorCode = DomainErrorCode;
+export type UserErrorCode = DomainErrorCode;
 
 registerEnumType(UserErrorCode, {
   name: "UserErrorCode",

@@ -5,6 +5,7 @@
  */
 import type { ServerResponse } from "node:http";
 import Negotiator from "negotiator";
+import { respond } from "./respond.js";
 
 const HTTP_ERROR_CODES: Record<number, string> = {
   400: "BAD_REQUEST",
@@ -47,11 +48,7 @@ export function errorMediaType(accept: string | undefined): string {
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  res.writeHead(status, { "content-type": APPLICATION_JSON, ...headers }).end(JSON.stringify(body));
+  respond(res, status, { "content-type": APPLICATION_JSON, ...headers }, JSON.stringify(body));
 }
 
 /** Answers a refusal in the negotiated media type; headers already set on `res` (rate limits, CORS) stay. */

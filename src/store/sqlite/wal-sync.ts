@@ -70,7 +70,7 @@ export class WalSync {
 }
 
 /** Opened per sync, so a WAL file SQLite replaced is never synced through a stale descriptor. */
-async function fdatasync(path: string): Promise<void> {
+export async function fdatasync(path: string): Promise<void> {
   const handle = await open(path, "r");
   try {
     await handle.datasync();

@@ -1,0 +1,191 @@
+/** GraphQL inputs and payloads of the account mutations. */
+import { Field, ID, InputType, ObjectType } from "type-graphql";
+import { EstimateInput, JobEstimateInput } from "../estimates/types.js";
+import { DecimalScalar } from "../graphql/scalars.js";
+import { UserError } from "../graphql/user-error.js";
+import type { Decimal } from "../pricing/decimal.js";
+import type { AccountRecord, ApiKeyRecord, JobRecord, TransactionRecord } from "./records.js";
+import { Account, ApiKey, Job, Transaction } from "./types.js";
+
+@InputType({ description: "A job to start: give exactly one of estimate, jobEstimate or credits." })
+export class JobCreateInput {
+  @Field(() => EstimateInput, { nullable: true, description: "Reserve what this estimate costs (totalCredits)." })
+  estimate?: EstimateInput | null;
+
+  @Field(() => JobEstimateInput, { nullable: true, description: "Reserve what this U-Gen job estimate costs." })
+  jobEstimate?: JobEstimateInput | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "Reserve exactly these credits." })
+  credits?: Decimal | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Up to 255 characters. A retry with the same key and input returns the first result instead of reserving twice; kept at least 24 h.",
+  })
+  idempotencyKey?: string | null;
+}
+
+@InputType({ description: "Finish a job: its consumed credits are spent and the rest of the hold is released." })
+export class JobCompleteInput {
+  @Field(() => ID, { description: "The job." })
+  jobId!: string;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "Credits the job actually used, at most the reserved credits. Default: all reserved." })
+  consumedCredits?: Decimal | null;
+}
+
+@InputType({ description: "Mark a job failed: its whole hold is released." })
+export class JobFailInput {
+  @Field(() => ID, { description: "The job." })
+  jobId!: string;
+
+  @Field(() => String, { nullable: true, description: "Why it failed (up to 500 characters)." })
+  reason?: string | null;
+}
+
+@InputType({ description: "Cancel a job: its whole hold is released." })
+export class JobCancelInput {
+  @Field(() => ID, { description: "The job." })
+  jobId!: string;
+}
+
+@InputType({ description: "A new account (admin only)." })
+export class AccountCreateInput {
+  @Field(() => String, { description: "Display name (up to 500 characters)." })
+  name!: string;
+}
+
+@InputType({ description: "A new API key for an account (admin only)." })
+export class ApiKeyCreateInput {
+  @Field(() => ID, { description: "The account." })
+  accountId!: string;
+}
+
+@InputType({ description: "Revoke an API key (admin only); it stops working at once." })
+export class ApiKeyRevokeInput {
+  @Field(() => ID, { description: "The key's id (key_…)." })
+  keyId!: string;
+}
+
+@InputType({ description: "Grant bonus credits to an account (admin only)." })
+export class CreditsGrantInput {
+  @Field(() => ID, { description: "The account." })
+  accountId!: string;
+
+  @Field(() => DecimalScalar, { description: "Credits to add, more than 0." })
+  credits!: Decimal;
+
+  @Field(() => String, { description: "Why, recorded on the ledger entry." })
+  reason!: string;
+
+  @Field(() => String, { nullable: true, description: "Makes a retried grant return the first result instead of granting twice." })
+  idempotencyKey?: string | null;
+}
+
+@InputType({ description: "Give back credits a CONSUME transaction took (admin only)." })
+export class TransactionRefundInput {
+  @Field(() => ID, { description: "The CONSUME transaction." })
+  transactionId!: string;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "Credits to give back; default: all not yet refunded. Never more than was consumed." })
+  credits?: Decimal | null;
+
+  @Field(() => String, { description: "Why, recorded on the ledger entry." })
+  reason!: string;
+
+  @Field(() => String, { nullable: true, description: "Makes a retried refund return the first result instead of refunding twice." })
+  idempotencyKey?: string | null;
+}
+
+// -------------------------------------------------------------------------------------------
+// Payloads
+
+@ObjectType({ simpleResolvers: true, description: "Result of jobCreate." })
+export class JobCreatePayload {
+  @Field(() => Job, { nullable: true, description: "The new job; null when userErrors is not empty." })
+  job!: JobRecord | null;
+
+  @Field(() => Transaction, { nullable: true, description: "The RESERVE entry." })
+  transaction!: TransactionRecord | null;
+
+  @Field(() => Account, { nullable: true, description: "The account after the reservation." })
+  account!: AccountRecord | null;
+
+  @Field(() => [UserError], { description: "Why nothing was done; empty on success." })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ simpleResolvers: true })
+abstract class JobResolvePayload {
+  @Field(() => Job, { nullable: true, description: "The job in its final status; null when userErrors is not empty." })
+  job!: JobRecord | null;
+
+  @Field(() => Account, { nullable: true, description: "The account after the change." })
+  account!: AccountRecord | null;
+
+  @Field(() => [UserError], { description: "Why nothing was done; empty on success." })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ simpleResolvers: true, description: "Result of accountCreate." })
+export class AccountCreatePayload {
+  @Field(() => Account, { nullable: true, description: "The new account." })
+  account!: AccountRecord | null;
+
+  @Field(() => String, { nullable: true, description: "The account's API key, in full. Shown only this once: store it now." })
+  apiKey!: string | null;
+
+  @Field(() => ApiKey, { nullable: true, description: "The key's id and prefix, as listed later." })
+  key!: ApiKeyRecord | null;
+
+  @Field(() => [UserError], { description: "Why nothing was done; empty on success." })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ simpleResolvers: true, description: "Result of apiKeyCreate." })
+export class ApiKeyCreatePayload {
+  @Field(() => String, { nullable: true, description: "The new API key, in full. Shown only this once." })
+  apiKey!: string | null;
+
+  @Field(() => ApiKey, { nullable: true, description: "The key's id and prefix." })
+  key!: ApiKeyRecord | null;
+
+  @Field(() => [UserError], { description: "Why nothing was done; empty on success." })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ simpleResolvers: true, description: "Result of apiKeyRevoke." })
+export class ApiKeyRevokePayload {
+  @Field(() => ApiKey, { nullable: true, description: "The revoked key." })
+  key!: ApiKeyRecord | null;
+
+  @Field(() => [UserError], { description: "Why nothing was done; empty on success." })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ simpleResolvers: true })
+abstract class CreditsPayload {
+  @Field(() => Transaction, { nullable: true, description: "The BONUS or REFUND entry." })
+  transaction!: TransactionRecord | null;
+
+  @Field(() => Account, { nullable: true, description: "The account after the change." })
+  account!: AccountRecord | null;
+
+  @Field(() => [UserError], { description: "Why nothing was done; empty on success." })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ simpleResolvers: true, description: "Result of jobComplete." })
+export class JobCompletePayload extends JobResolvePayload {}
+
+@ObjectType({ simpleResolvers: true, description: "Result of jobFail." })
+export class JobFailPayload extends JobResolvePayload {}
+
+@ObjectType({ simpleResolvers: true, description: "Result of jobCancel." })
+export class JobCancelPayload extends JobResolvePayload {}
+
+@ObjectType({ simpleResolvers: true, description: "Result of creditsGrant." })
+export class CreditsGrantPayload extends CreditsPayload {}
+
+@ObjectType({ simpleResolvers: true, description: "Result of transactionRefund." })
+export class TransactionRefundPayload extends CreditsPayload {}

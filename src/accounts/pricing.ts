@@ -1,0 +1,79 @@
+/** Turns a jobCreate input into the credits to reserve: priced through the engine, or given directly. */
+import { estimateJob, estimateProduct, type EstimateOutcome, type LoaderSource, type PricingCatalog } from "../estimates/service.js";
+import type { EstimateInput, JobEstimateInput } from "../estimates/types.js";
+import { DomainError, DomainErrorCode } from "../errors.js";
+import type { Decimal } from "../pricing/decimal.js";
+import { PricingInputError } from "../pricing/engine.js";
+import { creditsToMicros } from "./credits.js";
+import type { JobLineItemRecord } from "./records.js";
+
+export interface JobSource {
+  estimate?: EstimateInput | null;
+  jobEstimate?: JobEstimateInput | null;
+  credits?: Decimal | null;
+}
+
+export interface PricedJob {
+  micros: number;
+  productId: string | null;
+  /** Snapshot of the estimate, kept on the job. */
+  estimate: { lineItems: JobLineItemRecord[]; generationCount: number } | null;
+  describe: string;
+}
+
+function snapshot(outcome: EstimateOutcome): PricedJob["estimate"] {
+  return {
+    generationCount: outcome.result.generationCount,
+    lineItems: outcome.result.lineItems.map((line) => ({
+      code: line.code,
+      description: line.description,
+      quantity: line.quantity.toFixed(),
+      unit: line.unit,
+      unitCredits: line.unitCredits.toFixed(),
+      credits: line.credits.toFixed(),
+      source: line.source,
+    })),
+  };
+}
+
+async function priced(field: string[], run: () => Promise<EstimateOutcome>): Promise<EstimateOutcome> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof PricingInputError) throw new DomainError(DomainErrorCode.BAD_USER_INPUT, error.message, [...field, ...error.field]);
+    throw error;
+  }
+}
+
+export async function priceJob(prices: PricingCatalog, loaders: LoaderSource, source: JobSource): Promise<PricedJob> {
+  const given = (["estimate", "jobEstimate", "credits"] as const).filter((name) => source[name] != null);
+  if (given.length !== 1) {
+    throw new DomainError(
+      DomainErrorCode.BAD_USER_INPUT,
+      `Give exactly one of estimate, jobEstimate or credits${given.length > 1 ? `; got ${given.join(" and ")}` : ""}`,
+      [],
+    );
+  }
+  if (source.credits != null) {
+    return { micros: creditsToMicros(source.credits, ["credits"]), productId: null, estimate: null, describe: "a job" };
+  }
+  const outcome = source.estimate
+    ? await priced(["estimate"], () =>
+        estimateProduct(prices, loaders, source.estimate!.productId, {
+          modelId: source.estimate!.modelId,
+          parameters: source.estimate!.parameters,
+          generationCount: source.estimate!.generationCount,
+        }),
+      )
+    : await priced(["jobEstimate"], () => estimateJob(prices, loaders, { ...source.jobEstimate! }));
+  const field = [source.estimate ? "estimate" : "jobEstimate"];
+  if (outcome.result.totalCredits.isZero()) {
+    throw new DomainError(DomainErrorCode.BAD_USER_INPUT, "The estimate is 0 credits: there is nothing to reserve", field);
+  }
+  return {
+    micros: creditsToMicros(outcome.result.totalCredits, field),
+    productId: outcome.product.id,
+    estimate: snapshot(outcome),
+    describe: `${outcome.product.name} (${outcome.product.id})`,
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * The app: services over one account store and one catalog, Apollo, the HTTP server and the
+ * sweeper, started and stopped in order. `createApp` is what main.ts starts and what the tests
+ * start on an ephemeral port.
+ */
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { systemClock, type Clock } from "./clock.js";
+import type { Config } from "./config.js";
+import { createApollo } from "./graphql/apollo.js";
+import { GraphQLHandler } from "./graphql/handler.js";
+import { createRouter } from "./http/router.js";
+import { createHttpServer, listenOn } from "./http/server.js";
+import type { Logger } from "./logger.js";
+import { createMetrics, createMetricsServer, type MetricsAccess } from "./metrics.js";
+import { RateLimits } from "./rate-limit.js";
+import { createServices, type Services } from "./services.js";
+import type { CatalogDatabase } from "./store/catalog/client.js";
+import type { Store } from "./store/store.js";
+import { Sweeper } from "./sweeper.js";
+
+export interface AppOptions {
+  store: Store;
+  catalog: CatalogDatabase;
+  config: Pick<Config, "nodeEnv" | "maxBodyBytes" | "shutdownTimeoutMs" | "jobTtlMs" | "idempotencyTtlMs" | "sweepIntervalMs" | "billing"> &
+    Partial<Pick<Config, "introspection" | "trustProxy" | "limits" | "rateLimits" | "metrics" | "fastPath">>;
+  logger: Logger;
+  clock?: Clock;
+  /** The admin key (ADMIN_API_KEY); when absent, the one stored at an earlier start, or a new one. */
+  adminApiKey?: string;
+}
+
+export interface App {
+  services: Services;
+  sweeper: Sweeper;
+  /** Set when this start generated the admin key: print it once. */
+  generatedAdminKey: string | null;
+  listen(port: number, host?: string): Promise<AddressInfo>;
+  /** Stops accepting connections, lets in-flight requests finish (up to the timeout), stops Apollo and the sweeper. */
+  close(): Promise<void>;
+  httpServer: Server;
+  /** The listener of METRICS_PORT, when set (listening once `listen` resolved). */
+  metricsServer: Server | null;
+}
+
+export async function createApp({ store, catalog, config, logger, clock = systemClock, adminApiKey }: AppOptions): Promise<App> {
+  let selfUrl = "";
+  const metrics = createMetrics();
+  const services = createServices({
+    store,
+    catalog,
+    clock,
+    jobTtlMs: config.jobTtlMs,
+    idempotencyTtlMs: config.idempotencyTtlMs,
+    logger,
+    billing: config.billing,
+    selfUrl: () => selfUrl,
+    ledgerHooks: [metrics.ledgerHooks],
+  });
+  metrics.watchUnappliedPayments(() => services.billing.unappliedPayments.openCount());
+  const { generated: generatedAdminKey } = await services.accountService.initAdminKey(adminApiKey);
+  const sweeper = new Sweeper(services, logger);
+  const { apollo, fastPath } = createApollo({
+    production: config.nodeEnv === "production",
+    introspection: config.introspection,
+    limits: config.limits,
+    fastPath: config.fastPath ?? true,
+    catalog: services.catalog,
+    logger,
+    metrics,
+  });
+  await apollo.start();
+  const metricsAccess: MetricsAccess = config.metrics ?? {};
+  const route = createRouter({
+    services,
+    graphql: new GraphQLHandler(apollo, fastPath, services, metrics, config.maxBodyBytes),
+    metrics,
+    metricsAccess,
+    rateLimits: new RateLimits(config.rateLimits),
+    clock,
+    maxBodyBytes: config.maxBodyBytes,
+    trustProxy: config.trustProxy ?? false,
+  });
+  const http = createHttpServer(route, logger, metrics);
+  const metricsServer = metricsAccess.port === undefined ? null : createMetricsServer(metrics, metricsAccess.token);
+
+  return {
+    services,
+    sweeper,
+    generatedAdminKey,
+    httpServer: http.server,
+    metricsServer,
+    async listen(port, host) {
+      if (metricsServer) {
+        const { port: metricsPort } = await listenOn(metricsServer, metricsAccess.port ?? 0, host);
+        logger.info("metrics served on their own port", { port: metricsPort, path: "/metrics" });
+      }
+      const address = await http.listen(port, host);
+      const local = !host || host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+      selfUrl = `http://${local.includes(":") ? `[${local}]` : local}:${address.port}`;
+      // The first sweep once the server can receive the sandbox's webhooks, then on schedule.
+      void sweeper.sweep();
+      sweeper.start(config.sweepIntervalMs);
+      return address;
+    },
+    async close() {
+      await http.close(config.shutdownTimeoutMs);
+      if (metricsServer?.listening) await new Promise((resolve) => metricsServer.close(resolve));
+      await sweeper.stop();
+      await apollo.stop();
+      services.billing.mailer.close();
+    },
+  };
+}

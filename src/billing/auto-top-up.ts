@@ -1,0 +1,112 @@
+/**
+ * Auto top-up: after a reserve or consume leaves available credits below the threshold, the chosen
+ * pack is bought with the default payment method. At most one top-up is in flight (guard: the
+ * claim is a conditional update, made in the transaction that opens its checkout session, so a
+ * crash cannot leave a claim without its session); a failed charge is recorded and retried only
+ * after a backoff (./top-up-state.ts).
+ */
+import { creditsToMicros } from "../accounts/credits.js";
+import { randomHex } from "../accounts/keys.js";
+import type { LedgerHooks, TransactionType } from "../accounts/ledger.js";
+import type { Clock } from "../clock.js";
+import { badInput, DomainError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import type { Decimal } from "../pricing/decimal.js";
+import type { AutoTopUpRow } from "../store/repositories/index.js";
+import type { Store } from "../store/store.js";
+import type { CheckoutService } from "./checkout.js";
+import type { PaymentMethodService } from "./payment-methods.js";
+import { topUpFailed } from "./top-up-state.js";
+
+export class AutoTopUpService implements LedgerHooks {
+  constructor(
+    private readonly store: Store,
+    private readonly checkout: CheckoutService,
+    private readonly paymentMethods: PaymentMethodService,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  get(accountId: string): Promise<AutoTopUpRow | undefined> {
+    return this.store.reads.autoTopUps.get(accountId);
+  }
+
+  update(accountId: string, input: { enabled: boolean; thresholdCredits?: Decimal | null; packId?: string | null }): Promise<AutoTopUpRow | undefined> {
+    return this.store.transaction(async (tx) => {
+      const current = await tx.autoTopUps.get(accountId);
+      const threshold = input.thresholdCredits != null ? creditsToMicros(input.thresholdCredits, ["thresholdCredits"]) : current?.thresholdMicros;
+      const packId = input.packId ?? current?.packId;
+      if (packId) this.checkout.findPack(packId);
+      if (input.enabled) {
+        if (threshold === undefined) throw badInput("thresholdCredits is needed to turn auto top-up on", ["thresholdCredits"]);
+        if (!packId) throw badInput("packId is needed to turn auto top-up on", ["packId"]);
+        if (!(await this.paymentMethods.defaultMethod(accountId, tx))) throw badInput("Attach a payment method before turning auto top-up on", []);
+      }
+      if (!current && !input.enabled) return undefined;
+      await tx.autoTopUps.save({
+        accountId,
+        enabled: input.enabled,
+        thresholdMicros: threshold ?? 0,
+        packId: packId ?? "",
+        inFlightSessionId: current?.inFlightSessionId ?? null,
+        // Changing the settings starts over: no waiting on an earlier failure.
+        consecutiveFailures: 0,
+        nextAttemptAt: null,
+        lastError: null,
+        updatedAt: this.clock.now().toISOString(),
+      });
+      return tx.autoTopUps.get(accountId);
+    });
+  }
+
+  afterCommit(accountId: string, types: TransactionType[]): void {
+    if (!types.includes("RESERVE") && !types.includes("CONSUME")) return;
+    // Runs on its own after the commit: its failure must not surface as an unhandled rejection.
+    this.check(accountId).catch((error: unknown) =>
+      this.logger.error("auto top-up check failed", { accountId, error: error instanceof Error ? error.stack : String(error) }),
+    );
+  }
+
+  /** Buys the pack when the account is below its threshold, nothing is in flight and no backoff is pending. */
+  async check(accountId: string): Promise<boolean> {
+    // Most accounts never turn top-up on: find that out from committed data, without a write.
+    if (!(await this.get(accountId))?.enabled) return false;
+    const opened = await this.store.transaction(async (tx) => {
+      const settings = await tx.autoTopUps.get(accountId);
+      if (!settings?.enabled || settings.inFlightSessionId) return null;
+      if (settings.nextAttemptAt && settings.nextAttemptAt > this.clock.now().toISOString()) return null;
+      const account = (await tx.accounts.lock(accountId))!;
+      if (account.balanceMicros - account.reservedMicros >= settings.thresholdMicros) return null;
+      const method = await this.paymentMethods.defaultMethod(accountId, tx);
+      if (!method) return null;
+      const sessionId = `cs_${randomHex(12)}`;
+      if (!(await tx.autoTopUps.claim(accountId, sessionId))) return null;
+      try {
+        const saved = { provider: method.provider, token: method.providerToken };
+        const session = await this.checkout.open(tx, { accountId, packId: settings.packId, paymentType: "CARD", purpose: "AUTO_TOP_UP", sessionId, saved });
+        return { session: session!, method };
+      } catch (error) {
+        // Not charged at all (e.g. the pack would pass the balance limit): a failure, with its backoff.
+        if (!(error instanceof DomainError)) throw error;
+        await topUpFailed(tx, this.clock, accountId, sessionId, error.message);
+        return null;
+      }
+    });
+    if (!opened) return false;
+    try {
+      const customerId = opened.method.provider === "stripe" ? await this.paymentMethods.customerOf(accountId, "stripe") : null;
+      await this.checkout.submit(opened.session, { provider: opened.method.provider, token: opened.method.providerToken, customerId });
+    } catch (error) {
+      // submit() closed the session as declined, which recorded the failure and the backoff.
+      this.logger.warn("auto top-up charge failed", { accountId, sessionId: opened.session.id, error: error instanceof Error ? error.message : String(error) });
+    }
+    return true;
+  }
+
+  /** Retries top-ups whose backoff has passed (called by the sweeper). */
+  async retryDue(): Promise<number> {
+    let started = 0;
+    for (const accountId of await this.store.reads.autoTopUps.due(this.clock.now().toISOString())) if (await this.check(accountId)) started++;
+    return started;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Credit alerts: one email per fall below the threshold (not one per transaction), re-armed when
+ * available credits are at or above it again. Decided inside the ledger's transaction, and the
+ * email goes to the outbox in that same transaction, so no change can lose its alert; it is sent
+ * once the transaction is durable (./mailer.ts).
+ */
+import { creditsToMicros } from "../accounts/credits.js";
+import type { LedgerHooks } from "../accounts/ledger.js";
+import type { Clock } from "../clock.js";
+import { badInput, notFound } from "../errors.js";
+import { type Decimal, fromMicros } from "../pricing/decimal.js";
+import type { AccountRow, CreditAlertRow } from "../store/repositories/index.js";
+import type { Store, Tx } from "../store/store.js";
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
+
+export class CreditAlertService implements LedgerHooks {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    /** An alert was queued and its transaction is durable: send it. */
+    private readonly onQueued: () => void,
+  ) {}
+
+  get(accountId: string): Promise<CreditAlertRow | undefined> {
+    return this.store.reads.creditAlerts.get(accountId);
+  }
+
+  update(accountId: string, input: { enabled: boolean; thresholdCredits?: Decimal | null; email?: string | null }): Promise<CreditAlertRow | undefined> {
+    return this.store.transaction(async (tx) => {
+      const account = await tx.accounts.lock(accountId);
+      if (!account) throw notFound(`No account ${accountId}`, ["accountId"]);
+      const current = await tx.creditAlerts.get(accountId);
+      const threshold = input.thresholdCredits != null ? creditsToMicros(input.thresholdCredits, ["thresholdCredits"]) : current?.thresholdMicros;
+      const email = input.email?.trim() ?? current?.email;
+      if (input.enabled && threshold === undefined) throw badInput("thresholdCredits is needed to turn alerts on", ["thresholdCredits"]);
+      if (input.enabled && !email) throw badInput("email is needed to turn alerts on", ["email"]);
+      if (email && !EMAIL.test(email)) throw badInput(`"${email}" is not an email address`, ["email"]);
+      if (!current && !input.enabled) return undefined;
+      const values = { enabled: input.enabled, thresholdMicros: threshold ?? 0, email: email ?? "", armed: true, updatedAt: this.clock.now().toISOString() };
+      // Turned on (or changed) while already below the threshold: that is a fall below it too,
+      // alerted once, unless this alert already told of the fall it is in.
+      const alreadyAlerted = current?.enabled && !current.armed && current.thresholdMicros === values.thresholdMicros;
+      await tx.creditAlerts.save({ accountId, ...values });
+      if (alreadyAlerted) await tx.creditAlerts.setArmed(accountId, false);
+      else await this.inTransaction(tx, account);
+      return tx.creditAlerts.get(accountId);
+    });
+  }
+
+  async inTransaction(tx: Tx, account: AccountRow): Promise<void> {
+    const alert = await tx.creditAlerts.get(account.id);
+    if (!alert?.enabled) return;
+    const available = account.balanceMicros - account.reservedMicros;
+    if (alert.armed && available < alert.thresholdMicros) {
+      const now = this.clock.now().toISOString();
+      await tx.creditAlerts.setArmed(account.id, false, now);
+      await tx.emails.insert({
+        accountId: account.id,
+        kind: "LOW_CREDITS",
+        recipient: alert.email,
+        subject: `Your credits are below ${fromMicros(alert.thresholdMicros).toFixed()}`,
+        body:
+          `Account ${account.id} has ${fromMicros(available).toFixed()} credits available, ` +
+          `below your alert threshold of ${fromMicros(alert.thresholdMicros).toFixed()}.\n\n` +
+          "Buy a credit pack or turn on auto top-up to keep jobs running.\n",
+        createdAt: now,
+      });
+      tx.afterCommit(this.onQueued);
+    } else if (!alert.armed && available >= alert.thresholdMicros) {
+      await tx.creditAlerts.setArmed(account.id, true);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+/** Apollo Server as this API runs it: its limits, error masking, plugins and (optionally) the fast path. */
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
+import type { CatalogRepository } from "../catalog/repository.js";
+import type { Logger } from "../logger.js";
+import type { Metrics } from "../metrics.js";
+import type { Context } from "./context.js";
+import { createErrorFormatter } from "./errors.js";
+import { FastPath } from "./fast-path.js";
+import { DEFAULT_LIMITS, graphqlProtections, type GraphQLLimits } from "./limits.js";
+import { requestObserver } from "./request-observer.js";
+import { appSchema } from "./schema.js";
+import { introspectionDisabledRule, knownOperationTypesRule } from "./validation-rules.js";
+
+export interface ApolloOptions {
+  production: boolean;
+  introspection?: boolean;
+  limits?: GraphQLLimits;
+  /** Compiled and direct execution (FAST_PATH). */
+  fastPath: boolean;
+  catalog: CatalogRepository;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export function createApollo(options: ApolloOptions): { apollo: ApolloServer<Context>; fastPath: FastPath | null } {
+  const protections = graphqlProtections(options.limits ?? DEFAULT_LIMITS, options.catalog);
+  // We set no cache hints: the cache-control plugin would only wrap every resolver.
+  const cacheControlOff = ApolloServerPluginCacheControlDisabled() as ApolloServerPlugin<Context>;
+  // Counts and logs what Apollo answers; the HTTP layer does the same for direct runs.
+  const observer = requestObserver(options.logger, options.metrics);
+  const plugins: ApolloServerPlugin<Context>[] = [
+    cacheControlOff,
+    // graphql-armor is typed against the CommonJS build of @apollo/server; the objects are the same.
+    ...(protections.plugins as unknown as ApolloServerPlugin<Context>[]),
+    observer,
+  ];
+  const schema = appSchema();
+  const fastPath = options.fastPath ? new FastPath(schema, plugins, new Set([cacheControlOff, observer])) : null;
+  const apollo = new ApolloServer<Context>({
+    ...(fastPath ? { gateway: fastPath.gateway } : { schema }),
+    // Switched off by our own rule (INTROSPECTION=false), whose message names the variable.
+    introspection: true,
+    // The app drains HTTP first, then stops Apollo and closes the store, in that order.
+    stopOnTerminationSignals: false,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: options.production,
+    allowBatchedHttpRequests: false,
+    formatError: createErrorFormatter(),
+    validationRules: [
+      knownOperationTypesRule,
+      ...(options.introspection === false ? [introspectionDisabledRule] : []),
+      ...protections.validationRules,
+    ],
+    parseOptions: protections.parseOptions,
+    plugins,
+  });
+  return { apollo, fastPath };
+}

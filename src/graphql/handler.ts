@@ -1,0 +1,78 @@
+/**
+ * POST and GET /graphql: the public response cache (anonymous reads while the catalog is
+ * unchanged), the fast path's direct runs, and Apollo for everything else. Every answer waits for
+ * the store's pending fsync: what a request read may come from a commit not yet on disk.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { HeaderMap, type ApolloServer } from "@apollo/server";
+import { decodeUtf8, parseJsonBody, readBody } from "../http/body.js";
+import { respond } from "../http/respond.js";
+import { headerValue, keyOf, type Target } from "../http/request.js";
+import type { Metrics } from "../metrics.js";
+import type { Services } from "../services.js";
+import { createContext, type Context } from "./context.js";
+import type { FastPath } from "./fast-path.js";
+import { PublicResponseCache } from "./response-cache.js";
+
+export class GraphQLHandler {
+  private readonly responseCache = new PublicResponseCache();
+
+  constructor(
+    private readonly apollo: ApolloServer<Context>,
+    private readonly fastPath: FastPath | null,
+    private readonly services: Services,
+    private readonly metrics: Metrics,
+    private readonly maxBodyBytes: number,
+  ) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse, target: Target, method: string, requestId: string): Promise<void> {
+    const header = (name: string) => headerValue(req, name);
+    const contentType = header("content-type");
+    const accept = header("accept") ?? "";
+    const body = method === "POST" ? decodeUtf8(await readBody(req, this.maxBodyBytes)) : "";
+    const parsed = parseJsonBody(contentType, body);
+    const apiKey = keyOf(header);
+    // Without a key only public data can be read: an identical request gets the stored answer.
+    const cacheKey =
+      method === "POST" && !apiKey && parsed && typeof parsed === "object" && !Array.isArray(parsed) ? this.responseCache.key(accept, body) : null;
+    const version = cacheKey ? this.services.catalog.version() : "";
+    const hit = cacheKey ? this.responseCache.get(cacheKey, version) : undefined;
+    if (hit) return respond(res, 200, hit.headers, hit.body);
+
+    const candidate = method === "POST" ? (this.fastPath?.candidate(contentType, parsed, accept) ?? null) : null;
+    if (candidate?.operation) {
+      const result = await candidate.operation.run(await createContext(this.services, requestId, apiKey), candidate.request.variables);
+      // With errors, Apollo answers instead (see direct-execution.ts).
+      if (!result.errors) {
+        this.metrics.directExecutions.inc();
+        const text = JSON.stringify({ data: result.data, extensions: result.extensions }) + "\n";
+        await this.services.store.durable();
+        if (cacheKey) this.responseCache.set(cacheKey, version, candidate.operation.headers, text);
+        return respond(res, 200, candidate.operation.headers, text);
+      }
+    }
+
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+    }
+    let context: Context | undefined;
+    const response = await this.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method, headers, search: target.search, body: parsed },
+      context: async () => (context = await createContext(this.services, requestId, apiKey)),
+    });
+    await this.services.store.durable();
+    const status = response.status ?? 200;
+    if (response.body.kind === "complete") {
+      const succeeded = status === 200 && context?.operation.isQuery && !context.operation.hadErrors;
+      if (succeeded && cacheKey) this.responseCache.set(cacheKey, version, [...response.headers], response.body.string);
+      if (succeeded && candidate && context) this.fastPath!.remember(candidate, context, [...response.headers]);
+      return respond(res, status, response.headers, response.body.string);
+    }
+    // Incremental delivery (@defer): written as Apollo streams it.
+    for (const [name, value] of response.headers) res.setHeader(name, value);
+    res.statusCode = status;
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+}

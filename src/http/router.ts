@@ -1,0 +1,104 @@
+/**
+ * HTTP routing: CORS preflights, /health, /metrics (when served here), payment webhooks, the
+ * billing pages and /graphql, with rate limits on everything but webhooks.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { AmbiguousApiKeyError, presentedKey, sha256 } from "../accounts/keys.js";
+import { billingPage, handleWebhook, type HttpAnswer } from "../billing/http.js";
+import type { Clock } from "../clock.js";
+import type { GraphQLHandler } from "../graphql/handler.js";
+import { serveMetrics, type Metrics, type MetricsAccess } from "../metrics.js";
+import type { RateLimits } from "../rate-limit.js";
+import type { Services } from "../services.js";
+import { readBody } from "./body.js";
+import { HttpError, sendJson } from "./errors.js";
+import { clientAddress, headerValue, type Target } from "./request.js";
+import { respond } from "./respond.js";
+
+/** What a browser asks for in a preflight (OPTIONS) only. */
+const CORS_PREFLIGHT_HEADERS = {
+  "access-control-allow-methods": "GET, POST, OPTIONS",
+  "access-control-allow-headers":
+    "content-type, authorization, x-api-key, x-request-id, apollo-require-preflight, x-apollo-operation-name, apollographql-client-name, apollographql-client-version",
+  "access-control-max-age": "86400",
+};
+
+export interface RouterOptions {
+  services: Services;
+  graphql: GraphQLHandler;
+  metrics: Metrics;
+  metricsAccess: MetricsAccess;
+  rateLimits: RateLimits;
+  clock: Clock;
+  maxBodyBytes: number;
+  trustProxy: boolean;
+}
+
+export type Route = (req: IncomingMessage, res: ServerResponse, target: Target, method: string, requestId: string) => Promise<void>;
+
+export function createRouter(options: RouterOptions): Route {
+  const { services, metrics } = options;
+  const send = (res: ServerResponse, answer: HttpAnswer) => respond(res, answer.status, { "content-type": answer.contentType, ...answer.headers }, answer.body);
+
+  /**
+   * Counts the request against its key's and its address's limits; refuses it (429, Retry-After) when
+   * one is spent. A caller a limit applies to sees it on every answer (the IETF draft's RateLimit-*
+   * headers, of the limit with fewer requests left).
+   */
+  async function applyRateLimits(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { rateLimits } = options;
+    let key: string | null = null;
+    if (rateLimits.keyLimited) {
+      try {
+        key = presentedKey({ get: (name) => headerValue(req, name) });
+      } catch (error) {
+        // Two different keys: refused by the GraphQL handler; the address's limit still counts it.
+        if (!(error instanceof AmbiguousApiKeyError)) throw error;
+      }
+    }
+    const address = rateLimits.addressLimited ? clientAddress(req, options.trustProxy) : null;
+    const decision = await rateLimits.take(key === null ? null : sha256(key), address);
+    if (!decision) return;
+    res.setHeader("ratelimit-limit", String(decision.limit));
+    res.setHeader("ratelimit-remaining", String(decision.remaining));
+    res.setHeader("ratelimit-reset", String(decision.resetSeconds));
+    if (decision.allowed) return;
+    metrics.rateLimited.inc({ scope: decision.scope });
+    const who = decision.scope === "key" ? "API key" : "client address";
+    throw new HttpError(429, `Too many requests for this ${who}; retry after ${decision.retryAfterSeconds} s`, {
+      "retry-after": String(decision.retryAfterSeconds),
+    });
+  }
+
+  return async (req, res, target, method, requestId) => {
+    if (method === "OPTIONS") return respond(res, 204, CORS_PREFLIGHT_HEADERS, "");
+    // On the API port only with a token; with METRICS_PORT, only there.
+    const { metricsAccess } = options;
+    if (target.pathname === "/metrics" && metricsAccess.token !== undefined && metricsAccess.port === undefined) {
+      return serveMetrics(req, res, metrics, metricsAccess.token);
+    }
+    if (target.pathname === "/health") {
+      if (method !== "GET" && method !== "HEAD") throw new HttpError(405, "Use GET /health");
+      const healthy = await services.store.healthy();
+      return sendJson(res, healthy ? 200 : 503, { status: healthy ? "ok" : "unavailable" });
+    }
+    const webhook = target.pathname.match(/^\/webhooks\/([a-z]+)$/);
+    if (webhook) {
+      // Exempt from rate limits: webhooks are signed, and refusing them only delays credits.
+      if (method !== "POST") throw new HttpError(405, "Webhooks are POSTed");
+      const body = await readBody(req, options.maxBodyBytes);
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : v]));
+      const answer = await handleWebhook(services.billing, webhook[1], body, headers, options.clock);
+      if (answer.webhookOutcome) metrics.paymentWebhooks.inc({ provider: webhook[1], outcome: answer.webhookOutcome });
+      return send(res, answer);
+    }
+    if (options.rateLimits.keyLimited || options.rateLimits.addressLimited) await applyRateLimits(req, res);
+    const page = await billingPage(services.billing, method, target.pathname, async () => (await readBody(req, options.maxBodyBytes)).toString("utf8"));
+    if (page) return send(res, page);
+    if (target.pathname === "/graphql") {
+      if (method !== "GET" && method !== "POST") throw new HttpError(405, "Use GET or POST /graphql", { allow: "GET, POST" });
+      return options.graphql.handle(req, res, target, method, requestId);
+    }
+    throw new HttpError(404, `No route for ${method} ${target.pathname}`);
+  };
+}

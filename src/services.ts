@@ -1,0 +1,81 @@
+/**
+ * The composition root: every long-lived domain service, built once per server over one account
+ * store and one catalog, and wired to each other here, explicitly.
+ */
+import { CreditService } from "./accounts/grants.js";
+import { purgeIdempotencyKeys } from "./accounts/idempotency.js";
+import { JobService } from "./accounts/jobs.js";
+import { CreditLedger, type LedgerHooks } from "./accounts/ledger.js";
+import { AccountQueries } from "./accounts/queries.js";
+import { AccountService } from "./accounts/service.js";
+import { createBilling, type Billing, type BillingConfig } from "./billing/index.js";
+import { CatalogRepository } from "./catalog/repository.js";
+import type { Clock } from "./clock.js";
+import { PricingCatalog } from "./estimates/service.js";
+import type { Logger } from "./logger.js";
+import type { CatalogDatabase } from "./store/catalog/client.js";
+import type { Store } from "./store/store.js";
+
+export interface ServiceOptions {
+  store: Store;
+  catalog: CatalogDatabase;
+  clock: Clock;
+  jobTtlMs: number;
+  idempotencyTtlMs: number;
+  logger: Logger;
+  billing: BillingConfig;
+  /** Where this server listens, known once it does (for the sandbox provider's webhooks). */
+  selfUrl: () => string;
+  /** More reactions to ledger changes (metrics). */
+  ledgerHooks?: LedgerHooks[];
+  /** Told when a confirmed payment could not be credited (metrics). */
+  onUnappliedPayment?: () => void;
+}
+
+export interface Services {
+  store: Store;
+  catalogDatabase: CatalogDatabase;
+  clock: Clock;
+  catalog: CatalogRepository;
+  pricing: PricingCatalog;
+  accounts: AccountQueries;
+  accountService: AccountService;
+  jobs: JobService;
+  credits: CreditService;
+  billing: Billing;
+  /** Forgets idempotency keys past their retention; returns how many. */
+  purgeIdempotencyKeys(): Promise<number>;
+}
+
+export function createServices(options: ServiceOptions): Services {
+  const { store, clock } = options;
+  // Filled below, before any request: credit alerts, auto top-up and metrics react to the ledger.
+  const ledgerHooks: LedgerHooks[] = [];
+  const ledger = new CreditLedger(clock, ledgerHooks);
+  const credits = new CreditService(store, ledger, clock);
+  const catalog = new CatalogRepository(options.catalog.db);
+  const billing = createBilling({
+    store,
+    credits,
+    catalog,
+    clock,
+    logger: options.logger,
+    config: options.billing,
+    selfUrl: options.selfUrl,
+    onUnappliedPayment: options.onUnappliedPayment,
+  });
+  ledgerHooks.push(...billing.ledgerHooks, ...(options.ledgerHooks ?? []));
+  return {
+    store,
+    catalogDatabase: options.catalog,
+    clock,
+    catalog,
+    pricing: new PricingCatalog(catalog),
+    accounts: new AccountQueries(store.reads),
+    accountService: new AccountService(store, credits, clock),
+    jobs: new JobService(store, ledger, clock, options.jobTtlMs),
+    credits,
+    billing,
+    purgeIdempotencyKeys: () => purgeIdempotencyKeys(store, clock, options.idempotencyTtlMs),
+  };
+}

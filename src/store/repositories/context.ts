@@ -1,0 +1,51 @@
+/**
+ * What every repository is built on: a drizzle database handle and the schema's tables. The
+ * repositories are written once, with the query builder's portable part only (select, insert,
+ * update and delete with `returning`, `onConflictDoNothing`; never `.get()`, `.all()`, `.run()`),
+ * so that each store gives them its own connection. Row types are the SQLite schema's, which the
+ * other dialects' schemas mirror column for column.
+ */
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import type * as schema from "../sqlite/schema.js";
+
+export type Schema = typeof schema;
+export type QueryDb = BaseSQLiteDatabase<"sync" | "async", unknown, Schema>;
+
+export interface Dialect {
+  /** `SELECT … FOR UPDATE` where the database has row locks (SQLite's writer already holds the lock). */
+  forUpdate<Q>(query: Q): Q;
+}
+
+export interface RepositoryContext {
+  db: QueryDb;
+  t: Schema;
+  dialect: Dialect;
+  /** This connection's prepared queries, by name (./context.ts preparedQuery). */
+  prepared: Map<string, unknown>;
+}
+
+export type Rows<K extends keyof Schema> = Schema[K] extends { $inferSelect: infer R } ? R : never;
+export type NewRow<K extends keyof Schema> = Schema[K] extends { $inferInsert: infer R } ? R : never;
+
+/** The first row of a query's answer. */
+export const first = <T>(rows: T[]): T | undefined => rows[0];
+
+/** A row as a list of none or one, for a batch read of one id. */
+export const one = <T>(row: T | undefined): T[] => (row === undefined ? [] : [row]);
+
+
+interface Preparable<R> {
+  prepare(name?: string): { execute(values?: Record<string, unknown>): PromiseLike<R> | R };
+}
+
+/**
+ * A query prepared once per connection (on the hot path, building and preparing SQL cost more
+ * than running it), then run with its placeholders' values. The name is the statement's name
+ * where the database keeps prepared statements by name.
+ */
+export function preparedQuery<R>(c: RepositoryContext, name: string, build: () => Preparable<R>): (values?: Record<string, unknown>) => Promise<R> {
+  let query = c.prepared.get(name) as ReturnType<Preparable<R>["prepare"]> | undefined;
+  if (!query) c.prepared.set(name, (query = build().prepare(name)));
+  const prepared = query;
+  return async (values) => prepared.execute(values);
+}

@@ -1,0 +1,212 @@
+/**
+ * The account store on SQLite: one writer, group commit, the WAL fsync off the event loop.
+ *
+ * Every transaction is queued; the units of work queued in one turn of the event loop run, in
+ * order, each in a savepoint of one IMMEDIATE transaction, which commits once (one fsync serves
+ * them all). A unit that throws has only its savepoint rolled back. The commit does not wait for
+ * the disk: the WAL is fdatasynced on libuv's pool (./wal-sync.ts) and every unit's promise settles
+ * only after that, so an acknowledged write is as durable as with synchronous=FULL. Units queued
+ * meanwhile form the next, larger batch. Reads go to a second, read-only connection, which sees
+ * committed data only: a unit's writes are never seen half-done between its awaits.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Dialect } from "../repositories/context.js";
+import { createRepositories, type Repositories } from "../repositories/index.js";
+import type { Store, Tx } from "../store.js";
+import { connect, migrate, migrationsFolder, type Connection } from "./client.js";
+import * as schema from "./schema.js";
+import { fdatasync, WalSync } from "./wal-sync.js";
+
+/** A scratch database: a temporary file, not synced, removed at close (tests, one-off scripts). */
+export const IN_MEMORY = ":memory:";
+
+export interface SqliteStoreOptions {
+  /** How the WAL file is fsynced after a commit (tests replace it). */
+  syncFile?: (path: string) => Promise<void>;
+  /** Told of an afterCommit hook that threw (the transaction itself succeeded). */
+  onHookError?: (error: unknown) => void;
+}
+
+/** SQLite has no row locks: the writer's IMMEDIATE transaction already holds the database's. */
+const sqliteDialect: Dialect = { forUpdate: (query) => query };
+
+interface Queued {
+  work: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export class SqliteStore implements Store {
+  readonly reads: Repositories;
+  private readonly writes: Repositories;
+  private readonly walSync: WalSync | null;
+  private queue: Queued[] = [];
+  private flushScheduled = false;
+  private flushing: Promise<void> | null = null;
+  private syncing = false;
+  private savepoints = 0;
+  private closed = false;
+  /** Batches committed since opening; tests use it to prove group commit. */
+  commitCount = 0;
+  /** The transaction statements, prepared once: exec() compiles its SQL on every call. */
+  private readonly control;
+
+  private constructor(
+    private readonly writer: Connection<typeof schema>,
+    private readonly reader: Connection<typeof schema>,
+    walPath: string | null,
+    private readonly options: SqliteStoreOptions,
+    private readonly scratchDirectory: string | null,
+  ) {
+    this.writes = createRepositories({ db: writer.db, t: schema, dialect: sqliteDialect, prepared: new Map() });
+    this.reads = createRepositories({ db: reader.db, t: schema, dialect: sqliteDialect, prepared: new Map() });
+    this.walSync = walPath ? new WalSync(walPath, options.syncFile ?? fdatasync) : null;
+    const statement = (text: string) => {
+      const prepared = writer.sqlite.prepare(text);
+      return () => void prepared.run();
+    };
+    this.control = {
+      begin: statement("BEGIN IMMEDIATE"),
+      commit: statement("COMMIT"),
+      savepoint: statement("SAVEPOINT unit"),
+      release: statement("RELEASE unit"),
+      rollback: statement("ROLLBACK TO unit"),
+    };
+  }
+
+  /** Opens (creating and migrating if needed) the store's file; IN_MEMORY for a scratch one. */
+  static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+    const scratch = path === IN_MEMORY ? mkdtempSync(join(tmpdir(), "account-store-")) : null;
+    const file = scratch ? join(scratch, "store.db") : path;
+    const writer = connect(file, schema);
+    migrate(writer.sqlite, migrationsFolder("sqlite"));
+    // Commits write the WAL without fsync; WalSync syncs it before anyone is told (a scratch file never).
+    writer.sqlite.pragma(scratch ? "synchronous = OFF" : "synchronous = NORMAL");
+    const reader = connect(file, schema, { readonly: true });
+    return new SqliteStore(writer, reader, scratch ? null : `${resolve(file)}-wal`, options, scratch);
+  }
+
+  /** The writer's raw handle: for tests and operators' checks, never for domain code. */
+  get sqlite() {
+    return this.writer.sqlite;
+  }
+
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error("the store is closed"));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  durable(): Promise<void> | null {
+    return this.walSync?.durable() ?? null;
+  }
+
+  async healthy(): Promise<boolean> {
+    try {
+      const { writer, reader } = this;
+      return writer.sqlite.open && reader.sqlite.open && !this.walSync?.failure && reader.sqlite.prepare("select 1 as ok").get() !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.flushing || this.queue.length > 0) await (this.flushing ?? this.flush());
+    if (this.writer.sqlite.open) this.writer.sqlite.close();
+    if (this.reader.sqlite.open) this.reader.sqlite.close();
+    if (this.scratchDirectory) rmSync(this.scratchDirectory, { recursive: true, force: true });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.syncing) return;
+    this.flushScheduled = true;
+    setImmediate(() => void (this.flushing = this.flush().finally(() => (this.flushing = null))));
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    const { sqlite } = this.writer;
+    const outcomes: Array<{ ok: boolean; value: unknown; hooks: Array<() => void> }> = [];
+    try {
+      this.control.begin();
+      for (const item of batch) outcomes.push(await this.runUnit(item));
+      this.control.commit();
+      this.commitCount++;
+    } catch (error) {
+      // The batch itself failed (the lock, the commit): none of it happened.
+      if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
+      for (const item of batch) item.reject(error);
+      return;
+    } finally {
+      this.walSync?.committedWithoutSync();
+    }
+    let syncFailure: unknown = null;
+    this.syncing = true;
+    try {
+      await this.durable();
+    } catch (error) {
+      syncFailure = error;
+    } finally {
+      this.syncing = false;
+      if (this.queue.length > 0) this.scheduleFlush();
+    }
+    batch.forEach((item, index) => {
+      const outcome = outcomes[index];
+      // Committed, but not known to be on disk: nobody may be told it succeeded.
+      if (syncFailure) return item.reject(syncFailure);
+      if (!outcome.ok) return item.reject(outcome.value);
+      for (const hook of outcome.hooks) {
+        try {
+          hook();
+        } catch (error) {
+          this.options.onHookError?.(error);
+        }
+      }
+      item.resolve(outcome.value);
+    });
+  }
+
+  private async runUnit(item: Queued) {
+    const hooks: Array<() => void> = [];
+    this.control.savepoint();
+    try {
+      const value = await item.work(this.txOf(hooks));
+      this.control.release();
+      return { ok: true, value, hooks };
+    } catch (error) {
+      this.control.rollback();
+      this.control.release();
+      return { ok: false, value: error, hooks: [] };
+    }
+  }
+
+  private txOf(hooks: Array<() => void>): Tx {
+    const { sqlite } = this.writer;
+    const tx = Object.create(this.writes) as Tx;
+    tx.afterCommit = (hook) => void hooks.push(hook);
+    tx.savepoint = async (work) => {
+      const name = `sp_${++this.savepoints}`;
+      const hooksBefore = hooks.length;
+      sqlite.exec(`SAVEPOINT ${name}`);
+      try {
+        const value = await work();
+        sqlite.exec(`RELEASE ${name}`);
+        return value;
+      } catch (error) {
+        sqlite.exec(`ROLLBACK TO ${name}`);
+        sqlite.exec(`RELEASE ${name}`);
+        hooks.length = hooksBefore;
+        throw error;
+      }
+    };
+    return tx;
+  }
+}

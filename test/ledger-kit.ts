@@ -1,0 +1,29 @@
+/** The ledger's services over a scratch store, without a server: for tests of the ledger itself. */
+import { CreditService } from "../src/accounts/grants.js";
+import { JobService } from "../src/accounts/jobs.js";
+import { CreditLedger, type LedgerHooks } from "../src/accounts/ledger.js";
+import { AccountService } from "../src/accounts/service.js";
+import { ManualClock } from "../src/clock.js";
+import { IN_MEMORY, SqliteStore, type SqliteStoreOptions } from "../src/store/sqlite/store.js";
+
+export function createLedgerKit(options: { path?: string; jobTtlMs?: number; hooks?: LedgerHooks[]; store?: SqliteStoreOptions; clock?: ManualClock } = {}) {
+  const clock = options.clock ?? new ManualClock();
+  const store = SqliteStore.open(options.path ?? IN_MEMORY, options.store);
+  const ledger = new CreditLedger(clock, options.hooks ?? []);
+  const credits = new CreditService(store, ledger, clock);
+  const jobs = new JobService(store, ledger, clock, options.jobTtlMs ?? 3600_000);
+  const accounts = new AccountService(store, credits, clock);
+  return {
+    clock,
+    store,
+    credits,
+    jobs,
+    accounts,
+    /** A new account's id. */
+    async account(name = "Test"): Promise<string> {
+      return (await accounts.createAccount(name)).accountId;
+    },
+  };
+}
+
+export type LedgerKit = ReturnType<typeof createLedgerKit>;

@@ -1,0 +1,184 @@
+/**
+ * Two processes over one SQLite file, each with its own store (they share no lock but the
+ * database's): every operation that was once safe only because one process held SQLite's write
+ * lock is done exactly once when both run it at the same moment (test/workers/store-worker.ts).
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { SMTPServer } from "smtp-server";
+import { afterAll, describe, expect, it } from "vitest";
+import { seedCatalog } from "../src/catalog/seed.js";
+import { ManualClock } from "../src/clock.js";
+import { silentLogger } from "../src/logger.js";
+import { Decimal } from "../src/pricing/decimal.js";
+import { createServices } from "../src/services.js";
+import { openCatalogDatabase } from "../src/store/catalog/client.js";
+import { SqliteStore } from "../src/store/sqlite/store.js";
+import { providerSeeds } from "../seed/index.js";
+
+const directory = mkdtempSync(join(tmpdir(), "two-processes-"));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+let files = 0;
+const newFile = () => join(directory, `store-${++files}.db`);
+const DAY = 24 * 3600_000;
+
+/** Runs `operation` in two worker processes at once; their results, in no particular order. */
+async function race(path: string, operation: string, options: { argument?: string; env?: Record<string, string> } = {}): Promise<unknown[]> {
+  const workers = [0, 1].map(() => {
+    const child = spawn(process.execPath, ["--import", "tsx", "test/workers/store-worker.ts", path, operation, options.argument ?? ""], {
+      env: { ...process.env, ...options.env },
+      stdio: ["pipe", "pipe", "inherit"],
+    });
+    const lines = createInterface({ input: child.stdout! });
+    const next = () => new Promise<string>((resolve) => lines.once("line", resolve));
+    return { child, ready: next(), next };
+  });
+  for (const worker of workers) expect(await worker.ready).toBe("ready");
+  const answers = workers.map((worker) => worker.next());
+  for (const worker of workers) worker.child.stdin!.write("go\n");
+  return (await Promise.all(answers)).map((line) => {
+    const answer = JSON.parse(line) as { result?: unknown; error?: string };
+    if (answer.error) throw new Error(`worker failed: ${answer.error}`);
+    return answer.result;
+  });
+}
+
+/** This process's services over the file, to set the scene and read the outcome. */
+function servicesOver(path: string, clock: ManualClock) {
+  const store = SqliteStore.open(path);
+  const catalog = openCatalogDatabase();
+  seedCatalog(catalog, providerSeeds);
+  const services = createServices({
+    store,
+    catalog,
+    clock,
+    jobTtlMs: 3600_000,
+    idempotencyTtlMs: DAY,
+    logger: silentLogger,
+    billing: { sandboxWebhookSecret: "two-processes", mailFrom: "credits@test.local", checkoutTtlMs: 40 * DAY },
+    selfUrl: () => "http://127.0.0.1:9",
+  });
+  const count = (sql: string, ...args: unknown[]) => (store.sqlite.prepare(sql).get(...args) as { n: number }).n;
+  const close = async () => {
+    await store.close();
+    catalog.close();
+  };
+  return { store, services, count, close };
+}
+
+describe("two processes over one SQLite file", () => {
+  it("migrate a new file once and agree on one generated admin key, printed by one of them", async () => {
+    const path = newFile();
+    const generated = await race(path, "adminKey");
+    expect(generated.filter((key) => key !== null)).toHaveLength(1);
+    const { count, close } = servicesOver(path, new ManualClock());
+    expect(count("select count(*) as n from metadata where key = 'admin_key_hash'")).toBe(1);
+    expect(count('select count(distinct hash) as n from "__drizzle_migrations"')).toBe(count('select count(*) as n from "__drizzle_migrations"'));
+    await close();
+  });
+
+  it("make one demo account", async () => {
+    const path = newFile();
+    const made = await race(path, "demoAccount");
+    expect(made.filter((id) => id !== null)).toHaveLength(1);
+    const { count, close } = servicesOver(path, new ManualClock());
+    expect(count("select count(*) as n from accounts")).toBe(1);
+    expect(count("select count(*) as n from ledger_entries where type = 'BONUS'")).toBe(1);
+    await close();
+  });
+
+  it("reserve once for one idempotency key, and both answer with that job", async () => {
+    const path = newFile();
+    const scene = servicesOver(path, new ManualClock());
+    const { accountId } = await scene.services.accountService.createAccount("Twice", new Decimal(100));
+    await scene.close();
+    const jobIds = await race(path, "jobCreate", { argument: accountId });
+    expect(jobIds[0]).toMatch(/^job_/);
+    expect(jobIds[1]).toBe(jobIds[0]);
+    const after = servicesOver(path, new ManualClock());
+    expect(after.count("select count(*) as n from jobs")).toBe(1);
+    expect(after.count("select count(*) as n from ledger_entries where type = 'RESERVE'")).toBe(1);
+    await after.close();
+  });
+
+  it("expire each reservation once", async () => {
+    const path = newFile();
+    const clock = new ManualClock("2026-06-01T00:00:00.000Z");
+    const scene = servicesOver(path, clock);
+    const { accountId } = await scene.services.accountService.createAccount("Late", new Decimal(100));
+    // Many, so that both sweepers read the due list before either has expired them all.
+    for (let i = 0; i < 60; i++) {
+      await scene.services.jobs.create(accountId, { micros: 1_000_000, productId: null, estimate: null, describe: "a job" }, { key: null, input: {} });
+    }
+    await scene.close();
+    const expired = await race(path, "expire", { env: { NOW: "2026-06-01T02:00:00.000Z" } });
+    expect((expired as number[]).reduce((a, b) => a + b, 0)).toBe(60);
+    const after = servicesOver(path, clock);
+    expect(after.count("select count(*) as n from ledger_entries where type = 'RELEASE'")).toBe(60);
+    expect(await after.services.store.reads.accounts.get(accountId)).toMatchObject({ reservedMicros: 0, balanceMicros: 100_000_000 });
+    await after.close();
+  });
+
+  it("start a due subscription period once, with one charge, and retry a past-due payment once", async () => {
+    const path = newFile();
+    const clock = new ManualClock("2026-06-01T00:00:00.000Z");
+    const scene = servicesOver(path, clock);
+    const { accountId } = await scene.services.accountService.createAccount("Subscriber");
+    // A charge that is never answered: the sessions a renewal opens stay to be counted.
+    await scene.services.billing.paymentMethods.attach(accountId, "tok_chargeDelayed", true);
+    const subscription = await scene.services.billing.subscriptions.create(accountId, "creatify/plans/api-starter");
+    await scene.close();
+
+    const renewed = await race(path, "renew", { env: { NOW: "2026-07-01T00:00:00.000Z" } });
+    expect((renewed as number[]).reduce((a, b) => a + b, 0)).toBe(1);
+    const after = servicesOver(path, clock);
+    expect(after.count("select count(*) as n from checkout_sessions where subscription_id = ? and period_start = ?", subscription.id, "2026-07-01T00:00:00.000Z")).toBe(1);
+    // That period's charge is declined: the subscription is past due, with a retry due a day later.
+    const session = after.store.sqlite.prepare("select * from checkout_sessions where period_start = ?").get("2026-07-01T00:00:00.000Z") as { id: string };
+    clock.advance(30 * DAY);
+    await after.store.transaction(async (tx) => {
+      const row = (await tx.checkoutSessions.get(session.id))!;
+      await after.services.billing.checkout.close(tx, row, "DECLINED", "card declined", "PROVIDER");
+    });
+    expect(await after.services.billing.subscriptions.get(subscription.id)).toMatchObject({ status: "PAST_DUE", nextPaymentAttemptAt: "2026-07-02T00:00:00.000Z" });
+    await after.close();
+
+    await race(path, "retry", { env: { NOW: "2026-07-02T00:00:00.000Z" } });
+    const final = servicesOver(path, clock);
+    expect(final.count("select count(*) as n from checkout_sessions where period_start = ?", "2026-07-01T00:00:00.000Z")).toBe(2);
+    await final.close();
+  });
+
+  it("send each email of the outbox once", async () => {
+    const received: string[] = [];
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS"],
+      onData(stream, session, callback) {
+        stream.resume();
+        stream.on("end", () => {
+          received.push(session.envelope.rcptTo.map((r) => r.address).join());
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+    const path = newFile();
+    const scene = servicesOver(path, new ManualClock());
+    const { accountId } = await scene.services.accountService.createAccount("Mailed");
+    await scene.store.transaction(async (tx) => {
+      for (let i = 0; i < 6; i++) {
+        await tx.emails.insert({ accountId, kind: "LOW_CREDITS", recipient: `ops${i}@example.com`, subject: "low", body: "low", createdAt: new Date().toISOString() });
+      }
+    });
+    await scene.close();
+    const sent = await race(path, "email", { env: { SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}` } });
+    expect((sent as number[]).reduce((a, b) => a + b, 0)).toBe(6);
+    expect(received.sort()).toEqual([0, 1, 2, 3, 4, 5].map((i) => `ops${i}@example.com`));
+    await new Promise<void>((resolve) => smtp.close(resolve));
+  });
+});
