@@ -107,6 +107,8 @@ export async function createApp({ store, catalog, config, logger, clock = system
       await http.close(config.shutdownTimeoutMs);
       if (metricsServer?.listening) await new Promise((resolve) => metricsServer.close(resolve));
       await sweeper.stop();
+      // Top-ups, emails and retries started by the last commits finish before the store closes.
+      await services.background.drain();
       await apollo.stop();
       services.billing.mailer.close();
     },

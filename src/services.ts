@@ -8,6 +8,7 @@ import { JobService } from "./accounts/jobs.js";
 import { CreditLedger, type LedgerHooks } from "./accounts/ledger.js";
 import { AccountQueries } from "./accounts/queries.js";
 import { AccountService } from "./accounts/service.js";
+import { BackgroundTasks } from "./background.js";
 import { createBilling, type Billing, type BillingConfig } from "./billing/index.js";
 import { CatalogRepository } from "./catalog/repository.js";
 import type { Clock } from "./clock.js";
@@ -45,6 +46,8 @@ export interface Services {
   billing: Billing;
   /** Forgets idempotency keys past their retention; returns how many. */
   purgeIdempotencyKeys(): Promise<number>;
+  /** Work started after commits; shutdown drains it before the store closes. */
+  background: BackgroundTasks;
 }
 
 export function createServices(options: ServiceOptions): Services {
@@ -54,7 +57,9 @@ export function createServices(options: ServiceOptions): Services {
   const ledger = new CreditLedger(clock, ledgerHooks);
   const credits = new CreditService(store, ledger, clock);
   const catalog = new CatalogRepository(options.catalog.db);
+  const background = new BackgroundTasks(options.logger);
   const billing = createBilling({
+    background,
     store,
     credits,
     catalog,
@@ -77,5 +82,6 @@ export function createServices(options: ServiceOptions): Services {
     credits,
     billing,
     purgeIdempotencyKeys: () => purgeIdempotencyKeys(store, clock, options.idempotencyTtlMs),
+    background,
   };
 }

@@ -54,6 +54,31 @@ describe("group commit", () => {
     expect(commits).toHaveLength(2);
     await store.close();
   });
+
+  it("refuses a transaction opened inside a unit of work, which would wait for its own batch", async () => {
+    const { store, credits, account } = setup();
+    const accountId = await account();
+    const nested = store.transaction(async () => store.transaction(async () => "inner"));
+    await expect(nested).rejects.toThrow(/inside a unit of work/);
+    // The refusal rolled back only that unit: the store keeps committing.
+    await credits.grant(accountId, new Decimal(1), "after");
+    expect(await auditAccount(store.reads, accountId)).toEqual([]);
+    await store.close();
+  });
+
+  it("never runs two batches at once: work queued during a commit waits for it, then commits", async () => {
+    const { store, credits, account } = setup();
+    const accountId = await account();
+    const first = Promise.all([1, 2, 3].map((n) => credits.grant(accountId, new Decimal(n), `a${n}`)));
+    // Queued while the first batch is being written and synced.
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = Promise.all([4, 5].map((n) => credits.grant(accountId, new Decimal(n), `b${n}`)));
+    await Promise.all([first, second]);
+    const { n } = store.sqlite.prepare("select count(*) as n from ledger_entries where type = 'BONUS'").get() as { n: number };
+    expect(n).toBe(5);
+    expect(await auditAccount(store.reads, accountId)).toEqual([]);
+    await store.close();
+  });
 });
 
 describe("hooks after a commit", () => {

@@ -73,9 +73,9 @@ export class CreditLedger {
     await tx.accounts.saveCredits(account);
     const types = entries.map((entry) => entry.type);
     for (const hook of this.hooks) await hook.inTransaction?.(tx, account, types);
-    tx.afterCommit(() => {
-      for (const hook of this.hooks) hook.afterCommit?.(account.id, types);
-    });
+    const { id: accountId } = account;
+    // One each: a hook that throws must not keep the others from hearing of the commit.
+    for (const hook of this.hooks) if (hook.afterCommit) tx.afterCommit(() => hook.afterCommit!(accountId, types));
     return written;
   }
 }

@@ -8,6 +8,7 @@
 import { creditsToMicros } from "../accounts/credits.js";
 import { randomHex } from "../accounts/keys.js";
 import type { LedgerHooks, TransactionType } from "../accounts/ledger.js";
+import type { BackgroundTasks } from "../background.js";
 import type { Clock } from "../clock.js";
 import { badInput, DomainError } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -25,6 +26,7 @@ export class AutoTopUpService implements LedgerHooks {
     private readonly paymentMethods: PaymentMethodService,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly background: BackgroundTasks,
   ) {}
 
   get(accountId: string): Promise<AutoTopUpRow | undefined> {
@@ -33,6 +35,8 @@ export class AutoTopUpService implements LedgerHooks {
 
   update(accountId: string, input: { enabled: boolean; thresholdCredits?: Decimal | null; packId?: string | null }): Promise<AutoTopUpRow | undefined> {
     return this.store.transaction(async (tx) => {
+      // The account's lock orders this with a top-up being claimed (check() takes it too).
+      await tx.accounts.lock(accountId);
       const current = await tx.autoTopUps.get(accountId);
       const threshold = input.thresholdCredits != null ? creditsToMicros(input.thresholdCredits, ["thresholdCredits"]) : current?.thresholdMicros;
       const packId = input.packId ?? current?.packId;
@@ -48,7 +52,6 @@ export class AutoTopUpService implements LedgerHooks {
         enabled: input.enabled,
         thresholdMicros: threshold ?? 0,
         packId: packId ?? "",
-        inFlightSessionId: current?.inFlightSessionId ?? null,
         // Changing the settings starts over: no waiting on an earlier failure.
         consecutiveFailures: 0,
         nextAttemptAt: null,
@@ -61,10 +64,8 @@ export class AutoTopUpService implements LedgerHooks {
 
   afterCommit(accountId: string, types: TransactionType[]): void {
     if (!types.includes("RESERVE") && !types.includes("CONSUME")) return;
-    // Runs on its own after the commit: its failure must not surface as an unhandled rejection.
-    this.check(accountId).catch((error: unknown) =>
-      this.logger.error("auto top-up check failed", { accountId, error: error instanceof Error ? error.stack : String(error) }),
-    );
+    // Runs on its own after the commit; shutdown waits for it.
+    this.background.run("auto top-up check", () => this.check(accountId), { accountId });
   }
 
   /** Buys the pack when the account is below its threshold, nothing is in flight and no backoff is pending. */
@@ -97,7 +98,8 @@ export class AutoTopUpService implements LedgerHooks {
       const customerId = opened.method.provider === "stripe" ? await this.paymentMethods.customerOf(accountId, "stripe") : null;
       await this.checkout.submit(opened.session, { provider: opened.method.provider, token: opened.method.providerToken, customerId });
     } catch (error) {
-      // submit() closed the session as declined, which recorded the failure and the backoff.
+      // submit() closes the session on the provider's refusal; anything before it left it open.
+      await this.checkout.closeIfOpen(opened.session.id, error);
       this.logger.warn("auto top-up charge failed", { accountId, sessionId: opened.session.id, error: error instanceof Error ? error.message : String(error) });
     }
     return true;

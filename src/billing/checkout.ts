@@ -199,6 +199,15 @@ export class CheckoutService {
     if (closed) await this.onClosed.closed(tx, session, reason);
   }
 
+  /** After a charge failed before the provider answered: the session is closed by this server (a later confirmation still counts). */
+  async closeIfOpen(sessionId: string, error: unknown): Promise<void> {
+    const reason = `payment provider error: ${error instanceof Error ? error.message : String(error)}`;
+    await this.store.transaction(async (tx) => {
+      const session = await tx.checkoutSessions.get(sessionId);
+      if (session?.status === "OPEN") await this.close(tx, session, "DECLINED", reason, "SERVER");
+    });
+  }
+
   /** Expires OPEN sessions past their time, each in its own transaction; returns how many. */
   async expireStale(): Promise<number> {
     const due = await this.store.reads.checkoutSessions.dueForExpiry(this.clock.now().toISOString());

@@ -3,6 +3,7 @@
  * paid, declined or unapplied session does is decided here, by the session's purpose.
  */
 import type { CreditService } from "../accounts/grants.js";
+import type { BackgroundTasks } from "../background.js";
 import type { CatalogRepository } from "../catalog/repository.js";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../logger.js";
@@ -48,6 +49,7 @@ export function createBilling(deps: {
   selfUrl: () => string;
   /** Told when a confirmed payment could not be credited (metrics). */
   onUnappliedPayment?: () => void;
+  background: BackgroundTasks;
 }) {
   const { store, credits, catalog, clock, logger, config, selfUrl } = deps;
   const publicUrl = () => config.publicUrl ?? selfUrl();
@@ -90,9 +92,9 @@ export function createBilling(deps: {
   const setups = new PaymentMethodSetupService(store, clock, checkout, paymentMethods, config.checkoutTtlMs);
   const mailer = new OutboxMailer(store, clock, logger, { smtpUrl: config.smtpUrl, from: config.mailFrom });
   const alerts = new CreditAlertService(store, clock, () => {
-    mailer.deliverPending().catch((error) => logger.error("email delivery failed", { error: String(error) }));
+    deps.background.run("email delivery", () => mailer.deliverPending());
   });
-  const topUps = new AutoTopUpService(store, checkout, paymentMethods, clock, logger);
+  const topUps = new AutoTopUpService(store, checkout, paymentMethods, clock, logger, deps.background);
 
   /** The account has a new default payment method: past-due payments are retried at once. */
   const defaultMethodChanged = async (accountId: string): Promise<void> => {
@@ -100,8 +102,7 @@ export function createBilling(deps: {
   };
   const paymentEvents = new PaymentEventService(store, checkout, setups, clock, onPaid, {
     unapplied: () => deps.onUnappliedPayment?.(),
-    defaultMethodChanged: (accountId) =>
-      void defaultMethodChanged(accountId).catch((error) => logger.error("retrying past-due payments failed", { accountId, error: String(error) })),
+    defaultMethodChanged: (accountId) => deps.background.run("retrying past-due payments", () => defaultMethodChanged(accountId), { accountId }),
   });
   const unappliedPayments = new UnappliedPaymentService(store, clock, onPaid);
 

@@ -25,7 +25,8 @@ export class OutboxMailer {
     options: { smtpUrl?: string; from: string },
     private readonly from = options.from,
   ) {
-    this.transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : null;
+    // Every wait well inside the claim (CLAIM_MS): a send may not outlive it and be claimed again elsewhere.
+    this.transport = options.smtpUrl ? nodemailer.createTransport({ url: options.smtpUrl, connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 30_000 } as Parameters<typeof nodemailer.createTransport>[0]) : null;
   }
 
   get enabled(): boolean {
@@ -47,12 +48,12 @@ export class OutboxMailer {
       if (!(await this.store.transaction((tx) => tx.emails.claim(mail, until)))) continue;
       try {
         await this.transport!.sendMail({ from: this.from, to: mail.recipient, subject: mail.subject, text: mail.body });
-        await this.store.transaction((tx) => tx.emails.update(mail.seq, { sentAt: this.clock.now().toISOString(), nextAttemptAt: null }));
-        sent++;
+        // Sent: recorded only while the claim is still ours, so a send that outlived it is not also counted as failed.
+        if (await this.store.transaction((tx) => tx.emails.settle(mail, { sentAt: this.clock.now().toISOString(), nextAttemptAt: null }))) sent++;
       } catch (error) {
         const wait = RETRY_MS[Math.min(mail.attempts, RETRY_MS.length - 1)];
         const lastError = error instanceof Error ? error.message : String(error);
-        await this.store.transaction((tx) => tx.emails.update(mail.seq, { lastError, nextAttemptAt: new Date(this.clock.now().getTime() + wait).toISOString() }));
+        await this.store.transaction((tx) => tx.emails.settle(mail, { lastError, nextAttemptAt: new Date(this.clock.now().getTime() + wait).toISOString() }));
         this.logger.warn("email delivery failed", { seq: mail.seq, error: lastError });
       }
     }

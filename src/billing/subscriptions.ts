@@ -168,7 +168,8 @@ export class SubscriptionService {
       const customerId = opened.method.provider === "stripe" ? await this.paymentMethods.customerOf(opened.session.accountId, "stripe") : null;
       await this.checkout.submit(opened.session, { provider: opened.method.provider, token: opened.method.providerToken, customerId });
     } catch (error) {
-      // submit() closed the session as declined, which scheduled the next retry (or ended it).
+      // submit() closed the session as declined (which scheduled the next retry, or ended it); anything before it left it open.
+      await this.checkout.closeIfOpen(opened.session.id, error);
       this.logger.warn("subscription charge failed", { subscriptionId, error: error instanceof Error ? error.message : String(error) });
     }
   }

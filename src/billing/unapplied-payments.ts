@@ -42,12 +42,13 @@ export class UnappliedPaymentService {
     return this.store.transaction(async (tx) => {
       const payment = await tx.unappliedPayments.get(id);
       if (!payment) throw notFound(`No unapplied payment ${id}`, ["unappliedPaymentId"]);
+      // Session, then account (in the purchase): the order a webhook takes them in.
+      const session = (await tx.checkoutSessions.lock(payment.checkoutSessionId))!;
       const already = () => badInput(`Unapplied payment ${id} was already resolved (${payment.resolution})`, ["unappliedPaymentId"]);
       if (payment.resolvedAt) throw already();
       const now = this.clock.now().toISOString();
       if (!(await tx.unappliedPayments.resolve(id, { resolution: action === "APPLY" ? "APPLIED" : "DISMISSED", resolvedAt: now, note: text }))) throw already();
       if (action === "APPLY") {
-        const session = (await tx.checkoutSessions.get(payment.checkoutSessionId))!;
         const transactionId = await this.onPaid.paid(tx, session);
         if (!(await tx.checkoutSessions.completeUnapplied(session.id, transactionId, now))) throw already();
       }

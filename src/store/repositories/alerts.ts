@@ -15,7 +15,8 @@ export class AutoTopUpRepository {
     return first(await preparedQuery(this.c, "auto_top_up", () => db.select().from(t.autoTopUps).where(eq(t.autoTopUps.accountId, sql.placeholder("id"))))({ id: accountId }));
   }
 
-  async save(row: NewRow<"autoTopUps">): Promise<void> {
+  /** Writes the settings; a top-up in flight stays claimed (only its own settle clears it). */
+  async save(row: Omit<NewRow<"autoTopUps">, "inFlightSessionId">): Promise<void> {
     const { db, t } = this.c;
     const { accountId: _accountId, ...set } = row;
     await db.insert(t.autoTopUps).values(row).onConflictDoUpdate({ target: t.autoTopUps.accountId, set });
@@ -104,9 +105,12 @@ export class EmailOutboxRepository {
     return (await db.update(e).set({ nextAttemptAt: until, attempts: mail.attempts + 1 }).where(unchanged).returning({ seq: e.seq })).length === 1;
   }
 
-  async update(seq: number, fields: Partial<Pick<EmailRow, "sentAt" | "nextAttemptAt" | "lastError">>): Promise<void> {
+  /** Records a claimed email's outcome, while the claim is still this sender's (guard: the attempt count it claimed with). */
+  async settle(mail: EmailRow, fields: Partial<Pick<EmailRow, "sentAt" | "nextAttemptAt" | "lastError">>): Promise<boolean> {
     const { db, t } = this.c;
-    await db.update(t.emailOutbox).set(fields).where(eq(t.emailOutbox.seq, seq));
+    const e = t.emailOutbox;
+    const mine = and(eq(e.seq, mail.seq), eq(e.attempts, mail.attempts + 1), isNull(e.sentAt));
+    return (await db.update(e).set(fields).where(mine).returning({ seq: e.seq })).length === 1;
   }
 
   async ofAccount(accountId: string): Promise<EmailRow[]> {

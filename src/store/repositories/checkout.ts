@@ -20,6 +20,12 @@ export class CheckoutSessionRepository {
     return first(await db.select().from(t.checkoutSessions).where(eq(t.checkoutSessions.id, id)));
   }
 
+  /** The session, locked until the transaction ends. */
+  async lock(id: string): Promise<CheckoutSessionRow | undefined> {
+    const { db, t, dialect } = this.c;
+    return first(await dialect.forUpdate(db.select().from(t.checkoutSessions).where(eq(t.checkoutSessions.id, id))));
+  }
+
   /** The session a provider's event names, locked until the transaction ends. */
   async lockByProviderRef(provider: string, providerSessionId: string): Promise<CheckoutSessionRow | undefined> {
     const { db, t, dialect } = this.c;

@@ -9,12 +9,13 @@
  * meanwhile form the next, larger batch. Reads go to a second, read-only connection, which sees
  * committed data only: a unit's writes are never seen half-done between its awaits.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Dialect } from "../repositories/context.js";
 import { createRepositories, type Repositories } from "../repositories/index.js";
-import type { Store, Tx } from "../store.js";
+import { StoreUnavailableError, type Store, type Tx } from "../store.js";
 import { connect, migrate, migrationsFolder, type Connection } from "./client.js";
 import * as schema from "./schema.js";
 import { fdatasync, WalSync } from "./wal-sync.js";
@@ -28,6 +29,9 @@ export interface SqliteStoreOptions {
   /** Told of an afterCommit hook that threw (the transaction itself succeeded). */
   onHookError?: (error: unknown) => void;
 }
+
+/** Set while a unit of work runs: a nested transaction() would deadlock its own batch. */
+const insideUnit = new AsyncLocalStorage<boolean>();
 
 /** SQLite has no row locks: the writer's IMMEDIATE transaction already holds the database's. */
 const sqliteDialect: Dialect = { forUpdate: (query) => query };
@@ -45,7 +49,6 @@ export class SqliteStore implements Store {
   private queue: Queued[] = [];
   private flushScheduled = false;
   private flushing: Promise<void> | null = null;
-  private syncing = false;
   private savepoints = 0;
   private closed = false;
   /** Batches committed since opening; tests use it to prove group commit. */
@@ -94,7 +97,11 @@ export class SqliteStore implements Store {
   }
 
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new Error("the store is closed"));
+    if (this.closed) return Promise.reject(new StoreUnavailableError("the store is closed"));
+    // After a failed fsync nothing written is known to be on disk: refuse rather than commit unseen.
+    if (this.walSync?.failure) return Promise.reject(new StoreUnavailableError("the database's disk failed to sync; restart the server", { cause: this.walSync.failure }));
+    // A unit waiting for another would wait for its own batch to end: the tx must be passed through.
+    if (insideUnit.getStore()) return Promise.reject(new Error("store.transaction() called inside a unit of work; use the tx it was given"));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       this.scheduleFlush();
@@ -116,20 +123,39 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     this.closed = true;
-    while (this.flushing || this.queue.length > 0) await (this.flushing ?? this.flush());
+    while (this.flushing || this.queue.length > 0) {
+      if (!this.flushing) this.startFlush();
+      await this.flushing;
+    }
     if (this.writer.sqlite.open) this.writer.sqlite.close();
     if (this.reader.sqlite.open) this.reader.sqlite.close();
     if (this.scratchDirectory) rmSync(this.scratchDirectory, { recursive: true, force: true });
   }
 
+  /**
+   * The next batch starts in the next turn of the event loop, or, while a batch runs (its units,
+   * its commit, its fsync), as soon as it is done: what arrives meanwhile joins one larger batch.
+   * Never two at once: a second BEGIN would roll the first batch back.
+   */
   private scheduleFlush(): void {
-    if (this.flushScheduled || this.syncing) return;
+    if (this.flushScheduled || this.flushing) return;
     this.flushScheduled = true;
-    setImmediate(() => void (this.flushing = this.flush().finally(() => (this.flushing = null))));
+    setImmediate(() => {
+      this.flushScheduled = false;
+      if (!this.flushing) this.startFlush();
+    });
+  }
+
+  private startFlush(): void {
+    this.flushing = this.flush()
+      .catch((error: unknown) => this.options.onHookError?.(error))
+      .finally(() => {
+        this.flushing = null;
+        if (this.queue.length > 0) this.scheduleFlush();
+      });
   }
 
   private async flush(): Promise<void> {
-    this.flushScheduled = false;
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
@@ -149,20 +175,16 @@ export class SqliteStore implements Store {
       this.walSync?.committedWithoutSync();
     }
     let syncFailure: unknown = null;
-    this.syncing = true;
     try {
       await this.durable();
     } catch (error) {
       syncFailure = error;
-    } finally {
-      this.syncing = false;
-      if (this.queue.length > 0) this.scheduleFlush();
     }
     batch.forEach((item, index) => {
       const outcome = outcomes[index];
+      if (!outcome.ok) return item.reject(outcome.value);
       // Committed, but not known to be on disk: nobody may be told it succeeded.
       if (syncFailure) return item.reject(syncFailure);
-      if (!outcome.ok) return item.reject(outcome.value);
       for (const hook of outcome.hooks) {
         try {
           hook();
@@ -178,7 +200,7 @@ export class SqliteStore implements Store {
     const hooks: Array<() => void> = [];
     this.control.savepoint();
     try {
-      const value = await item.work(this.txOf(hooks));
+      const value = await insideUnit.run(true, () => item.work(this.txOf(hooks)));
       this.control.release();
       return { ok: true, value, hooks };
     } catch (error) {
