@@ -1,4 +1,5 @@
 import { CreditService } from "../src/accounts/grants.js";
+import { WalletBook } from "../src/accounts/wallet-book.js";
 import { CreditLedger } from "../src/accounts/ledger.js";
 import { AccountService } from "../src/accounts/service.js";
 import { seedCatalog } from "../src/catalog/seed.js";
@@ -19,8 +20,8 @@ export function benchCatalog(): CatalogDatabase {
 /** An account store (a file, with the production pragmas, when a path is given) with a funded account. */
 export async function benchStore(path = IN_MEMORY): Promise<{ store: SqliteStore; apiKey: string }> {
   const store = SqliteStore.open(path);
-  const credits = new CreditService(store, new CreditLedger(systemClock, []), systemClock);
-  const { token } = await new AccountService(store, credits, systemClock).createAccount("Bench", new Decimal(1_000_000_000));
+  const credits = new CreditService(store, new WalletBook(systemClock, new CreditLedger(systemClock, [])), systemClock, () => true);
+  const { token } = await new AccountService(store, credits, systemClock).createAccount("Bench", { credits: new Decimal(1_000_000_000), provider: "ugen" });
   return { store, apiKey: token };
 }
 

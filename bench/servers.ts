@@ -103,7 +103,7 @@ async function main(): Promise<void> {
       if (req.url === "/job-create") {
         const { result } = await services.jobs.create(
           auth.accountId,
-          { micros: 1_000_000, productId: null, estimate: null, describe: "a job" },
+          { micros: 1_000_000, productId: null, providerId: "ugen", estimate: null, describe: "a job" },
           { key: null, input: {} },
         );
         return reply({ data: { jobCreate: { job: { id: result.jobId } } } });

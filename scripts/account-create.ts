@@ -1,9 +1,11 @@
-// npm run account:create -- --name "Acme" [--credits 500]
+// npm run account:create -- --name "Acme" [--credits 500 --provider ugen]
 // Creates an account and its first API key in the database at DATABASE_PATH (migrated if needed)
 // and prints the key, which is not shown again. Any bad argument: one line on stderr, exit code 1,
 // and nothing written.
 import "reflect-metadata";
 import { parseArgs } from "node:util";
+import { providerSeeds } from "../seed/index.js";
+import { WalletBook } from "../src/accounts/wallet-book.js";
 import { CreditService } from "../src/accounts/grants.js";
 import { CreditLedger } from "../src/accounts/ledger.js";
 import { AccountService } from "../src/accounts/service.js";
@@ -13,8 +15,9 @@ import { DomainError } from "../src/errors.js";
 import { SqliteStore } from "../src/store/sqlite/store.js";
 import { DecimalFormatError, parseDecimal } from "../src/pricing/decimal.js";
 
-const USAGE = 'npm run account:create -- --name "Acme" [--credits 500]';
-const OPTIONS = { name: { type: "string" }, credits: { type: "string" }, help: { type: "boolean" } } as const;
+const PROVIDERS = providerSeeds.map((seed) => seed.id);
+const USAGE = 'npm run account:create -- --name "Acme" [--credits 500 --provider ugen]';
+const OPTIONS = { name: { type: "string" }, credits: { type: "string" }, provider: { type: "string" }, help: { type: "boolean" } } as const;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -29,7 +32,7 @@ function bindValues(args: string[]): string[] {
   const bound: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const next = args[i + 1];
-    if ((args[i] === "--name" || args[i] === "--credits") && next !== undefined && !next.startsWith("--")) {
+    if ((args[i] === "--name" || args[i] === "--credits" || args[i] === "--provider") && next !== undefined && !next.startsWith("--")) {
       bound.push(`${args[i]}=${next}`);
       i++;
     } else {
@@ -39,7 +42,7 @@ function bindValues(args: string[]): string[] {
   return bound;
 }
 
-function readArguments(): { name: string; credits: string | undefined } {
+function readArguments(): { name: string; credits: string | undefined; provider: string | undefined } {
   let parsed;
   try {
     parsed = parseArgs({ args: bindValues(process.argv.slice(2)), options: OPTIONS, strict: true, tokens: true });
@@ -52,19 +55,23 @@ function readArguments(): { name: string; credits: string | undefined } {
     process.stdout.write(`Usage: ${USAGE}\n`);
     process.exit(0);
   }
-  for (const option of ["name", "credits"]) {
+  for (const option of ["name", "credits", "provider"]) {
     const count = parsed.tokens.filter((token) => token.kind === "option" && token.name === option).length;
     if (count > 1) fail(`--${option} is given ${count} times; give it once (usage: ${USAGE})`);
   }
   if (parsed.values.name === undefined) fail(`--name is required (usage: ${USAGE})`);
-  return { name: parsed.values.name, credits: parsed.values.credits };
+  // Each provider's credits are their own currency: credits always say whose.
+  if (parsed.values.credits !== undefined && parsed.values.provider === undefined) fail(`--credits needs --provider (one of ${PROVIDERS.join(", ")}) (usage: ${USAGE})`);
+  if (parsed.values.provider !== undefined && parsed.values.credits === undefined) fail(`--provider goes with --credits (usage: ${USAGE})`);
+  if (parsed.values.provider !== undefined && !PROVIDERS.includes(parsed.values.provider)) fail(`--provider: no provider ${parsed.values.provider}; one of ${PROVIDERS.join(", ")}`);
+  return { name: parsed.values.name, credits: parsed.values.credits, provider: parsed.values.provider };
 }
 
 const args = readArguments();
 
-let credits = null;
+let amount = null;
 try {
-  credits = args.credits === undefined ? null : parseDecimal(args.credits);
+  amount = args.credits === undefined ? null : parseDecimal(args.credits);
 } catch (error) {
   if (error instanceof DecimalFormatError) fail(`--credits: ${error.message}`);
   throw error;
@@ -86,12 +93,14 @@ try {
 }
 try {
   // No ledger hooks: a new account has no alerts or top-ups to react.
-  const accounts = new AccountService(store, new CreditService(store, new CreditLedger(systemClock, []), systemClock), systemClock);
+  const known = (id: string) => PROVIDERS.includes(id);
+  const credits = new CreditService(store, new WalletBook(systemClock, new CreditLedger(systemClock, [])), systemClock, known);
+  const accounts = new AccountService(store, credits, systemClock);
   // One transaction: credits that cannot be granted leave no account behind whose key was never shown.
-  const created = await accounts.createAccount(args.name, credits);
+  const created = await accounts.createAccount(args.name, amount && args.provider ? { credits: amount, provider: args.provider } : null);
   process.stdout.write(
     `Created account ${created.accountId} ("${args.name.trim()}") in ${config.databasePath}\n` +
-      (credits ? `Granted ${credits.toFixed()} bonus credits\n` : "") +
+      (amount ? `Granted ${amount.toFixed()} bonus ${args.provider} credits\n` : "") +
       `API key (shown only now): ${created.token}\n`,
   );
 } catch (error) {

@@ -1,6 +1,13 @@
 // Creatify: subscription plans and per-API usage in increments. Source: shared/docs/002_722cc5c6b31bfa5f.txt
 import { defineProviderSeed, type ProviderSeedInput } from "../src/catalog/seed-schema.js";
 
+// The page is silent on whether unused monthly credits roll over.
+const monthlyCreditsExpire = {
+  at: "PERIOD_END",
+  source: "ASSUMED",
+  note: "Not stated on the pricing page; assumed to expire at the end of their period, as monthly plan credits usually do.",
+} as const;
+
 type ProductSeed = NonNullable<ProviderSeedInput["products"]>[number];
 
 const MAX_SECONDS = "86400"; // assumed bounds: 1 s to 24 h of video per request
@@ -97,8 +104,8 @@ export default defineProviderSeed({
     "API access comes with a monthly subscription that includes credits; each API consumes credits per output length, request or item.",
   sourceDocument: "002_722cc5c6b31bfa5f.txt",
   subscriptionPlans: [
-    { slug: "api-starter", name: "API Starter", description: "For small projects and testing.", monthlyCredits: "500", priceUsd: "99", interval: "MONTH", contactSales: false, source: "DOCUMENTED" },
-    { slug: "api-pro", name: "API Pro", description: "For growing businesses.", monthlyCredits: "2000", priceUsd: "299", interval: "MONTH", contactSales: false, source: "DOCUMENTED" },
+    { slug: "api-starter", name: "API Starter", description: "For small projects and testing.", monthlyCredits: "500", priceUsd: "99", interval: "MONTH", contactSales: false, source: "DOCUMENTED", creditsExpire: monthlyCreditsExpire },
+    { slug: "api-pro", name: "API Pro", description: "For growing businesses.", monthlyCredits: "2000", priceUsd: "299", interval: "MONTH", contactSales: false, source: "DOCUMENTED", creditsExpire: monthlyCreditsExpire },
     { slug: "api-enterprise", name: "API Enterprise", description: "Custom credits and pricing for high volume; arranged with sales.", contactSales: true, source: "DOCUMENTED" },
   ],
   products: [

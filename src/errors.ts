@@ -32,5 +32,17 @@ export class DomainError extends Error {
 }
 
 /** Shorthands for the most common refusals. */
+/** INSUFFICIENT_CREDITS, with what is missing from which wallet, so a client can offer the right pack. */
+export class InsufficientCreditsError extends DomainError {
+  constructor(
+    message: string,
+    readonly providerId: string,
+    readonly missingMicros: number,
+    field?: string[],
+  ) {
+    super(DomainErrorCode.INSUFFICIENT_CREDITS, message, field);
+  }
+}
+
 export const badInput = (message: string, field?: string[]) => new DomainError(DomainErrorCode.BAD_USER_INPUT, message, field);
 export const notFound = (message: string, field?: string[]) => new DomainError(DomainErrorCode.NOT_FOUND, message, field);

@@ -64,7 +64,7 @@ export function createMetrics() {
   const durationHistograms = new Map<string, ReturnType<typeof duration.labels>>();
 
   const ledgerHooks: LedgerHooks = {
-    afterCommit(_accountId, types) {
+    afterCommit(_accountId, _providerId, types) {
       for (const type of types) ledgerEntries.inc({ type });
     },
   };

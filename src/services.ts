@@ -8,6 +8,8 @@ import { JobService } from "./accounts/jobs.js";
 import { CreditLedger, type LedgerHooks } from "./accounts/ledger.js";
 import { AccountQueries } from "./accounts/queries.js";
 import { AccountService } from "./accounts/service.js";
+import { WalletBook } from "./accounts/wallet-book.js";
+import { WalletQueries } from "./accounts/wallet-queries.js";
 import { BackgroundTasks } from "./background.js";
 import { createBilling, type Billing, type BillingConfig } from "./billing/index.js";
 import { CatalogRepository } from "./catalog/repository.js";
@@ -40,6 +42,7 @@ export interface Services {
   catalog: CatalogRepository;
   pricing: PricingCatalog;
   accounts: AccountQueries;
+  wallets: WalletQueries;
   accountService: AccountService;
   jobs: JobService;
   credits: CreditService;
@@ -55,8 +58,10 @@ export function createServices(options: ServiceOptions): Services {
   // Filled below, before any request: credit alerts, auto top-up and metrics react to the ledger.
   const ledgerHooks: LedgerHooks[] = [];
   const ledger = new CreditLedger(clock, ledgerHooks);
-  const credits = new CreditService(store, ledger, clock);
   const catalog = new CatalogRepository(options.catalog.db);
+  const knownProvider = (id: string) => catalog.providersByIds([id]).length === 1;
+  const book = new WalletBook(clock, ledger);
+  const credits = new CreditService(store, book, clock, knownProvider);
   const background = new BackgroundTasks(options.logger);
   const billing = createBilling({
     background,
@@ -77,8 +82,9 @@ export function createServices(options: ServiceOptions): Services {
     catalog,
     pricing: new PricingCatalog(catalog),
     accounts: new AccountQueries(store.reads),
+    wallets: new WalletQueries(store.reads),
     accountService: new AccountService(store, credits, clock),
-    jobs: new JobService(store, ledger, clock, options.jobTtlMs),
+    jobs: new JobService(store, book, clock, options.jobTtlMs, knownProvider),
     credits,
     billing,
     purgeIdempotencyKeys: () => purgeIdempotencyKeys(store, clock, options.idempotencyTtlMs),

@@ -1,35 +1,41 @@
 /**
- * Periodic work: expired reservations and checkouts, old idempotency keys, subscription periods
+ * Periodic work: expired credit grants, reservations and checkouts, old idempotency keys, subscription periods
  * and payment retries, top-up retries, outgoing email. Every piece of it is claimed before it is
  * done (a conditional update), so sweepers on several nodes never do the same work twice.
  */
 import type { Logger } from "./logger.js";
 import type { Services } from "./services.js";
 
+export type SweepCounts = Record<string, number> & { expiredGrants: number; expiredJobs: number };
+
 export class Sweeper {
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private running: Promise<SweepCounts | null> | null = null;
 
   constructor(
     private readonly services: Services,
     private readonly logger: Logger,
   ) {}
 
-  /** One round; rounds never overlap on this node. */
-  sweep(): Promise<void> {
+  /** One round (rounds never overlap on this node); resolves with what it did, or null when it failed. */
+  sweep(): Promise<SweepCounts | null> {
     this.running ??= this.round().finally(() => (this.running = null));
     return this.running;
   }
 
-  private async round(): Promise<void> {
+  private async round(): Promise<SweepCounts | null> {
     try {
+      // Grants first: credits past their expiry never pay for a renewal's or a job's shortfall.
+      const expiredGrants = await this.services.credits.expireDue();
       const expiredJobs = await this.services.jobs.expireDue();
       const purgedIdempotencyKeys = await this.services.purgeIdempotencyKeys();
       const billing = await this.services.billing.sweep();
-      const counts = { expiredJobs, purgedIdempotencyKeys, ...billing };
+      const counts = { expiredGrants, expiredJobs, purgedIdempotencyKeys, ...billing };
       if (Object.values(counts).some((n) => n > 0)) this.logger.info("swept", counts);
+      return counts;
     } catch (error) {
       this.logger.error("sweep failed", { error: error instanceof Error ? error.stack : String(error) });
+      return null;
     }
   }
 

@@ -25,10 +25,10 @@ async function createAccount(name = "Acme") {
   return body.data.accountCreate as { account: { id: string }; apiKey: string; key: { id: string; displayPrefix: string } };
 }
 
-async function grant(accountId: string, credits: string, idempotencyKey?: string) {
+async function grant(accountId: string, credits: string, idempotencyKey?: string, provider = "ugen") {
   const { body } = await server.gql(
     `mutation ($input: CreditsGrantInput!) { creditsGrant(input: $input) { transaction { id type amount balanceBefore balanceAfter } ${ACCOUNT} ${USER_ERRORS} } }`,
-    { input: { accountId, credits, reason: "test credits", idempotencyKey } },
+    { input: { accountId, provider, credits, reason: "test credits", idempotencyKey } },
     admin,
   );
   expect(body.errors).toBeUndefined();
@@ -184,26 +184,51 @@ describe("grants, jobs and the ledger", () => {
     expect(cancelled.account).toEqual({ balance: "50", reserved: "0", available: "50" });
   });
 
-  it("refuses to consume more than was reserved, and changes nothing", async () => {
+  it("takes consumption above the reservation from available credits, and refuses it with nothing changed when they fall short", async () => {
+    const { account, apiKey } = await createAccount();
+    await grant(account.id, "15");
+    const { job } = await jobCreate(apiKey, { credits: "10" });
+    const before = await ledger(apiKey);
+    const short = await server.gql(
+      `mutation ($input: JobCompleteInput!) { jobComplete(input: $input) { job { id } shortfall { provider { id } missingCredits packs { id credits } } ${USER_ERRORS} } }`,
+      { input: { jobId: job.id, consumedCredits: "15.5" } },
+      as(apiKey),
+    );
+    expect(short.body.data.jobComplete.userErrors).toEqual([
+      {
+        field: ["input", "consumedCredits"],
+        code: "INSUFFICIENT_CREDITS",
+        message: `Insufficient ugen credits: consuming 15.5 for job ${job.id} needs 5.5 more than its 10 reserved, 5 are available, 0.5 missing`,
+      },
+    ]);
+    expect(short.body.data.jobComplete.shortfall).toMatchObject({ provider: { id: "ugen" }, missingCredits: "0.5" });
+    expect(short.body.data.jobComplete.shortfall.packs[0]).toMatchObject({ id: "ugen/packs/starter" });
+    expect(await ledger(apiKey)).toEqual(before);
+    const over = await resolveJob(apiKey, "jobComplete", { jobId: job.id, consumedCredits: "10.000001" });
+    expect(over.userErrors).toEqual([]);
+    expect(over.job).toMatchObject({ status: "COMPLETED", consumedCredits: "10.000001" });
+    expect(over.account).toMatchObject({ balance: "4.999999", reserved: "0", available: "4.999999" });
+    expect((await ledger(apiKey)).edges.slice(0, 2).map((e: { node: { type: string; amount: string } }) => [e.node.type, e.node.amount])).toEqual([
+      ["CONSUME", "-10.000001"],
+      ["RELEASE", "10"],
+    ]);
+  });
+
+  it("refuses a negative consumption, and changes nothing", async () => {
     const { account, apiKey } = await createAccount();
     await grant(account.id, "50");
     const { job } = await jobCreate(apiKey, { credits: "10" });
     const before = await ledger(apiKey);
-    const result = await resolveJob(apiKey, "jobComplete", { jobId: job.id, consumedCredits: "10.000001" });
-    expect(result.userErrors).toEqual([
-      { field: ["input", "consumedCredits"], code: "BAD_USER_INPUT", message: "consumedCredits (10.000001) is more than the 10 reserved" },
-    ]);
-    expect(await ledger(apiKey)).toEqual(before);
     // 0 is accepted (nothing used), so a negative amount is told the rule that includes it.
     const negative = await resolveJob(apiKey, "jobComplete", { jobId: job.id, consumedCredits: "-1" });
     expect(negative.userErrors).toEqual([{ field: ["input", "consumedCredits"], code: "BAD_USER_INPUT", message: "Credits must be 0 or more; got -1" }]);
     expect(await ledger(apiKey)).toEqual(before);
   });
 
-  it("prices a job from an estimate or a job estimate and keeps the line items", async () => {
-    const { account, apiKey } = await createAccount();
-    await grant(account.id, "1000");
-    const fromEstimate = await jobCreate(apiKey, {
+  it("prices a job from an estimate or a job estimate, reserves from the product's provider's wallet and keeps the line items", async () => {
+    const subclip = await createAccount();
+    await grant(subclip.account.id, "20", undefined, "subclip");
+    const fromEstimate = await jobCreate(subclip.apiKey, {
       estimate: { productId: "subclip/text-to-speech", parameters: [{ name: "durationSeconds", value: 60 }, { name: "voiceClone", value: true }] },
     });
     expect(fromEstimate.job).toMatchObject({
@@ -211,9 +236,15 @@ describe("grants, jobs and the ledger", () => {
       product: { id: "subclip/text-to-speech" },
       lineItems: [{ code: "speech", credits: "5" }, { code: "voice_clone", credits: "5" }],
     });
+    expect(fromEstimate.account).toEqual({ balance: "20", reserved: "10", available: "10" });
+    // U-Gen credits do not pay for a Subclip job: each provider's credits are their own.
+    const { account, apiKey } = await createAccount();
+    await grant(account.id, "1000");
+    const elsewhere = await jobCreate(apiKey, { estimate: { productId: "subclip/text-to-speech", parameters: [{ name: "durationSeconds", value: 60 }] } });
+    expect(elsewhere.userErrors).toEqual([{ field: null, code: "INSUFFICIENT_CREDITS", message: "Insufficient subclip credits: the job needs 5, 0 are available, 5 missing" }]);
     const fromJobEstimate = await jobCreate(apiKey, { jobEstimate: { segmentCount: 3, voiceEnabled: true } });
     expect(fromJobEstimate.job.reservedCredits).toBe("166");
-    expect(fromJobEstimate.account).toEqual({ balance: "1000", reserved: "176", available: "824" });
+    expect(fromJobEstimate.account).toEqual({ balance: "1000", reserved: "166", available: "834" });
   });
 
   it("refuses a job it cannot cover with INSUFFICIENT_CREDITS, saying how many are missing, and writes nothing", async () => {
@@ -224,7 +255,7 @@ describe("grants, jobs and the ledger", () => {
     const result = await jobCreate(apiKey, { credits: "25.5" });
     expect(result).toMatchObject({ job: null, transaction: null, account: null });
     expect(result.userErrors).toEqual([
-      { field: null, code: "INSUFFICIENT_CREDITS", message: "Insufficient credits: the job needs 25.5, 20 are available, 5.5 missing" },
+      { field: null, code: "INSUFFICIENT_CREDITS", message: "Insufficient ugen credits: the job needs 25.5, 20 are available, 5.5 missing" },
     ]);
     expect(await ledger(apiKey)).toEqual(before);
     const { body } = await server.gql(`{ viewer { jobs { nodes { id } } } }`, undefined, as(apiKey));
@@ -429,7 +460,7 @@ describe("bad amounts", () => {
   it("refuses a Float literal for a Decimal", async () => {
     const { account } = await createAccount();
     const { status } = await server.gql(
-      `mutation { creditsGrant(input: { accountId: "${account.id}", credits: 1.5, reason: "x" }) { ${USER_ERRORS} } }`,
+      `mutation { creditsGrant(input: { accountId: "${account.id}", provider: "ugen", credits: 1.5, reason: "x" }) { ${USER_ERRORS} } }`,
       undefined,
       admin,
     );

@@ -47,16 +47,16 @@ describe("subscriptions", () => {
 
     const viewer = async () => {
       const result = await server.gql(
-        `{ viewer { balance transactions(type: PURCHASE) { nodes { amount description } } subscriptions { status } checkoutSessions { nodes { purpose status price { amount } } } } }`,
+        `{ viewer { balance transactions(type: PURCHASE) { nodes { amount description } } expired: transactions(type: EXPIRE) { nodes { amount } } subscriptions { status } checkoutSessions { nodes { purpose status price { amount } } } } }`,
         undefined,
         key,
       );
       return result.body.data.viewer;
     };
-    const purchases = (balance: string) => until(viewer, (v) => v.balance === balance);
+    const purchases = (count: number) => until(viewer, (v) => v.transactions.nodes.length === count);
 
     // The first period is charged at once ($99 to the default card); its credits follow the payment.
-    const first = await purchases("500");
+    const first = await purchases(1);
     expect(first.balance).toBe("500");
     expect(first.subscriptions).toEqual([{ status: "ACTIVE" }]);
     expect(first.checkoutSessions.nodes).toEqual([{ purpose: "SUBSCRIPTION", status: "COMPLETED", price: { amount: "99" } }]);
@@ -67,24 +67,28 @@ describe("subscriptions", () => {
     expect((await viewer()).checkoutSessions.nodes).toHaveLength(1);
 
     // Month 2 begins on Feb 28 (Jan 31 + 1 month); sweeping twice still charges and grants once.
+    // The plan's credits last their period (ASSUMED for Creatify): January's unspent 500 expire.
     clock.advance(DAY);
     await server.app.services.billing.sweep();
     await server.app.services.billing.sweep();
-    expect((await purchases("1000")).checkoutSessions.nodes).toHaveLength(2);
+    const second = await purchases(2);
+    expect(second.checkoutSessions.nodes).toHaveLength(2);
+    expect(second).toMatchObject({ balance: "500", expired: { nodes: [{ amount: "-500" }] } });
 
     // A restart on the same database: the sweep at start does not charge or grant the period again.
     await server.app.close();
     server = await startTestServer({ store, catalog, clock });
     await server.app.services.billing.sweep();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect((await viewer()).balance).toBe("1000");
+    expect((await viewer()).balance).toBe("500");
     expect((await viewer()).checkoutSessions.nodes).toHaveLength(2);
 
     // Month 3 starts on Mar 31, back on the anchor day.
     clock.advance(31 * DAY);
     await server.app.services.billing.sweep();
-    const third = await purchases("1500");
-    expect(third.balance).toBe("1500");
+    const third = await purchases(3);
+    expect(third.balance).toBe("500");
+    expect(third.expired.nodes).toHaveLength(2);
     expect(third.transactions.nodes.map((n: any) => n.description.match(/\d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}/)[0])).toEqual([
       "2026-03-31 to 2026-04-30",
       "2026-02-28 to 2026-03-31",
@@ -100,8 +104,10 @@ describe("subscriptions", () => {
     expect(cancelled.body.data.subscriptionCancel.subscription).toEqual({ status: "ACTIVE", cancelAtPeriodEnd: true });
     clock.advance(31 * DAY);
     await server.app.services.billing.sweep();
+    // The last period's credits expire when it ends, as the subscription does.
+    await server.app.services.credits.expireDue();
     const ended = await server.gql(`{ viewer { balance subscriptions { status endedAt } } }`, undefined, key);
-    expect(ended.body.data.viewer).toEqual({ balance: "1500", subscriptions: [{ status: "ENDED", endedAt: "2026-04-30T12:00:00.000Z" }] });
+    expect(ended.body.data.viewer).toEqual({ balance: "0", subscriptions: [{ status: "ENDED", endedAt: "2026-04-30T12:00:00.000Z" }] });
     expect(await server.audit()).toEqual([]);
     await server.close();
   });
@@ -117,10 +123,11 @@ describe("subscriptions", () => {
     clock.advance(95 * DAY); // Aug 13: periods began Jun 10, Jul 10 and Aug 10
     await server.app.services.billing.sweep();
     const viewer = await until(
-      async () => (await server.gql(`{ viewer { balance subscriptions { currentPeriodStart } } }`, undefined, key)).body.data.viewer,
-      (v) => v.balance === "8000",
+      async () => (await server.gql(`{ viewer { balance subscriptions { currentPeriodStart } transactions(type: PURCHASE) { nodes { id } } } }`, undefined, key)).body.data.viewer,
+      (v) => v.transactions.nodes.length === 4,
     );
-    expect(viewer).toEqual({ balance: "8000", subscriptions: [{ currentPeriodStart: "2026-08-10T00:00:00.000Z" }] });
+    // Each period's credits were granted; only the current period's are still valid.
+    expect(viewer).toMatchObject({ balance: "2000", subscriptions: [{ currentPeriodStart: "2026-08-10T00:00:00.000Z" }] });
     await server.close();
   });
 

@@ -164,11 +164,11 @@ describe("credit alerts", () => {
     await gql(job("5"));
     await server.app.services.billing.mailer.deliverPending();
     expect(mine()).toHaveLength(1);
-    expect(mine()[0].raw).toContain("Subject: Your credits are below 50");
-    expect(mine()[0].raw).toContain(`Account ${accountId} has 40 credits available`);
+    expect(mine()[0].raw).toContain("Subject: Your ugen credits are below 50");
+    expect(mine()[0].raw).toContain(`Account ${accountId} has 40 ugen credits available`);
 
     // Back above the threshold re-arms; the next fall below alerts again.
-    await server.gql(`mutation ($id: ID!) { creditsGrant(input: { accountId: $id, credits: "100", reason: "top" }) { userErrors { code } } }`, { id: accountId }, { "x-api-key": TEST_ADMIN_KEY });
+    await server.gql(`mutation ($id: ID!) { creditsGrant(input: { accountId: $id, provider: "ugen", credits: "100", reason: "top" }) { userErrors { code } } }`, { id: accountId }, { "x-api-key": TEST_ADMIN_KEY });
     expect((await gql(`{ viewer { creditAlert { armed } } }`)).viewer.creditAlert.armed).toBe(true);
     await gql(job("90"));
     await waitFor(async () => mine().length === 2, "the second alert");
@@ -183,7 +183,7 @@ describe("credit alerts", () => {
     expect(set.creditAlertUpdate.creditAlert).toMatchObject({ armed: false, lastAlertAt: expect.any(String) });
     const mine = () => received.filter((mail) => mail.to.includes("late@example.com"));
     await waitFor(async () => mine().length === 1, "the alert at turning on");
-    expect(mine()[0].raw).toContain(`Account ${accountId} has 20 credits available`);
+    expect(mine()[0].raw).toContain(`Account ${accountId} has 20 ugen credits available`);
     // Saving the same settings again, or spending more, is the same fall: no second email.
     await gql(turnOn);
     await gql(job("5"));
@@ -195,8 +195,11 @@ describe("credit alerts", () => {
     const { gql } = await newAccount("0");
     const update = async (input: string) =>
       (await gql(`mutation { creditAlertUpdate(input: { ${input} }) { creditAlert { enabled } userErrors { field code } } }`)).creditAlertUpdate.userErrors;
-    expect(await update(`enabled: true, thresholdCredits: "10", email: "not-an-email"`)).toEqual([{ field: ["input", "email"], code: "BAD_USER_INPUT" }]);
-    expect(await update(`enabled: true, email: "a@b.co"`)).toEqual([{ field: ["input", "thresholdCredits"], code: "BAD_USER_INPUT" }]);
-    expect(await update(`enabled: true, thresholdCredits: "-1", email: "a@b.co"`)).toEqual([{ field: ["input", "thresholdCredits"], code: "BAD_USER_INPUT" }]);
+    // No credits yet: the alert must say whose credits it watches.
+    expect(await update(`enabled: true, thresholdCredits: "10", email: "a@b.co"`)).toEqual([{ field: ["input", "provider"], code: "BAD_USER_INPUT" }]);
+    expect(await update(`provider: "nobody", enabled: true, thresholdCredits: "10", email: "a@b.co"`)).toEqual([{ field: ["input", "provider"], code: "NOT_FOUND" }]);
+    expect(await update(`provider: "ugen", enabled: true, thresholdCredits: "10", email: "not-an-email"`)).toEqual([{ field: ["input", "email"], code: "BAD_USER_INPUT" }]);
+    expect(await update(`provider: "ugen", enabled: true, email: "a@b.co"`)).toEqual([{ field: ["input", "thresholdCredits"], code: "BAD_USER_INPUT" }]);
+    expect(await update(`provider: "ugen", enabled: true, thresholdCredits: "-1", email: "a@b.co"`)).toEqual([{ field: ["input", "thresholdCredits"], code: "BAD_USER_INPUT" }]);
   });
 });

@@ -8,7 +8,7 @@ import { createTestAccount, startTestServer, TEST_ADMIN_KEY, type TestServer } f
 
 const admin = { "x-api-key": TEST_ADMIN_KEY };
 const OPEN = `mutation ($packId: ID!) { checkoutSessionCreate(input: { packId: $packId }) { checkoutSession { id url status } userErrors { field code message } } }`;
-const GRANT = `mutation ($id: ID!, $credits: Decimal!) { creditsGrant(input: { accountId: $id, credits: $credits, reason: "big" }) { userErrors { code } } }`;
+const GRANT = `mutation ($id: ID!, $credits: Decimal!) { creditsGrant(input: { accountId: $id, provider: "ugen", credits: $credits, reason: "big" }) { userErrors { code } } }`;
 const UNAPPLIED = `{ unappliedPayments(open: true) { nodes { id provider amount { amount currency } credits reason resolution
   account { id } checkoutSession { id status } } } }`;
 const RESOLVE = `mutation ($id: ID!, $action: UnappliedPaymentAction!) {
@@ -31,7 +31,7 @@ describe("the balance limit at checkout", () => {
       {
         field: ["input", "packId"],
         code: "BAD_USER_INPUT",
-        message: "Buying 1000 credits would take the balance (999999500) past the maximum of 1000000000 credits",
+        message: "Buying 1000 credits would take the ugen balance (999999500) past the maximum of 1000000000 credits",
       },
     ]);
     const { body: after } = await server.gql(`{ viewer { checkoutSessions { nodes { id } } } }`, undefined, whale.key);
@@ -95,13 +95,13 @@ describe("the balance limit at checkout", () => {
 
   it("does not charge a subscription period whose credits would not fit: the payment fails as a decline would", async () => {
     const server = await startTestServer();
-    const whale = await createTestAccount(server, "Subscribing whale", "999999800");
+    const whale = await createTestAccount(server, "Subscribing whale", "999999800", "creatify");
     await server.gql(`mutation { paymentMethodAttach(input: { token: "tok_visa" }) { userErrors { code } } }`, undefined, whale.key);
     const { body } = await server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) {
       subscription { status lastPaymentError failedPaymentAttempts } userErrors { code } } }`, undefined, whale.key);
     expect(body.data.subscriptionCreate.subscription).toEqual({
       status: "PAST_DUE",
-      lastPaymentError: "Buying 500 credits would take the balance (999999800) past the maximum of 1000000000 credits",
+      lastPaymentError: "Buying 500 credits would take the creatify balance (999999800) past the maximum of 1000000000 credits",
       failedPaymentAttempts: 1,
     });
     const { body: after } = await server.gql(`{ viewer { balance checkoutSessions { nodes { id } } } }`, undefined, whale.key);

@@ -43,7 +43,7 @@ describe("public response cache", () => {
     const key = { "x-api-key": created.body.data.accountCreate.apiKey };
     const viewer = `{ viewer { balance } }`;
     expect((await server.gql(viewer, undefined, key)).body.data.viewer.balance).toBe("0");
-    await server.gql(`mutation ($id: ID!) { creditsGrant(input: { accountId: $id, credits: "5", reason: "x" }) { userErrors { code } } }`, { id: created.body.data.accountCreate.account.id }, admin);
+    await server.gql(`mutation ($id: ID!) { creditsGrant(input: { accountId: $id, provider: "ugen", credits: "5", reason: "x" }) { userErrors { code } } }`, { id: created.body.data.accountCreate.account.id }, admin);
     expect((await server.gql(viewer, undefined, key)).body.data.viewer.balance).toBe("5");
 
     // Anonymous: an error is not cached; the second answer is computed again (it reads the catalog).

@@ -91,7 +91,7 @@ describe("crash safety", () => {
     let { child, url, exited } = await start();
     const account = await gql(url, `mutation { accountCreate(input: { name: "Crash" }) { account { id } apiKey } }`, {}, ADMIN);
     const { apiKey } = account.data.accountCreate;
-    await gql(url, `mutation ($id: ID!) { creditsGrant(input: { accountId: $id, credits: "1000000", reason: "load" }) { userErrors { code } } }`, { id: account.data.accountCreate.account.id }, ADMIN);
+    await gql(url, `mutation ($id: ID!) { creditsGrant(input: { accountId: $id, provider: "ugen", credits: "1000000", reason: "load" }) { userErrors { code } } }`, { id: account.data.accountCreate.account.id }, ADMIN);
 
     const acknowledged: Acknowledged = { created: new Map(), completed: new Set() };
     for (let round = 0; round < 20; round++) {

@@ -84,7 +84,7 @@ describe("durability of group-committed writes", () => {
     const accountId = await account("Queued");
     control.held = true;
 
-    const granting = credits.grant(accountId, new Decimal(5), "queued grant");
+    const granting = credits.grant(accountId, "ugen", new Decimal(5), "queued grant");
     await waitForSync(syncs, 1);
     expect(await settledSoon(granting)).toBe(false);
     expect(heard).toEqual([]);

@@ -8,7 +8,7 @@ import { createLedgerKit } from "./ledger-kit.js";
 
 function setup() {
   const commits: Array<[string, TransactionType[]]> = [];
-  const kit = createLedgerKit({ hooks: [{ afterCommit: (accountId, types) => void commits.push([accountId, [...types]]) }] });
+  const kit = createLedgerKit({ hooks: [{ afterCommit: (accountId, _providerId, types) => void commits.push([accountId, [...types]]) }] });
   return { ...kit, commits };
 }
 
@@ -17,7 +17,7 @@ describe("group commit", () => {
     const { store, credits, commits, account } = setup();
     const accountId = await account("Batch");
     const before = store.commitCount;
-    const results = await Promise.all([1, 2, 3, 4, 5].map((n) => credits.grant(accountId, new Decimal(n), `grant ${n}`)));
+    const results = await Promise.all([1, 2, 3, 4, 5].map((n) => credits.grant(accountId, "ugen", new Decimal(n), `grant ${n}`)));
     expect(new Set(results.map((r) => r.result.transactionId)).size).toBe(5);
     expect(store.commitCount - before).toBe(1);
     expect(commits).toEqual([1, 2, 3, 4, 5].map(() => [accountId, ["BONUS"]]));
@@ -28,9 +28,9 @@ describe("group commit", () => {
   it("rolls back only the unit that failed; the others commit and hooks hear only of them", async () => {
     const { store, credits, jobs, commits, account } = setup();
     const accountId = await account("Batch");
-    await credits.grant(accountId, new Decimal(10), "start");
+    await credits.grant(accountId, "ugen", new Decimal(10), "start");
     commits.length = 0;
-    const job = (amount: number) => jobs.create(accountId, { micros: amount * 1_000_000, productId: null, estimate: null, describe: "a job" }, { key: null, input: {} });
+    const job = (amount: number) => jobs.create(accountId, { micros: amount * 1_000_000, productId: null, providerId: "ugen", estimate: null, describe: "a job" }, { key: null, input: {} });
     const before = store.commitCount;
     const outcomes = await Promise.allSettled([job(4), job(7), job(5)]);
     expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
@@ -49,8 +49,8 @@ describe("group commit", () => {
     const { store, credits, commits, account } = setup();
     const accountId = await account();
     commits.length = 0;
-    await credits.grant(accountId, new Decimal(1), "first");
-    await credits.grant(accountId, new Decimal(1), "second");
+    await credits.grant(accountId, "ugen", new Decimal(1), "first");
+    await credits.grant(accountId, "ugen", new Decimal(1), "second");
     expect(commits).toHaveLength(2);
     await store.close();
   });
@@ -61,7 +61,7 @@ describe("group commit", () => {
     const nested = store.transaction(async () => store.transaction(async () => "inner"));
     await expect(nested).rejects.toThrow(/inside a unit of work/);
     // The refusal rolled back only that unit: the store keeps committing.
-    await credits.grant(accountId, new Decimal(1), "after");
+    await credits.grant(accountId, "ugen", new Decimal(1), "after");
     expect(await auditAccount(store.reads, accountId)).toEqual([]);
     await store.close();
   });
@@ -69,10 +69,10 @@ describe("group commit", () => {
   it("never runs two batches at once: work queued during a commit waits for it, then commits", async () => {
     const { store, credits, account } = setup();
     const accountId = await account();
-    const first = Promise.all([1, 2, 3].map((n) => credits.grant(accountId, new Decimal(n), `a${n}`)));
+    const first = Promise.all([1, 2, 3].map((n) => credits.grant(accountId, "ugen", new Decimal(n), `a${n}`)));
     // Queued while the first batch is being written and synced.
     await new Promise((resolve) => setImmediate(resolve));
-    const second = Promise.all([4, 5].map((n) => credits.grant(accountId, new Decimal(n), `b${n}`)));
+    const second = Promise.all([4, 5].map((n) => credits.grant(accountId, "ugen", new Decimal(n), `b${n}`)));
     await Promise.all([first, second]);
     const { n } = store.sqlite.prepare("select count(*) as n from ledger_entries where type = 'BONUS'").get() as { n: number };
     expect(n).toBe(5);
@@ -89,7 +89,7 @@ describe("hooks after a commit", () => {
       store: { onHookError: (error) => failures.push(error) },
     });
     const accountId = await kit.account("Observed");
-    const outcome = await kit.credits.grant(accountId, new Decimal(3), "grant");
+    const outcome = await kit.credits.grant(accountId, "ugen", new Decimal(3), "grant");
     expect(outcome.result.transactionId).toMatch(/^txn_/);
     expect(failures).toHaveLength(1);
     expect(await auditAccount(kit.store.reads, accountId)).toEqual([]);

@@ -118,15 +118,15 @@ export interface TestAccount {
   key: Record<string, string>;
 }
 
-/** A new account, made with the admin key, given `credits` as a bonus unless they are "0". */
-export async function createTestAccount(server: TestServer, name: string, credits = "0"): Promise<TestAccount> {
+/** A new account, made with the admin key, given `credits` of `provider` as a bonus unless they are "0". */
+export async function createTestAccount(server: TestServer, name: string, credits = "0", provider = "ugen"): Promise<TestAccount> {
   const admin = { "x-api-key": TEST_ADMIN_KEY };
   const created = await server.gql(`mutation ($name: String!) { accountCreate(input: { name: $name }) { account { id } apiKey } }`, { name }, admin);
   const { account, apiKey } = created.body.data.accountCreate;
   if (credits !== "0") {
     const granted = await server.gql(
-      `mutation ($id: ID!, $credits: Decimal!) { creditsGrant(input: { accountId: $id, credits: $credits, reason: "test credits" }) { userErrors { code } } }`,
-      { id: account.id, credits },
+      `mutation ($id: ID!, $credits: Decimal!, $provider: ID!) { creditsGrant(input: { accountId: $id, provider: $provider, credits: $credits, reason: "test credits" }) { userErrors { code } } }`,
+      { id: account.id, credits, provider },
       admin,
     );
     if (granted.body.data?.creditsGrant?.userErrors?.length !== 0) throw new Error(`grant failed: ${JSON.stringify(granted.body)}`);

@@ -20,7 +20,7 @@ afterAll(() => server.close());
 
 const JOB_CREATE = `mutation ($key: String) { jobCreate(input: { credits: "5", idempotencyKey: $key }) { job { id } userErrors { code message } } }`;
 const GRANT = `mutation ($id: ID!, $key: String, $credits: Decimal!) {
-  creditsGrant(input: { accountId: $id, credits: $credits, reason: "goodwill", idempotencyKey: $key }) { transaction { id } userErrors { code message } } }`;
+  creditsGrant(input: { accountId: $id, provider: "ugen", credits: $credits, reason: "goodwill", idempotencyKey: $key }) { transaction { id } userErrors { code message } } }`;
 
 describe("idempotency key scopes", () => {
   it("keeps an account's keys apart from the admin's, both ways", async () => {

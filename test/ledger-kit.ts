@@ -3,15 +3,19 @@ import { CreditService } from "../src/accounts/grants.js";
 import { JobService } from "../src/accounts/jobs.js";
 import { CreditLedger, type LedgerHooks } from "../src/accounts/ledger.js";
 import { AccountService } from "../src/accounts/service.js";
+import { WalletBook } from "../src/accounts/wallet-book.js";
 import { ManualClock } from "../src/clock.js";
+import { providerSeeds } from "../seed/index.js";
 import { IN_MEMORY, SqliteStore, type SqliteStoreOptions } from "../src/store/sqlite/store.js";
 
 export function createLedgerKit(options: { path?: string; jobTtlMs?: number; hooks?: LedgerHooks[]; store?: SqliteStoreOptions; clock?: ManualClock } = {}) {
   const clock = options.clock ?? new ManualClock();
   const store = SqliteStore.open(options.path ?? IN_MEMORY, options.store);
   const ledger = new CreditLedger(clock, options.hooks ?? []);
-  const credits = new CreditService(store, ledger, clock);
-  const jobs = new JobService(store, ledger, clock, options.jobTtlMs ?? 3600_000);
+  const book = new WalletBook(clock, ledger);
+  const known = (id: string) => providerSeeds.some((seed) => seed.id === id);
+  const credits = new CreditService(store, book, clock, known);
+  const jobs = new JobService(store, book, clock, options.jobTtlMs ?? 3600_000, known);
   const accounts = new AccountService(store, credits, clock);
   return {
     clock,

@@ -160,7 +160,7 @@ describe("start-up", () => {
 describe("npm run account:create", () => {
   it("creates an account with bonus credits and prints its key once", async () => {
     const databasePath = join(directory, "cli.db");
-    const run = spawn(process.execPath, ["--import", "tsx", "scripts/account-create.ts", "--name", "Acme", "--credits", "250"], {
+    const run = spawn(process.execPath, ["--import", "tsx", "scripts/account-create.ts", "--name", "Acme", "--credits", "250", "--provider", "creatify"], {
       cwd: root,
       env: { ...process.env, DATABASE_PATH: databasePath },
     });
@@ -176,9 +176,9 @@ describe("npm run account:create", () => {
     const response = await fetch(`${url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-api-key": key },
-      body: JSON.stringify({ query: "{ viewer { name balance } }" }),
+      body: JSON.stringify({ query: "{ viewer { name balance wallets { provider { id } balance } } }" }),
     });
-    expect(((await response.json()) as any).data.viewer).toEqual({ name: "Acme", balance: "250" });
+    expect(((await response.json()) as any).data.viewer).toEqual({ name: "Acme", balance: "250", wallets: [{ provider: { id: "creatify" }, balance: "250" }] });
     // The database already had an account, so no demo account was made.
     expect(server.output()).not.toContain("Demo account API key");
     server.child.kill("SIGTERM");
@@ -210,15 +210,18 @@ describe("npm run account:create with bad arguments", () => {
 
   it("answers `--credits -5` through npm with one line and exit code 1", async () => {
     const databasePath = join(directory, "cli-npm.db");
-    const result = await run("npm", ["run", "--silent", "account:create", "--", "--name", "Acme", "--credits", "-5"], databasePath);
+    const result = await run("npm", ["run", "--silent", "account:create", "--", "--name", "Acme", "--credits", "-5", "--provider", "ugen"], databasePath);
     expect(result).toEqual({ code: 1, stdout: "", stderr: "--credits: Credits must be greater than 0; got -5\n" });
     expect(accountCount(databasePath)).toBe(0);
   });
 
   const cases: [string[], RegExp][] = [
-    [["--name", "Acme", "--credits=-5"], /^--credits: Credits must be greater than 0; got -5$/],
-    [["--name", "Acme", "--credits", "0"], /^--credits: Credits must be greater than 0; got 0$/],
-    [["--name", "Acme", "--credits", "abc"], /^--credits: "abc" is not a decimal number/],
+    [["--name", "Acme", "--credits=-5", "--provider", "ugen"], /^--credits: Credits must be greater than 0; got -5$/],
+    [["--name", "Acme", "--credits", "0", "--provider", "ugen"], /^--credits: Credits must be greater than 0; got 0$/],
+    [["--name", "Acme", "--credits", "abc", "--provider", "ugen"], /^--credits: "abc" is not a decimal number/],
+    [["--name", "Acme", "--credits", "5"], /^--credits needs --provider \(one of samsar, ugen, creatify, hoox, subclip\)/],
+    [["--name", "Acme", "--credits", "5", "--provider", "acme"], /^--provider: no provider acme; one of /],
+    [["--name", "Acme", "--provider", "ugen"], /^--provider goes with --credits /],
     [["--name", "Acme", "--credits"], /^Option '--credits <value>' argument missing \(usage: /],
     [["--name"], /^Option '--name <value>' argument missing \(usage: /],
     [[], /^--name is required \(usage: /],

@@ -94,7 +94,7 @@ describe("two processes over one SQLite file", () => {
   it("reserve once for one idempotency key, and both answer with that job", async () => {
     const path = newFile();
     const scene = servicesOver(path, new ManualClock());
-    const { accountId } = await scene.services.accountService.createAccount("Twice", new Decimal(100));
+    const { accountId } = await scene.services.accountService.createAccount("Twice", { credits: new Decimal(100), provider: "ugen" });
     await scene.close();
     const jobIds = await race(path, "jobCreate", { argument: accountId });
     expect(jobIds[0]).toMatch(/^job_/);
@@ -109,17 +109,17 @@ describe("two processes over one SQLite file", () => {
     const path = newFile();
     const clock = new ManualClock("2026-06-01T00:00:00.000Z");
     const scene = servicesOver(path, clock);
-    const { accountId } = await scene.services.accountService.createAccount("Late", new Decimal(100));
+    const { accountId } = await scene.services.accountService.createAccount("Late", { credits: new Decimal(100), provider: "ugen" });
     // Many, so that both sweepers read the due list before either has expired them all.
     for (let i = 0; i < 60; i++) {
-      await scene.services.jobs.create(accountId, { micros: 1_000_000, productId: null, estimate: null, describe: "a job" }, { key: null, input: {} });
+      await scene.services.jobs.create(accountId, { micros: 1_000_000, productId: null, providerId: "ugen", estimate: null, describe: "a job" }, { key: null, input: {} });
     }
     await scene.close();
     const expired = await race(path, "expire", { env: { NOW: "2026-06-01T02:00:00.000Z" } });
     expect((expired as number[]).reduce((a, b) => a + b, 0)).toBe(60);
     const after = servicesOver(path, clock);
     expect(after.count("select count(*) as n from ledger_entries where type = 'RELEASE'")).toBe(60);
-    expect(await after.services.store.reads.accounts.get(accountId)).toMatchObject({ reservedMicros: 0, balanceMicros: 100_000_000 });
+    expect(await after.services.store.reads.wallets.get(accountId, "ugen")).toMatchObject({ reservedMicros: 0, balanceMicros: 100_000_000 });
     await after.close();
   });
 

@@ -1,62 +1,95 @@
 /**
- * Checks an account's ledger against every invariant the ledger promises. Returns what is wrong
+ * Checks an account's wallets against every invariant the ledger promises. Returns what is wrong
  * (empty when all holds); used by the tests after every step and by the crash test after restarts.
  */
-import type { Repositories } from "../store/repositories/index.js";
+import type { EntryRow, JobRow, Repositories, WalletRow } from "../store/repositories/index.js";
 
 /** The store's reads (`store.reads`): the audit reads committed data only. */
 export async function auditAccount(reads: Repositories, accountId: string): Promise<string[]> {
-  const problems: string[] = [];
   const account = await reads.accounts.get(accountId);
   if (!account) return [`account ${accountId} does not exist`];
   const entries = await reads.ledger.ofAccount(accountId);
   const jobs = await reads.jobs.ofAccount(accountId);
+  const wallets = await reads.wallets.ofAccount(accountId);
+  const problems: string[] = [];
+  for (const entry of entries) if (!wallets.some((w) => w.providerId === entry.providerId)) problems.push(`${entry.id}: no wallet ${entry.providerId}`);
+  for (const wallet of wallets) {
+    const own = (e: { providerId: string }) => e.providerId === wallet.providerId;
+    problems.push(...(await auditWallet(reads, wallet, entries.filter(own), jobs.filter(own))));
+  }
+  return problems;
+}
 
+async function auditWallet(reads: Repositories, wallet: WalletRow, entries: EntryRow[], jobs: JobRow[]): Promise<string[]> {
+  const problems: string[] = [];
+  const name = `${wallet.accountId}/${wallet.providerId}`;
+  const ordered = [...entries].sort((a, b) => a.sequence - b.sequence);
   let available = 0;
   let balance = 0;
   let reserved = 0;
-  entries.forEach((entry, index) => {
-    const where = `${accountId} #${entry.sequence} ${entry.type}`;
+  ordered.forEach((entry, index) => {
+    const where = `${name} #${entry.sequence} ${entry.type}`;
     if (entry.sequence !== index + 1) problems.push(`${where}: sequence should be ${index + 1}`);
-    if (entry.availableBeforeMicros !== available) {
-      problems.push(`${where}: balanceBefore ${entry.availableBeforeMicros} != previous balanceAfter ${available}`);
-    }
-    if (entry.availableAfterMicros !== entry.availableBeforeMicros + entry.amountMicros) {
-      problems.push(`${where}: balanceAfter != balanceBefore + amount`);
-    }
+    if (entry.availableBeforeMicros !== available) problems.push(`${where}: balanceBefore ${entry.availableBeforeMicros} != previous balanceAfter ${available}`);
+    if (entry.availableAfterMicros !== entry.availableBeforeMicros + entry.amountMicros) problems.push(`${where}: balanceAfter != balanceBefore + amount`);
     if (entry.availableAfterMicros < 0) problems.push(`${where}: available went below zero`);
     available = entry.availableAfterMicros;
     if (entry.type === "RESERVE" || entry.type === "RELEASE") reserved -= entry.amountMicros;
     else balance += entry.amountMicros;
     if (reserved < 0) problems.push(`${where}: reserved went below zero`);
   });
+  if (wallet.lastSequence !== ordered.length) problems.push(`${name}: lastSequence ${wallet.lastSequence} != ${ordered.length} entries`);
+  if (wallet.balanceMicros !== balance) problems.push(`${name}: balance ${wallet.balanceMicros} != ledger ${balance}`);
+  if (wallet.reservedMicros !== reserved) problems.push(`${name}: reserved ${wallet.reservedMicros} != ledger ${reserved}`);
+  if (wallet.balanceMicros - wallet.reservedMicros !== available) problems.push(`${name}: available != last balanceAfter`);
 
-  if (account.lastSequence !== entries.length) problems.push(`${accountId}: lastSequence ${account.lastSequence} != ${entries.length} entries`);
-  if (account.balanceMicros !== balance) problems.push(`${accountId}: balance ${account.balanceMicros} != ledger ${balance}`);
-  if (account.reservedMicros !== reserved) problems.push(`${accountId}: reserved ${account.reservedMicros} != ledger ${reserved}`);
-  if (account.balanceMicros - account.reservedMicros !== available) problems.push(`${accountId}: available != last balanceAfter`);
+  // Grants: the balance is what they hold, the reservations what jobs hold of them.
+  const grants = await reads.grants.ofWallet(wallet.accountId, wallet.providerId);
+  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+  if (sum(grants.map((g) => g.remainingMicros)) !== wallet.balanceMicros) problems.push(`${name}: balance ${wallet.balanceMicros} != grants' remaining ${sum(grants.map((g) => g.remainingMicros))}`);
+  if (sum(grants.map((g) => g.heldMicros)) !== wallet.reservedMicros) problems.push(`${name}: reserved ${wallet.reservedMicros} != grants' held ${sum(grants.map((g) => g.heldMicros))}`);
+  for (const grant of grants) {
+    if (grant.remainingMicros < 0 || grant.remainingMicros > grant.amountMicros) problems.push(`grant ${grant.id}: remaining ${grant.remainingMicros} outside 0..${grant.amountMicros}`);
+    if (grant.heldMicros < 0 || grant.heldMicros > grant.remainingMicros) problems.push(`grant ${grant.id}: held ${grant.heldMicros} outside 0..remaining`);
+    if (grant.closedReason && grant.remainingMicros !== grant.heldMicros) problems.push(`grant ${grant.id}: ${grant.closedReason} but ${grant.remainingMicros - grant.heldMicros} unheld credits remain`);
+  }
+  const open = jobs.filter((j) => j.status === "RESERVED");
+  if (sum(open.map((j) => j.reservedMicros)) !== wallet.reservedMicros) problems.push(`${name}: reserved ${wallet.reservedMicros} != open jobs ${sum(open.map((j) => j.reservedMicros))}`);
+  const heldByJobs = new Map<string, number>();
+  for (const job of open) {
+    const holds = await reads.holds.ofJob(job.id);
+    if (sum(holds.map((h) => h.heldMicros)) !== job.reservedMicros) problems.push(`job ${job.id}: holds ${sum(holds.map((h) => h.heldMicros))} != reserved ${job.reservedMicros}`);
+    for (const hold of holds) heldByJobs.set(hold.grantId, (heldByJobs.get(hold.grantId) ?? 0) + hold.heldMicros);
+  }
+  for (const grant of grants) if ((heldByJobs.get(grant.id) ?? 0) !== grant.heldMicros) problems.push(`grant ${grant.id}: held ${grant.heldMicros} != open jobs' holds ${heldByJobs.get(grant.id) ?? 0}`);
 
-  const openReserved = jobs.filter((j) => j.status === "RESERVED").reduce((sum, j) => sum + j.reservedMicros, 0);
-  if (openReserved !== account.reservedMicros) problems.push(`${accountId}: reserved ${account.reservedMicros} != open jobs ${openReserved}`);
+  // Every entry's grant parts add up to its amount (entries from before wallets have none).
+  const parts = await reads.entryGrants.ofEntries(entries.map((e) => e.id));
+  for (const entry of entries) {
+    const own = parts.filter((p) => p.entryId === entry.id);
+    if (own.length > 0 && sum(own.map((p) => p.micros)) !== Math.abs(entry.amountMicros)) problems.push(`${entry.id}: grants' parts != amount`);
+  }
+  const expired = entries.filter((e) => e.type === "EXPIRE");
+  for (const grant of grants.filter((g) => g.closedReason === "EXPIRED")) {
+    const times = parts.filter((p) => p.grantId === grant.id && expired.some((e) => e.id === p.entryId)).length;
+    const released = parts.filter((p) => p.grantId === grant.id && entries.some((e) => e.id === p.entryId && (e.type === "RELEASE" || e.type === "REFUND"))).length;
+    if (times > 1 + released) problems.push(`grant ${grant.id}: expired ${times} times`);
+  }
 
   for (const job of jobs) {
     const own = entries.filter((e) => e.jobId === job.id);
     const count = (type: string) => own.filter((e) => e.type === type).length;
     const sumOf = (type: string) => own.filter((e) => e.type === type).reduce((s, e) => s + e.amountMicros, 0);
-    if (count("RESERVE") !== 1 || -sumOf("RESERVE") !== job.reservedMicros) problems.push(`job ${job.id}: not reserved exactly once`);
+    if (job.reservedMicros > 0 && (count("RESERVE") !== 1 || -sumOf("RESERVE") !== job.reservedMicros)) problems.push(`job ${job.id}: not reserved exactly once`);
     const releases = count("RELEASE");
-    if (job.status === "RESERVED" ? releases !== 0 : releases !== (job.reservedMicros > 0 ? 1 : 0)) {
-      problems.push(`job ${job.id} (${job.status}): released ${releases} times`);
-    }
+    if (job.status === "RESERVED" ? releases !== 0 : releases !== (job.reservedMicros > 0 ? 1 : 0)) problems.push(`job ${job.id} (${job.status}): released ${releases} times`);
     if (-sumOf("CONSUME") !== job.consumedMicros) problems.push(`job ${job.id}: consumed ${job.consumedMicros} != ledger ${-sumOf("CONSUME")}`);
     if (job.status !== "COMPLETED" && job.consumedMicros !== 0) problems.push(`job ${job.id}: ${job.status} but consumed credits`);
   }
   for (const refund of entries.filter((e) => e.type === "REFUND")) {
     const consumed = entries.find((e) => e.id === refund.refundOfId);
     const total = entries.filter((e) => e.type === "REFUND" && e.refundOfId === refund.refundOfId).reduce((s, e) => s + e.amountMicros, 0);
-    if (!consumed || consumed.type !== "CONSUME" || total > -consumed.amountMicros) {
-      problems.push(`refund ${refund.id}: refunds more than was consumed`);
-    }
+    if (!consumed || consumed.type !== "CONSUME" || total > -consumed.amountMicros) problems.push(`refund ${refund.id}: refunds more than was consumed`);
   }
   return problems;
 }

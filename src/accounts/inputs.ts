@@ -1,11 +1,15 @@
 /** GraphQL inputs and payloads of the account mutations. */
-import { Field, ID, InputType, ObjectType } from "type-graphql";
+import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { EstimateInput, JobEstimateInput } from "../estimates/types.js";
-import { DecimalScalar } from "../graphql/scalars.js";
+import { DateTimeScalar, DecimalScalar } from "../graphql/scalars.js";
 import { UserError } from "../graphql/user-error.js";
 import type { Decimal } from "../pricing/decimal.js";
 import type { AccountRecord, ApiKeyRecord, JobRecord, TransactionRecord } from "./records.js";
 import { Account, ApiKey, Job, Transaction } from "./types.js";
+import type { GrantRecord } from "./wallet-queries.js";
+import { CreditGrant, CreditShortfall } from "./wallet-types.js";
+
+type ShortfallRecord = { providerId: string; missingCredits: Decimal };
 
 @InputType({ description: "A job to start: give exactly one of estimate, jobEstimate or credits." })
 export class JobCreateInput {
@@ -17,6 +21,9 @@ export class JobCreateInput {
 
   @Field(() => DecimalScalar, { nullable: true, description: "Reserve exactly these credits." })
   credits?: Decimal | null;
+
+  @Field(() => ID, { nullable: true, description: "With credits: whose credits (a provider id); may be left out when the account holds one provider's credits only." })
+  provider?: string | null;
 
   @Field(() => String, {
     nullable: true,
@@ -30,7 +37,7 @@ export class JobCompleteInput {
   @Field(() => ID, { description: "The job." })
   jobId!: string;
 
-  @Field(() => DecimalScalar, { nullable: true, description: "Credits the job actually used, at most the reserved credits. Default: all reserved." })
+  @Field(() => DecimalScalar, { nullable: true, description: "Credits the job actually used. Default: all reserved. More than reserved is taken from the wallet's available credits (INSUFFICIENT_CREDITS, and nothing changes, when they do not cover it)." })
   consumedCredits?: Decimal | null;
 }
 
@@ -72,8 +79,17 @@ export class CreditsGrantInput {
   @Field(() => ID, { description: "The account." })
   accountId!: string;
 
+  @Field(() => ID, { nullable: true, description: "Whose credits (a provider id); may be left out when the account holds one provider's credits only." })
+  provider?: string | null;
+
   @Field(() => DecimalScalar, { description: "Credits to add, more than 0." })
   credits!: Decimal;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "When the unspent credits expire (in the future); default: never." })
+  expiresAt?: Date | null;
+
+  @Field(() => Int, { nullable: true, description: "Higher is spent first (default 0)." })
+  priority?: number | null;
 
   @Field(() => String, { description: "Why, recorded on the ledger entry." })
   reason!: string;
@@ -110,6 +126,9 @@ export class JobCreatePayload {
 
   @Field(() => Account, { nullable: true, description: "The account after the reservation." })
   account!: AccountRecord | null;
+
+  @Field(() => CreditShortfall, { nullable: true, description: "With INSUFFICIENT_CREDITS: what is missing, and the packs that would cover it." })
+  shortfall!: ShortfallRecord | null;
 
   @Field(() => [UserError], { description: "Why nothing was done; empty on success." })
   userErrors!: UserError[];
@@ -176,7 +195,10 @@ abstract class CreditsPayload {
 }
 
 @ObjectType({ simpleResolvers: true, description: "Result of jobComplete." })
-export class JobCompletePayload extends JobResolvePayload {}
+export class JobCompletePayload extends JobResolvePayload {
+  @Field(() => CreditShortfall, { nullable: true, description: "With INSUFFICIENT_CREDITS (consumedCredits above the reservation): what is missing, and the packs that would cover it." })
+  shortfall!: ShortfallRecord | null;
+}
 
 @ObjectType({ simpleResolvers: true, description: "Result of jobFail." })
 export class JobFailPayload extends JobResolvePayload {}
@@ -185,7 +207,10 @@ export class JobFailPayload extends JobResolvePayload {}
 export class JobCancelPayload extends JobResolvePayload {}
 
 @ObjectType({ simpleResolvers: true, description: "Result of creditsGrant." })
-export class CreditsGrantPayload extends CreditsPayload {}
+export class CreditsGrantPayload extends CreditsPayload {
+  @Field(() => CreditGrant, { nullable: true, description: "The new grant." })
+  grant!: GrantRecord | null;
+}
 
 @ObjectType({ simpleResolvers: true, description: "Result of transactionRefund." })
 export class TransactionRefundPayload extends CreditsPayload {}

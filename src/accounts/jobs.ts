@@ -1,75 +1,65 @@
 /**
- * Jobs: a job reserves its price (RESERVE -x), then resolves exactly once. Complete writes
- * RELEASE +reserved then CONSUME -actual, so available credits never dip below what they were
- * mid-way; fail, cancel and expiry write RELEASE +reserved. Every operation runs in one store
- * transaction holding the account's lock; resolving is a conditional update on the job still
- * being RESERVED, so the same job completed on two nodes at once resolves once.
+ * Jobs: a job reserves its price from the wallet of its product's provider (RESERVE -x, holding
+ * credits of grants in the spending order), then resolves exactly once. Complete writes RELEASE
+ * +reserved then CONSUME -actual (from the grants it held, and past the reservation from what is
+ * available); fail, cancel and expiry write RELEASE +reserved. Every operation runs in one store
+ * transaction holding the wallet's lock; resolving is a conditional update on the job still being
+ * RESERVED, so the same job completed on two nodes at once resolves once.
  */
 import type { Clock } from "../clock.js";
 import { DomainError, DomainErrorCode, notFound } from "../errors.js";
-import type { JobRow, JobStatus } from "../store/repositories/index.js";
+import type { JobRow, JobStatus, WalletRow } from "../store/repositories/index.js";
 import type { Store, Tx } from "../store/store.js";
-import { checkText, credits, creditsToMicros } from "./credits.js";
+import { checkText, creditsToMicros } from "./credits.js";
 import { accountScope, idempotent, type IdempotencyRequest, type Outcome } from "./idempotency.js";
 import { randomHex } from "./keys.js";
-import type { CreditLedger } from "./ledger.js";
 import type { PricedJob } from "./pricing.js";
 import type { Decimal } from "../pricing/decimal.js";
+import type { WalletBook } from "./wallet-book.js";
+import { checkProvider, chooseProvider } from "./wallet-choice.js";
 
 export class JobService {
   constructor(
     private readonly store: Store,
-    private readonly ledger: CreditLedger,
+    private readonly book: WalletBook,
     private readonly clock: Clock,
     /** Reservations older than this expire and are released. */
     private readonly jobTtlMs: number,
+    private readonly knownProvider: (id: string) => boolean,
   ) {}
 
   /** Reserves credits for a new job, or fails with INSUFFICIENT_CREDITS and writes nothing. */
   create(accountId: string, job: PricedJob, request: IdempotencyRequest): Promise<Outcome<{ jobId: string; transactionId: string }>> {
     return this.store.transaction(async (tx) => {
-      const account = await this.ledger.lockAccount(tx, accountId);
+      const providerId = checkProvider(this.knownProvider, await chooseProvider(tx, accountId, job.providerId, ["provider"]), ["provider"]);
+      const wallet = await this.book.lock(tx, accountId, providerId);
       return idempotent(tx, this.clock, accountScope(accountId), "jobCreate", request, async () => {
-        const available = account.balanceMicros - account.reservedMicros;
-        if (job.micros > available) {
-          throw new DomainError(
-            DomainErrorCode.INSUFFICIENT_CREDITS,
-            `Insufficient credits: the job needs ${credits(job.micros)}, ${credits(available)} are available, ${credits(job.micros - available)} missing`,
-          );
-        }
         const created = this.clock.now();
         const jobId = `job_${randomHex(12)}`;
         await tx.jobs.insert({
           id: jobId,
           accountId,
+          providerId,
           reservedMicros: job.micros,
           productId: job.productId,
           estimate: job.estimate,
           createdAt: created.toISOString(),
           expiresAt: new Date(created.getTime() + this.jobTtlMs).toISOString(),
         });
-        const [entry] = await this.ledger.post(tx, account, [
-          { type: "RESERVE", amountMicros: -job.micros, jobId, idempotencyKey: request.key, description: `Reserved for ${job.describe}` },
-        ]);
-        return { jobId, transactionId: entry.id };
+        const entry = await this.book.reserve(tx, wallet, jobId, job.micros, { description: `Reserved for ${job.describe}`, idempotencyKey: request.key });
+        return { jobId, transactionId: entry!.id };
       });
     });
   }
 
-  /** Consumes the actual credits (default: all reserved) and releases the rest. */
+  /**
+   * Consumes the actual credits (default: all reserved) and releases the rest. More than reserved is
+   * taken from the wallet's available credits; when those do not cover it, INSUFFICIENT_CREDITS and
+   * nothing changes.
+   */
   complete(accountId: string, jobId: string, consumed?: Decimal | null): Promise<void> {
     const consumedMicros = consumed == null ? null : creditsToMicros(consumed, ["consumedCredits"], { allowZero: true });
-    return this.resolveOpen(accountId, jobId, (job) => {
-      const actual = consumedMicros ?? job.reservedMicros;
-      if (actual > job.reservedMicros) {
-        throw new DomainError(
-          DomainErrorCode.BAD_USER_INPUT,
-          `consumedCredits (${credits(actual)}) is more than the ${credits(job.reservedMicros)} reserved`,
-          ["consumedCredits"],
-        );
-      }
-      return { status: "COMPLETED", consumedMicros: actual, reason: null };
-    });
+    return this.resolveOpen(accountId, jobId, (job) => ({ status: "COMPLETED", consumedMicros: consumedMicros ?? job.reservedMicros, reason: null }));
   }
 
   fail(accountId: string, jobId: string, reason?: string | null): Promise<void> {
@@ -87,20 +77,22 @@ export class JobService {
     decide: (job: JobRow) => { status: Exclude<JobStatus, "RESERVED">; consumedMicros: number; reason: string | null },
   ): Promise<void> {
     return this.store.transaction(async (tx) => {
-      const account = await this.ledger.lockAccount(tx, accountId);
-      const job = await tx.jobs.get(jobId, accountId);
+      const found = await tx.jobs.get(jobId, accountId);
       // Another account's job is reported exactly like a missing one.
-      if (!job) throw notFound(`No job ${jobId}`, ["jobId"]);
+      if (!found) throw notFound(`No job ${jobId}`, ["jobId"]);
+      const wallet = await this.book.lock(tx, accountId, found.providerId);
+      // Read again under the wallet's lock: another transaction may have resolved it meanwhile.
+      const job = (await tx.jobs.get(jobId, accountId))!;
       const resolved = (status: JobStatus) => new DomainError(DomainErrorCode.JOB_ALREADY_RESOLVED, `Job ${jobId} is already ${status.toLowerCase()}`, ["jobId"]);
       if (job.status !== "RESERVED") throw resolved(job.status);
-      if (!(await this.resolve(tx, account, job, decide(job)))) throw resolved((await tx.jobs.get(jobId, accountId))!.status);
+      if (!(await this.resolve(tx, wallet, job, decide(job)))) throw resolved((await tx.jobs.get(jobId, accountId))!.status);
     });
   }
 
   /** Resolves the job if it is still RESERVED (guard: the conditional update), and posts its entries. */
   private async resolve(
     tx: Tx,
-    account: Awaited<ReturnType<CreditLedger["lockAccount"]>>,
+    wallet: WalletRow,
     job: JobRow,
     outcome: { status: Exclude<JobStatus, "RESERVED">; consumedMicros: number; reason: string | null },
   ): Promise<boolean> {
@@ -111,10 +103,7 @@ export class JobService {
       resolvedAt: this.clock.now().toISOString(),
     });
     if (!resolved) return false;
-    const entries = [];
-    if (job.reservedMicros > 0) entries.push({ type: "RELEASE" as const, amountMicros: job.reservedMicros, jobId: job.id, description: releaseDescription(outcome.status, job.id) });
-    if (outcome.consumedMicros > 0) entries.push({ type: "CONSUME" as const, amountMicros: -outcome.consumedMicros, jobId: job.id, description: `Consumed by job ${job.id}` });
-    await this.ledger.post(tx, account, entries);
+    await this.book.resolve(tx, wallet, job, outcome.consumedMicros, releaseDescription(outcome.status, job.id));
     return true;
   }
 
@@ -128,8 +117,8 @@ export class JobService {
       const due = await this.store.reads.jobs.due(this.clock.now().toISOString(), batchSize);
       for (const job of due) {
         const done = await this.store.transaction(async (tx) => {
-          const account = await this.ledger.lockAccount(tx, job.accountId);
-          return this.resolve(tx, account, job, { status: "EXPIRED", consumedMicros: 0, reason: "reservation expired" });
+          const wallet = await this.book.lock(tx, job.accountId, job.providerId);
+          return this.resolve(tx, wallet, job, { status: "EXPIRED", consumedMicros: 0, reason: "reservation expired" });
         });
         if (done) expired++;
       }

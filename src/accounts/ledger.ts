@@ -1,34 +1,40 @@
 /**
- * The credit ledger: every change to an account's credits is an appended entry whose amount is
- * its signed effect on available credits (balance - reserved), with the available credits before
- * and after, chained entry to entry. Entries are posted inside a store transaction that holds the
- * account's lock (`lockAccount`), so two writers never both spend the same credits; the
- * database's CHECK constraints refuse an overdraft even if code ever got it wrong.
+ * The credit ledger: every change to a wallet's credits is an appended entry whose amount is its
+ * signed effect on the wallet's available credits (balance - reserved), with the available credits
+ * before and after, chained entry to entry per wallet; each entry records the grants it touched.
+ * Entries are posted inside a store transaction holding the wallet's lock (`lockWallet`), so two
+ * writers never both spend the same credits; the database's CHECK constraints refuse an overdraft
+ * even if code ever got it wrong.
  */
 import type { Clock } from "../clock.js";
 import { notFound } from "../errors.js";
-import type { AccountRow, EntryRow } from "../store/repositories/index.js";
+import type { EntryRow, WalletRow } from "../store/repositories/index.js";
 import type { Tx } from "../store/store.js";
 import { randomHex } from "./keys.js";
 
 export type TransactionType = EntryRow["type"];
 
+/** Types that change what open jobs hold rather than what the wallet owns. */
+const HOLD_TYPES: ReadonlySet<TransactionType> = new Set(["RESERVE", "RELEASE"]);
+
 export interface EntryInput {
   type: TransactionType;
-  /** Signed effect on available credits: negative for RESERVE and CONSUME. */
+  /** Signed effect on available credits: negative for RESERVE, CONSUME, EXPIRE, CLAWBACK and REPAY. */
   amountMicros: number;
+  /** The grants it took from or gave to, and how many credits of each (positive). */
+  grants: ReadonlyArray<{ grantId: string; micros: number }>;
   jobId?: string | null;
   refundOfId?: string | null;
   idempotencyKey?: string | null;
   description: string;
 }
 
-/** Reacts to changes of an account's credits (credit alerts, auto top-up, metrics). */
+/** Reacts to changes of a wallet's credits (credit alerts, auto top-up, metrics). */
 export interface LedgerHooks {
-  /** Inside the transaction, after the account's new entries are written: may write too. */
-  inTransaction?(tx: Tx, account: AccountRow, types: TransactionType[]): Promise<void>;
+  /** Inside the transaction, after the wallet's new entries are written: may write too. */
+  inTransaction?(tx: Tx, wallet: WalletRow, types: TransactionType[]): Promise<void>;
   /** After the transaction committed and is durable. Must not throw; errors are its own. */
-  afterCommit?(accountId: string, types: TransactionType[]): void;
+  afterCommit?(accountId: string, providerId: string, types: TransactionType[]): void;
 }
 
 export class CreditLedger {
@@ -37,26 +43,28 @@ export class CreditLedger {
     private readonly hooks: readonly LedgerHooks[],
   ) {}
 
-  /** The account, locked until the transaction ends (guard: the account's row lock). */
-  async lockAccount(tx: Tx, accountId: string): Promise<AccountRow> {
-    const account = await tx.accounts.lock(accountId);
-    if (!account) throw notFound(`No account ${accountId}`, ["accountId"]);
-    return account;
+  /** The account's wallet of the provider (created empty if need be), locked until the transaction ends. */
+  async lockWallet(tx: Tx, accountId: string, providerId: string): Promise<WalletRow> {
+    // The account must exist: a wallet is never made for an unknown id.
+    if (!(await tx.accounts.get(accountId))) throw notFound(`No account ${accountId}`, ["accountId"]);
+    return tx.wallets.lock(accountId, providerId);
   }
 
-  /** Appends entries, in order, to a locked account and saves its credits; returns them. */
-  async post(tx: Tx, account: AccountRow, entries: EntryInput[]): Promise<EntryRow[]> {
+  /** Appends entries, in order, to a locked wallet and saves its figures; returns them. */
+  async post(tx: Tx, wallet: WalletRow, entries: EntryInput[]): Promise<EntryRow[]> {
+    if (entries.length === 0) return [];
     const createdAt = this.clock.now().toISOString();
     const written: EntryRow[] = [];
     for (const entry of entries) {
-      const before = account.balanceMicros - account.reservedMicros;
-      if (entry.type === "RESERVE" || entry.type === "RELEASE") account.reservedMicros -= entry.amountMicros;
-      else account.balanceMicros += entry.amountMicros;
-      account.lastSequence += 1;
+      const before = wallet.balanceMicros - wallet.reservedMicros;
+      if (HOLD_TYPES.has(entry.type)) wallet.reservedMicros -= entry.amountMicros;
+      else wallet.balanceMicros += entry.amountMicros;
+      wallet.lastSequence += 1;
       const row = {
         id: `txn_${randomHex(12)}`,
-        accountId: account.id,
-        sequence: account.lastSequence,
+        accountId: wallet.accountId,
+        providerId: wallet.providerId,
+        sequence: wallet.lastSequence,
         type: entry.type,
         amountMicros: entry.amountMicros,
         availableBeforeMicros: before,
@@ -68,14 +76,18 @@ export class CreditLedger {
         createdAt,
       };
       await tx.ledger.append(row);
+      // One row per grant: a consumption may take from a grant both what it held and more.
+      const byGrant = new Map<string, number>();
+      for (const part of entry.grants) if (part.micros > 0) byGrant.set(part.grantId, (byGrant.get(part.grantId) ?? 0) + part.micros);
+      await tx.entryGrants.insert([...byGrant].map(([grantId, micros]) => ({ entryId: row.id, grantId, micros })));
       written.push({ seq: 0, ...row });
     }
-    await tx.accounts.saveCredits(account);
+    await tx.wallets.save(wallet);
     const types = entries.map((entry) => entry.type);
-    for (const hook of this.hooks) await hook.inTransaction?.(tx, account, types);
-    const { id: accountId } = account;
+    for (const hook of this.hooks) await hook.inTransaction?.(tx, wallet, types);
+    const { accountId, providerId } = wallet;
     // One each: a hook that throws must not keep the others from hearing of the commit.
-    for (const hook of this.hooks) if (hook.afterCommit) tx.afterCommit(() => hook.afterCommit!(accountId, types));
+    for (const hook of this.hooks) if (hook.afterCommit) tx.afterCommit(() => hook.afterCommit!(accountId, providerId, types));
     return written;
   }
 }

@@ -11,11 +11,15 @@ export interface JobSource {
   estimate?: EstimateInput | null;
   jobEstimate?: JobEstimateInput | null;
   credits?: Decimal | null;
+  /** With `credits`: whose credits (null: the account's only wallet). */
+  provider?: string | null;
 }
 
 export interface PricedJob {
   micros: number;
   productId: string | null;
+  /** The wallet to reserve from: the product's provider, or the one named with bare credits (null: the account's only one). */
+  providerId: string | null;
   /** Snapshot of the estimate, kept on the job. */
   estimate: { lineItems: JobLineItemRecord[]; generationCount: number } | null;
   describe: string;
@@ -47,6 +51,9 @@ async function priced(field: string[], run: () => Promise<EstimateOutcome>): Pro
 
 export async function priceJob(prices: PricingCatalog, loaders: LoaderSource, source: JobSource): Promise<PricedJob> {
   const given = (["estimate", "jobEstimate", "credits"] as const).filter((name) => source[name] != null);
+  if (source.provider != null && source.credits == null) {
+    throw new DomainError(DomainErrorCode.BAD_USER_INPUT, "provider goes with credits only: an estimate's product names its provider", ["provider"]);
+  }
   if (given.length !== 1) {
     throw new DomainError(
       DomainErrorCode.BAD_USER_INPUT,
@@ -55,7 +62,7 @@ export async function priceJob(prices: PricingCatalog, loaders: LoaderSource, so
     );
   }
   if (source.credits != null) {
-    return { micros: creditsToMicros(source.credits, ["credits"]), productId: null, estimate: null, describe: "a job" };
+    return { micros: creditsToMicros(source.credits, ["credits"]), productId: null, providerId: source.provider ?? null, estimate: null, describe: "a job" };
   }
   const outcome = source.estimate
     ? await priced(["estimate"], () =>
@@ -73,6 +80,7 @@ export async function priceJob(prices: PricingCatalog, loaders: LoaderSource, so
   return {
     micros: creditsToMicros(outcome.result.totalCredits, field),
     productId: outcome.product.id,
+    providerId: outcome.product.providerId,
     estimate: snapshot(outcome),
     describe: `${outcome.product.name} (${outcome.product.id})`,
   };

@@ -10,9 +10,6 @@ export function toAccount(row: AccountRow): AccountRecord {
     __typename: "Account",
     id: row.id,
     name: row.name,
-    balance: fromMicros(row.balanceMicros),
-    reserved: fromMicros(row.reservedMicros),
-    available: fromMicros(row.balanceMicros - row.reservedMicros),
     createdAt: new Date(row.createdAt),
   };
 }
@@ -22,6 +19,8 @@ function toTransaction(row: EntryRow): TransactionRecord {
     __typename: "Transaction",
     id: row.id,
     accountId: row.accountId,
+    providerId: row.providerId,
+    seq: row.seq,
     sequence: row.sequence,
     type: row.type,
     amount: fromMicros(row.amountMicros),
@@ -40,6 +39,7 @@ function toJob(row: JobRow): JobRecord {
     __typename: "Job",
     id: row.id,
     accountId: row.accountId,
+    providerId: row.providerId,
     seq: row.seq,
     status: row.status,
     reservedCredits: fromMicros(row.reservedMicros),
@@ -82,10 +82,10 @@ export class AccountQueries {
     return row ? toApiKey(row) : null;
   }
 
-  /** Newest first; `afterSequence` is the cursor position (exclusive). */
+  /** Newest first; `afterSeq` is the cursor position (exclusive). */
   async transactions(
     accountId: string,
-    options: { first: number; afterSequence?: number; type?: TransactionType | null; jobId?: string | null },
+    options: { first: number; afterSeq?: number; type?: TransactionType | null; jobId?: string | null; providerId?: string | null },
   ): Promise<Page<TransactionRecord>> {
     return pageOfRecords(await this.reads.ledger.page(accountId, options), toTransaction);
   }

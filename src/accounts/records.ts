@@ -6,9 +6,6 @@ export interface AccountRecord {
   __typename: "Account";
   id: string;
   name: string;
-  balance: Decimal;
-  reserved: Decimal;
-  available: Decimal;
   createdAt: Date;
 }
 
@@ -16,6 +13,8 @@ export interface TransactionRecord {
   __typename: "Transaction";
   id: string;
   accountId: string;
+  providerId: string;
+  seq: number;
   sequence: number;
   type: TransactionType;
   amount: Decimal;
@@ -42,6 +41,7 @@ export interface JobRecord {
   __typename: "Job";
   id: string;
   accountId: string;
+  providerId: string;
   seq: number;
   status: JobStatus;
   reservedCredits: Decimal;

@@ -6,6 +6,7 @@ import { mutate } from "../graphql/mutation.js";
 import type { JobStatus } from "../store/repositories/index.js";
 import type { TransactionType } from "./ledger.js";
 import { priceJob } from "./pricing.js";
+import { AccountWalletResolver, CreditGrantResolver, CreditShortfallResolver, JobWalletResolver, TransactionWalletResolver, WalletResolver } from "./wallet-resolvers.js";
 import type { AccountRecord, JobRecord, TransactionRecord } from "./records.js";
 import {
   AccountCreateInput,
@@ -41,6 +42,7 @@ import {
 // Read straight from the store, not through the request's loaders: a mutation's payload must
 // show the state after it, which a loader may have cached before.
 async function account(context: Context, accountId: string): Promise<AccountRecord> {
+  context.loaders.accounts.wallets.clear(accountId);
   return (await context.services.accounts.accountsByIds([accountId]))[0];
 }
 
@@ -79,15 +81,17 @@ export class AccountResolver {
     @Arg("after", () => String, { nullable: true, description: "endCursor of the previous page." }) after: string | null,
     @Arg("type", () => TransactionTypeEnum, { nullable: true, description: "Only entries of this type." }) type: TransactionType | null,
     @Arg("jobId", () => ID, { nullable: true, description: "Only entries of this job." }) jobId: string | null,
+    @Arg("provider", () => ID, { nullable: true, description: "Only entries of this provider's wallet." }) provider: string | null,
   ) {
     const size = pageSize(first);
     const page = await context.services.accounts.transactions(root.id, {
       first: size,
-      afterSequence: decodeCursor("txn", after),
+      afterSeq: decodeCursor("txn", after),
       type,
       jobId,
+      providerId: provider,
     });
-    return connection("txn", page.items, page.hasNextPage, (entry) => entry.sequence);
+    return connection("txn", page.items, page.hasNextPage, (entry) => entry.seq);
   }
 
   @FieldResolver(() => JobConnection, { description: "The account's jobs, newest first." })
@@ -143,13 +147,13 @@ export class JobMutationResolver {
   })
   async jobCreate(@Arg("input", () => JobCreateInput) input: JobCreateInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
-    return mutate({ job: null, transaction: null, account: null }, async () => {
+    return mutate({ job: null, transaction: null, account: null, shortfall: null }, async () => {
       const priced = await priceJob(context.services.pricing, context.loaders, input);
       const { result } = await context.services.jobs.create(accountId, priced, {
         key: input.idempotencyKey,
-        input: { estimate: input.estimate, jobEstimate: input.jobEstimate, credits: input.credits },
+        input: { estimate: input.estimate, jobEstimate: input.jobEstimate, credits: input.credits, provider: input.provider },
       });
-      return { job: await job(context, result.jobId), transaction: await transaction(context, result.transactionId), account: await account(context, accountId) };
+      return { job: await job(context, result.jobId), transaction: await transaction(context, result.transactionId), account: await account(context, accountId), shortfall: null };
     });
   }
 
@@ -158,9 +162,9 @@ export class JobMutationResolver {
   })
   jobComplete(@Arg("input", () => JobCompleteInput) input: JobCompleteInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
-    return mutate({ job: null, account: null }, async () => {
+    return mutate({ job: null, account: null, shortfall: null }, async () => {
       await context.services.jobs.complete(accountId, input.jobId, input.consumedCredits);
-      return { job: await job(context, input.jobId), account: await account(context, accountId) };
+      return { job: await job(context, input.jobId), account: await account(context, accountId), shortfall: null };
     });
   }
 
@@ -216,12 +220,14 @@ export class AdminMutationResolver {
     });
   }
 
-  @Mutation(() => CreditsGrantPayload, { description: "Grants bonus credits to an account, as a BONUS entry (admin key only)." })
+  @Mutation(() => CreditsGrantPayload, { description: "Grants promotional credits to one of an account's wallets, as a grant and its BONUS entry (admin key only)." })
   creditsGrant(@Arg("input", () => CreditsGrantInput) input: CreditsGrantInput, @Ctx() context: Context) {
     requireAdmin(context);
-    return mutate({ transaction: null, account: null }, async () => {
-      const { result } = await context.services.credits.grant(input.accountId, input.credits, input.reason, input.idempotencyKey);
-      return { transaction: await transaction(context, result.transactionId), account: await account(context, input.accountId) };
+    return mutate({ transaction: null, account: null, grant: null }, async () => {
+      const terms = { expiresAt: input.expiresAt, priority: input.priority };
+      const { result } = await context.services.credits.grant(input.accountId, input.provider, input.credits, input.reason, terms, input.idempotencyKey);
+      const [grant] = await context.services.wallets.grantsByIds([result.grantId], context.services.clock.now());
+      return { transaction: await transaction(context, result.transactionId), account: await account(context, input.accountId), grant };
     });
   }
 
@@ -245,6 +251,7 @@ export async function resolveAccountNode(context: Context, id: string): Promise<
     : id.startsWith("job_") ? await loaders.job.load(id)
     : id.startsWith("txn_") ? await loaders.transaction.load(id)
     : id.startsWith("key_") ? await context.services.accounts.apiKey(id)
+    : id.startsWith("grant_") ? await loaders.grant.load(id)
     : undefined;
   if (item === undefined) return undefined;
   if (!item) return null;
@@ -254,6 +261,12 @@ export async function resolveAccountNode(context: Context, id: string): Promise<
 
 export const accountResolvers = [
   AccountQueryResolver,
+  AccountWalletResolver,
+  WalletResolver,
+  CreditGrantResolver,
+  TransactionWalletResolver,
+  JobWalletResolver,
+  CreditShortfallResolver,
   AccountResolver,
   TransactionResolver,
   JobResolver,

@@ -15,6 +15,8 @@ export type Auth =
 
 const ADMIN_KEY_HASH = "admin_key_hash";
 const DEMO_ACCOUNT = "demo_account_id";
+/** The demo account's welcome credits are U-Gen credits: its job estimate works with them at once. */
+export const DEMO_PROVIDER = "ugen";
 
 export class AccountService {
   private adminKeyHash: string | null = null;
@@ -60,11 +62,11 @@ export class AccountService {
   }
 
   /** Creates an account with a first API key (and initial credits, in the same transaction); the key is returned in full this once. */
-  createAccount(name: string, initialCredits?: Decimal | null): Promise<{ accountId: string; keyId: string; token: string }> {
+  createAccount(name: string, initial?: { credits: Decimal; provider: string } | null): Promise<{ accountId: string; keyId: string; token: string }> {
     const clean = checkText(name, ["name"], "An account name");
     return this.store.transaction(async (tx) => {
       const account = await this.insertAccount(tx, clean);
-      if (initialCredits) await this.credits.bonus(tx, account.accountId, initialCredits, "Initial credits");
+      if (initial) await this.credits.bonus(tx, account.accountId, initial.provider, initial.credits, "Initial credits");
       return account;
     });
   }
@@ -106,7 +108,7 @@ export class AccountService {
       if ((await tx.accounts.count()) > 0) return null;
       const account = await this.insertAccount(tx, "Demo account");
       if ((await tx.metadata.setOnce(DEMO_ACCOUNT, account.accountId)) !== account.accountId) throw new DemoAccountExists();
-      await this.credits.bonus(tx, account.accountId, bonusCredits, "Welcome credits for the demo account");
+      await this.credits.bonus(tx, account.accountId, DEMO_PROVIDER, bonusCredits, "Welcome credits for the demo account");
       return account;
     }).catch((error: unknown) => {
       if (error instanceof DemoAccountExists) return null;

@@ -15,6 +15,10 @@ export const TransactionTypeEnum = {
   RELEASE: "RELEASE",
   REFUND: "REFUND",
   BONUS: "BONUS",
+  EXPIRE: "EXPIRE",
+  CLAWBACK: "CLAWBACK",
+  REPAY: "REPAY",
+  MIGRATION: "MIGRATION",
 } as const;
 registerEnumType(TransactionTypeEnum, {
   name: "TransactionType",
@@ -25,7 +29,11 @@ registerEnumType(TransactionTypeEnum, {
     CONSUME: { description: "Credits a completed job used. Negative." },
     RELEASE: { description: "A job's hold given back (on completion, failure, cancellation or expiry). Positive." },
     REFUND: { description: "Consumed credits given back by an operator. Positive." },
-    BONUS: { description: "Credits granted by an operator. Positive." },
+    BONUS: { description: "Credits granted by an operator (or a new account's first credits). Positive." },
+    EXPIRE: { description: "Credits of a grant whose expiry passed (or released to it after that). Negative." },
+    CLAWBACK: { description: "Credits of a purchase the payment provider refunded or the buyer disputed, taken back. Negative." },
+    REPAY: { description: "Credits owed after a clawback, repaid from credits added later. Negative." },
+    MIGRATION: { description: "Credits moved from the legacy wallet to their provider's when wallets were introduced (see the README). Either sign." },
   },
 });
 
@@ -56,15 +64,6 @@ export class Account implements Node {
   @Field(() => String, { description: "Display name." })
   name!: string;
 
-  @Field(() => DecimalScalar, { description: "Credits owned, including those held by running jobs." })
-  balance!: Decimal;
-
-  @Field(() => DecimalScalar, { description: "Credits held by running jobs (status RESERVED)." })
-  reserved!: Decimal;
-
-  @Field(() => DecimalScalar, { description: "Credits that can be spent now: balance - reserved." })
-  available!: Decimal;
-
   @Field(() => DateTimeScalar, { description: "When the account was created." })
   createdAt!: Date;
 }
@@ -73,7 +72,7 @@ export class Account implements Node {
   simpleResolvers: true,
   implements: Node,
   description:
-    "An entry of the credit ledger. Entries are never changed or removed: corrections are new entries. balanceAfter = balanceBefore + amount, and each entry's balanceBefore is the previous one's balanceAfter.",
+    "An entry of a wallet's credit ledger. Entries are never changed or removed: corrections are new entries. balanceAfter = balanceBefore + amount, and each entry's balanceBefore is the previous one's balanceAfter in the same wallet.",
 })
 export class Transaction implements Node {
   @Field(() => ID, { description: 'Transaction id, e.g. "txn_…".' })
@@ -82,16 +81,16 @@ export class Transaction implements Node {
   @Field(() => TransactionTypeEnum, { description: "What the entry records." })
   type!: TransactionType;
 
-  @Field(() => DecimalScalar, { description: "Signed effect on available credits: negative for RESERVE and CONSUME, positive otherwise." })
+  @Field(() => DecimalScalar, { description: "Signed effect on the wallet's available credits: negative for RESERVE, CONSUME, EXPIRE, CLAWBACK and REPAY." })
   amount!: Decimal;
 
-  @Field(() => DecimalScalar, { description: "Available credits before this entry." })
+  @Field(() => DecimalScalar, { description: "The wallet's available credits before this entry." })
   balanceBefore!: Decimal;
 
-  @Field(() => DecimalScalar, { description: "Available credits after this entry." })
+  @Field(() => DecimalScalar, { description: "The wallet's available credits after this entry." })
   balanceAfter!: Decimal;
 
-  @Field(() => Int, { description: "Position in the account's ledger: 1, 2, 3 … without gaps." })
+  @Field(() => Int, { description: "Position in the wallet's ledger: 1, 2, 3 … without gaps." })
   sequence!: number;
 
   @Field(() => String, { description: "What the entry is for." })

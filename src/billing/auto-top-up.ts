@@ -6,6 +6,7 @@
  * after a backoff (./top-up-state.ts).
  */
 import { creditsToMicros } from "../accounts/credits.js";
+import { providerOf } from "./purchased-grants.js";
 import { randomHex } from "../accounts/keys.js";
 import type { LedgerHooks, TransactionType } from "../accounts/ledger.js";
 import type { BackgroundTasks } from "../background.js";
@@ -62,8 +63,9 @@ export class AutoTopUpService implements LedgerHooks {
     });
   }
 
-  afterCommit(accountId: string, types: TransactionType[]): void {
-    if (!types.includes("RESERVE") && !types.includes("CONSUME")) return;
+  afterCommit(accountId: string, _providerId: string, types: TransactionType[]): void {
+    // Any wallet's spending is looked at: check() compares the wallet of the top-up pack's provider.
+    if (!types.includes("RESERVE") && !types.includes("CONSUME") && !types.includes("EXPIRE")) return;
     // Runs on its own after the commit; shutdown waits for it.
     this.background.run("auto top-up check", () => this.check(accountId), { accountId });
   }
@@ -76,8 +78,9 @@ export class AutoTopUpService implements LedgerHooks {
       const settings = await tx.autoTopUps.get(accountId);
       if (!settings?.enabled || settings.inFlightSessionId) return null;
       if (settings.nextAttemptAt && settings.nextAttemptAt > this.clock.now().toISOString()) return null;
-      const account = (await tx.accounts.lock(accountId))!;
-      if (account.balanceMicros - account.reservedMicros >= settings.thresholdMicros) return null;
+      // The pack's provider's wallet is the one it refills (guard: that wallet's row lock).
+      const wallet = await tx.wallets.lock(accountId, providerOf(settings.packId));
+      if (wallet.balanceMicros - wallet.reservedMicros >= settings.thresholdMicros) return null;
       const method = await this.paymentMethods.defaultMethod(accountId, tx);
       if (!method) return null;
       const sessionId = `cs_${randomHex(12)}`;

@@ -6,6 +6,7 @@
  * can never arrive for a session we do not know.
  */
 import { fitsBalance, LEDGER_LIMITS } from "../accounts/credits.js";
+import { providerOf } from "./purchased-grants.js";
 import { randomHex } from "../accounts/keys.js";
 import type { CreditPackRecord } from "../catalog/records.js";
 import type { CatalogRepository } from "../catalog/repository.js";
@@ -113,10 +114,11 @@ export class CheckoutService {
     const creditsMicros = toMicros(pack.credits);
     const account = await tx.accounts.get(request.accountId);
     if (!account) throw notFound(`No account ${request.accountId}`, ["accountId"]);
-    const { balanceMicros } = account;
+    // The wallet the credits go to: the pack's (or plan's) provider's.
+    const balanceMicros = (await tx.wallets.get(request.accountId, providerOf(pack.id)))?.balanceMicros ?? 0;
     if (!fitsBalance(balanceMicros, creditsMicros)) {
       throw badInput(
-        `Buying ${pack.credits.toFixed()} credits would take the balance (${fromMicros(balanceMicros).toFixed()}) past the maximum of ${LEDGER_LIMITS.maxBalanceCredits.toFixed()} credits`,
+        `Buying ${pack.credits.toFixed()} credits would take the ${providerOf(pack.id)} balance (${fromMicros(balanceMicros).toFixed()}) past the maximum of ${LEDGER_LIMITS.maxBalanceCredits.toFixed()} credits`,
         ["packId"],
       );
     }

@@ -1,5 +1,5 @@
 /**
- * Credit alerts: one email per fall below the threshold (not one per transaction), re-armed when
+ * Credit alerts, one per wallet (an account and a provider): one email per fall below the threshold (not one per transaction), re-armed when
  * available credits are at or above it again. Decided inside the ledger's transaction, and the
  * email goes to the outbox in that same transaction, so no change can lose its alert; it is sent
  * once the transaction is durable (./mailer.ts).
@@ -9,7 +9,7 @@ import type { LedgerHooks } from "../accounts/ledger.js";
 import type { Clock } from "../clock.js";
 import { badInput, notFound } from "../errors.js";
 import { type Decimal, fromMicros } from "../pricing/decimal.js";
-import type { AccountRow, CreditAlertRow } from "../store/repositories/index.js";
+import type { CreditAlertRow, WalletRow } from "../store/repositories/index.js";
 import type { Store, Tx } from "../store/store.js";
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
@@ -22,15 +22,19 @@ export class CreditAlertService implements LedgerHooks {
     private readonly onQueued: () => void,
   ) {}
 
-  get(accountId: string): Promise<CreditAlertRow | undefined> {
-    return this.store.reads.creditAlerts.get(accountId);
+  get(accountId: string, providerId: string): Promise<CreditAlertRow | undefined> {
+    return this.store.reads.creditAlerts.get(accountId, providerId);
   }
 
-  update(accountId: string, input: { enabled: boolean; thresholdCredits?: Decimal | null; email?: string | null }): Promise<CreditAlertRow | undefined> {
+  ofAccount(accountId: string): Promise<CreditAlertRow[]> {
+    return this.store.reads.creditAlerts.ofAccount(accountId);
+  }
+
+  update(accountId: string, providerId: string, input: { enabled: boolean; thresholdCredits?: Decimal | null; email?: string | null }): Promise<CreditAlertRow | undefined> {
     return this.store.transaction(async (tx) => {
-      const account = await tx.accounts.lock(accountId);
-      if (!account) throw notFound(`No account ${accountId}`, ["accountId"]);
-      const current = await tx.creditAlerts.get(accountId);
+      if (!(await tx.accounts.get(accountId))) throw notFound(`No account ${accountId}`, ["accountId"]);
+      const wallet = await tx.wallets.lock(accountId, providerId);
+      const current = await tx.creditAlerts.get(accountId, providerId);
       const threshold = input.thresholdCredits != null ? creditsToMicros(input.thresholdCredits, ["thresholdCredits"]) : current?.thresholdMicros;
       const email = input.email?.trim() ?? current?.email;
       if (input.enabled && threshold === undefined) throw badInput("thresholdCredits is needed to turn alerts on", ["thresholdCredits"]);
@@ -41,34 +45,34 @@ export class CreditAlertService implements LedgerHooks {
       // Turned on (or changed) while already below the threshold: that is a fall below it too,
       // alerted once, unless this alert already told of the fall it is in.
       const alreadyAlerted = current?.enabled && !current.armed && current.thresholdMicros === values.thresholdMicros;
-      await tx.creditAlerts.save({ accountId, ...values });
-      if (alreadyAlerted) await tx.creditAlerts.setArmed(accountId, false);
-      else await this.inTransaction(tx, account);
-      return tx.creditAlerts.get(accountId);
+      await tx.creditAlerts.save({ accountId, providerId, ...values });
+      if (alreadyAlerted) await tx.creditAlerts.setArmed(accountId, providerId, false);
+      else await this.inTransaction(tx, wallet);
+      return tx.creditAlerts.get(accountId, providerId);
     });
   }
 
-  async inTransaction(tx: Tx, account: AccountRow): Promise<void> {
-    const alert = await tx.creditAlerts.get(account.id);
+  async inTransaction(tx: Tx, wallet: WalletRow): Promise<void> {
+    const alert = await tx.creditAlerts.get(wallet.accountId, wallet.providerId);
     if (!alert?.enabled) return;
-    const available = account.balanceMicros - account.reservedMicros;
+    const available = wallet.balanceMicros - wallet.reservedMicros;
     if (alert.armed && available < alert.thresholdMicros) {
       const now = this.clock.now().toISOString();
-      await tx.creditAlerts.setArmed(account.id, false, now);
+      await tx.creditAlerts.setArmed(wallet.accountId, wallet.providerId, false, now);
       await tx.emails.insert({
-        accountId: account.id,
+        accountId: wallet.accountId,
         kind: "LOW_CREDITS",
         recipient: alert.email,
-        subject: `Your credits are below ${fromMicros(alert.thresholdMicros).toFixed()}`,
+        subject: `Your ${wallet.providerId} credits are below ${fromMicros(alert.thresholdMicros).toFixed()}`,
         body:
-          `Account ${account.id} has ${fromMicros(available).toFixed()} credits available, ` +
+          `Account ${wallet.accountId} has ${fromMicros(available).toFixed()} ${wallet.providerId} credits available, ` +
           `below your alert threshold of ${fromMicros(alert.thresholdMicros).toFixed()}.\n\n` +
           "Buy a credit pack or turn on auto top-up to keep jobs running.\n",
         createdAt: now,
       });
       tx.afterCommit(this.onQueued);
     } else if (!alert.armed && available >= alert.thresholdMicros) {
-      await tx.creditAlerts.setArmed(account.id, true);
+      await tx.creditAlerts.setArmed(wallet.accountId, wallet.providerId, true);
     }
   }
 }

@@ -3,6 +3,7 @@
  * paid, declined or unapplied session does is decided here, by the session's purpose.
  */
 import type { CreditService } from "../accounts/grants.js";
+import { packGrant, providerOf } from "./purchased-grants.js";
 import type { BackgroundTasks } from "../background.js";
 import type { CatalogRepository } from "../catalog/repository.js";
 import type { Clock } from "../clock.js";
@@ -74,7 +75,14 @@ export function createBilling(deps: {
   const onPaid: SessionPaidHandler = {
     async paid(tx, session: CheckoutSessionRow) {
       if (session.purpose === "SUBSCRIPTION") return subscriptions.paid(tx, session);
-      const { transactionId } = await credits.purchase(tx, session.accountId, session.creditsMicros, `Purchase of ${session.packId} (checkout session ${session.id})`);
+      const pack = catalog.creditPacksByProviderIds([providerOf(session.packId)]).get(providerOf(session.packId))?.find((p) => p.id === session.packId);
+      const { transactionId } = await credits.purchase(
+        tx,
+        session.accountId,
+        providerOf(session.packId),
+        packGrant(session, pack, clock.now()),
+        `Purchase of ${session.packId} (checkout session ${session.id})`,
+      );
       if (session.purpose === "AUTO_TOP_UP") await topUpSucceeded(tx, session.accountId, session.id);
       return transactionId;
     },

@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from "type-graphql";
+import { checkProvider, chooseProvider } from "../accounts/wallet-choice.js";
+import { userInputError } from "../graphql/errors.js";
 import { Account, Transaction } from "../accounts/types.js";
 import type { AccountRecord } from "../accounts/records.js";
 import { CreditPack, SubscriptionPlan } from "../catalog/types.js";
@@ -88,9 +90,22 @@ export class AccountBillingResolver {
     return toAutoTopUp(await context.services.billing.topUps.get(root.id));
   }
 
-  @FieldResolver(() => CreditAlert, { nullable: true, description: "Low-credit alert settings; null until first set." })
-  async creditAlert(@Root() root: AccountRecord, @Ctx() context: Context) {
-    return toCreditAlert(await context.services.billing.alerts.get(root.id));
+  @FieldResolver(() => CreditAlert, { nullable: true, description: "Low-credit alert settings of one wallet; null until first set." })
+  async creditAlert(
+    @Root() root: AccountRecord,
+    @Ctx() context: Context,
+    @Arg("provider", () => ID, { nullable: true, description: "Whose wallet; may be left out when the account holds one provider's credits only." }) provider: string | null,
+  ) {
+    const providerId = provider ?? (await context.services.billing.alerts.ofAccount(root.id))[0]?.providerId;
+    if (provider == null && (await context.loaders.accounts.wallets.load(root.id)).length > 1) {
+      throw userInputError("The account holds credits of several providers: name one with the provider argument, or read creditAlerts", ["provider"]);
+    }
+    return providerId ? toCreditAlert(await context.services.billing.alerts.get(root.id, providerId)) : null;
+  }
+
+  @FieldResolver(() => [CreditAlert], { description: "Low-credit alert settings, one per wallet that has them." })
+  async creditAlerts(@Root() root: AccountRecord, @Ctx() context: Context) {
+    return (await context.services.billing.alerts.ofAccount(root.id)).map((row) => toCreditAlert(row)!);
   }
 }
 
@@ -177,7 +192,10 @@ export class BillingMutationResolver {
   @Mutation(() => CreditAlertUpdatePayload, { description: "Sets the low-credit email alert: one email per fall below the threshold." })
   creditAlertUpdate(@Arg("input", () => CreditAlertUpdateInput) input: CreditAlertUpdateInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
-    return mutate({ creditAlert: null }, async () => ({ creditAlert: toCreditAlert(await context.services.billing.alerts.update(accountId, input)) }));
+    return mutate({ creditAlert: null }, async () => {
+      const providerId = checkProvider((id) => context.services.catalog.providersByIds([id]).length === 1, await chooseProvider(context.services.store.reads, accountId, input.provider, ["provider"]), ["provider"]);
+      return { creditAlert: toCreditAlert(await context.services.billing.alerts.update(accountId, providerId, input)) };
+    });
   }
 }
 

@@ -18,6 +18,7 @@ import { LIVE_STATUSES, type SubscriptionRow } from "../store/repositories/index
 import type { Store, Tx } from "../store/store.js";
 import type { CheckoutService, CheckoutSessionRow } from "./checkout.js";
 import { nextRetryAt } from "./dunning.js";
+import { periodGrant } from "./purchased-grants.js";
 import type { PaymentMethodService } from "./payment-methods.js";
 
 export { LIVE_STATUSES, type SubscriptionRow };
@@ -180,12 +181,14 @@ export class SubscriptionService {
     const periodStart = session.periodStart!;
     let transactionId = await tx.subscriptions.grantOf(subscription.id, periodStart);
     if (!transactionId) {
-      const planName = this.plan(subscription.planId).name;
+      const plan = this.plan(subscription.planId);
+      const planName = plan.name;
       const periodEnd = addMonths(new Date(periodStart), 1, subscription.anchorDay).toISOString();
       ({ transactionId } = await this.credits.purchase(
         tx,
         subscription.accountId,
-        subscription.monthlyCreditsMicros,
+        plan.providerId,
+        periodGrant(subscription, session, plan, new Date(periodEnd)),
         `${planName} monthly credits, ${periodStart.slice(0, 10)} to ${periodEnd.slice(0, 10)} (subscription ${subscription.id})`,
       ));
       await tx.subscriptions.insertGrant({ subscriptionId: subscription.id, periodStart, transactionId });

@@ -202,6 +202,9 @@ export class AutoTopUp {
 
 @ObjectType({ simpleResolvers: true, description: "An email sent when available credits fall below a threshold." })
 export class CreditAlert {
+  @Field(() => ID, { description: "The provider whose wallet it watches." })
+  providerId!: string;
+
   @Field(() => Boolean, { description: "Whether alerts are sent." })
   enabled!: boolean;
 
@@ -266,6 +269,9 @@ export class AutoTopUpUpdateInput {
 
 @InputType({ description: "Turn low-credit email alerts on or off, or change them." })
 export class CreditAlertUpdateInput {
+  @Field(() => ID, { nullable: true, description: "Whose wallet it watches (a provider id); may be left out when the account holds one provider's credits only." })
+  provider?: string | null;
+
   @Field(() => Boolean, { description: "On or off." })
   enabled!: boolean;
 

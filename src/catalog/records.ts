@@ -117,6 +117,8 @@ export interface CreditPackRecord {
   credits: Decimal;
   perCreditPrice: Money;
   savingsPercent: Decimal;
+  /** Null: the credits never expire. */
+  creditsExpireAfterDays: number | null;
   source: PriceSource;
   sourceDocument: string;
 }
@@ -131,6 +133,9 @@ export interface SubscriptionPlanRecord {
   price: Money | null;
   interval: "MONTH" | "YEAR" | null;
   contactSales: boolean;
+  /** Whether a period's credits expire when the period ends, and whether the vendor says so. */
+  creditsExpireAtPeriodEnd: boolean;
+  creditsExpiry: { source: PriceSource; note: string } | null;
   source: PriceSource;
   sourceDocument: string;
 }

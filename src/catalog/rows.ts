@@ -180,6 +180,7 @@ export function toCreditPacks(rows: Array<typeof t.creditPacks.$inferSelect>): C
       credits: fromMicros(row.creditsMicros),
       perCreditPrice: money(rate.toDecimalPlaces(DERIVED_MONEY_PLACES), row.currency),
       savingsPercent: savings.toDecimalPlaces(PERCENT_PLACES),
+      creditsExpireAfterDays: row.creditsExpireAfterDays,
       source: row.source,
       sourceDocument: row.sourceDocument,
     };
@@ -197,6 +198,8 @@ export function toSubscriptionPlan(row: typeof t.subscriptionPlans.$inferSelect)
     price: row.priceMicros === null ? null : money(fromMicros(row.priceMicros), row.currency!),
     interval: row.interval,
     contactSales: row.contactSales,
+    creditsExpireAtPeriodEnd: row.creditsExpireAtPeriodEnd,
+    creditsExpiry: row.creditsExpirySource === null ? null : { source: row.creditsExpirySource, note: row.creditsExpiryNote ?? "" },
     source: row.source,
     sourceDocument: row.sourceDocument,
   };

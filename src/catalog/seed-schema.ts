@@ -65,7 +65,15 @@ const productSeedSchema = z
   .strict();
 
 const creditPackSeedSchema = z
-  .object({ slug, name: z.string(), priceUsd: decimalString, credits: decimalString, source })
+  .object({
+    slug,
+    name: z.string(),
+    priceUsd: decimalString,
+    credits: decimalString,
+    source,
+    /** How long the credits last after the purchase; absent: they never expire. */
+    creditsExpireAfterDays: z.number().int().positive().optional(),
+  })
   .strict();
 
 const subscriptionPlanSeedSchema = z
@@ -78,6 +86,8 @@ const subscriptionPlanSeedSchema = z
     interval: z.enum(["MONTH", "YEAR"]).optional(),
     contactSales: z.boolean(),
     source,
+    /** Whether a period's credits expire at the period's end (absent: they never expire), and where that comes from. */
+    creditsExpire: z.object({ at: z.literal("PERIOD_END"), source, note: z.string().min(10) }).strict().optional(),
   })
   .strict()
   .refine((p) => p.contactSales || (p.priceUsd !== undefined && p.interval !== undefined), {

@@ -158,6 +158,7 @@ export function catalogRows(seeds: ProviderSeed[]): CatalogRows {
         priceMicros: micros(pack.priceUsd),
         currency: "USD",
         creditsMicros: micros(pack.credits),
+        creditsExpireAfterDays: pack.creditsExpireAfterDays ?? null,
         source: pack.source,
         sourceDocument,
       });
@@ -175,6 +176,9 @@ export function catalogRows(seeds: ProviderSeed[]): CatalogRows {
         currency: plan.priceUsd === undefined ? null : "USD",
         interval: plan.interval ?? null,
         contactSales: plan.contactSales,
+        creditsExpireAtPeriodEnd: plan.creditsExpire !== undefined,
+        creditsExpirySource: plan.creditsExpire?.source ?? null,
+        creditsExpiryNote: plan.creditsExpire?.note ?? null,
         source: plan.source,
         sourceDocument,
       });

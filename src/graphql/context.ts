@@ -3,6 +3,8 @@ import { GraphQLError } from "graphql";
 import type { AccountQueries } from "../accounts/queries.js";
 import type { AccountRecord, JobRecord, TransactionRecord } from "../accounts/records.js";
 import type { Auth } from "../accounts/service.js";
+import type { GrantRecord, WalletQueries, WalletRecord } from "../accounts/wallet-queries.js";
+import type { EntryGrantRow } from "../store/repositories/index.js";
 import { createCatalogLoaders, type CatalogLoaders } from "../catalog/loaders.js";
 import type { Services } from "../services.js";
 import { ErrorCode } from "./errors.js";
@@ -17,8 +19,17 @@ function byId<T extends { id: string }>(load: (ids: readonly string[]) => Promis
   });
 }
 
-function createAccountLoaders(accounts: AccountQueries) {
+function createAccountLoaders(accounts: AccountQueries, wallets: WalletQueries, now: () => Date) {
   return {
+    wallets: new DataLoader<string, WalletRecord[]>(async (accountIds) => {
+      const found = await wallets.walletsOfAccounts(accountIds);
+      return accountIds.map((id) => found.get(id) ?? []);
+    }),
+    grant: byId<GrantRecord>((ids) => wallets.grantsByIds(ids, now())),
+    entryGrants: new DataLoader<string, EntryGrantRow[]>(async (entryIds) => {
+      const rows = await wallets.entryGrants(entryIds);
+      return entryIds.map((id) => rows.filter((row) => row.entryId === id));
+    }),
     account: byId<AccountRecord>((ids) => accounts.accountsByIds(ids)),
     job: byId<JobRecord>((ids) => accounts.jobsByIds(ids)),
     transaction: byId<TransactionRecord>((ids) => accounts.transactionsByIds(ids)),
@@ -52,7 +63,7 @@ export async function createContext(services: Services, requestId: string, apiKe
         return (catalog ??= createCatalogLoaders(services.catalog));
       },
       get accounts() {
-        return (accounts ??= createAccountLoaders(services.accounts));
+        return (accounts ??= createAccountLoaders(services.accounts, services.wallets, () => services.clock.now()));
       },
     },
   };

@@ -1,4 +1,5 @@
-import { DomainError } from "../errors.js";
+import { DomainError, InsufficientCreditsError } from "../errors.js";
+import { fromMicros } from "../pricing/decimal.js";
 import type { UserError } from "./user-error.js";
 
 /**
@@ -15,6 +16,8 @@ export async function mutate<T extends object>(
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     const field = error.field === undefined ? null : ["input", ...error.field];
-    return { ...empty, userErrors: [{ field, code: error.code, message: error.message }] };
+    // A payload with a `shortfall` says what was missing, so the client can offer the right pack.
+    const shortfall = error instanceof InsufficientCreditsError && "shortfall" in empty ? { shortfall: { providerId: error.providerId, missingCredits: fromMicros(error.missingMicros) } } : {};
+    return { ...empty, ...shortfall, userErrors: [{ field, code: error.code, message: error.message }] };
   }
 }

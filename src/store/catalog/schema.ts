@@ -174,6 +174,8 @@ export const creditPacks = sqliteTable(
     priceMicros: integer("price_micros").notNull(),
     currency: text("currency").notNull(),
     creditsMicros: integer("credits_micros").notNull(),
+    /** Null: the credits never expire. */
+    creditsExpireAfterDays: integer("credits_expire_after_days"),
     source: priceSource(),
     sourceDocument: sourceDocument(),
   },
@@ -195,6 +197,9 @@ export const subscriptionPlans = sqliteTable(
     currency: text("currency"),
     interval: text("interval", { enum: ["MONTH", "YEAR"] }),
     contactSales: integer("contact_sales", { mode: "boolean" }).notNull(),
+    creditsExpireAtPeriodEnd: integer("credits_expire_at_period_end", { mode: "boolean" }).notNull().default(false),
+    creditsExpirySource: text("credits_expiry_source", { enum: ["DOCUMENTED", "ASSUMED"] }),
+    creditsExpiryNote: text("credits_expiry_note"),
     source: priceSource(),
     sourceDocument: sourceDocument(),
   },

@@ -57,20 +57,28 @@ export class CreditAlertRepository {
   constructor(private readonly c: RepositoryContext) {}
 
   /** Read inside every ledger write. */
-  async get(accountId: string): Promise<CreditAlertRow | undefined> {
+  async get(accountId: string, providerId: string): Promise<CreditAlertRow | undefined> {
     const { db, t } = this.c;
-    return first(await preparedQuery(this.c, "credit_alert", () => db.select().from(t.creditAlerts).where(eq(t.creditAlerts.accountId, sql.placeholder("id"))))({ id: accountId }));
+    const a = t.creditAlerts;
+    const query = preparedQuery(this.c, "credit_alert", () => db.select().from(a).where(and(eq(a.accountId, sql.placeholder("id")), eq(a.providerId, sql.placeholder("provider")))));
+    return first(await query({ id: accountId, provider: providerId }));
+  }
+
+  async ofAccount(accountId: string): Promise<CreditAlertRow[]> {
+    const { db, t } = this.c;
+    return db.select().from(t.creditAlerts).where(eq(t.creditAlerts.accountId, accountId)).orderBy(asc(t.creditAlerts.providerId));
   }
 
   async save(row: NewRow<"creditAlerts">): Promise<void> {
     const { db, t } = this.c;
-    const { accountId: _accountId, ...set } = row;
-    await db.insert(t.creditAlerts).values(row).onConflictDoUpdate({ target: t.creditAlerts.accountId, set });
+    const { accountId: _accountId, providerId: _providerId, ...set } = row;
+    await db.insert(t.creditAlerts).values(row).onConflictDoUpdate({ target: [t.creditAlerts.accountId, t.creditAlerts.providerId], set });
   }
 
-  async setArmed(accountId: string, armed: boolean, lastAlertAt?: string): Promise<void> {
+  async setArmed(accountId: string, providerId: string, armed: boolean, lastAlertAt?: string): Promise<void> {
     const { db, t } = this.c;
-    await db.update(t.creditAlerts).set(lastAlertAt ? { armed, lastAlertAt } : { armed }).where(eq(t.creditAlerts.accountId, accountId));
+    const a = t.creditAlerts;
+    await db.update(a).set(lastAlertAt ? { armed, lastAlertAt } : { armed }).where(and(eq(a.accountId, accountId), eq(a.providerId, providerId)));
   }
 }
 

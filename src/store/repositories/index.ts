@@ -7,6 +7,7 @@ import { JobRepository } from "./jobs.js";
 import { IdempotencyRepository, LedgerRepository } from "./ledger.js";
 import { PaymentMethodRepository, PaymentMethodSetupRepository } from "./payment-methods.js";
 import { SubscriptionRepository } from "./subscriptions.js";
+import { EntryGrantRepository, GrantRepository, JobHoldRepository, WalletRepository } from "./wallets.js";
 
 export function createRepositories(context: RepositoryContext) {
   return {
@@ -16,6 +17,10 @@ export function createRepositories(context: RepositoryContext) {
     ledger: new LedgerRepository(context),
     idempotency: new IdempotencyRepository(context),
     jobs: new JobRepository(context),
+    wallets: new WalletRepository(context),
+    grants: new GrantRepository(context),
+    holds: new JobHoldRepository(context),
+    entryGrants: new EntryGrantRepository(context),
     checkoutSessions: new CheckoutSessionRepository(context),
     webhookEvents: new WebhookEventRepository(context),
     unappliedPayments: new UnappliedPaymentRepository(context),
@@ -37,4 +42,5 @@ export type { JobRow, JobStatus } from "./jobs.js";
 export type { EntryRow } from "./ledger.js";
 export type { PaymentMethodRow, PaymentMethodSetupRow } from "./payment-methods.js";
 export type { SubscriptionRow, SubscriptionStatus } from "./subscriptions.js";
+export type { EntryGrantRow, GrantRow, GrantStatus, JobHoldRow, WalletRow } from "./wallets.js";
 export { LIVE_STATUSES } from "./subscriptions.js";

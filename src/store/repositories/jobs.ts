@@ -11,12 +11,13 @@ export type JobStatus = JobRow["status"];
 export class JobRepository {
   constructor(private readonly c: RepositoryContext) {}
 
-  async insert(row: Pick<JobRow, "id" | "accountId" | "reservedMicros" | "productId" | "estimate" | "createdAt" | "expiresAt">): Promise<void> {
+  async insert(row: Pick<JobRow, "id" | "accountId" | "providerId" | "reservedMicros" | "productId" | "estimate" | "createdAt" | "expiresAt">): Promise<void> {
     const { db, t } = this.c;
     const insert = preparedQuery(this.c, "job_insert", () =>
       db.insert(t.jobs).values({
         id: p("id"),
         accountId: p("accountId"),
+        providerId: p("providerId"),
         status: "RESERVED",
         reservedMicros: p("reservedMicros"),
         productId: p("productId"),

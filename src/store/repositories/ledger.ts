@@ -17,6 +17,7 @@ export class LedgerRepository {
       db.insert(t.ledgerEntries).values({
         id: p("id"),
         accountId: p("accountId"),
+        providerId: p("providerId"),
         sequence: p("sequence"),
         type: p("type"),
         amountMicros: p("amountMicros"),
@@ -43,29 +44,36 @@ export class LedgerRepository {
     return ids.length === 0 ? [] : db.select().from(t.ledgerEntries).where(inArray(t.ledgerEntries.id, [...ids]));
   }
 
-  /** Newest first; `afterSequence` is the cursor position (exclusive). */
+  /** Newest first across the account's wallets; `afterSeq` is the cursor position (exclusive). */
   async page(
     accountId: string,
-    options: { first: number; afterSequence?: number; type?: EntryRow["type"] | null; jobId?: string | null },
+    options: { first: number; afterSeq?: number; type?: EntryRow["type"] | null; jobId?: string | null; providerId?: string | null },
   ): Promise<Page<EntryRow>> {
     const { db, t } = this.c;
     const conditions: SQL[] = [eq(t.ledgerEntries.accountId, accountId)];
-    if (options.afterSequence !== undefined) conditions.push(lt(t.ledgerEntries.sequence, options.afterSequence));
+    if (options.afterSeq !== undefined) conditions.push(lt(t.ledgerEntries.seq, options.afterSeq));
     if (options.type) conditions.push(eq(t.ledgerEntries.type, options.type));
     if (options.jobId) conditions.push(eq(t.ledgerEntries.jobId, options.jobId));
+    if (options.providerId) conditions.push(eq(t.ledgerEntries.providerId, options.providerId));
     const rows = await db
       .select()
       .from(t.ledgerEntries)
       .where(and(...conditions))
-      .orderBy(desc(t.ledgerEntries.sequence))
+      .orderBy(desc(t.ledgerEntries.seq))
       .limit(options.first + 1);
     return pageOf(rows, options.first);
   }
 
-  /** The whole ledger of an account, in order (for the invariant audit). */
+  /** The whole ledger of an account, in order (for the invariant audit and the wallet backfill). */
   async ofAccount(accountId: string): Promise<EntryRow[]> {
     const { db, t } = this.c;
-    return db.select().from(t.ledgerEntries).where(eq(t.ledgerEntries.accountId, accountId)).orderBy(asc(t.ledgerEntries.sequence));
+    return db.select().from(t.ledgerEntries).where(eq(t.ledgerEntries.accountId, accountId)).orderBy(asc(t.ledgerEntries.seq));
+  }
+
+  /** The refunds given for a CONSUME entry. */
+  async refundsOf(consumeId: string): Promise<EntryRow[]> {
+    const { db, t } = this.c;
+    return db.select().from(t.ledgerEntries).where(and(eq(t.ledgerEntries.refundOfId, consumeId), eq(t.ledgerEntries.type, "REFUND")));
   }
 
   /** Credits already given back for a CONSUME entry. */

@@ -34,7 +34,11 @@ export function connect<S extends Record<string, unknown>>(path: string, schema:
 export function migrate(sqlite: BetterSqlite3.Database, folder: string): void {
   const migrations = readMigrationFiles({ migrationsFolder: folder });
   sqlite.exec('CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)');
-  sqlite
+  // A table rebuild drops and renames tables others refer to: foreign keys are off while migrating
+  // (they cannot be switched inside a transaction) and checked before the migrations commit.
+  sqlite.pragma("foreign_keys = OFF");
+  try {
+    sqlite
     .transaction(() => {
       const last = sqlite.prepare('SELECT created_at FROM "__drizzle_migrations" ORDER BY created_at DESC LIMIT 1').get() as { created_at: number } | undefined;
       const record = sqlite.prepare('INSERT INTO "__drizzle_migrations" ("hash", "created_at") VALUES (?, ?)');
@@ -43,8 +47,13 @@ export function migrate(sqlite: BetterSqlite3.Database, folder: string): void {
         for (const statement of migration.sql) if (statement.trim()) sqlite.exec(statement);
         record.run(migration.hash, migration.folderMillis);
       }
+      const broken = sqlite.pragma("foreign_key_check") as unknown[];
+      if (broken.length > 0) throw new Error(`Migrations would leave ${broken.length} broken foreign key(s): ${JSON.stringify(broken.slice(0, 3))}`);
     })
     .immediate();
+  } finally {
+    sqlite.pragma("foreign_keys = ON");
+  }
 }
 
 /** A folder of `drizzle/` at the package root, found from this file in src/ or in dist/src/. */

@@ -26,14 +26,12 @@ export const accounts = sqliteTable(
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   /** Credits owned. Kept equal to what the ledger implies, in the same transaction as each entry. */
+  /** Unused since wallets (migration 0008) hold credits per provider; kept so older rows stay as they were. */
   balanceMicros: integer("balance_micros").notNull().default(0),
-  /** Credits held by open jobs. */
   reservedMicros: integer("reserved_micros").notNull().default(0),
-  /** Sequence number of the account's last ledger entry (0: none yet). */
   lastSequence: integer("last_sequence").notNull().default(0),
   createdAt: createdAt(),
   },
-  // The database refuses an overdraft even if code ever got it wrong.
   (table) => [
     check("accounts_reserved_non_negative", sql`${table.reservedMicros} >= 0`),
     check("accounts_available_non_negative", sql`${table.balanceMicros} - ${table.reservedMicros} >= 0`),
@@ -66,6 +64,8 @@ export const jobs = sqliteTable(
     accountId: text("account_id")
       .notNull()
       .references(() => accounts.id),
+    /** The wallet the job reserves from: its product's provider, or the one named with bare credits. */
+    providerId: text("provider_id").notNull(),
     status: text("status", { enum: ["RESERVED", "COMPLETED", "FAILED", "CANCELLED", "EXPIRED"] }).notNull(),
     reservedMicros: integer("reserved_micros").notNull(),
     consumedMicros: integer("consumed_micros").notNull().default(0),
@@ -80,7 +80,8 @@ export const jobs = sqliteTable(
   (table) => [
     index("jobs_account_idx").on(table.accountId, table.seq),
     index("jobs_open_expiry_idx").on(table.status, table.expiresAt),
-    check("jobs_consumed_within_reserved", sql`${table.consumedMicros} >= 0 and ${table.consumedMicros} <= ${table.reservedMicros}`),
+    // Consumption may pass the reservation: the difference is taken from the wallet's available credits.
+    check("jobs_consumed_non_negative", sql`${table.consumedMicros} >= 0`),
   ],
 );
 
@@ -93,10 +94,14 @@ export const ledgerEntries = sqliteTable(
     accountId: text("account_id")
       .notNull()
       .references(() => accounts.id),
-    /** 1, 2, 3 … per account, without gaps. */
+    /** The wallet: each provider's credits are a ledger of their own. */
+    providerId: text("provider_id").notNull(),
+    /** 1, 2, 3 … per wallet, without gaps. */
     sequence: integer("sequence").notNull(),
-    type: text("type", { enum: ["PURCHASE", "RESERVE", "CONSUME", "RELEASE", "REFUND", "BONUS"] }).notNull(),
-    /** Signed effect on the account's available credits. */
+    type: text("type", {
+      enum: ["PURCHASE", "RESERVE", "CONSUME", "RELEASE", "REFUND", "BONUS", "EXPIRE", "CLAWBACK", "REPAY", "MIGRATION"],
+    }).notNull(),
+    /** Signed effect on the wallet's available credits. */
     amountMicros: integer("amount_micros").notNull(),
     availableBeforeMicros: integer("available_before_micros").notNull(),
     availableAfterMicros: integer("available_after_micros").notNull(),
@@ -108,14 +113,18 @@ export const ledgerEntries = sqliteTable(
     createdAt: createdAt(),
   },
   (table) => [
-    uniqueIndex("ledger_account_sequence_idx").on(table.accountId, table.sequence),
-    index("ledger_account_type_idx").on(table.accountId, table.type, table.sequence),
+    uniqueIndex("ledger_wallet_sequence_idx").on(table.accountId, table.providerId, table.sequence),
+    index("ledger_account_seq_idx").on(table.accountId, table.seq),
     index("ledger_job_idx").on(table.jobId),
     index("ledger_refund_of_idx").on(table.refundOfId),
     check("ledger_chain", sql`${table.availableAfterMicros} = ${table.availableBeforeMicros} + ${table.amountMicros}`),
     check("ledger_no_overdraft", sql`${table.availableAfterMicros} >= 0`),
     check("ledger_amount_not_zero", sql`${table.amountMicros} <> 0`),
-    check("ledger_sign", sql`(${table.type} in ('RESERVE', 'CONSUME')) = (${table.amountMicros} < 0)`),
+    // MIGRATION moves credits between wallets (negative out of one, positive into the other).
+    check(
+      "ledger_sign",
+      sql`${table.type} = 'MIGRATION' or (${table.type} in ('RESERVE', 'CONSUME', 'EXPIRE', 'CLAWBACK', 'REPAY')) = (${table.amountMicros} < 0)`,
+    ),
   ],
 );
 

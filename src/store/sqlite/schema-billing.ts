@@ -47,6 +47,10 @@ export const checkoutSessions = sqliteTable(
     /** Where the buyer returns after paying or giving up (null: this server's own outcome pages). */
     successUrl: text("success_url"),
     cancelUrl: text("cancel_url"),
+    /** Money the provider refunded of this payment so far (its credits are clawed back in proportion). */
+    refundedMicros: integer("refunded_micros").notNull().default(0),
+    /** When the buyer disputed the payment (all its credits are clawed back). */
+    disputedAt: text("disputed_at"),
   },
   (table) => [
     index("checkout_sessions_account_idx").on(table.accountId, table.seq),
@@ -154,10 +158,14 @@ export const autoTopUps = sqliteTable("auto_top_ups", {
   updatedAt: text("updated_at").notNull(),
 });
 
-export const creditAlerts = sqliteTable("credit_alerts", {
+export const creditAlerts = sqliteTable(
+  "credit_alerts",
+  {
   accountId: text("account_id")
-    .primaryKey()
+    .notNull()
     .references(() => accounts.id),
+  /** The wallet it watches. */
+  providerId: text("provider_id").notNull(),
   enabled: integer("enabled", { mode: "boolean" }).notNull(),
   thresholdMicros: integer("threshold_micros").notNull(),
   email: text("email").notNull(),
@@ -165,7 +173,9 @@ export const creditAlerts = sqliteTable("credit_alerts", {
   armed: integer("armed", { mode: "boolean" }).notNull(),
   lastAlertAt: text("last_alert_at"),
   updatedAt: text("updated_at").notNull(),
-});
+  },
+  (table) => [primaryKey({ columns: [table.accountId, table.providerId] })],
+);
 
 /** Emails to send, written in the same transaction as what caused them; a worker delivers them. */
 export const emailOutbox = sqliteTable(

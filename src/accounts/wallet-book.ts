@@ -1,0 +1,216 @@
+/**
+ * Credits in and out of a wallet's grants, inside the caller's transaction, on a wallet it has
+ * locked (`lock`). Adding makes a grant; a reservation holds credits of grants in the spending
+ * order and records which; resolving consumes from what it held (and, past the reservation, from
+ * what is available) and releases the rest; a refund returns credits to the grants the
+ * consumption came from. Credits that come back to a closed grant leave at once (./grant-moves.ts).
+ */
+import type { Clock } from "../clock.js";
+import { InsufficientCreditsError } from "../errors.js";
+import type { EntryRow, GrantRow, JobRow, WalletRow } from "../store/repositories/index.js";
+import type { Tx } from "../store/store.js";
+import { balanceLimitError, credits, fitsBalance } from "./credits.js";
+import { expireGrant, repayOwed, settleClosed, spendingOrder, unheld } from "./grant-moves.js";
+import { randomHex } from "./keys.js";
+import type { CreditLedger, EntryInput } from "./ledger.js";
+
+export type GrantKind = GrantRow["kind"];
+export type GrantSource = GrantRow["source"];
+
+export interface NewGrant {
+  kind: GrantKind;
+  source: GrantSource;
+  sourceId?: string | null;
+  micros: number;
+  priority?: number;
+  effectiveAt?: Date | null;
+  expiresAt?: Date | null;
+  /** What was paid for these credits in all (micros of `costCurrency`); 0 for promotional ones. */
+  costMicros?: number | null;
+  costCurrency?: string | null;
+}
+
+export class WalletBook {
+  constructor(
+    private readonly clock: Clock,
+    readonly ledger: CreditLedger,
+  ) {}
+
+  /** The wallet, locked, with its grants past their expiry expired first (guard: the wallet's row lock). */
+  async lock(tx: Tx, accountId: string, providerId: string): Promise<WalletRow> {
+    const wallet = await this.ledger.lockWallet(tx, accountId, providerId);
+    await this.expireDue(tx, wallet);
+    return wallet;
+  }
+
+  /** Expires the wallet's grants whose time has come; returns how many. */
+  async expireDue(tx: Tx, wallet: WalletRow): Promise<number> {
+    const now = this.clock.now().toISOString();
+    const due = await tx.grants.dueInWallet(wallet.accountId, wallet.providerId, now);
+    const entries = due.flatMap((grant) => expireGrant(grant, now));
+    for (const grant of due) await tx.grants.save(grant);
+    await this.ledger.post(tx, wallet, entries);
+    return due.length;
+  }
+
+  /** A new grant and its entry (PURCHASE, BONUS or MIGRATION); what the wallet owes is repaid from it first. */
+  async add(
+    tx: Tx,
+    wallet: WalletRow,
+    spec: NewGrant,
+    entry: { type: "PURCHASE" | "BONUS" | "MIGRATION"; description: string; idempotencyKey?: string | null; field?: string[] },
+  ): Promise<{ grant: GrantRow; entry: EntryRow }> {
+    if (!fitsBalance(wallet.balanceMicros, spec.micros)) throw balanceLimitError(entry.field ?? ["credits"]);
+    const grant = await this.insertGrant(tx, wallet, spec);
+    const entries: EntryInput[] = [
+      { type: entry.type, amountMicros: spec.micros, grants: [{ grantId: grant.id, micros: spec.micros }], idempotencyKey: entry.idempotencyKey, description: entry.description },
+      ...repayOwed(wallet, [grant]),
+    ];
+    await tx.grants.save(grant);
+    const [posted] = await this.ledger.post(tx, wallet, entries);
+    return { grant, entry: posted };
+  }
+
+  private insertGrant(tx: Tx, wallet: WalletRow, spec: NewGrant): Promise<GrantRow> {
+    const now = this.clock.now();
+    return tx.grants.insert({
+      id: `grant_${randomHex(12)}`,
+      accountId: wallet.accountId,
+      providerId: wallet.providerId,
+      kind: spec.kind,
+      source: spec.source,
+      sourceId: spec.sourceId ?? null,
+      amountMicros: spec.micros,
+      remainingMicros: spec.micros,
+      heldMicros: 0,
+      priority: spec.priority ?? 0,
+      effectiveAt: (spec.effectiveAt ?? now).toISOString(),
+      expiresAt: spec.expiresAt?.toISOString() ?? null,
+      costMicros: spec.costMicros ?? null,
+      costCurrency: spec.costCurrency ?? null,
+      createdAt: now.toISOString(),
+    });
+  }
+
+  /** Holds `micros` of the wallet's spendable credits for a job, in the spending order; INSUFFICIENT_CREDITS otherwise. */
+  async reserve(tx: Tx, wallet: WalletRow, jobId: string, micros: number, entry: { description: string; idempotencyKey?: string | null }): Promise<EntryRow | null> {
+    if (micros === 0) return null;
+    const taken = await this.take(tx, wallet, micros, (needed) => `the job needs ${needed}`);
+    await tx.holds.insert(taken.map((part, position) => ({ jobId, grantId: part.grant.id, position, heldMicros: part.micros })));
+    for (const part of taken) {
+      part.grant.heldMicros += part.micros;
+      await tx.grants.save(part.grant);
+    }
+    const [posted] = await this.ledger.post(tx, wallet, [
+      { type: "RESERVE", amountMicros: -micros, grants: parts(taken), jobId, idempotencyKey: entry.idempotencyKey, description: entry.description },
+    ]);
+    return posted;
+  }
+
+  /**
+   * Releases a job's holds and consumes `consumedMicros`: first from the grants it held (in the
+   * order it took them), then, past its reservation, from the wallet's available credits; refuses
+   * with INSUFFICIENT_CREDITS when those do not cover it. What comes back to a closed grant leaves.
+   */
+  async resolve(tx: Tx, wallet: WalletRow, job: JobRow, consumedMicros: number, releaseDescription: string): Promise<EntryRow[]> {
+    const holds = await tx.holds.ofJob(job.id);
+    const held = new Map((await tx.grants.byIds(holds.map((hold) => hold.grantId))).map((grant) => [grant.id, grant]));
+    const entries: EntryInput[] = [];
+    if (job.reservedMicros > 0) {
+      for (const hold of holds) held.get(hold.grantId)!.heldMicros -= hold.heldMicros;
+      entries.push({ type: "RELEASE", amountMicros: job.reservedMicros, grants: holds.map((hold) => ({ grantId: hold.grantId, micros: hold.heldMicros })), jobId: job.id, description: releaseDescription });
+    }
+    const consumed: Array<{ grant: GrantRow; micros: number }> = [];
+    let left = consumedMicros;
+    for (const hold of holds) {
+      const micros = Math.min(left, hold.heldMicros);
+      if (micros === 0) continue;
+      const grant = held.get(hold.grantId)!;
+      grant.remainingMicros -= micros;
+      consumed.push({ grant, micros });
+      left -= micros;
+    }
+    for (const grant of held.values()) await tx.grants.save(grant);
+    if (left > 0) {
+      const beyond = (micros: string) => `consuming ${credits(consumedMicros)} for job ${job.id} needs ${micros} more than its ${credits(job.reservedMicros)} reserved`;
+      const extra = await this.take(tx, wallet, left, beyond, ["consumedCredits"]);
+      for (const part of extra) {
+        // A grant the job held may give more too: change the one copy that is saved below.
+        const grant = held.get(part.grant.id) ?? part.grant;
+        grant.remainingMicros -= part.micros;
+        await tx.grants.save(grant);
+        consumed.push({ grant, micros: part.micros });
+      }
+    }
+    if (consumedMicros > 0) entries.push({ type: "CONSUME", amountMicros: -consumedMicros, grants: parts(consumed), jobId: job.id, description: `Consumed by job ${job.id}` });
+    entries.push(...settleClosed(wallet, held.values(), { jobId: job.id }));
+    for (const grant of held.values()) await tx.grants.save(grant);
+    return this.ledger.post(tx, wallet, entries);
+  }
+
+  /**
+   * Gives back `micros` of a CONSUME entry to the grants it took them from (in the spending order,
+   * none beyond what it took of each); a closed grant's share leaves at once; what the wallet owes
+   * is repaid from the rest. A CONSUME from before wallets recorded no grants: its refund is a grant.
+   */
+  async refund(tx: Tx, wallet: WalletRow, consume: EntryRow, micros: number, entry: { description: string; idempotencyKey?: string | null }): Promise<EntryRow> {
+    const refundable = await this.refundableByGrant(tx, consume);
+    const grants = (await tx.grants.byIds([...refundable.keys()])).sort(spendingOrder);
+    const returned: Array<{ grant: GrantRow; micros: number }> = [];
+    let left = micros;
+    for (const grant of grants) {
+      const part = Math.min(left, refundable.get(grant.id)!);
+      if (part === 0) continue;
+      grant.remainingMicros += part;
+      returned.push({ grant, micros: part });
+      left -= part;
+    }
+    if (left > 0) {
+      // Its grant is made with the credits in it (remaining = amount).
+      returned.push({ grant: await this.insertGrant(tx, wallet, { kind: "PROMOTIONAL", source: "ADMIN", micros: left, costMicros: 0 }), micros: left });
+    }
+    const touched = returned.map((part) => part.grant);
+    const entries: EntryInput[] = [
+      { type: "REFUND", amountMicros: micros, grants: parts(returned), jobId: consume.jobId, refundOfId: consume.id, idempotencyKey: entry.idempotencyKey, description: entry.description },
+    ];
+    entries.push(...settleClosed(wallet, touched, { jobId: consume.jobId }), ...repayOwed(wallet, touched));
+    for (const grant of touched) await tx.grants.save(grant);
+    const [posted] = await this.ledger.post(tx, wallet, entries);
+    return posted;
+  }
+
+  /** Per grant, what of a CONSUME entry is not refunded yet. */
+  private async refundableByGrant(tx: Tx, consume: EntryRow): Promise<Map<string, number>> {
+    const refunds = await tx.ledger.refundsOf(consume.id);
+    const rows = await tx.entryGrants.ofEntries([consume.id, ...refunds.map((r) => r.id)]);
+    const left = new Map<string, number>();
+    for (const row of rows) left.set(row.grantId, (left.get(row.grantId) ?? 0) + (row.entryId === consume.id ? row.micros : -row.micros));
+    return left;
+  }
+
+  /** Unheld credits of spendable grants, in the spending order, covering `micros`; INSUFFICIENT_CREDITS otherwise. */
+  private async take(tx: Tx, wallet: WalletRow, micros: number, what: (micros: string) => string, field?: string[]): Promise<Array<{ grant: GrantRow; micros: number }>> {
+    const spendable = await tx.grants.spendable(wallet.accountId, wallet.providerId, this.clock.now().toISOString());
+    const available = spendable.reduce((sum, grant) => sum + unheld(grant), 0);
+    if (micros > available) {
+      const missing = micros - available;
+      throw new InsufficientCreditsError(
+        `Insufficient ${wallet.providerId} credits: ${what(credits(micros))}, ${credits(available)} are available, ${credits(missing)} missing`,
+        wallet.providerId,
+        missing,
+        field,
+      );
+    }
+    const taken: Array<{ grant: GrantRow; micros: number }> = [];
+    let left = micros;
+    for (const grant of spendable) {
+      const part = Math.min(left, unheld(grant));
+      taken.push({ grant, micros: part });
+      left -= part;
+      if (left === 0) break;
+    }
+    return taken;
+  }
+}
+
+const parts = (taken: Array<{ grant: GrantRow; micros: number }>) => taken.map((part) => ({ grantId: part.grant.id, micros: part.micros }));

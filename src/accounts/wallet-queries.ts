@@ -1,0 +1,105 @@
+/** Reads of wallets and grants, as records. */
+import { money, type Money } from "../graphql/money.js";
+import { fromMicros } from "../pricing/decimal.js";
+import type { EntryGrantRow, GrantRow, GrantStatus, Repositories, WalletRow } from "../store/repositories/index.js";
+import type { Page } from "../store/paging.js";
+
+const COST_PLACES = 6;
+
+export interface WalletRecord {
+  __typename: "Wallet";
+  accountId: string;
+  providerId: string;
+  balance: ReturnType<typeof fromMicros>;
+  reserved: ReturnType<typeof fromMicros>;
+  available: ReturnType<typeof fromMicros>;
+  owed: ReturnType<typeof fromMicros>;
+}
+
+export interface GrantRecord {
+  __typename: "CreditGrant";
+  id: string;
+  accountId: string;
+  providerId: string;
+  kind: GrantRow["kind"];
+  status: GrantStatus;
+  source: GrantRow["source"];
+  sourceId: string | null;
+  seq: number;
+  amount: ReturnType<typeof fromMicros>;
+  remaining: ReturnType<typeof fromMicros>;
+  held: ReturnType<typeof fromMicros>;
+  effectiveAt: Date;
+  expiresAt: Date | null;
+  priority: number;
+  costBasis: Money | null;
+  createdAt: Date;
+}
+
+/** A wallet nobody has credited yet reads as empty. */
+export function toWallet(row: WalletRow | undefined, accountId: string, providerId: string): WalletRecord {
+  const balance = row?.balanceMicros ?? 0;
+  const reserved = row?.reservedMicros ?? 0;
+  return {
+    __typename: "Wallet",
+    accountId,
+    providerId,
+    balance: fromMicros(balance),
+    reserved: fromMicros(reserved),
+    available: fromMicros(balance - reserved),
+    owed: fromMicros(row?.owedMicros ?? 0),
+  };
+}
+
+export function grantStatus(row: GrantRow, now: Date): GrantStatus {
+  if (row.closedReason) return row.closedReason;
+  if (row.remainingMicros === 0) return "DEPLETED";
+  return new Date(row.effectiveAt) > now ? "PENDING" : "ACTIVE";
+}
+
+export function toGrant(row: GrantRow, now: Date): GrantRecord {
+  const cost = row.costMicros === null || row.costCurrency === null ? null : money(fromMicros(row.costMicros).div(fromMicros(row.amountMicros)).toDecimalPlaces(COST_PLACES), row.costCurrency);
+  return {
+    __typename: "CreditGrant",
+    id: row.id,
+    accountId: row.accountId,
+    providerId: row.providerId,
+    kind: row.kind,
+    status: grantStatus(row, now),
+    source: row.source,
+    sourceId: row.sourceId,
+    seq: row.seq,
+    amount: fromMicros(row.amountMicros),
+    remaining: fromMicros(row.remainingMicros),
+    held: fromMicros(row.heldMicros),
+    effectiveAt: new Date(row.effectiveAt),
+    expiresAt: row.expiresAt ? new Date(row.expiresAt) : null,
+    priority: row.priority,
+    // Promotional grants have no currency: their cost basis is 0 of the provider's pricing currency.
+    costBasis: cost ?? (row.costMicros === 0 ? money(fromMicros(0), "USD") : null),
+    createdAt: new Date(row.createdAt),
+  };
+}
+
+export class WalletQueries {
+  constructor(private readonly reads: Repositories) {}
+
+  async walletsOfAccounts(accountIds: readonly string[]): Promise<Map<string, WalletRecord[]>> {
+    const byAccount = new Map<string, WalletRecord[]>(accountIds.map((id) => [id, []]));
+    for (const row of await this.reads.wallets.ofAccounts(accountIds)) byAccount.get(row.accountId)?.push(toWallet(row, row.accountId, row.providerId));
+    return byAccount;
+  }
+
+  async grants(accountId: string, providerId: string, options: { first: number; afterSeq?: number; status?: GrantStatus | null }, now: Date): Promise<Page<GrantRecord>> {
+    const page = await this.reads.grants.page(accountId, providerId, { ...options, now: now.toISOString() });
+    return { items: page.items.map((row) => toGrant(row, now)), hasNextPage: page.hasNextPage };
+  }
+
+  async grantsByIds(ids: readonly string[], now: Date): Promise<GrantRecord[]> {
+    return (await this.reads.grants.byIds(ids)).map((row) => toGrant(row, now));
+  }
+
+  entryGrants(entryIds: readonly string[]): Promise<EntryGrantRow[]> {
+    return this.reads.entryGrants.ofEntries(entryIds);
+  }
+}
