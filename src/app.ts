@@ -18,6 +18,7 @@ import { createServices, type Services } from "./services.js";
 import type { CatalogDatabase } from "./store/catalog/client.js";
 import type { Store } from "./store/store.js";
 import { Sweeper } from "./sweeper.js";
+import { TestClock, TimeTravel } from "./test-clock.js";
 
 export interface AppOptions {
   store: Store;
@@ -60,6 +61,7 @@ export async function createApp({ store, catalog, config, logger, clock = system
   metrics.watchUnappliedPayments(() => services.billing.unappliedPayments.openCount());
   const { generated: generatedAdminKey } = await services.accountService.initAdminKey(adminApiKey);
   const sweeper = new Sweeper(services, logger);
+  if (clock instanceof TestClock) services.testClock = new TimeTravel(clock, sweeper, services.background);
   const { apollo, fastPath } = createApollo({
     production: config.nodeEnv === "production",
     introspection: config.introspection,

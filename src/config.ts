@@ -31,6 +31,8 @@ export interface Config {
   introspection: boolean;
   /** Compiled and direct execution of repeated operations (src/graphql/fast-path.ts). */
   fastPath: boolean;
+  /** TEST_CLOCK: the admin mutation testClockAdvance moves the server's clock (never in production). */
+  testClock: boolean;
   /** Take the client address from X-Forwarded-For (only behind a proxy you trust). */
   trustProxy: boolean;
   limits: GraphQLLimits;
@@ -136,6 +138,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     introspection: flag("INTROSPECTION", true),
     fastPath: flag("FAST_PATH", true),
+    testClock: flag("TEST_CLOCK", false),
     trustProxy: flag("TRUST_PROXY", false),
     limits: {
       maxDepth: integer("GRAPHQL_MAX_DEPTH", DEFAULT_LIMITS.maxDepth, 2, 100),
@@ -165,6 +168,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === config.port) {
     problems.push(`METRICS_PORT must differ from PORT (${config.port}): metrics are kept off the API's port`);
   }
+  if (config.testClock && config.nodeEnv === "production") problems.push("TEST_CLOCK must not be set in production: it lets the admin key move the server's clock");
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -1,6 +1,8 @@
 // Entry point: configuration, the account store and the catalog, the app, graceful shutdown.
 import "reflect-metadata";
 import { createApp } from "./app.js";
+import { systemClock } from "./clock.js";
+import { TestClock } from "./test-clock.js";
 import { seedCatalog } from "./catalog/seed.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -28,7 +30,9 @@ async function main(): Promise<void> {
   const seeded = seedCatalog(catalog, providerSeeds);
   logger.info("catalog seeded", { version: seeded.fingerprint.slice(0, 12), ...seeded.counts });
 
-  const app = await createApp({ store, catalog, config, logger, adminApiKey: config.adminApiKey });
+  const clock = config.testClock ? new TestClock() : systemClock;
+  if (config.testClock) logger.warn("TEST_CLOCK is on: the admin key can move this server's clock (testClockAdvance)");
+  const app = await createApp({ store, catalog, config, logger, clock, adminApiKey: config.adminApiKey });
   const demo = await app.services.accountService.ensureDemoAccount();
   // Printed before listening: the keys are stored (as hashes) already, so a failed listen must not lose them.
   printFirstStartKeys(app.generatedAdminKey, demo);

@@ -18,6 +18,7 @@ import { PricingCatalog } from "./estimates/service.js";
 import type { Logger } from "./logger.js";
 import type { CatalogDatabase } from "./store/catalog/client.js";
 import type { Store } from "./store/store.js";
+import type { TimeTravel } from "./test-clock.js";
 
 export interface ServiceOptions {
   store: Store;
@@ -51,6 +52,8 @@ export interface Services {
   purgeIdempotencyKeys(): Promise<number>;
   /** Work started after commits; shutdown drains it before the store closes. */
   background: BackgroundTasks;
+  /** With TEST_CLOCK=true: moves the clock and sweeps (set by the app once its sweeper exists). */
+  testClock: TimeTravel | null;
 }
 
 export function createServices(options: ServiceOptions): Services {
@@ -89,5 +92,6 @@ export function createServices(options: ServiceOptions): Services {
     billing,
     purgeIdempotencyKeys: () => purgeIdempotencyKeys(store, clock, options.idempotencyTtlMs),
     background,
+    testClock: null,
   };
 }

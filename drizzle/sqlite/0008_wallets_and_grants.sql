@@ -159,8 +159,10 @@ CREATE TABLE `__new_credit_alerts` (
 INSERT INTO `__new_credit_alerts`("account_id", "provider_id", "enabled", "threshold_micros", "email", "armed", "last_alert_at", "updated_at") SELECT "account_id", 'ugen', "enabled", "threshold_micros", "email", "armed", "last_alert_at", "updated_at" FROM `credit_alerts`;--> statement-breakpoint
 DROP TABLE `credit_alerts`;--> statement-breakpoint
 ALTER TABLE `__new_credit_alerts` RENAME TO `credit_alerts`;--> statement-breakpoint
+ALTER TABLE `checkout_sessions` ADD `payment_reference` text;--> statement-breakpoint
 ALTER TABLE `checkout_sessions` ADD `refunded_micros` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `checkout_sessions` ADD `disputed_at` text;--> statement-breakpoint
+CREATE UNIQUE INDEX `checkout_sessions_payment_idx` ON `checkout_sessions` (`provider`,`payment_reference`);--> statement-breakpoint
 -- Credits from before wallets: each account's one pool becomes its legacy wallet (U-Gen's, named in
 -- the README) holding one grant of everything it had, with the open jobs' holds on it. At the first
 -- start, src/accounts/wallet-backfill.ts moves the credits of known origin to their providers' wallets.

@@ -3,6 +3,7 @@
  * paid, declined or unapplied session does is decided here, by the session's purpose.
  */
 import type { CreditService } from "../accounts/grants.js";
+import { applyReversal } from "./reversals.js";
 import { packGrant, providerOf } from "./purchased-grants.js";
 import type { BackgroundTasks } from "../background.js";
 import type { CatalogRepository } from "../catalog/repository.js";
@@ -60,6 +61,7 @@ export function createBilling(deps: {
     selfUrl,
     now: () => clock.now(),
     onDeliveryError: (error) => logger.error("sandbox webhook delivery failed", { error: String(error) }),
+    runInBackground: (what, task) => deps.background.run(what, task),
   });
   const stripe = config.stripe ? new StripeProvider(config.stripe) : null;
   const providers = { sandbox, stripe };
@@ -86,6 +88,7 @@ export function createBilling(deps: {
       if (session.purpose === "AUTO_TOP_UP") await topUpSucceeded(tx, session.accountId, session.id);
       return transactionId;
     },
+    reversed: (tx, session, event) => applyReversal(tx, credits, session, event, clock.now().toISOString()),
     async unapplied(tx, session, reason) {
       // Paid: never charged again for it. A top-up backs off; a period counts as paid.
       if (session.purpose === "AUTO_TOP_UP") await topUpFailed(tx, clock, session.accountId, session.id, reason);

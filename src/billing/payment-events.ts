@@ -21,6 +21,8 @@ export interface SessionPaidHandler {
   paid(tx: Tx, session: CheckoutSessionRow): Promise<string>;
   /** Inside the webhook's transaction: the payment was taken but its credits could not be added. */
   unapplied(tx: Tx, session: CheckoutSessionRow, reason: string): Promise<void>;
+  /** Inside the webhook's transaction: a paid session was refunded or disputed; returns the outcome. */
+  reversed(tx: Tx, session: CheckoutSessionRow, event: PaymentEvent): Promise<string>;
 }
 
 export type WebhookOutcome = "applied" | "unapplied" | "duplicate" | "ignored" | "rejected";
@@ -71,6 +73,12 @@ export class PaymentEventService {
     if (event.type === "setup.succeeded") {
       const { outcome, accountId } = await this.setups.completed(tx, providerName, event);
       return { kind: outcome.split(":")[0] as WebhookOutcome, outcome, accountWithNewMethod: accountId };
+    }
+    if (event.type === "payment.refunded" || event.type === "payment.disputed") {
+      const session = event.paymentReference ? await tx.checkoutSessions.lockByPayment(providerName, event.paymentReference) : undefined;
+      if (!session) return ignored("unknown payment");
+      const outcome = await this.onPaid.reversed(tx, session, event);
+      return { kind: outcome.split(":")[0] as WebhookOutcome, outcome };
     }
     if (event.type === "ignored" || !event.providerSessionId) return ignored(`${event.providerType} is not handled`);
     // Locked: events of one session are applied one after the other, on any node.
@@ -128,7 +136,7 @@ export class PaymentEventService {
       await this.onPaid.unapplied(tx, session, reason);
       return { kind: "unapplied", outcome: `unapplied: session ${session.id} ${reason}; recorded as ${id}` };
     }
-    await this.settle(tx, session.id, { status: "COMPLETED", transactionId, failureReason: null, resolvedAt: now });
+    await this.settle(tx, session.id, { status: "COMPLETED", transactionId, failureReason: null, resolvedAt: now, paymentReference: event.paymentReference ?? null });
     const credits = `${fromMicros(session.creditsMicros).toFixed()} credits added`;
     return {
       kind: "applied",

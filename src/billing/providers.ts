@@ -39,7 +39,16 @@ export interface AttachedMethod {
   label: string;
 }
 
-export type PaymentEventType = "payment.succeeded" | "payment.failed" | "payment.expired" | "setup.succeeded" | "ignored";
+export type PaymentEventType =
+  | "payment.succeeded"
+  | "payment.failed"
+  | "payment.expired"
+  /** Money of a paid session given back; `amountMicros` is all refunded so far (cumulative, as Stripe's amount_refunded). */
+  | "payment.refunded"
+  /** The buyer disputed a paid session (a chargeback). */
+  | "payment.disputed"
+  | "setup.succeeded"
+  | "ignored";
 
 /** A verified webhook event, in provider-neutral terms. */
 export interface PaymentEvent {
@@ -48,6 +57,8 @@ export interface PaymentEvent {
   /** The provider's name for the event, kept for the record. */
   providerType: string;
   providerSessionId: string | null;
+  /** The provider's id of the payment (a Stripe PaymentIntent): set on success, named by refunds and disputes. */
+  paymentReference?: string | null;
   amountMicros: number | null;
   currency: string | null;
   reason: string | null;

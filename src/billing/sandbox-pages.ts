@@ -3,7 +3,7 @@
  * declines, and a card page where a test card is saved. Like a real provider, the sandbox tells
  * this server by signed webhook, then sends the buyer back to the success or cancel URL.
  */
-import { fromMicros } from "../pricing/decimal.js";
+import { Decimal, fromMicros } from "../pricing/decimal.js";
 import type { CheckoutSessionRow } from "./checkout.js";
 import { escape, html, notFound, redirect, SANDBOX_NOTE, statusLine, summaryOf, type HttpAnswer } from "./html.js";
 import type { Billing } from "./index.js";
@@ -32,6 +32,12 @@ export async function sandboxCheckoutPage(billing: Billing, sessionId: string): 
   const session = await sandboxSession(billing, sessionId);
   if (!session) return notFound("Checkout");
   const summary = summaryOf(session, packNameOf(billing, session.packId));
+  if (session.status === "COMPLETED") {
+    // The sandbox stands in for the provider's dashboard too: a paid payment can be refunded or disputed here.
+    const price = fromMicros(session.priceMicros).toFixed();
+    const reversal = `<form method="post"><label>Refund <input name="amount" value="${price}"> ${escape(session.currency)}</label><button name="action" value="refund">Refund</button><button name="action" value="dispute">Dispute</button></form>`;
+    return html(200, "Checkout completed", `${summary}${statusLine(session)}${reversal}${SANDBOX_NOTE}`);
+  }
   if (session.status !== "OPEN") return html(200, `Checkout ${session.status.toLowerCase()}`, `${summary}${statusLine(session)}${SANDBOX_NOTE}`);
   const price = `${fromMicros(session.priceMicros).toFixed()} ${escape(session.currency)}`;
   return html(
@@ -41,11 +47,13 @@ export async function sandboxCheckoutPage(billing: Billing, sessionId: string): 
   );
 }
 
-/** POST /sandbox/checkout/<id>: the buyer paid or declined. */
+/** POST /sandbox/checkout/<id>: the buyer paid or declined; or a paid session is refunded (amount: all refunded so far) or disputed. */
 export async function sandboxCheckoutAction(billing: Billing, sessionId: string, form: string): Promise<HttpAnswer> {
-  const action = new URLSearchParams(form).get("action");
+  const fields = new URLSearchParams(form);
+  const action = fields.get("action");
   const session = await sandboxSession(billing, sessionId);
   if (!session) return notFound("Checkout");
+  if (action === "refund" || action === "dispute") return reverse(billing, session, action, fields.get("amount"));
   if (action !== "pay" && action !== "decline") return html(400, "Sandbox checkout", "<p>Choose pay or decline.</p>");
   if (session.status === "OPEN") {
     const delivery = await billing.sandbox.deliver(
@@ -88,4 +96,19 @@ export async function sandboxSetupAction(billing: Billing, setupId: string, form
     if (delivery.status !== 200) return html(502, "Save a test card", `<p>The webhook was not accepted (${delivery.status}); try again.</p>${SANDBOX_NOTE}`);
   }
   return redirect(billing.checkout.returnUrls.success(setup));
+}
+
+async function reverse(billing: Billing, session: CheckoutSessionRow, action: "refund" | "dispute", amount: string | null): Promise<HttpAnswer> {
+  if (session.status !== "COMPLETED") return html(409, "Sandbox checkout", `<p>Only a completed payment can be ${action === "refund" ? "refunded" : "disputed"}.</p>${SANDBOX_NOTE}`);
+  const price = fromMicros(session.priceMicros);
+  let refunded: Decimal = price;
+  if (action === "refund" && amount !== null) {
+    const valid = /^\d+(\.\d{1,6})?$/.test(amount.trim()) ? new Decimal(amount.trim()) : null;
+    if (!valid || valid.isZero() || valid.greaterThan(price)) return html(400, "Sandbox checkout", `<p>Refund an amount above 0 and at most ${price.toFixed()} ${escape(session.currency)}.</p>`);
+    refunded = valid;
+  }
+  const type = action === "refund" ? "checkout.refunded" : "checkout.disputed";
+  const delivery = await billing.sandbox.deliver(type, session.id, refunded, session.currency, action === "dispute" ? "fraudulent" : undefined);
+  if (delivery.status !== 200) return html(502, "Sandbox checkout", `<p>The webhook was not accepted (${delivery.status}); try again.</p>${SANDBOX_NOTE}`);
+  return html(200, action === "refund" ? "Payment refunded" : "Payment disputed", `<p id="status" data-status="${action === "refund" ? "REFUNDED" : "DISPUTED"}">Done: the webhook was delivered.</p>${SANDBOX_NOTE}`);
 }

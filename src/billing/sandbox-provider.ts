@@ -27,7 +27,7 @@ export const SANDBOX_TEST_TOKENS = ["tok_visa", "tok_mastercard", "tok_chargeDec
 
 export interface SandboxEventBody {
   id: string;
-  type: "checkout.completed" | "checkout.declined" | "checkout.expired" | "setup.completed";
+  type: "checkout.completed" | "checkout.declined" | "checkout.expired" | "checkout.refunded" | "checkout.disputed" | "setup.completed";
   created: number;
   data: { session_id: string; amount?: string; currency?: string; reason?: string; token?: string };
 }
@@ -42,6 +42,8 @@ const EVENT_TYPES: Record<string, PaymentEventType> = {
   "checkout.completed": "payment.succeeded",
   "checkout.declined": "payment.failed",
   "checkout.expired": "payment.expired",
+  "checkout.refunded": "payment.refunded",
+  "checkout.disputed": "payment.disputed",
   "setup.completed": "setup.succeeded",
 };
 
@@ -57,6 +59,8 @@ export class SandboxProvider implements PaymentProvider {
       selfUrl: () => string;
       now: () => Date;
       onDeliveryError: (error: unknown) => void;
+      /** Runs a delivery after the caller's answer, tracked (shutdown and the test clock wait for it). */
+      runInBackground?: (what: string, task: () => Promise<unknown>) => void;
     },
   ) {}
 
@@ -76,15 +80,11 @@ export class SandboxProvider implements PaymentProvider {
     if (token.startsWith("tok_chargeDelayed")) return { providerSessionId: request.sessionId, url: null };
     const declined = token.startsWith("tok_chargeDeclined");
     // Like a real provider, the result comes back later, as a webhook.
-    setImmediate(() => {
-      this.deliver(
-        declined ? "checkout.declined" : "checkout.completed",
-        request.sessionId,
-        fromMicros(request.amountMicros),
-        request.currency,
-        declined ? "card declined" : undefined,
-      ).catch(this.options.onDeliveryError);
-    });
+    const deliver = () =>
+      this.deliver(declined ? "checkout.declined" : "checkout.completed", request.sessionId, fromMicros(request.amountMicros), request.currency, declined ? "card declined" : undefined);
+    const later = () => new Promise<void>((resolve) => setImmediate(resolve)).then(deliver);
+    if (this.options.runInBackground) this.options.runInBackground("sandbox webhook delivery", later);
+    else void later().catch(this.options.onDeliveryError);
     return { providerSessionId: request.sessionId, url: null };
   }
 
@@ -155,6 +155,8 @@ export class SandboxProvider implements PaymentProvider {
       type: type === "setup.succeeded" && !token ? "ignored" : type,
       providerType: String(event.type),
       providerSessionId: data.session_id,
+      // The sandbox names a payment by its session.
+      paymentReference: data.session_id,
       amountMicros: amount,
       currency: typeof data.currency === "string" ? data.currency.toUpperCase() : null,
       reason: data.reason ?? null,

@@ -153,6 +153,7 @@ export class StripeProvider implements PaymentProvider {
           ...base,
           type: paid ? "payment.succeeded" : "ignored",
           providerSessionId: session.id,
+          paymentReference: typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null),
           amountMicros: session.amount_total === null ? null : fromMinorUnits(session.amount_total),
           currency: session.currency?.toUpperCase() ?? null,
         };
@@ -163,7 +164,25 @@ export class StripeProvider implements PaymentProvider {
         return { ...base, ...none, type: "payment.expired", providerSessionId: event.data.object.id };
       case "payment_intent.succeeded": {
         const intent = event.data.object;
-        return { ...base, type: "payment.succeeded", providerSessionId: intent.id, amountMicros: fromMinorUnits(intent.amount_received), currency: intent.currency.toUpperCase() };
+        return {
+          ...base,
+          type: "payment.succeeded",
+          providerSessionId: intent.id,
+          paymentReference: intent.id,
+          amountMicros: fromMinorUnits(intent.amount_received),
+          currency: intent.currency.toUpperCase(),
+        };
+      }
+      case "charge.refunded": {
+        // amount_refunded is everything refunded so far: applying it is the same whatever the order.
+        const charge = event.data.object;
+        const intent = typeof charge.payment_intent === "string" ? charge.payment_intent : (charge.payment_intent?.id ?? null);
+        return { ...base, type: "payment.refunded", providerSessionId: null, paymentReference: intent, amountMicros: fromMinorUnits(charge.amount_refunded), currency: charge.currency.toUpperCase() };
+      }
+      case "charge.dispute.created": {
+        const dispute = event.data.object;
+        const intent = typeof dispute.payment_intent === "string" ? dispute.payment_intent : (dispute.payment_intent?.id ?? null);
+        return { ...base, type: "payment.disputed", providerSessionId: null, paymentReference: intent, amountMicros: fromMinorUnits(dispute.amount), currency: dispute.currency.toUpperCase(), reason: dispute.reason };
       }
       case "payment_intent.payment_failed": {
         const intent = event.data.object;

@@ -63,7 +63,21 @@ export class CheckoutSessionRepository {
    * Settles a paid session (COMPLETED, or PAID_NOT_CREDITED): one still OPEN, or one this server
    * closed (a payment confirmed after our own timeout still counts); false otherwise (guard).
    */
-  async settlePaid(id: string, fields: Pick<CheckoutSessionRow, "status" | "transactionId" | "failureReason" | "resolvedAt">): Promise<boolean> {
+  /** The session a payment belongs to, locked: by the provider's payment id, or (the sandbox, off-session charges) its session id. */
+  async lockByPayment(provider: string, reference: string): Promise<CheckoutSessionRow | undefined> {
+    const { db, t, dialect } = this.c;
+    const s = t.checkoutSessions;
+    const named = and(eq(s.provider, provider as CheckoutSessionRow["provider"]), or(eq(s.paymentReference, reference), eq(s.providerSessionId, reference)));
+    return first(await dialect.forUpdate(db.select().from(s).where(named)));
+  }
+
+  /** Records what of a paid session was refunded, or that it was disputed (the session is locked by the caller). */
+  async recordReversal(id: string, fields: Pick<CheckoutSessionRow, "refundedMicros" | "disputedAt">): Promise<void> {
+    const { db, t } = this.c;
+    await db.update(t.checkoutSessions).set(fields).where(eq(t.checkoutSessions.id, id));
+  }
+
+  async settlePaid(id: string, fields: Pick<CheckoutSessionRow, "status" | "transactionId" | "failureReason" | "resolvedAt"> & { paymentReference?: string | null }): Promise<boolean> {
     const { db, t } = this.c;
     const s = t.checkoutSessions;
     const payable = or(eq(s.status, "OPEN"), and(eq(s.closedBy, "SERVER"), ne(s.status, "COMPLETED")));

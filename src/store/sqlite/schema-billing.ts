@@ -47,6 +47,8 @@ export const checkoutSessions = sqliteTable(
     /** Where the buyer returns after paying or giving up (null: this server's own outcome pages). */
     successUrl: text("success_url"),
     cancelUrl: text("cancel_url"),
+    /** The provider's id of the payment itself (a Stripe PaymentIntent), which its refund and dispute events name. */
+    paymentReference: text("payment_reference"),
     /** Money the provider refunded of this payment so far (its credits are clawed back in proportion). */
     refundedMicros: integer("refunded_micros").notNull().default(0),
     /** When the buyer disputed the payment (all its credits are clawed back). */
@@ -56,6 +58,7 @@ export const checkoutSessions = sqliteTable(
     index("checkout_sessions_account_idx").on(table.accountId, table.seq),
     index("checkout_sessions_open_idx").on(table.status, table.expiresAt),
     uniqueIndex("checkout_sessions_provider_idx").on(table.provider, table.providerSessionId),
+    uniqueIndex("checkout_sessions_payment_idx").on(table.provider, table.paymentReference),
     // One charge at a time per subscription period: whoever opens it first charges, the rest see it.
     uniqueIndex("checkout_sessions_open_period_idx")
       .on(table.subscriptionId, table.periodStart)
