@@ -81,6 +81,12 @@ export function toGrant(row: GrantRow, now: Date): GrantRecord {
   };
 }
 
+/** The spending order (as the grants repository sorts): priority, soonest expiry (never last), promotional first, oldest. */
+export function inSpendingOrder(a: GrantRecord, b: GrantRecord): number {
+  const expiry = (g: GrantRecord) => g.expiresAt?.getTime() ?? Infinity;
+  return b.priority - a.priority || expiry(a) - expiry(b) || Number(a.kind !== "PROMOTIONAL") - Number(b.kind !== "PROMOTIONAL") || a.seq - b.seq;
+}
+
 export class WalletQueries {
   constructor(private readonly reads: Repositories) {}
 

@@ -9,7 +9,7 @@ import { Decimal, fromMicros } from "../pricing/decimal.js";
 import type { GrantStatus } from "../store/repositories/index.js";
 import type { AccountRecord, JobRecord, TransactionRecord } from "./records.js";
 import { Account, Job, Transaction } from "./types.js";
-import { toWallet, type WalletRecord } from "./wallet-queries.js";
+import { inSpendingOrder, toWallet, type GrantRecord, type WalletRecord } from "./wallet-queries.js";
 import { CreditGrant, CreditGrantConnection, CreditGrantStatusEnum, CreditShortfall, TransactionGrant, Wallet } from "./wallet-types.js";
 
 /** The wallet a figure asked without a provider means: the only one; refused on an account holding several. */
@@ -90,8 +90,9 @@ export class TransactionWalletResolver {
   @FieldResolver(() => [TransactionGrant], { description: "The grants the entry took credits from or gave them to, and how many of each." })
   async grants(@Root() root: TransactionRecord, @Ctx() context: Context) {
     const rows = await context.loaders.accounts.entryGrants.load(root.id);
-    const grants = await context.loaders.accounts.grant.loadMany(rows.map((row) => row.grantId));
-    return rows.map((row, index) => ({ grant: grants[index], credits: fromMicros(row.micros) }));
+    const grants = (await context.loaders.accounts.grant.loadMany(rows.map((row) => row.grantId))) as GrantRecord[];
+    // In the spending order, which is the order credits were taken in (and refunds given back).
+    return rows.map((row, index) => ({ grant: grants[index], credits: fromMicros(row.micros) })).sort((a, b) => inSpendingOrder(a.grant, b.grant));
   }
 }
 
