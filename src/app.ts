@@ -17,6 +17,7 @@ import { RateLimits } from "./rate-limit.js";
 import { createServices, type Services } from "./services.js";
 import type { CatalogDatabase } from "./store/catalog/client.js";
 import type { Store } from "./store/store.js";
+import { backfillWallets } from "./accounts/wallet-backfill.js";
 import { Sweeper } from "./sweeper.js";
 import { TestClock, TimeTravel } from "./test-clock.js";
 
@@ -60,6 +61,8 @@ export async function createApp({ store, catalog, config, logger, clock = system
   });
   metrics.watchUnappliedPayments(() => services.billing.unappliedPayments.openCount());
   const { generated: generatedAdminKey } = await services.accountService.initAdminKey(adminApiKey);
+  const migrated = await backfillWallets(store, services.credits.book, services.credits.book.ledger, () => clock.now());
+  if (migrated > 0) logger.info("credits from before wallets moved to their providers' wallets", { grants: migrated });
   const sweeper = new Sweeper(services, logger);
   if (clock instanceof TestClock) services.testClock = new TimeTravel(clock, sweeper, services.background);
   const { apollo, fastPath } = createApollo({

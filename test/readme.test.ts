@@ -3,23 +3,25 @@
  * document with one operation, sent in README order to a real server with a funded account's key
  * (the admin key for admin mutations), and answered without errors or userErrors. The README's
  * placeholders (`"job_…"`, `"cs_…"`) are the ids its earlier examples returned, which the reader
- * pastes in: the test does the same.
+ * pastes in: the test does the same. The server runs on a test clock (TEST_CLOCK), and a checkout
+ * an example opens is paid on the sandbox's page, as the README tells the reader to.
  */
 import { readFileSync } from "node:fs";
 import { Kind, parse, type OperationDefinitionNode } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestAccount, startTestServer, TEST_ADMIN_KEY, type TestServer } from "./helpers.js";
+import { TestClock } from "../src/test-clock.js";
+import { createTestAccount, startTestServer, TEST_ADMIN_KEY, until, type TestServer } from "./helpers.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]);
-const ADMIN_FIELDS = /\b(accountCreate|apiKeyCreate|apiKeyRevoke|creditsGrant|transactionRefund|unappliedPayments|unappliedPaymentResolve|account)\s*\(/;
+const ADMIN_FIELDS = /\b(accountCreate|apiKeyCreate|apiKeyRevoke|creditsGrant|transactionRefund|unappliedPayments|unappliedPaymentResolve|testClockAdvance|account)\s*\(/;
 
 let server: TestServer;
 let key: Record<string, string>;
 const ids = new Map<string, string>();
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ clock: new TestClock() });
   ({ key } = await createTestAccount(server, "README reader", "1000"));
 });
 afterAll(() => server.close());
@@ -32,6 +34,16 @@ function remember(value: unknown): void {
   } else if (value && typeof value === "object") {
     for (const item of Object.values(value)) remember(item);
   }
+}
+
+/** Presses Pay on the sandbox page of every open checkout the answer holds, and waits for its credits. */
+async function payOpenCheckouts(data: unknown): Promise<void> {
+  const session = (data as { checkoutSessionCreate?: { checkoutSession?: { id: string; url: string | null; status: string } } })?.checkoutSessionCreate?.checkoutSession;
+  if (!session?.url || session.status !== "OPEN") return;
+  const paid = await fetch(session.url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "action=pay", redirect: "manual" });
+  expect(paid.status).toBe(303);
+  const status = async () => (await server.gql(`query ($id: ID!) { node(id: $id) { ... on CheckoutSession { status } } }`, { id: session.id }, key)).body.data.node.status;
+  expect(await until(status, (s) => s === "COMPLETED")).toBe("COMPLETED");
 }
 
 function userErrorsOf(value: unknown): unknown[] {
@@ -57,6 +69,16 @@ describe("README.md examples", () => {
       expect(status).toBe(200);
       expect(userErrorsOf(body.data)).toEqual([]);
       remember(body.data);
+      await payOpenCheckouts(body.data);
+      // Webhooks of charges made off-session (a subscription's first period) land before the next example.
+      await server.app.services.background.drain();
     });
+  });
+
+  it("ends the worked example as the README says: the first Creatify period expired, the renewed one active, U-Gen untouched", async () => {
+    const { body } = await server.gql(`{ viewer { wallets { provider { id } grants { nodes { kind status } } } } }`, undefined, key);
+    const grants = Object.fromEntries(body.data.viewer.wallets.map((w: any) => [w.provider.id, w.grants.nodes.map((g: any) => `${g.kind} ${g.status}`)]));
+    expect(grants.creatify).toEqual(["SUBSCRIPTION ACTIVE", "SUBSCRIPTION EXPIRED"]);
+    expect(grants.ugen.every((g: string) => g.endsWith("ACTIVE") || g.endsWith("DEPLETED"))).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 /** Checkout sessions, the webhook events applied to them, and payments that could not be credited. */
-import { and, desc, eq, isNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, inArray, desc, eq, isNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { pageOf, type Page } from "../paging.js";
 import { first, type NewRow, type RepositoryContext, type Rows } from "./context.js";
 
@@ -13,6 +13,12 @@ export class CheckoutSessionRepository {
   async insert(row: NewRow<"checkoutSessions">): Promise<CheckoutSessionRow | undefined> {
     const { db, t } = this.c;
     return first(await db.insert(t.checkoutSessions).values(row).onConflictDoNothing().returning());
+  }
+
+  /** The sessions whose credits these ledger entries added. */
+  async byTransactionIds(transactionIds: readonly string[]): Promise<CheckoutSessionRow[]> {
+    const { db, t } = this.c;
+    return transactionIds.length === 0 ? [] : db.select().from(t.checkoutSessions).where(inArray(t.checkoutSessions.transactionId, [...transactionIds]));
   }
 
   async get(id: string): Promise<CheckoutSessionRow | undefined> {
