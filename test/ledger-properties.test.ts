@@ -53,9 +53,10 @@ interface Grant {
   remaining: number;
   held: number;
   closed: null | "EXPIRED" | "CLAWED_BACK";
-  /** Credits claimed back so far, and credits that left unused (expired or clawed). */
+  /** Credits claimed back so far; used (consumed less refunds, or paying another grant's debt); owed after a clawback. */
   clawed: number;
-  unused: number;
+  used: number;
+  owed: number;
 }
 interface Job {
   id: string;
@@ -67,7 +68,6 @@ interface Job {
 }
 interface Model {
   grants: Grant[];
-  owed: Record<Provider, number>;
   jobs: Job[];
   consumes: Array<{ id: string; provider: Provider; parts: Map<string, number> }>;
   keys: Map<string, { micros: number; provider: Provider; result: unknown }>;
@@ -96,22 +96,26 @@ function take(m: Model, p: Provider, amount: number, now: number): Array<{ grant
   }
   return parts;
 }
-/** Credits back on a closed grant leave: an expired one's expire, a clawed one's repay what is owed, the rest is clawed. */
-function settle(m: Model, grants: Grant[]) {
+/** Credits back on a grant repay its own debt first; on a closed grant the rest leaves. */
+function settle(grants: Grant[]) {
   for (const g of grants) {
-    if (!g.closed || unheld(g) <= 0) continue;
-    const repaid = g.closed === "CLAWED_BACK" ? Math.min(unheld(g), m.owed[g.provider]) : 0;
-    m.owed[g.provider] -= repaid;
-    g.unused += unheld(g) - repaid;
-    g.remaining = g.held;
+    const repaid = Math.min(Math.max(unheld(g), 0), g.owed);
+    g.remaining -= repaid;
+    g.owed -= repaid;
+    if (g.closed && unheld(g) > 0) g.remaining = g.held;
   }
 }
-function repay(m: Model, grants: Grant[]) {
-  for (const g of grants) {
-    if (g.closed) continue;
-    const r = Math.min(unheld(g), m.owed[g.provider]);
-    g.remaining -= r;
-    m.owed[g.provider] -= r;
+/** Other grants' debts, oldest first, repaid from at most `micros` of each payer. */
+function repay(m: Model, payers: Array<{ grant: Grant; micros: number }>, except: Grant[] = []) {
+  for (const payer of payers) {
+    let left = payer.grant.closed ? 0 : Math.min(payer.micros, Math.max(unheld(payer.grant), 0));
+    for (const debtor of m.grants.filter((g) => g.provider === payer.grant.provider && g.owed > 0 && g !== payer.grant && !except.includes(g)).sort((a, b) => a.seq - b.seq)) {
+      const r = Math.min(left, debtor.owed);
+      debtor.owed -= r;
+      payer.grant.remaining -= r;
+      payer.grant.used += r;
+      left -= r;
+    }
   }
 }
 
@@ -119,7 +123,7 @@ async function run(ops: Op[]) {
   const kit = createLedgerKit({ jobTtlMs: TTL });
   const { store, clock, credits, jobs } = kit;
   const accountId = await kit.account("model");
-  let m: Model = { grants: [], owed: { ugen: 0, creatify: 0 }, jobs: [], consumes: [], keys: new Map() };
+  let m: Model = { grants: [], jobs: [], consumes: [], keys: new Map() };
   let purchases = 0;
   const now = () => clock.now().getTime();
   const expectError = async (code: string, action: () => Promise<unknown>) => {
@@ -127,11 +131,11 @@ async function run(ops: Op[]) {
     expect(error, `expected ${code}`).toBeInstanceOf(DomainError);
     expect((error as DomainError).code).toBe(code);
   };
-  const addGrant = async (g: Omit<Grant, "seq" | "id" | "remaining" | "held" | "closed" | "clawed" | "unused">, grantId: string) => {
+  const addGrant = async (g: Omit<Grant, "seq" | "id" | "remaining" | "held" | "closed" | "clawed" | "used" | "owed">, grantId: string) => {
     const row = m.grants.length;
-    const grant: Grant = { ...g, id: grantId, seq: row, remaining: g.amount, held: 0, closed: null, clawed: 0, unused: 0 };
+    const grant: Grant = { ...g, id: grantId, seq: row, remaining: g.amount, held: 0, closed: null, clawed: 0, used: 0, owed: 0 };
     m.grants.push(grant);
-    repay(m, [grant]);
+    repay(m, [{ grant, micros: g.amount }]);
   };
 
   for (const step of ops) {
@@ -223,15 +227,19 @@ async function run(ops: Op[]) {
         }
         await act();
         const grants = m.grants.filter((g) => consume.parts.has(g.id)).sort(order);
+        const returned: Array<{ grant: Grant; micros: number }> = [];
         let left = requested;
         for (const g of grants) {
           const part = Math.min(left, consume.parts.get(g.id)!);
+          if (part <= 0) continue;
           g.remaining += part;
+          g.used -= part;
           consume.parts.set(g.id, consume.parts.get(g.id)! - part);
+          returned.push({ grant: g, micros: part });
           left -= part;
         }
-        settle(m, grants);
-        repay(m, grants);
+        settle(grants);
+        repay(m, returned, grants);
         break;
       }
       case "clawback": {
@@ -240,15 +248,12 @@ async function run(ops: Op[]) {
         const claim = Math.floor((grant.amount * step.percent) / 100 / 250_000) * 250_000 || 250_000;
         const [row] = await store.reads.grants.byIds([grant.id]);
         await store.transaction((tx) => credits.clawBack(tx, row, claim, step.close, "clawback"));
-        // The buyer keeps what it is still entitled to; used credits past that are owed.
-        const used = grant.amount - grant.remaining - grant.unused + grant.held;
-        const owedBefore = Math.max(used - (grant.amount - grant.clawed), 0);
-        grant.clawed = Math.min(grant.clawed + claim, grant.amount);
-        const entitled = grant.amount - grant.clawed;
-        const taken = Math.max(unheld(grant) - (step.close ? 0 : Math.max(entitled - used, 0)), 0);
+        // The buyer keeps what it is still entitled to; what it has beyond that leaves, or is owed.
+        grant.clawed = step.close ? grant.amount : Math.min(grant.clawed + claim, grant.amount);
+        const excess = Math.max(grant.used + grant.remaining - grant.owed - (grant.amount - grant.clawed), 0);
+        const taken = Math.min(excess, Math.max(unheld(grant), 0));
         grant.remaining -= taken;
-        grant.unused += taken;
-        m.owed[grant.provider] += Math.max(used - entitled, 0) - owedBefore;
+        grant.owed += excess - taken;
         if (step.close && !grant.closed) grant.closed = "CLAWED_BACK";
         break;
       }
@@ -259,7 +264,6 @@ async function run(ops: Op[]) {
         for (const g of m.grants) {
           if (!g.closed && g.expiresAt !== null && g.expiresAt <= now()) {
             g.closed = "EXPIRED";
-            g.unused += unheld(g);
             g.remaining = g.held;
           }
         }
@@ -285,19 +289,14 @@ async function run(ops: Op[]) {
       expect([wallet?.balanceMicros ?? 0, wallet?.reservedMicros ?? 0, wallet?.owedMicros ?? 0], where).toEqual([
         mine.reduce((s, g) => s + g.remaining, 0),
         mine.reduce((s, g) => s + g.held, 0),
-        m.owed[p],
+        mine.reduce((s, g) => s + g.owed, 0),
       ]);
     }
     const rows = new Map((await store.reads.grants.byIds(m.grants.map((g) => g.id))).map((row) => [row.id, row]));
     for (const g of m.grants) {
       const row = rows.get(g.id)!;
-      expect({ id: g.id, remaining: row.remainingMicros, held: row.heldMicros, clawed: row.clawedMicros, closed: row.closedReason }, where).toEqual({
-        id: g.id,
-        remaining: g.remaining,
-        held: g.held,
-        clawed: g.clawed,
-        closed: g.closed,
-      });
+      const actual = { id: g.id, remaining: row.remainingMicros, held: row.heldMicros, clawed: row.clawedMicros, used: row.usedMicros, owed: row.owedMicros, closed: row.closedReason };
+      expect(actual, where).toEqual({ id: g.id, remaining: g.remaining, held: g.held, clawed: g.clawed, used: g.used, owed: g.owed, closed: g.closed });
     }
     for (const job of m.jobs) expect((store.sqlite.prepare("select status from jobs where id = ?").get(job.id) as { status: string }).status, where).toBe(job.status);
   }
@@ -314,6 +313,7 @@ function resolveInModel(m: Model, job: Job, consumed: number, now: number): Map<
     const part = Math.min(left, h.micros);
     if (part === 0) continue;
     h.grant.remaining -= part;
+    h.grant.used += part;
     parts.set(h.grant.id, (parts.get(h.grant.id) ?? 0) + part);
     left -= part;
   }
@@ -322,10 +322,11 @@ function resolveInModel(m: Model, job: Job, consumed: number, now: number): Map<
     if (!extra) return null;
     for (const part of extra) {
       part.grant.remaining -= part.micros;
+      part.grant.used += part.micros;
       parts.set(part.grant.id, (parts.get(part.grant.id) ?? 0) + part.micros);
     }
   }
-  settle(m, holds.map((h) => h.grant));
+  settle(holds.map((h) => h.grant));
   return parts;
 }
 

@@ -5,8 +5,9 @@
  * purchases refunded or disputed at the sandbox provider.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SANDBOX_SIGNATURE_HEADER, signSandboxPayload } from "../src/billing/sandbox-provider.js";
 import { TestClock } from "../src/test-clock.js";
-import { createTestAccount, startTestServer, TEST_ADMIN_KEY, until, type TestAccount, type TestServer } from "./helpers.js";
+import { createTestAccount, startTestServer, TEST_ADMIN_KEY, TEST_SANDBOX_SECRET, until, type TestAccount, type TestServer } from "./helpers.js";
 
 const admin = { "x-api-key": TEST_ADMIN_KEY };
 const HOUR = 3600;
@@ -265,6 +266,25 @@ describe("clawbacks", () => {
       "PURCHASE 1000", "RESERVE -300", "RELEASE 300", "CONSUME -300", "CLAWBACK -500", "CLAWBACK -200", "BONUS 250", "REPAY -250", "BONUS 100", "REPAY -50",
     ]);
     expect(await server.audit()).toEqual([]);
+  });
+
+  it("applies a refund told before the payment's success once the credits are added", async () => {
+    const buyer = await createTestAccount(server, "Early refund");
+    const data = await gql(buyer.key, `mutation { checkoutSessionCreate(input: { packId: "ugen/packs/creator" }) { checkoutSession { id url } } }`);
+    const { id, url } = data.checkoutSessionCreate.checkoutSession;
+    // Events arrive in any order: the refund (all 45 USD) comes first, signed as the sandbox signs.
+    const created = Math.floor(server.app.services.clock.now().getTime() / 1000);
+    const payload = JSON.stringify({ id: "evt_early_refund", type: "checkout.refunded", created, data: { session_id: id, amount: "45", currency: "USD" } });
+    const early = await fetch(`${server.url}/webhooks/sandbox`, {
+      method: "POST",
+      headers: { "content-type": "application/json", [SANDBOX_SIGNATURE_HEADER]: signSandboxPayload(TEST_SANDBOX_SECRET, payload, created) },
+      body: payload,
+    });
+    expect(((await early.json()) as { outcome: string }).outcome).toContain("the reversal is recorded");
+    expect((await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "action=pay", redirect: "manual" })).status).toBe(303);
+    await until(() => entries(buyer, "ugen"), (e) => e.length === 2);
+    expect(await entries(buyer, "ugen")).toEqual(["PURCHASE 1000", "CLAWBACK -1000"]);
+    expect(await wallet(buyer, "ugen")).toMatchObject({ balance: "0", owed: "0", grants: { nodes: [{ status: "CLAWED_BACK" }] } });
   });
 
   it("refuses to refund a session that is not paid, and a refund above its price", async () => {

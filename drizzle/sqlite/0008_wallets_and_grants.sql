@@ -10,6 +10,8 @@ CREATE TABLE `credit_grants` (
 	`remaining_micros` integer NOT NULL,
 	`held_micros` integer DEFAULT 0 NOT NULL,
 	`clawed_micros` integer DEFAULT 0 NOT NULL,
+	`used_micros` integer DEFAULT 0 NOT NULL,
+	`owed_micros` integer DEFAULT 0 NOT NULL,
 	`priority` integer DEFAULT 0 NOT NULL,
 	`effective_at` text NOT NULL,
 	`expires_at` text,
@@ -22,7 +24,8 @@ CREATE TABLE `credit_grants` (
 	CONSTRAINT "credit_grants_amount_positive" CHECK("credit_grants"."amount_micros" > 0),
 	CONSTRAINT "credit_grants_remaining_range" CHECK("credit_grants"."remaining_micros" >= 0 and "credit_grants"."remaining_micros" <= "credit_grants"."amount_micros"),
 	CONSTRAINT "credit_grants_held_range" CHECK("credit_grants"."held_micros" >= 0 and "credit_grants"."held_micros" <= "credit_grants"."remaining_micros"),
-	CONSTRAINT "credit_grants_clawed_range" CHECK("credit_grants"."clawed_micros" >= 0 and "credit_grants"."clawed_micros" <= "credit_grants"."amount_micros")
+	CONSTRAINT "credit_grants_clawed_range" CHECK("credit_grants"."clawed_micros" >= 0 and "credit_grants"."clawed_micros" <= "credit_grants"."amount_micros"),
+	CONSTRAINT "credit_grants_used_owed_non_negative" CHECK("credit_grants"."used_micros" >= 0 and "credit_grants"."owed_micros" >= 0)
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `credit_grants_id_unique` ON `credit_grants` (`id`);--> statement-breakpoint

@@ -48,6 +48,7 @@ async function auditWallet(reads: Repositories, wallet: WalletRow, entries: Entr
   const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
   if (sum(grants.map((g) => g.remainingMicros)) !== wallet.balanceMicros) problems.push(`${name}: balance ${wallet.balanceMicros} != grants' remaining ${sum(grants.map((g) => g.remainingMicros))}`);
   if (sum(grants.map((g) => g.heldMicros)) !== wallet.reservedMicros) problems.push(`${name}: reserved ${wallet.reservedMicros} != grants' held ${sum(grants.map((g) => g.heldMicros))}`);
+  if (sum(grants.map((g) => g.owedMicros)) !== wallet.owedMicros) problems.push(`${name}: owed ${wallet.owedMicros} != grants' owed ${sum(grants.map((g) => g.owedMicros))}`);
   for (const grant of grants) {
     if (grant.remainingMicros < 0 || grant.remainingMicros > grant.amountMicros) problems.push(`grant ${grant.id}: remaining ${grant.remainingMicros} outside 0..${grant.amountMicros}`);
     if (grant.heldMicros < 0 || grant.heldMicros > grant.remainingMicros) problems.push(`grant ${grant.id}: held ${grant.heldMicros} outside 0..remaining`);
@@ -68,6 +69,22 @@ async function auditWallet(reads: Repositories, wallet: WalletRow, entries: Entr
   for (const entry of entries) {
     const own = parts.filter((p) => p.entryId === entry.id);
     if (own.length > 0 && sum(own.map((p) => p.micros)) !== Math.abs(entry.amountMicros)) problems.push(`${entry.id}: grants' parts != amount`);
+  }
+  // Each grant's figures are what its entries did to it (a legacy grant started with the pool's credits and holds).
+  const byId = new Map(entries.map((e) => [e.id, e]));
+  for (const grant of grants) {
+    const legacy = grant.id.startsWith("grant_legacy_");
+    let remaining = legacy ? grant.amountMicros : 0;
+    let held = 0;
+    for (const part of parts.filter((p) => p.grantId === grant.id)) {
+      const entry = byId.get(part.entryId)!;
+      if (entry.type === "RESERVE") held += part.micros;
+      else if (entry.type === "RELEASE") held -= part.micros;
+      else remaining += entry.amountMicros > 0 ? part.micros : -part.micros;
+    }
+    if (remaining !== grant.remainingMicros) problems.push(`grant ${grant.id}: remaining ${grant.remainingMicros} != its entries' ${remaining}`);
+    if (!legacy && held !== grant.heldMicros) problems.push(`grant ${grant.id}: held ${grant.heldMicros} != its entries' ${held}`);
+    if (grant.clawedMicros === 0 && grant.owedMicros !== 0) problems.push(`grant ${grant.id}: owes ${grant.owedMicros} without a clawback`);
   }
   const expired = entries.filter((e) => e.type === "EXPIRE");
   for (const grant of grants.filter((g) => g.closedReason === "EXPIRED")) {

@@ -1,7 +1,9 @@
 /**
- * What happens to a grant's credits that no job holds once the grant is closed (expired or
- * clawed back), and how credits owed by a wallet are repaid. These compute entries and change the
- * grant rows in memory; the caller saves the grants and posts the entries on the locked wallet.
+ * What happens to a grant's credits beyond spending them: expiry; a clawback of a refunded or
+ * disputed purchase, whose credits used beyond what was paid for become the grant's debt (owed);
+ * credits coming back to a grant (a release, a refund), which repay its own debt first and leave
+ * at once when it is closed; and debts repaid from credits added later. These compute entries and
+ * change the rows in memory; the caller saves the grants and posts the entries on the locked wallet.
  */
 import type { GrantRow, WalletRow } from "../store/repositories/index.js";
 import type { EntryInput } from "./ledger.js";
@@ -10,38 +12,49 @@ import type { EntryInput } from "./ledger.js";
 export const unheld = (grant: GrantRow) => grant.remainingMicros - grant.heldMicros;
 
 /**
- * Credits released or refunded to a closed grant leave at once: an expired grant's expire (EXPIRE),
- * a clawed-back grant's repay what the wallet owes (REPAY), and whatever is left is clawed (CLAWBACK).
+ * Credits that came back to these grants (a release, a refund) repay each one's own debt first
+ * (REPAY); on a closed grant the rest leaves at once: an expired grant's expire (EXPIRE), a
+ * clawed-back grant's are clawed (CLAWBACK).
  */
-export function settleClosed(wallet: WalletRow, grants: Iterable<GrantRow>, context: { jobId?: string | null }): EntryInput[] {
+export function settleReturned(wallet: WalletRow, grants: Iterable<GrantRow>, context: { jobId?: string | null }): EntryInput[] {
   const entries: EntryInput[] = [];
   for (const grant of grants) {
+    const repaid = Math.min(Math.max(unheld(grant), 0), grant.owedMicros);
+    if (repaid > 0) {
+      grant.remainingMicros -= repaid;
+      grant.owedMicros -= repaid;
+      wallet.owedMicros -= repaid;
+      entries.push({ type: "REPAY", amountMicros: -repaid, grants: [{ grantId: grant.id, micros: repaid }], jobId: context.jobId, description: `Credits owed by grant ${grant.id} repaid from credits returned to it` });
+    }
     const free = unheld(grant);
     if (!grant.closedReason || free <= 0) continue;
     grant.remainingMicros -= free;
-    if (grant.closedReason === "EXPIRED") {
-      entries.push({ type: "EXPIRE", amountMicros: -free, grants: [{ grantId: grant.id, micros: free }], jobId: context.jobId, description: `Credits of grant ${grant.id} returned after it expired` });
-      continue;
-    }
-    const repaid = Math.min(free, wallet.owedMicros);
-    wallet.owedMicros -= repaid;
-    if (repaid > 0) entries.push({ type: "REPAY", amountMicros: -repaid, grants: [{ grantId: grant.id, micros: repaid }], jobId: context.jobId, description: `Credits owed repaid from grant ${grant.id}, clawed back` });
-    if (free > repaid) entries.push({ type: "CLAWBACK", amountMicros: -(free - repaid), grants: [{ grantId: grant.id, micros: free - repaid }], jobId: context.jobId, description: `Credits of grant ${grant.id} returned after it was clawed back` });
+    const type = grant.closedReason === "EXPIRED" ? "EXPIRE" : "CLAWBACK";
+    const why = grant.closedReason === "EXPIRED" ? "expired" : "was clawed back";
+    entries.push({ type, amountMicros: -free, grants: [{ grantId: grant.id, micros: free }], jobId: context.jobId, description: `Credits returned to grant ${grant.id} after it ${why}` });
   }
   return entries;
 }
 
-/** What the wallet owes is repaid first from credits just added to these (open) grants. */
-export function repayOwed(wallet: WalletRow, grants: Iterable<GrantRow>): EntryInput[] {
+/**
+ * What other grants of the wallet owe is repaid from credits just added or given back to
+ * `payers` (no more than `micros` of each), oldest debt first; the payer's credits count as used.
+ */
+export function repayDebts(wallet: WalletRow, payers: Array<{ grant: GrantRow; micros: number }>, debtors: GrantRow[]): EntryInput[] {
   const entries: EntryInput[] = [];
-  for (const grant of grants) {
-    if (wallet.owedMicros === 0) break;
-    if (grant.closedReason) continue;
-    const repaid = Math.min(unheld(grant), wallet.owedMicros);
-    if (repaid <= 0) continue;
-    grant.remainingMicros -= repaid;
-    wallet.owedMicros -= repaid;
-    entries.push({ type: "REPAY", amountMicros: -repaid, grants: [{ grantId: grant.id, micros: repaid }], description: `Credits owed after a clawback repaid from grant ${grant.id}` });
+  for (const payer of payers) {
+    let left = payer.grant.closedReason ? 0 : Math.min(payer.micros, Math.max(unheld(payer.grant), 0));
+    for (const debtor of debtors) {
+      if (left === 0) break;
+      const repaid = Math.min(left, debtor.owedMicros);
+      if (repaid === 0 || debtor.id === payer.grant.id) continue;
+      debtor.owedMicros -= repaid;
+      wallet.owedMicros -= repaid;
+      payer.grant.remainingMicros -= repaid;
+      payer.grant.usedMicros += repaid;
+      left -= repaid;
+      entries.push({ type: "REPAY", amountMicros: -repaid, grants: [{ grantId: payer.grant.id, micros: repaid }], description: `Credits owed by grant ${debtor.id} (clawed back) repaid from grant ${payer.grant.id}` });
+    }
   }
   return entries;
 }
@@ -58,44 +71,51 @@ export function expireGrant(grant: GrantRow, at: string): EntryInput[] {
 }
 
 /**
- * Takes back `claimMicros` more credits of a refunded or disputed purchase (a grant), as Lago and
- * Orb void a refunded credit block. Of the grant, the buyer may now keep `entitled` = amount -
- * claims so far; `used` = what went to jobs (consumed, repaid, or held by running ones). Unheld
- * credits beyond what may still be kept unused (entitled - used) are clawed back now (CLAWBACK);
- * used credits beyond the entitlement become owed (expired credits were never used: not owed).
- * `usedMicros` comes from the ledger (./wallet-book.ts). `close` (a dispute, a full refund):
- * nothing of the grant may be spent any more.
+ * Claims `claimMicros` more credits of a refunded or disputed purchase back, as Lago and Orb void
+ * a refunded credit block. Of the grant the buyer may keep `entitled` = amount - all claims so
+ * far; what it has of the grant is what it used, plus what remains, less what it already owes.
+ * The excess leaves: unheld credits now (CLAWBACK), the rest becomes the grant's debt, repaid
+ * first from credits that come back to it (a release of credits a job holds) or are added to the
+ * wallet. Expired credits were never used: they are not owed. `close` (a dispute, a full
+ * refund) claims all of it: nothing of the grant may be spent any more.
  */
-export function clawBackGrant(
-  wallet: WalletRow,
-  grant: GrantRow,
-  claim: { micros: number; usedMicros: number; close: boolean },
-  at: string,
-  reason: string,
-): EntryInput[] {
-  const claimed = Math.min(grant.clawedMicros + claim.micros, grant.amountMicros);
-  const owedBefore = Math.max(claim.usedMicros - (grant.amountMicros - grant.clawedMicros), 0);
-  const entitled = grant.amountMicros - claimed;
-  const keep = claim.close ? 0 : Math.max(entitled - claim.usedMicros, 0);
-  const taken = Math.max(unheld(grant) - keep, 0);
-  grant.clawedMicros = claimed;
+export function clawBackGrant(wallet: WalletRow, grant: GrantRow, claimMicros: number, close: boolean, at: string, reason: string): EntryInput[] {
+  // Closing claims all: nothing of the grant may be kept.
+  grant.clawedMicros = close ? grant.amountMicros : Math.min(grant.clawedMicros + claimMicros, grant.amountMicros);
+  const entitled = grant.amountMicros - grant.clawedMicros;
+  const excess = Math.max(grant.usedMicros + grant.remainingMicros - grant.owedMicros - entitled, 0);
+  const taken = Math.min(excess, Math.max(unheld(grant), 0));
   grant.remainingMicros -= taken;
-  wallet.owedMicros += Math.max(claim.usedMicros - entitled, 0) - owedBefore;
-  if (claim.close && !grant.closedReason) {
+  grant.owedMicros += excess - taken;
+  wallet.owedMicros += excess - taken;
+  if (close && !grant.closedReason) {
     grant.closedReason = "CLAWED_BACK";
     grant.closedAt = at;
   }
   return taken > 0 ? [{ type: "CLAWBACK", amountMicros: -taken, grants: [{ grantId: grant.id, micros: taken }], description: reason }] : [];
 }
 
-/** Spending order, as the grants repository sorts: priority, soonest expiry (never last), promotional first, oldest. */
-export function spendingOrder(a: GrantRow, b: GrantRow): number {
+/** What the spending order looks at, whatever the grant's shape (a row, a GraphQL record). */
+export interface SpendingKey {
+  priority: number;
+  /** Milliseconds; null: never. */
+  expiresAt: number | null;
+  kind: string;
+  seq: number;
+}
+
+/** The spending order, as the grants repository sorts: priority, soonest expiry (never last), promotional first, oldest. */
+export function compareSpending(a: SpendingKey, b: SpendingKey): number {
   if (a.priority !== b.priority) return b.priority - a.priority;
   if (a.expiresAt !== b.expiresAt) {
     if (a.expiresAt === null) return 1;
     if (b.expiresAt === null) return -1;
-    return a.expiresAt < b.expiresAt ? -1 : 1;
+    return a.expiresAt - b.expiresAt;
   }
   const promotional = Number(a.kind !== "PROMOTIONAL") - Number(b.kind !== "PROMOTIONAL");
   return promotional !== 0 ? promotional : a.seq - b.seq;
 }
+
+const keyOfRow = (g: GrantRow): SpendingKey => ({ priority: g.priority, expiresAt: g.expiresAt === null ? null : Date.parse(g.expiresAt), kind: g.kind, seq: g.seq });
+
+export const spendingOrder = (a: GrantRow, b: GrantRow) => compareSpending(keyOfRow(a), keyOfRow(b));

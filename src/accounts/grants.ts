@@ -103,10 +103,7 @@ export class CreditService {
   async clawBack(tx: Tx, grant: GrantRow, claimMicros: number, close: boolean, reason: string): Promise<void> {
     const wallet = await this.book.lock(tx, grant.accountId, grant.providerId);
     const [current] = await tx.grants.byIds([grant.id]);
-    // Credits that left the grant without being used: expired, or clawed back.
-    const unused = await tx.entryGrants.sumOfTypes(current.id, ["EXPIRE", "CLAWBACK"]);
-    const usedMicros = current.amountMicros - current.remainingMicros - unused + current.heldMicros;
-    const entries = clawBackGrant(wallet, current, { micros: claimMicros, usedMicros, close }, this.clock.now().toISOString(), reason);
+    const entries = clawBackGrant(wallet, current, claimMicros, close, this.clock.now().toISOString(), reason);
     await tx.grants.save(current);
     if (entries.length > 0) await this.book.ledger.post(tx, wallet, entries);
     else await tx.wallets.save(wallet);

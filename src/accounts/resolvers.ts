@@ -42,7 +42,7 @@ import {
 // Read straight from the store, not through the request's loaders: a mutation's payload must
 // show the state after it, which a loader may have cached before.
 async function account(context: Context, accountId: string): Promise<AccountRecord> {
-  context.loaders.accounts.wallets.clear(accountId);
+  forgetCredits(context);
   return (await context.services.accounts.accountsByIds([accountId]))[0];
 }
 
@@ -50,7 +50,16 @@ async function job(context: Context, jobId: string): Promise<JobRecord> {
   return (await context.services.accounts.jobsByIds([jobId]))[0];
 }
 
+/** A mutation changed wallets and grants: what the request's loaders read before must be read again. */
+function forgetCredits(context: Context): void {
+  const loaders = context.loaders.accounts;
+  loaders.wallets.clearAll();
+  loaders.grant.clearAll();
+  loaders.entryGrants.clearAll();
+}
+
 async function transaction(context: Context, transactionId: string): Promise<TransactionRecord> {
+  forgetCredits(context);
   return (await context.services.accounts.transactionsByIds([transactionId]))[0];
 }
 

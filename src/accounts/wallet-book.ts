@@ -10,7 +10,7 @@ import { InsufficientCreditsError } from "../errors.js";
 import type { EntryRow, GrantRow, JobRow, WalletRow } from "../store/repositories/index.js";
 import type { Tx } from "../store/store.js";
 import { balanceLimitError, credits, fitsBalance } from "./credits.js";
-import { expireGrant, repayOwed, settleClosed, spendingOrder, unheld } from "./grant-moves.js";
+import { expireGrant, repayDebts, settleReturned, spendingOrder, unheld } from "./grant-moves.js";
 import { randomHex } from "./keys.js";
 import type { CreditLedger, EntryInput } from "./ledger.js";
 
@@ -62,11 +62,12 @@ export class WalletBook {
   ): Promise<{ grant: GrantRow; entry: EntryRow }> {
     if (!fitsBalance(wallet.balanceMicros, spec.micros)) throw balanceLimitError(entry.field ?? ["credits"]);
     const grant = await this.insertGrant(tx, wallet, spec);
+    const debtors = await this.debtors(tx, wallet);
     const entries: EntryInput[] = [
       { type: entry.type, amountMicros: spec.micros, grants: [{ grantId: grant.id, micros: spec.micros }], idempotencyKey: entry.idempotencyKey, description: entry.description },
-      ...repayOwed(wallet, [grant]),
+      ...repayDebts(wallet, [{ grant, micros: spec.micros }], debtors),
     ];
-    await tx.grants.save(grant);
+    for (const changed of [grant, ...debtors]) await tx.grants.save(changed);
     const [posted] = await this.ledger.post(tx, wallet, entries);
     return { grant, entry: posted };
   }
@@ -127,6 +128,7 @@ export class WalletBook {
       if (micros === 0) continue;
       const grant = held.get(hold.grantId)!;
       grant.remainingMicros -= micros;
+      grant.usedMicros += micros;
       consumed.push({ grant, micros });
       left -= micros;
     }
@@ -138,12 +140,13 @@ export class WalletBook {
         // A grant the job held may give more too: change the one copy that is saved below.
         const grant = held.get(part.grant.id) ?? part.grant;
         grant.remainingMicros -= part.micros;
+        grant.usedMicros += part.micros;
         await tx.grants.save(grant);
         consumed.push({ grant, micros: part.micros });
       }
     }
     if (consumedMicros > 0) entries.push({ type: "CONSUME", amountMicros: -consumedMicros, grants: parts(consumed), jobId: job.id, description: `Consumed by job ${job.id}` });
-    entries.push(...settleClosed(wallet, held.values(), { jobId: job.id }));
+    entries.push(...settleReturned(wallet, held.values(), { jobId: job.id }));
     for (const grant of held.values()) await tx.grants.save(grant);
     return this.ledger.post(tx, wallet, entries);
   }
@@ -160,8 +163,9 @@ export class WalletBook {
     let left = micros;
     for (const grant of grants) {
       const part = Math.min(left, refundable.get(grant.id)!);
-      if (part === 0) continue;
+      if (part <= 0) continue;
       grant.remainingMicros += part;
+      grant.usedMicros -= part;
       returned.push({ grant, micros: part });
       left -= part;
     }
@@ -173,19 +177,27 @@ export class WalletBook {
     const entries: EntryInput[] = [
       { type: "REFUND", amountMicros: micros, grants: parts(returned), jobId: consume.jobId, refundOfId: consume.id, idempotencyKey: entry.idempotencyKey, description: entry.description },
     ];
-    entries.push(...settleClosed(wallet, touched, { jobId: consume.jobId }), ...repayOwed(wallet, touched));
-    for (const grant of touched) await tx.grants.save(grant);
+    // Own debts first, then the wallet's other debts, from no more than this refund gave back.
+    entries.push(...settleReturned(wallet, touched, { jobId: consume.jobId }));
+    const debtors = (await this.debtors(tx, wallet)).filter((debtor) => !touched.some((grant) => grant.id === debtor.id));
+    entries.push(...repayDebts(wallet, returned, debtors));
+    for (const grant of [...touched, ...debtors]) await tx.grants.save(grant);
     const [posted] = await this.ledger.post(tx, wallet, entries);
     return posted;
   }
 
-  /** Per grant, what of a CONSUME entry is not refunded yet. */
+  /** Per grant the CONSUME entry took from, what is not refunded yet (a refund's grant made for credits from before wallets is none of them). */
   private async refundableByGrant(tx: Tx, consume: EntryRow): Promise<Map<string, number>> {
     const refunds = await tx.ledger.refundsOf(consume.id);
     const rows = await tx.entryGrants.ofEntries([consume.id, ...refunds.map((r) => r.id)]);
-    const left = new Map<string, number>();
-    for (const row of rows) left.set(row.grantId, (left.get(row.grantId) ?? 0) + (row.entryId === consume.id ? row.micros : -row.micros));
+    const left = new Map<string, number>(rows.filter((row) => row.entryId === consume.id).map((row) => [row.grantId, row.micros]));
+    for (const row of rows) if (row.entryId !== consume.id && left.has(row.grantId)) left.set(row.grantId, left.get(row.grantId)! - row.micros);
     return left;
+  }
+
+  /** The wallet's grants that owe credits, when it owes any. */
+  private debtors(tx: Tx, wallet: WalletRow): Promise<GrantRow[]> {
+    return wallet.owedMicros > 0 ? tx.grants.inDebt(wallet.accountId, wallet.providerId) : Promise.resolve([]);
   }
 
   /** Unheld credits of spendable grants, in the spending order, covering `micros`; INSUFFICIENT_CREDITS otherwise. */

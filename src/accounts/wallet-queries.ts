@@ -1,5 +1,6 @@
 /** Reads of wallets and grants, as records. */
 import { money, type Money } from "../graphql/money.js";
+import { compareSpending, type SpendingKey } from "./grant-moves.js";
 import { fromMicros } from "../pricing/decimal.js";
 import type { EntryGrantRow, GrantRow, GrantStatus, Repositories, WalletRow } from "../store/repositories/index.js";
 import type { Page } from "../store/paging.js";
@@ -81,11 +82,9 @@ export function toGrant(row: GrantRow, now: Date): GrantRecord {
   };
 }
 
-/** The spending order (as the grants repository sorts): priority, soonest expiry (never last), promotional first, oldest. */
-export function inSpendingOrder(a: GrantRecord, b: GrantRecord): number {
-  const expiry = (g: GrantRecord) => g.expiresAt?.getTime() ?? Infinity;
-  return b.priority - a.priority || expiry(a) - expiry(b) || Number(a.kind !== "PROMOTIONAL") - Number(b.kind !== "PROMOTIONAL") || a.seq - b.seq;
-}
+const keyOfRecord = (g: GrantRecord): SpendingKey => ({ priority: g.priority, expiresAt: g.expiresAt?.getTime() ?? null, kind: g.kind, seq: g.seq });
+
+export const inSpendingOrder = (a: GrantRecord, b: GrantRecord) => compareSpending(keyOfRecord(a), keyOfRecord(b));
 
 export class WalletQueries {
   constructor(private readonly reads: Repositories) {}

@@ -3,13 +3,13 @@
  * paid, declined or unapplied session does is decided here, by the session's purpose.
  */
 import type { CreditService } from "../accounts/grants.js";
-import { applyReversal } from "./reversals.js";
+import { applyRecordedReversal, applyReversal } from "./reversals.js";
 import { packGrant, providerOf } from "./purchased-grants.js";
 import type { BackgroundTasks } from "../background.js";
 import type { CatalogRepository } from "../catalog/repository.js";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../logger.js";
-import type { Store } from "../store/store.js";
+import type { Store, Tx } from "../store/store.js";
 import { AutoTopUpService } from "./auto-top-up.js";
 import { CreditAlertService } from "./credit-alerts.js";
 import { CheckoutService, type CheckoutSessionRow, type SessionClosedHandler } from "./checkout.js";
@@ -74,18 +74,25 @@ export function createBilling(deps: {
       if (session.purpose === "SUBSCRIPTION") await subscriptions.failed(tx, session, reason);
     },
   };
+  /** A paid session's credits: the pack's, or the subscription period's. */
+  const addCredits = async (tx: Tx, session: CheckoutSessionRow): Promise<string> => {
+    if (session.purpose === "SUBSCRIPTION") return subscriptions.paid(tx, session);
+    const pack = catalog.creditPacksByProviderIds([providerOf(session.packId)]).get(providerOf(session.packId))?.find((p) => p.id === session.packId);
+    const { transactionId } = await credits.purchase(
+      tx,
+      session.accountId,
+      providerOf(session.packId),
+      packGrant(session, pack, clock.now()),
+      `Purchase of ${session.packId} (checkout session ${session.id})`,
+    );
+    if (session.purpose === "AUTO_TOP_UP") await topUpSucceeded(tx, session.accountId, session.id);
+    return transactionId;
+  };
+
   const onPaid: SessionPaidHandler = {
     async paid(tx, session: CheckoutSessionRow) {
-      if (session.purpose === "SUBSCRIPTION") return subscriptions.paid(tx, session);
-      const pack = catalog.creditPacksByProviderIds([providerOf(session.packId)]).get(providerOf(session.packId))?.find((p) => p.id === session.packId);
-      const { transactionId } = await credits.purchase(
-        tx,
-        session.accountId,
-        providerOf(session.packId),
-        packGrant(session, pack, clock.now()),
-        `Purchase of ${session.packId} (checkout session ${session.id})`,
-      );
-      if (session.purpose === "AUTO_TOP_UP") await topUpSucceeded(tx, session.accountId, session.id);
+      const transactionId = await addCredits(tx, session);
+      await applyRecordedReversal(tx, credits, session);
       return transactionId;
     },
     reversed: (tx, session, event) => applyReversal(tx, credits, session, event, clock.now().toISOString()),

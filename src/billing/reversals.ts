@@ -20,18 +20,29 @@ export function claimedCredits(session: Pick<CheckoutSessionRow, "creditsMicros"
 }
 
 export async function applyReversal(tx: Tx, creditService: CreditService, session: CheckoutSessionRow, event: PaymentEvent, at: string): Promise<string> {
-  if (session.status !== "COMPLETED") return `ignored: session ${session.id} is ${session.status}, no credits to take back`;
   if (event.currency !== null && event.currency !== session.currency) return `rejected: ${event.currency} refunded of a ${session.currency} payment`;
   const disputed = session.disputedAt !== null || event.type === "payment.disputed";
   const refunded = Math.max(session.refundedMicros, event.type === "payment.refunded" ? (event.amountMicros ?? 0) : 0);
+  await tx.checkoutSessions.recordReversal(session.id, { refundedMicros: refunded, disputedAt: session.disputedAt ?? (disputed ? at : null) });
+  // Told before its payment's success (events come in any order): recorded, and applied once its credits are added.
+  if (session.status !== "COMPLETED") return `ignored: session ${session.id} is ${session.status}; the reversal is recorded and applies if its credits are added`;
   const before = claimedCredits(session, session.refundedMicros, session.disputedAt !== null);
   const after = claimedCredits(session, refunded, disputed);
-  await tx.checkoutSessions.recordReversal(session.id, { refundedMicros: refunded, disputedAt: session.disputedAt ?? (disputed ? at : null) });
   if (after <= before) return `ignored: nothing more to claw back of session ${session.id}`;
+  const why = disputed ? `disputed (${event.reason ?? "chargeback"})` : `refunded ${fromMicros(refunded).toFixed()} ${session.currency} of ${fromMicros(session.priceMicros).toFixed()}`;
+  return (await clawBack(tx, creditService, session, after - before, after === session.creditsMicros, why)) ?? `ignored: session ${session.id} has no grant (paid before wallets)`;
+}
+
+/** Inside the transaction that adds a session's credits: a refund or dispute told earlier takes them back now. */
+export async function applyRecordedReversal(tx: Tx, creditService: CreditService, session: CheckoutSessionRow): Promise<void> {
+  const claim = claimedCredits(session, session.refundedMicros, session.disputedAt !== null);
+  if (claim > 0) await clawBack(tx, creditService, session, claim, claim === session.creditsMicros, session.disputedAt ? "disputed before it was credited" : "refunded before it was credited");
+}
+
+async function clawBack(tx: Tx, creditService: CreditService, session: CheckoutSessionRow, micros: number, close: boolean, why: string): Promise<string | null> {
   const { source, sourceId } = grantSourceOf(session);
   const grant = await tx.grants.bySource(source, sourceId);
-  if (!grant) return `ignored: session ${session.id} has no grant (paid before wallets)`;
-  const why = disputed ? `disputed (${event.reason ?? "chargeback"})` : `refunded ${fromMicros(refunded).toFixed()} ${session.currency} of ${fromMicros(session.priceMicros).toFixed()}`;
-  await creditService.clawBack(tx, grant, after - before, after === session.creditsMicros, `Clawback: checkout session ${session.id} ${why}`);
-  return `applied: ${credits(after - before)} credits of session ${session.id} clawed back (${why})`;
+  if (!grant) return null;
+  await creditService.clawBack(tx, grant, micros, close, `Clawback: checkout session ${session.id} ${why}`);
+  return `applied: ${credits(micros)} credits of session ${session.id} clawed back (${why})`;
 }

@@ -121,7 +121,7 @@ export class GrantRepository {
   }
 
   /** Writes what spending, holding or closing changed. */
-  async save(grant: Pick<GrantRow, "id" | "remainingMicros" | "heldMicros" | "clawedMicros" | "closedReason" | "closedAt">): Promise<void> {
+  async save(grant: Pick<GrantRow, "id" | "remainingMicros" | "heldMicros" | "clawedMicros" | "usedMicros" | "owedMicros" | "closedReason" | "closedAt">): Promise<void> {
     const { db, t } = this.c;
     const save = preparedQuery(this.c, "grant_save", () =>
       db
@@ -130,12 +130,14 @@ export class GrantRepository {
           remainingMicros: sql`${p("remaining")}`,
           heldMicros: sql`${p("held")}`,
           clawedMicros: sql`${p("clawed")}`,
+          usedMicros: sql`${p("used")}`,
+          owedMicros: sql`${p("owed")}`,
           closedReason: sql`${p("closedReason")}`,
           closedAt: sql`${p("closedAt")}`,
         })
         .where(eq(t.creditGrants.id, p("id"))),
     );
-    await save({ id: grant.id, remaining: grant.remainingMicros, held: grant.heldMicros, clawed: grant.clawedMicros, closedReason: grant.closedReason, closedAt: grant.closedAt });
+    await save({ id: grant.id, remaining: grant.remainingMicros, held: grant.heldMicros, clawed: grant.clawedMicros, used: grant.usedMicros, owed: grant.owedMicros, closedReason: grant.closedReason, closedAt: grant.closedAt });
   }
 
   /** Open grants whose expiry has come, soonest first (the sweeper's work). */
@@ -148,6 +150,13 @@ export class GrantRepository {
       .where(and(isNull(g.closedReason), lte(g.expiresAt, now)))
       .orderBy(asc(g.expiresAt))
       .limit(limit);
+  }
+
+  /** The wallet's grants that owe credits after a clawback, oldest first. */
+  async inDebt(accountId: string, providerId: string): Promise<GrantRow[]> {
+    const { db, t } = this.c;
+    const g = t.creditGrants;
+    return db.select().from(g).where(and(eq(g.accountId, accountId), eq(g.providerId, providerId), gt(g.owedMicros, 0))).orderBy(asc(g.seq));
   }
 
   /** The wallet's open grants whose expiry has come. */
@@ -229,17 +238,6 @@ export class EntryGrantRepository {
   async ofEntries(entryIds: readonly string[]): Promise<EntryGrantRow[]> {
     const { db, t } = this.c;
     return entryIds.length === 0 ? [] : db.select().from(t.entryGrants).where(inArray(t.entryGrants.entryId, [...entryIds]));
-  }
-
-  /** Credits of a grant moved by entries of these types, in all. */
-  async sumOfTypes(grantId: string, types: Array<Rows<"ledgerEntries">["type"]>): Promise<number> {
-    const { db, t } = this.c;
-    const [row] = await db
-      .select({ micros: sql<number>`coalesce(sum(${t.entryGrants.micros}), 0)`.mapWith(Number) })
-      .from(t.entryGrants)
-      .innerJoin(t.ledgerEntries, eq(t.ledgerEntries.id, t.entryGrants.entryId))
-      .where(and(eq(t.entryGrants.grantId, grantId), inArray(t.ledgerEntries.type, types)));
-    return row.micros;
   }
 
   async ofGrants(grantIds: readonly string[]): Promise<EntryGrantRow[]> {

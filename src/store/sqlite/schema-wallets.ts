@@ -20,7 +20,7 @@ export const wallets = sqliteTable(
     balanceMicros: integer("balance_micros").notNull().default(0),
     /** Credits held by open jobs: the sum of their holds. */
     reservedMicros: integer("reserved_micros").notNull().default(0),
-    /** Credits spent from purchases clawed back later, repaid first from the next credits added. */
+    /** What its grants owe after clawbacks (the sum of their owed credits), repaid first from the next credits added. */
     owedMicros: integer("owed_micros").notNull().default(0),
     /** Sequence number of the wallet's last ledger entry (0: none yet). */
     lastSequence: integer("last_sequence").notNull().default(0),
@@ -56,6 +56,10 @@ export const creditGrants = sqliteTable(
     heldMicros: integer("held_micros").notNull().default(0),
     /** Credits claimed back so far by refunds or a dispute of the purchase (taken now, or owed). */
     clawedMicros: integer("clawed_micros").notNull().default(0),
+    /** Credits of it spent: consumed by jobs (less what refunds gave back) or paying another grant's debt. */
+    usedMicros: integer("used_micros").notNull().default(0),
+    /** Of a clawed-back purchase, credits used beyond what was paid for: repaid first from credits added or returned. */
+    owedMicros: integer("owed_micros").notNull().default(0),
     /** Higher first in the spending order. */
     priority: integer("priority").notNull().default(0),
     effectiveAt: text("effective_at").notNull(),
@@ -76,6 +80,7 @@ export const creditGrants = sqliteTable(
     check("credit_grants_remaining_range", sql`${table.remainingMicros} >= 0 and ${table.remainingMicros} <= ${table.amountMicros}`),
     check("credit_grants_held_range", sql`${table.heldMicros} >= 0 and ${table.heldMicros} <= ${table.remainingMicros}`),
     check("credit_grants_clawed_range", sql`${table.clawedMicros} >= 0 and ${table.clawedMicros} <= ${table.amountMicros}`),
+    check("credit_grants_used_owed_non_negative", sql`${table.usedMicros} >= 0 and ${table.owedMicros} >= 0`),
   ],
 );
 

@@ -1,0 +1,88 @@
+/**
+ * Clawbacks of purchases refunded or disputed, at the edges a reviewer found: claims made in
+ * steps while jobs hold or release credits, refunds of consumptions between claims, expiry under
+ * a hold, and refunds repaying debts. However the steps interleave, what is taken back (clawed now,
+ * or owed and repaid) is exactly what was claimed of what the buyer had of the grant.
+ */
+import { describe, expect, it } from "vitest";
+import { auditAccount } from "../src/accounts/audit.js";
+import { Decimal } from "../src/pricing/decimal.js";
+import { createLedgerKit } from "./ledger-kit.js";
+
+const C = 1_000_000;
+
+async function scene() {
+  const kit = createLedgerKit({ jobTtlMs: 86_400_000 });
+  const accountId = await kit.account("claws");
+  const buy = async (credits: number, extra: { expiresAt?: Date; priority?: number } = {}) =>
+    (await kit.store.transaction((tx) => kit.credits.purchase(tx, accountId, "ugen", { kind: "PAID", source: "CHECKOUT", sourceId: `cs_${credits}_${Math.random()}`, micros: credits * C, costMicros: credits * C, costCurrency: "USD", ...extra }, "buy"))).grantId;
+  const claw = async (grantId: string, credits: number, close = false) => {
+    const [grant] = await kit.store.reads.grants.byIds([grantId]);
+    await kit.store.transaction((tx) => kit.credits.clawBack(tx, grant, credits * C, close, "claw"));
+  };
+  const job = async (credits: number) => (await kit.jobs.create(accountId, { micros: credits * C, productId: null, providerId: "ugen", estimate: null, describe: "a job" }, { key: null, input: {} })).result.jobId;
+  const wallet = async () => {
+    const w = (await kit.store.reads.wallets.get(accountId, "ugen"))!;
+    return { balance: w.balanceMicros / C, reserved: w.reservedMicros / C, owed: w.owedMicros / C };
+  };
+  const consumeOf = (jobId: string) => kit.store.sqlite.prepare("select id from ledger_entries where job_id = ? and type = 'CONSUME'").get(jobId) as { id: string };
+  const audit = () => auditAccount(kit.store.reads, accountId);
+  return { kit, accountId, buy, claw, job, wallet, consumeOf, audit };
+}
+
+describe("clawbacks in steps", () => {
+  it("takes no more than claimed when a held job is released between two claims", async () => {
+    const s = await scene();
+    const grant = await s.buy(100);
+    const held = await s.job(50);
+    await s.claw(grant, 60);
+    expect(await s.wallet()).toEqual({ balance: 50, reserved: 50, owed: 10 });
+    await s.kit.jobs.fail(s.accountId, held, "failed");
+    // The released 50 repay the grant's own debt first.
+    expect(await s.wallet()).toEqual({ balance: 40, reserved: 0, owed: 0 });
+    await s.claw(grant, 40, true);
+    expect(await s.wallet()).toEqual({ balance: 0, reserved: 0, owed: 0 });
+    expect(await s.audit()).toEqual([]);
+  });
+
+  it("takes no more than claimed when a consumption is refunded between two claims", async () => {
+    const s = await scene();
+    const grant = await s.buy(100);
+    const spent = await s.job(100);
+    await s.kit.jobs.complete(s.accountId, spent, null);
+    await s.claw(grant, 50);
+    expect(await s.wallet()).toEqual({ balance: 0, reserved: 0, owed: 50 });
+    await s.kit.credits.refund(s.consumeOf(spent).id, null, "refund");
+    expect(await s.wallet()).toEqual({ balance: 50, reserved: 0, owed: 0 });
+    await s.claw(grant, 50, true);
+    expect(await s.wallet()).toEqual({ balance: 0, reserved: 0, owed: 0 });
+    expect(await s.audit()).toEqual([]);
+  });
+
+  it("owes nothing for held credits that expired unused", async () => {
+    const s = await scene();
+    const grant = await s.buy(100, { expiresAt: new Date(s.kit.clock.now().getTime() + 60_000) });
+    const held = await s.job(50);
+    s.kit.clock.advance(120_000);
+    await s.kit.credits.expireDue();
+    await s.claw(grant, 100, true);
+    await s.kit.jobs.fail(s.accountId, held, "failed");
+    expect(await s.wallet()).toEqual({ balance: 0, reserved: 0, owed: 0 });
+    expect(await s.audit()).toEqual([]);
+  });
+
+  it("repays another grant's debt from a refund only up to what the refund gave back", async () => {
+    const s = await scene();
+    await s.buy(100, { priority: 5 });
+    const first = await s.job(10);
+    await s.kit.jobs.complete(s.accountId, first, null);
+    const disputed = await s.buy(100, { priority: 9 });
+    const all = await s.job(100);
+    await s.kit.jobs.complete(s.accountId, all, null);
+    await s.claw(disputed, 100, true);
+    expect(await s.wallet()).toEqual({ balance: 90, reserved: 0, owed: 100 });
+    await s.kit.credits.refund(s.consumeOf(first).id, new Decimal(1), "one back");
+    expect(await s.wallet()).toEqual({ balance: 90, reserved: 0, owed: 99 });
+    expect(await s.audit()).toEqual([]);
+  });
+});
