@@ -113,6 +113,13 @@ describe("the README's worked example", () => {
 });
 
 describe("credits per provider", () => {
+  it("says in the catalog how long credits last: packs forever, Creatify's plan credits to the period's end (assumed)", async () => {
+    const data = await gql({}, `{ creditPacks(provider: "ugen") { creditsExpireAfterDays } subscriptionPlans(provider: "creatify") { id creditsExpireAtPeriodEnd creditsExpiry { source note } contactSales } }`);
+    expect(new Set(data.creditPacks.map((p: { creditsExpireAfterDays: number | null }) => p.creditsExpireAfterDays))).toEqual(new Set([null]));
+    const starter = data.subscriptionPlans.find((p: { id: string }) => p.id === "creatify/plans/api-starter");
+    expect(starter).toMatchObject({ creditsExpireAtPeriodEnd: true, creditsExpiry: { source: "ASSUMED", note: expect.stringContaining("Not stated on the pricing page") } });
+  });
+
   it("answers balance without a provider only for an account holding one provider's credits", async () => {
     const account = await createTestAccount(server, "Two wallets", "30", "ugen");
     expect(await gql(account.key, `{ viewer { balance available reserved } }`)).toEqual({ viewer: { balance: "30", available: "30", reserved: "0" } });

@@ -239,6 +239,15 @@ export class Variant implements Node {
   note!: string | null;
 }
 
+@ObjectType({ simpleResolvers: true, description: "How long credits last, and whether the vendor says so." })
+export class CreditExpiry {
+  @Field(() => PriceSourceEnum, { description: "DOCUMENTED when the vendor's page states it, ASSUMED otherwise." })
+  source!: PriceSource;
+
+  @Field(() => String, { description: "Why, for an assumption." })
+  note!: string;
+}
+
 @ObjectType({ simpleResolvers: true, implements: Node, description: "A prepaid bundle of credits sold at a fixed price." })
 export class CreditPack implements Node {
   @Field(() => ID, { description: 'Id of the form "<provider id>/packs/<slug>", e.g. "ugen/packs/creator".' })
@@ -260,6 +269,9 @@ export class CreditPack implements Node {
     description: "Percent saved per credit against the provider's smallest pack, to two decimal places (0 for that pack).",
   })
   savingsPercent!: Decimal;
+
+  @Field(() => Int, { nullable: true, description: "Days the pack's credits last after the purchase; null: they never expire." })
+  creditsExpireAfterDays!: number | null;
 
   @Field(() => PriceSourceEnum, { description: "Whether price and credits are documented or assumed." })
   source!: PriceSource;
@@ -290,6 +302,12 @@ export class SubscriptionPlan implements Node {
 
   @Field(() => Boolean, { description: "True when the plan cannot be bought here: contact the provider's sales team." })
   contactSales!: boolean;
+
+  @Field(() => Boolean, { description: "Whether a period's credits expire when the period ends (false: they never expire)." })
+  creditsExpireAtPeriodEnd!: boolean;
+
+  @Field(() => CreditExpiry, { nullable: true, description: "Where the expiry rule comes from, when there is one." })
+  creditsExpiry!: { source: PriceSource; note: string } | null;
 
   @Field(() => PriceSourceEnum, { description: "Whether the plan's figures are documented or assumed." })
   source!: PriceSource;
