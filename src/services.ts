@@ -62,7 +62,9 @@ export function createServices(options: ServiceOptions): Services {
   const ledgerHooks: LedgerHooks[] = [];
   const ledger = new CreditLedger(clock, ledgerHooks);
   const catalog = new CatalogRepository(options.catalog.db);
-  const knownProvider = (id: string) => catalog.providersByIds([id]).length === 1;
+  // The catalog is seeded once at start: its providers do not change while this process runs.
+  const providerIds = new Set(catalog.listProviders().map((provider) => provider.id));
+  const knownProvider = (id: string) => providerIds.has(id);
   const book = new WalletBook(clock, ledger);
   const credits = new CreditService(store, book, clock, knownProvider);
   const background = new BackgroundTasks(options.logger);

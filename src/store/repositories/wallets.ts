@@ -85,6 +85,8 @@ export class GrantRepository {
 
   async byIds(ids: readonly string[]): Promise<GrantRow[]> {
     const { db, t } = this.c;
+    // One grant is the common case (a job's hold): prepared once per connection.
+    if (ids.length === 1) return preparedQuery(this.c, "grant", () => db.select().from(t.creditGrants).where(eq(t.creditGrants.id, p("id"))))({ id: ids[0] });
     return ids.length === 0 ? [] : db.select().from(t.creditGrants).where(inArray(t.creditGrants.id, [...ids]));
   }
 
@@ -211,7 +213,10 @@ export class JobHoldRepository {
 
   async insert(rows: NewRow<"jobHolds">[]): Promise<void> {
     const { db, t } = this.c;
-    if (rows.length > 0) await db.insert(t.jobHolds).values(rows);
+    const insert = preparedQuery(this.c, "hold_insert", () =>
+      db.insert(t.jobHolds).values({ jobId: p("jobId"), grantId: p("grantId"), position: p("position"), heldMicros: p("heldMicros") }),
+    );
+    for (const row of rows) await insert(row);
   }
 
   /** The grants a job holds, in the order it took them. */
@@ -232,7 +237,8 @@ export class EntryGrantRepository {
 
   async insert(rows: NewRow<"entryGrants">[]): Promise<void> {
     const { db, t } = this.c;
-    if (rows.length > 0) await db.insert(t.entryGrants).values(rows);
+    const insert = preparedQuery(this.c, "entry_grant_insert", () => db.insert(t.entryGrants).values({ entryId: p("entryId"), grantId: p("grantId"), micros: p("micros") }));
+    for (const row of rows) await insert(row);
   }
 
   async ofEntries(entryIds: readonly string[]): Promise<EntryGrantRow[]> {
