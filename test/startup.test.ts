@@ -257,6 +257,12 @@ describe("configuration", () => {
     expect(loadConfig({})).toMatchObject({ port: 4000, databasePath: "./data/pricing.db", nodeEnv: "development" });
   });
 
+  it("moves time only where it is allowed: TEST_CLOCK is refused in production", () => {
+    expect(loadConfig({ TEST_CLOCK: "true" }).testClock).toBe(true);
+    expect(loadConfig({}).testClock).toBe(false);
+    expect(() => loadConfig({ TEST_CLOCK: "true", NODE_ENV: "production" })).toThrow(/TEST_CLOCK must not be set in production/);
+  });
+
   it("lists every bad variable at once", () => {
     try {
       loadConfig({ PORT: "70000", NODE_ENV: "staging", MAX_BODY_BYTES: "-1", DATABASE_PATH: " " });
