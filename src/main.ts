@@ -76,7 +76,7 @@ function printFirstStartKeys(adminKey: string | null, demo: { accountId: string;
   if (demo) {
     lines.push(
       `  Demo account API key:  ${demo.token}`,
-      `    (account ${demo.accountId}, 1000 bonus credits; try { viewer { balance } } with X-API-Key)`,
+      `    (account ${demo.accountId}, 1000 bonus U-Gen credits; try { viewer { wallets { provider { id } balance } } } with X-API-Key)`,
       "",
     );
   }

@@ -79,6 +79,8 @@ describe("README.md examples", () => {
     const { body } = await server.gql(`{ viewer { wallets { provider { id } grants { nodes { kind status } } } } }`, undefined, key);
     const grants = Object.fromEntries(body.data.viewer.wallets.map((w: any) => [w.provider.id, w.grants.nodes.map((g: any) => `${g.kind} ${g.status}`)]));
     expect(grants.creatify).toEqual(["SUBSCRIPTION ACTIVE", "SUBSCRIPTION EXPIRED"]);
+    const expired = await server.gql(`{ viewer { transactions(provider: "creatify", type: EXPIRE) { nodes { amount } } } }`, undefined, key);
+    expect(expired.body.data.viewer.transactions.nodes).toEqual([{ amount: "-490" }]);
     expect(grants.ugen.every((g: string) => g.endsWith("ACTIVE") || g.endsWith("DEPLETED"))).toBe(true);
   });
 });

@@ -65,7 +65,7 @@ function toCreditAlert(row: CreditAlertRow | undefined) {
 
 @Resolver(() => Account)
 export class AccountBillingResolver {
-  @FieldResolver(() => CheckoutSessionConnection, { description: "Credit pack purchases and top-ups, newest first." })
+  @FieldResolver(() => CheckoutSessionConnection, { description: "Payments for credits: pack purchases, auto top-ups and subscription periods, newest first." })
   async checkoutSessions(
     @Root() root: AccountRecord,
     @Ctx() context: Context,

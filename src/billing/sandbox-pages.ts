@@ -35,8 +35,17 @@ export async function sandboxCheckoutPage(billing: Billing, sessionId: string): 
   if (session.status === "COMPLETED") {
     // The sandbox stands in for the provider's dashboard too: a paid payment can be refunded or disputed here.
     const price = fromMicros(session.priceMicros).toFixed();
-    const reversal = `<form method="post"><label>Refund <input name="amount" value="${price}"> ${escape(session.currency)}</label><button name="action" value="refund">Refund</button><button name="action" value="dispute">Dispute</button></form>`;
-    return html(200, "Checkout completed", `${summary}${statusLine(session)}${reversal}${SANDBOX_NOTE}`);
+    const currency = escape(session.currency);
+    const done = session.disputedAt
+      ? `<p id="reversal" data-reversal="DISPUTED">The buyer disputed this payment.</p>`
+      : session.refundedMicros > 0
+        ? `<p id="reversal" data-reversal="REFUNDED">Refunded so far: ${fromMicros(session.refundedMicros).toFixed()} of ${price} ${currency}.</p>`
+        : "";
+    // A refund is told as the total refunded so far, as Stripe's charge.refunded tells amount_refunded.
+    const reversal = session.disputedAt
+      ? ""
+      : `<form method="post"><label>Total refunded <input name="amount" value="${price}"> ${currency}</label><button name="action" value="refund">Refund</button><button name="action" value="dispute">Dispute</button></form>`;
+    return html(200, "Checkout completed", `${summary}${statusLine(session)}${done}${reversal}${SANDBOX_NOTE}`);
   }
   if (session.status !== "OPEN") return html(200, `Checkout ${session.status.toLowerCase()}`, `${summary}${statusLine(session)}${SANDBOX_NOTE}`);
   const price = `${fromMicros(session.priceMicros).toFixed()} ${escape(session.currency)}`;
