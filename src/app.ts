@@ -18,6 +18,7 @@ import { createServices, type Services } from "./services.js";
 import type { CatalogDatabase } from "./store/catalog/client.js";
 import type { Store } from "./store/store.js";
 import { backfillWallets } from "./accounts/wallet-backfill.js";
+import { redisRateLimits } from "./store/redis/rate-limits.js";
 import { Sweeper } from "./sweeper.js";
 import { TestClock, TimeTravel } from "./test-clock.js";
 
@@ -25,11 +26,13 @@ export interface AppOptions {
   store: Store;
   catalog: CatalogDatabase;
   config: Pick<Config, "nodeEnv" | "maxBodyBytes" | "shutdownTimeoutMs" | "jobTtlMs" | "idempotencyTtlMs" | "sweepIntervalMs" | "billing"> &
-    Partial<Pick<Config, "introspection" | "trustProxy" | "limits" | "rateLimits" | "metrics" | "fastPath">>;
+    Partial<Pick<Config, "introspection" | "trustProxy" | "limits" | "rateLimits" | "metrics" | "fastPath" | "redisUrl">>;
   logger: Logger;
   clock?: Clock;
   /** The admin key (ADMIN_API_KEY); when absent, the one stored at an earlier start, or a new one. */
   adminApiKey?: string;
+  /** Keeps this deployment's rate-limit windows apart from others in a shared Redis. */
+  redisNamespace?: string;
 }
 
 export interface App {
@@ -45,7 +48,7 @@ export interface App {
   metricsServer: Server | null;
 }
 
-export async function createApp({ store, catalog, config, logger, clock = systemClock, adminApiKey }: AppOptions): Promise<App> {
+export async function createApp({ store, catalog, config, logger, clock = systemClock, adminApiKey, redisNamespace }: AppOptions): Promise<App> {
   let selfUrl = "";
   const metrics = createMetrics();
   const services = createServices({
@@ -76,12 +79,15 @@ export async function createApp({ store, catalog, config, logger, clock = system
   });
   await apollo.start();
   const metricsAccess: MetricsAccess = config.metrics ?? {};
+  // With REDIS_URL every node counts the same windows; without it, each node its own.
+  const sharedLimits = config.redisUrl ? redisRateLimits(config.redisUrl, logger, redisNamespace) : null;
+  await sharedLimits?.ready;
   const route = createRouter({
     services,
     graphql: new GraphQLHandler(apollo, fastPath, services, metrics, config.maxBodyBytes),
     metrics,
     metricsAccess,
-    rateLimits: new RateLimits(config.rateLimits),
+    rateLimits: new RateLimits(config.rateLimits, sharedLimits?.factory),
     clock,
     maxBodyBytes: config.maxBodyBytes,
     trustProxy: config.trustProxy ?? false,
@@ -115,6 +121,7 @@ export async function createApp({ store, catalog, config, logger, clock = system
       // Top-ups, emails and retries started by the last commits finish before the store closes.
       await services.background.drain();
       await apollo.stop();
+      await sharedLimits?.close();
       services.billing.mailer.close();
     },
   };

@@ -37,6 +37,8 @@ export interface Config {
   trustProxy: boolean;
   limits: GraphQLLimits;
   rateLimits: { perKey: RateLimitSettings | null; perAddress: RateLimitSettings | null };
+  /** REDIS_URL: rate-limit windows shared by every node; unset: each node counts its own. */
+  redisUrl?: string;
   /** Where Prometheus metrics are served (METRICS_TOKEN, METRICS_PORT); unset: nowhere. */
   metrics: MetricsAccess;
 }
@@ -99,6 +101,12 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`SMTP_URL must look like smtp://user:pass@host:587; got "${smtpUrl}"`);
   }
 
+  const redisUrl = (): string | undefined => {
+    const raw = env.REDIS_URL;
+    if (!raw) return undefined;
+    if (!/^rediss?:\/\/[^\s]+$/.test(raw)) problems.push(`REDIS_URL must be a redis:// or rediss:// URL; got "${raw}"`);
+    return raw;
+  };
   const flag = (name: string, fallback: boolean): boolean => {
     const raw = env[name];
     if (raw === undefined || raw === "") return fallback;
@@ -139,6 +147,7 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: flag("INTROSPECTION", true),
     fastPath: flag("FAST_PATH", true),
     testClock: flag("TEST_CLOCK", false),
+    redisUrl: redisUrl(),
     trustProxy: flag("TRUST_PROXY", false),
     limits: {
       maxDepth: integer("GRAPHQL_MAX_DEPTH", DEFAULT_LIMITS.maxDepth, 2, 100),

@@ -57,7 +57,8 @@ export async function startTestServer(
     jobTtlMs?: number;
     billing?: Partial<BillingConfig>;
     /** Production settings, limits, rate limits … as main.ts would pass them. */
-    config?: Partial<Pick<Config, "nodeEnv" | "introspection" | "trustProxy" | "limits" | "rateLimits" | "metrics" | "fastPath">>;
+    config?: Partial<Pick<Config, "nodeEnv" | "introspection" | "trustProxy" | "limits" | "rateLimits" | "metrics" | "fastPath" | "redisUrl">>;
+    redisNamespace?: string;
   } = {},
 ): Promise<TestServer> {
   const store = options.store ?? freshStore();
@@ -86,6 +87,7 @@ export async function startTestServer(
     logger: options.logger ?? silentLogger,
     clock: options.clock,
     adminApiKey: TEST_ADMIN_KEY,
+    redisNamespace: options.redisNamespace,
   });
   const address = await app.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${address.port}`;

@@ -47,7 +47,7 @@ export class CreditLedger {
   async lockWallet(tx: Tx, accountId: string, providerId: string): Promise<WalletRow> {
     // The account must exist: a wallet is never made for an unknown id.
     if (!(await tx.accounts.get(accountId))) throw notFound(`No account ${accountId}`, ["accountId"]);
-    return tx.wallets.lock(accountId, providerId);
+    return tx.wallets.lock(accountId, providerId, this.clock.now().toISOString());
   }
 
   /** Appends entries, in order, to a locked wallet and saves its figures; returns them. */

@@ -36,7 +36,7 @@ export class WalletRepository {
   }
 
   /** The wallet, created empty if need be, locked until the transaction ends: one writer of its credits at a time. */
-  async lock(accountId: string, providerId: string): Promise<WalletRow> {
+  async lock(accountId: string, providerId: string, createdAt?: string): Promise<WalletRow> {
     const { db, t, dialect } = this.c;
     const query = preparedQuery(this.c, "wallet_locked", () =>
       dialect.forUpdate(db.select().from(t.wallets).where(and(eq(t.wallets.accountId, p("accountId")), eq(t.wallets.providerId, p("providerId"))))),
@@ -44,7 +44,7 @@ export class WalletRepository {
     const found = first(await query({ accountId, providerId }));
     if (found) return found;
     // Guard: the primary key; whoever inserts second locks the first one's row.
-    await db.insert(t.wallets).values({ accountId, providerId }).onConflictDoNothing();
+    await db.insert(t.wallets).values(createdAt ? { accountId, providerId, createdAt } : { accountId, providerId }).onConflictDoNothing();
     return first(await query({ accountId, providerId }))!;
   }
 
