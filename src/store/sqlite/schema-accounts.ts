@@ -85,7 +85,7 @@ export const jobs = sqliteTable(
   ],
 );
 
-/** The credit ledger. Append-only: triggers (migration 0002) refuse UPDATE and DELETE. */
+/** The credit ledger. Append-only: triggers (migrations 0002, rebuilt in 0008) refuse UPDATE and DELETE. */
 export const ledgerEntries = sqliteTable(
   "ledger_entries",
   {
