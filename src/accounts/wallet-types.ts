@@ -5,7 +5,7 @@ import { Money } from "../graphql/money.js";
 import { Node } from "../graphql/node.js";
 import { DateTimeScalar, DecimalScalar } from "../graphql/scalars.js";
 import type { Decimal } from "../pricing/decimal.js";
-import type { GrantRecord, WalletRecord } from "./wallet-queries.js";
+import type { GrantRecord } from "./wallet-queries.js";
 
 export const CreditGrantKindEnum = { PAID: "PAID", PROMOTIONAL: "PROMOTIONAL", SUBSCRIPTION: "SUBSCRIPTION" } as const;
 registerEnumType(CreditGrantKindEnum, {
@@ -137,4 +137,3 @@ export class CreditShortfall {
   missingCredits!: Decimal;
 }
 
-export type { WalletRecord };

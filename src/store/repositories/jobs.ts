@@ -1,7 +1,7 @@
 /** Jobs: a reservation of credits that resolves exactly once. */
 import { and, asc, desc, eq, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import { pageOf, type Page } from "../paging.js";
-import { first, one, preparedQuery, type NewRow, type RepositoryContext, type Rows } from "./context.js";
+import { first, one, preparedQuery, type RepositoryContext, type Rows } from "./context.js";
 
 const p = sql.placeholder;
 

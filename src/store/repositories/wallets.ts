@@ -66,11 +66,6 @@ export class WalletRepository {
       sequence: wallet.lastSequence,
     });
   }
-
-  async all(): Promise<WalletRow[]> {
-    const { db, t } = this.c;
-    return db.select().from(t.wallets);
-  }
 }
 
 export type GrantStatus = "ACTIVE" | "PENDING" | "DEPLETED" | "EXPIRED" | "CLAWED_BACK";
@@ -225,11 +220,6 @@ export class JobHoldRepository {
     const query = preparedQuery(this.c, "holds_of_job", () => db.select().from(t.jobHolds).where(eq(t.jobHolds.jobId, p("jobId"))).orderBy(asc(t.jobHolds.position)));
     return query({ jobId });
   }
-
-  async all(): Promise<JobHoldRow[]> {
-    const { db, t } = this.c;
-    return db.select().from(t.jobHolds);
-  }
 }
 
 export class EntryGrantRepository {
@@ -244,10 +234,5 @@ export class EntryGrantRepository {
   async ofEntries(entryIds: readonly string[]): Promise<EntryGrantRow[]> {
     const { db, t } = this.c;
     return entryIds.length === 0 ? [] : db.select().from(t.entryGrants).where(inArray(t.entryGrants.entryId, [...entryIds]));
-  }
-
-  async ofGrants(grantIds: readonly string[]): Promise<EntryGrantRow[]> {
-    const { db, t } = this.c;
-    return grantIds.length === 0 ? [] : db.select().from(t.entryGrants).where(inArray(t.entryGrants.grantId, [...grantIds]));
   }
 }
