@@ -238,8 +238,10 @@ async function run(ops: Op[]) {
           returned.push({ grant: g, micros: part });
           left -= part;
         }
-        settle(grants);
-        repay(m, returned, grants);
+        // Own debts first, then the wallet's other debts, from no more than this refund gave back.
+        const touched = returned.map((r) => r.grant);
+        settle(touched);
+        repay(m, returned, touched);
         break;
       }
       case "clawback": {
