@@ -64,7 +64,7 @@ export async function createApp({ store, catalog, config, logger, clock = system
   });
   metrics.watchUnappliedPayments(() => services.billing.unappliedPayments.openCount());
   const { generated: generatedAdminKey } = await services.accountService.initAdminKey(adminApiKey);
-  const migrated = await backfillWallets(store, services.credits.book, services.credits.book.ledger, () => clock.now());
+  const migrated = await backfillWallets(store, services.credits.book, () => clock.now());
   if (migrated > 0) logger.info("credits from before wallets moved to their providers' wallets", { grants: migrated });
   const sweeper = new Sweeper(services, logger);
   if (clock instanceof TestClock) services.testClock = new TimeTravel(clock, sweeper, services.background);

@@ -44,6 +44,8 @@ export interface Services {
   pricing: PricingCatalog;
   accounts: AccountQueries;
   wallets: WalletQueries;
+  /** Whether the catalog has this provider (its providers are fixed while the process runs). */
+  knownProvider: (id: string) => boolean;
   accountService: AccountService;
   jobs: JobService;
   credits: CreditService;
@@ -88,6 +90,7 @@ export function createServices(options: ServiceOptions): Services {
     pricing: new PricingCatalog(catalog),
     accounts: new AccountQueries(store.reads),
     wallets: new WalletQueries(store.reads),
+    knownProvider,
     accountService: new AccountService(store, credits, clock),
     jobs: new JobService(store, book, clock, options.jobTtlMs, knownProvider),
     credits,

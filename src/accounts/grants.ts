@@ -14,7 +14,7 @@ import { checkText, credits, creditsToMicros } from "./credits.js";
 import { clawBackGrant } from "./grant-moves.js";
 import { ADMIN_SCOPE, idempotent, type Outcome } from "./idempotency.js";
 import type { NewGrant, WalletBook } from "./wallet-book.js";
-import { checkProvider, chooseProvider } from "./wallet-choice.js";
+import { checkProvider, walletProvider } from "./wallet-choice.js";
 
 export interface GrantTerms {
   expiresAt?: Date | null;
@@ -45,7 +45,7 @@ export class CreditService {
     const spec = this.promotional(micros, terms);
     return this.store.transaction(async (tx) => {
       if (!(await tx.accounts.get(accountId))) throw notFound(`No account ${accountId}`, ["accountId"]);
-      const providerId = checkProvider(this.knownProvider, await chooseProvider(tx, accountId, provider, ["provider"]), ["provider"]);
+      const providerId = await walletProvider(tx, this.knownProvider, accountId, provider, ["provider"]);
       const wallet = await this.book.lock(tx, accountId, providerId);
       const input = { accountId, providerId, amount, description, expiresAt: spec.expiresAt?.toISOString() ?? null, priority: spec.priority };
       return idempotent(tx, this.clock, ADMIN_SCOPE, "creditsGrant", { key: idempotencyKey, input }, async () => {

@@ -16,7 +16,7 @@ import { randomHex } from "./keys.js";
 import type { PricedJob } from "./pricing.js";
 import type { Decimal } from "../pricing/decimal.js";
 import type { WalletBook } from "./wallet-book.js";
-import { checkProvider, chooseProvider } from "./wallet-choice.js";
+import { walletProvider } from "./wallet-choice.js";
 
 export class JobService {
   constructor(
@@ -31,7 +31,7 @@ export class JobService {
   /** Reserves credits for a new job, or fails with INSUFFICIENT_CREDITS and writes nothing. */
   create(accountId: string, job: PricedJob, request: IdempotencyRequest): Promise<Outcome<{ jobId: string; transactionId: string }>> {
     return this.store.transaction(async (tx) => {
-      const providerId = checkProvider(this.knownProvider, await chooseProvider(tx, accountId, job.providerId, ["provider"]), ["provider"]);
+      const providerId = await walletProvider(tx, this.knownProvider, accountId, job.providerId, ["provider"]);
       const wallet = await this.book.lock(tx, accountId, providerId);
       return idempotent(tx, this.clock, accountScope(accountId), "jobCreate", request, async () => {
         const created = this.clock.now();

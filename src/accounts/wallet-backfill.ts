@@ -9,7 +9,6 @@
  */
 import type { EntryRow } from "../store/repositories/index.js";
 import type { Store, Tx } from "../store/store.js";
-import type { CreditLedger } from "./ledger.js";
 import type { WalletBook } from "./wallet-book.js";
 
 export const LEGACY_WALLET = "ugen";
@@ -21,17 +20,20 @@ interface Lot {
   micros: number;
 }
 
-export async function backfillWallets(store: Store, book: WalletBook, ledger: CreditLedger, now: () => Date): Promise<number> {
+export async function backfillWallets(store: Store, book: WalletBook, now: () => Date): Promise<number> {
+  // Every start after the first: a read, no write transaction.
+  if (await store.reads.metadata.get(CLAIM)) return 0;
   return store.transaction(async (tx) => {
     const at = now().toISOString();
     if ((await tx.metadata.setOnce(CLAIM, at)) !== at) return 0;
     let moved = 0;
-    for (const accountId of await tx.accounts.ids()) moved += await backfillAccount(tx, book, ledger, accountId);
+    for (const accountId of await tx.accounts.ids()) moved += await backfillAccount(tx, book, accountId);
     return moved;
   });
 }
 
-async function backfillAccount(tx: Tx, book: WalletBook, ledger: CreditLedger, accountId: string): Promise<number> {
+async function backfillAccount(tx: Tx, book: WalletBook, accountId: string): Promise<number> {
+  const { ledger } = book;
   const [legacy] = await tx.grants.byIds([`grant_legacy_${accountId}`]);
   if (!legacy) return 0;
   const entries = (await tx.ledger.ofAccount(accountId)).filter((entry) => entry.providerId === LEGACY_WALLET);

@@ -132,8 +132,9 @@ export class WalletBook {
       consumed.push({ grant, micros });
       left -= micros;
     }
-    for (const grant of held.values()) await tx.grants.save(grant);
     if (left > 0) {
+      // The spendable grants are read from the database: it must see the holds just released.
+      for (const grant of held.values()) await tx.grants.save(grant);
       const beyond = (micros: string) => `consuming ${credits(consumedMicros)} for job ${job.id} needs ${micros} more than its ${credits(job.reservedMicros)} reserved`;
       const extra = await this.take(tx, wallet, left, beyond, ["consumedCredits"]);
       for (const part of extra) {

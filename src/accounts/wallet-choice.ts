@@ -24,3 +24,14 @@ export function checkProvider(known: (id: string) => boolean, providerId: string
   if (!known(providerId)) throw new DomainError(DomainErrorCode.NOT_FOUND, `No provider ${providerId}`, field);
   return providerId;
 }
+
+/** The wallet's provider an input means: named (and known to the catalog) or the account's only one. */
+export async function walletProvider(
+  reads: Pick<Repositories, "wallets">,
+  known: (id: string) => boolean,
+  accountId: string,
+  named: string | null | undefined,
+  field: string[],
+): Promise<string> {
+  return checkProvider(known, await chooseProvider(reads, accountId, named, field), field);
+}

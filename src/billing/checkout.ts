@@ -81,10 +81,15 @@ export class CheckoutService {
   }
 
   findPack(packId: string): CreditPackRecord {
-    const providerId = packId.split("/")[0];
-    const pack = this.catalog.creditPacksByProviderIds([providerId]).get(providerId)?.find((p) => p.id === packId);
+    const pack = this.packOf(packId);
     if (!pack) throw notFound(`No credit pack ${packId}`, ["packId"]);
     return pack;
+  }
+
+  /** The pack as the catalog has it now; undefined when it has left the catalog (a sale already made stands). */
+  packOf(packId: string): CreditPackRecord | undefined {
+    const providerId = providerOf(packId);
+    return this.catalog.creditPacksByProviderIds([providerId]).get(providerId)?.find((p) => p.id === packId);
   }
 
   /** The account's sessions, newest first; `afterSeq` is the cursor position (exclusive). */
@@ -187,8 +192,7 @@ export class CheckoutService {
       const plan = this.catalog.subscriptionPlansByIds([session.packId])[0];
       return `${plan?.name ?? session.packId} subscription: ${credits} credits for the period from ${session.periodStart!.slice(0, 10)}`;
     }
-    const pack = this.catalog.creditPacksByProviderIds([session.packId.split("/")[0]]).get(session.packId.split("/")[0])?.find((p) => p.id === session.packId);
-    return `${pack?.name ?? session.packId} credit pack: ${credits} credits`;
+    return `${this.packOf(session.packId)?.name ?? session.packId} credit pack: ${credits} credits`;
   }
 
   /**

@@ -77,12 +77,11 @@ export function createBilling(deps: {
   /** A paid session's credits: the pack's, or the subscription period's. */
   const addCredits = async (tx: Tx, session: CheckoutSessionRow): Promise<string> => {
     if (session.purpose === "SUBSCRIPTION") return subscriptions.paid(tx, session);
-    const pack = catalog.creditPacksByProviderIds([providerOf(session.packId)]).get(providerOf(session.packId))?.find((p) => p.id === session.packId);
     const { transactionId } = await credits.purchase(
       tx,
       session.accountId,
       providerOf(session.packId),
-      packGrant(session, pack, clock.now()),
+      packGrant(session, checkout.packOf(session.packId), clock.now()),
       `Purchase of ${session.packId} (checkout session ${session.id})`,
     );
     if (session.purpose === "AUTO_TOP_UP") await topUpSucceeded(tx, session.accountId, session.id);

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from "type-graphql";
-import { checkProvider, chooseProvider } from "../accounts/wallet-choice.js";
+import { walletProvider } from "../accounts/wallet-choice.js";
 import { userInputError } from "../graphql/errors.js";
 import { Account, Transaction } from "../accounts/types.js";
 import type { AccountRecord } from "../accounts/records.js";
@@ -193,7 +193,7 @@ export class BillingMutationResolver {
   creditAlertUpdate(@Arg("input", () => CreditAlertUpdateInput) input: CreditAlertUpdateInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
     return mutate({ creditAlert: null }, async () => {
-      const providerId = checkProvider((id) => context.services.catalog.providersByIds([id]).length === 1, await chooseProvider(context.services.store.reads, accountId, input.provider, ["provider"]), ["provider"]);
+      const providerId = await walletProvider(context.services.store.reads, context.services.knownProvider, accountId, input.provider, ["provider"]);
       return { creditAlert: toCreditAlert(await context.services.billing.alerts.update(accountId, providerId, input)) };
     });
   }
