@@ -12,6 +12,8 @@ export interface Config {
   port: number;
   host: string;
   databasePath: string;
+  /** DATABASE_URL: the account store on PostgreSQL (several nodes); unset: the SQLite file at databasePath. */
+  databaseUrl?: string;
   nodeEnv: "development" | "production" | "test";
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
@@ -75,6 +77,11 @@ export function loadConfig(env: Env = process.env): Config {
   const databasePath = env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH;
   if (databasePath.trim() === "") problems.push("DATABASE_PATH must not be empty (leave it unset for the default)");
 
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/\S+$/.test(databaseUrl)) {
+    problems.push(`DATABASE_URL must be a postgres:// URL such as postgres://user:pass@db.internal:5432/pricing; got "${databaseUrl.replace(/:[^:@/]*@/, ":***@")}"`);
+  }
+
   const host = env.HOST ?? "0.0.0.0";
   if (host.trim() === "") problems.push("HOST must not be empty (leave it unset for 0.0.0.0)");
 
@@ -136,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: integer("PORT", 4000, 0, 65535),
     host,
     databasePath,
+    databaseUrl,
     nodeEnv: nodeEnv as Config["nodeEnv"],
     maxBodyBytes: integer("MAX_BODY_BYTES", 100 * 1024, 1024, 10 * 1024 * 1024),
     shutdownTimeoutMs: integer("SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),

@@ -1,11 +1,17 @@
-/** Opens the account store the configuration names: the embedded SQLite file (the default). */
+/** Opens the account store the configuration names: PostgreSQL with DATABASE_URL, else the embedded SQLite file. */
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
+import { PgStore } from "./postgres/store.js";
 import { SqliteStore } from "./sqlite/store.js";
 import type { Store } from "./store.js";
 
-export async function openStore(config: Pick<Config, "databasePath">, logger: Logger): Promise<Store> {
-  return SqliteStore.open(config.databasePath, {
-    onHookError: (error) => logger.error("a hook after a commit failed", { error: error instanceof Error ? error.stack : String(error) }),
-  });
+export async function openStore(config: Pick<Config, "databasePath" | "databaseUrl">, logger: Logger): Promise<Store> {
+  const onHookError = (error: unknown) => logger.error("a hook after a commit failed", { error: error instanceof Error ? error.stack : String(error) });
+  if (config.databaseUrl) {
+    return PgStore.open(config.databaseUrl, {
+      onHookError,
+      onConnectionError: (error) => logger.warn("a PostgreSQL connection failed", { error: error instanceof Error ? error.message : String(error) }),
+    });
+  }
+  return SqliteStore.open(config.databasePath, { onHookError });
 }

@@ -1,0 +1,4 @@
+/** The account store's schema (PostgreSQL): accounts and ledger, wallets and grants, then billing. */
+export * from "./schema-accounts.js";
+export * from "./schema-wallets.js";
+export * from "./schema-billing.js";

@@ -1,0 +1,180 @@
+/**
+ * The account store on PostgreSQL, for several stateless nodes over one database.
+ *
+ * Each unit of work is one READ COMMITTED transaction on a connection of the pool; the rows it
+ * changes are locked by the repositories (SELECT … FOR UPDATE on the wallet, the checkout session,
+ * the account) or changed by conditional updates and guarded by unique constraints, so two nodes
+ * never both spend the same credits. A transaction that PostgreSQL aborts for a serialization
+ * failure or a deadlock runs again, a bounded number of times; one that cannot reach the database
+ * fails with StoreUnavailableError, which clients see as a retryable error.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { drizzle } from "drizzle-orm/node-postgres";
+import type pg from "pg";
+import type { Dialect, QueryDb, Schema } from "../repositories/context.js";
+import { createRepositories, type Repositories } from "../repositories/index.js";
+import { StoreUnavailableError, type Store, type Tx } from "../store.js";
+import { migrationsFolder } from "../sqlite/client.js";
+import { createPool, migrate, type PoolOptions } from "./client.js";
+import * as schema from "./schema.js";
+
+export interface PgStoreOptions extends PoolOptions {
+  /** Told of an afterCommit hook that threw (the transaction itself succeeded). */
+  onHookError?: (error: unknown) => void;
+  /** Told of an error on an idle connection (PostgreSQL restarted, the network dropped it). */
+  onConnectionError?: (error: unknown) => void;
+}
+
+/** Runs of one unit of work when PostgreSQL aborts it for a conflict with another (40001, 40P01). */
+const MAX_ATTEMPTS = 5;
+const CONFLICT_CODES = new Set(["40001", "40P01"]);
+
+const insideUnit = new AsyncLocalStorage<boolean>();
+
+const pgDialect: Dialect = { forUpdate: (query) => (query as { for(strength: "update"): unknown }).for("update") as typeof query };
+
+/** The PostgreSQL tables, under the SQLite schema's types that the repositories are written to (./schema-mirror.ts proves they agree). */
+const tables = schema as unknown as Schema;
+
+export class PgStore implements Store {
+  readonly reads: Repositories;
+  /** Repositories bound to each pooled connection, so their prepared statements are prepared once per connection. */
+  private readonly bound = new WeakMap<pg.PoolClient, Repositories>();
+  private savepoints = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: PgStoreOptions,
+  ) {
+    this.reads = this.repositoriesOn(drizzle(pool, { schema }) as unknown as QueryDb);
+  }
+
+  /** Connects to `url` and applies pending migrations (once, however many nodes start together). */
+  static async open(url: string, options: PgStoreOptions = {}): Promise<PgStore> {
+    const pool = createPool(url, options);
+    pool.on("error", (error) => options.onConnectionError?.(error));
+    try {
+      await migrate(pool, migrationsFolder("pg"));
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return new PgStore(pool, options);
+  }
+
+  /** A raw query, for tests and operators' checks, never for domain code. */
+  query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
+    return this.pool.query<R>(text, values);
+  }
+
+  async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.closed) throw new StoreUnavailableError("the store is closed");
+    // A unit waiting for another connection while holding its own locks could wait for itself.
+    if (insideUnit.getStore()) throw new Error("store.transaction() called inside a unit of work; use the tx it was given");
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(work);
+      } catch (error) {
+        if (!isConflict(error)) throw isUnreachable(error) ? new StoreUnavailableError("the database is unreachable; retry shortly", { cause: error }) : error;
+        if (attempt >= MAX_ATTEMPTS) throw new StoreUnavailableError(`the database kept aborting this change for conflicts with concurrent ones (${attempt} attempts); retry shortly`, { cause: error });
+        // Jittered backoff, so the transactions that collided do not collide again in step.
+        await sleep(Math.random() * 10 * 2 ** attempt);
+      }
+    }
+  }
+
+  durable(): null {
+    return null;
+  }
+
+  async healthy(): Promise<boolean> {
+    if (this.closed) return false;
+    try {
+      const answered = this.pool.query("select 1 as ok").then((result) => result.rows.length === 1);
+      return await Promise.race([answered, sleep(2_000).then(() => false)]);
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  private async attempt<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const hooks: Array<() => void> = [];
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN");
+      const value = await insideUnit.run(true, () => work(this.txOf(client, hooks)));
+      await client.query("COMMIT");
+      for (const hook of hooks) {
+        try {
+          hook();
+        } catch (error) {
+          this.options.onHookError?.(error);
+        }
+      }
+      return value;
+    } catch (error) {
+      try {
+        await client.query("ROLLBACK");
+      } catch (rollbackFailure) {
+        // The connection itself failed: the pool must not hand it out again.
+        broken = rollbackFailure as Error;
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private repositoriesOn(db: QueryDb): Repositories {
+    return createRepositories({ db, t: tables, dialect: pgDialect, prepared: new Map() });
+  }
+
+  private txOf(client: pg.PoolClient, hooks: Array<() => void>): Tx {
+    let repositories = this.bound.get(client);
+    if (!repositories) this.bound.set(client, (repositories = this.repositoriesOn(drizzle(client, { schema }) as unknown as QueryDb)));
+    const tx = Object.create(repositories) as Tx;
+    tx.afterCommit = (hook) => void hooks.push(hook);
+    tx.savepoint = async (work) => {
+      const name = `sp_${++this.savepoints}`;
+      const hooksBefore = hooks.length;
+      await client.query(`SAVEPOINT ${name}`);
+      try {
+        const value = await work();
+        await client.query(`RELEASE SAVEPOINT ${name}`);
+        return value;
+      } catch (error) {
+        await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+        hooks.length = hooksBefore;
+        throw error;
+      }
+    };
+    return tx;
+  }
+}
+
+const codeOf = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+};
+
+/** PostgreSQL aborted the transaction for a conflict with a concurrent one: running it again may succeed. */
+export const isConflict = (error: unknown) => CONFLICT_CODES.has(codeOf(error) ?? "");
+
+/** The database could not be reached, or dropped the connection (a restart, a failover, the network). */
+export function isUnreachable(error: unknown): boolean {
+  const code = codeOf(error) ?? "";
+  if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH"].includes(code)) return true;
+  // Class 08 (connection exception), 57P01-57P03 (shut down, crash, starting up).
+  if (code.startsWith("08") || ["57P01", "57P02", "57P03"].includes(code)) return true;
+  const message = error instanceof Error ? error.message : "";
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
+}
