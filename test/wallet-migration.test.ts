@@ -7,6 +7,7 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ManualClock } from "../src/clock.js";
 import { SqliteStore } from "../src/store/sqlite/store.js";
 import { startTestServer, type TestServer } from "./helpers.js";
 
@@ -22,7 +23,8 @@ beforeAll(async () => {
   path = join(directory, "pricing.db");
   // A copy: opening the fixture itself would change it.
   copyFileSync(new URL("./fixtures/before-wallets.db", import.meta.url), path);
-  server = await startTestServer({ store: SqliteStore.open(path) });
+  // The fixture's open job expires 24 h after it was made (2026-12-02T04:21Z): read it as of then.
+  server = await startTestServer({ store: SqliteStore.open(path), clock: new ManualClock("2026-12-02T12:00:00.000Z") });
 });
 afterAll(async () => {
   await server.close();
@@ -83,7 +85,8 @@ describe("a database from before wallets", () => {
 
   it("moves the credits once, also across restarts", async () => {
     await server.close();
-    server = await startTestServer({ store: SqliteStore.open(path) });
+    // The fixture's open job expires 24 h after it was made (2026-12-02T04:21Z): read it as of then.
+  server = await startTestServer({ store: SqliteStore.open(path), clock: new ManualClock("2026-12-02T12:00:00.000Z") });
     const { viewer } = await ask(ALICE, `{ viewer { transactions(type: MIGRATION) { nodes { amount } } } }`);
     expect(viewer.transactions.nodes).toHaveLength(2);
   });
