@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256 } from "../src/accounts/keys.js";
 import { ManualClock } from "../src/clock.js";
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "./helpers.js";
+import { rawRow, rawRun, STORE_KIND } from "./stores.js";
 
 let server: TestServer;
 const clock = new ManualClock("2026-03-01T10:00:00.000Z");
@@ -77,7 +78,7 @@ describe("keys and accounts", () => {
     const created = await createAccount("Keys Inc");
     expect(created.apiKey).toMatch(/^pak_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
     expect(created.apiKey.startsWith(created.key.displayPrefix)).toBe(true);
-    const row = server.store.sqlite.prepare("select * from api_keys where id = ?").get(created.key.id) as Record<string, string>;
+    const row = (await rawRow<Record<string, string>>(server.store, "select * from api_keys where id = ?", created.key.id))!;
     expect(JSON.stringify(row)).not.toContain(created.apiKey.slice(22));
     expect(row.key_hash).toBe(sha256(created.apiKey));
 
@@ -469,10 +470,12 @@ describe("bad amounts", () => {
 });
 
 describe("the ledger table", () => {
-  it("cannot be updated or deleted from, even with SQL", () => {
-    const entry = server.store.sqlite.prepare("select id from ledger_entries limit 1").get() as { id: string };
-    expect(() => server.store.sqlite.prepare("update ledger_entries set amount_micros = 1 where id = ?").run(entry.id)).toThrow(/append-only/);
-    expect(() => server.store.sqlite.prepare("delete from ledger_entries where id = ?").run(entry.id)).toThrow(/append-only/);
+  it("cannot be updated, deleted from or truncated, even with SQL", async () => {
+    const entry = (await rawRow<{ id: string }>(server.store, "select id from ledger_entries limit 1"))!;
+    await expect(rawRun(server.store, "update ledger_entries set amount_micros = 1 where id = ?", entry.id)).rejects.toThrow(/append-only/);
+    await expect(rawRun(server.store, "delete from ledger_entries where id = ?", entry.id)).rejects.toThrow(/append-only/);
+    if (STORE_KIND === "postgres") await expect(rawRun(server.store, "truncate ledger_entries cascade")).rejects.toThrow(/append-only/);
+    expect(await rawRow(server.store, "select id from ledger_entries where id = ?", entry.id)).toEqual(entry);
   });
 
   it("holds every invariant after all of the above", async () => {

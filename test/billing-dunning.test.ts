@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../src/clock.js";
 import { createTestAccount, startTestServer, until, type TestServer } from "./helpers.js";
+import { rawRun, STORE_KIND } from "./stores.js";
 
 const DAY = 24 * 3600_000;
 const PLAN = "creatify/plans/api-starter";
@@ -181,14 +182,15 @@ describe("subscribing again", () => {
     const buyer = await subscriber(server, "tok_visa");
     const { subscription } = await buyer.subscribe();
     // Even written around the service, the partial unique index refuses it.
-    const insert = () =>
-      server.store.sqlite
-        .prepare(
-          `insert into subscriptions (id, account_id, plan_id, monthly_credits_micros, status, anchor_day, current_period_start, current_period_end, cancel_at_period_end)
-           values ('sub_twin', ?, ?, 1, 'ACTIVE', 1, '2026-01-01', '2026-02-01', 0)`,
-        )
-        .run(buyer.accountId, PLAN);
-    expect(insert).toThrow(/UNIQUE constraint failed/);
+    const insert = rawRun(
+      server.store,
+      `insert into subscriptions (id, account_id, plan_id, monthly_credits_micros, status, anchor_day, current_period_start, current_period_end, cancel_at_period_end)
+       values ('sub_twin', ?, ?, 1, 'ACTIVE', 1, '2026-01-01', '2026-02-01', ?)`,
+      buyer.accountId,
+      PLAN,
+      STORE_KIND === "postgres" ? false : 0,
+    );
+    await expect(insert).rejects.toThrow(/UNIQUE constraint failed|duplicate key value violates unique constraint/);
     expect(subscription.id).toMatch(/^sub_/);
     await server.close();
   });

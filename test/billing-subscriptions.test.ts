@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { addMonths } from "../src/billing/subscriptions.js";
 import { ManualClock } from "../src/clock.js";
 import { Decimal } from "../src/pricing/decimal.js";
-import { createTestAccount, freshCatalog, freshStore, startTestServer, until } from "./helpers.js";
+import { createTestAccount, freshCatalog, startTestServer, until } from "./helpers.js";
+import { openTestStore } from "./stores.js";
 
 const DAY = 24 * 3600_000;
 
@@ -21,7 +22,7 @@ describe("addMonths", () => {
 describe("subscriptions", () => {
   it("grants the plan's credits at the start of each of three months, once per period across sweeps and a restart", async () => {
     const clock = new ManualClock("2026-01-31T12:00:00.000Z");
-    const store = freshStore();
+    const store = await openTestStore();
     const catalog = freshCatalog();
     let server = await startTestServer({ store, catalog, clock });
     const { key } = await createTestAccount(server, "Subscriber");

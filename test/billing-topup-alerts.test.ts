@@ -4,6 +4,7 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../src/clock.js";
 import { createTestAccount, startTestServer, TEST_ADMIN_KEY, type TestServer } from "./helpers.js";
+import { rawRow } from "./stores.js";
 
 interface Mail {
   to: string[];
@@ -172,8 +173,8 @@ describe("credit alerts", () => {
     expect((await gql(`{ viewer { creditAlert { armed } } }`)).viewer.creditAlert.armed).toBe(true);
     await gql(job("90"));
     await waitFor(async () => mine().length === 2, "the second alert");
-    const outbox = server.store.sqlite.prepare("select count(*) as n, sum(sent_at is not null) as sent from email_outbox where account_id = ?").get(accountId);
-    expect(outbox).toEqual({ n: 2, sent: 2 });
+    const outbox = await rawRow<{ n: unknown; sent: unknown }>(server.store, "select count(*) as n, count(sent_at) as sent from email_outbox where account_id = ?", accountId);
+    expect([Number(outbox!.n), Number(outbox!.sent)]).toEqual([2, 2]);
   });
 
   it("alerts once when turned on while credits are already below the threshold", async () => {

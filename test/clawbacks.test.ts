@@ -4,15 +4,25 @@
  * a hold, and refunds repaying debts. However the steps interleave, what is taken back (clawed now,
  * or owed and repaid) is exactly what was claimed of what the buyer had of the grant.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { auditAccount } from "../src/accounts/audit.js";
 import { Decimal } from "../src/pricing/decimal.js";
+import type { Store } from "../src/store/store.js";
 import { createLedgerKit } from "./ledger-kit.js";
+import { describeStore, openTestStore, rawRow, storeAvailable } from "./stores.js";
 
 const C = 1_000_000;
 
+/** One store for the file; each scene is an account of its own. */
+let store: Store;
+beforeAll(async () => {
+  if (!storeAvailable) return;
+  store = await openTestStore();
+});
+afterAll(() => store?.close());
+
 async function scene() {
-  const kit = createLedgerKit({ jobTtlMs: 86_400_000 });
+  const kit = createLedgerKit<Store>({ jobTtlMs: 86_400_000, over: store });
   const accountId = await kit.account("claws");
   const buy = async (credits: number, extra: { expiresAt?: Date; priority?: number } = {}) =>
     (await kit.store.transaction((tx) => kit.credits.purchase(tx, accountId, "ugen", { kind: "PAID", source: "CHECKOUT", sourceId: `cs_${credits}_${Math.random()}`, micros: credits * C, costMicros: credits * C, costCurrency: "USD", ...extra }, "buy"))).grantId;
@@ -25,12 +35,12 @@ async function scene() {
     const w = (await kit.store.reads.wallets.get(accountId, "ugen"))!;
     return { balance: w.balanceMicros / C, reserved: w.reservedMicros / C, owed: w.owedMicros / C };
   };
-  const consumeOf = (jobId: string) => kit.store.sqlite.prepare("select id from ledger_entries where job_id = ? and type = 'CONSUME'").get(jobId) as { id: string };
+  const consumeOf = async (jobId: string) => (await rawRow<{ id: string }>(kit.store, "select id from ledger_entries where job_id = ? and type = 'CONSUME'", jobId))!;
   const audit = () => auditAccount(kit.store.reads, accountId);
   return { kit, accountId, buy, claw, job, wallet, consumeOf, audit };
 }
 
-describe("clawbacks in steps", () => {
+describeStore("clawbacks in steps", () => {
   it("takes no more than claimed when a held job is released between two claims", async () => {
     const s = await scene();
     const grant = await s.buy(100);
@@ -52,7 +62,7 @@ describe("clawbacks in steps", () => {
     await s.kit.jobs.complete(s.accountId, spent, null);
     await s.claw(grant, 50);
     expect(await s.wallet()).toEqual({ balance: 0, reserved: 0, owed: 50 });
-    await s.kit.credits.refund(s.consumeOf(spent).id, null, "refund");
+    await s.kit.credits.refund((await s.consumeOf(spent)).id, null, "refund");
     expect(await s.wallet()).toEqual({ balance: 50, reserved: 0, owed: 0 });
     await s.claw(grant, 50, true);
     expect(await s.wallet()).toEqual({ balance: 0, reserved: 0, owed: 0 });
@@ -81,7 +91,7 @@ describe("clawbacks in steps", () => {
     await s.kit.jobs.complete(s.accountId, all, null);
     await s.claw(disputed, 100, true);
     expect(await s.wallet()).toEqual({ balance: 90, reserved: 0, owed: 100 });
-    await s.kit.credits.refund(s.consumeOf(first).id, new Decimal(1), "one back");
+    await s.kit.credits.refund((await s.consumeOf(first)).id, new Decimal(1), "one back");
     expect(await s.wallet()).toEqual({ balance: 90, reserved: 0, owed: 99 });
     expect(await s.audit()).toEqual([]);
   });

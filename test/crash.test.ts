@@ -3,63 +3,22 @@
  * random moments, 20 times. After each kill the SQLite file must pass integrity_check, every
  * ledger invariant must hold, and every mutation whose response reached the client must be there.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { auditAllAccounts } from "../src/accounts/audit.js";
 import { SqliteStore } from "../src/store/sqlite/store.js";
+import { nodeGql, startNode } from "./nodes.js";
 
-const root = new URL("..", import.meta.url).pathname;
 const directory = mkdtempSync(join(tmpdir(), "pricing-crash-"));
 const databasePath = join(directory, "crash.db");
 const ADMIN = "crash-test-admin-key-0123456789";
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-async function start(): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATABASE_PATH: databasePath,
-      ADMIN_API_KEY: ADMIN,
-      LOG_LEVEL: "info",
-      RATE_LIMIT_KEY_PER_SECOND: "0",
-      RATE_LIMIT_ADDRESS_PER_SECOND: "0",
-      SWEEP_INTERVAL_SECONDS: "0",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  let output = "";
-  let ready = false;
-  // Keep reading the pipes (a full pipe would block the server) but stop keeping request logs.
-  child.stdout!.on("data", (chunk) => void (ready || (output += chunk)));
-  child.stderr!.on("data", (chunk) => void (ready || (output += chunk)));
-  for (let i = 0; i < 300; i++) {
-    const match = output.match(/server ready at (http:\/\/\S+)\/graphql/);
-    if (match) {
-      ready = true;
-      return { child, url: match[1], exited };
-    }
-    if (child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`server did not start:\n${output}`);
-}
+const start = () => startNode({ DATABASE_PATH: databasePath, ADMIN_API_KEY: ADMIN });
 
-async function gql(url: string, query: string, variables: Record<string, unknown>, key: string) {
-  const response = await fetch(`${url}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-api-key": key },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as any;
-}
+const gql = nodeGql;
 
 interface Acknowledged {
   created: Map<string, string>; // idempotency key -> job id

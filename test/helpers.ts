@@ -7,7 +7,9 @@ import type { Config } from "../src/config.js";
 import { silentLogger, type Logger } from "../src/logger.js";
 import { openCatalogDatabase, type CatalogDatabase } from "../src/store/catalog/client.js";
 import { IN_MEMORY, SqliteStore, type SqliteStoreOptions } from "../src/store/sqlite/store.js";
+import type { Store } from "../src/store/store.js";
 import { providerSeeds } from "../seed/index.js";
+import { openTestStore } from "./stores.js";
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -17,8 +19,8 @@ export interface GraphQLResponse<T = any> {
 
 export interface TestServer {
   url: string;
-  /** The account store (a scratch SQLite file unless given one). */
-  store: SqliteStore;
+  /** The account store: a scratch one of this run's kind (./stores.ts) unless given one. */
+  store: Store;
   catalog: CatalogDatabase;
   app: App;
   /** Every account's ledger against its invariants (empty when all holds). */
@@ -28,7 +30,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A scratch account store: a temporary SQLite file, removed when it is closed. */
+/** A scratch SQLite store: a temporary file, removed when it is closed (for what only SQLite has). */
 export function freshStore(options: SqliteStoreOptions = {}): SqliteStore {
   return SqliteStore.open(IN_MEMORY, options);
 }
@@ -49,7 +51,7 @@ export const TEST_METRICS_TOKEN = "test-metrics-token-0123456789";
 
 export async function startTestServer(
   options: {
-    store?: SqliteStore;
+    store?: Store;
     catalog?: CatalogDatabase;
     logger?: Logger;
     maxBodyBytes?: number;
@@ -61,7 +63,7 @@ export async function startTestServer(
     redisNamespace?: string;
   } = {},
 ): Promise<TestServer> {
-  const store = options.store ?? freshStore();
+  const store = options.store ?? (await openTestStore());
   const catalog = options.catalog ?? freshCatalog();
   const app = await createApp({
     store,

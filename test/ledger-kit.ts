@@ -7,10 +7,15 @@ import { WalletBook } from "../src/accounts/wallet-book.js";
 import { ManualClock } from "../src/clock.js";
 import { providerSeeds } from "../seed/index.js";
 import { IN_MEMORY, SqliteStore, type SqliteStoreOptions } from "../src/store/sqlite/store.js";
+import type { Store } from "../src/store/store.js";
 
-export function createLedgerKit(options: { path?: string; jobTtlMs?: number; hooks?: LedgerHooks[]; store?: SqliteStoreOptions; clock?: ManualClock } = {}) {
+/** The services over `over` (an open store, which the kit never closes) or else a SQLite file (`path`, or a scratch one). */
+export function createLedgerKit<S extends Store = SqliteStore>(
+  options: { path?: string; over?: S; jobTtlMs?: number; hooks?: LedgerHooks[]; store?: SqliteStoreOptions; clock?: ManualClock } = {},
+) {
   const clock = options.clock ?? new ManualClock();
-  const store = SqliteStore.open(options.path ?? IN_MEMORY, options.store);
+  const store = (options.over ?? SqliteStore.open(options.path ?? IN_MEMORY, options.store)) as S;
+  const owned = options.over === undefined;
   const ledger = new CreditLedger(clock, options.hooks ?? []);
   const book = new WalletBook(clock, ledger);
   const known = (id: string) => providerSeeds.some((seed) => seed.id === id);
@@ -26,6 +31,10 @@ export function createLedgerKit(options: { path?: string; jobTtlMs?: number; hoo
     /** A new account's id. */
     async account(name = "Test"): Promise<string> {
       return (await accounts.createAccount(name)).accountId;
+    },
+    /** Closes the store, unless it was given. */
+    async close(): Promise<void> {
+      if (owned) await store.close();
     },
   };
 }

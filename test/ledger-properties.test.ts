@@ -2,16 +2,19 @@
  * Model-based property test of wallets and grants: random sequences of admin grants and
  * purchases (random kinds, priorities, start times and expiries, in two providers' wallets),
  * jobs, partial and over-consumption, failures, refunds, clawbacks, retries with idempotency keys
- * and clock moves run against the real services (SQLite) and an in-memory model of the grants.
+ * and clock moves run against the real services (over SQLite, and over PostgreSQL in the postgres
+ * project: one database, an account per run) and an in-memory model of the grants.
  * After every step every grant, wallet and job must match the model, and the audit must hold:
  * balance = grants' remaining, reserved = holds, the chain per wallet, nothing expired twice.
  */
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditAccount } from "../src/accounts/audit.js";
 import { DomainError } from "../src/errors.js";
 import { fromMicros } from "../src/pricing/decimal.js";
+import type { Store } from "../src/store/store.js";
 import { createLedgerKit } from "./ledger-kit.js";
+import { describeStore, openPgTestStore, rawRow, STORE_KIND, storeAvailable } from "./stores.js";
 
 const TTL = 3_600_000;
 const PROVIDERS = ["ugen", "creatify"] as const;
@@ -119,8 +122,15 @@ function repay(m: Model, payers: Array<{ grant: Grant; micros: number }>, except
   }
 }
 
+/** Over PostgreSQL one database serves every run (a database each would take longer than the runs). */
+let shared: Store | undefined;
+beforeAll(async () => {
+  if (STORE_KIND === "postgres" && storeAvailable) shared = await openPgTestStore();
+});
+afterAll(() => shared?.close());
+
 async function run(ops: Op[]) {
-  const kit = createLedgerKit({ jobTtlMs: TTL });
+  const kit = createLedgerKit<Store>({ jobTtlMs: TTL, over: shared });
   const { store, clock, credits, jobs } = kit;
   const accountId = await kit.account("model");
   let m: Model = { grants: [], jobs: [], consumes: [], keys: new Map() };
@@ -144,7 +154,8 @@ async function run(ops: Op[]) {
       case "grant": {
         const previous = step.key ? m.keys.get(step.key) : undefined;
         const expiresAt = step.expiresIn === null ? null : new Date(at + step.expiresIn);
-        const act = () => credits.grant(accountId, step.provider, fromMicros(step.micros), "grant", { expiresAt, priority: step.priority }, step.key);
+        // The admin's keys are one scope across accounts: a run's own, where runs share a database.
+        const act = () => credits.grant(accountId, step.provider, fromMicros(step.micros), "grant", { expiresAt, priority: step.priority }, step.key && `${accountId}/${step.key}`);
         if (previous) {
           // A retry with other input reuses the key; the same input (never the same expiry here) too.
           await expectError("IDEMPOTENCY_KEY_REUSED", act);
@@ -159,7 +170,7 @@ async function run(ops: Op[]) {
         const kind = step.paid ? "PAID" : "SUBSCRIPTION";
         const effectiveAt = at + step.startsIn;
         const expiresAt = step.expiresIn === null ? null : effectiveAt + step.expiresIn;
-        const spec = { kind, source: "CHECKOUT", sourceId: `cs_${++purchases}`, micros: step.micros, effectiveAt: new Date(effectiveAt), expiresAt: expiresAt === null ? null : new Date(expiresAt), costMicros: 1, costCurrency: "USD" } as const;
+        const spec = { kind, source: "CHECKOUT", sourceId: `cs_${accountId}_${++purchases}`, micros: step.micros, effectiveAt: new Date(effectiveAt), expiresAt: expiresAt === null ? null : new Date(expiresAt), costMicros: 1, costCurrency: "USD" } as const;
         const { grantId } = await store.transaction((tx) => credits.purchase(tx, accountId, step.provider, spec, "purchase"));
         await addGrant({ provider: step.provider, kind, priority: 0, effectiveAt, expiresAt, amount: step.micros }, grantId);
         break;
@@ -210,7 +221,7 @@ async function run(ops: Op[]) {
         await act();
         copy.status = { complete: "COMPLETED", fail: "FAILED", cancel: "CANCELLED" }[step.kind];
         if (consumed > 0) {
-          const entry = store.sqlite.prepare("select id from ledger_entries where job_id = ? and type = 'CONSUME'").get(job.id) as { id: string };
+          const entry = (await rawRow<{ id: string }>(store, "select id from ledger_entries where job_id = ? and type = 'CONSUME'", job.id))!;
           m.consumes.push({ id: entry.id, provider: copy.provider, parts: resolved });
         }
         break;
@@ -280,7 +291,7 @@ async function run(ops: Op[]) {
     }
     await check(step);
   }
-  await store.close();
+  await kit.close();
 
   async function check(step: Op) {
     const where = JSON.stringify(step);
@@ -300,7 +311,7 @@ async function run(ops: Op[]) {
       const actual = { id: g.id, remaining: row.remainingMicros, held: row.heldMicros, clawed: row.clawedMicros, used: row.usedMicros, owed: row.owedMicros, closed: row.closedReason };
       expect(actual, where).toEqual({ id: g.id, remaining: g.remaining, held: g.held, clawed: g.clawed, used: g.used, owed: g.owed, closed: g.closed });
     }
-    for (const job of m.jobs) expect((store.sqlite.prepare("select status from jobs where id = ?").get(job.id) as { status: string }).status, where).toBe(job.status);
+    for (const job of m.jobs) expect((await rawRow<{ status: string }>(store, "select status from jobs where id = ?", job.id))!.status, where).toBe(job.status);
   }
 }
 
@@ -332,7 +343,7 @@ function resolveInModel(m: Model, job: Job, consumed: number, now: number): Map<
   return parts;
 }
 
-describe("wallet and grant properties", () => {
+describeStore("wallet and grant properties", () => {
   it("matches the model and keeps every invariant through random operation sequences", async () => {
     await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40 }), run), { numRuns: 150 });
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Logger } from "../src/logger.js";
-import { freshCatalog, startTestServer, type TestServer } from "./helpers.js";
+import type { SqliteStore } from "../src/store/sqlite/store.js";
+import { freshCatalog, freshStore, startTestServer, type TestServer } from "./helpers.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -16,8 +17,8 @@ describe("HTTP surface", () => {
   });
 
   it("answers 503 on /health once the database is gone", async () => {
-    const other = await startTestServer();
-    other.store.sqlite.close();
+    const other = await startTestServer({ store: freshStore() });
+    (other.store as SqliteStore).sqlite.close();
     const response = await fetch(`${other.url}/health`);
     expect(response.status).toBe(503);
     await other.app.close();

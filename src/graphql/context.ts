@@ -44,7 +44,7 @@ export interface Context {
    * Facts about the operation for the HTTP layer, set once the operation is known. An object, not
    * a field: Apollo shallow-copies the context, and the copy must write where the server reads.
    */
-  operation: { isQuery: boolean; hadErrors: boolean; compiled: CompiledOperation | null };
+  operation: { isQuery: boolean; hadErrors: boolean; storeUnavailable: boolean; compiled: CompiledOperation | null };
   services: Services;
   loaders: { catalog: CatalogLoaders; accounts: ReturnType<typeof createAccountLoaders> };
 }
@@ -55,7 +55,7 @@ export async function createContext(services: Services, requestId: string, apiKe
   let accounts: ReturnType<typeof createAccountLoaders> | undefined;
   return {
     requestId,
-    operation: { isQuery: false, hadErrors: false, compiled: null },
+    operation: { isQuery: false, hadErrors: false, storeUnavailable: false, compiled: null },
     auth: await services.accountService.authenticate(apiKey),
     services,
     loaders: {

@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { ApolloServerErrorCode } from "@apollo/server/errors";
+import { StoreUnavailableError } from "../store/store.js";
 import { relabelLimitError } from "./limit-errors.js";
 
 /**
@@ -17,6 +18,8 @@ export const ErrorCode = {
   /** The contract's amendments: too many requests, and requests malformed before execution. */
   RATE_LIMITED: "RATE_LIMITED",
   BAD_REQUEST: ApolloServerErrorCode.BAD_REQUEST,
+  /** The database could not be reached or kept aborting the change: nothing was done, retrying later may succeed. */
+  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
   INTERNAL_SERVER_ERROR: ApolloServerErrorCode.INTERNAL_SERVER_ERROR,
 } as const;
 
@@ -27,6 +30,7 @@ export const ErrorCode = {
  * query, an unsupported persisted-query version): that is a client's mistake, a BAD_REQUEST.
  */
 export function clientErrorCode(error: unknown): string | undefined {
+  if (isStoreUnavailable(error)) return ErrorCode.SERVICE_UNAVAILABLE;
   const extensions = error instanceof GraphQLError ? error.extensions : undefined;
   const code = extensions?.code;
   if (typeof code === "string") return code === ErrorCode.INTERNAL_SERVER_ERROR ? undefined : code;
@@ -51,8 +55,16 @@ export function createErrorFormatter() {
       };
     }
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    if (clientCode === ErrorCode.SERVICE_UNAVAILABLE) {
+      return { ...formatted, message: (error as GraphQLError).originalError!.message, extensions: { ...extensions, code: clientCode, retryable: true } };
+    }
     return { ...formatted, extensions: { ...extensions, code: clientCode } };
   };
+}
+
+/** The store could not commit (or read): the request changed nothing and may be retried as it is. */
+export function isStoreUnavailable(error: unknown): boolean {
+  return error instanceof GraphQLError && error.originalError instanceof StoreUnavailableError;
 }
 
 /** A request the domain refused; `field` is the path of the input at fault, for forms to highlight. */

@@ -20,6 +20,11 @@ export function requestObserver(logger: Logger, metrics: Metrics): ApolloServerP
       for (const error of errors) {
         const code = clientErrorCode(error);
         metrics.graphqlErrors.inc({ code: code ?? ErrorCode.INTERNAL_SERVER_ERROR });
+        if (code === ErrorCode.SERVICE_UNAVAILABLE) {
+          if (contextValue) contextValue.operation.storeUnavailable = true;
+          logger.warn("store unavailable", { requestId: contextValue?.requestId, error: error.originalError?.cause instanceof Error ? error.originalError.cause.message : error.message });
+          continue;
+        }
         if (code !== undefined) {
           logger.info("client error", { requestId: contextValue?.requestId, code, message: error.message });
           continue;
@@ -32,7 +37,12 @@ export function requestObserver(logger: Logger, metrics: Metrics): ApolloServerP
         });
       }
     },
-    async willSendResponse({ operation, response }) {
+    async willSendResponse({ operation, response, contextValue }) {
+      // A load balancer or a client's retry policy reads the status: 503 with a hint of when to retry.
+      if (contextValue?.operation.storeUnavailable) {
+        response.http.status = 503;
+        response.http.headers.set("retry-after", "1");
+      }
       if (operation?.operation !== "mutation" || response.body.kind !== "single") return;
       // Each root field's payload (under its alias) may carry userErrors { code … }.
       for (const payload of Object.values(response.body.singleResult.data ?? {})) {

@@ -48,7 +48,7 @@ export class PgStore implements Store {
     private readonly pool: pg.Pool,
     private readonly options: PgStoreOptions,
   ) {
-    this.reads = this.repositoriesOn(drizzle(pool, { schema }) as unknown as QueryDb);
+    this.reads = this.repositoriesOn(drizzle(unavailableWhenUnreachable(pool), { schema }) as unknown as QueryDb);
   }
 
   /** Connects to `url` and applies pending migrations (once, however many nodes start together). */
@@ -77,7 +77,7 @@ export class PgStore implements Store {
       try {
         return await this.attempt(work);
       } catch (error) {
-        if (!isConflict(error)) throw isUnreachable(error) ? new StoreUnavailableError("the database is unreachable; retry shortly", { cause: error }) : error;
+        if (!isConflict(error)) throw isUnreachable(error) ? unreachableError(error) : error;
         if (attempt >= MAX_ATTEMPTS) throw new StoreUnavailableError(`the database kept aborting this change for conflicts with concurrent ones (${attempt} attempts); retry shortly`, { cause: error });
         // Jittered backoff, so the transactions that collided do not collide again in step.
         await sleep(Math.random() * 10 * 2 ** attempt);
@@ -159,6 +159,18 @@ export class PgStore implements Store {
     };
     return tx;
   }
+}
+
+const unreachableError = (cause: unknown) => new StoreUnavailableError("the database is unreachable; retry shortly", { cause });
+
+/** The pool, for reads outside a unit of work: a query that cannot reach the database fails as StoreUnavailableError. */
+function unavailableWhenUnreachable(pool: pg.Pool): pg.Pool {
+  const query = (...args: Parameters<pg.Pool["query"]>) =>
+    (pool.query as (...a: unknown[]) => Promise<unknown>)(...args).catch((error: unknown) => {
+      throw isUnreachable(error) ? unreachableError(error) : error;
+    });
+  // A proxy, so that drizzle still sees a Pool (it checks, to open its own transactions).
+  return new Proxy(pool, { get: (target, key) => (key === "query" ? query : Reflect.get(target, key, target)) });
 }
 
 const codeOf = (error: unknown): string | undefined => {
