@@ -9,6 +9,8 @@ export interface ApiNode {
   exited: Promise<unknown>;
   /** What the node printed before it was ready (the first-start keys among it). */
   startupOutput: string;
+  /** The last 64 KB the node printed, to tell why a test failed. */
+  recentOutput(): string;
 }
 
 /** Starts a node with `env` over the test defaults (production, no rate limits, no sweeper); resolves once it listens. */
@@ -30,15 +32,20 @@ export async function startNode(env: Record<string, string>): Promise<ApiNode> {
   });
   const exited = new Promise((resolve) => child.once("exit", resolve));
   let output = "";
+  let recent = "";
   let ready = false;
-  // Keep reading the pipes (a full pipe would block the server) but stop keeping request logs.
-  child.stdout!.on("data", (chunk) => void (ready || (output += chunk)));
-  child.stderr!.on("data", (chunk) => void (ready || (output += chunk)));
+  // Keep reading the pipes (a full pipe would block the server), and only the tail of the request logs.
+  const read = (chunk: Buffer) => {
+    if (!ready) output += chunk;
+    recent = (recent + chunk).slice(-65_536);
+  };
+  child.stdout!.on("data", read);
+  child.stderr!.on("data", read);
   for (let i = 0; i < 600; i++) {
     const match = output.match(/server ready at (http:\/\/\S+)\/graphql/);
     if (match) {
       ready = true;
-      return { child, url: match[1], exited, startupOutput: output };
+      return { child, url: match[1], exited, startupOutput: output, recentOutput: () => recent };
     }
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 50));

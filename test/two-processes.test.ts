@@ -1,7 +1,8 @@
 /**
- * Two processes over one SQLite file, each with its own store (they share no lock but the
- * database's): every operation that was once safe only because one process held SQLite's write
- * lock is done exactly once when both run it at the same moment (test/workers/store-worker.ts).
+ * Several processes over one account store, each with its own store object (they share no lock but
+ * the database's): two over a SQLite file, three over a PostgreSQL database, as several nodes'
+ * sweepers and first starts would. Every operation is done exactly once when they all run it at
+ * the same moment (test/workers/store-worker.ts).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -17,18 +18,40 @@ import { silentLogger } from "../src/logger.js";
 import { Decimal } from "../src/pricing/decimal.js";
 import { createServices } from "../src/services.js";
 import { openCatalogDatabase } from "../src/store/catalog/client.js";
+import { PgStore } from "../src/store/postgres/store.js";
 import { SqliteStore } from "../src/store/sqlite/store.js";
+import type { Store } from "../src/store/store.js";
 import { providerSeeds } from "../seed/index.js";
+import { createTestDatabase, postgresAvailable, rawRow, type TestDatabase } from "./stores.js";
 
 const directory = mkdtempSync(join(tmpdir(), "two-processes-"));
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
+const databases: TestDatabase[] = [];
+afterAll(async () => {
+  rmSync(directory, { recursive: true, force: true });
+  for (const database of databases) await database.drop();
+});
 let files = 0;
-const newFile = () => join(directory, `store-${++files}.db`);
 const DAY = 24 * 3600_000;
 
-/** Runs `operation` in two worker processes at once; their results, in no particular order. */
-async function race(path: string, operation: string, options: { argument?: string; env?: Record<string, string> } = {}): Promise<unknown[]> {
-  const workers = [0, 1].map(() => {
+const STORES = [
+  { name: "two processes over one SQLite file", processes: 2, available: true, location: async () => join(directory, `store-${++files}.db`) },
+  {
+    name: "three processes over one PostgreSQL database",
+    processes: 3,
+    available: postgresAvailable,
+    location: async () => {
+      const database = await createTestDatabase();
+      databases.push(database);
+      return database.url;
+    },
+  },
+];
+
+const openOver = (location: string): Promise<Store> | Store => (location.startsWith("postgres://") ? PgStore.open(location, { max: 3 }) : SqliteStore.open(location));
+
+/** Runs `operation` in `processes` worker processes at once; their results, in no particular order. */
+async function raceIn(processes: number, path: string, operation: string, options: { argument?: string; env?: Record<string, string> } = {}): Promise<unknown[]> {
+  const workers = Array.from({ length: processes }, () => {
     const child = spawn(process.execPath, ["--import", "tsx", "test/workers/store-worker.ts", path, operation, options.argument ?? ""], {
       env: { ...process.env, ...options.env },
       stdio: ["pipe", "pipe", "inherit"],
@@ -47,9 +70,9 @@ async function race(path: string, operation: string, options: { argument?: strin
   });
 }
 
-/** This process's services over the file, to set the scene and read the outcome. */
-function servicesOver(path: string, clock: ManualClock) {
-  const store = SqliteStore.open(path);
+/** This process's services over the store, to set the scene and read the outcome. */
+async function servicesOver(path: string, clock: ManualClock) {
+  const store = await openOver(path);
   const catalog = openCatalogDatabase();
   seedCatalog(catalog, providerSeeds);
   const services = createServices({
@@ -62,7 +85,7 @@ function servicesOver(path: string, clock: ManualClock) {
     billing: { sandboxWebhookSecret: "two-processes", mailFrom: "credits@test.local", checkoutTtlMs: 40 * DAY },
     selfUrl: () => "http://127.0.0.1:9",
   });
-  const count = (sql: string, ...args: unknown[]) => (store.sqlite.prepare(sql).get(...args) as { n: number }).n;
+  const count = async (sql: string, ...args: unknown[]) => Number((await rawRow<{ n: unknown }>(store, sql, ...args))!.n);
   const close = async () => {
     await store.close();
     catalog.close();
@@ -70,45 +93,47 @@ function servicesOver(path: string, clock: ManualClock) {
   return { store, services, count, close };
 }
 
-describe("two processes over one SQLite file", () => {
-  it("migrate a new file once and agree on one generated admin key, printed by one of them", async () => {
-    const path = newFile();
+// Without PostgreSQL its suite is left out (the run's global setup has said so).
+describe.each(STORES.filter((store) => store.available))("$name", ({ processes, location: newFile }) => {
+  const race = (path: string, operation: string, options?: { argument?: string; env?: Record<string, string> }) => raceIn(processes, path, operation, options);
+  it("migrate a new store once and agree on one generated admin key, printed by one of them", async () => {
+    const path = await newFile();
     const generated = await race(path, "adminKey");
     expect(generated.filter((key) => key !== null)).toHaveLength(1);
-    const { count, close } = servicesOver(path, new ManualClock());
-    expect(count("select count(*) as n from metadata where key = 'admin_key_hash'")).toBe(1);
-    expect(count('select count(distinct hash) as n from "__drizzle_migrations"')).toBe(count('select count(*) as n from "__drizzle_migrations"'));
+    const { count, close } = await servicesOver(path, new ManualClock());
+    expect(await count("select count(*) as n from metadata where key = 'admin_key_hash'")).toBe(1);
+    expect(await count('select count(distinct hash) as n from "__drizzle_migrations"')).toBe(await count('select count(*) as n from "__drizzle_migrations"'));
     await close();
   });
 
   it("make one demo account", async () => {
-    const path = newFile();
+    const path = await newFile();
     const made = await race(path, "demoAccount");
     expect(made.filter((id) => id !== null)).toHaveLength(1);
-    const { count, close } = servicesOver(path, new ManualClock());
-    expect(count("select count(*) as n from accounts")).toBe(1);
-    expect(count("select count(*) as n from ledger_entries where type = 'BONUS'")).toBe(1);
+    const { count, close } = await servicesOver(path, new ManualClock());
+    expect(await count("select count(*) as n from accounts")).toBe(1);
+    expect(await count("select count(*) as n from ledger_entries where type = 'BONUS'")).toBe(1);
     await close();
   });
 
-  it("reserve once for one idempotency key, and both answer with that job", async () => {
-    const path = newFile();
-    const scene = servicesOver(path, new ManualClock());
+  it("reserve once for one idempotency key, and all answer with that job", async () => {
+    const path = await newFile();
+    const scene = await servicesOver(path, new ManualClock());
     const { accountId } = await scene.services.accountService.createAccount("Twice", { credits: new Decimal(100), provider: "ugen" });
     await scene.close();
     const jobIds = await race(path, "jobCreate", { argument: accountId });
     expect(jobIds[0]).toMatch(/^job_/);
-    expect(jobIds[1]).toBe(jobIds[0]);
-    const after = servicesOver(path, new ManualClock());
-    expect(after.count("select count(*) as n from jobs")).toBe(1);
-    expect(after.count("select count(*) as n from ledger_entries where type = 'RESERVE'")).toBe(1);
+    expect(new Set(jobIds)).toEqual(new Set([jobIds[0]]));
+    const after = await servicesOver(path, new ManualClock());
+    expect(await after.count("select count(*) as n from jobs")).toBe(1);
+    expect(await after.count("select count(*) as n from ledger_entries where type = 'RESERVE'")).toBe(1);
     await after.close();
   });
 
   it("expire each reservation once", async () => {
-    const path = newFile();
+    const path = await newFile();
     const clock = new ManualClock("2026-06-01T00:00:00.000Z");
-    const scene = servicesOver(path, clock);
+    const scene = await servicesOver(path, clock);
     const { accountId } = await scene.services.accountService.createAccount("Late", { credits: new Decimal(100), provider: "ugen" });
     // Many, so that both sweepers read the due list before either has expired them all.
     for (let i = 0; i < 60; i++) {
@@ -117,16 +142,16 @@ describe("two processes over one SQLite file", () => {
     await scene.close();
     const expired = await race(path, "expire", { env: { NOW: "2026-06-01T02:00:00.000Z" } });
     expect((expired as number[]).reduce((a, b) => a + b, 0)).toBe(60);
-    const after = servicesOver(path, clock);
-    expect(after.count("select count(*) as n from ledger_entries where type = 'RELEASE'")).toBe(60);
+    const after = await servicesOver(path, clock);
+    expect(await after.count("select count(*) as n from ledger_entries where type = 'RELEASE'")).toBe(60);
     expect(await after.services.store.reads.wallets.get(accountId, "ugen")).toMatchObject({ reservedMicros: 0, balanceMicros: 100_000_000 });
     await after.close();
   });
 
   it("start a due subscription period once, with one charge, and retry a past-due payment once", async () => {
-    const path = newFile();
+    const path = await newFile();
     const clock = new ManualClock("2026-06-01T00:00:00.000Z");
-    const scene = servicesOver(path, clock);
+    const scene = await servicesOver(path, clock);
     const { accountId } = await scene.services.accountService.createAccount("Subscriber");
     // A charge that is never answered: the sessions a renewal opens stay to be counted.
     await scene.services.billing.paymentMethods.attach(accountId, "tok_chargeDelayed", true);
@@ -135,10 +160,10 @@ describe("two processes over one SQLite file", () => {
 
     const renewed = await race(path, "renew", { env: { NOW: "2026-07-01T00:00:00.000Z" } });
     expect((renewed as number[]).reduce((a, b) => a + b, 0)).toBe(1);
-    const after = servicesOver(path, clock);
-    expect(after.count("select count(*) as n from checkout_sessions where subscription_id = ? and period_start = ?", subscription.id, "2026-07-01T00:00:00.000Z")).toBe(1);
+    const after = await servicesOver(path, clock);
+    expect(await after.count("select count(*) as n from checkout_sessions where subscription_id = ? and period_start = ?", subscription.id, "2026-07-01T00:00:00.000Z")).toBe(1);
     // That period's charge is declined: the subscription is past due, with a retry due a day later.
-    const session = after.store.sqlite.prepare("select * from checkout_sessions where period_start = ?").get("2026-07-01T00:00:00.000Z") as { id: string };
+    const session = (await rawRow<{ id: string }>(after.store, "select id from checkout_sessions where period_start = ?", "2026-07-01T00:00:00.000Z"))!;
     clock.advance(30 * DAY);
     await after.store.transaction(async (tx) => {
       const row = (await tx.checkoutSessions.get(session.id))!;
@@ -148,9 +173,41 @@ describe("two processes over one SQLite file", () => {
     await after.close();
 
     await race(path, "retry", { env: { NOW: "2026-07-02T00:00:00.000Z" } });
-    const final = servicesOver(path, clock);
-    expect(final.count("select count(*) as n from checkout_sessions where period_start = ?", "2026-07-01T00:00:00.000Z")).toBe(2);
+    const final = await servicesOver(path, clock);
+    expect(await final.count("select count(*) as n from checkout_sessions where period_start = ?", "2026-07-01T00:00:00.000Z")).toBe(2);
     await final.close();
+  });
+
+  it("expire each grant once", async () => {
+    const path = await newFile();
+    const clock = new ManualClock("2026-06-01T00:00:00.000Z");
+    const scene = await servicesOver(path, clock);
+    const { accountId } = await scene.services.accountService.createAccount("Expiring");
+    for (let i = 0; i < 40; i++) {
+      await scene.services.credits.grant(accountId, "ugen", new Decimal(1), "promo", { expiresAt: new Date("2026-06-02T00:00:00.000Z"), priority: 0 }, null);
+    }
+    await scene.close();
+    const expired = await race(path, "expireGrants", { env: { NOW: "2026-06-03T00:00:00.000Z" } });
+    expect((expired as number[]).reduce((a, b) => a + b, 0)).toBe(40);
+    const after = await servicesOver(path, clock);
+    expect(await after.count("select count(*) as n from ledger_entries where type = 'EXPIRE'")).toBe(40);
+    expect(await after.services.store.reads.wallets.get(accountId, "ugen")).toMatchObject({ balanceMicros: 0 });
+    await after.close();
+  });
+
+  it("start one auto top-up when every node sees the balance fall below the threshold", async () => {
+    const path = await newFile();
+    const scene = await servicesOver(path, new ManualClock());
+    const { accountId } = await scene.services.accountService.createAccount("Topped", { credits: new Decimal(10), provider: "ugen" });
+    // A charge that is never answered: the session stays in flight, to be counted.
+    await scene.services.billing.paymentMethods.attach(accountId, "tok_chargeDelayed", true);
+    await scene.services.billing.topUps.update(accountId, { enabled: true, thresholdCredits: new Decimal(50), packId: "ugen/packs/starter" });
+    await scene.close();
+    const started = await race(path, "topUp", { argument: accountId });
+    expect(started.filter((s) => s === true)).toHaveLength(1);
+    const after = await servicesOver(path, new ManualClock());
+    expect(await after.count("select count(*) as n from checkout_sessions where account_id = ? and purpose = 'AUTO_TOP_UP'", accountId)).toBe(1);
+    await after.close();
   });
 
   it("send each email of the outbox once", async () => {
@@ -167,8 +224,8 @@ describe("two processes over one SQLite file", () => {
       },
     });
     await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-    const path = newFile();
-    const scene = servicesOver(path, new ManualClock());
+    const path = await newFile();
+    const scene = await servicesOver(path, new ManualClock());
     const { accountId } = await scene.services.accountService.createAccount("Mailed");
     await scene.store.transaction(async (tx) => {
       for (let i = 0; i < 6; i++) {

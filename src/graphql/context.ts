@@ -7,7 +7,7 @@ import type { GrantRecord, WalletQueries, WalletRecord } from "../accounts/walle
 import type { EntryGrantRow } from "../store/repositories/index.js";
 import { createCatalogLoaders, type CatalogLoaders } from "../catalog/loaders.js";
 import type { Services } from "../services.js";
-import { ErrorCode } from "./errors.js";
+import { ErrorCode, serviceUnavailableError, storeUnavailableCause } from "./errors.js";
 import type { CompiledOperation } from "./executor.js";
 
 export type { Services };
@@ -56,7 +56,10 @@ export async function createContext(services: Services, requestId: string, apiKe
   return {
     requestId,
     operation: { isQuery: false, hadErrors: false, storeUnavailable: false, compiled: null },
-    auth: await services.accountService.authenticate(apiKey),
+    auth: await services.accountService.authenticate(apiKey).catch((error: unknown) => {
+      const unavailable = storeUnavailableCause(error);
+      throw unavailable ? serviceUnavailableError(unavailable) : error;
+    }),
     services,
     loaders: {
       get catalog() {

@@ -1,4 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { HeaderMap } from "@apollo/server";
 import { ApolloServerErrorCode } from "@apollo/server/errors";
 import { StoreUnavailableError } from "../store/store.js";
 import { relabelLimitError } from "./limit-errors.js";
@@ -56,15 +57,30 @@ export function createErrorFormatter() {
     }
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     if (clientCode === ErrorCode.SERVICE_UNAVAILABLE) {
-      return { ...formatted, message: (error as GraphQLError).originalError!.message, extensions: { ...extensions, code: clientCode, retryable: true } };
+      return { ...formatted, message: storeUnavailableCause(error)!.message, extensions: { ...extensions, code: clientCode, retryable: true } };
     }
     return { ...formatted, extensions: { ...extensions, code: clientCode } };
   };
 }
 
-/** The store could not commit (or read): the request changed nothing and may be retried as it is. */
-export function isStoreUnavailable(error: unknown): boolean {
-  return error instanceof GraphQLError && error.originalError instanceof StoreUnavailableError;
+/** The store could not commit (or read) beneath `error`: the request changed nothing and may be retried as it is. */
+export function storeUnavailableCause(error: unknown): StoreUnavailableError | undefined {
+  let current = error;
+  for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
+    if (current instanceof StoreUnavailableError) return current;
+    current = current instanceof GraphQLError ? current.originalError : current.cause;
+  }
+  return undefined;
+}
+
+const isStoreUnavailable = (error: unknown) => storeUnavailableCause(error) !== undefined;
+
+/** For errors raised before execution (reading the API key): Apollo answers with the status and header it carries. */
+export function serviceUnavailableError(cause: StoreUnavailableError): GraphQLError {
+  return new GraphQLError(cause.message, {
+    originalError: cause,
+    extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryable: true, http: { status: 503, headers: new HeaderMap([["retry-after", "1"]]) } },
+  });
 }
 
 /** A request the domain refused; `field` is the path of the input at fault, for forms to highlight. */

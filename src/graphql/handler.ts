@@ -40,8 +40,10 @@ export class GraphQLHandler {
     if (hit) return respond(res, 200, hit.headers, hit.body);
 
     const candidate = method === "POST" ? (this.fastPath?.candidate(contentType, parsed, accept) ?? null) : null;
-    if (candidate?.operation) {
-      const result = await candidate.operation.run(await createContext(this.services, requestId, apiKey), candidate.request.variables);
+    // A context that cannot be made (the store is down) is Apollo's to answer, as an error.
+    const directContext = candidate?.operation ? await createContext(this.services, requestId, apiKey).catch(() => null) : null;
+    if (candidate?.operation && directContext) {
+      const result = await candidate.operation.run(directContext, candidate.request.variables);
       // With errors, Apollo answers instead (see direct-execution.ts).
       if (!result.errors) {
         this.metrics.directExecutions.inc();

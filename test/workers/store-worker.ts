@@ -1,6 +1,6 @@
 /**
- * A second (or third) process over one account store file, for test/two-processes.test.ts. It
- * opens the store and the services, says "ready", waits for "go" on stdin (so that the processes
+ * A second (or third) process over one account store (a SQLite file, or a postgres:// URL), for
+ * test/two-processes.test.ts. It opens the store and the services, says "ready", waits for "go" on stdin (so that the processes
  * start their work at the same moment), runs one operation and prints its result as JSON.
  */
 import "reflect-metadata";
@@ -10,11 +10,12 @@ import { ManualClock } from "../../src/clock.js";
 import { silentLogger } from "../../src/logger.js";
 import { createServices } from "../../src/services.js";
 import { openCatalogDatabase } from "../../src/store/catalog/client.js";
+import { PgStore } from "../../src/store/postgres/store.js";
 import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { providerSeeds } from "../../seed/index.js";
 
 const [path, operation, argument] = process.argv.slice(2);
-const store = SqliteStore.open(path);
+const store = path.startsWith("postgres://") ? await PgStore.open(path, { max: 3 }) : SqliteStore.open(path);
 const catalog = openCatalogDatabase();
 seedCatalog(catalog, providerSeeds);
 const services = createServices({
@@ -31,8 +32,10 @@ const services = createServices({
 const operations: Record<string, () => Promise<unknown>> = {
   renew: () => services.billing.subscriptions.renewDue(),
   expire: () => services.jobs.expireDue(),
+  expireGrants: () => services.credits.expireDue(),
   retry: () => services.billing.subscriptions.retryDue(),
   email: () => services.billing.mailer.deliverPending(),
+  topUp: () => services.billing.topUps.check(argument),
   adminKey: async () => (await services.accountService.initAdminKey(undefined)).generated,
   demoAccount: async () => (await services.accountService.ensureDemoAccount())?.accountId ?? null,
   jobCreate: async () =>

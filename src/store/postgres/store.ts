@@ -109,6 +109,13 @@ export class PgStore implements Store {
     const client = await this.pool.connect();
     const hooks: Array<() => void> = [];
     let broken: Error | undefined;
+    // The pool listens for errors on idle connections only: one that dies while checked out (the
+    // server restarted mid-transaction) would otherwise crash the process with an unhandled 'error'.
+    const onError = (error: Error) => {
+      broken = error;
+      this.options.onConnectionError?.(error);
+    };
+    client.on("error", onError);
     try {
       await client.query("BEGIN");
       const value = await insideUnit.run(true, () => work(this.txOf(client, hooks)));
@@ -130,6 +137,7 @@ export class PgStore implements Store {
       }
       throw error;
     } finally {
+      client.off("error", onError);
       client.release(broken);
     }
   }
@@ -173,8 +181,15 @@ function unavailableWhenUnreachable(pool: pg.Pool): pg.Pool {
   return new Proxy(pool, { get: (target, key) => (key === "query" ? query : Reflect.get(target, key, target)) });
 }
 
+/** The driver's error beneath drizzle's (DrizzleQueryError "Failed query: …" keeps it as its cause). */
+function driverError(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 5 && current instanceof Error && typeof (current as { code?: unknown }).code !== "string" && current.cause !== undefined; depth++) current = current.cause;
+  return current;
+}
+
 const codeOf = (error: unknown): string | undefined => {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = (driverError(error) as { code?: unknown } | null)?.code;
   return typeof code === "string" ? code : undefined;
 };
 
@@ -187,6 +202,7 @@ export function isUnreachable(error: unknown): boolean {
   if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH"].includes(code)) return true;
   // Class 08 (connection exception), 57P01-57P03 (shut down, crash, starting up).
   if (code.startsWith("08") || ["57P01", "57P02", "57P03"].includes(code)) return true;
-  const message = error instanceof Error ? error.message : "";
+  const cause = driverError(error);
+  const message = cause instanceof Error ? cause.message : "";
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
 }
