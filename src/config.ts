@@ -14,6 +14,8 @@ export interface Config {
   databasePath: string;
   /** DATABASE_URL: the account store on PostgreSQL (several nodes); unset: the SQLite file at databasePath. */
   databaseUrl?: string;
+  /** DATABASE_POOL_SIZE: PostgreSQL connections this node keeps at most. */
+  databasePoolSize: number;
   nodeEnv: "development" | "production" | "test";
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
@@ -144,6 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     databasePath,
     databaseUrl,
+    databasePoolSize: integer("DATABASE_POOL_SIZE", 10, 1, 500),
     nodeEnv: nodeEnv as Config["nodeEnv"],
     maxBodyBytes: integer("MAX_BODY_BYTES", 100 * 1024, 1024, 10 * 1024 * 1024),
     shutdownTimeoutMs: integer("SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),

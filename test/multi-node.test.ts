@@ -57,6 +57,19 @@ describePostgres("three nodes over one PostgreSQL database", () => {
     for (const node of nodes) expect((await fetch(`${node.url}/health`)).status).toBe(200);
   });
 
+  it("say which catalog version each serves, and record it on the jobs they price", async () => {
+    const versions = await Promise.all(nodes.map(async (node) => ((await (await fetch(`${node.url}/health`)).json()) as { catalogVersion: string }).catalogVersion));
+    expect(versions[0]).toMatch(/^[0-9a-f]{16,}$/);
+    expect(new Set(versions)).toEqual(new Set([versions[0]]));
+    expect((await gql(nodes[1], `{ catalogVersion }`)).data.catalogVersion).toBe(versions[0]);
+    const { key } = await account("Versioned", "100");
+    const created = await gql(nodes[2], `mutation { jobCreate(input: { estimate: { productId: "ugen/video-generation", modelId: "veo3_fast" } }) { job { id catalogVersion } userErrors { code message } } }`, {}, key);
+    expect(created.data.jobCreate.userErrors).toEqual([]);
+    expect(created.data.jobCreate.job.catalogVersion).toBe(versions[0]);
+    const plain = await gql(nodes[0], `mutation { jobCreate(input: { credits: "1" }) { job { catalogVersion } } }`, {}, key);
+    expect(plain.data.jobCreate.job.catalogVersion).toBeNull();
+  });
+
   it("spend 100 credits once: exactly 10 of 50 simultaneous 10-credit jobs spread over the nodes succeed", async () => {
     const { key } = await account("Race", "100");
     const outcomes = await Promise.all(Array.from({ length: 50 }, (_, i) => gql(nodes[i % 3], JOB_CREATE, { credits: "10" }, key)));

@@ -13,7 +13,7 @@ describe("HTTP surface", () => {
   it("answers GET /health with 200 while the database is reachable", async () => {
     const response = await fetch(`${server.url}/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ok" });
+    expect(await response.json()).toEqual({ status: "ok", catalogVersion: server.app.services.catalog.version() });
   });
 
   it("answers 503 on /health once the database is gone", async () => {

@@ -20,13 +20,14 @@ export interface PricedJob {
   productId: string | null;
   /** The wallet to reserve from: the product's provider, or the one named with bare credits (null: the account's only one). */
   providerId: string | null;
-  /** Snapshot of the estimate, kept on the job. */
-  estimate: { lineItems: JobLineItemRecord[]; generationCount: number } | null;
+  /** Snapshot of the estimate, kept on the job, with the version of the catalog it was priced from. */
+  estimate: { lineItems: JobLineItemRecord[]; generationCount: number; catalogVersion: string } | null;
   describe: string;
 }
 
-function snapshot(outcome: EstimateOutcome): PricedJob["estimate"] {
+function snapshot(outcome: EstimateOutcome, catalogVersion: string): PricedJob["estimate"] {
   return {
+    catalogVersion,
     generationCount: outcome.result.generationCount,
     lineItems: outcome.result.lineItems.map((line) => ({
       code: line.code,
@@ -81,7 +82,7 @@ export async function priceJob(prices: PricingCatalog, loaders: LoaderSource, so
     micros: creditsToMicros(outcome.result.totalCredits, field),
     productId: outcome.product.id,
     providerId: outcome.product.providerId,
-    estimate: snapshot(outcome),
+    estimate: snapshot(outcome, prices.catalogVersion()),
     describe: `${outcome.product.name} (${outcome.product.id})`,
   };
 }

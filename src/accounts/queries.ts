@@ -46,6 +46,7 @@ function toJob(row: JobRow): JobRecord {
     consumedCredits: fromMicros(row.consumedMicros),
     productId: row.productId,
     lineItems: (row.estimate as { lineItems?: JobLineItemRecord[] } | null)?.lineItems ?? [],
+    catalogVersion: (row.estimate as { catalogVersion?: string } | null)?.catalogVersion ?? null,
     failureReason: row.failureReason,
     createdAt: new Date(row.createdAt),
     expiresAt: new Date(row.expiresAt),

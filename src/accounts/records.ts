@@ -48,6 +48,8 @@ export interface JobRecord {
   consumedCredits: Decimal;
   productId: string | null;
   lineItems: JobLineItemRecord[];
+  /** The catalog version the job was priced from; null for explicit credits (and jobs from before versions were kept). */
+  catalogVersion: string | null;
   failureReason: string | null;
   createdAt: Date;
   expiresAt: Date;

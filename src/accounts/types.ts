@@ -120,6 +120,12 @@ export class Job implements Node {
   @Field(() => [LineItem], { description: "The estimate the reservation was priced from, as it was then; empty when credits were given directly." })
   lineItems!: JobRecord["lineItems"];
 
+  @Field(() => String, {
+    nullable: true,
+    description: "The version of the catalog (Query.catalogVersion) the job was priced from; null when credits were given directly.",
+  })
+  catalogVersion!: string | null;
+
   @Field(() => String, { nullable: true, description: "Why the job failed or expired, when it did." })
   failureReason!: string | null;
 

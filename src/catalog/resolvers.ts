@@ -21,6 +21,14 @@ import {
 
 @Resolver()
 export class CatalogQueryResolver {
+  @Query(() => String, {
+    description:
+      "The version of the catalog this server serves: the fingerprint of the seed it was built from. Every node of one deployment serves its own copy; they agree when they run the same release. Jobs record the version they were priced with.",
+  })
+  catalogVersion(@Ctx() { services }: Context): string {
+    return services.catalog.version();
+  }
+
   @Query(() => [Provider], { description: "Every provider in the catalog, in display order." })
   providers(@Ctx() { services }: Context): ProviderRecord[] {
     return services.catalog.listProviders();

@@ -88,6 +88,11 @@ export class PricingCatalog {
     private readonly maxEntries = 10_000,
   ) {}
 
+  /** The catalog's version, that prices are read from now. */
+  catalogVersion(): string {
+    return this.catalog.version();
+  }
+
   /** `source.catalog` is read only on a miss: making a request's loaders costs more than a hit. */
   async get(source: LoaderSource, productId: string): Promise<PricedProduct | null> {
     const version = this.catalog.version();

@@ -80,7 +80,8 @@ export function createRouter(options: RouterOptions): Route {
     if (target.pathname === "/health") {
       if (method !== "GET" && method !== "HEAD") throw new HttpError(405, "Use GET /health");
       const healthy = await services.store.healthy();
-      return sendJson(res, healthy ? 200 : 503, { status: healthy ? "ok" : "unavailable" });
+      // Which catalog this node serves, so that a rolling deploy can be seen converging.
+      return sendJson(res, healthy ? 200 : 503, { status: healthy ? "ok" : "unavailable", catalogVersion: services.catalog.version() });
     }
     const webhook = target.pathname.match(/^\/webhooks\/([a-z]+)$/);
     if (webhook) {

@@ -5,10 +5,11 @@ import { PgStore } from "./postgres/store.js";
 import { SqliteStore } from "./sqlite/store.js";
 import type { Store } from "./store.js";
 
-export async function openStore(config: Pick<Config, "databasePath" | "databaseUrl">, logger: Logger): Promise<Store> {
+export async function openStore(config: Pick<Config, "databasePath" | "databaseUrl" | "databasePoolSize">, logger: Logger): Promise<Store> {
   const onHookError = (error: unknown) => logger.error("a hook after a commit failed", { error: error instanceof Error ? error.stack : String(error) });
   if (config.databaseUrl) {
     return PgStore.open(config.databaseUrl, {
+      max: config.databasePoolSize,
       onHookError,
       onConnectionError: (error) => logger.warn("a PostgreSQL connection failed", { error: error instanceof Error ? error.message : String(error) }),
     });
