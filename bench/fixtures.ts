@@ -6,7 +6,9 @@ import { seedCatalog } from "../src/catalog/seed.js";
 import { systemClock } from "../src/clock.js";
 import { Decimal } from "../src/pricing/decimal.js";
 import { openCatalogDatabase, type CatalogDatabase } from "../src/store/catalog/client.js";
+import { PgStore } from "../src/store/postgres/store.js";
 import { IN_MEMORY, SqliteStore } from "../src/store/sqlite/store.js";
+import type { Store } from "../src/store/store.js";
 import { providerSeeds } from "../seed/index.js";
 
 export const BENCH_ADMIN_KEY = "bench-admin-key-0123456789abcdef";
@@ -17,12 +19,14 @@ export function benchCatalog(): CatalogDatabase {
   return catalog;
 }
 
-/** An account store (a file, with the production pragmas, when a path is given) with a funded account. */
-export async function benchStore(path = IN_MEMORY): Promise<{ store: SqliteStore; apiKey: string }> {
-  const store = SqliteStore.open(path);
+/** An account store (a SQLite file with the production pragmas, or a postgres:// database) with `accounts` funded accounts. */
+export async function benchStore(location = IN_MEMORY, accounts = 1): Promise<{ store: Store; apiKeys: string[] }> {
+  const store = location.startsWith("postgres://") ? await PgStore.open(location) : SqliteStore.open(location);
   const credits = new CreditService(store, new WalletBook(systemClock, new CreditLedger(systemClock, [])), systemClock, () => true);
-  const { token } = await new AccountService(store, credits, systemClock).createAccount("Bench", { credits: new Decimal(1_000_000_000), provider: "ugen" });
-  return { store, apiKey: token };
+  const service = new AccountService(store, credits, systemClock);
+  const apiKeys: string[] = [];
+  for (let i = 0; i < accounts; i++) apiKeys.push((await service.createAccount(`Bench ${i + 1}`, { credits: new Decimal(1_000_000_000), provider: "ugen" })).token);
+  return { store, apiKeys };
 }
 
 /** A representative estimate: four components, a minimum and a condition (subclip viral captions). */

@@ -4,14 +4,18 @@
  *
  * Servers run in child processes pinned to core 0; this process (the load, autocannon) runs on
  * core 1. Each workload: 10 connections, no pipelining, a warm-up, then three measured rounds
- * interleaved between the two servers; the median round is reported.
+ * interleaved between the two servers; the median round is reported. The ledger runs once more
+ * over PostgreSQL (BENCH_DATABASE_URL, a scratch database per server), and the estimate workload
+ * once more against two nodes sharing the load.
  */
 import "reflect-metadata";
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
+import pg from "pg";
 import { createCatalogLoaders } from "../src/catalog/loaders.js";
 import { CatalogRepository } from "../src/catalog/repository.js";
 import { loadPricingProduct } from "../src/estimates/service.js";
@@ -36,26 +40,27 @@ if (hasTaskset && !process.env.BENCH_PINNED) {
 interface Server {
   child: ChildProcess;
   base: string;
-  apiKey: string;
+  /** The bench accounts' keys: each connection of a ledger workload takes one, in turn. */
+  apiKeys: string[];
 }
 
 /**
  * `checkout`: another build's folder (BENCH_COMPARE), to measure it in the same run. V8's memory
  * reducer is off: a server that idled before its round would otherwise run it slower.
  */
-async function startServer(kind: "graphql" | "raw", databasePath: string, checkout = "."): Promise<Server> {
+async function startServer(kind: "graphql" | "raw", databasePath: string, checkout = ".", core = 0, accounts = 1): Promise<Server> {
   // As deployed: compiled JavaScript (`npm run bench` builds first), not through tsx's loader, and
   // NODE_ENV=production, which also turns off graphql-js's development-only checks.
   const command = [process.execPath, "--no-memory-reducer", join(checkout, "dist/bench/servers.js"), kind, databasePath];
-  const options: SpawnOptions = { cwd: checkout, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_ENV: "production" } };
-  const child = hasTaskset ? spawn("taskset", ["-c", "0", ...command], options) : spawn(command[0], command.slice(1), options);
+  const options: SpawnOptions = { cwd: checkout, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_ENV: "production", BENCH_ACCOUNTS: String(accounts) } };
+  const child = hasTaskset ? spawn("taskset", ["-c", String(core), ...command], options) : spawn(command[0], command.slice(1), options);
   return new Promise((resolve, reject) => {
     let output = "";
     child.stdout!.on("data", (chunk) => {
       output += chunk;
       const port = output.match(/PORT (\d+)/)?.[1];
-      const apiKey = output.match(/KEY (\S+)/)?.[1];
-      if (port && apiKey) resolve({ child, base: `http://127.0.0.1:${port}`, apiKey });
+      const apiKeys = output.match(/KEYS (\S+)/)?.[1]?.split(",");
+      if (port && apiKeys) resolve({ child, base: `http://127.0.0.1:${port}`, apiKeys });
     });
     child.on("exit", (code) => reject(new Error(`${kind} server exited with ${code}`)));
   });
@@ -72,6 +77,12 @@ interface Workload {
   name: string;
   description: string;
   target: number;
+  /** Servers of its own: over PostgreSQL, or one node against two (the same build) instead of against raw. */
+  servers?: "postgres" | "two-nodes";
+  /** Accounts the connections spread over (each its own wallet); 1 unless said. */
+  accounts?: number;
+  /** Its p99 target, in ms (15 unless said). */
+  p99Target?: number;
   /** The target is this share of another workload's ratio, measured before it in the same run. */
   relativeTo?: { workload: string; share: number };
   graphql: (server: Server) => autocannon.Request[];
@@ -86,6 +97,59 @@ const estimateInput = () => ({
   parameters: [{ name: "durationSeconds", value: (1 + Math.floor(Math.random() * 86_399_000) / 1000).toFixed(3) }, ESTIMATE_INPUT.parameters[1]],
 });
 
+const estimateGraphql = (): autocannon.Request[] => [
+  { method: "POST", path: "/graphql", headers: json, setupRequest: (r) => ({ ...r, body: graphqlBody(ESTIMATE_QUERY, { input: estimateInput() }) }), onResponse: checkBody },
+];
+
+/** Each connection's key (autocannon's context is per connection): the server's accounts, in turn. */
+function connectionKeys(server: Server): (context: object) => string {
+  let next = 0;
+  return (context) => ((context as { key?: string }).key ??= server.apiKeys[next++ % server.apiKeys.length]);
+}
+
+/** The ledger pair: jobCreate, then jobComplete of the job it made. */
+const ledgerGraphql = (server: Server): autocannon.Request[] => {
+  const keyOf = connectionKeys(server);
+  return [
+    {
+      method: "POST",
+      path: "/graphql",
+      setupRequest: (request, context: object) => ({ ...request, headers: { ...json, "x-api-key": keyOf(context) }, body: graphqlBody(JOB_CREATE) }),
+      onResponse: (status, body, context: object) => {
+        checkBody(status, body);
+        (context as { jobId?: string }).jobId = JSON.parse(body).data?.jobCreate?.job?.id;
+      },
+    },
+    {
+      method: "POST",
+      path: "/graphql",
+      setupRequest: (request, context: object) => ({ ...request, headers: { ...json, "x-api-key": keyOf(context) }, body: graphqlBody(JOB_COMPLETE, { id: (context as { jobId?: string }).jobId }) }),
+      onResponse: checkBody,
+    },
+  ];
+};
+
+const ledgerRaw = (server: Server): autocannon.Request[] => {
+  const keyOf = connectionKeys(server);
+  return [
+    {
+      method: "POST",
+      path: "/job-create",
+      setupRequest: (request, context: object) => ({ ...request, headers: { ...json, "x-api-key": keyOf(context) }, body: "{}" }),
+      onResponse: (status, body, context: object) => {
+        checkBody(status, body);
+        (context as { jobId?: string }).jobId = JSON.parse(body).data?.jobCreate?.job?.id;
+      },
+    },
+    {
+      method: "POST",
+      path: "/job-complete",
+      setupRequest: (request, context: object) => ({ ...request, headers: { ...json, "x-api-key": keyOf(context) }, body: JSON.stringify({ jobId: (context as { jobId?: string }).jobId }) }),
+      onResponse: checkBody,
+    },
+  ];
+};
+
 const workloads: Workload[] = [
   {
     name: "catalog",
@@ -98,9 +162,7 @@ const workloads: Workload[] = [
     name: "estimate",
     description: "subclip/viral-captions, a random duration per request (no two alike), face tracking, 2 generations; baseline calls the same pricing function",
     target: 0.35,
-    graphql: () => [
-      { method: "POST", path: "/graphql", headers: json, setupRequest: (r) => ({ ...r, body: graphqlBody(ESTIMATE_QUERY, { input: estimateInput() }) }), onResponse: checkBody },
-    ],
+    graphql: estimateGraphql,
     raw: () => [{ method: "POST", path: "/estimate", headers: json, setupRequest: (r) => ({ ...r, body: JSON.stringify(estimateInput()) }), onResponse: checkBody }],
   },
   {
@@ -133,50 +195,34 @@ const workloads: Workload[] = [
     name: "ledger",
     description: "jobCreate then jobComplete (SQLite file, WAL, group commit, fsync before answering); baseline runs the same ledger services over the same store",
     target: 0.5,
-    graphql: (server) => {
-      const headers = { ...json, "x-api-key": server.apiKey };
-      return [
-        {
-          method: "POST",
-          path: "/graphql",
-          headers,
-          body: graphqlBody(JOB_CREATE),
-          onResponse: (status, body, context: object) => {
-            checkBody(status, body);
-            (context as { jobId?: string }).jobId = JSON.parse(body).data?.jobCreate?.job?.id;
-          },
-        },
-        {
-          method: "POST",
-          path: "/graphql",
-          headers,
-          setupRequest: (request, context: object) => ({ ...request, body: graphqlBody(JOB_COMPLETE, { id: (context as { jobId?: string }).jobId }) }),
-          onResponse: checkBody,
-        },
-      ];
-    },
-    raw: (server) => {
-      const headers = { ...json, "x-api-key": server.apiKey };
-      return [
-        {
-          method: "POST",
-          path: "/job-create",
-          headers,
-          body: "{}",
-          onResponse: (status, body, context: object) => {
-            checkBody(status, body);
-            (context as { jobId?: string }).jobId = JSON.parse(body).data?.jobCreate?.job?.id;
-          },
-        },
-        {
-          method: "POST",
-          path: "/job-complete",
-          headers,
-          setupRequest: (request, context: object) => ({ ...request, body: JSON.stringify({ jobId: (context as { jobId?: string }).jobId }) }),
-          onResponse: checkBody,
-        },
-      ];
-    },
+    graphql: ledgerGraphql,
+    raw: ledgerRaw,
+  },
+  {
+    name: "ledger-postgres",
+    description: "the same pair over PostgreSQL (one READ COMMITTED transaction per mutation, the wallet's row locked), each connection its own account; baseline runs the same ledger services, the same SQL through the same driver",
+    target: 0.5,
+    servers: "postgres",
+    accounts: CONNECTIONS,
+    p99Target: 20,
+    graphql: ledgerGraphql,
+    raw: ledgerRaw,
+  },
+  {
+    name: "ledger-postgres-one-wallet",
+    description: "the same, every connection on one account: each change waits for the wallet's row lock, held for the transaction's round trips",
+    target: 0,
+    servers: "postgres",
+    graphql: ledgerGraphql,
+    raw: ledgerRaw,
+  },
+  {
+    name: "estimate-two-nodes",
+    description: "the estimate workload against one node, and against two nodes sharing the 10 connections (the second pinned to the load's core: this machine has two)",
+    target: 0,
+    servers: "two-nodes",
+    graphql: estimateGraphql,
+    raw: estimateGraphql,
   },
 ];
 
@@ -199,15 +245,40 @@ function cpuMicrosOf(pid: number | undefined): number {
 }
 const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"]).stdout?.toString().trim()) || 100;
 
-async function load(server: Server, requests: autocannon.Request[], seconds: number): Promise<Measurement> {
+/** Load spread over `servers` (the connections shared between them) for `seconds`. */
+async function load(servers: Server[], requestsOf: (server: Server) => autocannon.Request[], seconds: number): Promise<Measurement> {
   const before = bodyErrors;
-  const cpuBefore = cpuMicrosOf(server.child.pid);
-  const result = await autocannon({ url: server.base, requests, connections: CONNECTIONS, pipelining: 1, duration: seconds });
+  const cpuBefore = servers.map((server) => cpuMicrosOf(server.child.pid));
+  const connections = Math.max(1, Math.floor(CONNECTIONS / servers.length));
+  const results = await Promise.all(servers.map((server) => autocannon({ url: server.base, requests: requestsOf(server), connections, pipelining: 1, duration: seconds })));
+  const total = results.reduce((n, result) => n + result.requests.total, 0);
+  const cpu = servers.reduce((sum, server, i) => sum + cpuMicrosOf(server.child.pid) - cpuBefore[i], 0);
   return {
-    requestsPerSecond: result.requests.average,
-    p99: result.latency.p99,
-    failures: result.non2xx + result.errors + result.timeouts + (bodyErrors - before),
-    cpuMicros: (cpuMicrosOf(server.child.pid) - cpuBefore) / Math.max(1, result.requests.total),
+    requestsPerSecond: results.reduce((n, result) => n + result.requests.average, 0),
+    p99: Math.max(...results.map((result) => result.latency.p99)),
+    failures: results.reduce((n, result) => n + result.non2xx + result.errors + result.timeouts, 0) + (bodyErrors - before),
+    cpuMicros: cpu / Math.max(1, total),
+  };
+}
+
+/** Scratch PostgreSQL databases on BENCH_DATABASE_URL's server (the test server by default), dropped by the returned function. */
+async function postgresDatabases(count: number): Promise<{ urls: string[]; drop: () => Promise<void> }> {
+  const server = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  const names = Array.from({ length: count }, () => `bench_${randomBytes(6).toString("hex")}`);
+  for (const name of names) await admin.query(`CREATE DATABASE ${name}`);
+  const urls = names.map((name) => {
+    const url = new URL(server);
+    url.pathname = `/${name}`;
+    return url.toString();
+  });
+  return {
+    urls,
+    drop: async () => {
+      for (const name of names) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
   };
 }
 
@@ -231,6 +302,46 @@ async function inProcessEstimates(): Promise<number> {
   return rate;
 }
 
+interface Target {
+  name: string;
+  servers: Server[];
+  requests: (server: Server) => autocannon.Request[];
+}
+
+/** The servers of a workload that has its own (PostgreSQL, or a second node), and how to stop them. */
+async function serversOf(workload: Workload, directory: string): Promise<{ targets: Target[]; stop: () => Promise<void> } | null> {
+  if (workload.servers === "postgres") {
+    const databases = await postgresDatabases(2);
+    const raw = await startServer("raw", databases.urls[0], ".", 0, workload.accounts);
+    const graphql = await startServer("graphql", databases.urls[1], ".", 0, workload.accounts);
+    return {
+      targets: [
+        { name: "raw node:http", servers: [raw], requests: workload.raw },
+        { name: "GraphQL", servers: [graphql], requests: workload.graphql },
+      ],
+      stop: async () => {
+        for (const server of [raw, graphql]) server.child.kill();
+        await Promise.all([raw, graphql].map((server) => new Promise((resolve) => server.child.once("exit", resolve))));
+        await databases.drop();
+      },
+    };
+  }
+  if (workload.servers === "two-nodes") {
+    const first = await startServer("graphql", join(directory, "first-node.db"));
+    const second = await startServer("graphql", join(directory, "second-node.db"), ".", 1);
+    return {
+      targets: [
+        { name: "one node", servers: [first], requests: workload.graphql },
+        { name: "two nodes", servers: [first, second], requests: workload.graphql },
+      ],
+      stop: async () => {
+        for (const server of [first, second]) server.child.kill();
+      },
+    };
+  }
+  return null;
+}
+
 async function main(): Promise<void> {
   const only = process.argv[2];
   const compare = process.env.BENCH_COMPARE;
@@ -247,16 +358,18 @@ async function main(): Promise<void> {
   const ratios = new Map<string, number>();
   try {
     for (const workload of workloads.filter((w) => !only || w.name === only || w.name.startsWith(`${only}-`))) {
-      const targets = [
-        { name: "raw node:http", server: raw, requests: workload.raw(raw) },
-        { name: "GraphQL", server: graphql, requests: workload.graphql(graphql) },
-        ...(other ? [{ name: "GraphQL (other)", server: other, requests: workload.graphql(other) }] : []),
+      const own = await serversOf(workload, directory);
+      const targets = own?.targets ?? [
+        { name: "raw node:http", servers: [raw], requests: workload.raw },
+        { name: "GraphQL", servers: [graphql], requests: workload.graphql },
+        ...(other ? [{ name: "GraphQL (other)", servers: [other], requests: workload.graphql }] : []),
       ];
-      for (const target of targets) await load(target.server, target.requests, WARMUP_SECONDS);
+      for (const target of targets) await load(target.servers, target.requests, WARMUP_SECONDS);
       const rounds = targets.map(() => [] as Measurement[]);
       for (let round = 0; round < ROUNDS; round++) {
-        for (const [index, target] of targets.entries()) rounds[index].push(await load(target.server, target.requests, MEASURE_SECONDS));
+        for (const [index, target] of targets.entries()) rounds[index].push(await load(target.servers, target.requests, MEASURE_SECONDS));
       }
+      await own?.stop();
       const [baseline, app, previous] = rounds.map((measurements) => ({
         rps: median(measurements.map((m) => m.requestsPerSecond)),
         p99: median(measurements.map((m) => m.p99)),
@@ -267,15 +380,16 @@ async function main(): Promise<void> {
       ratios.set(workload.name, ratio);
       const reference = workload.relativeTo && ratios.get(workload.relativeTo.workload);
       const target = reference ? reference * workload.relativeTo!.share : workload.target;
-      const ok = ratio >= target && app.p99 < 15 && app.failures === 0;
+      const p99Target = workload.p99Target ?? 15;
+      const ok = ratio >= target && app.p99 < p99Target && app.failures === 0;
       if (workload.target > 0) failed ||= !ok;
       console.log(`${workload.name}: ${workload.description}`);
-      row("raw node:http", baseline);
-      row("GraphQL", app);
+      row(targets[0].name, baseline);
+      row(targets[1].name, app);
       if (previous) row("GraphQL (other)", previous);
       console.log(
         workload.target > 0
-          ? `  ratio ${ratio.toFixed(2)} (target >= ${target.toFixed(2)}${reference ? `, ${workload.relativeTo!.share} of ${workload.relativeTo!.workload}'s` : ""}), p99 target < 15 ms: ${ok ? "met" : "NOT met"}`
+          ? `  ratio ${ratio.toFixed(2)} (target >= ${target.toFixed(2)}${reference ? `, ${workload.relativeTo!.share} of ${workload.relativeTo!.workload}'s` : ""}), p99 target < ${p99Target} ms: ${ok ? "met" : "NOT met"}`
           : `  ratio ${ratio.toFixed(2)} (informational)`,
       );
       if (previous) console.log(`  this build / other: ${(app.rps / previous.rps).toFixed(2)} req/s, ${(app.cpu / previous.cpu).toFixed(2)} CPU per request`);

@@ -6,7 +6,9 @@
  *            POST /estimate calls the same pricing function on rules loaded once,
  *            POST /job-create and /job-complete authenticate the key and run the same ledger services
  *            over the same store (group commit included).
- * Both print "PORT <n>" when listening. The bench account's key is printed as "KEY <key>".
+ * The store is a SQLite file, or a PostgreSQL database when the location is a postgres:// URL.
+ * Both print "PORT <n>" when listening, and the bench accounts' keys (BENCH_ACCOUNTS of them, 1 by
+ * default) as "KEYS <key>,<key>…".
  */
 import "reflect-metadata";
 import { createServer } from "node:http";
@@ -39,9 +41,9 @@ const config = {
 };
 
 async function main(): Promise<void> {
-  const { store, apiKey } = await benchStore(process.argv[3]);
+  const { store, apiKeys } = await benchStore(process.argv[3], Number(process.env.BENCH_ACCOUNTS ?? 1));
   const catalog = benchCatalog();
-  console.log(`KEY ${apiKey}`);
+  console.log(`KEYS ${apiKeys.join(",")}`);
   if (kind === "graphql") {
     // Real logging, one JSON line per request, to /dev/null: its cost is part of the figures.
     // BENCH_LOGS=off measures without it, to see what it costs.

@@ -173,8 +173,13 @@ describe("credit alerts", () => {
     expect((await gql(`{ viewer { creditAlert { armed } } }`)).viewer.creditAlert.armed).toBe(true);
     await gql(job("90"));
     await waitFor(async () => mine().length === 2, "the second alert");
-    const outbox = await rawRow<{ n: unknown; sent: unknown }>(server.store, "select count(*) as n, count(sent_at) as sent from email_outbox where account_id = ?", accountId);
-    expect([Number(outbox!.n), Number(outbox!.sent)]).toEqual([2, 2]);
+    const outbox = async () => {
+      const row = await rawRow<{ n: unknown; sent: unknown }>(server.store, "select count(*) as n, count(sent_at) as sent from email_outbox where account_id = ?", accountId);
+      return [Number(row!.n), Number(row!.sent)];
+    };
+    // The outbox marks a message sent once the SMTP server has answered: a moment after it arrived.
+    await waitFor(async () => (await outbox())[1] === 2, "both marked sent");
+    expect(await outbox()).toEqual([2, 2]);
   });
 
   it("alerts once when turned on while credits are already below the threshold", async () => {
