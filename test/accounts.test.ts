@@ -478,6 +478,12 @@ describe("the ledger table", () => {
     expect(await rawRow(server.store, "select id from ledger_entries where id = ?", entry.id)).toEqual(entry);
   });
 
+  it("refuses an overdraft at the database, even written around the services", async () => {
+    const wallet = (await rawRow<{ account_id: string; provider_id: string }>(server.store, "select account_id, provider_id from wallets where balance_micros > 0 limit 1"))!;
+    const overdraw = rawRun(server.store, "update wallets set reserved_micros = balance_micros + 1 where account_id = ? and provider_id = ?", wallet.account_id, wallet.provider_id);
+    await expect(overdraw).rejects.toThrow(/wallets_available_non_negative|CHECK constraint failed/);
+  });
+
   it("holds every invariant after all of the above", async () => {
     expect(await server.audit()).toEqual([]);
   });
