@@ -3,7 +3,7 @@
  * vitest project "postgres" sets it). Each PostgreSQL store is a database of its own, created on the
  * server TEST_DATABASE_URL names and dropped at close, so suites run side by side.
  *
- * A machine without PostgreSQL skips the PostgreSQL tests (./global-setup.ts says so once); CI fails.
+ * A machine without PostgreSQL skips the PostgreSQL tests (vitest.config.ts says so once); CI fails.
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -20,7 +20,7 @@ const unreachable = inject("postgresUnavailable") || null;
 /** Whether this run can use PostgreSQL. */
 export const postgresAvailable = unreachable === null;
 
-/** `describe`, or `describe.skip` where PostgreSQL is missing (never in CI: the global setup fails first). */
+/** `describe`, or `describe.skip` where PostgreSQL is missing (never in CI: vitest.config.ts fails first). */
 export const describePostgres = postgresAvailable ? describe : describe.skip;
 
 /** Whether this project's store can be used (SQLite always; PostgreSQL where it answers). */
