@@ -93,7 +93,7 @@ async function servicesOver(path: string, clock: ManualClock) {
   return { store, services, count, close };
 }
 
-// Without PostgreSQL its suite is left out (the run's global setup has said so).
+// Without PostgreSQL its suite is left out (vitest.config.ts has said so).
 describe.each(STORES.filter((store) => store.available))("$name", ({ processes, location: newFile }) => {
   const race = (path: string, operation: string, options?: { argument?: string; env?: Record<string, string> }) => raceIn(processes, path, operation, options);
   it("migrate a new store once and agree on one generated admin key, printed by one of them", async () => {

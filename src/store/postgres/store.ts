@@ -119,7 +119,9 @@ export class PgStore implements Store {
     try {
       await client.query("BEGIN");
       const value = await insideUnit.run(true, () => work(this.txOf(client, hooks)));
-      await client.query("COMMIT");
+      // PostgreSQL answers COMMIT of a transaction an error aborted with ROLLBACK, not an error.
+      const committed = await client.query("COMMIT");
+      if (committed.command !== "COMMIT") throw new Error(`the transaction was rolled back at COMMIT (${committed.command}): a statement in it failed`);
       for (const hook of hooks) {
         try {
           hook();
