@@ -107,14 +107,15 @@ function connectionKeys(server: Server): (context: object) => string {
   return (context) => ((context as { key?: string }).key ??= server.apiKeys[next++ % server.apiKeys.length]);
 }
 
-/** The ledger pair: jobCreate, then jobComplete of the job it made. */
-const ledgerGraphql = (server: Server): autocannon.Request[] => {
+/** The ledger pair: jobCreate, then jobComplete of the job it made, as GraphQL or as the raw server's routes. */
+function ledgerRequests(server: Server, paths: { create: string; complete: string }, bodies: { create: string; complete: (jobId?: string) => string }): autocannon.Request[] {
   const keyOf = connectionKeys(server);
+  const headers = (context: object) => ({ ...json, "x-api-key": keyOf(context) });
   return [
     {
       method: "POST",
-      path: "/graphql",
-      setupRequest: (request, context: object) => ({ ...request, headers: { ...json, "x-api-key": keyOf(context) }, body: graphqlBody(JOB_CREATE) }),
+      path: paths.create,
+      setupRequest: (request, context: object) => ({ ...request, headers: headers(context), body: bodies.create }),
       onResponse: (status, body, context: object) => {
         checkBody(status, body);
         (context as { jobId?: string }).jobId = JSON.parse(body).data?.jobCreate?.job?.id;
@@ -122,33 +123,17 @@ const ledgerGraphql = (server: Server): autocannon.Request[] => {
     },
     {
       method: "POST",
-      path: "/graphql",
-      setupRequest: (request, context: object) => ({ ...request, headers: { ...json, "x-api-key": keyOf(context) }, body: graphqlBody(JOB_COMPLETE, { id: (context as { jobId?: string }).jobId }) }),
+      path: paths.complete,
+      setupRequest: (request, context: object) => ({ ...request, headers: headers(context), body: bodies.complete((context as { jobId?: string }).jobId) }),
       onResponse: checkBody,
     },
   ];
-};
+}
 
-const ledgerRaw = (server: Server): autocannon.Request[] => {
-  const keyOf = connectionKeys(server);
-  return [
-    {
-      method: "POST",
-      path: "/job-create",
-      setupRequest: (request, context: object) => ({ ...request, headers: { ...json, "x-api-key": keyOf(context) }, body: "{}" }),
-      onResponse: (status, body, context: object) => {
-        checkBody(status, body);
-        (context as { jobId?: string }).jobId = JSON.parse(body).data?.jobCreate?.job?.id;
-      },
-    },
-    {
-      method: "POST",
-      path: "/job-complete",
-      setupRequest: (request, context: object) => ({ ...request, headers: { ...json, "x-api-key": keyOf(context) }, body: JSON.stringify({ jobId: (context as { jobId?: string }).jobId }) }),
-      onResponse: checkBody,
-    },
-  ];
-};
+const ledgerGraphql = (server: Server) =>
+  ledgerRequests(server, { create: "/graphql", complete: "/graphql" }, { create: graphqlBody(JOB_CREATE), complete: (id) => graphqlBody(JOB_COMPLETE, { id }) });
+
+const ledgerRaw = (server: Server) => ledgerRequests(server, { create: "/job-create", complete: "/job-complete" }, { create: "{}", complete: (jobId) => JSON.stringify({ jobId }) });
 
 const workloads: Workload[] = [
   {
@@ -309,7 +294,7 @@ interface Target {
 }
 
 /** The servers of a workload that has its own (PostgreSQL, or a second node), and how to stop them. */
-async function serversOf(workload: Workload, directory: string): Promise<{ targets: Target[]; stop: () => Promise<void> } | null> {
+async function serversOf(workload: Workload, directory: string, first: Server): Promise<{ targets: Target[]; stop: () => Promise<void> } | null> {
   if (workload.servers === "postgres") {
     const databases = await postgresDatabases(2);
     const raw = await startServer("raw", databases.urls[0], ".", 0, workload.accounts);
@@ -327,16 +312,14 @@ async function serversOf(workload: Workload, directory: string): Promise<{ targe
     };
   }
   if (workload.servers === "two-nodes") {
-    const first = await startServer("graphql", join(directory, "first-node.db"));
+    // The run's GraphQL server is the first node.
     const second = await startServer("graphql", join(directory, "second-node.db"), ".", 1);
     return {
       targets: [
         { name: "one node", servers: [first], requests: workload.graphql },
         { name: "two nodes", servers: [first, second], requests: workload.graphql },
       ],
-      stop: async () => {
-        for (const server of [first, second]) server.child.kill();
-      },
+      stop: async () => void second.child.kill(),
     };
   }
   return null;
@@ -358,7 +341,7 @@ async function main(): Promise<void> {
   const ratios = new Map<string, number>();
   try {
     for (const workload of workloads.filter((w) => !only || w.name === only || w.name.startsWith(`${only}-`))) {
-      const own = await serversOf(workload, directory);
+      const own = await serversOf(workload, directory, graphql);
       const targets = own?.targets ?? [
         { name: "raw node:http", servers: [raw], requests: workload.raw },
         { name: "GraphQL", servers: [graphql], requests: workload.graphql },

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { auditAllAccounts } from "../src/accounts/audit.js";
 import { SqliteStore } from "../src/store/sqlite/store.js";
-import { nodeGql, startNode } from "./nodes.js";
+import { nodeAccount, nodeGql, startNode } from "./nodes.js";
 
 const directory = mkdtempSync(join(tmpdir(), "pricing-crash-"));
 const databasePath = join(directory, "crash.db");
@@ -48,9 +48,7 @@ async function worker(url: string, key: string, prefix: string, acknowledged: Ac
 describe("crash safety", () => {
   it("survives 20 kill -9 under load with every acknowledged mutation intact", async () => {
     let { child, url, exited } = await start();
-    const account = await gql(url, `mutation { accountCreate(input: { name: "Crash" }) { account { id } apiKey } }`, {}, ADMIN);
-    const { apiKey } = account.data.accountCreate;
-    await gql(url, `mutation ($id: ID!) { creditsGrant(input: { accountId: $id, provider: "ugen", credits: "1000000", reason: "load" }) { userErrors { code } } }`, { id: account.data.accountCreate.account.id }, ADMIN);
+    const { key: apiKey } = await nodeAccount(url, ADMIN, "Crash", "1000000");
 
     const acknowledged: Acknowledged = { created: new Map(), completed: new Set() };
     for (let round = 0; round < 20; round++) {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { auditAllAccounts } from "../src/accounts/audit.js";
 import { signSandboxPayload } from "../src/billing/sandbox-provider.js";
 import { PgStore } from "../src/store/postgres/store.js";
-import { nodeGql, startNode, stopNode, type ApiNode } from "./nodes.js";
+import { nodeAccount, nodeGql, startNode, stopNode, type ApiNode } from "./nodes.js";
 import { createTestDatabase, describePostgres, postgresAvailable, rawRow, rawRows, type TestDatabase } from "./stores.js";
 
 const ADMIN = "multi-node-admin-key-0123456789";
@@ -36,14 +36,8 @@ afterAll(async () => {
 
 const gql = (node: ApiNode, query: string, variables: Record<string, unknown> = {}, key = ADMIN) => nodeGql(node.url, query, variables, key);
 
-async function account(name: string, credits: string): Promise<{ id: string; key: string }> {
-  const created = await gql(nodes[0], `mutation ($name: String!) { accountCreate(input: { name: $name }) { account { id } apiKey } }`, { name });
-  const { account: made, apiKey } = created.data.accountCreate;
-  if (credits === "0") return { id: made.id, key: apiKey };
-  const granted = await gql(nodes[1], `mutation ($id: ID!, $c: Decimal!) { creditsGrant(input: { accountId: $id, provider: "ugen", credits: $c, reason: "test" }) { userErrors { code } } }`, { id: made.id, c: credits });
-  expect(granted.data.creditsGrant.userErrors).toEqual([]);
-  return { id: made.id, key: apiKey };
-}
+/** Made on one node, funded through another. */
+const account = (name: string, credits: string) => nodeAccount(nodes[0].url, ADMIN, name, credits, nodes[1].url);
 
 const JOB_CREATE = `mutation ($credits: Decimal!, $k: String) { jobCreate(input: { credits: $credits, idempotencyKey: $k }) { job { id } userErrors { code } } }`;
 const JOB_COMPLETE = `mutation ($id: ID!) { jobComplete(input: { jobId: $id, consumedCredits: "1" }) { job { status } userErrors { code } } }`;

@@ -64,6 +64,17 @@ export async function nodeGql(url: string, query: string, variables: Record<stri
   return { status: response.status, ...((await response.json()) as object) };
 }
 
+/** A new account made with the admin key on `url`, given `credits` U-Gen credits (granted through `grantUrl`, another node, when given). */
+export async function nodeAccount(url: string, adminKey: string, name: string, credits: string, grantUrl = url): Promise<{ id: string; key: string }> {
+  const created = await nodeGql(url, `mutation ($name: String!) { accountCreate(input: { name: $name }) { account { id } apiKey } }`, { name }, adminKey);
+  const { account, apiKey } = created.data.accountCreate;
+  if (credits !== "0") {
+    const granted = await nodeGql(grantUrl, `mutation ($id: ID!, $c: Decimal!) { creditsGrant(input: { accountId: $id, provider: "ugen", credits: $c, reason: "test" }) { userErrors { code } } }`, { id: account.id, c: credits }, adminKey);
+    if (granted.data?.creditsGrant?.userErrors?.length !== 0) throw new Error(`grant failed: ${JSON.stringify(granted)}`);
+  }
+  return { id: account.id, key: apiKey };
+}
+
 /** Stops a node (SIGTERM, or SIGKILL) and waits for it to exit. */
 export async function stopNode(node: ApiNode, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
   if (node.child.exitCode === null && node.child.signalCode === null) node.child.kill(signal);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { auditAllAccounts } from "../src/accounts/audit.js";
 import { PgStore } from "../src/store/postgres/store.js";
-import { nodeGql, startNode, stopNode, type ApiNode } from "./nodes.js";
+import { nodeAccount, nodeGql, startNode, stopNode, type ApiNode } from "./nodes.js";
 import { startPrivateCluster, type PrivateCluster } from "./pg-cluster.js";
 import { describePostgres, postgresAvailable, rawRows } from "./stores.js";
 
@@ -38,9 +38,7 @@ async function until(condition: () => Promise<boolean>, what: string, ms = 20_00
 
 describePostgres("PostgreSQL restarted under load", () => {
   it.each(["fast", "immediate"] as const)("answers SERVICE_UNAVAILABLE while it is down (%s stop), resumes by itself and loses nothing acknowledged", async (mode) => {
-    const created = await nodeGql(node.url, `mutation { accountCreate(input: { name: "Restart" }) { account { id } apiKey } }`, {}, ADMIN);
-    const { account, apiKey } = created.data.accountCreate;
-    await nodeGql(node.url, `mutation ($id: ID!) { creditsGrant(input: { accountId: $id, provider: "ugen", credits: "100000", reason: "load" }) { userErrors { code } } }`, { id: account.id }, ADMIN);
+    const { key: apiKey } = await nodeAccount(node.url, ADMIN, "Restart", "100000");
 
     const acknowledged = new Map<string, string>();
     const refusals: Array<{ status: number; codes: unknown[]; retryable: unknown[] }> = [];

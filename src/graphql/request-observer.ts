@@ -8,7 +8,7 @@ import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server"
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { Context } from "./context.js";
-import { clientErrorCode, ErrorCode } from "./errors.js";
+import { clientErrorCode, ErrorCode, storeUnavailableCause } from "./errors.js";
 
 export function requestObserver(logger: Logger, metrics: Metrics): ApolloServerPlugin<Context> {
   const listener: GraphQLRequestListener<Context> = {
@@ -22,7 +22,8 @@ export function requestObserver(logger: Logger, metrics: Metrics): ApolloServerP
         metrics.graphqlErrors.inc({ code: code ?? ErrorCode.INTERNAL_SERVER_ERROR });
         if (code === ErrorCode.SERVICE_UNAVAILABLE) {
           if (contextValue) contextValue.operation.storeUnavailable = true;
-          logger.warn("store unavailable", { requestId: contextValue?.requestId, error: error.originalError?.cause instanceof Error ? error.originalError.cause.message : error.message });
+          const cause = storeUnavailableCause(error)?.cause;
+          logger.warn("store unavailable", { requestId: contextValue?.requestId, error: cause instanceof Error ? cause.message : error.message });
           continue;
         }
         if (code !== undefined) {
