@@ -3,7 +3,7 @@
  * a schedule, at once with a new default card, UNPAID after the last failure; a cancelled
  * subscription resumed instead of a second charge; never two live subscriptions to one plan.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ManualClock } from "../src/clock.js";
 import { createTestAccount, startTestServer, until, type TestServer } from "./helpers.js";
 import { rawRun, STORE_KIND } from "./stores.js";
@@ -119,6 +119,44 @@ describe("dunning", () => {
     const state = await until(buyer.state, (v) => v.subscriptions[0].failedPaymentAttempts === 2);
     expect(state.subscriptions).toHaveLength(1);
     expect(state.checkoutSessions.nodes).toHaveLength(2);
+    await server.close();
+  });
+
+  it("charges nothing when its list of due retries is stale: another node's retry was declined, or paid, meanwhile", async () => {
+    const clock = new ManualClock("2026-06-01T00:00:00.000Z");
+    const server = await startTestServer({ clock });
+    const buyer = await subscriber(server, "tok_chargeDeclined");
+    await buyer.subscribe();
+    await until(buyer.state, (v) => v.subscriptions[0].failedPaymentAttempts === 1);
+    const subscriptions = server.app.services.billing.subscriptions;
+    const reads = server.store.reads.subscriptions;
+    clock.advance(DAY); // June 2: the first retry is due
+    // A node reads the due list; before it acts, another node's retry runs to its end.
+    const staleRetryList = () => vi.spyOn(reads, "pastDue").mockResolvedValueOnce(structuredClone(read));
+    let read = await reads.pastDue({ retryBy: clock.now().toISOString() });
+    expect(read).toHaveLength(1);
+    await subscriptions.retryDue();
+    await until(buyer.state, (v) => v.subscriptions[0].failedPaymentAttempts === 2);
+    staleRetryList();
+    expect(await subscriptions.retryDue()).toBe(0);
+    expect(await buyer.state()).toMatchObject({ subscriptions: [{ failedPaymentAttempts: 2, nextPaymentAttemptAt: "2026-06-04T00:00:00.000Z" }] });
+
+    // The same, when the other node's retry is paid: the period is never charged twice.
+    read = await reads.pastDue({ accountId: buyer.accountId });
+    await server.gql(ATTACH, { token: "tok_visa", makeDefault: true }, buyer.key);
+    await until(buyer.state, (v) => v.balance === "500");
+    staleRetryList();
+    expect(await subscriptions.retryPastDue(buyer.accountId)).toBe(0);
+    clock.advance(2 * DAY);
+    read = read.map((due) => ({ ...due, nextPaymentAttemptAt: "2026-06-04T00:00:00.000Z" }));
+    staleRetryList();
+    expect(await subscriptions.retryDue()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const state = await buyer.state();
+    expect(state.balance).toBe("500");
+    expect(state.checkoutSessions.nodes.map((s: any) => s.status)).toEqual(["COMPLETED", "DECLINED", "DECLINED"]);
+    expect(await server.audit()).toEqual([]);
+    vi.restoreAllMocks();
     await server.close();
   });
 

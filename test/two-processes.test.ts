@@ -22,7 +22,8 @@ import { PgStore } from "../src/store/postgres/store.js";
 import { SqliteStore } from "../src/store/sqlite/store.js";
 import type { Store } from "../src/store/store.js";
 import { providerSeeds } from "../seed/index.js";
-import { createTestDatabase, postgresAvailable, rawRow, type TestDatabase } from "./stores.js";
+import { startTestServer } from "./helpers.js";
+import { createTestDatabase, postgresAvailable, rawRow, rawRows, rawRun, type TestDatabase } from "./stores.js";
 
 const directory = mkdtempSync(join(tmpdir(), "two-processes-"));
 const databases: TestDatabase[] = [];
@@ -148,7 +149,7 @@ describe.each(STORES.filter((store) => store.available))("$name", ({ processes, 
     await after.close();
   });
 
-  it("start a due subscription period once, with one charge, and retry a past-due payment once", async () => {
+  it("start a due subscription period once, with one charge, and retry a past-due payment once, paid once", async () => {
     const path = await newFile();
     const clock = new ManualClock("2026-06-01T00:00:00.000Z");
     const scene = await servicesOver(path, clock);
@@ -170,11 +171,21 @@ describe.each(STORES.filter((store) => store.available))("$name", ({ processes, 
       await after.services.billing.checkout.close(tx, row, "DECLINED", "card declined", "PROVIDER");
     });
     expect(await after.services.billing.subscriptions.get(subscription.id)).toMatchObject({ status: "PAST_DUE", nextPaymentAttemptAt: "2026-07-02T00:00:00.000Z" });
-    await after.close();
 
-    await race(path, "retry", { env: { NOW: "2026-07-02T00:00:00.000Z" } });
+    // Every node retries it with a card that is paid at once, its webhook answered by a server over the same store.
+    await rawRun(after.store, "update payment_methods set provider_token = 'tok_visa' where account_id = ?", accountId);
+    await after.close();
+    // Just before the retry is due (its first sweep retries nothing), near enough that the workers' signed webhooks are on time.
+    clock.advance(DAY - 120_000);
+    const receiver = await startTestServer({ store: await openOver(path), clock, billing: { sandboxWebhookSecret: "two-processes" } });
+    const retried = await race(path, "retry", { env: { NOW: "2026-07-02T00:00:00.000Z", SELF_URL: receiver.url } });
+    expect((retried as number[]).reduce((a, b) => a + b, 0)).toBe(1);
+    await receiver.close();
     const final = await servicesOver(path, clock);
-    expect(await final.count("select count(*) as n from checkout_sessions where period_start = ?", "2026-07-01T00:00:00.000Z")).toBe(2);
+    const sessions = await rawRows<{ status: string }>(final.store, "select status from checkout_sessions where period_start = ? order by created_at", "2026-07-01T00:00:00.000Z");
+    expect(sessions.map((s) => s.status).sort()).toEqual(["COMPLETED", "DECLINED"]);
+    expect(await final.count("select count(*) as n from ledger_entries where type = 'PURCHASE'")).toBe(1);
+    expect(await final.services.billing.subscriptions.get(subscription.id)).toMatchObject({ status: "ACTIVE", nextPaymentAttemptAt: null });
     await final.close();
   });
 

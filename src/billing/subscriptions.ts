@@ -78,7 +78,7 @@ export class SubscriptionService {
         ["planId"],
       );
     }
-    const { row, charge } = await this.store.transaction(async (tx) => {
+    const { row, charge, retrying } = await this.store.transaction(async (tx): Promise<{ row: SubscriptionRow; charge: boolean; retrying?: string | null }> => {
       const live = await tx.subscriptions.liveOnPlan(accountId, planId);
       if (live?.cancelAtPeriodEnd) {
         await tx.subscriptions.update(live.id, { cancelAtPeriodEnd: false }, { statuses: LIVE_STATUSES });
@@ -88,7 +88,7 @@ export class SubscriptionService {
       if (!(await this.paymentMethods.defaultMethod(accountId, tx))) {
         throw badInput(`Attach a payment method first: ${plan.name} is charged each month`, ["planId"]);
       }
-      if (live) return { row: live, charge: true };
+      if (live) return { row: live, charge: true, retrying: live.nextPaymentAttemptAt };
       const start = this.clock.now();
       const anchorDay = start.getUTCDate();
       const inserted = await tx.subscriptions.insert({
@@ -106,7 +106,7 @@ export class SubscriptionService {
       if (!inserted) throw badInput(`Already subscribed to ${plan.name}`, ["planId"]);
       return { row: inserted, charge: true };
     });
-    if (charge) await this.charge(row.id, row.currentPeriodStart);
+    if (charge) await this.charge(row.id, row.currentPeriodStart, retrying === undefined ? undefined : { retrying });
     return (await this.get(row.id))!;
   }
 
@@ -129,14 +129,22 @@ export class SubscriptionService {
   }
 
   /**
-   * Charges a period to the default payment method; the webhook grants or refuses it. Only one
-   * charge per period is open at a time (guard: the unique index on open sessions per period), so
-   * a retry racing a sweep, on this node or another, charges once.
+   * Charges a period to the default payment method; the webhook grants or refuses it. Guards, so
+   * that two nodes charge a period once: a period with its grant is never charged again (the
+   * grant is read in the transaction that opens the charge); only one charge per period is open
+   * at a time (the unique index on open sessions per period); and a retry of a past-due payment
+   * first claims the retry it read (a conditional update on the scheduled time), so a retrier
+   * whose list is stale, because another node's retry was paid or declined meanwhile, does nothing.
    */
-  private async charge(subscriptionId: string, periodStart: string): Promise<void> {
+  private async charge(subscriptionId: string, periodStart: string, retry?: { retrying: string | null }): Promise<boolean> {
     const opened = await this.store.transaction(async (tx) => {
       const subscription = await tx.subscriptions.get(subscriptionId);
       if (!subscription || !isLive(subscription.status) || subscription.currentPeriodStart !== periodStart) return null;
+      if (await tx.subscriptions.grantOf(subscriptionId, periodStart)) return null;
+      if (retry) {
+        const expected = { statuses: ["PAST_DUE"] as const, periodStart, nextPaymentAttemptAt: retry.retrying };
+        if (!(await tx.subscriptions.update(subscriptionId, { nextPaymentAttemptAt: null }, expected))) return null;
+      }
       const method = await this.paymentMethods.defaultMethod(subscription.accountId, tx);
       if (!method) {
         await this.paymentFailed(tx, subscriptionId, periodStart, "no payment method");
@@ -164,7 +172,7 @@ export class SubscriptionService {
       if (session) await tx.subscriptions.update(subscriptionId, { nextPaymentAttemptAt: null });
       return session ? { session, method } : null;
     });
-    if (!opened) return;
+    if (!opened) return false;
     try {
       const customerId = opened.method.provider === "stripe" ? await this.paymentMethods.customerOf(opened.session.accountId, "stripe") : null;
       await this.checkout.submit(opened.session, { provider: opened.method.provider, token: opened.method.providerToken, customerId });
@@ -173,6 +181,7 @@ export class SubscriptionService {
       await this.checkout.closeIfOpen(opened.session.id, error);
       this.logger.warn("subscription charge failed", { subscriptionId, error: error instanceof Error ? error.message : String(error) });
     }
+    return true;
   }
 
   /** Inside the webhook's transaction: grants the period's credits (once) and settles the subscription. */
@@ -234,16 +243,20 @@ export class SubscriptionService {
 
   /** Past-due payments retried at once, e.g. after the account attached a new default method. */
   async retryPastDue(accountId: string): Promise<number> {
-    const due = await this.store.reads.subscriptions.pastDue({ accountId });
-    for (const { id, periodStart } of due) await this.charge(id, periodStart);
-    return due.length;
+    let charged = 0;
+    for (const { id, periodStart, nextPaymentAttemptAt } of await this.store.reads.subscriptions.pastDue({ accountId })) {
+      if (await this.charge(id, periodStart, { retrying: nextPaymentAttemptAt })) charged++;
+    }
+    return charged;
   }
 
   /** Retries whose scheduled time has come (called by the sweeper). */
   async retryDue(): Promise<number> {
-    const due = await this.store.reads.subscriptions.pastDue({ retryBy: this.now() });
-    for (const { id, periodStart } of due) await this.charge(id, periodStart);
-    return due.length;
+    let charged = 0;
+    for (const { id, periodStart, nextPaymentAttemptAt } of await this.store.reads.subscriptions.pastDue({ retryBy: this.now() })) {
+      if (await this.charge(id, periodStart, { retrying: nextPaymentAttemptAt })) charged++;
+    }
+    return charged;
   }
 
   /**

@@ -26,7 +26,8 @@ const services = createServices({
   idempotencyTtlMs: 24 * 3600_000,
   logger: silentLogger,
   billing: { sandboxWebhookSecret: "two-processes", mailFrom: "credits@test.local", checkoutTtlMs: 24 * 3600_000, smtpUrl: process.env.SMTP_URL },
-  selfUrl: () => "http://127.0.0.1:9",
+  // Where the provider's webhooks go: a test server over the same store, or nowhere.
+  selfUrl: () => process.env.SELF_URL ?? "http://127.0.0.1:9",
 });
 
 const operations: Record<string, () => Promise<unknown>> = {
@@ -47,6 +48,7 @@ const lines = createInterface({ input: process.stdin });
 lines.once("line", async () => {
   try {
     const result = await operations[operation]();
+    await services.background.drain();
     process.stdout.write(`${JSON.stringify({ result })}\n`);
   } catch (error) {
     process.stdout.write(`${JSON.stringify({ error: error instanceof Error ? error.message : String(error) })}\n`);

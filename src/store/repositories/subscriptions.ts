@@ -1,5 +1,5 @@
 /** Plan subscriptions and the periods whose credits were granted. */
-import { and, eq, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNull, lte, sql, type SQL } from "drizzle-orm";
 import { first, type NewRow, type RepositoryContext, type Rows } from "./context.js";
 
 export type SubscriptionRow = Rows<"subscriptions">;
@@ -13,6 +13,8 @@ export interface SubscriptionExpectation {
   statuses?: readonly SubscriptionStatus[];
   periodStart?: string;
   periodEnd?: string;
+  /** The scheduled retry that was read (null: none); claiming it keeps two retriers from both charging. */
+  nextPaymentAttemptAt?: string | null;
 }
 
 export class SubscriptionRepository {
@@ -48,6 +50,9 @@ export class SubscriptionRepository {
     if (expected.statuses) conditions.push(inArray(s.status, [...expected.statuses]));
     if (expected.periodStart !== undefined) conditions.push(eq(s.currentPeriodStart, expected.periodStart));
     if (expected.periodEnd !== undefined) conditions.push(eq(s.currentPeriodEnd, expected.periodEnd));
+    if (expected.nextPaymentAttemptAt !== undefined) {
+      conditions.push(expected.nextPaymentAttemptAt === null ? isNull(s.nextPaymentAttemptAt) : eq(s.nextPaymentAttemptAt, expected.nextPaymentAttemptAt));
+    }
     return (await db.update(s).set(fields).where(and(...conditions)).returning({ id: s.id })).length === 1;
   }
 
@@ -72,11 +77,11 @@ export class SubscriptionRepository {
   }
 
   /** Past-due subscriptions: all of an account's, or those whose next retry is due. */
-  async pastDue(which: { accountId: string } | { retryBy: string }): Promise<Array<{ id: string; periodStart: string }>> {
+  async pastDue(which: { accountId: string } | { retryBy: string }): Promise<Array<{ id: string; periodStart: string; nextPaymentAttemptAt: string | null }>> {
     const { db, t } = this.c;
     const s = t.subscriptions;
     const condition = "accountId" in which ? eq(s.accountId, which.accountId) : lte(s.nextPaymentAttemptAt, which.retryBy);
-    return db.select({ id: s.id, periodStart: s.currentPeriodStart }).from(s).where(and(eq(s.status, "PAST_DUE"), condition));
+    return db.select({ id: s.id, periodStart: s.currentPeriodStart, nextPaymentAttemptAt: s.nextPaymentAttemptAt }).from(s).where(and(eq(s.status, "PAST_DUE"), condition));
   }
 
   async grantOf(subscriptionId: string, periodStart: string): Promise<string | undefined> {
