@@ -57,7 +57,8 @@ export function createErrorFormatter() {
     }
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     if (clientCode === ErrorCode.SERVICE_UNAVAILABLE) {
-      return { ...formatted, message: storeUnavailableCause(error)!.message, extensions: { ...extensions, code: clientCode, retryable: true } };
+      const cause = storeUnavailableCause(error)!;
+      return { ...formatted, message: cause.message, extensions: { ...extensions, code: clientCode, retryable: true, ...outcome(cause) } };
     }
     return { ...formatted, extensions: { ...extensions, code: clientCode } };
   };
@@ -79,9 +80,12 @@ const isStoreUnavailable = (error: unknown) => storeUnavailableCause(error) !== 
 export function serviceUnavailableError(cause: StoreUnavailableError): GraphQLError {
   return new GraphQLError(cause.message, {
     originalError: cause,
-    extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryable: true, http: { status: 503, headers: new HeaderMap([["retry-after", "1"]]) } },
+    extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryable: true, ...outcome(cause), http: { status: 503, headers: new HeaderMap([["retry-after", "1"]]) } },
   });
 }
+
+/** Said only when it is so: the change may have been made, so retry with the same idempotency key (or read its state) rather than anew. */
+const outcome = (cause: StoreUnavailableError) => (cause.outcomeUnknown ? { outcomeUnknown: true } : {});
 
 /** A request the domain refused; `field` is the path of the input at fault, for forms to highlight. */
 export function userInputError(message: string, field?: string[]): GraphQLError {

@@ -32,8 +32,11 @@ export interface Store {
 
 /** Why a transaction could not commit, for the caller to retry later (e.g. the database is down). */
 export class StoreUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** True when the change may have been committed after all: the connection was lost during COMMIT. */
+  readonly outcomeUnknown: boolean;
+  constructor(message: string, options?: { cause?: unknown; outcomeUnknown?: boolean }) {
     super(message, options);
     this.name = "StoreUnavailableError";
+    this.outcomeUnknown = options?.outcomeUnknown ?? false;
   }
 }

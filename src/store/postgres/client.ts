@@ -22,6 +22,11 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
     idleTimeoutMillis: 30_000,
     // A statement that runs this long is stuck (a lock never released): fail it rather than the node.
     statement_timeout: 30_000,
+    // A node cut off mid-transaction (a partition, not a crash: no RST) would hold its wallet's row lock until TCP gives up.
+    idle_in_transaction_session_timeout: 30_000,
+    // Notices a dead peer on an idle or waiting connection within seconds, not the OS's two hours.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     application_name: "pricing-account-api",
   });
 }
@@ -36,9 +41,15 @@ export async function migrate(pool: pg.Pool, folder: string): Promise<number> {
   await createIfMissing(pool, `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (id serial PRIMARY KEY, hash text NOT NULL, created_at bigint)`);
   await pool.query(`INSERT INTO ${LOCK_TABLE} (id) VALUES (1) ON CONFLICT DO NOTHING`);
   const client = await pool.connect();
+  // Checked out, a client's errors are no longer the pool's: without a listener a restart now would crash the process.
+  let broken: Error | undefined;
+  const onError = (error: Error) => void (broken = error);
+  client.on("error", onError);
   let applied = 0;
   try {
     await client.query("BEGIN");
+    // A migration (or the wait for another node's) may take longer than a request's statement may.
+    await client.query("SET LOCAL statement_timeout = 0");
     await client.query(`SELECT id FROM ${LOCK_TABLE} WHERE id = 1 FOR UPDATE`);
     const last = await client.query<{ created_at: string }>(`SELECT created_at FROM ${MIGRATIONS_TABLE} ORDER BY created_at DESC LIMIT 1`);
     const lastMillis = last.rows.length > 0 ? Number(last.rows[0].created_at) : -1;
@@ -50,10 +61,11 @@ export async function migrate(pool: pg.Pool, folder: string): Promise<number> {
     }
     await client.query("COMMIT");
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
+    await client.query("ROLLBACK").catch((failure: Error) => void (broken = failure));
     throw error;
   } finally {
-    client.release();
+    client.off("error", onError);
+    client.release(broken);
   }
   return applied;
 }

@@ -11,7 +11,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { drizzle } from "drizzle-orm/node-postgres";
-import type pg from "pg";
+import pg from "pg";
 import type { Dialect, QueryDb, Schema } from "../repositories/context.js";
 import { createRepositories, type Repositories } from "../repositories/index.js";
 import { StoreUnavailableError, type Store, type Tx } from "../store.js";
@@ -43,11 +43,14 @@ export class PgStore implements Store {
   private readonly bound = new WeakMap<pg.PoolClient, Repositories>();
   private savepoints = 0;
   private closed = false;
+  private readonly health: HealthProbe;
 
   private constructor(
     private readonly pool: pg.Pool,
     private readonly options: PgStoreOptions,
+    url: string,
   ) {
+    this.health = new HealthProbe(url);
     this.reads = this.repositoriesOn(drizzle(unavailableWhenUnreachable(pool), { schema }) as unknown as QueryDb);
   }
 
@@ -61,7 +64,7 @@ export class PgStore implements Store {
       await pool.end();
       throw error;
     }
-    return new PgStore(pool, options);
+    return new PgStore(pool, options, url);
   }
 
   /** A raw query, for tests and operators' checks, never for domain code. */
@@ -77,6 +80,7 @@ export class PgStore implements Store {
       try {
         return await this.attempt(work);
       } catch (error) {
+        if (error instanceof StoreUnavailableError) throw error;
         if (!isConflict(error)) throw isUnreachable(error) ? unreachableError(error) : error;
         if (attempt >= MAX_ATTEMPTS) throw new StoreUnavailableError(`the database kept aborting this change for conflicts with concurrent ones (${attempt} attempts); retry shortly`, { cause: error });
         // Jittered backoff, so the transactions that collided do not collide again in step.
@@ -89,20 +93,14 @@ export class PgStore implements Store {
     return null;
   }
 
-  async healthy(): Promise<boolean> {
-    if (this.closed) return false;
-    try {
-      const answered = this.pool.query("select 1 as ok").then((result) => result.rows.length === 1);
-      return await Promise.race([answered, sleep(2_000).then(() => false)]);
-    } catch {
-      return false;
-    }
+  healthy(): Promise<boolean> {
+    return this.closed ? Promise.resolve(false) : this.health.answers();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.health.close()]);
   }
 
   private async attempt<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -120,7 +118,10 @@ export class PgStore implements Store {
       await client.query("BEGIN");
       const value = await insideUnit.run(true, () => work(this.txOf(client, hooks)));
       // PostgreSQL answers COMMIT of a transaction an error aborted with ROLLBACK, not an error.
-      const committed = await client.query("COMMIT");
+      const committed = await client.query("COMMIT").catch((error: unknown) => {
+        // Sent, but no answer came back: PostgreSQL may have committed it. The caller must not take it as undone.
+        throw isUnreachable(error) ? new StoreUnavailableError(OUTCOME_UNKNOWN, { cause: error, outcomeUnknown: true }) : error;
+      });
       if (committed.command !== "COMMIT") throw new Error(`the transaction was rolled back at COMMIT (${committed.command}): a statement in it failed`);
       for (const hook of hooks) {
         try {
@@ -171,6 +172,50 @@ export class PgStore implements Store {
   }
 }
 
+/**
+ * One connection of its own for /health: through the pool, a node whose connections are all busy
+ * would look down to its load balancer exactly when it is busiest. Reconnects after a failure.
+ */
+class HealthProbe {
+  private client: Promise<pg.Client> | undefined;
+  constructor(private readonly url: string) {}
+
+  async answers(): Promise<boolean> {
+    try {
+      const client = await (this.client ??= this.connect());
+      if (client !== this.current) throw new Error("the health connection failed");
+      const answered = client.query("select 1 as ok").then((result) => result.rows.length === 1);
+      if (await Promise.race([answered, sleep(2_000).then(() => false)])) return true;
+      answered.catch(() => undefined);
+    } catch {
+      // Unreachable: reported below, and the next probe reconnects.
+    }
+    await this.close();
+    return false;
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.then((c) => c.end()).catch(() => undefined);
+  }
+
+  private current: pg.Client | undefined;
+
+  private async connect(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 2_000, statement_timeout: 2_000, application_name: "pricing-account-api health" });
+    // A dead connection is dropped here; the next probe opens a new one.
+    client.on("error", () => {
+      if (this.current === client) this.current = undefined;
+    });
+    this.current = client;
+    await client.connect();
+    return client;
+  }
+}
+
+const OUTCOME_UNKNOWN =
+  "the connection to the database was lost while this change was being committed, so it may or may not have been made; retry it with the same idempotency key, or read its state first";
 const unreachableError = (cause: unknown) => new StoreUnavailableError("the database is unreachable; retry shortly", { cause });
 
 /** The pool, for reads outside a unit of work: a query that cannot reach the database fails as StoreUnavailableError. */
@@ -198,13 +243,24 @@ const codeOf = (error: unknown): string | undefined => {
 /** PostgreSQL aborted the transaction for a conflict with a concurrent one: running it again may succeed. */
 export const isConflict = (error: unknown) => CONFLICT_CODES.has(codeOf(error) ?? "");
 
-/** The database could not be reached, or dropped the connection (a restart, a failover, the network). */
+/**
+ * PostgreSQL cannot serve this now, and may shortly: it could not be reached or dropped the
+ * connection (a restart, a failover, the network), or refused for a passing condition.
+ */
 export function isUnreachable(error: unknown): boolean {
   const code = codeOf(error) ?? "";
   if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH"].includes(code)) return true;
   // Class 08 (connection exception), 57P01-57P03 (shut down, crash, starting up).
   if (code.startsWith("08") || ["57P01", "57P02", "57P03"].includes(code)) return true;
+  if (PASSING_CODES.has(code)) return true;
   const cause = driverError(error);
   const message = cause instanceof Error ? cause.message : "";
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(message);
 }
+
+/**
+ * 57014: a statement ran past statement_timeout (a lock held too long); 53300: too many
+ * connections; 55P03: a lock not available; 25006: a read-only transaction (a failover's new
+ * primary not yet promoted); 25P03: idle_in_transaction_session_timeout ended it.
+ */
+const PASSING_CODES = new Set(["57014", "53300", "55P03", "25006", "25P03"]);
