@@ -70,6 +70,22 @@ describePostgres("the PostgreSQL store", () => {
     expect(attempts).toBe(1);
   });
 
+  it("fails a transaction whose failed statement the work swallowed: PostgreSQL answered its COMMIT with ROLLBACK", async () => {
+    const kit = createLedgerKit<PgStore>({ over: store });
+    const accountId = await kit.account("Swallowed");
+    const failure = await store
+      .transaction(async (tx) => {
+        await tx.emails.insert({ accountId, kind: "LOW_CREDITS", recipient: "ops@example.com", subject: "kept?", body: "kept?", createdAt: new Date().toISOString() });
+        // A statement that fails, caught and ignored: the transaction is aborted all the same.
+        await tx.subscriptions.insertGrant({ subscriptionId: "sub_missing", periodStart: "2026-01-01", transactionId: "txn_missing" }).catch(() => undefined);
+        return "done";
+      })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(/rolled back at COMMIT/);
+    expect((await store.query("select * from email_outbox where account_id = $1", [accountId])).rows).toEqual([]);
+  });
+
   it("answers a refusal that passes (a lock not available, a statement timeout) as retryable, without running it again", async () => {
     for (const code of ["55P03", "57014", "53300"]) {
       let attempts = 0;
