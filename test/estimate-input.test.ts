@@ -63,7 +63,7 @@ describe("estimate: bad input", () => {
     ["an unknown product", { productId: "samsar/nope" }, ["productId"], /Unknown product "samsar\/nope"/],
     ["an unknown model", { productId: "samsar/text-to-video", modelId: "gpt-video" }, ["modelId"], /Unknown model "gpt-video".*choose one of/],
     ["a model for a product without models", { productId: "samsar/chat-enhance", modelId: "sora2" }, ["modelId"], /not priced by model/],
-    ["a model without the requested variant", { productId: "ugen/video-generation", modelId: "sora2", parameters: [{ name: "resolution", value: "hd" }] }, ["modelId"], /Sora 2 has no variant with name i2v, resolution hd/],
+    ["a model without the requested variant", { productId: "ugen/video-generation", modelId: "sora2", parameters: [{ name: "resolution", value: "hd" }] }, ["parameters", "resolution"], /Sora 2 has no variant with name i2v, resolution hd/],
     ["zero generations", { productId: "samsar/chat-enhance", generationCount: 0 }, ["generationCount"], /from 1 to 100/],
     ["too many generations", { productId: "samsar/chat-enhance", generationCount: 101 }, ["generationCount"], /from 1 to 100/],
   ])("%s", async (_label, input, field, message) => {
@@ -170,7 +170,7 @@ describe("jobEstimate", () => {
     [{ segmentCount: 1, variant: "v2v" }, ["variant"], /one of "i2v", "t2v"/],
     [{ segmentCount: 1, maxKfRetries: 11 }, ["maxKfRetries"], /at most 10/],
     [{ segmentCount: 1, modelId: "nanobanana_2" }, ["modelId"], /Unknown model/],
-    [{ segmentCount: 1, modelId: "sora2", resolution: "hd" }, ["modelId"], /no variant/],
+    [{ segmentCount: 1, modelId: "sora2", resolution: "hd" }, ["resolution"], /no variant/],
   ])("refuses %j naming the field", async (input, field, message) => {
     const { body } = await server.gql(JOB, { input });
     expect(body.errors![0].extensions).toEqual({ code: "BAD_USER_INPUT", field: ["input", ...field] });

@@ -125,15 +125,17 @@ const VARIANT_ATTRIBUTES = {
 function findVariant(model: PricingModel, match: Record<string, string>, values: Map<string, Value>): PricingVariant {
   const wanted = Object.entries(match).map(([attribute, parameter]) => {
     const value = values.get(parameter);
-    return [attribute as keyof typeof VARIANT_ATTRIBUTES, value instanceof Decimal ? value.toFixed() : String(value)] as const;
+    return { attribute: attribute as keyof typeof VARIANT_ATTRIBUTES, parameter, value: value instanceof Decimal ? value.toFixed() : String(value) };
   });
-  const variant = model.variants.find((v) => wanted.every(([attribute, value]) => VARIANT_ATTRIBUTES[attribute](v) === value));
+  const matches = (v: PricingVariant, except?: string) => wanted.every((w) => w.parameter === except || VARIANT_ATTRIBUTES[w.attribute](v) === w.value);
+  const variant = model.variants.find((v) => matches(v));
   if (!variant) {
-    const asked = wanted.map(([attribute, value]) => `${attribute} ${value}`).join(", ");
-    const offered = model.variants
-      .map((v) => wanted.map(([attribute]) => VARIANT_ATTRIBUTES[attribute](v)).join("/"))
-      .join("; ");
-    throw new PricingInputError(["modelId"], `${model.name} has no variant with ${asked}; it offers: ${offered}`);
+    const asked = wanted.map((w) => `${w.attribute} ${w.value}`).join(", ");
+    const offered = model.variants.map((v) => wanted.map((w) => VARIANT_ATTRIBUTES[w.attribute](v)).join("/")).join("; ");
+    // The input at fault is the one whose value alone has no variant (Sora with resolution "hd"); else the model.
+    const atFault = wanted.filter((w) => model.variants.some((v) => matches(v, w.parameter)));
+    const field = atFault.length === 1 ? ["parameters", atFault[0].parameter] : ["modelId"];
+    throw new PricingInputError(field, `${model.name} has no variant with ${asked}; it offers: ${offered}`);
   }
   return variant;
 }
@@ -239,32 +241,33 @@ function priceComponent(
     unitCredits = toCreditPrecision(base.mul(rate.percent).div(100));
   }
 
-  let quantity: Decimal;
+  // Exact (seconds / 60 keeps its 40 significant digits): a block rounded up, and credits rounded
+  // up to the micro-credit, must see the sliver above a whole unit that 6 decimals would drop.
+  let exact: Decimal;
   try {
-    quantity = evaluate(quantityExpression, values);
+    exact = evaluate(quantityExpression, values);
   } catch (error) {
     if (!(error instanceof MissingValue)) throw error;
     const names = error.parameters.map((p) => `"${p}"`).join(" or ");
     throw new PricingInputError(["parameters", error.parameters[0]], `Parameter ${names} is needed to price ${lowerFirst(component.description)}`);
   }
-  quantity = quantity.toDecimalPlaces(PRICING_LIMITS.decimalPlaces, Decimal.ROUND_HALF_UP);
 
   if (component.block) {
     const size = new Decimal(component.block.size);
-    const blocks = quantity.div(size);
-    quantity = component.block.rounding === "UP" ? blocks.ceil() : blocks.floor();
+    const blocks = exact.div(size);
+    exact = component.block.rounding === "UP" ? blocks.ceil() : blocks.floor();
     if (!size.equals(1)) unit = `${size.toFixed()}-${unit} block`;
   }
-  if (quantity.isZero() && component.minimumCredits === undefined) return null;
+  if (exact.isZero() && component.minimumCredits === undefined) return null;
 
   return {
     line: {
       code: component.code,
       description,
-      quantity,
+      quantity: exact.toDecimalPlaces(PRICING_LIMITS.decimalPlaces, Decimal.ROUND_HALF_UP),
       unit,
       unitCredits,
-      credits: toCreditPrecision(quantity.mul(unitCredits)),
+      credits: toCreditPrecision(exact.mul(unitCredits)),
       source,
     },
     byRequestModel,
@@ -292,4 +295,5 @@ function sum(lines: EstimateLineItem[]): Decimal {
   return lines.reduce((total, line) => total.plus(line.credits), ZERO);
 }
 
-const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+/** "Generated clip" -> "generated clip"; an acronym ("AI clip-selection") keeps its capitals. */
+const lowerFirst = (text: string) => (/^[A-Z]{2}/.test(text) ? text : text.charAt(0).toLowerCase() + text.slice(1));

@@ -106,14 +106,18 @@ function coerceNumber(
   }
   if (integer && !value.isInteger()) return fail(`must be a whole number; got ${value.toFixed()}`);
   if (value.decimalPlaces() > PRICING_LIMITS.decimalPlaces) {
-    return fail(`takes at most ${PRICING_LIMITS.decimalPlaces} decimal places; got ${value.toFixed()}`);
+    // Refused, never rounded silently: the price would differ from what the client believes it asked for.
+    const floating = typeof raw === "number" ? "; a number computed in binary floating point (3 * 20.1 is 60.300000000000004) carries such digits" : "";
+    return fail(
+      `takes at most ${PRICING_LIMITS.decimalPlaces} decimal places (the ledger's precision); got ${value.toFixed()}, with ${value.decimalPlaces()}${floating}: round it to ${PRICING_LIMITS.decimalPlaces} places, or send it as a string such as "${value.toDecimalPlaces(PRICING_LIMITS.decimalPlaces).toFixed()}"`,
+    );
   }
-  const unit = definition.unit ? ` ${definition.unit}s` : "";
+  const units = (bound: Decimal) => (definition.unit ? ` ${plural(definition.unit, bound)}` : "");
   if (definition.minimum && value.lessThan(definition.minimum)) {
-    return fail(`must be at least ${definition.minimum.toFixed()}${unit}; got ${value.toFixed()}`);
+    return fail(`must be at least ${definition.minimum.toFixed()}${units(definition.minimum)}; got ${value.toFixed()}`);
   }
   if (definition.maximum && value.greaterThan(definition.maximum)) {
-    return fail(`must be at most ${definition.maximum.toFixed()}${unit}; got ${value.toFixed()}`);
+    return fail(`must be at most ${definition.maximum.toFixed()}${units(definition.maximum)}; got ${value.toFixed()}`);
   }
   const allowed = definition.allowedValues?.map((v) => new Decimal(v as number));
   if (allowed && !allowed.some((a) => a.equals(value))) {
@@ -138,3 +142,11 @@ function nearest(allowed: Decimal[], value: Decimal): Decimal {
   return best;
 }
 
+
+/** "1 second", "10 retries", "5 audio files". */
+export function plural(unit: string, count: Decimal | number): string {
+  if (new Decimal(count).equals(1)) return unit;
+  if (/[^aeiou]y$/.test(unit)) return `${unit.slice(0, -1)}ies`;
+  if (/(s|x|ch|sh)$/.test(unit)) return `${unit}es`;
+  return `${unit}s`;
+}

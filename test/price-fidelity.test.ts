@@ -1,0 +1,104 @@
+/**
+ * Price fidelity, second pass (issue 15), through the GraphQL API: rules that round up see the
+ * exact quantity; values a client computed in binary floating point are refused by a message that
+ * names the rule; required lists need an item; error messages name the right input.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "./helpers.js";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+const ESTIMATE = `query ($input: EstimateInput!) { estimate(input: $input) { totalCredits lineItems { code quantity credits source } } }`;
+type Params = Record<string, unknown>;
+
+async function answer(productId: string, parameters: Params, extra: Params = {}) {
+  const input = { productId, parameters: Object.entries(parameters).map(([name, value]) => ({ name, value })), ...extra };
+  return (await server.gql(ESTIMATE, { input })).body;
+}
+async function total(productId: string, parameters: Params): Promise<string> {
+  const body = await answer(productId, parameters);
+  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+  return body.data.estimate.totalCredits;
+}
+
+interface ParameterInfo {
+  name: string;
+  type: string;
+  unit: string | null;
+  required: boolean;
+  minimum: string | null;
+  maximum: string | null;
+}
+
+describe("a sliver above a whole unit", () => {
+  it.each([
+    ["subclip/social-media-transcript", "60.000001", "2"],
+    ["subclip/text-to-speech", "60.000001", "6"],
+    ["creatify/url-to-video", "30.000001", "10"],
+  ])("%s at %s s costs %s, not the whole unit's price", async (productId, seconds, expected) => {
+    expect(await total(productId, { durationSeconds: seconds })).toBe(expected);
+  });
+
+  it("costs more than the whole unit, for every duration of every rounded rule, at every whole minute and block", async () => {
+    const { body } = await server.gql(`{ providers { products { id rounding priceComponents { blockSize } parameters { name type unit required minimum maximum } } } }`);
+    const products: Array<{ id: string; rounding: string; priceComponents: Array<{ blockSize: string | null }>; parameters: ParameterInfo[] }> = body.data.providers.flatMap((p: any) => p.products);
+    // Rules that round up: whole blocks, or the cost rounded up to a whole credit.
+    const rounded = products.filter((p) => p.rounding === "UP" || p.priceComponents.some((c) => c.blockSize !== null));
+    expect(rounded.length).toBeGreaterThanOrEqual(8);
+    let swept = 0;
+    for (const product of rounded) {
+      for (const parameter of product.parameters.filter((p) => p.type === "DECIMAL" && p.unit === "second")) {
+        // Every whole unit a rule of the catalog rounds at: 1 s, the 5 s and 30 s increments, minutes.
+        for (const whole of [1, 5, 30, 60, 120, 300, 3600]) {
+          if (parameter.maximum !== null && whole + 1 > Number(parameter.maximum)) continue;
+          if (parameter.minimum !== null && whole < Number(parameter.minimum)) continue;
+          const others = Object.fromEntries(
+            product.parameters.filter((p) => p.required && p !== parameter).map((p) => [p.name, p.minimum ?? 1]),
+          );
+          const price = (seconds: string) => total(product.id, { ...others, [parameter.name]: seconds });
+          const at = Number(await price(String(whole)));
+          // Where a thousandth of a second more costs more (a block or a rounding starts there, or
+          // the rule is not rounded at all), a millionth more must cost more too.
+          if (Number(await price(`${whole}.001`)) === at) continue;
+          expect(Number(await price(`${whole}.000001`)), `${product.id} ${parameter.name} ${whole}.000001 s against ${whole} s`).toBeGreaterThan(at);
+          swept++;
+        }
+      }
+    }
+    expect(swept).toBeGreaterThan(30);
+  });
+});
+
+describe("values computed in binary floating point", () => {
+  it("refuses 3 x 20.1 = 60.300000000000004 with a message naming the rule and how to send it", async () => {
+    const body = await answer("subclip/text-to-speech", { durationSeconds: 3 * 20.1 });
+    expect(body.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: ["input", "parameters", "durationSeconds"] });
+    expect(body.errors![0].message).toMatch(/at most 6 decimal places.*60\.300000000000004.*binary floating point.*"60\.3"/);
+    // As a string, rounded to the rule's 6 places, it is priced.
+    expect(await total("subclip/text-to-speech", { durationSeconds: "60.3" })).toBe("6");
+  });
+});
+
+describe("error messages", () => {
+  const refusal = async (productId: string, parameters: Params, extra: Params = {}) => {
+    const error = (await answer(productId, parameters, extra)).errors![0] as { message: string; extensions: Record<string, unknown> };
+    expect(error.extensions.code).toBe("BAD_USER_INPUT");
+    return { message: error.message, field: error.extensions.field as string[] };
+  };
+
+  it("name the input at fault: Sora 2 has no hd, so resolution is, not the model", async () => {
+    const wrong = await refusal("ugen/job-estimate", { segmentCount: 2, resolution: "hd" }, { modelId: "sora2" });
+    expect(wrong.field).toEqual(["input", "parameters", "resolution"]);
+    expect(wrong.message).toMatch(/Sora 2 has no variant with name i2v, resolution hd; it offers: i2v\/standard; t2v\/standard/);
+  });
+
+  it("write units and acronyms as a person would", async () => {
+    expect((await refusal("ugen/job-estimate", { segmentCount: 2, maxKfRetries: 11 })).message).toMatch(/must be at most 10 retries; got 11/);
+    expect((await refusal("subclip/ai-clipping", {})).message).toMatch(/needed to price AI clip-selection pipeline/);
+    expect((await refusal("ugen/job-estimate", { segmentCount: 2, durationSeconds: 0 })).message).toMatch(/must be at least 1 second; got 0/);
+  });
+});
