@@ -102,3 +102,48 @@ describe("error messages", () => {
     expect((await refusal("ugen/job-estimate", { segmentCount: 2, durationSeconds: 0 })).message).toMatch(/must be at least 1 second; got 0/);
   });
 });
+
+describe("what is documented, and what is assumed", () => {
+  const JOB = `query ($input: JobEstimateInput!) { jobEstimate(input: $input) { totalCredits assumedCredits source lineItems { code credits source } } }`;
+  const job = async (input: Params) => {
+    const { body } = await server.gql(JOB, { input });
+    expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+    return body.data.jobEstimate;
+  };
+
+  it("marks a documented percentage of an assumed base ASSUMED, and of a documented base DOCUMENTED", async () => {
+    const estimate = await job({
+      segmentCount: 2,
+      qaiEnabled: true,
+      maxKfRetries: 1,
+      maxVideoRetries: 1,
+      humanReviewGate: true,
+      hitlAnchorMaxRejections: 1,
+      humanReviewVideos: true,
+      hitlSegmentsMaxRejections: 1,
+    });
+    const source = Object.fromEntries(estimate.lineItems.map((line: any) => [line.code, line.source]));
+    expect(source).toMatchObject({
+      keyframes: "DOCUMENTED",
+      video_segments: "ASSUMED",
+      qa_keyframe_retries: "DOCUMENTED",
+      qa_video_retries: "ASSUMED",
+      hitl_anchor_rejections: "DOCUMENTED",
+      hitl_segment_rejections: "ASSUMED",
+    });
+  });
+
+  it("says how much of every default estimate is assumed, and of a documented one that none is", async () => {
+    const estimate = await job({ segmentCount: 3 });
+    const assumed = estimate.lineItems.filter((line: any) => line.source === "ASSUMED").reduce((total: number, line: any) => total + Number(line.credits), 0);
+    expect(Number(estimate.assumedCredits)).toBe(assumed);
+    expect(Number(estimate.assumedCredits)).toBeGreaterThan(0);
+    expect(Number(estimate.assumedCredits)).toBeLessThan(Number(estimate.totalCredits));
+    expect(estimate.source).toBe("ASSUMED");
+
+    const documented = (await server.gql(`{ estimate(input: { productId: "subclip/text-to-speech", parameters: [{ name: "durationSeconds", value: 90 }], generationCount: 2 }) { totalCredits assumedCredits source } }`)).body.data.estimate;
+    expect(documented).toEqual({ totalCredits: "16", assumedCredits: "0", source: "DOCUMENTED" });
+    const multiplied = (await server.gql(`{ estimate(input: { productId: "samsar/text-to-video", modelId: "hunyuan", generationCount: 2 }) { totalCredits assumedCredits source } }`)).body.data.estimate;
+    expect(multiplied).toEqual({ totalCredits: "300", assumedCredits: "300", source: "ASSUMED" });
+  });
+});

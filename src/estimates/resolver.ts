@@ -15,6 +15,11 @@ async function priced(run: () => Promise<EstimateOutcome>): Promise<EstimateOutc
   }
 }
 
+const assumed = (result: EstimateOutcome["result"]) => ({
+  assumedCredits: result.assumedCredits,
+  source: result.assumedCredits.isZero() && result.lineItems.every((line) => line.source === "DOCUMENTED") ? ("DOCUMENTED" as const) : ("ASSUMED" as const),
+});
+
 function toEstimate({ product, model, result, totalPrice }: EstimateOutcome) {
   return {
     product,
@@ -22,6 +27,7 @@ function toEstimate({ product, model, result, totalPrice }: EstimateOutcome) {
     costPerGeneration: result.costPerGeneration,
     generationCount: result.generationCount,
     totalCredits: result.totalCredits,
+    ...assumed(result),
     totalPrice,
     lineItems: result.lineItems,
     normalized: result.normalized,
@@ -53,6 +59,7 @@ export class EstimateResolver {
       product: outcome.product,
       model: outcome.model!,
       totalCredits: outcome.result.totalCredits,
+      ...assumed(outcome.result),
       totalPrice: outcome.totalPrice,
       lineItems: outcome.result.lineItems,
     };

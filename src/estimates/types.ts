@@ -60,7 +60,10 @@ export class LineItem {
   @Field(() => DecimalScalar, { description: "quantity x unitCredits, to the micro-credit (a further fraction rounds up)." })
   credits!: Decimal;
 
-  @Field(() => PriceSourceEnum, { description: "Whether the rate of this line is documented by the provider or assumed." })
+  @Field(() => PriceSourceEnum, {
+    description:
+      "DOCUMENTED only when every number of the line is documented by the provider: a documented percentage, multiplier, minimum or rounding of assumed credits is ASSUMED.",
+  })
   source!: PriceSource;
 }
 
@@ -92,6 +95,12 @@ export class Estimate {
 
   @Field(() => DecimalScalar, { description: "costPerGeneration x generationCount." })
   totalCredits!: Decimal;
+
+  @Field(() => DecimalScalar, { description: "The part of totalCredits that rests on an assumed number: the sum of the ASSUMED lines (x generationCount). 0 when all is documented." })
+  assumedCredits!: Decimal;
+
+  @Field(() => PriceSourceEnum, { description: "DOCUMENTED when every line is; ASSUMED when any credit of the estimate is (see assumedCredits)." })
+  source!: PriceSource;
 
   @Field(() => Money, { nullable: true, description: "totalCredits in money, when the provider's credit value is known." })
   totalPrice!: Money | null;
@@ -170,6 +179,12 @@ export class JobEstimate {
 
   @Field(() => DecimalScalar, { description: "Credits the job needs: the sum of lineItems." })
   totalCredits!: Decimal;
+
+  @Field(() => DecimalScalar, { description: "The part of totalCredits that rests on an assumed number: the sum of the ASSUMED lines. 0 when all is documented." })
+  assumedCredits!: Decimal;
+
+  @Field(() => PriceSourceEnum, { description: "DOCUMENTED when every line is; ASSUMED when any credit of the estimate is (see assumedCredits)." })
+  source!: PriceSource;
 
   @Field(() => Money, { nullable: true, description: "totalCredits in money (1 credit = $0.01)." })
   totalPrice!: Money | null;

@@ -31,50 +31,57 @@ export function estimate(product: PricingProduct, request: EstimateRequest): Est
   const model = selectModel(product, request.modelId);
 
   const lineItems: EstimateLineItem[] = [];
-  const creditsByCode = new Map<string, Decimal>();
-  let modelPricedCredits = ZERO;
+  // A component's credits and whether they rest on an assumed number (its rate, or its minimum).
+  const pricedByCode = new Map<string, { credits: Decimal; source: PriceSource }>();
+  let modelPriced = { credits: ZERO, source: "DOCUMENTED" as PriceSource };
 
   for (const component of product.components) {
     if (component.when && !conditionHolds(component.when, values)) continue;
-    const priced = priceComponent(product, component, values, model, creditsByCode);
+    const priced = priceComponent(product, component, values, model, pricedByCode);
     if (!priced) continue;
     lineItems.push(priced.line);
     let credits = priced.line.credits;
+    let source = priced.line.source;
     if (component.minimumCredits !== undefined) {
       const minimum = new Decimal(component.minimumCredits);
       if (credits.lessThan(minimum)) {
-        lineItems.push(adjustment(`${component.code}_minimum`, `Minimum charge for ${lowerFirst(component.description)} (${minimum.toFixed()} credits)`, minimum.minus(credits), component.source));
+        // The top-up's size depends on the line it tops up.
+        source = weakest(source, component.source);
+        lineItems.push(adjustment(`${component.code}_minimum`, `Minimum charge for ${lowerFirst(component.description)} (${minimum.toFixed()} credits)`, minimum.minus(credits), source));
         credits = minimum;
       }
     }
-    creditsByCode.set(component.code, credits);
-    if (priced.byRequestModel) modelPricedCredits = modelPricedCredits.plus(credits);
+    pricedByCode.set(component.code, { credits, source });
+    if (priced.byRequestModel) modelPriced = { credits: modelPriced.credits.plus(credits), source: weakest(modelPriced.source, source) };
   }
 
-  if (model && !model.multiplier.equals(1) && modelPricedCredits.greaterThan(0)) {
+  if (model && !model.multiplier.equals(1) && modelPriced.credits.greaterThan(0)) {
     const extra = model.multiplier.minus(1);
     lineItems.push({
       code: "model_multiplier",
       description: `${model.name} multiplier x${model.multiplier.toFixed()} on the model's credits`,
-      quantity: modelPricedCredits,
+      quantity: modelPriced.credits,
       unit: "credit",
       unitCredits: extra,
-      credits: toCreditPrecision(modelPricedCredits.mul(extra)),
-      source: model.multiplierSource ?? "ASSUMED",
+      credits: toCreditPrecision(modelPriced.credits.mul(extra)),
+      // A documented factor of an assumed base is still an assumed number of credits.
+      source: weakest(model.multiplierSource ?? "ASSUMED", modelPriced.source),
     });
   }
 
+  // Adjustments of the whole (a minimum charge, rounding) are as sure as everything they adjust.
   let subtotal = sum(lineItems);
   if (product.minimumCredits && subtotal.lessThan(product.minimumCredits.credits)) {
     const minimum = product.minimumCredits.credits;
-    lineItems.push(adjustment("minimum_charge", `Minimum charge of ${minimum.toFixed()} credits`, minimum.minus(subtotal), product.minimumCredits.source));
+    lineItems.push(adjustment("minimum_charge", `Minimum charge of ${minimum.toFixed()} credits`, minimum.minus(subtotal), weakest(product.minimumCredits.source, ...lineItems.map((l) => l.source))));
     subtotal = minimum;
   }
   if (product.rounding?.mode === "UP" && !subtotal.isInteger()) {
     const rounded = subtotal.ceil();
-    lineItems.push(adjustment("rounding", "Rounded up to a whole credit", rounded.minus(subtotal), product.rounding.source));
+    lineItems.push(adjustment("rounding", "Rounded up to a whole credit", rounded.minus(subtotal), weakest(product.rounding.source, ...lineItems.map((l) => l.source))));
     subtotal = rounded;
   }
+  const assumedPerGeneration = sum(lineItems.filter((line) => line.source === "ASSUMED"));
 
   return {
     productId: product.id,
@@ -82,9 +89,15 @@ export function estimate(product: PricingProduct, request: EstimateRequest): Est
     costPerGeneration: subtotal,
     generationCount,
     totalCredits: subtotal.mul(generationCount),
+    assumedCredits: assumedPerGeneration.mul(generationCount),
     lineItems,
     normalized,
   };
+}
+
+/** ASSUMED when any of the numbers is. */
+function weakest(...sources: PriceSource[]): PriceSource {
+  return sources.includes("ASSUMED") ? "ASSUMED" : "DOCUMENTED";
 }
 
 function checkGenerationCount(count: number | null | undefined): number {
@@ -203,7 +216,7 @@ function priceComponent(
   component: PriceComponent,
   values: Map<string, Value>,
   model: PricingModel | null,
-  creditsByCode: Map<string, Decimal>,
+  pricedByCode: Map<string, { credits: Decimal; source: PriceSource }>,
 ): PricedComponent | null {
   const rate = component.rate;
   let unitCredits: Decimal;
@@ -237,8 +250,11 @@ function priceComponent(
       unit = "second";
     }
   } else {
-    const base = rate.percentOf.reduce((total, code) => total.plus(creditsByCode.get(code) ?? ZERO), ZERO);
+    const bases = rate.percentOf.flatMap((code) => pricedByCode.get(code) ?? []);
+    const base = bases.reduce((total, priced) => total.plus(priced.credits), ZERO);
     unitCredits = toCreditPrecision(base.mul(rate.percent).div(100));
+    // A documented percentage of an assumed base is an assumed number of credits.
+    source = weakest(source, ...bases.map((priced) => priced.source));
   }
 
   // Exact (seconds / 60 keeps its 40 significant digits): a block rounded up, and credits rounded

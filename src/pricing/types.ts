@@ -75,6 +75,8 @@ export interface EstimateResult {
   costPerGeneration: Decimal;
   generationCount: number;
   totalCredits: Decimal;
+  /** The part of totalCredits that rests on an assumed number: the ASSUMED lines, x generationCount. */
+  assumedCredits: Decimal;
   lineItems: EstimateLineItem[];
   normalized: NormalizedValue[];
 }
