@@ -3,6 +3,14 @@ import { defineProviderSeed } from "../src/catalog/seed-schema.js";
 
 const assumedPrice = "The doc describes the pricing fields but lists no values; price and upstream cost assumed.";
 const videoModels = ["veo3_fast", "veo3", "sora2", "kling_v2_5_turbo"];
+// The doc names veo3_fast (the default model_id) and says Veo, Sora and Kling models exist; these ids are ours.
+const assumedModel = {
+  source: "ASSUMED" as const,
+  note: "The doc names only veo3_fast; it says Veo, Sora and Kling models exist (Kling billed per second), so this id and its variants are assumed.",
+};
+// The doc gives these parameters' types and defaults but no bounds, and no values besides the defaults.
+const assumedBounds = (note: string) => ({ bounds: { source: "ASSUMED" as const, note } });
+const assumedValues = (values: string[]) => ({ assumedValues: values });
 
 export default defineProviderSeed({
   id: "ugen",
@@ -31,6 +39,7 @@ export default defineProviderSeed({
     },
     {
       slug: "veo3",
+      ...assumedModel,
       name: "Veo 3",
       description: "Google Veo 3, quality tier; a flat price per generated clip.",
       variants: [
@@ -42,6 +51,7 @@ export default defineProviderSeed({
     },
     {
       slug: "sora2",
+      ...assumedModel,
       name: "Sora 2",
       description: "OpenAI Sora 2; a flat price per generated clip.",
       variants: [
@@ -51,6 +61,7 @@ export default defineProviderSeed({
     },
     {
       slug: "kling_v2_5_turbo",
+      ...assumedModel,
       name: "Kling 2.5 Turbo",
       description: "Kling 2.5 Turbo; priced per second of generated video.",
       variants: [
@@ -81,22 +92,22 @@ export default defineProviderSeed({
       category: "job",
       models: videoModels,
       parameters: [
-        { name: "segmentCount", type: "INTEGER", unit: "segment", description: "Number of video segments in the job; N segments need N + 1 keyframes.", required: true, minimum: "1", maximum: "100" },
-        { name: "variant", type: "STRING", description: "Generation mode: i2v (image to video) or t2v (text to video).", defaultValue: "i2v", allowedValues: ["i2v", "t2v"] },
-        { name: "durationSeconds", type: "INTEGER", unit: "second", description: "Length of each segment; used by per-second models.", defaultValue: 8, minimum: "1", maximum: "60" },
-        { name: "resolution", type: "STRING", description: "Video resolution tier of the segments.", defaultValue: "standard", allowedValues: ["standard", "hd"] },
+        { name: "segmentCount", type: "INTEGER", unit: "segment", description: "Number of video segments in the job; N segments need N + 1 keyframes.", required: true, minimum: "1", maximum: "100", ...assumedBounds("The doc requires it without a cap; at most 100 segments per job is assumed.") },
+        { name: "variant", type: "STRING", description: "Generation mode: i2v (image to video) or t2v (text to video).", defaultValue: "i2v", allowedValues: ["i2v", "t2v"], ...assumedValues(["t2v"]) },
+        { name: "durationSeconds", type: "INTEGER", unit: "second", description: "Length of each segment; used by per-second models.", defaultValue: 8, minimum: "1", maximum: "60", ...assumedBounds("The doc gives only the default, 8 s; 1 to 60 s per clip is assumed.") },
+        { name: "resolution", type: "STRING", description: "Video resolution tier of the segments.", defaultValue: "standard", allowedValues: ["standard", "hd"], ...assumedValues(["hd"]) },
         { name: "keyframeResolution", type: "STRING", description: "Resolution of the generated keyframes.", defaultValue: "1k", allowedValues: ["1k", "2k", "4k"] },
-        { name: "captionStyle", type: "STRING", description: "Caption style burned into the video; none turns captions off.", defaultValue: "tiktok_karaoke", allowedValues: ["tiktok_karaoke", "none"] },
+        { name: "captionStyle", type: "STRING", description: "Caption style burned into the video; none turns captions off.", defaultValue: "tiktok_karaoke", allowedValues: ["tiktok_karaoke", "none"], ...assumedValues(["none"]) },
         { name: "musicEnabled", type: "BOOLEAN", description: "Adds a background music track.", defaultValue: true },
         { name: "voiceEnabled", type: "BOOLEAN", description: "Adds a narrated voice-over to each segment.", defaultValue: false },
         { name: "customVoice", type: "BOOLEAN", description: "Narrates with a custom (cloned) voice; needs voiceEnabled.", defaultValue: false },
         { name: "qaiEnabled", type: "BOOLEAN", description: "Turns on automated quality checks, which may retry keyframes and segments.", defaultValue: false },
-        { name: "maxKfRetries", type: "INTEGER", unit: "retry", description: "Most keyframe retries the quality checks may spend.", defaultValue: 0, minimum: "0", maximum: "10" },
-        { name: "maxVideoRetries", type: "INTEGER", unit: "retry", description: "Most segment retries the quality checks may spend.", defaultValue: 0, minimum: "0", maximum: "10" },
+        { name: "maxKfRetries", type: "INTEGER", unit: "retry", description: "Most keyframe retries the quality checks may spend.", defaultValue: 0, minimum: "0", maximum: "10", ...assumedBounds("The doc gives only the default, 0; at most 10 per job is assumed.") },
+        { name: "maxVideoRetries", type: "INTEGER", unit: "retry", description: "Most segment retries the quality checks may spend.", defaultValue: 0, minimum: "0", maximum: "10", ...assumedBounds("The doc gives only the default, 0; at most 10 per job is assumed.") },
         { name: "humanReviewGate", type: "BOOLEAN", description: "A person approves the anchor keyframes before video generation.", defaultValue: false },
-        { name: "hitlAnchorMaxRejections", type: "INTEGER", unit: "rejection", description: "Most times the reviewer may reject the anchor keyframes.", defaultValue: 0, minimum: "0", maximum: "10" },
+        { name: "hitlAnchorMaxRejections", type: "INTEGER", unit: "rejection", description: "Most times the reviewer may reject the anchor keyframes.", defaultValue: 0, minimum: "0", maximum: "10", ...assumedBounds("The doc gives only the default, 0; at most 10 per job is assumed.") },
         { name: "humanReviewVideos", type: "BOOLEAN", description: "A person approves the generated segments.", defaultValue: false },
-        { name: "hitlSegmentsMaxRejections", type: "INTEGER", unit: "rejection", description: "Most times the reviewer may reject the segments.", defaultValue: 0, minimum: "0", maximum: "10" },
+        { name: "hitlSegmentsMaxRejections", type: "INTEGER", unit: "rejection", description: "Most times the reviewer may reject the segments.", defaultValue: 0, minimum: "0", maximum: "10", ...assumedBounds("The doc gives only the default, 0; at most 10 per job is assumed.") },
       ],
       price: {
         components: [
@@ -209,9 +220,9 @@ export default defineProviderSeed({
       category: "video",
       models: videoModels,
       parameters: [
-        { name: "variant", type: "STRING", description: "Generation mode: i2v (image to video) or t2v (text to video).", defaultValue: "i2v", allowedValues: ["i2v", "t2v"] },
-        { name: "resolution", type: "STRING", description: "Video resolution tier.", defaultValue: "standard", allowedValues: ["standard", "hd"] },
-        { name: "durationSeconds", type: "INTEGER", unit: "second", description: "Clip length; used by per-second models.", defaultValue: 8, minimum: "1", maximum: "60" },
+        { name: "variant", type: "STRING", description: "Generation mode: i2v (image to video) or t2v (text to video).", defaultValue: "i2v", allowedValues: ["i2v", "t2v"], ...assumedValues(["t2v"]) },
+        { name: "resolution", type: "STRING", description: "Video resolution tier.", defaultValue: "standard", allowedValues: ["standard", "hd"], ...assumedValues(["hd"]) },
+        { name: "durationSeconds", type: "INTEGER", unit: "second", description: "Clip length; used by per-second models.", defaultValue: 8, minimum: "1", maximum: "60", ...assumedBounds("The doc gives only the default, 8 s; 1 to 60 s per clip is assumed.") },
       ],
       price: {
         components: [

@@ -47,7 +47,11 @@ export interface ParameterRecord {
   minimum: Decimal | null;
   maximum: Decimal | null;
   maxItems: number | null;
+  minItems: number | null;
   snapsToAllowedValue: boolean;
+  boundsSource: PriceSource | null;
+  boundsNote: string | null;
+  assumedValues: unknown[];
 }
 
 export type RateKind = "FLAT" | "BY_PARAMETER" | "VARIANT" | "PERCENT_OF";
@@ -88,6 +92,8 @@ export interface ModelRecord {
   description: string;
   multiplier: Decimal;
   multiplierSource: PriceSource | null;
+  source: PriceSource;
+  note: string | null;
   sourceDocument: string;
 }
 

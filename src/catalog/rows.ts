@@ -64,7 +64,11 @@ export function toParameter(row: typeof t.productParameters.$inferSelect): Param
     minimum: row.minimum === null ? null : new Decimal(row.minimum),
     maximum: row.maximum === null ? null : new Decimal(row.maximum),
     maxItems: row.maxItems,
+    minItems: row.minItems,
     snapsToAllowedValue: row.normalize === "NEAREST",
+    boundsSource: row.boundsSource,
+    boundsNote: row.boundsNote,
+    assumedValues: (row.assumedValues as unknown[] | null) ?? [],
   };
 }
 
@@ -131,6 +135,8 @@ export function toModel(row: typeof t.models.$inferSelect): ModelRecord {
     description: row.description,
     multiplier: fromMicros(row.multiplierMicros),
     multiplierSource: row.multiplierSource,
+    source: row.source,
+    note: row.note,
     sourceDocument: row.sourceDocument,
   };
 }

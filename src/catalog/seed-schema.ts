@@ -46,6 +46,9 @@ const modelSeedSchema = z
     name: z.string(),
     description: z.string().min(10),
     multiplier: z.object({ factor: decimalString, source }).strict().optional(),
+    /** ASSUMED: the document does not name this model (say why it is offered in `note`). */
+    source: source.default("DOCUMENTED"),
+    note: z.string().optional(),
     variants: z.array(variantSeedSchema).min(1),
   })
   .strict();
@@ -231,6 +234,11 @@ function checkParameter(
     complain("a numeric parameter needs a maximum (a documented cap or an assumed one)");
   }
   if (parameter.type.endsWith("_LIST") && !parameter.maxItems) complain("a list parameter needs maxItems");
+  if (parameter.minItems !== undefined && !parameter.type.endsWith("_LIST")) complain("minItems needs a list type");
+  if (parameter.bounds && !(parameter.minimum || parameter.maximum || parameter.maxItems)) complain("bounds describes a parameter without bounds");
+  for (const value of parameter.assumedValues ?? []) {
+    if (!parameter.allowedValues?.includes(value)) complain(`assumed value ${JSON.stringify(value)} is not among allowedValues`);
+  }
   const values = [
     ...(parameter.defaultValue !== undefined ? [parameter.defaultValue] : []),
     ...(parameter.allowedValues ?? []),

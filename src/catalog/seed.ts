@@ -73,6 +73,8 @@ export function catalogRows(seeds: ProviderSeed[]): CatalogRows {
         description: model.description,
         multiplierMicros: micros(model.multiplier?.factor ?? "1"),
         multiplierSource: model.multiplier?.source ?? null,
+        source: model.source,
+        note: model.note ?? null,
         sourceDocument,
       });
       model.variants.forEach((variant, variantPosition) => {
@@ -133,7 +135,11 @@ export function catalogRows(seeds: ProviderSeed[]): CatalogRows {
           minimum: parameter.minimum ?? null,
           maximum: parameter.maximum ?? null,
           maxItems: parameter.maxItems ?? null,
+          minItems: parameter.type.endsWith("_LIST") ? (parameter.minItems ?? 1) : null,
           normalize: parameter.normalize ?? null,
+          boundsSource: hasBounds(parameter) ? (parameter.bounds?.source ?? "ASSUMED") : null,
+          boundsNote: hasBounds(parameter) ? (parameter.bounds?.note ?? `${sourceDocument} gives no bounds for this input; these are assumed, to keep one request within reason.`) : null,
+          assumedValues: parameter.assumedValues ?? null,
         });
       });
       components.forEach((component, componentPosition) => {
@@ -306,3 +312,6 @@ function removeStale(db: CatalogDatabase["db"], table: Table, key: any, rows: Ar
   if (keep.length === 0) db.delete(table as any).run();
   else db.delete(table as any).where(notInArray(key, keep)).run();
 }
+
+const hasBounds = (parameter: { minimum?: string; maximum?: string; maxItems?: number }) =>
+  parameter.minimum !== undefined || parameter.maximum !== undefined || parameter.maxItems !== undefined;

@@ -68,6 +68,21 @@ export class ProductParameter {
   @Field(() => Int, { nullable: true, description: "Most items a list accepts." })
   maxItems!: number | null;
 
+  @Field(() => Int, { nullable: true, description: "Fewest items a list accepts (1 unless stated); null for other types." })
+  minItems!: number | null;
+
+  @Field(() => PriceSourceEnum, {
+    nullable: true,
+    description: "Where minimum, maximum and the item bounds come from: DOCUMENTED by the provider, or ASSUMED by us (see boundsNote). Null when the parameter has no bounds.",
+  })
+  boundsSource!: PriceSource | null;
+
+  @Field(() => String, { nullable: true, description: "Why these bounds, or where the document gives them." })
+  boundsNote!: string | null;
+
+  @Field(() => [JSONScalar], { description: "Of allowedValues, those the provider's document does not name: accepted, priced by assumption. Empty when none." })
+  assumedValues!: unknown[];
+
   @Field(() => Boolean, {
     description:
       "True when a number outside allowedValues is snapped to the nearest allowed one (a tie goes up) and reported in Estimate.normalized, instead of being rejected.",
@@ -198,6 +213,12 @@ export class Model implements Node {
 
   @Field(() => PriceSourceEnum, { nullable: true, description: "Whether the multiplier is documented or assumed; null when it is 1." })
   multiplierSource!: PriceSource | null;
+
+  @Field(() => PriceSourceEnum, { description: "DOCUMENTED when the provider's document names this model; ASSUMED when it is offered without being named there (see note)." })
+  source!: PriceSource;
+
+  @Field(() => String, { nullable: true, description: "Why an assumed model is offered." })
+  note!: string | null;
 
   @Field(() => String, { description: "The pricing document the model comes from." })
   sourceDocument!: string;

@@ -67,6 +67,8 @@ function coerceValue(definition: PricingParameter, raw: unknown): { value: Value
       if (definition.maxItems && raw.length > definition.maxItems) {
         return fail(`takes at most ${definition.maxItems} items; got ${raw.length}`);
       }
+      const fewest = definition.minItems ?? 1;
+      if (raw.length < fewest) return fail(`needs at least ${fewest} ${plural("item", fewest)}; got ${raw.length}`);
       if (definition.type === "STRING_LIST") {
         return { value: raw.map((item) => coerceString({ ...definition, allowedValues: null }, item, fail)) };
       }

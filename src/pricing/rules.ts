@@ -43,6 +43,15 @@ export const parameterDefinitionSchema = z
     maximum: decimalString.optional(),
     /** For lists: the most items accepted. */
     maxItems: z.number().int().positive().optional(),
+    /** For lists: the fewest items accepted (default 1: an empty list prices nothing that was asked for). */
+    minItems: z.number().int().nonnegative().optional(),
+    /**
+     * Where minimum, maximum and maxItems come from. ASSUMED (the default) when the provider's
+     * document gives none and these only keep a request sane; the note says why these.
+     */
+    bounds: z.object({ source: z.enum(PRICE_SOURCES), note: z.string().min(10).optional() }).strict().optional(),
+    /** Allowed values the provider's document does not name (accepted, but their prices are ours). */
+    assumedValues: z.array(jsonScalar).min(1).optional(),
     /**
      * NEAREST: a numeric value outside allowedValues snaps to the closest allowed one (a tie
      * snaps up) and is reported as normalized, instead of being rejected.

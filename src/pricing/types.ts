@@ -13,6 +13,7 @@ export interface PricingParameter {
   minimum?: Decimal | null;
   maximum?: Decimal | null;
   maxItems?: number | null;
+  minItems?: number | null;
   snapsToAllowedValue: boolean;
 }
 

@@ -66,7 +66,12 @@ export const productParameters = sqliteTable(
     minimum: text("minimum"),
     maximum: text("maximum"),
     maxItems: integer("max_items"),
+    minItems: integer("min_items"),
     normalize: text("normalize", { enum: ["NEAREST"] }),
+    /** Where minimum, maximum and the item bounds come from; null when the parameter has none. */
+    boundsSource: text("bounds_source", { enum: ["DOCUMENTED", "ASSUMED"] }),
+    boundsNote: text("bounds_note"),
+    assumedValues: text("assumed_values", { mode: "json" }),
   },
   (table) => [primaryKey({ columns: [table.productId, table.name] })],
 );
@@ -119,6 +124,9 @@ export const models = sqliteTable(
     /** Applied to every variant's credits (Hunyuan: 1.5x). */
     multiplierMicros: integer("multiplier_micros").notNull(),
     multiplierSource: text("multiplier_source", { enum: ["DOCUMENTED", "ASSUMED"] }),
+    /** Whether the provider's document names the model at all. */
+    source: text("source", { enum: ["DOCUMENTED", "ASSUMED"] }).notNull().default("DOCUMENTED"),
+    note: text("note"),
     sourceDocument: sourceDocument(),
   },
   (table) => [index("models_provider_idx").on(table.providerId, table.position)],
