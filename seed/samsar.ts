@@ -3,6 +3,11 @@ import { defineProviderSeed } from "../src/catalog/seed-schema.js";
 
 const perRequest = { quantity: { const: "1" }, unit: "request" } as const;
 const MAX_SECONDS = "86400"; // assumed bounds: 1 s to 24 h of media per request
+/** Translate and join: the doc's billing notes say these two are charged once the request is accepted. */
+const chargedOnAcceptance = (operation: string) => ({
+  source: "DOCUMENTED" as const,
+  note: `000_2559b125b3e8dbdb.txt, ${operation}: the credits are charged when Samsar accepts the request, not when the render ends; so a job consumes them at creation.`,
+});
 
 /** The doc lists these express models and gives only the 60-700 range of their base credits. */
 const expressModels: Array<[slug: string, name: string, baseCredits: string]> = [
@@ -113,6 +118,7 @@ export default defineProviderSeed({
       description: "Translates an existing session's video; charged when the request is accepted.",
       operation: "POST /video/translate_video",
       category: "video",
+      chargedOnAcceptance: chargedOnAcceptance("POST /video/translate_video"),
       parameters: [
         {
           name: "sourceDurationSeconds",
@@ -143,6 +149,7 @@ export default defineProviderSeed({
       description: "Joins several sessions into one video, billed on the joined duration.",
       operation: "POST /video/join_videos",
       category: "video",
+      chargedOnAcceptance: chargedOnAcceptance("POST /video/join_videos"),
       parameters: [
         {
           name: "sessionDurationsSeconds",

@@ -4,7 +4,8 @@
  * +reserved then CONSUME -actual (from the grants it held, and past the reservation from what is
  * available); fail, cancel and expiry write RELEASE +reserved. Every operation runs in one store
  * transaction holding the wallet's lock; resolving is a conditional update on the job still being
- * RESERVED, so the same job completed on two nodes at once resolves once.
+ * RESERVED, so the same job completed on two nodes at once resolves once. A product charged on
+ * acceptance completes in the transaction that creates the job (RESERVE, RELEASE, CONSUME).
  */
 import type { Clock } from "../clock.js";
 import { DomainError, DomainErrorCode, notFound } from "../errors.js";
@@ -47,6 +48,11 @@ export class JobService {
           expiresAt: new Date(created.getTime() + this.jobTtlMs).toISOString(),
         });
         const entry = await this.book.reserve(tx, wallet, jobId, job.micros, { description: `Reserved for ${job.describe}`, idempotencyKey: request.key });
+        if (job.chargedOnAcceptance) {
+          // The vendor charges on acceptance: the hold is consumed at once, in the same transaction.
+          const row = (await tx.jobs.get(jobId, accountId))!;
+          await this.resolve(tx, wallet, row, { status: "COMPLETED", consumedMicros: job.micros, reason: null }, `Reservation of job ${jobId} released: charged on acceptance`);
+        }
         return { jobId, transactionId: entry!.id };
       });
     });
@@ -95,6 +101,7 @@ export class JobService {
     wallet: WalletRow,
     job: JobRow,
     outcome: { status: Exclude<JobStatus, "RESERVED">; consumedMicros: number; reason: string | null },
+    description = releaseDescription(outcome.status, job.id),
   ): Promise<boolean> {
     const resolved = await tx.jobs.resolve(job.id, {
       status: outcome.status,
@@ -103,7 +110,7 @@ export class JobService {
       resolvedAt: this.clock.now().toISOString(),
     });
     if (!resolved) return false;
-    await this.book.resolve(tx, wallet, job, outcome.consumedMicros, releaseDescription(outcome.status, job.id));
+    await this.book.resolve(tx, wallet, job, outcome.consumedMicros, description);
     return true;
   }
 

@@ -1,0 +1,87 @@
+/**
+ * Vendor rules about when and what a job is charged, through the GraphQL API: Samsar's
+ * translate and join are charged on acceptance, Subclip's YouTube transcript credit is not
+ * charged when the fetch falls back to speech recognition.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestAccount, startTestServer, type TestServer } from "./helpers.js";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+const USER_ERRORS = "userErrors { field code message }";
+const ACCOUNT = "account { balance reserved available }";
+const JOB = "job { id status reservedCredits consumedCredits chargedOnAcceptance resolvedAt lineItems { code credits } transactions { type amount description } }";
+
+async function jobCreate(key: Record<string, string>, input: Record<string, unknown>) {
+  const { body } = await server.gql(`mutation ($input: JobCreateInput!) { jobCreate(input: $input) { ${JOB} transaction { type amount } ${ACCOUNT} ${USER_ERRORS} } }`, { input }, key);
+  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+  return body.data.jobCreate;
+}
+
+async function resolveJob(key: Record<string, string>, mutation: "jobComplete" | "jobFail" | "jobCancel", input: Record<string, unknown>) {
+  const inputType = { jobComplete: "JobCompleteInput", jobFail: "JobFailInput", jobCancel: "JobCancelInput" }[mutation];
+  const { body } = await server.gql(`mutation ($input: ${inputType}!) { ${mutation}(input: $input) { ${JOB} ${ACCOUNT} ${USER_ERRORS} } }`, { input }, key);
+  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+  return body.data[mutation];
+}
+
+const translate = (seconds: number) => ({ productId: "samsar/translate-video", parameters: [{ name: "sourceDurationSeconds", value: seconds }] });
+
+describe("Samsar: products charged when the request is accepted", () => {
+  it("says so on the product, with the document cited", async () => {
+    const { body } = await server.gql(`{
+      translate: product(id: "samsar/translate-video") { chargedOnAcceptance chargeTiming { source note } }
+      join: product(id: "samsar/join-videos") { chargedOnAcceptance chargeTiming { source } }
+      imageList: product(id: "samsar/image-list-to-video") { chargedOnAcceptance chargeTiming { source } }
+    }`);
+    expect(body.data.translate.chargedOnAcceptance).toBe(true);
+    expect(body.data.translate.chargeTiming.source).toBe("DOCUMENTED");
+    expect(body.data.translate.chargeTiming.note).toContain("000_2559b125b3e8dbdb.txt");
+    expect(body.data.join).toEqual({ chargedOnAcceptance: true, chargeTiming: { source: "DOCUMENTED" } });
+    expect(body.data.imageList).toEqual({ chargedOnAcceptance: false, chargeTiming: null });
+  });
+
+  it("consumes a translate job's credits when it is created, and the job is resolved for good", async () => {
+    const samsar = await createTestAccount(server, "Samsar translate", "500", "samsar");
+    const created = await jobCreate(samsar.key, { estimate: translate(30.5) });
+    expect(created.userErrors).toEqual([]);
+    expect(created.job).toMatchObject({ status: "COMPLETED", reservedCredits: "61", consumedCredits: "61", chargedOnAcceptance: true, lineItems: [{ code: "translation", credits: "61" }] });
+    expect(created.job.resolvedAt).not.toBeNull();
+    expect(created.job.transactions.map((t: { type: string; amount: string }) => [t.type, t.amount])).toEqual([["RESERVE", "-61"], ["RELEASE", "61"], ["CONSUME", "-61"]]);
+    expect(created.job.transactions[1].description).toContain("charged on acceptance");
+    expect(created.transaction).toEqual({ type: "RESERVE", amount: "-61" });
+    expect(created.account).toEqual({ balance: "439", reserved: "0", available: "439" });
+
+    for (const mutation of ["jobComplete", "jobFail", "jobCancel"] as const) {
+      const again = await resolveJob(samsar.key, mutation, { jobId: created.job.id });
+      expect(again.userErrors).toEqual([{ field: ["input", "jobId"], code: "JOB_ALREADY_RESOLVED", message: `Job ${created.job.id} is already completed` }]);
+    }
+    const { body } = await server.gql(`{ viewer { balance reserved } }`, undefined, samsar.key);
+    expect(body.data.viewer).toEqual({ balance: "439", reserved: "0" });
+    expect(await server.audit()).toEqual([]);
+  });
+
+  it("does the same for join, once per idempotency key, and refuses what the wallet cannot cover", async () => {
+    const samsar = await createTestAccount(server, "Samsar join", "100", "samsar");
+    const join = { productId: "samsar/join-videos", parameters: [{ name: "sessionDurationsSeconds", value: [10, 20.25] }] };
+    const first = await jobCreate(samsar.key, { estimate: join, idempotencyKey: "join-1" });
+    expect(first.job).toMatchObject({ status: "COMPLETED", reservedCredits: "60.5", consumedCredits: "60.5", chargedOnAcceptance: true });
+    const retry = await jobCreate(samsar.key, { estimate: join, idempotencyKey: "join-1" });
+    expect(retry.job.id).toBe(first.job.id);
+    expect(retry.account).toEqual({ balance: "39.5", reserved: "0", available: "39.5" });
+    const tooMuch = await jobCreate(samsar.key, { estimate: join });
+    expect(tooMuch.userErrors).toEqual([{ field: null, code: "INSUFFICIENT_CREDITS", message: "Insufficient samsar credits: the job needs 60.5, 39.5 are available, 21 missing" }]);
+    expect(await server.audit()).toEqual([]);
+  });
+
+  it("holds the credits of a product charged later, as before", async () => {
+    const samsar = await createTestAccount(server, "Samsar render", "500", "samsar");
+    const created = await jobCreate(samsar.key, { estimate: { productId: "samsar/image-list-to-video", parameters: [{ name: "durationSeconds", value: 2 }] } });
+    expect(created.job).toMatchObject({ status: "RESERVED", reservedCredits: "100", consumedCredits: "0", chargedOnAcceptance: false, resolvedAt: null });
+    expect(created.account).toEqual({ balance: "500", reserved: "100", available: "400" });
+  });
+});
