@@ -85,3 +85,77 @@ describe("Samsar: products charged when the request is accepted", () => {
     expect(created.account).toEqual({ balance: "500", reserved: "100", available: "400" });
   });
 });
+
+const clipping = (youtubeTranscript: boolean, generationCount?: number) => ({
+  productId: "subclip/ai-clipping",
+  ...(generationCount ? { generationCount } : {}),
+  parameters: [
+    { name: "sourceDurationSeconds", value: 90 },
+    { name: "dynamicCaptions", value: true },
+    { name: "youtubeTranscript", value: youtubeTranscript },
+  ],
+});
+
+describe("Subclip AI Clipping: no transcript credit when the fetch falls back to speech recognition", () => {
+  it("leaves that line's credits out of the consumption, exactly", async () => {
+    const subclip = await createTestAccount(server, "Subclip fallback", "100", "subclip");
+    const created = await jobCreate(subclip.key, { estimate: clipping(true) });
+    expect(created.job.lineItems).toEqual([
+      { code: "clipping_pipeline", credits: "1.5" },
+      { code: "api_orchestration", credits: "5" },
+      { code: "caption_analysis", credits: "1" },
+      { code: "youtube_transcript", credits: "1" },
+    ]);
+    expect(created.job.reservedCredits).toBe("8.5");
+    const completed = await resolveJob(subclip.key, "jobComplete", { jobId: created.job.id, transcriptFallback: true });
+    expect(completed.userErrors).toEqual([]);
+    expect(completed.job).toMatchObject({ status: "COMPLETED", reservedCredits: "8.5", consumedCredits: "7.5" });
+    expect(completed.job.transactions.map((t: { type: string; amount: string }) => [t.type, t.amount])).toEqual([["RESERVE", "-8.5"], ["RELEASE", "8.5"], ["CONSUME", "-7.5"]]);
+    expect(completed.job.transactions[1].description).toContain("fell back to speech recognition");
+    expect(completed.account).toEqual({ balance: "92.5", reserved: "0", available: "92.5" });
+
+    // Each generation fetched (or failed to fetch) its transcript: every one's credit is left out.
+    const twice = await jobCreate(subclip.key, { estimate: clipping(true, 2) });
+    expect(twice.job.reservedCredits).toBe("17");
+    const both = await resolveJob(subclip.key, "jobComplete", { jobId: twice.job.id, transcriptFallback: true });
+    expect(both.job.consumedCredits).toBe("15");
+
+    // false is the ordinary completion: the transcript was fetched and is charged.
+    const fetched = await jobCreate(subclip.key, { estimate: clipping(true) });
+    const charged = await resolveJob(subclip.key, "jobComplete", { jobId: fetched.job.id, transcriptFallback: false });
+    expect(charged.job.consumedCredits).toBe("8.5");
+    expect(await server.audit()).toEqual([]);
+  });
+
+  it("refuses it, naming the field and changing nothing, on a job without a transcript line or with consumedCredits", async () => {
+    const subclip = await createTestAccount(server, "Subclip refusals", "100", "subclip");
+    const noTranscript = await jobCreate(subclip.key, { estimate: clipping(false) });
+    const speech = await jobCreate(subclip.key, { estimate: { productId: "subclip/text-to-speech", parameters: [{ name: "durationSeconds", value: 60 }] } });
+    const withTranscript = await jobCreate(subclip.key, { estimate: clipping(true) });
+    const bare = await jobCreate(subclip.key, { credits: "3" });
+    const before = (await server.gql(`{ viewer { balance reserved transactions(first: 100) { edges { node { id } } } } }`, undefined, subclip.key)).body.data;
+
+    for (const job of [noTranscript.job, speech.job, bare.job]) {
+      const refused = await resolveJob(subclip.key, "jobComplete", { jobId: job.id, transcriptFallback: true });
+      expect(refused.job).toBeNull();
+      expect(refused.userErrors).toEqual([
+        {
+          field: ["input", "transcriptFallback"],
+          code: "BAD_USER_INPUT",
+          message: `Job ${job.id} was not priced with a YouTube transcript fetch (a youtube_transcript line, as Subclip AI Clipping with youtubeTranscript has): there is no transcript credit to leave out`,
+        },
+      ]);
+    }
+    const both = await resolveJob(subclip.key, "jobComplete", { jobId: withTranscript.job.id, transcriptFallback: true, consumedCredits: "7.5" });
+    expect(both.userErrors).toEqual([
+      { field: ["input", "transcriptFallback"], code: "BAD_USER_INPUT", message: "Give transcriptFallback or consumedCredits, not both: consumedCredits is what the job used, the transcript credit already left out" },
+    ]);
+    const after = (await server.gql(`{ viewer { balance reserved transactions(first: 100) { edges { node { id } } } } }`, undefined, subclip.key)).body.data;
+    expect(after).toEqual(before);
+
+    // The refused jobs are still open and complete as usual.
+    const completed = await resolveJob(subclip.key, "jobComplete", { jobId: noTranscript.job.id });
+    expect(completed.job).toMatchObject({ status: "COMPLETED", consumedCredits: "7.5" });
+    expect(await server.audit()).toEqual([]);
+  });
+});

@@ -15,7 +15,7 @@ import { checkText, creditsToMicros } from "./credits.js";
 import { accountScope, idempotent, type IdempotencyRequest, type Outcome } from "./idempotency.js";
 import { randomHex } from "./keys.js";
 import type { PricedJob } from "./pricing.js";
-import type { Decimal } from "../pricing/decimal.js";
+import { parseDecimal, toMicros, type Decimal } from "../pricing/decimal.js";
 import type { WalletBook } from "./wallet-book.js";
 import { walletProvider } from "./wallet-choice.js";
 
@@ -63,9 +63,20 @@ export class JobService {
    * taken from the wallet's available credits; when those do not cover it, INSUFFICIENT_CREDITS and
    * nothing changes.
    */
-  complete(accountId: string, jobId: string, consumed?: Decimal | null): Promise<void> {
+  complete(accountId: string, jobId: string, consumed?: Decimal | null, options: { transcriptFallback?: boolean | null } = {}): Promise<void> {
     const consumedMicros = consumed == null ? null : creditsToMicros(consumed, ["consumedCredits"], { allowZero: true });
-    return this.resolveOpen(accountId, jobId, (job) => ({ status: "COMPLETED", consumedMicros: consumedMicros ?? job.reservedMicros, reason: null }));
+    if (options.transcriptFallback && consumedMicros !== null) {
+      throw new DomainError(DomainErrorCode.BAD_USER_INPUT, "Give transcriptFallback or consumedCredits, not both: consumedCredits is what the job used, the transcript credit already left out", ["transcriptFallback"]);
+    }
+    if (!options.transcriptFallback) {
+      return this.resolveOpen(accountId, jobId, (job) => ({ status: "COMPLETED", consumedMicros: consumedMicros ?? job.reservedMicros, reason: null }));
+    }
+    return this.resolveOpen(
+      accountId,
+      jobId,
+      (job) => ({ status: "COMPLETED", consumedMicros: job.reservedMicros - transcriptMicros(job), reason: null }),
+      `Reservation of job ${jobId} released on completion; the YouTube transcript fell back to speech recognition, so its credit is not charged`,
+    );
   }
 
   fail(accountId: string, jobId: string, reason?: string | null): Promise<void> {
@@ -81,6 +92,7 @@ export class JobService {
     accountId: string,
     jobId: string,
     decide: (job: JobRow) => { status: Exclude<JobStatus, "RESERVED">; consumedMicros: number; reason: string | null },
+    description?: string,
   ): Promise<void> {
     return this.store.transaction(async (tx) => {
       const found = await tx.jobs.get(jobId, accountId);
@@ -91,7 +103,7 @@ export class JobService {
       const job = (await tx.jobs.get(jobId, accountId))!;
       const resolved = (status: JobStatus) => new DomainError(DomainErrorCode.JOB_ALREADY_RESOLVED, `Job ${jobId} is already ${status.toLowerCase()}`, ["jobId"]);
       if (job.status !== "RESERVED") throw resolved(job.status);
-      if (!(await this.resolve(tx, wallet, job, decide(job)))) throw resolved((await tx.jobs.get(jobId, accountId))!.status);
+      if (!(await this.resolve(tx, wallet, job, decide(job), description))) throw resolved((await tx.jobs.get(jobId, accountId))!.status);
     });
   }
 
@@ -132,6 +144,27 @@ export class JobService {
       if (due.length < batchSize) return expired;
     }
   }
+}
+
+/**
+ * Subclip AI Clipping's YouTube transcript line (seed/subclip.ts): the doc (004_2276d998eeb372d0.txt)
+ * charges it only when the transcript is fetched, not when the job falls back to speech recognition.
+ */
+export const TRANSCRIPT_LINE_CODE = "youtube_transcript";
+
+/** What the job's estimate charged for the transcript fetch, in all its generations; refused when it charged none. */
+function transcriptMicros(job: JobRow): number {
+  const estimate = job.estimate as { lineItems?: Array<{ code: string; credits: string }>; generationCount?: number } | null;
+  const line = estimate?.lineItems?.find((item) => item.code === TRANSCRIPT_LINE_CODE);
+  if (!line) {
+    throw new DomainError(
+      DomainErrorCode.BAD_USER_INPUT,
+      `Job ${job.id} was not priced with a YouTube transcript fetch (a ${TRANSCRIPT_LINE_CODE} line, as Subclip AI Clipping with youtubeTranscript has): there is no transcript credit to leave out`,
+      ["transcriptFallback"],
+    );
+  }
+  // Integer micros times a whole count: exact.
+  return toMicros(parseDecimal(line.credits)) * (estimate?.generationCount ?? 1);
 }
 
 function releaseDescription(status: Exclude<JobStatus, "RESERVED">, jobId: string): string {
