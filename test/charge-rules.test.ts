@@ -159,3 +159,57 @@ describe("Subclip AI Clipping: no transcript credit when the fetch falls back to
     expect(await server.audit()).toEqual([]);
   });
 });
+
+describe("Samsar image list to video: a duration derived from the images, or given", () => {
+  const ESTIMATE = `query ($parameters: [ParameterInput!]) {
+    estimate(input: { productId: "samsar/image-list-to-video", parameters: $parameters }) { totalCredits lineItems { code quantity unit unitCredits credits source } }
+  }`;
+  const estimate = async (parameters: Array<{ name: string; value: unknown }>) => (await server.gql(ESTIMATE, { parameters })).body;
+  const images = (count: number) => ({ name: "imageUrls", value: Array.from({ length: count }, (_, i) => `https://example.com/${i}.png`) });
+
+  it("prices images x the assumed seconds per image when no duration is given", async () => {
+    const { data } = await estimate([images(3)]);
+    expect(data.estimate).toEqual({
+      totalCredits: "1200",
+      lineItems: [{ code: "render_from_images", quantity: "24", unit: "second", unitCredits: "50", credits: "1200", source: "ASSUMED" }],
+    });
+  });
+
+  it("bills an explicit duration, documented, which wins over the images", async () => {
+    const alone = await estimate([{ name: "durationSeconds", value: 2.5 }]);
+    expect(alone.data.estimate.lineItems).toEqual([{ code: "render", quantity: "2.5", unit: "second", unitCredits: "50", credits: "125", source: "DOCUMENTED" }]);
+    const both = await estimate([images(3), { name: "durationSeconds", value: 10 }]);
+    expect(both.data.estimate).toEqual({
+      totalCredits: "500",
+      lineItems: [{ code: "render", quantity: "10", unit: "second", unitCredits: "50", credits: "500", source: "DOCUMENTED" }],
+    });
+  });
+
+  it("needs one of them, and at most 1000 images", async () => {
+    const neither = await estimate([]);
+    expect(neither.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: ["input", "parameters", "durationSeconds"] });
+    expect(neither.errors?.[0].message).toBe('Parameter "durationSeconds" or "imageUrls" is needed to price rendered video, duration derived from the images');
+    const tooMany = await estimate([images(1001)]);
+    expect(tooMany.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: ["input", "parameters", "imageUrls"] });
+  });
+
+  it("says which wins and why the seconds per image are assumed", async () => {
+    const { body } = await server.gql(`{ product(id: "samsar/image-list-to-video") { source parameters { name required description } priceComponents { code source note } } }`);
+    const [duration, urls] = body.data.product.parameters;
+    expect([duration.name, duration.required, urls.name, urls.required]).toEqual(["durationSeconds", false, "imageUrls", false]);
+    expect(duration.description).toContain("Wins over imageUrls when both are given");
+    expect(urls.description).toContain("8 s per image");
+    expect(urls.description).toContain("durationSeconds wins when given");
+    const derived = body.data.product.priceComponents.find((c: { code: string }) => c.code === "render_from_images");
+    expect(derived.source).toBe("ASSUMED");
+    expect(derived.note).toContain("8 s per image is assumed");
+    expect(body.data.product.source).toBe("ASSUMED");
+  });
+
+  it("reserves what the images cost for a job", async () => {
+    const samsar = await createTestAccount(server, "Samsar images", "2000", "samsar");
+    const created = await jobCreate(samsar.key, { estimate: { productId: "samsar/image-list-to-video", parameters: [images(2)] } });
+    expect(created.job).toMatchObject({ status: "RESERVED", reservedCredits: "800", chargedOnAcceptance: false, lineItems: [{ code: "render_from_images", credits: "800" }] });
+    expect(created.account).toEqual({ balance: "2000", reserved: "800", available: "1200" });
+  });
+});
