@@ -3,6 +3,13 @@ import { defineProviderSeed } from "../src/catalog/seed-schema.js";
 
 const perRequest = { quantity: { const: "1" }, unit: "request" } as const;
 const MAX_SECONDS = "86400"; // assumed bounds: 1 s to 24 h of media per request
+/** Image list to video: render seconds per supplied image when no duration is given (assumed, see its note). */
+const SECONDS_PER_IMAGE = "8";
+/** Translate and join: the doc's billing notes say these two are charged once the request is accepted. */
+const chargedOnAcceptance = (operation: string) => ({
+  source: "DOCUMENTED" as const,
+  note: `000_2559b125b3e8dbdb.txt, ${operation}: the credits are charged when Samsar accepts the request, not when the render ends; so a job consumes them at creation.`,
+});
 
 /** The doc lists these express models and gives only the 60-700 range of their base credits. */
 const expressModels: Array<[slug: string, name: string, baseCredits: string]> = [
@@ -84,25 +91,23 @@ export default defineProviderSeed({
       operation: "POST /video/image_list_to_video",
       category: "video",
       parameters: [
-        {
-          name: "durationSeconds",
-          type: "DECIMAL",
-          unit: "second",
-          description: "Duration of the final render, as derived from the supplied images.",
-          required: true,
-          minimum: "1",
-          maximum: MAX_SECONDS,
-        },
+        { name: "durationSeconds", type: "DECIMAL", unit: "second", description: `Duration of the final render, when known. Wins over imageUrls when both are given: the doc bills the final render's duration, and this is it, not our ${SECONDS_PER_IMAGE} s per image estimate.`, minimum: "1", maximum: MAX_SECONDS },
+        // 1000 images: an assumed cap (the doc gives none), 8000 s at the assumed seconds per image.
+        { name: "imageUrls", type: "STRING_LIST", description: `The images to render. Without durationSeconds the duration is derived from them, ${SECONDS_PER_IMAGE} s per image (assumed; see the render_from_images line's note); durationSeconds wins when given.`, maxItems: 1000 },
       ],
       price: {
         components: [
+          { code: "render", description: "Rendered video", when: { param: "durationSeconds", present: true }, quantity: { param: "durationSeconds" }, unit: "second", rate: { credits: "50" }, source: "DOCUMENTED" },
           {
-            code: "render",
-            description: "Rendered video",
-            quantity: { param: "durationSeconds" },
+            code: "render_from_images",
+            description: "Rendered video, duration derived from the images",
+            when: { param: "durationSeconds", present: false },
+            // durationSeconds is never there here: it is listed so that a request with neither names both.
+            quantity: { coalesce: [{ param: "durationSeconds" }, { mul: [{ count: "imageUrls" }, { const: SECONDS_PER_IMAGE }] }] },
             unit: "second",
             rate: { credits: "50" },
-            source: "DOCUMENTED",
+            source: "ASSUMED",
+            note: `The rate is documented; the duration is not: the doc derives it from the images without saying how, so ${SECONDS_PER_IMAGE} s per image is assumed (one VEO3.1I2V clip per image at Veo 3.1's default clip length). Give durationSeconds to bill the real length.`,
           },
         ],
       },
@@ -113,6 +118,7 @@ export default defineProviderSeed({
       description: "Translates an existing session's video; charged when the request is accepted.",
       operation: "POST /video/translate_video",
       category: "video",
+      chargedOnAcceptance: chargedOnAcceptance("POST /video/translate_video"),
       parameters: [
         {
           name: "sourceDurationSeconds",
@@ -143,6 +149,7 @@ export default defineProviderSeed({
       description: "Joins several sessions into one video, billed on the joined duration.",
       operation: "POST /video/join_videos",
       category: "video",
+      chargedOnAcceptance: chargedOnAcceptance("POST /video/join_videos"),
       parameters: [
         {
           name: "sessionDurationsSeconds",

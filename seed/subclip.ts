@@ -86,7 +86,7 @@ export default defineProviderSeed({
           { code: "clipping_pipeline", description: "AI clip-selection pipeline", when: { param: "segmentsSupplied", equals: false }, quantity: minutesOf("sourceDurationSeconds"), unit: "minute", rate: { credits: "1" }, source: "ASSUMED", note: "The doc refers to the existing pipeline's credits without a rate; 1 credit per source minute assumed." },
           { code: "api_orchestration", description: "API orchestration (import, packaging, render)", ...once, rate: { credits: "5" }, source: "DOCUMENTED" },
           { code: "caption_analysis", description: "Viral Captions analysis", when: { param: "dynamicCaptions" }, ...once, rate: { credits: "1" }, source: "DOCUMENTED", note: "Read as the Viral Captions caption-analysis credit." },
-          { code: "youtube_transcript", description: "YouTube transcript fetch", when: { param: "youtubeTranscript" }, ...once, rate: { credits: "1" }, source: "DOCUMENTED", note: "Estimated as if the fetch succeeds; on fallback to ASR the credit is not charged." },
+          { code: "youtube_transcript", description: "YouTube transcript fetch", when: { param: "youtubeTranscript" }, ...once, rate: { credits: "1" }, source: "DOCUMENTED", note: "Estimated as if the fetch succeeds; on fallback to ASR the credit is not charged: jobComplete with transcriptFallback leaves it out." },
         ],
       },
     },

@@ -136,7 +136,7 @@ describe("samsar", () => {
       ]),
     );
     expect(rates).toMatchObject({
-      "POST /video/image_list_to_video": ["50"],
+      "POST /video/image_list_to_video": ["50", "50"],
       "POST /video/translate_video": ["2"],
       "POST /video/join_videos": ["2"],
       "POST /video/remove_subtitles": ["0"],

@@ -39,6 +39,12 @@ export class JobCompleteInput {
 
   @Field(() => DecimalScalar, { nullable: true, description: "Credits the job actually used. Default: all reserved. More than reserved is taken from the wallet's available credits (INSUFFICIENT_CREDITS, and nothing changes, when they do not cover it)." })
   consumedCredits?: Decimal | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "true: the YouTube transcript fetch fell back to speech recognition (Subclip AI Clipping with youtubeTranscript), so its credit is not charged: the job consumes its reserved credits less that line's. BAD_USER_INPUT on a job whose estimate has no youtube_transcript line, and with consumedCredits (which would already leave it out).",
+  })
+  transcriptFallback?: boolean | null;
 }
 
 @InputType({ description: "Mark a job failed: its whole hold is released." })

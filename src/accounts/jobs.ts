@@ -4,7 +4,8 @@
  * +reserved then CONSUME -actual (from the grants it held, and past the reservation from what is
  * available); fail, cancel and expiry write RELEASE +reserved. Every operation runs in one store
  * transaction holding the wallet's lock; resolving is a conditional update on the job still being
- * RESERVED, so the same job completed on two nodes at once resolves once.
+ * RESERVED, so the same job completed on two nodes at once resolves once. A product charged on
+ * acceptance completes in the transaction that creates the job (RESERVE, RELEASE, CONSUME).
  */
 import type { Clock } from "../clock.js";
 import { DomainError, DomainErrorCode, notFound } from "../errors.js";
@@ -14,7 +15,7 @@ import { checkText, creditsToMicros } from "./credits.js";
 import { accountScope, idempotent, type IdempotencyRequest, type Outcome } from "./idempotency.js";
 import { randomHex } from "./keys.js";
 import type { PricedJob } from "./pricing.js";
-import type { Decimal } from "../pricing/decimal.js";
+import { parseDecimal, toMicros, type Decimal } from "../pricing/decimal.js";
 import type { WalletBook } from "./wallet-book.js";
 import { walletProvider } from "./wallet-choice.js";
 
@@ -47,6 +48,11 @@ export class JobService {
           expiresAt: new Date(created.getTime() + this.jobTtlMs).toISOString(),
         });
         const entry = await this.book.reserve(tx, wallet, jobId, job.micros, { description: `Reserved for ${job.describe}`, idempotencyKey: request.key });
+        if (job.chargedOnAcceptance) {
+          // The vendor charges on acceptance: the hold is consumed at once, in the same transaction.
+          const row = (await tx.jobs.get(jobId, accountId))!;
+          await this.resolve(tx, wallet, row, { status: "COMPLETED", consumedMicros: job.micros, reason: null }, `Reservation of job ${jobId} released: charged on acceptance`);
+        }
         return { jobId, transactionId: entry!.id };
       });
     });
@@ -57,9 +63,20 @@ export class JobService {
    * taken from the wallet's available credits; when those do not cover it, INSUFFICIENT_CREDITS and
    * nothing changes.
    */
-  complete(accountId: string, jobId: string, consumed?: Decimal | null): Promise<void> {
+  complete(accountId: string, jobId: string, consumed?: Decimal | null, options: { transcriptFallback?: boolean | null } = {}): Promise<void> {
     const consumedMicros = consumed == null ? null : creditsToMicros(consumed, ["consumedCredits"], { allowZero: true });
-    return this.resolveOpen(accountId, jobId, (job) => ({ status: "COMPLETED", consumedMicros: consumedMicros ?? job.reservedMicros, reason: null }));
+    if (options.transcriptFallback && consumedMicros !== null) {
+      throw new DomainError(DomainErrorCode.BAD_USER_INPUT, "Give transcriptFallback or consumedCredits, not both: consumedCredits is what the job used, the transcript credit already left out", ["transcriptFallback"]);
+    }
+    if (!options.transcriptFallback) {
+      return this.resolveOpen(accountId, jobId, (job) => ({ status: "COMPLETED", consumedMicros: consumedMicros ?? job.reservedMicros, reason: null }));
+    }
+    return this.resolveOpen(
+      accountId,
+      jobId,
+      (job) => ({ status: "COMPLETED", consumedMicros: job.reservedMicros - transcriptMicros(job), reason: null }),
+      `Reservation of job ${jobId} released on completion; the YouTube transcript fell back to speech recognition, so its credit is not charged`,
+    );
   }
 
   fail(accountId: string, jobId: string, reason?: string | null): Promise<void> {
@@ -75,6 +92,7 @@ export class JobService {
     accountId: string,
     jobId: string,
     decide: (job: JobRow) => { status: Exclude<JobStatus, "RESERVED">; consumedMicros: number; reason: string | null },
+    description?: string,
   ): Promise<void> {
     return this.store.transaction(async (tx) => {
       const found = await tx.jobs.get(jobId, accountId);
@@ -85,7 +103,7 @@ export class JobService {
       const job = (await tx.jobs.get(jobId, accountId))!;
       const resolved = (status: JobStatus) => new DomainError(DomainErrorCode.JOB_ALREADY_RESOLVED, `Job ${jobId} is already ${status.toLowerCase()}`, ["jobId"]);
       if (job.status !== "RESERVED") throw resolved(job.status);
-      if (!(await this.resolve(tx, wallet, job, decide(job)))) throw resolved((await tx.jobs.get(jobId, accountId))!.status);
+      if (!(await this.resolve(tx, wallet, job, decide(job), description))) throw resolved((await tx.jobs.get(jobId, accountId))!.status);
     });
   }
 
@@ -95,6 +113,7 @@ export class JobService {
     wallet: WalletRow,
     job: JobRow,
     outcome: { status: Exclude<JobStatus, "RESERVED">; consumedMicros: number; reason: string | null },
+    description = releaseDescription(outcome.status, job.id),
   ): Promise<boolean> {
     const resolved = await tx.jobs.resolve(job.id, {
       status: outcome.status,
@@ -103,7 +122,7 @@ export class JobService {
       resolvedAt: this.clock.now().toISOString(),
     });
     if (!resolved) return false;
-    await this.book.resolve(tx, wallet, job, outcome.consumedMicros, releaseDescription(outcome.status, job.id));
+    await this.book.resolve(tx, wallet, job, outcome.consumedMicros, description);
     return true;
   }
 
@@ -125,6 +144,27 @@ export class JobService {
       if (due.length < batchSize) return expired;
     }
   }
+}
+
+/**
+ * Subclip AI Clipping's YouTube transcript line (seed/subclip.ts): the doc (004_2276d998eeb372d0.txt)
+ * charges it only when the transcript is fetched, not when the job falls back to speech recognition.
+ */
+export const TRANSCRIPT_LINE_CODE = "youtube_transcript";
+
+/** What the job's estimate charged for the transcript fetch, in all its generations; refused when it charged none. */
+function transcriptMicros(job: JobRow): number {
+  const estimate = job.estimate as { lineItems?: Array<{ code: string; credits: string }>; generationCount?: number } | null;
+  const line = estimate?.lineItems?.find((item) => item.code === TRANSCRIPT_LINE_CODE);
+  if (!line) {
+    throw new DomainError(
+      DomainErrorCode.BAD_USER_INPUT,
+      `Job ${job.id} was not priced with a YouTube transcript fetch (a ${TRANSCRIPT_LINE_CODE} line, as Subclip AI Clipping with youtubeTranscript has): there is no transcript credit to leave out`,
+      ["transcriptFallback"],
+    );
+  }
+  // Integer micros times a whole count: exact.
+  return toMicros(parseDecimal(line.credits)) * (estimate?.generationCount ?? 1);
 }
 
 function releaseDescription(status: Exclude<JobStatus, "RESERVED">, jobId: string): string {

@@ -21,13 +21,17 @@ export interface PricedJob {
   /** The wallet to reserve from: the product's provider, or the one named with bare credits (null: the account's only one). */
   providerId: string | null;
   /** Snapshot of the estimate, kept on the job, with the version of the catalog it was priced from. */
-  estimate: { lineItems: JobLineItemRecord[]; generationCount: number; catalogVersion: string } | null;
+  estimate: { lineItems: JobLineItemRecord[]; generationCount: number; catalogVersion: string; chargedOnAcceptance?: true } | null;
+  /** The product is charged when the request is accepted: the job consumes at creation (absent: false). */
+  chargedOnAcceptance?: boolean;
   describe: string;
 }
 
 function snapshot(outcome: EstimateOutcome, catalogVersion: string): PricedJob["estimate"] {
   return {
     catalogVersion,
+    // Kept on the job: the catalog may change after it was created.
+    ...(outcome.product.chargedOnAcceptance ? { chargedOnAcceptance: true as const } : {}),
     generationCount: outcome.result.generationCount,
     lineItems: outcome.result.lineItems.map((line) => ({
       code: line.code,
@@ -83,6 +87,7 @@ export async function priceJob(prices: PricingCatalog, loaders: LoaderSource, so
     productId: outcome.product.id,
     providerId: outcome.product.providerId,
     estimate: snapshot(outcome, prices.catalogVersion()),
+    chargedOnAcceptance: outcome.product.chargedOnAcceptance,
     describe: `${outcome.product.name} (${outcome.product.id})`,
   };
 }

@@ -47,6 +47,7 @@ function toJob(row: JobRow): JobRecord {
     productId: row.productId,
     lineItems: (row.estimate as { lineItems?: JobLineItemRecord[] } | null)?.lineItems ?? [],
     catalogVersion: (row.estimate as { catalogVersion?: string } | null)?.catalogVersion ?? null,
+    chargedOnAcceptance: (row.estimate as { chargedOnAcceptance?: boolean } | null)?.chargedOnAcceptance === true,
     failureReason: row.failureReason,
     createdAt: new Date(row.createdAt),
     expiresAt: new Date(row.expiresAt),

@@ -50,6 +50,8 @@ export interface JobRecord {
   lineItems: JobLineItemRecord[];
   /** The catalog version the job was priced from; null for explicit credits (and jobs from before versions were kept). */
   catalogVersion: string | null;
+  /** Its product is charged on acceptance: the job was completed when it was created. */
+  chargedOnAcceptance: boolean;
   failureReason: string | null;
   createdAt: Date;
   expiresAt: Date;

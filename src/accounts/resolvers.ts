@@ -172,7 +172,7 @@ export class JobMutationResolver {
   jobComplete(@Arg("input", () => JobCompleteInput) input: JobCompleteInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
     return mutate({ job: null, account: null, shortfall: null }, async () => {
-      await context.services.jobs.complete(accountId, input.jobId, input.consumedCredits);
+      await context.services.jobs.complete(accountId, input.jobId, input.consumedCredits, { transcriptFallback: input.transcriptFallback });
       return { job: await job(context, input.jobId), account: await account(context, accountId), shortfall: null };
     });
   }

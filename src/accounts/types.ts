@@ -126,6 +126,11 @@ export class Job implements Node {
   })
   catalogVersion!: string | null;
 
+  @Field(() => Boolean, {
+    description: "Its product is charged when the request is accepted (Product.chargedOnAcceptance): the job consumed its credits when it was created and was COMPLETED then; jobComplete, jobFail and jobCancel answer JOB_ALREADY_RESOLVED.",
+  })
+  chargedOnAcceptance!: boolean;
+
   @Field(() => String, { nullable: true, description: "Why the job failed or expired, when it did." })
   failureReason!: string | null;
 

@@ -32,6 +32,8 @@ export interface ProductRecord {
   minimumCreditsSource: PriceSource | null;
   rounding: RoundingMode;
   roundingSource: PriceSource | null;
+  chargedOnAcceptance: boolean;
+  chargeTiming: { source: PriceSource; note: string } | null;
   sourceDocument: string;
 }
 

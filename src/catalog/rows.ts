@@ -47,6 +47,8 @@ export function toProduct(row: typeof t.products.$inferSelect): ProductRecord {
     minimumCreditsSource: row.minimumCreditsSource,
     rounding: row.rounding,
     roundingSource: row.roundingSource,
+    chargedOnAcceptance: row.chargedOnAcceptance,
+    chargeTiming: row.chargeTimingSource === null ? null : { source: row.chargeTimingSource, note: row.chargeTimingNote ?? "" },
     sourceDocument: row.sourceDocument,
   };
 }

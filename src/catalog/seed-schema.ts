@@ -64,6 +64,11 @@ const productSeedSchema = z
     /** Model slugs this product prices with; the first is the default. */
     models: z.array(slug).optional(),
     price: priceRulesSchema,
+    /**
+     * Present when the vendor charges as soon as it accepts the request: a job for the product
+     * consumes its credits at creation instead of holding them. The note cites the doc.
+     */
+    chargedOnAcceptance: z.object({ source, note: z.string().min(10) }).strict().optional(),
   })
   .strict();
 

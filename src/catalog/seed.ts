@@ -119,6 +119,9 @@ export function catalogRows(seeds: ProviderSeed[]): CatalogRows {
         minimumCreditsSource: minimumCredits?.source ?? null,
         rounding: rounding?.mode ?? "NONE",
         roundingSource: rounding?.source ?? null,
+        chargedOnAcceptance: product.chargedOnAcceptance !== undefined,
+        chargeTimingSource: product.chargedOnAcceptance?.source ?? null,
+        chargeTimingNote: product.chargedOnAcceptance?.note ?? null,
         sourceDocument,
       });
       product.parameters.forEach((parameter, parameterPosition) => {

@@ -165,6 +165,15 @@ export class PriceComponent {
   note!: string | null;
 }
 
+@ObjectType({ simpleResolvers: true, description: "When a product is charged, and whether the vendor says so." })
+export class ChargeTiming {
+  @Field(() => PriceSourceEnum, { description: "DOCUMENTED when the vendor's page states it, ASSUMED otherwise." })
+  source!: PriceSource;
+
+  @Field(() => String, { description: "Where the document says so, or why it is assumed." })
+  note!: string;
+}
+
 @ObjectType({ simpleResolvers: true, implements: Node, description: "A priced API operation of a provider, e.g. Subclip's Text to Speech." })
 export class Product implements Node {
   @Field(() => ID, { description: 'Id of the form "<provider id>/<slug>", e.g. "subclip/text-to-speech".' })
@@ -192,6 +201,14 @@ export class Product implements Node {
 
   @Field(() => RoundingModeEnum, { description: "How the cost per generation is rounded." })
   rounding!: RoundingMode;
+
+  @Field(() => Boolean, {
+    description: "The provider charges as soon as it accepts the request: a job for this product consumes its credits when it is created (COMPLETED at once) instead of holding them.",
+  })
+  chargedOnAcceptance!: boolean;
+
+  @Field(() => ChargeTiming, { nullable: true, description: "Where chargedOnAcceptance comes from, when it is true." })
+  chargeTiming!: { source: PriceSource; note: string } | null;
 
   @Field(() => String, { description: "The pricing document this product's formula comes from." })
   sourceDocument!: string;

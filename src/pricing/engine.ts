@@ -162,6 +162,7 @@ function conditionHolds(condition: Condition, values: Map<string, Value>): boole
   const value = values.get(condition.param);
   const same = (expected: string | number | boolean) =>
     value instanceof Decimal ? typeof expected === "number" && value.equals(expected) : value === expected;
+  if (condition.present !== undefined) return (value !== undefined) === condition.present;
   if (condition.equals !== undefined) return same(condition.equals);
   if (condition.notEquals !== undefined) return value !== undefined && !same(condition.notEquals);
   return value === true;

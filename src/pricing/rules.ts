@@ -90,15 +90,18 @@ export const quantitySchema: z.ZodType<QuantityExpression> = z.lazy(() =>
 );
 
 export type Condition =
-  | { param: string; equals?: string | number | boolean; notEquals?: string | number | boolean }
+  | { param: string; equals?: string | number | boolean; notEquals?: string | number | boolean; present?: boolean }
   | { all: Condition[] }
   | { any: Condition[] };
 
-/** When a component applies: a boolean parameter is true, a parameter equals (or not) a value, or a combination. */
+/**
+ * When a component applies: a boolean parameter is true, a parameter equals (or not) a value, a
+ * parameter has a value or not (`present`: given, or defaulted), or a combination.
+ */
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
     z
-      .object({ param: z.string(), equals: jsonScalar.optional(), notEquals: jsonScalar.optional() })
+      .object({ param: z.string(), equals: jsonScalar.optional(), notEquals: jsonScalar.optional(), present: z.boolean().optional() })
       .strict(),
     z.object({ all: z.array(conditionSchema).min(2) }).strict(),
     z.object({ any: z.array(conditionSchema).min(2) }).strict(),

@@ -41,6 +41,10 @@ export const products = sqliteTable(
     minimumCreditsSource: text("minimum_credits_source", { enum: ["DOCUMENTED", "ASSUMED"] }),
     rounding: text("rounding", { enum: ["NONE", "UP"] }).notNull(),
     roundingSource: text("rounding_source", { enum: ["DOCUMENTED", "ASSUMED"] }),
+    /** The vendor charges when it accepts the request: a job consumes at creation (Samsar translate, join). */
+    chargedOnAcceptance: integer("charged_on_acceptance", { mode: "boolean" }).notNull().default(false),
+    chargeTimingSource: text("charge_timing_source", { enum: ["DOCUMENTED", "ASSUMED"] }),
+    chargeTimingNote: text("charge_timing_note"),
     sourceDocument: sourceDocument(),
   },
   (table) => [index("products_provider_idx").on(table.providerId, table.position)],
