@@ -147,3 +147,38 @@ describe("what is documented, and what is assumed", () => {
     expect(multiplied).toEqual({ totalCredits: "300", assumedCredits: "300", source: "ASSUMED" });
   });
 });
+
+describe("lists and bounds", () => {
+  it.each([
+    ["samsar/join-videos", { sessionDurationsSeconds: [] }, "sessionDurationsSeconds"],
+    ["samsar/add-image-set", { imageUrls: [] }, "imageUrls"],
+    ["samsar/image-list-to-video", { imageUrls: [] }, "imageUrls"],
+  ])("%s refuses an empty list instead of pricing it at 0", async (productId, parameters, name) => {
+    const body = await answer(productId, parameters);
+    expect(body.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: ["input", "parameters", name] });
+    expect(body.errors![0].message).toMatch(/needs at least 1 item; got 0/);
+  });
+
+  it("says for every parameter with bounds where they come from, and every list has a maximum", async () => {
+    const { body } = await server.gql(`{ providers { products { id parameters { name type minimum maximum minItems maxItems boundsSource boundsNote assumedValues allowedValues } } } }`);
+    const parameters = body.data.providers.flatMap((p: any) => p.products.flatMap((product: any) => product.parameters.map((q: any) => ({ ...q, product: product.id }))));
+    for (const parameter of parameters) {
+      const where = `${parameter.product} ${parameter.name}`;
+      const bounded = parameter.minimum !== null || parameter.maximum !== null || parameter.maxItems !== null;
+      expect(parameter.boundsSource !== null, where).toBe(bounded);
+      if (bounded) expect(parameter.boundsNote?.length, where).toBeGreaterThan(20);
+      if (parameter.type.endsWith("_LIST")) expect([parameter.minItems, parameter.maxItems !== null], where).toEqual([1, true]);
+      for (const value of parameter.assumedValues) expect(parameter.allowedValues, where).toContain(value);
+    }
+    const segments = parameters.find((q: any) => q.product === "ugen/job-estimate" && q.name === "segmentCount");
+    expect(segments).toMatchObject({ boundsSource: "ASSUMED", boundsNote: expect.stringMatching(/100 segments/) });
+  });
+
+  it("marks the U-Gen models and values the document does not name ASSUMED", async () => {
+    const { body } = await server.gql(`{ product(id: "ugen/job-estimate") { models { id source note } parameters { name assumedValues } } }`);
+    const models = Object.fromEntries(body.data.product.models.map((model: any) => [model.id, model.source]));
+    expect(models).toEqual({ "ugen/models/veo3_fast": "DOCUMENTED", "ugen/models/veo3": "ASSUMED", "ugen/models/sora2": "ASSUMED", "ugen/models/kling_v2_5_turbo": "ASSUMED" });
+    const assumed = Object.fromEntries(body.data.product.parameters.filter((q: any) => q.assumedValues.length > 0).map((q: any) => [q.name, q.assumedValues]));
+    expect(assumed).toEqual({ variant: ["t2v"], resolution: ["hd"], captionStyle: ["none"] });
+  });
+});
