@@ -1,7 +1,13 @@
 // Subclip: formula-based credits with minimums, add-ons and rounding. Source: shared/docs/004_2276d998eeb372d0.txt
 import { defineProviderSeed } from "../src/catalog/seed-schema.js";
 
-const MAX_SECONDS = "86400"; // assumed bounds: 1 s to 24 h of media per request
+const MAX_SECONDS = "86400";
+// Short media exist (the minimum charges are for them), so any positive length is priced; the cap is ours.
+const SHORTEST_SECONDS = "0.000001";
+const durationBounds = {
+  source: "ASSUMED" as const,
+  note: "Any positive length is priced (the doc's minimum charges exist for short media); the 24 h cap per request is assumed, the doc gives none.",
+};
 const minutesOf = (param: string) => ({ div: [{ param }, { const: "60" }] as [{ param: string }, { const: string }] });
 const once = { quantity: { const: "1" }, unit: "job" } as const;
 const flag = (name: string, description: string) => ({
@@ -16,8 +22,9 @@ const duration = (name: string, description: string, required = true) => ({
   unit: "second",
   description,
   required,
-  minimum: "1",
+  minimum: SHORTEST_SECONDS,
   maximum: MAX_SECONDS,
+  bounds: durationBounds,
 });
 
 export default defineProviderSeed({

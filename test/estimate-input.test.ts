@@ -33,8 +33,8 @@ const withParameter = (productId: string, name: string, value: unknown) => ({
 
 describe("estimate: bad input", () => {
   it.each([
-    ["negative duration", withParameter("subclip/text-to-speech", "durationSeconds", -5), "durationSeconds", /at least 1/],
-    ["zero duration", withParameter("subclip/text-to-speech", "durationSeconds", 0), "durationSeconds", /at least 1/],
+    ["negative duration", withParameter("subclip/text-to-speech", "durationSeconds", -5), "durationSeconds", /at least 0.000001 seconds/],
+    ["zero duration", withParameter("subclip/text-to-speech", "durationSeconds", 0), "durationSeconds", /at least 0.000001 seconds/],
     ["over 24 h of video", withParameter("creatify/url-to-video", "durationSeconds", 86401), "durationSeconds", /at most 86400/],
     ["10,001 images", withParameter("samsar/add-image-set", "numImages", 10001), "numImages", /at most 10000/],
     ["a string for a number", withParameter("subclip/text-to-speech", "durationSeconds", "long"), "durationSeconds", /must be a number/],
@@ -204,7 +204,7 @@ describe("product parameters", () => {
     const tts = products.find((p: any) => p.id === "subclip/text-to-speech");
     expect(tts.parameters[0]).toEqual({
       name: "durationSeconds", type: "DECIMAL", unit: "second", allowedValues: null, defaultValue: null,
-      required: true, description: "Length of the generated speech.", minimum: "1", maximum: "86400", maxItems: null,
+      required: true, description: "Length of the generated speech.", minimum: "0.000001", maximum: "86400", maxItems: null,
     });
   });
 

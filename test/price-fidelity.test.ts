@@ -182,3 +182,11 @@ describe("lists and bounds", () => {
     expect(assumed).toEqual({ variant: ["t2v"], resolution: ["hd"], captionStyle: ["none"] });
   });
 });
+
+describe("short inputs the documents price", () => {
+  it("prices half a second of Subclip text to speech at its 1-credit minimum, and refuses no length at all", async () => {
+    expect(await total("subclip/text-to-speech", { durationSeconds: "0.5" })).toBe("1");
+    const body = await answer("subclip/text-to-speech", { durationSeconds: 0 });
+    expect(body.errors![0].message).toMatch(/must be at least 0.000001 seconds; got 0/);
+  });
+});
