@@ -2,6 +2,7 @@
  * The composition root: every long-lived domain service, built once per server over one account
  * store and one catalog, and wired to each other here, explicitly.
  */
+import { CreditCosts } from "./accounts/credit-cost.js";
 import { CreditService } from "./accounts/grants.js";
 import { purgeIdempotencyKeys } from "./accounts/idempotency.js";
 import { JobService } from "./accounts/jobs.js";
@@ -44,6 +45,7 @@ export interface Services {
   pricing: PricingCatalog;
   accounts: AccountQueries;
   wallets: WalletQueries;
+  creditCosts: CreditCosts;
   /** Whether the catalog has this provider (its providers are fixed while the process runs). */
   knownProvider: (id: string) => boolean;
   accountService: AccountService;
@@ -90,6 +92,7 @@ export function createServices(options: ServiceOptions): Services {
     pricing: new PricingCatalog(catalog),
     accounts: new AccountQueries(store.reads),
     wallets: new WalletQueries(store.reads),
+    creditCosts: new CreditCosts(store.reads, () => clock.now()),
     knownProvider,
     accountService: new AccountService(store, credits, clock),
     jobs: new JobService(store, book, clock, options.jobTtlMs, knownProvider),

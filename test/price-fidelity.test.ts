@@ -4,7 +4,7 @@
  * names the rule; required lists need an item; error messages name the right input.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "./helpers.js";
+import { createTestAccount, startTestServer, TEST_ADMIN_KEY, type TestServer } from "./helpers.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -188,5 +188,29 @@ describe("short inputs the documents price", () => {
     expect(await total("subclip/text-to-speech", { durationSeconds: "0.5" })).toBe("1");
     const body = await answer("subclip/text-to-speech", { durationSeconds: 0 });
     expect(body.errors![0].message).toMatch(/must be at least 0.000001 seconds; got 0/);
+  });
+});
+
+describe("a U-Gen credit's documented value, and what the account's credits cost it", () => {
+  it("shows both, for the wallet and for an estimate, at the grants' cost basis in spending order", async () => {
+    const account = await createTestAccount(server, "Two prices");
+    // The Creator pack: 1000 credits for $45, bought through the sandbox's page (4.5 cents a credit).
+    const opened = await server.gql(`mutation { checkoutSessionCreate(input: { packId: "ugen/packs/creator" }) { checkoutSession { url } } }`, undefined, account.key);
+    const url = opened.body.data.checkoutSessionCreate.checkoutSession.url;
+    expect((await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "action=pay" })).status).toBe(200);
+    // 100 promotional credits (a bonus, spent first: they cost nothing).
+    await server.gql(`mutation { creditsGrant(input: { accountId: "${account.accountId}", provider: "ugen", credits: "100", reason: "welcome" }) { userErrors { code } } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
+
+    const wallet = (await server.gql(`{ viewer { wallet(provider: "ugen") { available availableValue { amount currency } availableCostBasis { amount currency } } } }`, undefined, account.key)).body.data.viewer.wallet;
+    expect(wallet).toEqual({ available: "1100", availableValue: { amount: "11", currency: "USD" }, availableCostBasis: { amount: "45", currency: "USD" } });
+
+    const PRICE = `{ jobEstimate(input: { segmentCount: 3 }) { totalCredits totalPrice { amount } totalCostBasis { amount currency } } }`;
+    const mine = (await server.gql(PRICE, undefined, account.key)).body.data.jobEstimate;
+    // 100 promotional credits at 0, the rest at $0.045; beside the documented $0.01 a credit.
+    const credits = Number(mine.totalCredits);
+    expect(mine.totalPrice.amount).toBe(String(credits / 100));
+    expect(mine.totalCostBasis).toEqual({ amount: String(Math.round((credits - 100) * 45) / 1000), currency: "USD" });
+    // Without a key there is no account to ask: the documented value only.
+    expect((await server.gql(PRICE)).body.data.jobEstimate.totalCostBasis).toBeNull();
   });
 });

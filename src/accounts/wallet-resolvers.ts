@@ -4,6 +4,7 @@ import { CreditPack, Provider } from "../catalog/types.js";
 import { connection, decodeCursor, pageSize } from "../graphql/connections.js";
 import type { Context } from "../graphql/context.js";
 import { userInputError } from "../graphql/errors.js";
+import { money, Money } from "../graphql/money.js";
 import { DecimalScalar } from "../graphql/scalars.js";
 import { Decimal, fromMicros } from "../pricing/decimal.js";
 import type { GrantStatus } from "../store/repositories/index.js";
@@ -53,6 +54,23 @@ export class AccountWalletResolver {
 
 @Resolver(() => Wallet)
 export class WalletResolver {
+  @FieldResolver(() => Money, {
+    nullable: true,
+    description: "The available credits at the provider's documented credit value (Provider.creditValue; U-Gen: $0.01 a credit); null when the provider documents none. Compare availableCostBasis.",
+  })
+  async availableValue(@Root() root: WalletRecord, @Ctx() context: Context) {
+    const provider = await context.loaders.catalog.provider.load(root.providerId);
+    return provider?.creditValue ? money(root.available.mul(provider.creditValue.amount), provider.creditValue.currency) : null;
+  }
+
+  @FieldResolver(() => Money, {
+    nullable: true,
+    description: "What the available credits cost this account: its grants' cost basis (a pack's price per credit; promotional credits 0). Null when a grant's cost is unknown (e.g. credits from before grants) or nothing is available.",
+  })
+  availableCostBasis(@Root() root: WalletRecord, @Ctx() context: Context) {
+    return context.services.creditCosts.ofWallet(root.accountId, root.providerId);
+  }
+
   @FieldResolver(() => Provider, { description: "Whose credits these are." })
   provider(@Root() root: WalletRecord, @Ctx() context: Context) {
     return context.loaders.catalog.provider.load(root.providerId);

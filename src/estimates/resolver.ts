@@ -1,4 +1,6 @@
-import { Arg, Ctx, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import type { Decimal } from "../pricing/decimal.js";
+import { Money } from "../graphql/money.js";
 import type { Context } from "../graphql/context.js";
 import { userInputError } from "../graphql/errors.js";
 import { PricingInputError } from "../pricing/engine.js";
@@ -22,6 +24,7 @@ const assumed = (result: EstimateOutcome["result"]) => ({
 
 function toEstimate({ product, model, result, totalPrice }: EstimateOutcome) {
   return {
+    providerId: product.providerId,
     product,
     model,
     costPerGeneration: result.costPerGeneration,
@@ -56,6 +59,7 @@ export class EstimateResolver {
   async jobEstimate(@Arg("input", () => JobEstimateInput) input: JobEstimateInput, @Ctx() { loaders, services }: Context) {
     const outcome = await priced(() => estimateJob(services.pricing, loaders, { ...input }));
     return {
+      providerId: outcome.product.providerId,
       product: outcome.product,
       model: outcome.model!,
       totalCredits: outcome.result.totalCredits,
@@ -63,5 +67,33 @@ export class EstimateResolver {
       totalPrice: outcome.totalPrice,
       lineItems: outcome.result.lineItems,
     };
+  }
+}
+
+const COST_BASIS = {
+  nullable: true,
+  description:
+    "What totalCredits would cost the API key's account: its wallet's spendable credits in the order a job spends them, at each grant's cost basis (a pack's price per credit; promotional credits 0). totalPrice is the provider's documented value instead. Null without an account's key, when the wallet does not hold that many credits, or when a grant's cost is unknown.",
+};
+
+/** The viewer's own cost of an estimate's credits, beside the provider's documented value. */
+async function costBasis(root: { providerId: string; totalCredits: Decimal }, context: Context) {
+  if (context.auth.kind !== "account") return null;
+  return context.services.creditCosts.ofWallet(context.auth.accountId, root.providerId, root.totalCredits);
+}
+
+@Resolver(() => Estimate)
+export class EstimateCostResolver {
+  @FieldResolver(() => Money, COST_BASIS)
+  totalCostBasis(@Root() root: { providerId: string; totalCredits: Decimal }, @Ctx() context: Context) {
+    return costBasis(root, context);
+  }
+}
+
+@Resolver(() => JobEstimate)
+export class JobEstimateCostResolver {
+  @FieldResolver(() => Money, COST_BASIS)
+  totalCostBasis(@Root() root: { providerId: string; totalCredits: Decimal }, @Ctx() context: Context) {
+    return costBasis(root, context);
   }
 }

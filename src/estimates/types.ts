@@ -102,7 +102,7 @@ export class Estimate {
   @Field(() => PriceSourceEnum, { description: "DOCUMENTED when every line is; ASSUMED when any credit of the estimate is (see assumedCredits)." })
   source!: PriceSource;
 
-  @Field(() => Money, { nullable: true, description: "totalCredits in money, when the provider's credit value is known." })
+  @Field(() => Money, { nullable: true, description: "totalCredits at the provider's documented credit value (Provider.creditValue), when it has one. What they cost the viewer: totalCostBasis." })
   totalPrice!: Money | null;
 
   @Field(() => [LineItem], { description: "The lines of one generation; they sum to costPerGeneration." })
@@ -186,7 +186,7 @@ export class JobEstimate {
   @Field(() => PriceSourceEnum, { description: "DOCUMENTED when every line is; ASSUMED when any credit of the estimate is (see assumedCredits)." })
   source!: PriceSource;
 
-  @Field(() => Money, { nullable: true, description: "totalCredits in money (1 credit = $0.01)." })
+  @Field(() => Money, { nullable: true, description: "totalCredits at U-Gen's documented credit value (1 credit = $0.01). What they cost the viewer: totalCostBasis." })
   totalPrice!: Money | null;
 
   @Field(() => [LineItem], { description: "One line per cost component that applies." })

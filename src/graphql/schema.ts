@@ -4,7 +4,7 @@ import { buildSchemaSync } from "type-graphql";
 import { accountResolvers } from "../accounts/resolvers.js";
 import { billingResolvers } from "../billing/resolvers.js";
 import { catalogResolvers } from "../catalog/resolvers.js";
-import { EstimateResolver } from "../estimates/resolver.js";
+import { EstimateCostResolver, EstimateResolver, JobEstimateCostResolver } from "../estimates/resolver.js";
 import { NodeResolver } from "./node-resolver.js";
 import { TestClockResolver } from "./test-clock-resolver.js";
 import { typenameOf } from "./node.js";
@@ -14,7 +14,7 @@ let schema: GraphQLSchema | undefined;
 /** The executable schema; type-graphql's metadata is global, so it is built once per process. */
 export function appSchema(): GraphQLSchema {
   schema ??= buildSchemaSync({
-    resolvers: [NodeResolver, ...catalogResolvers, EstimateResolver, ...accountResolvers, ...billingResolvers, TestClockResolver],
+    resolvers: [NodeResolver, ...catalogResolvers, EstimateResolver, EstimateCostResolver, JobEstimateCostResolver, ...accountResolvers, ...billingResolvers, TestClockResolver],
     // Inputs are validated by the domain, which returns typed errors; no class-validator.
     validate: false,
   });
