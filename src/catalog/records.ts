@@ -32,6 +32,8 @@ export interface ProductRecord {
   minimumCreditsSource: PriceSource | null;
   rounding: RoundingMode;
   roundingSource: PriceSource | null;
+  /** An estimate must name the model; the product has no default model. */
+  modelRequired: boolean;
   sourceDocument: string;
 }
 

@@ -47,6 +47,7 @@ export function toProduct(row: typeof t.products.$inferSelect): ProductRecord {
     minimumCreditsSource: row.minimumCreditsSource,
     rounding: row.rounding,
     roundingSource: row.roundingSource,
+    modelRequired: row.modelRequired,
     sourceDocument: row.sourceDocument,
   };
 }

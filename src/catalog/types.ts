@@ -178,6 +178,11 @@ export class Product implements Node {
   @Field(() => RoundingModeEnum, { description: "How the cost per generation is rounded." })
   rounding!: RoundingMode;
 
+  @Field(() => Boolean, {
+    description: "True when an estimate must name one of models in EstimateInput.modelId (the provider's API requires it); such a product has no defaultModel.",
+  })
+  modelRequired!: boolean;
+
   @Field(() => String, { description: "The pricing document this product's formula comes from." })
   sourceDocument!: string;
 }

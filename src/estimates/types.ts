@@ -22,7 +22,7 @@ export class EstimateInput {
 
   @Field(() => ID, {
     nullable: true,
-    description: 'For products priced by model: the model ("ugen/models/sora2", or just "sora2"). Default: the product\'s defaultModel.',
+    description: 'For products priced by model: the model ("ugen/models/sora2", or just "sora2"). Default: the product\'s defaultModel; required where Product.modelRequired.',
   })
   modelId?: string | null;
 

@@ -1,0 +1,1 @@
+ALTER TABLE `products` ADD `model_required` integer DEFAULT false NOT NULL;
