@@ -299,7 +299,7 @@ describe("hoox", () => {
     const [veo] = product.models;
     const documented = veo.variants.filter((v: any) => v.source === "DOCUMENTED");
     expect(documented).toEqual([{ resolution: "1080p", durationSeconds: 8, credits: "80", source: "DOCUMENTED" }]);
-    expect(veo.variants).toHaveLength(6);
+    expect(veo.variants).toHaveLength(9);
   });
 });
 
