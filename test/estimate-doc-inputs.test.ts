@@ -1,6 +1,6 @@
 /**
  * Inputs the Hoox document (003_…) describes, priced through `estimate`: the required model,
- * per-image models, model settings and 2K. Assumed rates are ASSUMED.
+ * per-image models, model settings, 2K and the response's currency. Assumed rates are ASSUMED.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./helpers.js";
@@ -14,7 +14,7 @@ afterAll(() => server.close());
 const ESTIMATE = `query ($input: EstimateInput!) {
   estimate(input: $input) {
     model { id }
-    costPerGeneration totalCredits
+    costPerGeneration totalCredits currency
     lineItems { code quantity unit unitCredits credits source }
     normalized { name requested applied }
   }
@@ -123,5 +123,18 @@ describe("hoox: resolution 2K and model_settings.generateAudio", () => {
   it("generateAudio is a boolean", async () => {
     const error = await refusal("hoox/asset-generation", { generateAudio: "yes" }, { modelId: "veo-3.1" });
     expect(error.extensions.field).toEqual(["input", "parameters", "generateAudio"]);
+  });
+});
+
+describe("currency", () => {
+  it.each([
+    ["hoox/asset-generation", { modelId: "veo-3.1" }],
+    ["ugen/video-generation", {}],
+    ["samsar/chat-enhance", {}],
+    ["creatify/ai-scripts", {}],
+    ["subclip/text-to-speech", { parameters: [{ name: "durationSeconds", value: 30 }] }],
+  ])("every estimate says its figures are in credits (%s)", async (productId, extra) => {
+    const { body } = await server.gql(`query ($input: EstimateInput!) { estimate(input: $input) { currency } }`, { input: { productId, ...extra } });
+    expect(body.data.estimate).toEqual({ currency: "credits" });
   });
 });

@@ -15,6 +15,9 @@ async function priced(run: () => Promise<EstimateOutcome>): Promise<EstimateOutc
   }
 }
 
+/** Credits are each provider's own unit; money is totalPrice. */
+const ESTIMATE_CURRENCY = "credits";
+
 function toEstimate({ product, model, result, totalPrice }: EstimateOutcome) {
   return {
     product,
@@ -22,6 +25,7 @@ function toEstimate({ product, model, result, totalPrice }: EstimateOutcome) {
     costPerGeneration: result.costPerGeneration,
     generationCount: result.generationCount,
     totalCredits: result.totalCredits,
+    currency: ESTIMATE_CURRENCY,
     totalPrice,
     lineItems: result.lineItems,
     normalized: result.normalized,

@@ -93,6 +93,12 @@ export class Estimate {
   @Field(() => DecimalScalar, { description: "costPerGeneration x generationCount." })
   totalCredits!: Decimal;
 
+  @Field(() => String, {
+    description:
+      'The unit of every credit figure of the estimate: always "credits", as Hoox\'s price preview says, meaning the credits of the product\'s provider (each provider\'s credits are its own; totalPrice gives money where known).',
+  })
+  currency!: string;
+
   @Field(() => Money, { nullable: true, description: "totalCredits in money, when the provider's credit value is known." })
   totalPrice!: Money | null;
 
