@@ -1,6 +1,7 @@
 /**
- * Inputs the Hoox document (003_…) describes, priced through `estimate`: the required model,
- * per-image models, model settings, 2K and the response's currency. Assumed rates are ASSUMED.
+ * Inputs the Hoox (003_…) and Creatify (002_…) documents describe, priced through `estimate`:
+ * Hoox's required model, per-image models, model settings, 2K and the response's currency;
+ * Creatify's token-based Text Generator and per-model Asset Generator. Assumed rates are ASSUMED.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./helpers.js";
@@ -136,5 +137,42 @@ describe("currency", () => {
   ])("every estimate says its figures are in credits (%s)", async (productId, extra) => {
     const { body } = await server.gql(`query ($input: EstimateInput!) { estimate(input: $input) { currency } }`, { input: { productId, ...extra } });
     expect(body.data.estimate).toEqual({ currency: "credits" });
+  });
+});
+
+describe("creatify: Text Generator is token-based (002_…)", () => {
+  it.each([
+    [1, "1", "1"],
+    [1000, "1", "1"],
+    [1001, "2", "2"],
+    [2500, "3", "3"],
+  ])("%s tokens -> %s started 1,000-token blocks -> %s credits, assumed", async (tokenCount, blocks, expected) => {
+    const result = await estimate("creatify/text-generator", { tokenCount });
+    expect(lines(result)).toEqual([["tokens", blocks, "1000-token block", "1", expected, "ASSUMED"]]);
+  });
+
+  it("needs the token count, within its cap", async () => {
+    expect((await refusal("creatify/text-generator")).extensions.field).toEqual(["input", "parameters", "tokenCount"]);
+    expect((await refusal("creatify/text-generator", { tokenCount: 100001 })).message).toMatch(/at most 100000 tokens/);
+  });
+});
+
+describe("creatify: Asset Generator is priced per generated asset by model (002_…)", () => {
+  it.each([
+    ["nano-banana", 3, "12"],
+    ["flux-pro-kontext", 1, "4"],
+    ["veo3.1-image-to-video", 2, "128"],
+  ])("%s x %s assets -> %s credits, assumed", async (model, assetCount, expected) => {
+    const result = await estimate("creatify/asset-generator", { assetCount }, { modelId: model });
+    expect(result.model).toEqual({ id: `creatify/models/${model}` });
+    expect(result.totalCredits).toBe(expected);
+    expect(result.lineItems.map((l: any) => [l.code, l.unit, l.source])).toEqual([["asset", "asset", "ASSUMED"]]);
+  });
+
+  it("defaults to its first model and refuses an unknown one, listing the choices", async () => {
+    expect((await estimate("creatify/asset-generator")).model).toEqual({ id: "creatify/models/nano-banana" });
+    const error = await refusal("creatify/asset-generator", {}, { modelId: "sdxl" });
+    expect(error.extensions.field).toEqual(["input", "modelId"]);
+    expect(error.message).toMatch(/creatify\/models\/nano-banana, creatify\/models\/flux-pro-kontext, creatify\/models\/veo3\.1-image-to-video/);
   });
 });

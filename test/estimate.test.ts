@@ -309,8 +309,8 @@ describe("creatify rates (002_…)", () => {
   });
 
   it.each([
-    ["creatify/asset-generator", { assetCount: 3 }, "6"],
-    ["creatify/text-generator", {}, "1"],
+    ["creatify/asset-generator", { assetCount: 3 }, "12"],
+    ["creatify/text-generator", { tokenCount: 1000 }, "1"],
     ["creatify/ai-scripts", {}, "1"],
     ["creatify/links", { linkCount: 3 }, "3"],
     ["creatify/product-video-image", { imageCount: 4 }, "8"],
