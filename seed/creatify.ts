@@ -12,6 +12,15 @@ type ProductSeed = NonNullable<ProviderSeedInput["products"]>[number];
 
 const MAX_SECONDS = "86400"; // assumed bounds: 1 s to 24 h of video per request
 
+// The doc's Asset Generator row names no model: it links to a per-model price list it leaves out.
+const ASSET_MODEL_NOTE =
+  "The doc names no model and links to a per-model list it leaves out; these models and per-output rates are from that list (post-ai-generation#supported-models, outside shared/docs, and it changes), so assumed.";
+const ASSET_MODELS = [
+  { slug: "nano-banana", modelName: "nano-banana", name: "Nano Banana", kind: "image", credits: "4" },
+  { slug: "flux-pro-kontext", modelName: "flux-pro/kontext/text-to-image", name: "FLUX.1 Kontext [pro]", kind: "image", credits: "4" },
+  { slug: "veo3.1-image-to-video", modelName: "veo3.1/image-to-video", name: "Veo 3.1 image to video", kind: "video", credits: "64" },
+];
+
 /** "N credits per S seconds", billed in whole S-second increments (a started increment counts). */
 function perIncrement(
   slug: string,
@@ -61,8 +70,6 @@ function perItem(
   description: string,
   credits: string,
   item: { parameter: string; unit: string; label: string; maximum: string },
-  source: "DOCUMENTED" | "ASSUMED" = "DOCUMENTED",
-  note?: string,
 ): ProductSeed {
   return {
     slug,
@@ -89,8 +96,7 @@ function perItem(
           quantity: { param: item.parameter },
           unit: item.unit,
           rate: { credits },
-          source,
-          ...(note ? { note } : {}),
+          source: "DOCUMENTED",
         },
       ],
     },
@@ -108,37 +114,70 @@ export default defineProviderSeed({
     { slug: "api-pro", name: "API Pro", description: "For growing businesses.", monthlyCredits: "2000", priceUsd: "299", interval: "MONTH", contactSales: false, source: "DOCUMENTED", creditsExpire: monthlyCreditsExpire },
     { slug: "api-enterprise", name: "API Enterprise", description: "Custom credits and pricing for high volume; arranged with sales.", contactSales: true, source: "DOCUMENTED" },
   ],
+  models: ASSET_MODELS.map(({ slug, modelName, name, kind, credits }) => ({
+    slug,
+    name,
+    description: `Asset Generator ${kind} model (model_name "${modelName}"); priced per generated ${kind}.`,
+    variants: [{ slug: "per-output", name: "default", billingUnit: "PER_GENERATION" as const, credits, source: "ASSUMED" as const, note: ASSET_MODEL_NOTE }],
+  })),
   products: [
     perIncrement("url-to-video", "URL to Video", "Turns a product URL into a video ad.", "5", "30"),
     perIncrement("ai-avatar", "AI Avatar", "A talking AI avatar video.", "5", "30"),
     perIncrement("aurora", "Aurora", "Aurora avatar video, per second.", "1", "1"),
     perIncrement("aurora-fast", "Aurora Fast", "Aurora Fast avatar video, per second.", "0.5", "1"),
     perIncrement("custom-template-video", "Custom Template Video", "A video from a custom template.", "5", "30"),
-    perItem(
-      "asset-generator",
-      "Asset Generator",
-      "Generates images or video assets with a choice of models.",
-      "2",
-      { parameter: "assetCount", unit: "asset", label: "assets to generate", maximum: "100" },
-      "ASSUMED",
-      "The doc points to a per-model price list it does not include; 2 credits per asset assumed.",
-    ),
+    {
+      slug: "asset-generator",
+      name: "Asset Generator",
+      description: "Generates images or video assets with the model the request chooses; each generated asset costs the model's rate.",
+      operation: "Asset Generator API",
+      category: "video",
+      models: ASSET_MODELS.map((model) => model.slug),
+      parameters: [
+        { name: "assetCount", type: "INTEGER", unit: "asset", description: "Number of assets to generate (outputs).", defaultValue: 1, minimum: "1", maximum: "100" },
+      ],
+      price: {
+        components: [
+          {
+            code: "asset",
+            description: "Generated asset",
+            quantity: { param: "assetCount" },
+            unit: "asset",
+            rate: { variant: { match: {} } },
+            source: "ASSUMED",
+            note: ASSET_MODEL_NOTE,
+          },
+        ],
+      },
+    },
     {
       slug: "text-generator",
       name: "Text Generator",
       description: "Generates text; billed per generation from the tokens used.",
       operation: "Text Generator API",
       category: "text",
+      parameters: [
+        {
+          name: "tokenCount",
+          type: "INTEGER",
+          unit: "token",
+          description: "Tokens the generation uses, prompt and output together (the doc does not split them). At most 100,000, an assumed cap.",
+          required: true,
+          minimum: "1",
+          maximum: "100000",
+        },
+      ],
       price: {
         components: [
           {
-            code: "generation",
-            description: "Text generation",
-            quantity: { const: "1" },
-            unit: "generation",
+            code: "tokens",
+            description: "Text generation, per 1,000 tokens",
+            quantity: { param: "tokenCount" },
+            unit: "token",
+            block: { size: "1000", rounding: "UP" },
             rate: { credits: "1" },
             source: "ASSUMED",
-            note: "The doc says token-based per generation without token rates; 1 credit per generation assumed.",
+            note: "The doc bills per generation by tokens without a rate; 1 credit per started 1,000 tokens assumed, so a short generation costs the 1 credit of an AI Scripts request.",
           },
         ],
       },

@@ -272,8 +272,8 @@ describe("creatify", () => {
       Aurora: "1/1 second DOCUMENTED",
       "Aurora Fast": "0.5/1 second DOCUMENTED",
       "Custom Template Video": "5/30 second DOCUMENTED",
-      "Asset Generator": "2/- asset ASSUMED",
-      "Text Generator": "1/- generation ASSUMED",
+      "Asset Generator": "null/- asset ASSUMED",
+      "Text Generator": "1/1000 token ASSUMED",
       "Text to Speech": "1/30 second DOCUMENTED",
       "AI Scripts": "1/- request DOCUMENTED",
       Links: "1/- link DOCUMENTED",
@@ -299,7 +299,7 @@ describe("hoox", () => {
     const [veo] = product.models;
     const documented = veo.variants.filter((v: any) => v.source === "DOCUMENTED");
     expect(documented).toEqual([{ resolution: "1080p", durationSeconds: 8, credits: "80", source: "DOCUMENTED" }]);
-    expect(veo.variants).toHaveLength(6);
+    expect(veo.variants).toHaveLength(9);
   });
 });
 

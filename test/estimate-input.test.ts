@@ -209,12 +209,14 @@ describe("product parameters", () => {
   });
 
   it("an estimate built only from the parameters' defaults succeeds for every product that has no required input", async () => {
-    const { body } = await server.gql(`{ providers { products { id parameters { required } } } }`);
+    const { body } = await server.gql(`{ providers { products { id modelRequired models { id } parameters { required } } } }`);
     const products = body.data.providers.flatMap((p: any) => p.products);
     for (const product of products.filter((p: any) => !p.parameters.some((q: any) => q.required))) {
       // These need one of two inputs.
       if (["samsar/add-image-set", "samsar/image-list-to-video", "subclip/ai-clipping"].includes(product.id)) continue;
-      const result = await server.gql(ESTIMATE, { input: { productId: product.id } });
+      // A product whose API requires a model (hoox) is priced with its first one.
+      const modelId = product.modelRequired ? product.models[0].id : undefined;
+      const result = await server.gql(ESTIMATE, { input: { productId: product.id, modelId } });
       expect(result.body.errors, product.id).toBeUndefined();
     }
   });

@@ -208,17 +208,20 @@ describe("hoox worked example (003_…)", () => {
     [3, 4],
     [1, 4],
     [60, 8],
+    [61, 8],
+    [600, 8],
   ])("snaps an unsupported %s s to %s s (a tie snaps up) and reports it", async (requested, applied) => {
-    const result = await estimate("hoox/asset-generation", { duration: requested });
+    const result = await estimate("hoox/asset-generation", { duration: requested }, { modelId: "veo-3.1" });
     expect(result.normalized).toEqual([{ name: "duration", requested, applied }]);
     expect(result.costPerGeneration).toBe(String(applied * 10));
   });
 
-  it("does not snap beyond the accepted range", async () => {
+  it("does not snap beyond the accepted range (600 s, an assumed cap)", async () => {
     const { body } = await server.gql(ESTIMATE, {
-      input: { productId: "hoox/asset-generation", parameters: [{ name: "duration", value: 61 }] },
+      input: { productId: "hoox/asset-generation", modelId: "veo-3.1", parameters: [{ name: "duration", value: 601 }] },
     });
     expect(body.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: ["input", "parameters", "duration"] });
+    expect(body.errors![0].message).toMatch(/at most 600 seconds/);
   });
 });
 
@@ -309,8 +312,8 @@ describe("creatify rates (002_…)", () => {
   });
 
   it.each([
-    ["creatify/asset-generator", { assetCount: 3 }, "6"],
-    ["creatify/text-generator", {}, "1"],
+    ["creatify/asset-generator", { assetCount: 3 }, "12"],
+    ["creatify/text-generator", { tokenCount: 1000 }, "1"],
     ["creatify/ai-scripts", {}, "1"],
     ["creatify/links", { linkCount: 3 }, "3"],
     ["creatify/product-video-image", { imageCount: 4 }, "8"],

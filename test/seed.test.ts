@@ -69,6 +69,8 @@ describe("seeding", () => {
       ["unknown field", (s) => (s.creditPacks[0].pricee = "1"), /Unrecognized key/],
       ["duplicate slug", (s) => (s.creditPacks[1].slug = "starter"), /slug "starter" is used twice/],
       ["default outside its type", (s) => (s.products[0].parameters[2].defaultValue = "8"), /does not fit type INTEGER/],
+      ["a condition on a model not offered", (s) => (s.products[0].price.components[2].when = { model: "veo9" }), /captions: a condition names model "veo9"/],
+      ["a required model without models", (s) => Object.assign(s.products[0], { models: undefined, modelRequired: true }), /modelRequired needs the product's models/],
     ];
     for (const [label, mutate, message] of cases) {
       const broken = clone(ugen);

@@ -35,13 +35,14 @@ registerEnumType(ParameterTypeEnum, {
   },
 });
 
-export const BillingUnitEnum = { PER_GENERATION: "PER_GENERATION", PER_SECOND: "PER_SECOND" } as const;
+export const BillingUnitEnum = { PER_GENERATION: "PER_GENERATION", PER_SECOND: "PER_SECOND", PER_IMAGE: "PER_IMAGE" } as const;
 registerEnumType(BillingUnitEnum, {
   name: "BillingUnit",
   description: "What a variant's credits are charged for.",
   valuesConfig: {
     PER_GENERATION: { description: "A flat number of credits per generated output." },
     PER_SECOND: { description: "Credits per second of generated output (credits x duration)." },
+    PER_IMAGE: { description: "Credits per image of the request (credits x image count), e.g. Hoox reve-fast." },
   },
 });
 

@@ -34,6 +34,8 @@ export interface ProductRecord {
   roundingSource: PriceSource | null;
   chargedOnAcceptance: boolean;
   chargeTiming: { source: PriceSource; note: string } | null;
+  /** An estimate must name the model; the product has no default model. */
+  modelRequired: boolean;
   sourceDocument: string;
 }
 

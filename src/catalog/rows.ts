@@ -49,6 +49,7 @@ export function toProduct(row: typeof t.products.$inferSelect): ProductRecord {
     roundingSource: row.roundingSource,
     chargedOnAcceptance: row.chargedOnAcceptance,
     chargeTiming: row.chargeTimingSource === null ? null : { source: row.chargeTimingSource, note: row.chargeTimingNote ?? "" },
+    modelRequired: row.modelRequired,
     sourceDocument: row.sourceDocument,
   };
 }

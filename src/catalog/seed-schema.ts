@@ -10,6 +10,7 @@ import {
   PRICE_SOURCES,
   decimalString,
   parameterDefinitionSchema,
+  modelsOfCondition,
   parametersOfCondition,
   parametersOfQuantity,
   parametersOfRate,
@@ -61,8 +62,10 @@ const productSeedSchema = z
     operation: z.string(),
     category: z.enum(["video", "image", "audio", "text", "job"]),
     parameters: z.array(parameterDefinitionSchema).default([]),
-    /** Model slugs this product prices with; the first is the default. */
+    /** Model slugs this product prices with; the first is the default unless modelRequired. */
     models: z.array(slug).optional(),
+    /** The request must name a model (the doc makes it required): no default is applied. */
+    modelRequired: z.boolean().default(false),
     price: priceRulesSchema,
     /**
      * Present when the vendor charges as soon as it accepts the request: a job for the product
@@ -177,6 +180,7 @@ export function parseProviderSeed(input: unknown): ProviderSeed {
     for (const model of product.models ?? []) {
       if (!modelSlugs.has(model)) complain(where, `model "${model}" is not among the provider's models`);
     }
+    if (product.modelRequired && !product.models?.length) complain(where, "modelRequired needs the product's models");
     const codes = product.price.components.map((c) => c.code);
     for (const duplicate of duplicates(codes)) complain(where, `component code "${duplicate}" is used twice`);
     product.price.components.forEach((component, index) => {
@@ -189,6 +193,9 @@ export function parseProviderSeed(input: unknown): ProviderSeed {
       ];
       for (const name of used) {
         if (!parameters.has(name)) complain(at, `uses parameter "${name}", which the product does not declare`);
+      }
+      for (const model of component.when ? modelsOfCondition(component.when) : []) {
+        if (!product.models?.includes(model)) complain(at, `a condition names model "${model}", which the product does not offer`);
       }
       const rate = component.rate;
       if ("percentOf" in rate) {

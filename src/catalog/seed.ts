@@ -8,13 +8,13 @@ import { eq, notInArray } from "drizzle-orm";
 import type { CatalogDatabase } from "../store/catalog/client.js";
 import * as t from "../store/catalog/schema.js";
 import { parseDecimal, toMicros } from "../pricing/decimal.js";
-import type { PriceComponent } from "../pricing/rules.js";
+import { mapConditionModels, type PriceComponent } from "../pricing/rules.js";
 import { catalogIds } from "./ids.js";
 import { catalogChanged, CATALOG_VERSION_KEY } from "./repository.js";
 import { parseProviderSeed, type ProviderSeed } from "./seed-schema.js";
 
 /** Bump when the mapping from seed to rows changes, so existing databases are re-seeded. */
-const SEED_FORMAT_VERSION = 1;
+const SEED_FORMAT_VERSION = 2;
 
 export interface SeedResult {
   changed: boolean;
@@ -122,6 +122,7 @@ export function catalogRows(seeds: ProviderSeed[]): CatalogRows {
         chargedOnAcceptance: product.chargedOnAcceptance !== undefined,
         chargeTimingSource: product.chargedOnAcceptance?.source ?? null,
         chargeTimingNote: product.chargedOnAcceptance?.note ?? null,
+        modelRequired: product.modelRequired,
         sourceDocument,
       });
       product.parameters.forEach((parameter, parameterPosition) => {
@@ -153,7 +154,7 @@ export function catalogRows(seeds: ProviderSeed[]): CatalogRows {
           productId,
           modelId: catalogIds.model(seed.id, modelSlug),
           position: modelPosition,
-          isDefault: modelPosition === 0,
+          isDefault: modelPosition === 0 && !product.modelRequired,
         });
       });
     });
@@ -209,7 +210,7 @@ function priceRuleRow(
     position,
     description: component.description,
     unit: component.unit,
-    condition: component.when ?? null,
+    condition: component.when ? mapConditionModels(component.when, (slug) => catalogIds.model(seed.id, slug)) : null,
     quantity: component.quantity,
     perSecondQuantity: component.perSecondQuantity ?? null,
     blockSizeMicros: optionalMicros(component.block?.size),

@@ -210,6 +210,11 @@ export class Product implements Node {
   @Field(() => ChargeTiming, { nullable: true, description: "Where chargedOnAcceptance comes from, when it is true." })
   chargeTiming!: { source: PriceSource; note: string } | null;
 
+  @Field(() => Boolean, {
+    description: "True when an estimate must name one of models in EstimateInput.modelId (the provider's API requires it); such a product has no defaultModel.",
+  })
+  modelRequired!: boolean;
+
   @Field(() => String, { description: "The pricing document this product's formula comes from." })
   sourceDocument!: string;
 }

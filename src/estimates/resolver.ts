@@ -21,6 +21,8 @@ const assumed = (result: EstimateOutcome["result"]) => ({
   assumedCredits: result.assumedCredits,
   source: result.assumedCredits.isZero() && result.lineItems.every((line) => line.source === "DOCUMENTED") ? ("DOCUMENTED" as const) : ("ASSUMED" as const),
 });
+/** Credits are each provider's own unit; money is totalPrice. */
+const ESTIMATE_CURRENCY = "credits";
 
 function toEstimate({ product, model, result, totalPrice }: EstimateOutcome) {
   return {
@@ -31,6 +33,7 @@ function toEstimate({ product, model, result, totalPrice }: EstimateOutcome) {
     generationCount: result.generationCount,
     totalCredits: result.totalCredits,
     ...assumed(result),
+    currency: ESTIMATE_CURRENCY,
     totalPrice,
     lineItems: result.lineItems,
     normalized: result.normalized,

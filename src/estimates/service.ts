@@ -62,6 +62,7 @@ export async function loadPricingProduct(
       rounding: product.roundingSource ? { mode: product.rounding, source: product.roundingSource } : null,
       models,
       defaultModelId: links.find((link) => link.isDefault)?.model.id ?? null,
+      modelRequired: product.modelRequired,
       fixedModels,
     },
   };

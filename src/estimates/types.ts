@@ -22,7 +22,7 @@ export class EstimateInput {
 
   @Field(() => ID, {
     nullable: true,
-    description: 'For products priced by model: the model ("ugen/models/sora2", or just "sora2"). Default: the product\'s defaultModel.',
+    description: 'For products priced by model: the model ("ugen/models/sora2", or just "sora2"). Default: the product\'s defaultModel; required where Product.modelRequired.',
   })
   modelId?: string | null;
 
@@ -101,6 +101,12 @@ export class Estimate {
 
   @Field(() => PriceSourceEnum, { description: "DOCUMENTED when every line is; ASSUMED when any credit of the estimate is (see assumedCredits)." })
   source!: PriceSource;
+
+  @Field(() => String, {
+    description:
+      'The unit of every credit figure of the estimate: always "credits", as Hoox\'s price preview says, meaning the credits of the product\'s provider (each provider\'s credits are its own; totalPrice gives money where known).',
+  })
+  currency!: string;
 
   @Field(() => Money, { nullable: true, description: "totalCredits at the provider's documented credit value (Provider.creditValue), when it has one. What they cost the viewer: totalCostBasis." })
   totalPrice!: Money | null;

@@ -36,7 +36,7 @@ export function estimate(product: PricingProduct, request: EstimateRequest): Est
   let modelPriced = { credits: ZERO, source: "DOCUMENTED" as PriceSource };
 
   for (const component of product.components) {
-    if (component.when && !conditionHolds(component.when, values)) continue;
+    if (component.when && !conditionHolds(component.when, values, model)) continue;
     const priced = priceComponent(product, component, values, model, pricedByCode);
     if (!priced) continue;
     lineItems.push(priced.line);
@@ -119,6 +119,10 @@ function selectModel(product: PricingProduct, modelId: string | null | undefined
     if (modelId) throw new PricingInputError(["modelId"], `${product.id} is not priced by model; leave modelId out`);
     return null;
   }
+  if (!modelId && product.modelRequired) {
+    const choices = product.models.map((m) => m.id).join(", ");
+    throw new PricingInputError(["modelId"], `${product.id} needs a model: set modelId to one of: ${choices}`);
+  }
   const wanted = modelId ?? product.defaultModelId ?? product.models[0].id;
   // Short names ("veo3_fast") are accepted as well as full ids ("ugen/models/veo3_fast").
   const model = product.models.find((m) => m.id === wanted || m.id.endsWith(`/models/${wanted}`));
@@ -156,9 +160,10 @@ function findVariant(model: PricingModel, match: Record<string, string>, values:
 // ---------------------------------------------------------------------------------------------
 // Components
 
-function conditionHolds(condition: Condition, values: Map<string, Value>): boolean {
-  if ("all" in condition) return condition.all.every((c) => conditionHolds(c, values));
-  if ("any" in condition) return condition.any.some((c) => conditionHolds(c, values));
+function conditionHolds(condition: Condition, values: Map<string, Value>, model: PricingModel | null): boolean {
+  if ("all" in condition) return condition.all.every((c) => conditionHolds(c, values, model));
+  if ("any" in condition) return condition.any.some((c) => conditionHolds(c, values, model));
+  if ("model" in condition) return model?.id === condition.model;
   const value = values.get(condition.param);
   const same = (expected: string | number | boolean) =>
     value instanceof Decimal ? typeof expected === "number" && value.equals(expected) : value === expected;

@@ -12,7 +12,7 @@ export type PriceSource = (typeof PRICE_SOURCES)[number];
 export const PARAMETER_TYPES = ["INTEGER", "DECIMAL", "BOOLEAN", "STRING", "DECIMAL_LIST", "STRING_LIST"] as const;
 export type ParameterType = (typeof PARAMETER_TYPES)[number];
 
-export const BILLING_UNITS = ["PER_GENERATION", "PER_SECOND"] as const;
+export const BILLING_UNITS = ["PER_GENERATION", "PER_SECOND", "PER_IMAGE"] as const;
 export type BillingUnit = (typeof BILLING_UNITS)[number];
 
 export const ROUNDING_MODES = ["NONE", "UP"] as const;
@@ -91,18 +91,21 @@ export const quantitySchema: z.ZodType<QuantityExpression> = z.lazy(() =>
 
 export type Condition =
   | { param: string; equals?: string | number | boolean; notEquals?: string | number | boolean; present?: boolean }
+  | { model: string }
   | { all: Condition[] }
   | { any: Condition[] };
 
 /**
  * When a component applies: a boolean parameter is true, a parameter equals (or not) a value, a
- * parameter has a value or not (`present`: given, or defaulted), or a combination.
+ * parameter has a value or not (`present`: given, or defaulted), the request's model is the one
+ * named (a slug in seeds, a catalog id once stored), or a combination.
  */
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
     z
       .object({ param: z.string(), equals: jsonScalar.optional(), notEquals: jsonScalar.optional(), present: z.boolean().optional() })
       .strict(),
+    z.object({ model: z.string() }).strict(),
     z.object({ all: z.array(conditionSchema).min(2) }).strict(),
     z.object({ any: z.array(conditionSchema).min(2) }).strict(),
   ]),
@@ -181,7 +184,22 @@ export function parametersOfQuantity(expression: QuantityExpression): string[] {
 export function parametersOfCondition(condition: Condition): string[] {
   if ("all" in condition) return condition.all.flatMap(parametersOfCondition);
   if ("any" in condition) return condition.any.flatMap(parametersOfCondition);
+  if ("model" in condition) return [];
   return [condition.param];
+}
+
+/** Models a condition names, for cross-checking them against a product's models. */
+export function modelsOfCondition(condition: Condition): string[] {
+  if ("all" in condition) return condition.all.flatMap(modelsOfCondition);
+  if ("any" in condition) return condition.any.flatMap(modelsOfCondition);
+  return "model" in condition ? [condition.model] : [];
+}
+
+/** The same condition with each model slug replaced, e.g. by its catalog id. */
+export function mapConditionModels(condition: Condition, map: (model: string) => string): Condition {
+  if ("all" in condition) return { all: condition.all.map((c) => mapConditionModels(c, map)) };
+  if ("any" in condition) return { any: condition.any.map((c) => mapConditionModels(c, map)) };
+  return "model" in condition ? { model: map(condition.model) } : condition;
 }
 
 export function parametersOfRate(rate: Rate): string[] {

@@ -44,6 +44,8 @@ export interface PricingProduct {
   /** Models the request may choose among (EstimateInput.modelId); empty when not priced by model. */
   models: PricingModel[];
   defaultModelId: string | null;
+  /** The request must name a model (EstimateInput.modelId); no default applies. */
+  modelRequired: boolean;
   /** Models that variant rates name explicitly (e.g. the keyframe model of a job). */
   fixedModels: PricingModel[];
 }

@@ -45,6 +45,8 @@ export const products = sqliteTable(
     chargedOnAcceptance: integer("charged_on_acceptance", { mode: "boolean" }).notNull().default(false),
     chargeTimingSource: text("charge_timing_source", { enum: ["DOCUMENTED", "ASSUMED"] }),
     chargeTimingNote: text("charge_timing_note"),
+    /** An estimate must name a model (Hoox: `model` is required); no model is the default. */
+    modelRequired: integer("model_required", { mode: "boolean" }).notNull().default(false),
     sourceDocument: sourceDocument(),
   },
   (table) => [index("products_provider_idx").on(table.providerId, table.position)],
@@ -147,7 +149,7 @@ export const modelVariants = sqliteTable(
     name: text("name").notNull(),
     resolution: text("resolution"),
     durationSeconds: integer("duration_seconds"),
-    billingUnit: text("billing_unit", { enum: ["PER_GENERATION", "PER_SECOND"] }).notNull(),
+    billingUnit: text("billing_unit", { enum: ["PER_GENERATION", "PER_SECOND", "PER_IMAGE"] }).notNull(),
     creditsMicros: integer("credits_micros").notNull(),
     /** What the provider pays upstream per billing unit, in USD micros (ugen's kie_cost_usd). */
     upstreamCostMicros: integer("upstream_cost_micros"),
