@@ -10,7 +10,12 @@ const monthlyCreditsExpire = {
 
 type ProductSeed = NonNullable<ProviderSeedInput["products"]>[number];
 
-const MAX_SECONDS = "86400"; // assumed bounds: 1 s to 24 h of video per request
+const MAX_SECONDS = "86400";
+// A started increment is billed whole, so any positive length is priced; the 24 h cap is ours.
+const incrementBounds = {
+  source: "ASSUMED" as const,
+  note: "Any positive length is priced (the doc bills a started increment whole); the 24 h cap per request is assumed, the doc gives none.",
+};
 
 // The doc's Asset Generator row names no model: it links to a per-model price list it leaves out.
 const ASSET_MODEL_NOTE =
@@ -43,8 +48,9 @@ function perIncrement(
         unit: "second",
         description: `Length of the generated output; billed in started ${seconds}-second increments.`,
         required: true,
-        minimum: "1",
+        minimum: "0.000001",
         maximum: MAX_SECONDS,
+        bounds: incrementBounds,
       },
     ],
     price: {

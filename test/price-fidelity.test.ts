@@ -184,6 +184,13 @@ describe("lists and bounds", () => {
 });
 
 describe("short inputs the documents price", () => {
+  it.each([
+    ["creatify/aurora", "1"],
+    ["creatify/aurora-fast", "0.5"],
+  ])("prices half a second of %s as one started second: %s", async (productId, expected) => {
+    expect(await total(productId, { durationSeconds: "0.5" })).toBe(expected);
+  });
+
   it("prices half a second of Subclip text to speech at its 1-credit minimum, and refuses no length at all", async () => {
     expect(await total("subclip/text-to-speech", { durationSeconds: "0.5" })).toBe("1");
     const body = await answer("subclip/text-to-speech", { durationSeconds: 0 });
