@@ -44,7 +44,7 @@ describe("the cost limit", () => {
     expect(status).toBe(400);
     expect(body.data).toBeUndefined();
     const [error] = body.errors;
-    expect(error.message).toMatch(/^The operation's cost is \d+, over the limit of 60000: ask for smaller pages \(first\), fewer nested lists or fewer aliases$/);
+    expect(error.message).toMatch(/^The operation's cost is \d+, over the limit of 100000: ask for smaller pages \(first\), fewer nested lists or fewer aliases$/);
     expect(error.extensions).toMatchObject({ code: "OPERATION_LIMIT_EXCEEDED", limit: "cost", maximum: DEFAULT_LIMITS.maxCost });
     expect(error.extensions.actual).toBeGreaterThan(1_000_000);
   });
@@ -79,7 +79,7 @@ describe("the cost limit", () => {
     const { status, body } = await post(server, `{ providers { ...F0 } } ${fragments}`);
     expect(status).toBe(400);
     const cost = body.errors.find((error: { extensions: { limit?: string } }) => error.extensions.limit === "cost");
-    expect(cost.message).toMatch(/^The operation's cost is \d+, over the limit of 60000/);
+    expect(cost.message).toMatch(/^The operation's cost is \d+, over the limit of 100000/);
     expect(cost.extensions.actual).toBeGreaterThan(1e15);
   });
 
@@ -115,7 +115,7 @@ describe("the cost limit", () => {
     const text = getIntrospectionQuery();
     const fragments = text.indexOf("fragment FullType");
     const schema = text.slice(text.indexOf("__schema"), text.lastIndexOf("}", fragments));
-    const refused = await post(server, `${aliased(4, schema)} ${text.slice(fragments)}`);
+    const refused = await post(server, `${aliased(8, schema)} ${text.slice(fragments)}`);
     expect(refused.status).toBe(400);
     expect(refused.body.errors[0].extensions).toMatchObject({ code: "OPERATION_LIMIT_EXCEEDED", limit: "cost" });
   });

@@ -249,4 +249,4 @@ describe.each(STORES.filter((store) => store.available))("$name", ({ processes, 
     expect(received.sort()).toEqual([0, 1, 2, 3, 4, 5].map((i) => `ops${i}@example.com`));
     await new Promise<void>((resolve) => smtp.close(resolve));
   });
-});
+}, 60_000); // Three processes starting under a loaded machine (the whole suite) take their time.

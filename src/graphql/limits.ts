@@ -30,7 +30,7 @@ export const DEFAULT_LIMITS: GraphQLLimits = {
   maxAliases: 30,
   maxTokens: 3000,
   maxDirectives: 30,
-  maxCost: 60_000,
+  maxCost: 100_000,
   maxMutations: 10,
 };
 

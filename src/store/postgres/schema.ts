@@ -2,3 +2,4 @@
 export * from "./schema-accounts.js";
 export * from "./schema-wallets.js";
 export * from "./schema-billing.js";
+export * from "./schema-events.js";

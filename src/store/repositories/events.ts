@@ -1,0 +1,63 @@
+/** The event log: events numbered per account, read by sequence number for catching up and following. */
+import { and, asc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
+import { first, preparedQuery, type NewRow, type RepositoryContext, type Rows } from "./context.js";
+import type { Page } from "../paging.js";
+
+export type EventRow = Rows<"events">;
+
+export class EventRepository {
+  constructor(private readonly c: RepositoryContext) {}
+
+  /**
+   * The account's next event number. Guard: one upsert of the account's counter row, which the
+   * transaction then holds (PostgreSQL's row lock; SQLite's single writer) until it commits, so
+   * numbers are given, and become visible, in order.
+   */
+  async nextSeq(accountId: string): Promise<number> {
+    const { db, t } = this.c;
+    const next = preparedQuery(this.c, "event_next_seq", () =>
+      db
+        .insert(t.eventCounters)
+        .values({ accountId: sql.placeholder("accountId"), lastSeq: 1 })
+        .onConflictDoUpdate({ target: t.eventCounters.accountId, set: { lastSeq: sql`${t.eventCounters.lastSeq} + 1` } })
+        .returning({ seq: t.eventCounters.lastSeq }),
+    );
+    return (await next({ accountId }))[0].seq;
+  }
+
+  async insert(row: NewRow<"events">): Promise<void> {
+    const { db, t } = this.c;
+    await db.insert(t.events).values(row);
+  }
+
+  async get(id: string): Promise<EventRow | undefined> {
+    const { db, t } = this.c;
+    return first(await db.select().from(t.events).where(eq(t.events.id, id)));
+  }
+
+  /** The account's events after a sequence number, oldest first; optionally of some types only. */
+  async page(accountId: string, options: { first: number; afterSeq?: number; types?: readonly string[] | null }): Promise<Page<EventRow>> {
+    const { db, t } = this.c;
+    const e = t.events;
+    const conditions: SQL[] = [eq(e.accountId, accountId)];
+    if (options.afterSeq !== undefined) conditions.push(gt(e.seq, options.afterSeq));
+    if (options.types && options.types.length > 0) conditions.push(inArray(e.type, [...options.types]));
+    const rows = await db.select().from(e).where(and(...conditions)).orderBy(asc(e.seq)).limit(options.first + 1);
+    return { items: rows.slice(0, options.first), hasNextPage: rows.length > options.first };
+  }
+
+  /** Events after each account's last seen number, for followers (at most `limit`, oldest first per account). */
+  async after(cursors: ReadonlyArray<{ accountId: string; seq: number }>, limit: number): Promise<EventRow[]> {
+    if (cursors.length === 0) return [];
+    const { db, t } = this.c;
+    const e = t.events;
+    const conditions = cursors.map(({ accountId, seq }) => and(eq(e.accountId, accountId), gt(e.seq, seq))!);
+    return db.select().from(e).where(or(...conditions)).orderBy(asc(e.accountId), asc(e.seq)).limit(limit);
+  }
+
+  /** The account's last event number (0 when it has none): where a new follower starts. */
+  async lastSeq(accountId: string): Promise<number> {
+    const { db, t } = this.c;
+    return first(await db.select({ seq: t.eventCounters.lastSeq }).from(t.eventCounters).where(eq(t.eventCounters.accountId, accountId)))?.seq ?? 0;
+  }
+}
