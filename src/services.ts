@@ -2,6 +2,7 @@
  * The composition root: every long-lived domain service, built once per server over one account
  * store and one catalog, and wired to each other here, explicitly.
  */
+import { EventLog } from "./events/log.js";
 import { CreditCosts } from "./accounts/credit-cost.js";
 import { CreditService } from "./accounts/grants.js";
 import { purgeIdempotencyKeys } from "./accounts/idempotency.js";
@@ -45,6 +46,8 @@ export interface Services {
   pricing: PricingCatalog;
   accounts: AccountQueries;
   wallets: WalletQueries;
+  /** The event log: written in each change's transaction; webhooks and subscriptions follow it. */
+  events: EventLog;
   creditCosts: CreditCosts;
   /** Whether the catalog has this provider (its providers are fixed while the process runs). */
   knownProvider: (id: string) => boolean;
@@ -69,6 +72,7 @@ export function createServices(options: ServiceOptions): Services {
   // The catalog is seeded once at start: its providers do not change while this process runs.
   const providerIds = new Set(catalog.listProviders().map((provider) => provider.id));
   const knownProvider = (id: string) => providerIds.has(id);
+  const events = new EventLog(clock);
   const book = new WalletBook(clock, ledger);
   const credits = new CreditService(store, book, clock, knownProvider);
   const background = new BackgroundTasks(options.logger);
@@ -86,6 +90,7 @@ export function createServices(options: ServiceOptions): Services {
   ledgerHooks.push(...billing.ledgerHooks, ...(options.ledgerHooks ?? []));
   return {
     store,
+    events,
     catalogDatabase: options.catalog,
     clock,
     catalog,

@@ -3,6 +3,7 @@ import { AccountRepository, ApiKeyRepository, MetadataRepository } from "./accou
 import { AutoTopUpRepository, CreditAlertRepository, EmailOutboxRepository } from "./alerts.js";
 import { CheckoutSessionRepository, UnappliedPaymentRepository, WebhookEventRepository } from "./checkout.js";
 import type { RepositoryContext } from "./context.js";
+import { EventRepository } from "./events.js";
 import { JobRepository } from "./jobs.js";
 import { IdempotencyRepository, LedgerRepository } from "./ledger.js";
 import { PaymentMethodRepository, PaymentMethodSetupRepository } from "./payment-methods.js";
@@ -30,6 +31,7 @@ export function createRepositories(context: RepositoryContext) {
     autoTopUps: new AutoTopUpRepository(context),
     creditAlerts: new CreditAlertRepository(context),
     emails: new EmailOutboxRepository(context),
+    events: new EventRepository(context),
   };
 }
 
@@ -38,6 +40,7 @@ export type Repositories = ReturnType<typeof createRepositories>;
 export type { AccountRow, ApiKeyRow } from "./accounts.js";
 export type { AutoTopUpRow, CreditAlertRow, EmailRow } from "./alerts.js";
 export type { CheckoutSessionRow, UnappliedPaymentRow } from "./checkout.js";
+export type { EventRow } from "./events.js";
 export type { JobRow, JobStatus } from "./jobs.js";
 export type { EntryRow } from "./ledger.js";
 export type { PaymentMethodRow, PaymentMethodSetupRow } from "./payment-methods.js";

@@ -1,0 +1,70 @@
+/**
+ * The event log: every change a partner cares about is written as an event in the same
+ * transaction as the change (a transactional outbox), numbered per account. Outgoing webhooks
+ * fan out from it in that transaction (a delivery row per endpoint that wants it); live
+ * subscriptions follow it, on every node, by sequence number.
+ */
+import { randomHex } from "../accounts/keys.js";
+import type { Clock } from "../clock.js";
+import type { EventRow } from "../store/repositories/index.js";
+import type { Tx } from "../store/store.js";
+
+export const EVENT_TYPES = [
+  "job.reserved",
+  "job.completed",
+  "job.failed",
+  "job.cancelled",
+  "job.expired",
+  "wallet.credits_added",
+  "wallet.credits_expired",
+  "wallet.low_balance",
+  "checkout_session.completed",
+  "checkout_session.expired",
+  "checkout_session.declined",
+  "subscription.renewed",
+  "subscription.payment_failed",
+  "subscription.cancelled",
+  "grant.clawed_back",
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export type EventRecord = Omit<EventRow, "data"> & { type: EventType; data: EventData };
+
+/** The objects an event is about, by kind, each with its id and its state after the change. */
+export type EventData = Record<string, Record<string, unknown> | null>;
+
+/** Runs in the event's transaction: e.g. the webhook deliveries it needs. */
+export type EventFanOut = (tx: Tx, event: EventRecord) => Promise<void>;
+
+export class EventLog {
+  private readonly fanOuts: EventFanOut[] = [];
+  private readonly committedListeners = new Set<(event: EventRecord) => void>();
+
+  constructor(private readonly clock: Clock) {}
+
+  /** Writes an event of the account, in the transaction of the change it tells of. */
+  async record(tx: Tx, accountId: string, type: EventType, data: EventData): Promise<EventRecord> {
+    const seq = await tx.events.nextSeq(accountId);
+    const event: EventRecord = { id: `evt_${randomHex(12)}`, accountId, seq, type, data, createdAt: this.clock.now().toISOString() };
+    await tx.events.insert(event);
+    for (const fanOut of this.fanOuts) await fanOut(tx, event);
+    // This node's followers hear of it at once; other nodes' find it on their next read of the log.
+    tx.afterCommit(() => {
+      for (const listener of this.committedListeners) listener(event);
+    });
+    return event;
+  }
+
+  /** Adds work done in each event's transaction (registered once, at start). */
+  addFanOut(fanOut: EventFanOut): void {
+    this.fanOuts.push(fanOut);
+  }
+
+  /** Told of each event this node committed, after the commit; returns the unsubscribe. */
+  onCommitted(listener: (event: EventRecord) => void): () => void {
+    this.committedListeners.add(listener);
+    return () => this.committedListeners.delete(listener);
+  }
+}
+
+export const isEventType = (type: string): type is EventType => (EVENT_TYPES as readonly string[]).includes(type);
