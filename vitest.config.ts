@@ -24,6 +24,7 @@ const OVER_BOTH_STORES = [
   "test/clawbacks.test.ts",
   "test/wallets.test.ts",
   "test/charge-rules.test.ts",
+  "test/events.test.ts",
   "test/billing-checkout.test.ts",
   "test/billing-dunning.test.ts",
   "test/billing-return.test.ts",

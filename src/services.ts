@@ -73,7 +73,7 @@ export function createServices(options: ServiceOptions): Services {
   const providerIds = new Set(catalog.listProviders().map((provider) => provider.id));
   const knownProvider = (id: string) => providerIds.has(id);
   const events = new EventLog(clock);
-  const book = new WalletBook(clock, ledger);
+  const book = new WalletBook(clock, ledger, events);
   const credits = new CreditService(store, book, clock, knownProvider);
   const background = new BackgroundTasks(options.logger);
   const billing = createBilling({
@@ -86,6 +86,7 @@ export function createServices(options: ServiceOptions): Services {
     config: options.billing,
     selfUrl: options.selfUrl,
     onUnappliedPayment: options.onUnappliedPayment,
+    events,
   });
   ledgerHooks.push(...billing.ledgerHooks, ...(options.ledgerHooks ?? []));
   return {
@@ -100,7 +101,7 @@ export function createServices(options: ServiceOptions): Services {
     creditCosts: new CreditCosts(store.reads, () => clock.now()),
     knownProvider,
     accountService: new AccountService(store, credits, clock),
-    jobs: new JobService(store, book, clock, options.jobTtlMs, knownProvider),
+    jobs: new JobService(store, book, clock, options.jobTtlMs, knownProvider, events),
     credits,
     billing,
     purgeIdempotencyKeys: () => purgeIdempotencyKeys(store, clock, options.idempotencyTtlMs),

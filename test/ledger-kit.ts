@@ -5,6 +5,7 @@ import { CreditLedger, type LedgerHooks } from "../src/accounts/ledger.js";
 import { AccountService } from "../src/accounts/service.js";
 import { WalletBook } from "../src/accounts/wallet-book.js";
 import { ManualClock } from "../src/clock.js";
+import { EventLog } from "../src/events/log.js";
 import { providerSeeds } from "../seed/index.js";
 import { IN_MEMORY, SqliteStore, type SqliteStoreOptions } from "../src/store/sqlite/store.js";
 import type { Store } from "../src/store/store.js";
@@ -17,10 +18,11 @@ export function createLedgerKit<S extends Store = SqliteStore>(
   const store = (options.over ?? SqliteStore.open(options.path ?? IN_MEMORY, options.store)) as S;
   const owned = options.over === undefined;
   const ledger = new CreditLedger(clock, options.hooks ?? []);
-  const book = new WalletBook(clock, ledger);
+  const events = new EventLog(clock);
+  const book = new WalletBook(clock, ledger, events);
   const known = (id: string) => providerSeeds.some((seed) => seed.id === id);
   const credits = new CreditService(store, book, clock, known);
-  const jobs = new JobService(store, book, clock, options.jobTtlMs ?? 3600_000, known);
+  const jobs = new JobService(store, book, clock, options.jobTtlMs ?? 3600_000, known, events);
   const accounts = new AccountService(store, credits, clock);
   return {
     clock,

@@ -5,9 +5,10 @@
  * provider), EXPIRE (a grant's time ran out). Each runs in the caller's transaction, or its own,
  * holding the wallet's lock.
  */
+import { grantState, walletState } from "../events/payloads.js";
 import type { Clock } from "../clock.js";
 import { badInput, notFound } from "../errors.js";
-import type { Decimal } from "../pricing/decimal.js";
+import { fromMicros, type Decimal } from "../pricing/decimal.js";
 import type { GrantRow } from "../store/repositories/index.js";
 import type { Store, Tx } from "../store/store.js";
 import { checkText, credits, creditsToMicros } from "./credits.js";
@@ -105,8 +106,12 @@ export class CreditService {
     const [current] = await tx.grants.byIds([grant.id]);
     const entries = clawBackGrant(wallet, current, claimMicros, close, this.clock.now().toISOString(), reason);
     await tx.grants.save(current);
-    if (entries.length > 0) await this.book.ledger.post(tx, wallet, entries);
-    else await tx.wallets.save(wallet);
+    const posted = entries.length > 0 ? await this.book.ledger.post(tx, wallet, entries) : (await tx.wallets.save(wallet), []);
+    await this.book.events.record(tx, grant.accountId, "grant.clawed_back", {
+      grant: grantState(current),
+      wallet: walletState(wallet),
+      change: { claimed: fromMicros(claimMicros).toFixed(), reason, transactionIds: posted.map((e) => e.id) },
+    });
   }
 
   /** Expires the grants whose time has come, in every wallet; returns how many. Claimed: a closed grant is never expired again. */

@@ -18,6 +18,15 @@ import type { PricedJob } from "./pricing.js";
 import { parseDecimal, toMicros, type Decimal } from "../pricing/decimal.js";
 import type { WalletBook } from "./wallet-book.js";
 import { walletProvider } from "./wallet-choice.js";
+import type { EventLog, EventType } from "../events/log.js";
+import { jobState, walletState } from "../events/payloads.js";
+
+const JOB_EVENTS: Record<Exclude<JobStatus, "RESERVED">, EventType> = {
+  COMPLETED: "job.completed",
+  FAILED: "job.failed",
+  CANCELLED: "job.cancelled",
+  EXPIRED: "job.expired",
+};
 
 export class JobService {
   constructor(
@@ -27,6 +36,7 @@ export class JobService {
     /** Reservations older than this expire and are released. */
     private readonly jobTtlMs: number,
     private readonly knownProvider: (id: string) => boolean,
+    private readonly events: EventLog,
   ) {}
 
   /** Reserves credits for a new job, or fails with INSUFFICIENT_CREDITS and writes nothing. */
@@ -48,6 +58,8 @@ export class JobService {
           expiresAt: new Date(created.getTime() + this.jobTtlMs).toISOString(),
         });
         const entry = await this.book.reserve(tx, wallet, jobId, job.micros, { description: `Reserved for ${job.describe}`, idempotencyKey: request.key });
+        const reserved = (await tx.jobs.get(jobId, accountId))!;
+        await this.events.record(tx, accountId, "job.reserved", { job: jobState(reserved), wallet: walletState(wallet) });
         if (job.chargedOnAcceptance) {
           // The vendor charges on acceptance: the hold is consumed at once, in the same transaction.
           const row = (await tx.jobs.get(jobId, accountId))!;
@@ -123,6 +135,8 @@ export class JobService {
     });
     if (!resolved) return false;
     await this.book.resolve(tx, wallet, job, outcome.consumedMicros, description);
+    const after = (await tx.jobs.get(job.id, job.accountId))!;
+    await this.events.record(tx, job.accountId, JOB_EVENTS[outcome.status], { job: jobState(after), wallet: walletState(wallet) });
     return true;
   }
 

@@ -5,6 +5,9 @@
  * what is available) and releases the rest; a refund returns credits to the grants the
  * consumption came from. Credits that come back to a closed grant leave at once (./grant-moves.ts).
  */
+import type { EventLog } from "../events/log.js";
+import { fromMicros } from "../pricing/decimal.js";
+import { grantState, walletState } from "../events/payloads.js";
 import type { Clock } from "../clock.js";
 import { InsufficientCreditsError } from "../errors.js";
 import type { EntryRow, GrantRow, JobRow, WalletRow } from "../store/repositories/index.js";
@@ -34,6 +37,7 @@ export class WalletBook {
   constructor(
     private readonly clock: Clock,
     readonly ledger: CreditLedger,
+    readonly events: EventLog,
   ) {}
 
   /** The wallet, locked, with its grants past their expiry expired first (guard: the wallet's row lock). */
@@ -49,7 +53,14 @@ export class WalletBook {
     const due = await tx.grants.dueInWallet(wallet.accountId, wallet.providerId, now);
     const entries = due.flatMap((grant) => expireGrant(grant, now));
     for (const grant of due) await tx.grants.save(grant);
-    await this.ledger.post(tx, wallet, entries);
+    const posted = await this.ledger.post(tx, wallet, entries);
+    if (posted.length > 0) {
+      const expired = posted.reduce((total, e) => total + e.amountMicros, 0);
+      await this.events.record(tx, wallet.accountId, "wallet.credits_expired", {
+        wallet: walletState(wallet),
+        change: { credits: fromMicros(expired).toFixed(), transactionIds: posted.map((e) => e.id), grantIds: due.map((g) => g.id) },
+      });
+    }
     return due.length;
   }
 
@@ -69,6 +80,7 @@ export class WalletBook {
     ];
     for (const changed of [grant, ...debtors]) await tx.grants.save(changed);
     const [posted] = await this.ledger.post(tx, wallet, entries);
+    await this.events.record(tx, wallet.accountId, "wallet.credits_added", { wallet: walletState(wallet), grant: grantState(grant), change: { type: entry.type, credits: fromMicros(spec.micros).toFixed(), transactionId: posted.id } });
     return { grant, entry: posted };
   }
 
@@ -184,6 +196,7 @@ export class WalletBook {
     entries.push(...repayDebts(wallet, returned, debtors));
     for (const grant of [...touched, ...debtors]) await tx.grants.save(grant);
     const [posted] = await this.ledger.post(tx, wallet, entries);
+    await this.events.record(tx, wallet.accountId, "wallet.credits_added", { wallet: walletState(wallet), change: { type: "REFUND", credits: fromMicros(micros).toFixed(), transactionId: posted.id, refundOf: consume.id } });
     return posted;
   }
 

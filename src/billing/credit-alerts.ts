@@ -4,6 +4,8 @@
  * email goes to the outbox in that same transaction, so no change can lose its alert; it is sent
  * once the transaction is durable (./mailer.ts).
  */
+import type { EventLog } from "../events/log.js";
+import { walletState } from "../events/payloads.js";
 import { creditsToMicros } from "../accounts/credits.js";
 import type { LedgerHooks } from "../accounts/ledger.js";
 import type { Clock } from "../clock.js";
@@ -20,6 +22,7 @@ export class CreditAlertService implements LedgerHooks {
     private readonly clock: Clock,
     /** An alert was queued and its transaction is durable: send it. */
     private readonly onQueued: () => void,
+    private readonly events: EventLog,
   ) {}
 
   get(accountId: string, providerId: string): Promise<CreditAlertRow | undefined> {
@@ -70,6 +73,7 @@ export class CreditAlertService implements LedgerHooks {
           "Buy a credit pack or turn on auto top-up to keep jobs running.\n",
         createdAt: now,
       });
+      await this.events.record(tx, wallet.accountId, "wallet.low_balance", { wallet: walletState(wallet), alert: { thresholdCredits: fromMicros(alert.thresholdMicros).toFixed(), email: alert.email } });
       tx.afterCommit(this.onQueued);
     } else if (!alert.armed && available >= alert.thresholdMicros) {
       await tx.creditAlerts.setArmed(wallet.accountId, wallet.providerId, true);

@@ -2,6 +2,8 @@
  * Builds the billing services and wires them to each other and to the ledger, explicitly: what a
  * paid, declined or unapplied session does is decided here, by the session's purpose.
  */
+import type { EventLog } from "../events/log.js";
+import { checkoutSessionState } from "../events/payloads.js";
 import type { CreditService } from "../accounts/grants.js";
 import { applyRecordedReversal, applyReversal } from "./reversals.js";
 import { packGrant, providerOf } from "./purchased-grants.js";
@@ -52,6 +54,7 @@ export function createBilling(deps: {
   /** Told when a confirmed payment could not be credited (metrics). */
   onUnappliedPayment?: () => void;
   background: BackgroundTasks;
+  events: EventLog;
 }) {
   const { store, credits, catalog, clock, logger, config, selfUrl } = deps;
   const publicUrl = () => config.publicUrl ?? selfUrl();
@@ -68,8 +71,16 @@ export function createBilling(deps: {
 
   // Subscriptions own their periods: a session of theirs that closes or is paid is theirs to settle.
   let subscriptions: SubscriptionService;
+  const { events } = deps;
+  /** The session's state after the change, as its event tells it. */
+  const sessionEvent = async (tx: Tx, sessionId: string, type: "checkout_session.completed" | "checkout_session.expired" | "checkout_session.declined") => {
+    const after = (await tx.checkoutSessions.get(sessionId))!;
+    await events.record(tx, after.accountId, type, { checkoutSession: checkoutSessionState(after) });
+  };
   const onClosed: SessionClosedHandler = {
     async closed(tx, session, reason) {
+      const after = (await tx.checkoutSessions.get(session.id))!;
+      await sessionEvent(tx, session.id, after.status === "EXPIRED" ? "checkout_session.expired" : "checkout_session.declined");
       if (session.purpose === "AUTO_TOP_UP") await topUpFailed(tx, clock, session.accountId, session.id, reason);
       if (session.purpose === "SUBSCRIPTION") await subscriptions.failed(tx, session, reason);
     },
@@ -95,6 +106,7 @@ export function createBilling(deps: {
       return transactionId;
     },
     reversed: (tx, session, event) => applyReversal(tx, credits, session, event, clock.now().toISOString()),
+    completed: (tx, sessionId) => sessionEvent(tx, sessionId, "checkout_session.completed"),
     async unapplied(tx, session, reason) {
       // Paid: never charged again for it. A top-up backs off; a period counts as paid.
       if (session.purpose === "AUTO_TOP_UP") await topUpFailed(tx, clock, session.accountId, session.id, reason);
@@ -105,12 +117,12 @@ export function createBilling(deps: {
   const returnUrls = new ReturnUrls(publicUrl, config.checkoutReturnOrigins ?? []);
   const checkout = new CheckoutService(store, catalog, providers, clock, config.checkoutTtlMs, returnUrls, onClosed);
   const paymentMethods = new PaymentMethodService(store, clock, providers);
-  subscriptions = new SubscriptionService(store, credits, catalog, clock, checkout, paymentMethods, logger, config.subscriptionRetryDays ?? DEFAULT_RETRY_DAYS);
+  subscriptions = new SubscriptionService(store, credits, catalog, clock, checkout, paymentMethods, logger, config.subscriptionRetryDays ?? DEFAULT_RETRY_DAYS, events);
   const setups = new PaymentMethodSetupService(store, clock, checkout, paymentMethods, config.checkoutTtlMs);
   const mailer = new OutboxMailer(store, clock, logger, { smtpUrl: config.smtpUrl, from: config.mailFrom });
   const alerts = new CreditAlertService(store, clock, () => {
     deps.background.run("email delivery", () => mailer.deliverPending());
-  });
+  }, events);
   const topUps = new AutoTopUpService(store, checkout, paymentMethods, clock, logger, deps.background);
 
   /** The account has a new default payment method: past-due payments are retried at once. */

@@ -23,6 +23,8 @@ export interface SessionPaidHandler {
   unapplied(tx: Tx, session: CheckoutSessionRow, reason: string): Promise<void>;
   /** Inside the webhook's transaction: a paid session was refunded or disputed; returns the outcome. */
   reversed(tx: Tx, session: CheckoutSessionRow, event: PaymentEvent): Promise<string>;
+  /** Inside the webhook's transaction, once the session is COMPLETED (its event is written then). */
+  completed(tx: Tx, sessionId: string): Promise<void>;
 }
 
 export type WebhookOutcome = "applied" | "unapplied" | "duplicate" | "ignored" | "rejected";
@@ -137,6 +139,7 @@ export class PaymentEventService {
       return { kind: "unapplied", outcome: `unapplied: session ${session.id} ${reason}; recorded as ${id}` };
     }
     await this.settle(tx, session.id, { status: "COMPLETED", transactionId, failureReason: null, resolvedAt: now, paymentReference: event.paymentReference ?? null });
+    await this.onPaid.completed(tx, session.id);
     const credits = `${fromMicros(session.creditsMicros).toFixed()} credits added`;
     return {
       kind: "applied",

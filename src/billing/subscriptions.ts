@@ -7,6 +7,8 @@
  * Cancelling stops renewal at the period's end; subscribing again before then resumes it.
  * An account has at most one live subscription per plan (guard: a partial unique index).
  */
+import type { EventLog } from "../events/log.js";
+import { subscriptionState } from "../events/payloads.js";
 import type { CreditService } from "../accounts/grants.js";
 import { randomHex } from "../accounts/keys.js";
 import type { CatalogRepository } from "../catalog/repository.js";
@@ -44,6 +46,7 @@ export class SubscriptionService {
     private readonly paymentMethods: PaymentMethodService,
     private readonly logger: Logger,
     private readonly retryDays: readonly number[],
+    private readonly events: EventLog,
   ) {}
 
   private now(): string {
@@ -118,12 +121,14 @@ export class SubscriptionService {
     return this.store.transaction(async (tx) => {
       const subscription = await tx.subscriptions.get(subscriptionId);
       if (!subscription || subscription.accountId !== accountId) throw notFound(`No subscription ${subscriptionId}`, ["subscriptionId"]);
+      let changed = false;
       if (subscription.status === "PAST_DUE") {
         const ended = { status: "ENDED" as const, cancelAtPeriodEnd: true, endedAt: this.now(), nextPaymentAttemptAt: null };
-        await tx.subscriptions.update(subscriptionId, ended, { statuses: ["PAST_DUE"] });
-      } else if (isLive(subscription.status)) {
-        await tx.subscriptions.update(subscriptionId, { cancelAtPeriodEnd: true }, { statuses: LIVE_STATUSES });
+        changed = await tx.subscriptions.update(subscriptionId, ended, { statuses: ["PAST_DUE"] });
+      } else if (isLive(subscription.status) && !subscription.cancelAtPeriodEnd) {
+        changed = await tx.subscriptions.update(subscriptionId, { cancelAtPeriodEnd: true }, { statuses: LIVE_STATUSES });
       }
+      if (changed) await this.event(tx, subscriptionId, "subscription.cancelled", { endsAt: subscription.status === "PAST_DUE" ? this.now() : subscription.currentPeriodEnd });
       return (await tx.subscriptions.get(subscriptionId))!;
     });
   }
@@ -203,6 +208,7 @@ export class SubscriptionService {
       await tx.subscriptions.insertGrant({ subscriptionId: subscription.id, periodStart, transactionId });
     }
     await this.settlePaid(tx, subscription, periodStart);
+    await this.event(tx, subscription.id, "subscription.renewed", { periodStart, transactionId });
     return transactionId;
   }
 
@@ -228,7 +234,7 @@ export class SubscriptionService {
     if (!subscription || !isLive(subscription.status) || subscription.currentPeriodStart !== periodStart) return;
     const now = this.clock.now();
     const next = nextRetryAt(subscription, this.retryDays, now);
-    await tx.subscriptions.update(
+    const changed = await tx.subscriptions.update(
       subscriptionId,
       {
         status: next ? "PAST_DUE" : "UNPAID",
@@ -239,6 +245,13 @@ export class SubscriptionService {
       },
       { statuses: LIVE_STATUSES, periodStart },
     );
+    if (changed) await this.event(tx, subscriptionId, "subscription.payment_failed", { periodStart, reason });
+  }
+
+  /** The subscription's state after the change, and what changed. */
+  private async event(tx: Tx, subscriptionId: string, type: "subscription.renewed" | "subscription.payment_failed" | "subscription.cancelled", change: Record<string, unknown>): Promise<void> {
+    const after = (await tx.subscriptions.get(subscriptionId))!;
+    await this.events.record(tx, after.accountId, type, { subscription: subscriptionState(after), change });
   }
 
   /** Past-due payments retried at once, e.g. after the account attached a new default method. */

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { isAbstractType, lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchemaSync } from "type-graphql";
 import { accountResolvers } from "../accounts/resolvers.js";
+import { eventResolvers } from "../events/resolvers.js";
 import { billingResolvers } from "../billing/resolvers.js";
 import { catalogResolvers } from "../catalog/resolvers.js";
 import { EstimateCostResolver, EstimateResolver, JobEstimateCostResolver } from "../estimates/resolver.js";
@@ -14,7 +15,7 @@ let schema: GraphQLSchema | undefined;
 /** The executable schema; type-graphql's metadata is global, so it is built once per process. */
 export function appSchema(): GraphQLSchema {
   schema ??= buildSchemaSync({
-    resolvers: [NodeResolver, ...catalogResolvers, EstimateResolver, EstimateCostResolver, JobEstimateCostResolver, ...accountResolvers, ...billingResolvers, TestClockResolver],
+    resolvers: [NodeResolver, ...catalogResolvers, EstimateResolver, EstimateCostResolver, JobEstimateCostResolver, ...accountResolvers, ...billingResolvers, ...eventResolvers, TestClockResolver],
     // Inputs are validated by the domain, which returns typed errors; no class-validator.
     validate: false,
   });

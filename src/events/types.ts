@@ -1,0 +1,51 @@
+/** The event log as GraphQL: an Event, and pages of them (Relay connections). */
+import { Field, ID, Int, ObjectType } from "type-graphql";
+import { PageInfo } from "../graphql/connections.js";
+import { DateTimeScalar, JSONScalar } from "../graphql/scalars.js";
+
+@ObjectType({ description: "Something that changed in the account: a job, a wallet, a checkout session, a plan subscription or a grant." })
+export class Event {
+  @Field(() => ID, { description: "Unique; the `webhook-id` of its deliveries, so a receiver can drop duplicates." })
+  id!: string;
+
+  @Field(() => String, { description: 'What happened, e.g. "job.completed", "wallet.credits_added".' })
+  type!: string;
+
+  @Field(() => Int, { description: "1, 2, 3 … per account, in the order the changes were made: catch up from the last one seen." })
+  sequence!: number;
+
+  @Field(() => DateTimeScalar, { description: "When it happened." })
+  createdAt!: Date;
+
+  @Field(() => JSONScalar, {
+    description:
+      "The objects it is about, by kind (job, wallet, checkoutSession, subscription, grant), each with its id and its state after the change; credits as decimal strings of the object's provider. `change` says what changed.",
+  })
+  data!: unknown;
+}
+
+@ObjectType({ simpleResolvers: true, description: "An event and its cursor." })
+export class EventEdge {
+  @Field(() => String, { description: "Pass as `after` to continue after this event." })
+  cursor!: string;
+
+  @Field(() => Event, { description: "The event." })
+  node!: Event;
+}
+
+@ObjectType({ simpleResolvers: true, description: "A page of events, oldest first." })
+export class EventConnection {
+  @Field(() => [EventEdge], { description: "The events with their cursors." })
+  edges!: EventEdge[];
+
+  @Field(() => [Event], { description: "The events, without cursors." })
+  nodes!: Event[];
+
+  @Field(() => PageInfo, { description: "Whether more follow." })
+  pageInfo!: PageInfo;
+}
+
+/** An event row as the Event type shows it. */
+export function toEvent(row: { id: string; type: string; seq: number; createdAt: string; data: unknown }): Event {
+  return { id: row.id, type: row.type, sequence: row.seq, createdAt: new Date(row.createdAt), data: row.data };
+}
