@@ -118,6 +118,25 @@ describe("the event log", () => {
   });
 });
 
+describe("credits that leave as they come back", () => {
+  it("tells of credits that expire as an expired job releases them to their expired grant", async () => {
+    const account = await createTestAccount(server, "Released late");
+    await grant(account, "100", `, expiresAt: "${new Date(clock.now().getTime() + DAY).toISOString()}"`);
+    await createJob(account, "60");
+    clock.advance(DAY + 1);
+    await server.app.sweeper.sweep(); // the grant expires (40 free), then the job (its 60 come back, to leave)
+    const log = (await events(account)).nodes;
+    expect(log.map((e: any) => [e.type, e.data.change?.credits ?? null])).toEqual([
+      ["wallet.credits_added", "100"],
+      ["job.reserved", null],
+      ["wallet.credits_expired", "-40"],
+      ["wallet.credits_expired", "-60"],
+      ["job.expired", null],
+    ]);
+    expect(log[3].data.wallet).toMatchObject({ balance: "0", reserved: "0" });
+  });
+});
+
 describe("billing events", () => {
   it("tells of a paid checkout, a subscription renewed, a payment failed and a cancellation", async () => {
     const account = await createTestAccount(server, "Subscriber");
@@ -130,7 +149,8 @@ describe("billing events", () => {
     await server.app.sweeper.sweep();
     await until(() => typesOf(account), (types) => types.includes("subscription.payment_failed"));
     const subscription = (await server.gql(`{ viewer { subscriptions { id } } }`, undefined, account.key)).body.data.viewer.subscriptions[0];
-    await mutate(account, `subscriptionCancel(input: { subscriptionId: "${subscription.id}" }) { subscription { id } }`);
+    // Several cancels at once (say, a double click on two nodes) cancel once, and say so once.
+    await Promise.all(Array.from({ length: 6 }, () => mutate(account, `subscriptionCancel(input: { subscriptionId: "${subscription.id}" }) { subscription { id } }`)));
     const log = (await events(account)).nodes;
     expect(log.map((e: any) => e.type)).toEqual([
       "wallet.credits_added",
@@ -145,6 +165,18 @@ describe("billing events", () => {
     expect(log[2].data.checkoutSession).toMatchObject({ status: "COMPLETED", purpose: "SUBSCRIPTION", credits: "500" });
     expect(log[5].data).toMatchObject({ subscription: { status: "PAST_DUE", failedPaymentAttempts: 1 }, change: { reason: "card declined" } });
     expect(log[6].data.subscription).toMatchObject({ status: "ENDED" });
+  });
+
+  it("tells of a cancellation once when it is asked for several times at once", async () => {
+    const account = await createTestAccount(server, "Double click");
+    await mutate(account, `paymentMethodAttach(input: { token: "tok_visa", makeDefault: true }) { userErrors { code } }`);
+    const created = await mutate(account, `subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { subscription { id } userErrors { code } }`);
+    const id = created.data.subscriptionCreate.subscription.id;
+    await until(() => typesOf(account), (types) => types.includes("subscription.renewed"));
+    await Promise.all(Array.from({ length: 6 }, () => mutate(account, `subscriptionCancel(input: { subscriptionId: "${id}" }) { subscription { cancelAtPeriodEnd } }`)));
+    const cancelled = (await events(account, { types: ["subscription.cancelled"] })).nodes;
+    expect(cancelled).toHaveLength(1);
+    expect(cancelled[0].data.subscription).toMatchObject({ id, status: "ACTIVE", cancelAtPeriodEnd: true });
   });
 
   it("tells of a grant clawed back when its purchase is refunded", async () => {

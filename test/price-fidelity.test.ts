@@ -4,6 +4,8 @@
  * names the rule; required lists need an item; error messages name the right input.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Decimal } from "../src/pricing/decimal.js";
+import { estimate as price, type PricingProduct } from "../src/pricing/engine.js";
 import { createTestAccount, startTestServer, TEST_ADMIN_KEY, type TestServer } from "./helpers.js";
 
 let server: TestServer;
@@ -219,5 +221,29 @@ describe("a U-Gen credit's documented value, and what the account's credits cost
     expect(mine.totalCostBasis).toEqual({ amount: String(Math.round((credits - 100) * 45) / 1000), currency: "USD" });
     // Without a key there is no account to ask: the documented value only.
     expect((await server.gql(PRICE)).body.data.jobEstimate.totalCostBasis).toBeNull();
+  });
+});
+
+describe("exact arithmetic inside the engine", () => {
+  // No seeded rule divides by 60 and then multiplies by 3, but a future one may: 100 s is exactly
+  // 5/3 minutes, and 5/3 x 3 must be 5, not the 5.000001 (or 6 blocks) that a rounded 1.66…67 gives.
+  const thirds: PricingProduct = {
+    id: "test/thirds",
+    parameters: [{ name: "seconds", type: "DECIMAL", required: true, snapsToAllowedValue: false, minimum: new Decimal("0.000001"), maximum: new Decimal(86400) }],
+    components: [
+      { code: "minutes", description: "Minutes at 3 credits", unit: "minute", quantity: { div: [{ param: "seconds" }, { const: "60" }] }, rate: { credits: "3" }, source: "DOCUMENTED" },
+      { code: "thirds", description: "Started thirds", unit: "third", quantity: { mul: [{ div: [{ param: "seconds" }, { const: "60" }] }, { const: "3" }] }, block: { size: "1", rounding: "UP" }, rate: { credits: "1" }, source: "DOCUMENTED" },
+    ],
+    minimumCredits: null,
+    rounding: null,
+    models: [],
+    defaultModelId: null,
+    fixedModels: [],
+    modelRequired: false,
+  };
+  it("keeps a quotient's rounded last digit out of credits and blocks", () => {
+    const at = (seconds: string) => price(thirds, { parameters: [{ name: "seconds", value: seconds }] }).lineItems.map((line) => line.credits.toFixed());
+    expect(at("100")).toEqual(["5", "5"]);
+    expect(at("100.000001")).toEqual(["5.000001", "6"]);
   });
 });

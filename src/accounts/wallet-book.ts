@@ -53,14 +53,7 @@ export class WalletBook {
     const due = await tx.grants.dueInWallet(wallet.accountId, wallet.providerId, now);
     const entries = due.flatMap((grant) => expireGrant(grant, now));
     for (const grant of due) await tx.grants.save(grant);
-    const posted = await this.ledger.post(tx, wallet, entries);
-    if (posted.length > 0) {
-      const expired = posted.reduce((total, e) => total + e.amountMicros, 0);
-      await this.events.record(tx, wallet.accountId, "wallet.credits_expired", {
-        wallet: walletState(wallet),
-        change: { credits: fromMicros(expired).toFixed(), transactionIds: posted.map((e) => e.id), grantIds: due.map((g) => g.id) },
-      });
-    }
+    await this.recordLeaving(tx, wallet, entries, await this.ledger.post(tx, wallet, entries));
     return due.length;
   }
 
@@ -161,7 +154,26 @@ export class WalletBook {
     if (consumedMicros > 0) entries.push({ type: "CONSUME", amountMicros: -consumedMicros, grants: parts(consumed), jobId: job.id, description: `Consumed by job ${job.id}` });
     entries.push(...settleReturned(wallet, held.values(), { jobId: job.id }));
     for (const grant of held.values()) await tx.grants.save(grant);
-    return this.ledger.post(tx, wallet, entries);
+    const posted = await this.ledger.post(tx, wallet, entries);
+    // Released credits of a grant that expired or was clawed back meanwhile leave the wallet now.
+    await this.recordLeaving(tx, wallet, entries, posted);
+    return posted;
+  }
+
+  /**
+   * The events of credits that left the wallet with these entries: expired (EXPIRE) or clawed
+   * back (CLAWBACK), however they came to leave (a sweep, a release, a refund into a closed grant).
+   */
+  private async recordLeaving(tx: Tx, wallet: WalletRow, entries: EntryInput[], posted: EntryRow[]): Promise<void> {
+    for (const [type, event] of [["EXPIRE", "wallet.credits_expired"], ["CLAWBACK", "grant.clawed_back"]] as const) {
+      const leaving = posted.flatMap((entry, i) => (entry.type === type ? [{ entry, grants: entries[i].grants }] : []));
+      if (leaving.length === 0) continue;
+      const micros = leaving.reduce((total, { entry }) => total + entry.amountMicros, 0);
+      await this.events.record(tx, wallet.accountId, event, {
+        wallet: walletState(wallet),
+        change: { credits: fromMicros(micros).toFixed(), transactionIds: leaving.map(({ entry }) => entry.id), grantIds: [...new Set(leaving.flatMap(({ grants }) => grants.map((g) => g.grantId)))] },
+      });
+    }
   }
 
   /**
@@ -195,8 +207,10 @@ export class WalletBook {
     const debtors = (await this.debtors(tx, wallet)).filter((debtor) => !touched.some((grant) => grant.id === debtor.id));
     entries.push(...repayDebts(wallet, returned, debtors));
     for (const grant of [...touched, ...debtors]) await tx.grants.save(grant);
-    const [posted] = await this.ledger.post(tx, wallet, entries);
+    const all = await this.ledger.post(tx, wallet, entries);
+    const [posted] = all;
     await this.events.record(tx, wallet.accountId, "wallet.credits_added", { wallet: walletState(wallet), change: { type: "REFUND", credits: fromMicros(micros).toFixed(), transactionId: posted.id, refundOf: consume.id } });
+    await this.recordLeaving(tx, wallet, entries, all);
     return posted;
   }
 

@@ -126,7 +126,8 @@ export class SubscriptionService {
         const ended = { status: "ENDED" as const, cancelAtPeriodEnd: true, endedAt: this.now(), nextPaymentAttemptAt: null };
         changed = await tx.subscriptions.update(subscriptionId, ended, { statuses: ["PAST_DUE"] });
       } else if (isLive(subscription.status) && !subscription.cancelAtPeriodEnd) {
-        changed = await tx.subscriptions.update(subscriptionId, { cancelAtPeriodEnd: true }, { statuses: LIVE_STATUSES });
+        // Conditional on what was read: two cancels at once change it, and tell of it, once.
+        changed = await tx.subscriptions.update(subscriptionId, { cancelAtPeriodEnd: true }, { statuses: LIVE_STATUSES, cancelAtPeriodEnd: false });
       }
       if (changed) await this.event(tx, subscriptionId, "subscription.cancelled", { endsAt: subscription.status === "PAST_DUE" ? this.now() : subscription.currentPeriodEnd });
       return (await tx.subscriptions.get(subscriptionId))!;
@@ -206,9 +207,12 @@ export class SubscriptionService {
         `${planName} monthly credits, ${periodStart.slice(0, 10)} to ${periodEnd.slice(0, 10)} (subscription ${subscription.id})`,
       ));
       await tx.subscriptions.insertGrant({ subscriptionId: subscription.id, periodStart, transactionId });
+      await this.settlePaid(tx, subscription, periodStart);
+      // Once per period: a second payment of a period already granted renews nothing.
+      await this.event(tx, subscription.id, "subscription.renewed", { periodStart, transactionId });
+      return transactionId;
     }
     await this.settlePaid(tx, subscription, periodStart);
-    await this.event(tx, subscription.id, "subscription.renewed", { periodStart, transactionId });
     return transactionId;
   }
 

@@ -57,7 +57,10 @@ export class LineItem {
   @Field(() => DecimalScalar, { description: "Credits per unit." })
   unitCredits!: Decimal;
 
-  @Field(() => DecimalScalar, { description: "quantity x unitCredits, to the micro-credit (a further fraction rounds up)." })
+  @Field(() => DecimalScalar, {
+    description:
+      "quantity x unitCredits, to the micro-credit (a further fraction rounds up). It is computed from the exact quantity (seconds / 60 is not rounded first); quantity is shown to 6 decimal places, so redoing the product from it may differ by a micro-credit or two.",
+  })
   credits!: Decimal;
 
   @Field(() => PriceSourceEnum, {

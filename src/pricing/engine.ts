@@ -276,7 +276,7 @@ function priceComponent(
 
   if (component.block) {
     const size = new Decimal(component.block.size);
-    const blocks = exact.div(size);
+    const blocks = settle(exact.div(size));
     exact = component.block.rounding === "UP" ? blocks.ceil() : blocks.floor();
     if (!size.equals(1)) unit = `${size.toFixed()}-${unit} block`;
   }
@@ -289,7 +289,7 @@ function priceComponent(
       quantity: exact.toDecimalPlaces(PRICING_LIMITS.decimalPlaces, Decimal.ROUND_HALF_UP),
       unit,
       unitCredits,
-      credits: toCreditPrecision(exact.mul(unitCredits)),
+      credits: toCreditPrecision(settle(exact.mul(unitCredits))),
       source,
     },
     byRequestModel,
@@ -306,6 +306,16 @@ function variantLabel(variant: PricingVariant): string {
 
 function adjustment(code: string, description: string, credits: Decimal, source: PriceSource): EstimateLineItem {
   return { code, description, quantity: new Decimal(1), unit: "adjustment", unitCredits: credits, credits, source };
+}
+
+/**
+ * A quotient's last digit is rounded (2/3 is 0.66…67 to 40 digits), so 2/3 x 3 would come out a
+ * hair above 2 and round up to 2.000001 (or a whole block). Inputs have at most 6 decimals and
+ * the rules divide by small constants, so any true difference shows far above 24 places: rounding
+ * there removes the hair and keeps every real sliver (60.000001 s is 1.0000000166… minutes).
+ */
+function settle(value: Decimal): Decimal {
+  return value.toDecimalPlaces(24, Decimal.ROUND_HALF_UP);
 }
 
 /** Credits are kept to the micro-credit, the ledger's precision; a fraction beyond that rounds up. */

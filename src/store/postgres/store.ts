@@ -117,10 +117,14 @@ export class PgStore implements Store {
     try {
       await client.query("BEGIN");
       const value = await insideUnit.run(true, () => work(this.txOf(client, hooks)));
+      // The connection died before COMMIT could be sent: PostgreSQL rolled it back.
+      if (broken) throw unreachableError(broken);
       // PostgreSQL answers COMMIT of a transaction an error aborted with ROLLBACK, not an error.
       const committed = await client.query("COMMIT").catch((error: unknown) => {
-        // Sent, but no answer came back: PostgreSQL may have committed it. The caller must not take it as undone.
-        throw isUnreachable(error) ? new StoreUnavailableError(OUTCOME_UNKNOWN, { cause: error, outcomeUnknown: true }) : error;
+        // Sent, and the connection was lost before the answer: PostgreSQL may have committed it.
+        // (A refusal PostgreSQL itself answered, such as a timeout, is a rollback, not a doubt.)
+        if (isUnreachable(error) && !PASSING_CODES.has(codeOf(error) ?? "")) throw new StoreUnavailableError(OUTCOME_UNKNOWN, { cause: error, outcomeUnknown: true });
+        throw isUnreachable(error) ? unreachableError(error) : error;
       });
       if (committed.command !== "COMMIT") throw new Error(`the transaction was rolled back at COMMIT (${committed.command}): a statement in it failed`);
       for (const hook of hooks) {
@@ -182,8 +186,12 @@ class HealthProbe {
 
   async answers(): Promise<boolean> {
     try {
-      const client = await (this.client ??= this.connect());
-      if (client !== this.current) throw new Error("the health connection failed");
+      let client = await (this.client ??= this.connect());
+      if (client !== this.current) {
+        // The connection dropped while idle (e.g. a server restart since the last probe): a new one answers for now.
+        await this.close();
+        client = await (this.client = this.connect());
+      }
       const answered = client.query("select 1 as ok").then((result) => result.rows.length === 1);
       if (await Promise.race([answered, sleep(2_000).then(() => false)])) return true;
       answered.catch(() => undefined);

@@ -15,6 +15,7 @@ export interface SubscriptionExpectation {
   periodEnd?: string;
   /** The scheduled retry that was read (null: none); claiming it keeps two retriers from both charging. */
   nextPaymentAttemptAt?: string | null;
+  cancelAtPeriodEnd?: boolean;
 }
 
 export class SubscriptionRepository {
@@ -50,6 +51,7 @@ export class SubscriptionRepository {
     if (expected.statuses) conditions.push(inArray(s.status, [...expected.statuses]));
     if (expected.periodStart !== undefined) conditions.push(eq(s.currentPeriodStart, expected.periodStart));
     if (expected.periodEnd !== undefined) conditions.push(eq(s.currentPeriodEnd, expected.periodEnd));
+    if (expected.cancelAtPeriodEnd !== undefined) conditions.push(eq(s.cancelAtPeriodEnd, expected.cancelAtPeriodEnd));
     if (expected.nextPaymentAttemptAt !== undefined) {
       conditions.push(expected.nextPaymentAttemptAt === null ? isNull(s.nextPaymentAttemptAt) : eq(s.nextPaymentAttemptAt, expected.nextPaymentAttemptAt));
     }
