@@ -10,6 +10,7 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BackgroundTasks } from "../src/background.js";
 import { ManualClock } from "../src/clock.js";
+import { loadConfig } from "../src/config.js";
 import type { EventType } from "../src/events/log.js";
 import { WebhookDeliveryWorker } from "../src/events/webhooks/delivery.js";
 import { silentLogger } from "../src/logger.js";
@@ -223,6 +224,14 @@ describe("outgoing webhooks", () => {
     expect(at("/rebound")).toEqual([]);
   });
 
+  it("is configured by NODE_ENV and WEBHOOK_ALLOW_PRIVATE_URLS", () => {
+    expect(loadConfig({ NODE_ENV: "production" }).webhooks).toEqual({ requireHttps: true, allowPrivate: false, timeoutMs: 10_000 });
+    expect(loadConfig({ NODE_ENV: "production", WEBHOOK_ALLOW_PRIVATE_URLS: "true" }).webhooks.allowPrivate).toBe(true);
+    expect(loadConfig({}).webhooks).toEqual({ requireHttps: false, allowPrivate: true, timeoutMs: 10_000 });
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_URLS: "false", WEBHOOK_TIMEOUT_SECONDS: "3" }).webhooks).toMatchObject({ allowPrivate: false, timeoutMs: 3000 });
+    expect(() => loadConfig({ WEBHOOK_TIMEOUT_SECONDS: "60" })).toThrow(/WEBHOOK_TIMEOUT_SECONDS must be a whole number from 1 to 30/);
+  });
+
   it("requires https in production", async () => {
     const production = await startTestServer({ config: { nodeEnv: "production", webhooks: { requireHttps: true, allowPrivate: false } } });
     try {
@@ -241,6 +250,7 @@ describe("outgoing webhooks", () => {
     const id = await endpoint(gql, "/dead");
     const event = await record(accountId, "job.completed");
     await waitFor(() => at("/dead").length === 1, "the first attempt");
+    await server.app.services.webhooks.deliverDue(); // its outcome recorded
     for (let hour = 0; hour < 80; hour += 2) await later(2 * 3600_000);
     const { viewer } = await gql(`{ viewer { webhookEndpoints { id enabled disabledReason failingSince } } }`);
     expect(viewer.webhookEndpoints).toEqual([{ id, enabled: false, disabledReason: expect.stringMatching(/^Every delivery failed from /), failingSince: expect.any(String) }]);

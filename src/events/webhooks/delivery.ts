@@ -141,7 +141,7 @@ export class WebhookDeliveryWorker {
     const [endpoint, event] = await Promise.all([this.store.reads.webhooks.endpointById(delivery.endpointId), this.store.reads.events.get(delivery.eventId)]);
     if (!endpoint || !event) return null;
     const result = await this.send(endpoint, event);
-    return this.store.transaction((tx) => this.record(tx, delivery, claimedUntil, result));
+    return this.store.transaction((tx) => this.record(tx, delivery, claimedUntil, now, result));
   }
 
   private send(endpoint: WebhookEndpointRow, event: EventRow): Promise<SendResult> {
@@ -157,9 +157,12 @@ export class WebhookDeliveryWorker {
   }
 
   /** Records the attempt, settles the delivery (if still ours) and the endpoint's run of failures. */
-  private async record(tx: Tx, delivery: WebhookDeliveryRow, claimedUntil: string, result: SendResult): Promise<WebhookDeliveryRow["status"] | null> {
-    const now = this.clock.now();
+  /** `now` is when the attempt was made (its claim), whatever the send took. */
+  private async record(tx: Tx, delivery: WebhookDeliveryRow, claimedUntil: string, now: Date, result: SendResult): Promise<WebhookDeliveryRow["status"] | null> {
     const at = now.toISOString();
+    // Deleted while the send was in flight: its deliveries and attempts went with it.
+    const endpoint = await tx.webhooks.endpointById(delivery.endpointId);
+    if (!endpoint) return null;
     await tx.webhooks.insertAttempt({
       deliveryId: delivery.id,
       endpointId: delivery.endpointId,
@@ -171,8 +174,6 @@ export class WebhookDeliveryWorker {
       responseExcerpt: result.excerpt,
       error: result.error,
     });
-    const endpoint = await tx.webhooks.endpointById(delivery.endpointId);
-    if (!endpoint) return null;
     if (result.succeeded) {
       if (endpoint.failingSince) await tx.webhooks.updateEndpoint(endpoint.accountId, endpoint.id, { failingSince: null });
       return (await tx.webhooks.settle(delivery.id, claimedUntil, { status: "DELIVERED", nextAttemptAt: at, deliveredAt: at })) ? "DELIVERED" : null;
