@@ -261,5 +261,7 @@ describe("outgoing webhooks", () => {
     // Disabled: new events are not queued for it.
     await record(accountId, "job.failed");
     expect(await rawRows(server.store, "select id from webhook_deliveries where endpoint_id = ?", id)).toHaveLength(1);
+    const enabled = await gql(`mutation ($id: ID!) { webhookEndpointUpdate(input: { id: $id, enabled: true }) { webhookEndpoint { enabled disabledReason failingSince } userErrors { code } } }`, { id });
+    expect(enabled.webhookEndpointUpdate).toEqual({ webhookEndpoint: { enabled: true, disabledReason: null, failingSince: null }, userErrors: [] });
   });
 });

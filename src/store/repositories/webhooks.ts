@@ -1,6 +1,6 @@
 /** Outgoing webhooks: endpoints, their deliveries (one per endpoint and event) and every attempt. */
 import { aliasedTable, and, asc, desc, eq, isNull, lt, lte, notExists, or, sql, type SQL } from "drizzle-orm";
-import { first, type NewRow, type RepositoryContext, type Rows } from "./context.js";
+import { first, preparedQuery, type NewRow, type RepositoryContext, type Rows } from "./context.js";
 import type { Page } from "../paging.js";
 
 export type WebhookEndpointRow = Rows<"webhookEndpoints">;
@@ -27,10 +27,11 @@ export class WebhookRepository {
     return first(await db.select().from(t.webhookEndpoints).where(eq(t.webhookEndpoints.id, id)));
   }
 
+  /** Read in every event's transaction (the fan-out): prepared once per connection. */
   async endpointsOf(accountId: string): Promise<WebhookEndpointRow[]> {
     const { db, t } = this.c;
     const e = t.webhookEndpoints;
-    return db.select().from(e).where(eq(e.accountId, accountId)).orderBy(asc(e.seq));
+    return preparedQuery(this.c, "webhook_endpoints_of", () => db.select().from(e).where(eq(e.accountId, sql.placeholder("id"))).orderBy(asc(e.seq)))({ id: accountId });
   }
 
   async updateEndpoint(accountId: string, id: string, set: Partial<WebhookEndpointRow>): Promise<WebhookEndpointRow | undefined> {
