@@ -32,6 +32,7 @@ const OVER_BOTH_STORES = [
   "test/billing-subscriptions.test.ts",
   "test/billing-topup-alerts.test.ts",
   "test/billing-unapplied.test.ts",
+  "test/webhooks.test.ts",
 ];
 
 const databaseUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";

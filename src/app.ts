@@ -20,13 +20,14 @@ import type { Store } from "./store/store.js";
 import { backfillWallets } from "./accounts/wallet-backfill.js";
 import { redisRateLimits } from "./store/redis/rate-limits.js";
 import { Sweeper } from "./sweeper.js";
+import { defaultWebhookConfig } from "./events/webhooks/index.js";
 import { TestClock, TimeTravel } from "./test-clock.js";
 
 export interface AppOptions {
   store: Store;
   catalog: CatalogDatabase;
   config: Pick<Config, "nodeEnv" | "maxBodyBytes" | "shutdownTimeoutMs" | "jobTtlMs" | "idempotencyTtlMs" | "sweepIntervalMs" | "billing"> &
-    Partial<Pick<Config, "introspection" | "trustProxy" | "limits" | "rateLimits" | "metrics" | "fastPath" | "redisUrl">>;
+    Partial<Pick<Config, "introspection" | "trustProxy" | "limits" | "rateLimits" | "metrics" | "fastPath" | "redisUrl" | "webhooks">>;
   logger: Logger;
   clock?: Clock;
   /** The admin key (ADMIN_API_KEY); when absent, the one stored at an earlier start, or a new one. */
@@ -59,6 +60,7 @@ export async function createApp({ store, catalog, config, logger, clock = system
     idempotencyTtlMs: config.idempotencyTtlMs,
     logger,
     billing: config.billing,
+    webhooks: config.webhooks ?? defaultWebhookConfig(config.nodeEnv),
     selfUrl: () => selfUrl,
     ledgerHooks: [metrics.ledgerHooks],
   });
@@ -117,6 +119,7 @@ export async function createApp({ store, catalog, config, logger, clock = system
     async close() {
       await http.close(config.shutdownTimeoutMs);
       if (metricsServer?.listening) await new Promise((resolve) => metricsServer.close(resolve));
+      await services.webhooks.close();
       await sweeper.stop();
       // Top-ups, emails and retries started by the last commits finish before the store closes.
       await services.background.drain();

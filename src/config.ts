@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { DEFAULT_RETRY_DAYS, parseRetryDays } from "./billing/dunning.js";
 import type { BillingConfig } from "./billing/index.js";
+import { defaultWebhookConfig, type WebhookConfig } from "./events/webhooks/index.js";
 import { parseOrigins } from "./billing/return-urls.js";
 import { DEFAULT_LIMITS, type GraphQLLimits } from "./graphql/limits.js";
 import { LOG_LEVELS, type LogLevel } from "./logger.js";
@@ -30,6 +31,8 @@ export interface Config {
   /** How often expired reservations and old idempotency keys are swept (0: only at start). */
   sweepIntervalMs: number;
   billing: BillingConfig;
+  /** Outgoing webhooks: https only in production; private addresses (WEBHOOK_ALLOW_PRIVATE_URLS) and the timeout. */
+  webhooks: WebhookConfig;
   logLevel: LogLevel;
   /** Schema introspection (Apollo Studio, Sandbox); on by default, in production too. */
   introspection: boolean;
@@ -154,6 +157,11 @@ export function loadConfig(env: Env = process.env): Config {
     jobTtlMs: integer("JOB_TTL_SECONDS", 24 * 3600, 60, 365 * 24 * 3600) * 1000,
     idempotencyTtlMs: integer("IDEMPOTENCY_TTL_SECONDS", 24 * 3600, 24 * 3600, 365 * 24 * 3600) * 1000,
     sweepIntervalMs: integer("SWEEP_INTERVAL_SECONDS", 60, 0, 24 * 3600) * 1000,
+    webhooks: {
+      ...defaultWebhookConfig(nodeEnv),
+      allowPrivate: flag("WEBHOOK_ALLOW_PRIVATE_URLS", nodeEnv !== "production"),
+      timeoutMs: integer("WEBHOOK_TIMEOUT_SECONDS", 10, 1, 30) * 1000,
+    },
     logLevel,
     introspection: flag("INTROSPECTION", true),
     fastPath: flag("FAST_PATH", true),

@@ -3,6 +3,7 @@
  * store and one catalog, and wired to each other here, explicitly.
  */
 import { EventLog } from "./events/log.js";
+import { createWebhooks, defaultWebhookConfig, type WebhookConfig, type Webhooks } from "./events/webhooks/index.js";
 import { CreditCosts } from "./accounts/credit-cost.js";
 import { CreditService } from "./accounts/grants.js";
 import { purgeIdempotencyKeys } from "./accounts/idempotency.js";
@@ -30,6 +31,8 @@ export interface ServiceOptions {
   idempotencyTtlMs: number;
   logger: Logger;
   billing: BillingConfig;
+  /** Outgoing webhooks' URL rules (default: by NODE_ENV, see events/webhooks/index.ts). */
+  webhooks?: WebhookConfig;
   /** Where this server listens, known once it does (for the sandbox provider's webhooks). */
   selfUrl: () => string;
   /** More reactions to ledger changes (metrics). */
@@ -48,6 +51,8 @@ export interface Services {
   wallets: WalletQueries;
   /** The event log: written in each change's transaction; webhooks and subscriptions follow it. */
   events: EventLog;
+  /** Outgoing webhooks: endpoints and the delivery worker (fed by the event log). */
+  webhooks: Webhooks;
   creditCosts: CreditCosts;
   /** Whether the catalog has this provider (its providers are fixed while the process runs). */
   knownProvider: (id: string) => boolean;
@@ -89,9 +94,19 @@ export function createServices(options: ServiceOptions): Services {
     events,
   });
   ledgerHooks.push(...billing.ledgerHooks, ...(options.ledgerHooks ?? []));
+  const webhooks = createWebhooks({
+    store,
+    clock,
+    logger: options.logger,
+    config: options.webhooks ?? defaultWebhookConfig("development"),
+    background,
+    events,
+    onEmailQueued: () => background.run("email delivery", () => billing.mailer.deliverPending()),
+  });
   return {
     store,
     events,
+    webhooks,
     catalogDatabase: options.catalog,
     clock,
     catalog,

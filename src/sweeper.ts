@@ -1,6 +1,6 @@
 /**
  * Periodic work: expired credit grants, reservations and checkouts, old idempotency keys, subscription periods
- * and payment retries, top-up retries, outgoing email. Every piece of it is claimed before it is
+ * and payment retries, top-up retries, outgoing email and webhooks. Every piece of it is claimed before it is
  * done (a conditional update), so sweepers on several nodes never do the same work twice.
  */
 import type { Logger } from "./logger.js";
@@ -30,7 +30,8 @@ export class Sweeper {
       const expiredJobs = await this.services.jobs.expireDue();
       const purgedIdempotencyKeys = await this.services.purgeIdempotencyKeys();
       const billing = await this.services.billing.sweep();
-      const counts = { expiredGrants, expiredJobs, purgedIdempotencyKeys, ...billing };
+      const webhooksDelivered = await this.services.webhooks.deliverDue();
+      const counts = { expiredGrants, expiredJobs, purgedIdempotencyKeys, ...billing, webhooksDelivered };
       if (Object.values(counts).some((n) => n > 0)) this.logger.info("swept", counts);
       return counts;
     } catch (error) {

@@ -4,6 +4,7 @@ import { buildSchemaSync } from "type-graphql";
 import { accountResolvers } from "../accounts/resolvers.js";
 import { eventResolvers } from "../events/resolvers.js";
 import { billingResolvers } from "../billing/resolvers.js";
+import { webhookResolvers } from "../events/webhooks/resolvers.js";
 import { catalogResolvers } from "../catalog/resolvers.js";
 import { EstimateCostResolver, EstimateResolver, JobEstimateCostResolver } from "../estimates/resolver.js";
 import { NodeResolver } from "./node-resolver.js";
@@ -15,7 +16,7 @@ let schema: GraphQLSchema | undefined;
 /** The executable schema; type-graphql's metadata is global, so it is built once per process. */
 export function appSchema(): GraphQLSchema {
   schema ??= buildSchemaSync({
-    resolvers: [NodeResolver, ...catalogResolvers, EstimateResolver, EstimateCostResolver, JobEstimateCostResolver, ...accountResolvers, ...billingResolvers, ...eventResolvers, TestClockResolver],
+    resolvers: [NodeResolver, ...catalogResolvers, EstimateResolver, EstimateCostResolver, JobEstimateCostResolver, ...accountResolvers, ...billingResolvers, ...eventResolvers, ...webhookResolvers, TestClockResolver],
     // Inputs are validated by the domain, which returns typed errors; no class-validator.
     validate: false,
   });

@@ -9,6 +9,7 @@ import { IdempotencyRepository, LedgerRepository } from "./ledger.js";
 import { PaymentMethodRepository, PaymentMethodSetupRepository } from "./payment-methods.js";
 import { SubscriptionRepository } from "./subscriptions.js";
 import { EntryGrantRepository, GrantRepository, JobHoldRepository, WalletRepository } from "./wallets.js";
+import { WebhookRepository } from "./webhooks.js";
 
 export function createRepositories(context: RepositoryContext) {
   return {
@@ -32,6 +33,7 @@ export function createRepositories(context: RepositoryContext) {
     creditAlerts: new CreditAlertRepository(context),
     emails: new EmailOutboxRepository(context),
     events: new EventRepository(context),
+    webhooks: new WebhookRepository(context),
   };
 }
 
@@ -46,4 +48,5 @@ export type { EntryRow } from "./ledger.js";
 export type { PaymentMethodRow, PaymentMethodSetupRow } from "./payment-methods.js";
 export type { SubscriptionRow, SubscriptionStatus } from "./subscriptions.js";
 export type { EntryGrantRow, GrantRow, GrantStatus, JobHoldRow, WalletRow } from "./wallets.js";
+export type { WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from "./webhooks.js";
 export { LIVE_STATUSES } from "./subscriptions.js";

@@ -1,0 +1,59 @@
+/**
+ * One HTTP POST of a signed delivery: connects only to allowed addresses (./urls.ts), follows no
+ * redirect, gives up after the timeout, and keeps no more of the answer than a short excerpt.
+ */
+import http from "node:http";
+import https from "node:https";
+import { guardedLookup, refusedLiteral, type UrlPolicy } from "./urls.js";
+
+export const SEND_TIMEOUT_MS = 10_000;
+export const EXCERPT_CHARS = 500;
+
+export interface SendResult {
+  succeeded: boolean;
+  status: number | null;
+  latencyMs: number;
+  excerpt: string | null;
+  error: string | null;
+}
+
+export function postWebhook(target: string, headers: Record<string, string>, body: string, policy: UrlPolicy, timeoutMs = SEND_TIMEOUT_MS): Promise<SendResult> {
+  const started = performance.now();
+  const done = (result: Omit<SendResult, "latencyMs">): SendResult => ({ ...result, latencyMs: Math.round(performance.now() - started) });
+  const url = new URL(target);
+  const literal = refusedLiteral(url, policy);
+  if (literal) return Promise.resolve(done({ succeeded: false, status: null, excerpt: null, error: `refused to connect to ${literal}` }));
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (result: Omit<SendResult, "latencyMs">) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      request.destroy();
+      resolve(done(result));
+    };
+    const client = url.protocol === "https:" ? https : http;
+    const request = client.request(url, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body), "user-agent": "pricing-api-webhooks/1" },
+      lookup: guardedLookup(policy) as never,
+      agent: false,
+    });
+    const timer = setTimeout(() => finish({ succeeded: false, status: null, excerpt: null, error: `no answer within ${timeoutMs / 1000} s` }), timeoutMs);
+    request.on("error", (error) => finish({ succeeded: false, status: null, excerpt: null, error: error.message }));
+    request.on("response", (response) => {
+      const status = response.statusCode ?? 0;
+      const succeeded = status >= 200 && status < 300;
+      let text = "";
+      response.setEncoding("utf8");
+      // Only the excerpt is read: a huge or endless body is cut off, never buffered.
+      response.on("data", (chunk: string) => {
+        text += chunk;
+        if (text.length >= EXCERPT_CHARS) finish({ succeeded, status, excerpt: text.slice(0, EXCERPT_CHARS), error: succeeded ? null : `HTTP ${status}` });
+      });
+      response.on("end", () => finish({ succeeded, status, excerpt: text || null, error: succeeded ? null : `HTTP ${status}` }));
+      response.on("error", () => finish({ succeeded, status, excerpt: text.slice(0, EXCERPT_CHARS) || null, error: succeeded ? null : `HTTP ${status}` }));
+    });
+    request.end(body);
+  });
+}

@@ -1,0 +1,267 @@
+/**
+ * Outgoing webhooks through the API, to a real receiver that verifies every delivery with the
+ * standardwebhooks package: failures, timeouts and recovery lose nothing and keep each endpoint's
+ * order; private addresses are refused at save and at send; attempts are readable; resend works;
+ * an endpoint failing for 3 days is disabled and the account emailed.
+ */
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BackgroundTasks } from "../src/background.js";
+import { ManualClock } from "../src/clock.js";
+import { loadConfig } from "../src/config.js";
+import type { EventType } from "../src/events/log.js";
+import { WebhookDeliveryWorker } from "../src/events/webhooks/delivery.js";
+import { silentLogger } from "../src/logger.js";
+import { createTestAccount, startTestServer, type TestServer } from "./helpers.js";
+import { rawRows } from "./stores.js";
+
+interface Received {
+  path: string;
+  id: string;
+  body: string;
+  payload: { id: string; type: string; accountId: string; sequence: number; data: unknown };
+}
+let mode: "ok" | "fail" | "hang" = "ok";
+const received: Received[] = [];
+const unverified: string[] = [];
+/** Each path's signing secret, told to the receiver once the endpoint exists. */
+const secrets = new Map<string, string>();
+let receiver: Server;
+let base = "";
+
+const clock = new ManualClock(new Date());
+let server: TestServer;
+let strict: TestServer;
+const WEBHOOKS = { requireHttps: false, allowPrivate: true, timeoutMs: 300 };
+
+beforeAll(async () => {
+  receiver = createServer((request, response) => {
+    let body = "";
+    request.setEncoding("utf8");
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      const path = request.url ?? "";
+      try {
+        const payload = new Webhook(secrets.get(path)!).verify(body, request.headers as Record<string, string>) as Received["payload"];
+        received.push({ path, id: (request.headers as IncomingHttpHeaders)["webhook-id"] as string, body, payload });
+      } catch (error) {
+        unverified.push(`${path}: ${String(error)}`);
+      }
+      if (mode === "hang") return; // never answers: the sender's timeout ends it
+      response.writeHead(path === "/dead" || mode === "fail" ? 500 : 200, { "content-type": "text/plain" });
+      response.end(mode === "fail" || path === "/dead" ? "x".repeat(2000) : "ok");
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  server = await startTestServer({ clock, config: { webhooks: WEBHOOKS } });
+  strict = await startTestServer({ clock, config: { webhooks: { ...WEBHOOKS, allowPrivate: false } } });
+});
+afterAll(async () => {
+  receiver.closeAllConnections();
+  await server.close();
+  await strict.close();
+  await new Promise((resolve) => receiver.close(resolve));
+  expect(unverified).toEqual([]);
+});
+
+async function account(on = server, credits = "0") {
+  const { accountId, key } = await createTestAccount(on, "Partner", credits);
+  const gql = async (query: string, variables?: Record<string, unknown>) => {
+    const result = await on.gql(query, variables, key);
+    expect(result.body.errors, JSON.stringify(result.body.errors)).toBeUndefined();
+    return result.body.data;
+  };
+  return { accountId, gql };
+}
+
+const CREATE = `mutation ($input: WebhookEndpointCreateInput!) { webhookEndpointCreate(input: $input) { webhookEndpoint { id url enabled eventTypes } secret userErrors { field code message } } }`;
+
+async function endpoint(gql: Awaited<ReturnType<typeof account>>["gql"], path: string, eventTypes?: string[]) {
+  const created = (await gql(CREATE, { input: { url: `${base}${path}`, eventTypes } })).webhookEndpointCreate;
+  expect(created.userErrors).toEqual([]);
+  expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+  secrets.set(path, created.secret);
+  return created.webhookEndpoint.id as string;
+}
+
+async function record(accountId: string, type: EventType, on = server) {
+  return on.store.transaction((tx) => on.app.services.events.record(tx, accountId, type, { job: { id: `job_${type}`, status: "X" } }));
+}
+
+/** Moves time on and runs the worker as the sweeper would. */
+async function later(ms: number) {
+  clock.advance(ms);
+  await server.app.services.webhooks.deliverDue();
+}
+
+async function waitFor(accept: () => boolean, what: string) {
+  for (let i = 0; i < 300 && !accept(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  if (!accept()) throw new Error(`timed out waiting for ${what}`);
+}
+
+const at = (path: string) => received.filter((r) => r.path === path);
+
+describe("outgoing webhooks", () => {
+  it("delivers every event signed, in order per endpoint, through failures, a timeout and recovery", async () => {
+    const { accountId, gql } = await account();
+    await endpoint(gql, "/a");
+    await endpoint(gql, "/b", ["job.completed"]);
+
+    const started = Date.now();
+    const first = await record(accountId, "job.completed");
+    await waitFor(() => at("/a").length === 1 && at("/b").length === 1, "the first delivery");
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(at("/a")[0]).toMatchObject({ id: first.id, payload: { id: first.id, type: "job.completed", accountId, sequence: first.seq } });
+
+    mode = "fail";
+    const events = [await record(accountId, "job.reserved"), await record(accountId, "job.completed"), await record(accountId, "wallet.credits_added")];
+    await waitFor(() => at("/a").length === 2 && at("/b").length === 2, "the first failed attempts");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Head of line: nothing after the failing delivery was sent to /a.
+    expect(at("/a").map((r) => r.id)).toEqual([first.id, events[0].id]);
+    await later(7_000);
+    mode = "hang";
+    await later(40_000);
+    expect(at("/a").map((r) => r.id)).toEqual([first.id, events[0].id, events[0].id, events[0].id]);
+    mode = "ok";
+    await later(3 * 60_000);
+    await server.app.services.webhooks.deliverDue();
+
+    const order = (path: string) => [...new Set(at(path).map((r) => r.id))];
+    expect(order("/a")).toEqual([first.id, ...events.map((e) => e.id)]);
+    expect(order("/b")).toEqual([first.id, events[1].id]);
+    // Duplicates only with the same webhook-id, and then the same body.
+    for (const r of received) expect(r.body).toBe(received.find((other) => other.id === r.id)!.body);
+
+    const { viewer } = await gql(`{ viewer { webhookEndpoints { url attempts(first: 20) { nodes { eventId status succeeded responseStatus latencyMs responseExcerpt error attemptedAt } } } } }`);
+    const attempts = viewer.webhookEndpoints[0].attempts.nodes;
+    expect(attempts.map((a: { status: string }) => a.status)).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED", "FAILED", "FAILED", "FAILED", "SUCCEEDED"]);
+    expect(attempts[3]).toMatchObject({ eventId: events[0].id, responseStatus: null, error: "no answer within 0.3 s" });
+    expect(attempts[4]).toMatchObject({ responseStatus: 500, succeeded: false, error: "HTTP 500" });
+    expect(attempts[4].responseExcerpt).toHaveLength(500);
+    expect(attempts[0]).toMatchObject({ responseStatus: 200, responseExcerpt: "ok", error: null });
+  });
+
+  it("claims each attempt once when two workers race", async () => {
+    const { accountId, gql } = await account();
+    await endpoint(gql, "/race");
+    mode = "fail";
+    await record(accountId, "job.failed");
+    await waitFor(() => at("/race").length === 1, "the first attempt");
+    const other = new WebhookDeliveryWorker(server.store, clock, silentLogger, WEBHOOKS, new BackgroundTasks(silentLogger), () => {});
+    for (let round = 0; round < 3; round++) {
+      clock.advance(15 * 60_000);
+      await Promise.all([other.deliverDue(), server.app.services.webhooks.deliverDue()]);
+      expect(at("/race")).toHaveLength(2 + round);
+    }
+    await other.close();
+    mode = "ok";
+    await later(6 * 3600_000);
+    expect(at("/race").length).toBe(5);
+  });
+
+  it("resends one event to one endpoint, with the same webhook-id", async () => {
+    const { accountId, gql } = await account();
+    const id = await endpoint(gql, "/resend");
+    const event = await record(accountId, "job.cancelled");
+    await waitFor(() => at("/resend").length === 1, "the delivery");
+    const resend = `mutation ($e: ID!, $v: ID!) { webhookEventResend(input: { endpointId: $e, eventId: $v }) { delivery { eventId status } userErrors { field code } } }`;
+    expect((await gql(resend, { e: id, v: event.id })).webhookEventResend).toEqual({ delivery: { eventId: event.id, status: "PENDING" }, userErrors: [] });
+    await waitFor(() => at("/resend").length === 2, "the redelivery");
+    expect(at("/resend").map((r) => r.id)).toEqual([event.id, event.id]);
+
+    // Another account sees none of it.
+    const stranger = await account();
+    const refused = (await stranger.gql(resend, { e: id, v: event.id })).webhookEventResend;
+    expect(refused).toEqual({ delivery: null, userErrors: [{ field: ["input", "endpointId"], code: "NOT_FOUND" }] });
+    const own = await endpoint(stranger.gql, "/stranger");
+    expect((await stranger.gql(resend, { e: own, v: event.id })).webhookEventResend.userErrors).toEqual([{ field: ["input", "eventId"], code: "NOT_FOUND" }]);
+    const update = await stranger.gql(`mutation ($id: ID!) { webhookEndpointUpdate(input: { id: $id, enabled: false }) { webhookEndpoint { id } userErrors { field code } } }`, { id });
+    expect(update.webhookEndpointUpdate).toEqual({ webhookEndpoint: null, userErrors: [{ field: ["input", "id"], code: "NOT_FOUND" }] });
+    const removed = await stranger.gql(`mutation ($id: ID!) { webhookEndpointDelete(input: { id: $id }) { userErrors { code } } }`, { id });
+    expect(removed.webhookEndpointDelete.userErrors).toEqual([{ code: "NOT_FOUND" }]);
+    expect((await stranger.gql(`{ viewer { webhookEndpoints { id } } }`)).viewer.webhookEndpoints).toEqual([{ id: own }]);
+  });
+
+  it("validates event types and updates, and forgets a deleted endpoint", async () => {
+    const { accountId, gql } = await account();
+    const bad = (await gql(CREATE, { input: { url: `${base}/x`, eventTypes: ["job.completed", "job.exploded"] } })).webhookEndpointCreate;
+    expect(bad.userErrors).toEqual([{ field: ["input", "eventTypes", "1"], code: "BAD_USER_INPUT", message: expect.stringContaining('"job.exploded" is not an event type') }]);
+    const id = await endpoint(gql, "/typed", ["job.failed"]);
+    const changed = await gql(`mutation ($id: ID!) { webhookEndpointUpdate(input: { id: $id, eventTypes: [], description: "ops" }) { webhookEndpoint { eventTypes enabled } userErrors { code } } }`, { id });
+    expect(changed.webhookEndpointUpdate).toEqual({ webhookEndpoint: { eventTypes: null, enabled: true }, userErrors: [] });
+    await gql(`mutation ($id: ID!) { webhookEndpointDelete(input: { id: $id }) { webhookEndpoint { id } userErrors { code } } }`, { id });
+    await record(accountId, "job.expired");
+    expect(await rawRows(server.store, "select id from webhook_deliveries where endpoint_id = ?", id)).toEqual([]);
+  });
+
+  it("refuses private and link-local URLs at save, and at send when a name resolves to one", async () => {
+    const { accountId, gql } = await account(strict);
+    const port = (receiver.address() as AddressInfo).port;
+    for (const url of ["http://169.254.169.254/latest/meta-data", "http://10.0.0.1/", "http://100.64.0.1/", "http://[::1]/", "http://[::ffff:127.0.0.1]/", `http://localhost:${port}/`, "http://0x7f000001/"]) {
+      const refused = (await gql(CREATE, { input: { url } })).webhookEndpointCreate;
+      expect(refused, url).toMatchObject({ webhookEndpoint: null, secret: null, userErrors: [{ field: ["input", "url"], code: "BAD_USER_INPUT" }] });
+      expect(refused.userErrors[0].message, url).toMatch(/must not point at this network/);
+    }
+    expect((await gql(CREATE, { input: { url: "ftp://example.com/" } })).webhookEndpointCreate.userErrors[0].field).toEqual(["input", "url"]);
+    // Link-local (the metadata address) is refused even where private addresses are allowed.
+    const local = await server.gql(CREATE, { input: { url: "http://169.254.169.254/" } }, (await createTestAccount(server, "Local")).key);
+    expect(local.body.data.webhookEndpointCreate.userErrors[0].code).toBe("BAD_USER_INPUT");
+
+    // A name that passed when saved and now resolves to loopback (DNS rebinding): no connection is made.
+    const now = clock.now().toISOString();
+    secrets.set("/rebound", "whsec_" + Buffer.alloc(24, 1).toString("base64"));
+    await strict.store.transaction((tx) =>
+      tx.webhooks.insertEndpoint({ id: "we_rebound", accountId, url: `http://localhost:${port}/rebound`, enabled: true, secret: secrets.get("/rebound")!, seq: 1, createdAt: now, updatedAt: now }),
+    );
+    await record(accountId, "job.completed", strict);
+    await strict.app.services.webhooks.deliverDue();
+    const { viewer } = await gql(`{ viewer { webhookEndpoints { attempts { nodes { succeeded error } } } } }`);
+    expect(viewer.webhookEndpoints[0].attempts.nodes).toEqual([{ succeeded: false, error: expect.stringMatching(/^refused to connect to localhost: .* is a loopback or private address$/) }]);
+    expect(at("/rebound")).toEqual([]);
+  });
+
+  it("is configured by NODE_ENV and WEBHOOK_ALLOW_PRIVATE_URLS", () => {
+    expect(loadConfig({ NODE_ENV: "production" }).webhooks).toEqual({ requireHttps: true, allowPrivate: false, timeoutMs: 10_000 });
+    expect(loadConfig({ NODE_ENV: "production", WEBHOOK_ALLOW_PRIVATE_URLS: "true" }).webhooks.allowPrivate).toBe(true);
+    expect(loadConfig({}).webhooks).toEqual({ requireHttps: false, allowPrivate: true, timeoutMs: 10_000 });
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_URLS: "false", WEBHOOK_TIMEOUT_SECONDS: "3" }).webhooks).toMatchObject({ allowPrivate: false, timeoutMs: 3000 });
+    expect(() => loadConfig({ WEBHOOK_TIMEOUT_SECONDS: "60" })).toThrow(/WEBHOOK_TIMEOUT_SECONDS must be a whole number from 1 to 30/);
+  });
+
+  it("requires https in production", async () => {
+    const production = await startTestServer({ config: { nodeEnv: "production", webhooks: { requireHttps: true, allowPrivate: false } } });
+    try {
+      const { gql } = await account(production);
+      const refused = (await gql(CREATE, { input: { url: "http://93.184.215.14/hook" } })).webhookEndpointCreate;
+      expect(refused.userErrors).toEqual([{ field: ["input", "url"], code: "BAD_USER_INPUT", message: "The URL must be https" }]);
+      expect((await gql(CREATE, { input: { url: "https://93.184.215.14/hook" } })).webhookEndpointCreate.userErrors).toEqual([]);
+    } finally {
+      await production.close();
+    }
+  });
+
+  it("disables an endpoint failing for 3 days and tells the account by email", async () => {
+    const { accountId, gql } = await account(server, "10");
+    await gql(`mutation { creditAlertUpdate(input: { provider: "ugen", enabled: true, thresholdCredits: "1", email: "ops@partner.example" }) { userErrors { code } } }`);
+    const id = await endpoint(gql, "/dead");
+    const event = await record(accountId, "job.completed");
+    await waitFor(() => at("/dead").length === 1, "the first attempt");
+    await server.app.services.webhooks.deliverDue(); // its outcome recorded
+    for (let hour = 0; hour < 80; hour += 2) await later(2 * 3600_000);
+    const { viewer } = await gql(`{ viewer { webhookEndpoints { id enabled disabledReason failingSince } } }`);
+    expect(viewer.webhookEndpoints).toEqual([{ id, enabled: false, disabledReason: expect.stringMatching(/^Every delivery failed from /), failingSince: expect.any(String) }]);
+    const deliveries = await rawRows<{ status: string }>(server.store, "select status from webhook_deliveries where event_id = ?", event.id);
+    expect(deliveries).toEqual([{ status: "FAILED" }]);
+    const mails = await rawRows<{ recipient: string; subject: string }>(server.store, "select recipient, subject from email_outbox where account_id = ? and kind = 'WEBHOOK_ENDPOINT_DISABLED'", accountId);
+    expect(mails).toEqual([{ recipient: "ops@partner.example", subject: `Webhook endpoint ${id} was disabled` }]);
+    // Disabled: new events are not queued for it.
+    await record(accountId, "job.failed");
+    expect(await rawRows(server.store, "select id from webhook_deliveries where endpoint_id = ?", id)).toHaveLength(1);
+    const enabled = await gql(`mutation ($id: ID!) { webhookEndpointUpdate(input: { id: $id, enabled: true }) { webhookEndpoint { enabled disabledReason failingSince } userErrors { code } } }`, { id });
+    expect(enabled.webhookEndpointUpdate).toEqual({ webhookEndpoint: { enabled: true, disabledReason: null, failingSince: null }, userErrors: [] });
+  });
+});
