@@ -105,6 +105,22 @@ async function waitFor(accept: () => boolean, what: string) {
 const at = (path: string) => received.filter((r) => r.path === path);
 
 describe("outgoing webhooks", () => {
+  it("pushes what real mutations did: a job reserved and completed, with the wallet after each", async () => {
+    const { accountId, gql } = await account(server, "100");
+    await endpoint(gql, "/jobs", ["job.reserved", "job.completed"]);
+    const { jobCreate } = await gql(`mutation { jobCreate(input: { credits: "30" }) { job { id } } }`);
+    await gql(`mutation ($id: ID!) { jobComplete(input: { jobId: $id, consumedCredits: "20" }) { job { id } } }`, { id: jobCreate.job.id });
+    await waitFor(() => at("/jobs").length === 2, "both job events");
+    expect(at("/jobs").map((r) => [r.payload.type, r.payload.accountId])).toEqual([
+      ["job.reserved", accountId],
+      ["job.completed", accountId],
+    ]);
+    expect(at("/jobs")[1].payload.data).toMatchObject({ job: { id: jobCreate.job.id, status: "COMPLETED", consumedCredits: "20" }, wallet: { available: "80" } });
+    // The same events the log holds, by id.
+    const { viewer } = await gql(`{ viewer { events(types: ["job.reserved", "job.completed"]) { nodes { id } } } }`);
+    expect(at("/jobs").map((r) => r.id)).toEqual(viewer.events.nodes.map((e: { id: string }) => e.id));
+  });
+
   it("delivers every event signed, in order per endpoint, through failures, a timeout and recovery", async () => {
     const { accountId, gql } = await account();
     await endpoint(gql, "/a");
