@@ -59,7 +59,17 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       socket.end(`HTTP/1.1 ${closing ? "503 Service Unavailable" : "404 Not Found"}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      // An oversized message is the client's mistake (ws closes with 1009): not graphql-ws's "internal error".
+      const emit = ws.emit.bind(ws);
+      ws.emit = ((event: string | symbol, ...args: unknown[]) => {
+        const code = event === "error" ? (args[0] as { code?: unknown } | undefined)?.code : undefined;
+        if (code !== "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") return emit(event, ...args);
+        logger.info("live client sent a message over the size limit", { maxBytes: settings.maxMessageBytes });
+        return true;
+      }) as typeof ws.emit;
+      wss.emit("connection", ws, req);
+    });
   };
   options.httpServer.on("upgrade", onUpgrade);
 
