@@ -3,10 +3,12 @@
  * account's subscribers within 1 s, once and in order, filtered as asked; keys are checked at
  * connect and again later; another account's events never arrive. The limits: test/live-limits.test.ts.
  */
+import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { keyIdOf } from "../src/accounts/keys.js";
 import { createTestAccount, startTestServer, TEST_ADMIN_KEY, type TestAccount, type TestServer } from "./helpers.js";
-import { jobData, liveClient, recordEvent, until, walletData, type LiveClient } from "./live-client.js";
+import { jobData, liveClient, recordEvent, until, walletData, wsUrl, type LiveClient } from "./live-client.js";
 
 let server: TestServer;
 let alice: TestAccount;
@@ -157,6 +159,21 @@ describe("keys and accounts", () => {
     const query = live.subscribe(`{ viewer { id } }`);
     await query.completed;
     expect(query.errors).toMatchObject([{ message: "Only subscriptions are served over WebSocket; send a query with POST /graphql", extensions: { code: "BAD_REQUEST" } }]);
+  });
+});
+
+describe("README", () => {
+  it("its example works as written: createClient with ws, connectionParams.apiKey, client.iterate", async () => {
+    const before = server.app.live.follower.subscribers;
+    const client = createClient({ url: wsUrl(server), webSocketImpl: WebSocket, connectionParams: { apiKey: alice.apiKey } });
+    const iterator = client.iterate<{ walletChanged: unknown }>({ query: `subscription { walletChanged(provider: "ugen") { available event { type sequence } } }` });
+    const first = iterator.next();
+    await until(() => server.app.live.follower.subscribers === before + 1);
+    const event = await recordEvent(server, alice.accountId, "job.completed", jobData("job_readme", "COMPLETED"));
+    const { value } = await first;
+    expect(value?.data?.walletChanged).toEqual({ available: "15", event: { type: "job.completed", sequence: event.seq } });
+    await iterator.return?.();
+    await client.dispose();
   });
 });
 
