@@ -107,3 +107,19 @@ describe("live limits", () => {
     socket.terminate();
   });
 });
+
+describe("LIVE_* configuration", () => {
+  it("is read from the environment, and a bad value named", async () => {
+    const { loadConfig } = await import("../src/config.js");
+    expect(loadConfig({ LIVE_MAX_CONNECTIONS_PER_KEY: "3", LIVE_AUTH_CHECK_SECONDS: "2", LIVE_POLL_MS: "100" }).live).toEqual({
+      maxConnectionsPerKey: 3,
+      maxSubscriptionsPerConnection: 20,
+      maxMessageBytes: 65536,
+      maxBufferedBytes: 1048576,
+      maxQueuedEvents: 1000,
+      pollIntervalMs: 100,
+      authCheckIntervalMs: 2000,
+    });
+    expect(() => loadConfig({ LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: "0" })).toThrow(/LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION must be a whole number from 1 to 1000; got "0"/);
+  });
+});
