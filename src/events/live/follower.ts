@@ -42,9 +42,9 @@ export class EventFollower {
     private readonly logger: Logger,
   ) {
     this.stopListening = events.onCommitted((event) => {
-      if (this.accounts.has(event.accountId)) this.wake();
+      if (this.accounts.has(event.accountId)) void this.wake();
     });
-    this.timer = setInterval(() => this.wake(), pollIntervalMs);
+    this.timer = setInterval(() => void this.wake(), pollIntervalMs);
     this.timer.unref();
   }
 
@@ -75,14 +75,17 @@ export class EventFollower {
     return count;
   }
 
-  /** Reads now; a call while a read runs makes one more read after it, so no commit is left unread. */
-  wake(): void {
-    if (this.stopped) return;
+  /**
+   * Reads now; a call while a read runs makes one more read after it, so no commit is left unread.
+   * Resolves when the reads are done.
+   */
+  wake(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     if (this.reading) {
       this.again = true;
-      return;
+      return this.reading;
     }
-    this.reading = this.readUntilCaughtUp().finally(() => (this.reading = null));
+    return (this.reading = this.readUntilCaughtUp().finally(() => (this.reading = null)));
   }
 
   /** Stops reading; waits for a read in flight. */
