@@ -51,6 +51,30 @@ describe("EventFollower", () => {
     expect(seen.get("acct_b")).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   });
 
+  it("a commit while a read is in flight is read after it (the wake is not lost)", async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    // The log's reads, held after they ran until the gate opens: a read that missed what commits next.
+    const events = {
+      lastSeq: (accountId: string) => store.reads.events.lastSeq(accountId),
+      after: async (cursors: Array<{ accountId: string; seq: number }>, limit: number) => {
+        const rows = await store.reads.events.after(cursors, limit);
+        await gate;
+        return rows;
+      },
+    };
+    const held = new EventFollower({ reads: { events }, durable: () => null } as unknown as Store, new EventLog(systemClock), 60_000, silentLogger);
+    const seen: number[] = [];
+    await held.follow("acct_a", (row) => seen.push(row.seq));
+    const inFlight = held.wake();
+    await record("acct_a");
+    const woken = held.wake();
+    open();
+    await Promise.all([inFlight, woken]);
+    expect(seen).toEqual([1]);
+    await held.stop();
+  });
+
   it("more than a batch (500) waiting is read to the end in one wake", async () => {
     const seen: number[] = [];
     await follower.follow("acct_a", (row) => seen.push(row.seq));

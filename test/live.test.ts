@@ -28,7 +28,8 @@ async function subscribed<T>(subscribe: () => T, count = 1): Promise<T> {
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ config: { live: { authCheckIntervalMs: 100 } } });
+  // No poll to speak of: what this node commits must reach its subscribers by the commit's own wake-up.
+  server = await startTestServer({ config: { live: { authCheckIntervalMs: 100, pollIntervalMs: 60_000 } } });
   alice = await createTestAccount(server, "Alice", "20");
   bob = await createTestAccount(server, "Bob", "20");
 });
