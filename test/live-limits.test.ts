@@ -84,8 +84,9 @@ describe("live limits", () => {
     socket.send(JSON.stringify({ type: "connection_init", payload: { apiKey: alice.apiKey } }));
     const [ack] = await once(socket, "message");
     expect(JSON.parse(String(ack))).toEqual({ type: "connection_ack" });
+    const before = server.app.live.follower.subscribers;
     socket.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query: EVENTS } }));
-    await until(() => server.app.live.follower.subscribers === 1);
+    await until(() => server.app.live.follower.subscribers === before + 1);
     socket.pause();
     return socket;
   }
@@ -95,12 +96,14 @@ describe("live limits", () => {
     ["more events wait for it than LIVE_MAX_QUEUED_EVENTS", 10_000, { queuedEvents: 21 }],
   ])("a slow consumer is disconnected when %s", async (_label, bytes, seen) => {
     logged.length = 0;
+    // Relative to what earlier tests left open, so that each test stands on its own.
+    const [connections, subscribers] = [server.app.live.connections, server.app.live.follower.subscribers];
     const socket = await stalledSubscriber();
     const padding = "x".repeat(bytes);
-    for (let i = 0; i < 2000 && server.app.live.connections > 0; i++) {
+    for (let i = 0; i < 2000 && server.app.live.connections > connections; i++) {
       await recordEvent(server, alice.accountId, "wallet.credits_added", { ...walletData("ugen", String(i)), padding: { text: padding } });
     }
-    await until(() => server.app.live.connections === 0 && server.app.live.follower.subscribers === 0, 5000);
+    await until(() => server.app.live.connections === connections && server.app.live.follower.subscribers === subscribers, 5000);
     const [line] = logged.filter((entry) => entry.message === "slow live subscriber disconnected");
     expect(line.fields).toMatchObject(seen);
     // By the rule named, not the other one.
