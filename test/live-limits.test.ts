@@ -71,6 +71,15 @@ describe("live limits", () => {
     await until(() => server.app.live.follower.subscribers === 0);
   });
 
+  it("the HTTP API's operation limits hold for subscriptions too (aliases here)", async () => {
+    const live = connect(alice.apiKey);
+    const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: id`).join(" ");
+    const refused = live.subscribe(`subscription { eventReceived { ${aliases} } }`);
+    await refused.completed;
+    expect(refused.errors).toMatchObject([{ extensions: { code: "OPERATION_LIMIT_EXCEEDED", limit: "aliases", maximum: 30 } }]);
+    await live.dispose();
+  });
+
   it("a message over LIVE_MAX_MESSAGE_BYTES closes the socket with 1009", async () => {
     const live = connect(alice.apiKey);
     live.subscribe(`${EVENTS} # ${"x".repeat(3000)}`);
