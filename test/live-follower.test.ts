@@ -10,6 +10,7 @@ import { EventLog } from "../src/events/log.js";
 import { silentLogger } from "../src/logger.js";
 import type { Store } from "../src/store/store.js";
 import { freshStore } from "./helpers.js";
+import { until } from "./live-client.js";
 
 let store: Store;
 let follower: EventFollower;
@@ -73,6 +74,27 @@ describe("EventFollower", () => {
     await Promise.all([inFlight, woken]);
     expect(seen).toEqual([1]);
     await held.stop();
+  });
+
+  it("this node's commits are given without a read, in order; one told out of order waits for a read", async () => {
+    const local = new EventLog(systemClock);
+    let reads = 0;
+    const events = {
+      lastSeq: (accountId: string) => store.reads.events.lastSeq(accountId),
+      after: (cursors: Array<{ accountId: string; seq: number }>, limit: number) => (reads++, store.reads.events.after(cursors, limit)),
+    };
+    const counted = new EventFollower({ reads: { events }, durable: () => null } as unknown as Store, local, 60_000, silentLogger);
+    const seen: unknown[] = [];
+    await counted.follow("acct_a", (row) => seen.push([row.seq, row.data]));
+    for (let i = 0; i < 3; i++) await store.transaction((tx) => local.record(tx, "acct_a", "wallet.credits_added", { wallet: { provider: "ugen", balance: String(i) } }));
+    expect([reads, seen]).toEqual([0, [1, 2, 3].map((seq) => [seq, { wallet: { provider: "ugen", balance: String(seq - 1) } }])]);
+    // Number 4 committed elsewhere, unread: this node's number 5 must not overtake it.
+    await record("acct_a");
+    await store.transaction((tx) => local.record(tx, "acct_a", "wallet.credits_added", { wallet: null }));
+    await until(() => seen.length === 5);
+    expect(seen.map((entry) => (entry as number[])[0])).toEqual([1, 2, 3, 4, 5]);
+    expect(reads).toBeGreaterThan(0);
+    await counted.stop();
   });
 
   it("more than a batch (500) waiting is read to the end in one wake", async () => {
