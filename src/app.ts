@@ -7,7 +7,11 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { systemClock, type Clock } from "./clock.js";
 import type { Config } from "./config.js";
+import { createLiveServer, type LiveServer } from "./events/live/server.js";
+import { DEFAULT_LIVE } from "./events/live/settings.js";
 import { createApollo } from "./graphql/apollo.js";
+import { DEFAULT_LIMITS, graphqlProtections } from "./graphql/limits.js";
+import { appSchema } from "./graphql/schema.js";
 import { GraphQLHandler } from "./graphql/handler.js";
 import { createRouter } from "./http/router.js";
 import { createHttpServer, listenOn } from "./http/server.js";
@@ -27,7 +31,7 @@ export interface AppOptions {
   store: Store;
   catalog: CatalogDatabase;
   config: Pick<Config, "nodeEnv" | "maxBodyBytes" | "shutdownTimeoutMs" | "jobTtlMs" | "idempotencyTtlMs" | "sweepIntervalMs" | "billing"> &
-    Partial<Pick<Config, "introspection" | "trustProxy" | "limits" | "rateLimits" | "metrics" | "fastPath" | "redisUrl" | "webhooks">>;
+    Partial<Pick<Config, "introspection" | "trustProxy" | "limits" | "rateLimits" | "metrics" | "fastPath" | "redisUrl" | "webhooks">> & { live?: Partial<Config["live"]> };
   logger: Logger;
   clock?: Clock;
   /** The admin key (ADMIN_API_KEY); when absent, the one stored at an earlier start, or a new one. */
@@ -47,6 +51,8 @@ export interface App {
   httpServer: Server;
   /** The listener of METRICS_PORT, when set (listening once `listen` resolved). */
   metricsServer: Server | null;
+  /** GraphQL subscriptions over WebSocket on /graphql. */
+  live: LiveServer;
 }
 
 export async function createApp({ store, catalog, config, logger, clock = systemClock, adminApiKey, redisNamespace }: AppOptions): Promise<App> {
@@ -95,6 +101,17 @@ export async function createApp({ store, catalog, config, logger, clock = system
     trustProxy: config.trustProxy ?? false,
   });
   const http = createHttpServer(route, logger, metrics);
+  const protections = graphqlProtections(config.limits ?? DEFAULT_LIMITS, services.catalog);
+  const live = createLiveServer({
+    httpServer: http.server,
+    services,
+    schema: appSchema(),
+    validationRules: protections.validationRules,
+    parseOptions: protections.parseOptions,
+    settings: { ...DEFAULT_LIVE, ...config.live },
+    logger,
+    production: config.nodeEnv === "production",
+  });
   const metricsServer = metricsAccess.port === undefined ? null : createMetricsServer(metrics, metricsAccess.token);
 
   return {
@@ -103,6 +120,7 @@ export async function createApp({ store, catalog, config, logger, clock = system
     generatedAdminKey,
     httpServer: http.server,
     metricsServer,
+    live,
     async listen(port, host) {
       if (metricsServer) {
         const { port: metricsPort } = await listenOn(metricsServer, metricsAccess.port ?? 0, host);
@@ -117,6 +135,8 @@ export async function createApp({ store, catalog, config, logger, clock = system
       return address;
     },
     async close() {
+      // WebSocket first: an upgraded socket would keep the HTTP server from closing.
+      await live.close();
       await http.close(config.shutdownTimeoutMs);
       if (metricsServer?.listening) await new Promise((resolve) => metricsServer.close(resolve));
       await services.webhooks.close();

@@ -5,6 +5,7 @@ import type { BillingConfig } from "./billing/index.js";
 import { defaultWebhookConfig, type WebhookConfig } from "./events/webhooks/index.js";
 import { parseOrigins } from "./billing/return-urls.js";
 import { DEFAULT_LIMITS, type GraphQLLimits } from "./graphql/limits.js";
+import { DEFAULT_LIVE, type LiveSettings } from "./events/live/settings.js";
 import { LOG_LEVELS, type LogLevel } from "./logger.js";
 import type { MetricsAccess } from "./metrics.js";
 import type { RateLimitSettings } from "./rate-limit.js";
@@ -48,6 +49,8 @@ export interface Config {
   redisUrl?: string;
   /** Where Prometheus metrics are served (METRICS_TOKEN, METRICS_PORT); unset: nowhere. */
   metrics: MetricsAccess;
+  /** Live subscriptions' bounds and timings (LIVE_*). */
+  live: LiveSettings;
 }
 
 export const DEFAULT_DATABASE_PATH = "./data/pricing.db";
@@ -177,6 +180,15 @@ export function loadConfig(env: Env = process.env): Config {
       maxMutations: integer("GRAPHQL_MAX_MUTATIONS", DEFAULT_LIMITS.maxMutations, 1, 1000),
     },
     metrics: { token: metricsToken, port: metricsPort },
+    live: {
+      maxConnectionsPerKey: integer("LIVE_MAX_CONNECTIONS_PER_KEY", DEFAULT_LIVE.maxConnectionsPerKey, 1, 10_000),
+      maxSubscriptionsPerConnection: integer("LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION", DEFAULT_LIVE.maxSubscriptionsPerConnection, 1, 1000),
+      maxMessageBytes: integer("LIVE_MAX_MESSAGE_BYTES", DEFAULT_LIVE.maxMessageBytes, 1024, 10 * 1024 * 1024),
+      maxBufferedBytes: integer("LIVE_MAX_BUFFERED_BYTES", DEFAULT_LIVE.maxBufferedBytes, 16 * 1024, 1024 * 1024 * 1024),
+      maxQueuedEvents: integer("LIVE_MAX_QUEUED_EVENTS", DEFAULT_LIVE.maxQueuedEvents, 1, 1_000_000),
+      pollIntervalMs: integer("LIVE_POLL_MS", DEFAULT_LIVE.pollIntervalMs, 10, 60_000),
+      authCheckIntervalMs: integer("LIVE_AUTH_CHECK_SECONDS", DEFAULT_LIVE.authCheckIntervalMs / 1000, 1, 3600) * 1000,
+    },
     rateLimits: {
       perKey: rate("RATE_LIMIT_KEY", 50, 100),
       perAddress: rate("RATE_LIMIT_ADDRESS", 100, 200),

@@ -66,15 +66,15 @@ describe("client mistakes", () => {
     expect(reference.code).toBe("INTERNAL_SERVER_ERROR");
   });
 
-  it("a subscription, which this schema has no root for: refused as invalid, before anything runs", async () => {
-    // graphql-js 16 lets it through validation and plain Apollo answers 200 with an internal error;
-    // the spec's Operation Type Existence rule (graphql-js 17) makes it a validation error.
-    expect(await post(plainUrl, { query: "subscription { x }" })).toMatchObject({ status: 200, code: "INTERNAL_SERVER_ERROR" });
-    for (const query of ["subscription { x }", "subscription S { providers { id } }"]) {
+  it("a subscription over HTTP: refused as invalid, before anything runs, saying to use graphql-ws on /graphql", async () => {
+    // Plain Apollo executes it as a query: the resolver gets no event, a 200 with an internal error.
+    expect(await post(plainUrl, { query: "subscription { eventReceived { id } }" })).toMatchObject({ status: 200, code: "INTERNAL_SERVER_ERROR" });
+    for (const query of ["subscription { eventReceived { id } }", "subscription S { walletChanged { provider balance } }"]) {
       expect(await ours({ query })).toEqual({
         status: 400,
         contentType: "application/graphql-response+json; charset=utf-8",
-        message: "The subscription operation is not supported by the schema.",
+        message:
+          "Subscriptions are served over WebSocket: connect to /graphql with the graphql-ws protocol (the API key in connectionParams.apiKey); an HTTP request cannot subscribe.",
         code: "GRAPHQL_VALIDATION_FAILED",
       });
     }
@@ -84,7 +84,7 @@ describe("client mistakes", () => {
     logged.length = 0;
     await ours({ query: "query A { __typename }", operationName: "B" });
     await ours({ query: "{ __typename }", extensions: { persistedQuery: { version: 1, sha256Hash: WRONG_HASH } } });
-    await ours({ query: "subscription { x }" });
+    await ours({ query: "subscription { eventReceived { id } }" });
     expect(logged.filter((line) => line.level === "error")).toEqual([]);
     expect(logged.filter((line) => line.message === "client error")).toHaveLength(3);
     const metrics = await readMetrics(server);

@@ -6,7 +6,7 @@ import { connection, decodeCursor, pageSize } from "../graphql/connections.js";
 import type { Context } from "../graphql/context.js";
 import { userInputError } from "../graphql/errors.js";
 import { EVENT_TYPES, isEventType } from "./log.js";
-import { EventConnection, toEvent } from "./types.js";
+import { EventConnection, eventOf } from "./types.js";
 
 @Resolver(() => Account)
 export class AccountEventResolver {
@@ -25,7 +25,7 @@ export class AccountEventResolver {
     const unknown = (types ?? []).filter((type) => !isEventType(type));
     if (unknown.length > 0) throw userInputError(`Unknown event type ${unknown.map((t) => `"${t}"`).join(", ")}; the types are: ${EVENT_TYPES.join(", ")}`, ["types"]);
     const page = await context.services.store.reads.events.page(root.id, { first: size, afterSeq: afterSequence ?? decodeCursor("event", after), types });
-    return connection("event", page.items.map(toEvent), page.hasNextPage, (event) => event.sequence);
+    return connection("event", page.items.map(eventOf), page.hasNextPage, (event) => event.sequence);
   }
 }
 

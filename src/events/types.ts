@@ -2,6 +2,8 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { PageInfo } from "../graphql/connections.js";
 import { DateTimeScalar, JSONScalar } from "../graphql/scalars.js";
+import type { EventRow } from "../store/repositories/index.js";
+import type { EventRecord } from "./log.js";
 
 @ObjectType({ description: "Something that changed in the account: a job, a wallet, a checkout session, a plan subscription or a grant." })
 export class Event {
@@ -21,7 +23,7 @@ export class Event {
     description:
       "The objects it is about, by kind (job, wallet, checkoutSession, subscription, grant), each with its id and its state after the change; credits as decimal strings of the object's provider. `change` says what changed.",
   })
-  data!: unknown;
+  data!: Record<string, unknown>;
 }
 
 @ObjectType({ simpleResolvers: true, description: "An event and its cursor." })
@@ -45,7 +47,9 @@ export class EventConnection {
   pageInfo!: PageInfo;
 }
 
-/** An event row as the Event type shows it. */
-export function toEvent(row: { id: string; type: string; seq: number; createdAt: string; data: unknown }): Event {
-  return { id: row.id, type: row.type, sequence: row.seq, createdAt: new Date(row.createdAt), data: row.data };
+/** An event as the Event type shows it: a stored row (either store) or one just recorded. */
+export function eventOf(row: EventRow | EventRecord): Event {
+  const data = typeof row.data === "string" ? (JSON.parse(row.data) as Record<string, unknown>) : ((row.data ?? {}) as Record<string, unknown>);
+  const createdAt: unknown = row.createdAt;
+  return { id: row.id, type: row.type, sequence: row.seq, createdAt: createdAt instanceof Date ? createdAt : new Date(String(createdAt)), data };
 }

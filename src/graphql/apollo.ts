@@ -10,7 +10,7 @@ import { FastPath } from "./fast-path.js";
 import { DEFAULT_LIMITS, graphqlProtections, type GraphQLLimits } from "./limits.js";
 import { requestObserver } from "./request-observer.js";
 import { appSchema } from "./schema.js";
-import { introspectionDisabledRule, knownOperationTypesRule } from "./validation-rules.js";
+import { introspectionDisabledRule, knownOperationTypesRule, subscriptionsOverWebSocketRule } from "./validation-rules.js";
 
 export interface ApolloOptions {
   production: boolean;
@@ -49,6 +49,7 @@ export function createApollo(options: ApolloOptions): { apollo: ApolloServer<Con
     formatError: createErrorFormatter(),
     validationRules: [
       knownOperationTypesRule,
+      subscriptionsOverWebSocketRule,
       ...(options.introspection === false ? [introspectionDisabledRule] : []),
       ...protections.validationRules,
     ],

@@ -7,7 +7,7 @@ import { GraphQLError, type ASTNode, type GraphQLFormattedError } from "graphql"
 
 export const LIMIT_ERROR_CODE = "OPERATION_LIMIT_EXCEEDED";
 
-export type LimitName = "cost" | "depth" | "aliases" | "directives" | "tokens" | "mutations";
+export type LimitName = "cost" | "depth" | "aliases" | "directives" | "tokens" | "mutations" | "subscriptions";
 
 export function limitError(limit: LimitName, message: string, details: { maximum: number; actual?: number }, nodes?: readonly ASTNode[]): GraphQLError {
   return new GraphQLError(message, { nodes, extensions: { code: LIMIT_ERROR_CODE, limit, ...details } });

@@ -6,6 +6,7 @@ import { eventResolvers } from "../events/resolvers.js";
 import { billingResolvers } from "../billing/resolvers.js";
 import { webhookResolvers } from "../events/webhooks/resolvers.js";
 import { catalogResolvers } from "../catalog/resolvers.js";
+import { LiveResolver, noPubSub } from "../events/live/resolvers.js";
 import { EstimateCostResolver, EstimateResolver, JobEstimateCostResolver } from "../estimates/resolver.js";
 import { NodeResolver } from "./node-resolver.js";
 import { TestClockResolver } from "./test-clock-resolver.js";
@@ -16,9 +17,10 @@ let schema: GraphQLSchema | undefined;
 /** The executable schema; type-graphql's metadata is global, so it is built once per process. */
 export function appSchema(): GraphQLSchema {
   schema ??= buildSchemaSync({
-    resolvers: [NodeResolver, ...catalogResolvers, EstimateResolver, EstimateCostResolver, JobEstimateCostResolver, ...accountResolvers, ...billingResolvers, ...eventResolvers, ...webhookResolvers, TestClockResolver],
+    resolvers: [NodeResolver, ...catalogResolvers, EstimateResolver, EstimateCostResolver, JobEstimateCostResolver, ...accountResolvers, ...billingResolvers, ...eventResolvers, ...webhookResolvers, TestClockResolver, LiveResolver],
     // Inputs are validated by the domain, which returns typed errors; no class-validator.
     validate: false,
+    pubSub: noPubSub,
   });
   // type-graphql wraps each resolveType in an async function, which the compiled executor
   // (executor.ts) does not await; our records name their type, so it is read synchronously.

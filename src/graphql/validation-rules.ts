@@ -33,3 +33,19 @@ export const introspectionDisabledRule: ValidationRule = (context) => ({
     );
   },
 });
+
+/**
+ * Subscriptions run over WebSocket only (src/events/live/server.ts); over HTTP, graphql-js would
+ * execute one as a query, calling resolvers that expect an event.
+ */
+export const subscriptionsOverWebSocketRule: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (node.operation !== "subscription" || !context.getSchema().getSubscriptionType()) return;
+    context.reportError(
+      new GraphQLError(
+        "Subscriptions are served over WebSocket: connect to /graphql with the graphql-ws protocol (the API key in connectionParams.apiKey); an HTTP request cannot subscribe.",
+        { nodes: node },
+      ),
+    );
+  },
+});

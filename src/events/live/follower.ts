@@ -1,0 +1,136 @@
+/**
+ * Follows the event log of the accounts that have live subscribers on this node, by each account's
+ * sequence number: a read when this node commits an event (EventLog.onCommitted) and a short poll
+ * for events committed on other nodes. Numbers become visible in order per account (the counter's
+ * row is locked until commit), so reading after the last number seen misses nothing, and each
+ * subscriber gets each event once, in order.
+ */
+import type { Logger } from "../../logger.js";
+import type { EventRow } from "../../store/repositories/index.js";
+import type { Store } from "../../store/store.js";
+import type { EventLog } from "../log.js";
+
+export type EventListener = (row: EventRow) => void;
+
+interface Subscriber {
+  /** The last number this subscriber was given (or started after). */
+  last: number;
+  listener: EventListener;
+}
+
+interface Followed {
+  /** The last number read for this account. */
+  cursor: number;
+  subscribers: Set<Subscriber>;
+}
+
+/** Events read at once; a full batch is followed at once by the next. */
+const BATCH = 500;
+
+export class EventFollower {
+  private readonly accounts = new Map<string, Followed>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly stopListening: () => void;
+  private reading: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly store: Store,
+    events: EventLog,
+    pollIntervalMs: number,
+    private readonly logger: Logger,
+  ) {
+    this.stopListening = events.onCommitted((event) => {
+      if (this.accounts.has(event.accountId)) void this.wake();
+    });
+    this.timer = setInterval(() => void this.wake(), pollIntervalMs);
+    this.timer.unref();
+  }
+
+  /**
+   * Calls `listener` with each event of the account committed from now on (after the account's
+   * current last number); returns what stops it.
+   */
+  async follow(accountId: string, listener: EventListener): Promise<() => void> {
+    if (this.stopped) throw new Error("The event follower has stopped");
+    const start = await this.store.reads.events.lastSeq(accountId);
+    const subscriber: Subscriber = { last: start, listener };
+    let followed = this.accounts.get(accountId);
+    if (!followed) this.accounts.set(accountId, (followed = { cursor: start, subscribers: new Set() }));
+    // Already followed: its cursor may lag behind `start`; the subscriber's own number skips the gap.
+    followed.cursor = Math.min(followed.cursor, start);
+    followed.subscribers.add(subscriber);
+    const entry = followed;
+    return () => {
+      entry.subscribers.delete(subscriber);
+      if (entry.subscribers.size === 0 && this.accounts.get(accountId) === entry) this.accounts.delete(accountId);
+    };
+  }
+
+  /** Subscribers following now, over every account (for tests and metrics). */
+  get subscribers(): number {
+    let count = 0;
+    for (const followed of this.accounts.values()) count += followed.subscribers.size;
+    return count;
+  }
+
+  /**
+   * Reads now; a call while a read runs makes one more read after it, so no commit is left unread.
+   * Resolves when the reads are done.
+   */
+  wake(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.reading) {
+      this.again = true;
+      return this.reading;
+    }
+    return (this.reading = this.readUntilCaughtUp().finally(() => (this.reading = null)));
+  }
+
+  /** Stops reading; waits for a read in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.stopListening();
+    await this.reading;
+    this.accounts.clear();
+  }
+
+  private async readUntilCaughtUp(): Promise<void> {
+    let more = true;
+    while (more || this.again) {
+      this.again = false;
+      if (this.stopped || this.accounts.size === 0) return;
+      try {
+        more = await this.readOnce();
+      } catch (error) {
+        // The store is unreachable: the next poll tries again from the same numbers.
+        this.logger.warn("reading the event log for live subscriptions failed", { error: error instanceof Error ? error.message : String(error) });
+        return;
+      }
+    }
+  }
+
+  private async readOnce(): Promise<boolean> {
+    const cursors = [...this.accounts].map(([accountId, followed]) => ({ accountId, seq: followed.cursor }));
+    const rows = await this.store.reads.events.after(cursors, BATCH);
+    // What a subscriber is told is on disk, as an HTTP answer would be.
+    await this.store.durable();
+    for (const row of rows) {
+      const followed = this.accounts.get(row.accountId);
+      if (!followed || row.seq <= followed.cursor) continue;
+      followed.cursor = row.seq;
+      for (const subscriber of followed.subscribers) {
+        if (row.seq <= subscriber.last) continue;
+        subscriber.last = row.seq;
+        try {
+          subscriber.listener(row);
+        } catch (error) {
+          this.logger.error("a live subscriber failed", { error: error instanceof Error ? error.stack : String(error) });
+        }
+      }
+    }
+    return rows.length === BATCH;
+  }
+}

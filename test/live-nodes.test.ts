@@ -1,0 +1,59 @@
+/**
+ * Live subscriptions across nodes (PostgreSQL): two servers over one database, each with its own
+ * store, as two nodes behind a load balancer. An event committed through one node reaches a
+ * subscriber connected to the other within 1 s (that node hears of it only by following the log),
+ * each once, in order.
+ */
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { PgStore } from "../src/store/postgres/store.js";
+import { createTestAccount, startTestServer, type TestAccount, type TestServer } from "./helpers.js";
+import { liveClient, recordEvent, until, walletData, type LiveClient } from "./live-client.js";
+import { createTestDatabase, describePostgres, postgresAvailable, type TestDatabase } from "./stores.js";
+
+let database: TestDatabase;
+let writer: TestServer;
+let reader: TestServer;
+let alice: TestAccount;
+let live: LiveClient;
+
+beforeAll(async () => {
+  if (!postgresAvailable) return;
+  database = await createTestDatabase();
+  writer = await startTestServer({ store: await PgStore.open(database.url, { max: 3 }) });
+  reader = await startTestServer({ store: await PgStore.open(database.url, { max: 3 }) });
+  alice = await createTestAccount(writer, "Alice", "20");
+  live = liveClient(reader, { apiKey: alice.apiKey });
+}, 30_000);
+afterAll(async () => {
+  await live?.dispose();
+  await reader?.close();
+  await writer?.close();
+  await database?.drop();
+});
+
+describePostgres("live subscriptions across nodes", () => {
+  it("an event committed on one node reaches a subscriber on the other within 1 s", async () => {
+    const changes = live.subscribe(`subscription { walletChanged(provider: "ugen") { balance event { id sequence } } }`);
+    await until(() => reader.app.live.follower.subscribers === 1);
+    const started = performance.now();
+    const event = await recordEvent(writer, alice.accountId, "wallet.credits_added", walletData("ugen", "42"));
+    const [change] = await changes.take(1, 1000);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(change.walletChanged).toEqual({ balance: "42", event: { id: event.id, sequence: event.seq } });
+    changes.stop();
+    await until(() => reader.app.live.follower.subscribers === 0);
+  });
+
+  it("events committed at once on both nodes arrive once each, in sequence order", async () => {
+    const events = live.subscribe(`subscription { eventReceived { sequence } }`);
+    await until(() => reader.app.live.follower.subscribers === 1);
+    const first = (await writer.store.reads.events.lastSeq(alice.accountId)) + 1;
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => recordEvent(i % 2 === 0 ? writer : reader, alice.accountId, "wallet.credits_added", walletData("ugen", String(i)))),
+    );
+    const received = await events.take(40, 3000);
+    expect(received.map((value) => value.eventReceived.sequence)).toEqual(Array.from({ length: 40 }, (_, i) => first + i));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(events.values).toHaveLength(40);
+  });
+});
