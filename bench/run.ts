@@ -14,7 +14,11 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import autocannon from "autocannon";
+import { createClient } from "graphql-ws";
+import WebSocket from "ws";
 import pg from "pg";
 import { createCatalogLoaders } from "../src/catalog/loaders.js";
 import { CatalogRepository } from "../src/catalog/repository.js";
@@ -77,8 +81,8 @@ interface Workload {
   name: string;
   description: string;
   target: number;
-  /** Servers of its own: over PostgreSQL, or one node against two (the same build) instead of against raw. */
-  servers?: "postgres" | "two-nodes";
+  /** Servers of its own: over PostgreSQL, one node against two (the same build), or a node with live listeners against one without, instead of against raw. */
+  servers?: "postgres" | "two-nodes" | "live";
   /** Accounts the connections spread over (each its own wallet); 1 unless said. */
   accounts?: number;
   /** Its p99 target, in ms (15 unless said). */
@@ -202,6 +206,15 @@ const workloads: Workload[] = [
     raw: ledgerRaw,
   },
   {
+    name: "ledger-live",
+    description: "the ledger pair with 100 graphql-ws subscribers to the account's walletChanged and one webhook endpoint (a local receiver) for every event, against a server without them",
+    target: 0.8,
+    servers: "live",
+    p99Target: 30,
+    graphql: ledgerGraphql,
+    raw: ledgerGraphql,
+  },
+  {
     name: "estimate-two-nodes",
     description: "the estimate workload against one node, and against two nodes sharing the 10 connections (the second pinned to the load's core: this machine has two)",
     target: 0,
@@ -293,6 +306,49 @@ interface Target {
   requests: (server: Server) => autocannon.Request[];
 }
 
+/**
+ * `count` graphql-ws subscribers to walletChanged of the server's bench account, and one webhook
+ * endpoint for every event to a receiver answering 204, all in this process (on the load's core).
+ */
+async function listenTo(server: Server, count: number, withEndpoint: boolean) {
+  const key = server.apiKeys[0];
+  let pushed = 0;
+  let delivered = 0;
+  const receiver = createServer((request, response) => {
+    request.resume();
+    request.on("end", () => {
+      delivered++;
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  const created = !withEndpoint ? null : await fetch(`${server.base}/graphql`, {
+    method: "POST",
+    headers: { ...json, "x-api-key": key },
+    body: graphqlBody(`mutation ($url: String!) { webhookEndpointCreate(input: { url: $url }) { userErrors { message } } }`, { url }),
+  });
+  const errors = created ? JSON.stringify(await created.json()) : "";
+  if (errors.includes('"message"')) throw new Error(`the bench's webhook endpoint was refused: ${errors}`);
+  const clients = Array.from({ length: count }, () => createClient({ url: `${server.base.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket, connectionParams: { apiKey: key }, lazy: false }));
+  const started = clients.map(
+    (client) =>
+      new Promise<void>((resolve, reject) => {
+        client.on("connected", () => resolve());
+        client.subscribe({ query: `subscription { walletChanged { available } }` }, { next: () => void pushed++, error: reject, complete: () => undefined });
+      }),
+  );
+  await Promise.all(started);
+  return {
+    pushed: () => pushed,
+    delivered: () => delivered,
+    close: async () => {
+      await Promise.all(clients.map((client) => client.dispose()));
+      await new Promise((resolve) => receiver.close(resolve));
+    },
+  };
+}
+
 /** The servers of a workload that has its own (PostgreSQL, or a second node), and how to stop them. */
 async function serversOf(workload: Workload, directory: string, first: Server): Promise<{ targets: Target[]; stop: () => Promise<void> } | null> {
   if (workload.servers === "postgres") {
@@ -308,6 +364,23 @@ async function serversOf(workload: Workload, directory: string, first: Server): 
         for (const server of [raw, graphql]) server.child.kill();
         await Promise.all([raw, graphql].map((server) => new Promise((resolve) => server.child.once("exit", resolve))));
         await databases.drop();
+      },
+    };
+  }
+  if (workload.servers === "live") {
+    const quiet = await startServer("graphql", join(directory, "quiet.db"));
+    const busy = await startServer("graphql", join(directory, "busy.db"));
+    // BENCH_LIVE=subscribers or =webhook measures one of the two alone, to see what each costs.
+    const listeners = await listenTo(busy, process.env.BENCH_LIVE === "webhook" ? 0 : 100, process.env.BENCH_LIVE !== "subscribers");
+    return {
+      targets: [
+        { name: "no listeners", servers: [quiet], requests: workload.graphql },
+        { name: "100 subs + hook", servers: [busy], requests: workload.graphql },
+      ],
+      stop: async () => {
+        console.log(`  (the subscribers received ${listeners.pushed()} pushes, the receiver ${listeners.delivered()} deliveries)`);
+        await listeners.close();
+        for (const server of [quiet, busy]) server.child.kill();
       },
     };
   }

@@ -38,6 +38,9 @@ const config = {
   idempotencyTtlMs: 24 * 3600 * 1000,
   sweepIntervalMs: 0,
   billing: { sandboxWebhookSecret: "bench", mailFrom: "bench@localhost", checkoutTtlMs: 3600_000 },
+  // The ledger-live workload's subscribers (100 on one key) and its receiver on 127.0.0.1.
+  live: { maxConnectionsPerKey: 1000 },
+  webhooks: { requireHttps: false, allowPrivate: true, timeoutMs: 10_000 },
 };
 
 async function main(): Promise<void> {
