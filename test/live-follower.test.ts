@@ -106,6 +106,18 @@ describe("EventFollower", () => {
     expect(seen.at(-1)).toBe(600);
   });
 
+  it("many accounts are read in chunks, every one of them", async () => {
+    const seen = new Map<string, number[]>();
+    const accounts = Array.from({ length: 450 }, (_, i) => `acct_${i}`);
+    for (const accountId of accounts) {
+      seen.set(accountId, []);
+      await follower.follow(accountId, (row) => seen.get(accountId)!.push(row.seq));
+    }
+    for (const accountId of accounts) await record(accountId);
+    await follower.wake();
+    expect(accounts.filter((accountId) => seen.get(accountId)!.join() !== "1")).toEqual([]);
+  });
+
   it("an account nobody follows any more is not read; after stop nothing is", async () => {
     const seen: number[] = [];
     const stop = await follower.follow("acct_a", (row) => seen.push(row.seq));

@@ -155,6 +155,13 @@ describe("keys and accounts", () => {
     expect(events.values).toEqual([]);
   });
 
+  it("WebSocket elsewhere than /graphql is a 404", async () => {
+    const socket = new WebSocket(`${server.url.replace(/^http/, "ws")}/elsewhere`, "graphql-transport-ws");
+    const status = await new Promise((resolve) => socket.on("unexpected-response", (_req, res) => resolve(res.statusCode)).on("error", () => {}));
+    expect(status).toBe(404);
+    socket.terminate();
+  });
+
   it("a query or mutation over WebSocket is refused: they go to POST /graphql", async () => {
     const live = connect({ apiKey: alice.apiKey });
     const query = live.subscribe(`{ viewer { id } }`);

@@ -36,6 +36,11 @@ export class LiveConnection {
     private readonly logger: Logger,
   ) {}
 
+  /** Being closed: nothing more is queued for it. */
+  get closing(): boolean {
+    return this.ending;
+  }
+
   /** After an event was queued for one of its subscriptions (`queued`: that subscription's backlog). */
   checkBackpressure(queued: number): void {
     const buffered = this.socket.bufferedAmount;

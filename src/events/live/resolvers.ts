@@ -23,7 +23,7 @@ async function stream<T>(context: LiveContext, map: (row: EventRow) => T | null)
   const { connection, follower } = context;
   const queue = new LiveQueue<T>();
   const stop = await follower.follow(context.accountId, (row) => {
-    const item = map(row);
+    const item = connection.closing ? null : map(row);
     if (item === null) return;
     queue.push(item);
     connection.checkBackpressure(queue.size);

@@ -5,7 +5,8 @@
  * next check. Bounded: connections per key, subscriptions per connection, message size, and a
  * slow consumer is disconnected (./connection.ts).
  */
-import type { Server } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
 import { getOperationAST, GraphQLError, parse, specifiedRules, validate, type GraphQLSchema, type ValidationRule } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -53,8 +54,9 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const rules = [...specifiedRules, ...options.validationRules];
   let closing = false;
 
-  const onUpgrade = (req: import("node:http").IncomingMessage, socket: import("node:stream").Duplex, head: Buffer) => {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // No URL parsing: a malformed target must not throw in an event handler.
+    const path = (req.url ?? "/").split("?")[0];
     if (path !== "/graphql" || closing) {
       socket.end(`HTTP/1.1 ${closing ? "503 Service Unavailable" : "404 Not Found"}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       return;
