@@ -56,4 +56,21 @@ describePostgres("live subscriptions across nodes", () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(events.values).toHaveLength(40);
   });
+
+  it("a jobComplete made on one node reaches walletChanged on the other within 1 s, with the wallet after it", async () => {
+    const before = reader.app.live.follower.subscribers;
+    const changes = live.subscribe(`subscription { walletChanged(provider: "ugen") { available reserved event { type } } }`);
+    await until(() => reader.app.live.follower.subscribers === before + 1);
+    const created = await writer.gql(`mutation { jobCreate(input: { credits: "5" }) { job { id } } }`, undefined, alice.key);
+    const jobId = created.body.data.jobCreate.job.id;
+    const [reserved] = await changes.take(1, 1000);
+    expect(reserved.walletChanged.event.type).toBe("job.reserved");
+    const started = performance.now();
+    await writer.gql(`mutation ($id: ID!) { jobComplete(input: { jobId: $id, consumedCredits: "2" }) { job { id } } }`, { id: jobId }, alice.key);
+    const [, completed] = await changes.take(2, 1000);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(completed.walletChanged).toEqual({ available: String(Number(reserved.walletChanged.available) + 3), reserved: "0", event: { type: "job.completed" } });
+    changes.stop();
+    await until(() => reader.app.live.follower.subscribers === before);
+  });
 });
