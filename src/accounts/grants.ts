@@ -8,7 +8,7 @@
 import { grantState, walletState } from "../events/payloads.js";
 import type { Clock } from "../clock.js";
 import { badInput, notFound } from "../errors.js";
-import { fromMicros, type Decimal } from "../pricing/decimal.js";
+import type { Decimal } from "../pricing/decimal.js";
 import type { GrantRow } from "../store/repositories/index.js";
 import type { Store, Tx } from "../store/store.js";
 import { checkText, credits, creditsToMicros } from "./credits.js";
@@ -110,7 +110,7 @@ export class CreditService {
     await this.book.events.record(tx, grant.accountId, "grant.clawed_back", {
       grant: grantState(current),
       wallet: walletState(wallet),
-      change: { claimed: fromMicros(claimMicros).toFixed(), reason, transactionIds: posted.map((e) => e.id) },
+      change: { claimed: credits(claimMicros), reason, transactionIds: posted.map((e) => e.id) },
     });
   }
 

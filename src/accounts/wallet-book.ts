@@ -6,7 +6,6 @@
  * consumption came from. Credits that come back to a closed grant leave at once (./grant-moves.ts).
  */
 import type { EventLog } from "../events/log.js";
-import { fromMicros } from "../pricing/decimal.js";
 import { grantState, walletState } from "../events/payloads.js";
 import type { Clock } from "../clock.js";
 import { InsufficientCreditsError } from "../errors.js";
@@ -73,7 +72,7 @@ export class WalletBook {
     ];
     for (const changed of [grant, ...debtors]) await tx.grants.save(changed);
     const [posted] = await this.ledger.post(tx, wallet, entries);
-    await this.events.record(tx, wallet.accountId, "wallet.credits_added", { wallet: walletState(wallet), grant: grantState(grant), change: { type: entry.type, credits: fromMicros(spec.micros).toFixed(), transactionId: posted.id } });
+    await this.events.record(tx, wallet.accountId, "wallet.credits_added", { wallet: walletState(wallet), grant: grantState(grant), change: { type: entry.type, credits: credits(spec.micros), transactionId: posted.id } });
     return { grant, entry: posted };
   }
 
@@ -171,7 +170,7 @@ export class WalletBook {
       const micros = leaving.reduce((total, { entry }) => total + entry.amountMicros, 0);
       await this.events.record(tx, wallet.accountId, event, {
         wallet: walletState(wallet),
-        change: { credits: fromMicros(micros).toFixed(), transactionIds: leaving.map(({ entry }) => entry.id), grantIds: [...new Set(leaving.flatMap(({ grants }) => grants.map((g) => g.grantId)))] },
+        change: { credits: credits(micros), transactionIds: leaving.map(({ entry }) => entry.id), grantIds: [...new Set(leaving.flatMap(({ grants }) => grants.map((g) => g.grantId)))] },
       });
     }
   }
@@ -209,7 +208,7 @@ export class WalletBook {
     for (const grant of [...touched, ...debtors]) await tx.grants.save(grant);
     const all = await this.ledger.post(tx, wallet, entries);
     const [posted] = all;
-    await this.events.record(tx, wallet.accountId, "wallet.credits_added", { wallet: walletState(wallet), change: { type: "REFUND", credits: fromMicros(micros).toFixed(), transactionId: posted.id, refundOf: consume.id } });
+    await this.events.record(tx, wallet.accountId, "wallet.credits_added", { wallet: walletState(wallet), change: { type: "REFUND", credits: credits(micros), transactionId: posted.id, refundOf: consume.id } });
     await this.recordLeaving(tx, wallet, entries, all);
     return posted;
   }

@@ -2,10 +2,9 @@
  * What an event says of the objects it is about: ids and their state after the change, amounts
  * as exact decimal strings (credits of the object's provider; money with its currency).
  */
+import { credits } from "../accounts/credits.js";
 import { fromMicros } from "../pricing/decimal.js";
 import type { CheckoutSessionRow, GrantRow, JobRow, SubscriptionRow, WalletRow } from "../store/repositories/index.js";
-
-const credits = (micros: number) => fromMicros(micros).toFixed();
 
 export const walletState = (wallet: WalletRow) => ({
   provider: wallet.providerId,

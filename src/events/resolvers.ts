@@ -5,7 +5,7 @@ import { Account } from "../accounts/types.js";
 import { connection, decodeCursor, pageSize } from "../graphql/connections.js";
 import type { Context } from "../graphql/context.js";
 import { userInputError } from "../graphql/errors.js";
-import { EVENT_TYPES, isEventType } from "./log.js";
+import { EVENT_TYPES, unknownEventTypes } from "./log.js";
 import { EventConnection, eventOf } from "./types.js";
 
 @Resolver(() => Account)
@@ -22,8 +22,8 @@ export class AccountEventResolver {
     const size = pageSize(first);
     if (after != null && afterSequence != null) throw userInputError("Give after or afterSequence, not both", ["afterSequence"]);
     if (afterSequence != null && (!Number.isSafeInteger(afterSequence) || afterSequence < 0)) throw userInputError("afterSequence must be 0 or more", ["afterSequence"]);
-    const unknown = (types ?? []).filter((type) => !isEventType(type));
-    if (unknown.length > 0) throw userInputError(`Unknown event type ${unknown.map((t) => `"${t}"`).join(", ")}; the types are: ${EVENT_TYPES.join(", ")}`, ["types"]);
+    const unknown = unknownEventTypes(types);
+    if (unknown.length > 0) throw userInputError(`Unknown event type ${unknown.join(", ")}; the types are: ${EVENT_TYPES.join(", ")}`, ["types"]);
     const page = await context.services.store.reads.events.page(root.id, { first: size, afterSeq: afterSequence ?? decodeCursor("event", after), types });
     return connection("event", page.items.map(eventOf), page.hasNextPage, (event) => event.sequence);
   }

@@ -7,7 +7,7 @@ import { GraphQLError } from "graphql";
 import { Arg, ID, Resolver, Root, Subscription } from "type-graphql";
 import { ErrorCode, userInputError } from "../../graphql/errors.js";
 import type { EventRow } from "../../store/repositories/index.js";
-import { EVENT_TYPES, isEventType } from "../log.js";
+import { EVENT_TYPES, unknownEventTypes } from "../log.js";
 import { Event, eventOf } from "../types.js";
 import type { LiveContext } from "./connection.js";
 import { LiveQueue } from "./queue.js";
@@ -58,9 +58,9 @@ async function jobChanges({ args, context }: SubscribeData<{ jobId?: string | nu
 
 async function events({ args, context }: SubscribeData<{ types?: string[] | null }>) {
   const types = args.types ?? null;
-  const unknown = (types ?? []).filter((type) => !isEventType(type));
+  const unknown = unknownEventTypes(types);
   if (unknown.length > 0) {
-    throw userInputError(`Unknown event type ${unknown.map((t) => `"${t}"`).join(", ")}; the types are ${EVENT_TYPES.join(", ")}`, ["types"]);
+    throw userInputError(`Unknown event type ${unknown.join(", ")}; the types are ${EVENT_TYPES.join(", ")}`, ["types"]);
   }
   const wanted = types && types.length > 0 ? new Set(types) : null;
   return stream(context, (row) => (wanted === null || wanted.has(row.type) ? eventOf(row) : null));
