@@ -326,10 +326,12 @@ async function listenTo(server: Server, count: number, withEndpoint: boolean) {
   const keyOf = (i: number) => server.apiKeys[i % server.apiKeys.length];
   let pushed = 0;
   let delivered = 0;
+  let lastDeliveryAt = 0;
   const receiver = createServer((request, response) => {
     request.resume();
     request.on("end", () => {
       delivered++;
+      lastDeliveryAt = performance.now();
       response.writeHead(204).end();
     });
   });
@@ -354,6 +356,12 @@ async function listenTo(server: Server, count: number, withEndpoint: boolean) {
   return {
     pushed: () => pushed,
     delivered: () => delivered,
+    /** After the load: waits until no delivery came for a second (at most a minute); the backlog it had and how long it took. */
+    drain: async () => {
+      const [before, started] = [delivered, performance.now()];
+      while (performance.now() - Math.max(lastDeliveryAt, started) < 1000 && performance.now() - started < 60_000) await new Promise((resolve) => setTimeout(resolve, 100));
+      return { backlog: delivered - before, seconds: Math.max(0, lastDeliveryAt - started) / 1000 };
+    },
     close: async () => {
       await Promise.all(clients.map((client) => client.dispose()));
       await new Promise((resolve) => receiver.close(resolve));
@@ -390,7 +398,9 @@ async function serversOf(workload: Workload, directory: string, first: Server): 
         { name: "100 subs + hook", servers: [busy], requests: workload.graphql },
       ],
       stop: async () => {
-        console.log(`  (the subscribers received ${listeners.pushed()} pushes, the receiver ${listeners.delivered()} deliveries)`);
+        const { backlog, seconds } = await listeners.drain();
+        const during = listeners.delivered() - backlog;
+        console.log(`  (the subscribers received ${listeners.pushed()} pushes; the receiver ${during} deliveries during the load, then ${backlog} more in ${seconds.toFixed(1)} s)`);
         await listeners.close();
         for (const server of [quiet, busy]) server.child.kill();
       },

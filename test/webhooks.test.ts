@@ -21,9 +21,13 @@ interface Received {
   path: string;
   id: string;
   body: string;
+  /** The sender's side of the connection: the same for deliveries over one kept-alive connection. */
+  port: number;
   payload: { id: string; type: string; accountId: string; sequence: number; data: unknown };
 }
 let mode: "ok" | "fail" | "hang" = "ok";
+/** Events whose next delivery is answered 500, once each. */
+const failOnce = new Set<string>();
 const received: Received[] = [];
 const unverified: string[] = [];
 /** Each path's signing secret, told to the receiver once the endpoint exists. */
@@ -45,13 +49,14 @@ beforeAll(async () => {
       const path = request.url ?? "";
       try {
         const payload = new Webhook(secrets.get(path)!).verify(body, request.headers as Record<string, string>) as Received["payload"];
-        received.push({ path, id: (request.headers as IncomingHttpHeaders)["webhook-id"] as string, body, payload });
+        received.push({ path, id: (request.headers as IncomingHttpHeaders)["webhook-id"] as string, body, payload, port: request.socket.remotePort! });
       } catch (error) {
         unverified.push(`${path}: ${String(error)}`);
       }
       if (mode === "hang") return; // never answers: the sender's timeout ends it
-      response.writeHead(path === "/dead" || mode === "fail" ? 500 : 200, { "content-type": "text/plain" });
-      response.end(mode === "fail" || path === "/dead" ? "x".repeat(2000) : "ok");
+      const failed = path === "/dead" || mode === "fail" || failOnce.delete(request.headers["webhook-id"] as string);
+      response.writeHead(failed ? 500 : 200, { "content-type": "text/plain" });
+      response.end(failed ? "x".repeat(2000) : "ok");
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
@@ -177,6 +182,37 @@ describe("outgoing webhooks", () => {
     mode = "ok";
     await later(6 * 3600_000);
     expect(at("/race").length).toBe(5);
+  });
+
+  it("sends a backlog in order: a failure in a run stops it there, and racing workers send each event once", async () => {
+    const { accountId, gql } = await account();
+    await endpoint(gql, "/backlog");
+    mode = "fail";
+    const events = [await record(accountId, "job.reserved")];
+    await waitFor(() => at("/backlog").length === 1, "the first, failed, attempt");
+    mode = "ok";
+    for (let i = 0; i < 80; i++) events.push(await record(accountId, "job.completed"));
+    failOnce.add(events[40].id);
+    await later(7_000);
+    // Everything before the failure went out once, in order; nothing after it was sent or counted.
+    expect(at("/backlog").map((r) => r.payload.sequence)).toEqual([events[0], ...events.slice(0, 41)].map((e) => e.seq));
+    const deliveries = await rawRows<{ event_id: string; status: string; attempts: number }>(
+      server.store,
+      "select event_id, status, attempts from webhook_deliveries where account_id = ? order by event_seq",
+      accountId,
+    );
+    expect(deliveries.slice(0, 40).every((d) => d.status === "DELIVERED")).toBe(true);
+    expect(deliveries[40]).toMatchObject({ event_id: events[40].id, status: "PENDING", attempts: 1 });
+    expect(deliveries.slice(41).map((d) => [d.status, d.attempts])).toEqual(events.slice(41).map(() => ["PENDING", 0]));
+
+    const other = new WebhookDeliveryWorker(server.store, clock, silentLogger, WEBHOOKS, new BackgroundTasks(silentLogger), () => {});
+    clock.advance(60_000);
+    await Promise.all([other.deliverDue(), server.app.services.webhooks.deliverDue(), other.deliverDue()]);
+    await other.close();
+    await server.app.services.webhooks.deliverDue();
+    expect(at("/backlog").map((r) => r.payload.sequence)).toEqual([events[0], ...events.slice(0, 41), ...events.slice(40)].map((e) => e.seq));
+    // Over kept-alive connections: a new one after each failure (its answer is cut off), not one per delivery.
+    expect(new Set(at("/backlog").map((r) => r.port)).size).toBeLessThanOrEqual(6);
   });
 
   it("resends one event to one endpoint, with the same webhook-id", async () => {

@@ -3,7 +3,9 @@
  * in the event's transaction; this worker claims due ones (a conditional update, so with several
  * nodes each attempt is made once), sends them signed per Standard Webhooks, records each attempt
  * and retries with backoff for up to 3 days. Each endpoint gets its events in sequence order: a
- * delivery waits while an earlier one of its endpoint is pending (head of line).
+ * delivery waits while an earlier one of its endpoint is pending (head of line). Whoever claims an
+ * endpoint's head claims the run behind it too, sends the run one by one (a failure ends it) and
+ * records it in one transaction, so a busy endpoint costs a few statements per run, not per event.
  */
 import { Webhook } from "standardwebhooks";
 import { randomHex } from "../../accounts/keys.js";
@@ -12,20 +14,20 @@ import type { Clock } from "../../clock.js";
 import type { Logger } from "../../logger.js";
 import type { EventRow, WebhookDeliveryRow, WebhookEndpointRow } from "../../store/repositories/index.js";
 import type { Store, Tx } from "../../store/store.js";
+import { DeliveryRecorder, type RunOutcome, type Sent } from "./record.js";
 import type { EventRecord } from "../log.js";
-import { postWebhook, SEND_TIMEOUT_MS, type SendResult } from "./send.js";
+import { postWebhook, SEND_TIMEOUT_MS, SenderAgents, type SendResult } from "./send.js";
 import type { UrlPolicy } from "./urls.js";
 
 const SECOND = 1000;
-const DAY = 24 * 3600 * SECOND;
-/** Waits after the 1st, 2nd … failed attempt; the last repeats. */
-export const BACKOFF_MS = [5 * SECOND, 30 * SECOND, 120 * SECOND, 600 * SECOND, 3600 * SECOND, 3 * 3600 * SECOND, 6 * 3600 * SECOND];
-/** A delivery is retried this long, then FAILED; an endpoint failing this long is disabled. */
-export const RETRY_WINDOW_MS = 3 * DAY;
 /** Longer than any send (the timeout), so a claim never runs out while its send is in flight. */
 const CLAIM_MS = 60 * SECOND;
+/** A run stops sending when less than a send's timeout and this is left of its claim. */
+const CLAIM_MARGIN_MS = 5 * SECOND;
 const BATCH = 100;
 const PARALLEL = 8;
+/** Deliveries of one endpoint claimed, sent and recorded together. */
+const RUN = 32;
 
 export interface WebhookConfig extends UrlPolicy {
   /** A 2xx within this is success (WEBHOOK_TIMEOUT_SECONDS). */
@@ -42,14 +44,13 @@ export const wants = (endpoint: WebhookEndpointRow, type: string) => {
 export const deliveryBody = (event: EventRow) =>
   JSON.stringify({ id: event.id, type: event.type, accountId: event.accountId, sequence: event.seq, createdAt: event.createdAt, data: event.data });
 
-/** The wait after `failures` failed attempts, with ±20 % jitter so retries of many deliveries spread out. */
-export const backoff = (failures: number) => BACKOFF_MS[Math.min(failures - 1, BACKOFF_MS.length - 1)] * (0.8 + Math.random() * 0.4);
-
 export class WebhookDeliveryWorker {
   private running: Promise<number> | null = null;
   private again = false;
   private closed = false;
   private timer: NodeJS.Timeout | null = null;
+  private readonly recorder: DeliveryRecorder;
+  private readonly agents = new SenderAgents();
 
   constructor(
     private readonly store: Store,
@@ -58,8 +59,10 @@ export class WebhookDeliveryWorker {
     private readonly config: WebhookConfig,
     private readonly background: BackgroundTasks,
     /** An email was queued and its transaction is durable: send it. */
-    private readonly onEmailQueued: () => void,
-  ) {}
+    onEmailQueued: () => void,
+  ) {
+    this.recorder = new DeliveryRecorder(logger, onEmailQueued);
+  }
 
   /** In the event's transaction: a delivery for each enabled endpoint of the account that wants it. */
   readonly fanOut = async (tx: Tx, event: EventRecord): Promise<void> => {
@@ -105,7 +108,7 @@ export class WebhookDeliveryWorker {
     return delivered;
   }
 
-  /** One batch; goes round again when a delivery was settled (its endpoint's next is now first in line). */
+  /** One batch of heads; goes round again when a line moved (its endpoint's next is now first in line). */
   private async round(): Promise<number> {
     const due = await this.store.reads.webhooks.due(this.clock.now().toISOString(), BATCH);
     if (due.length === BATCH) this.again = true;
@@ -114,8 +117,8 @@ export class WebhookDeliveryWorker {
     const work = async () => {
       for (let delivery = queue.shift(); delivery; delivery = queue.shift()) {
         const outcome = await this.attempt(delivery);
-        if (outcome === "DELIVERED") delivered++;
-        if (outcome === "DELIVERED" || outcome === "FAILED") this.again = true;
+        delivered += outcome.delivered;
+        if (outcome.moved) this.again = true;
       }
     };
     await Promise.all(Array.from({ length: Math.min(PARALLEL, queue.length) }, work));
@@ -133,18 +136,33 @@ export class WebhookDeliveryWorker {
     this.timer = setTimeout(() => this.wake(), wait).unref();
   }
 
-  /** One attempt of one delivery, if this worker wins its claim; its outcome, or null when it did not. */
-  private async attempt(delivery: WebhookDeliveryRow): Promise<WebhookDeliveryRow["status"] | null> {
+  /** Claims the endpoint's line at this head, sends the run behind it and records it (nothing when another worker won). */
+  private async attempt(head: WebhookDeliveryRow): Promise<RunOutcome> {
     const now = this.clock.now();
+    const at = now.toISOString();
     const claimedUntil = new Date(now.getTime() + CLAIM_MS).toISOString();
-    if (!(await this.store.transaction((tx) => tx.webhooks.claim(delivery, now.toISOString(), claimedUntil)))) return null;
-    const [endpoint, event] = await Promise.all([this.store.reads.webhooks.endpointById(delivery.endpointId), this.store.reads.events.get(delivery.eventId)]);
-    if (!endpoint || !event) return null;
-    const result = await this.send(endpoint, event);
-    return this.store.transaction((tx) => this.record(tx, delivery, claimedUntil, now, result));
+    const run = await this.store.transaction(async (tx) => {
+      if (!(await tx.webhooks.claim(head, at, claimedUntil))) return [];
+      return [{ ...head, claimedUntil, attempts: head.attempts + 1 }, ...(await tx.webhooks.claimFollowers(head, at, claimedUntil, RUN - 1))];
+    });
+    if (run.length === 0) return { delivered: 0, moved: false };
+    const [endpoint, events] = await Promise.all([this.store.reads.webhooks.endpointById(head.endpointId), this.store.reads.events.getMany(run.map((delivery) => delivery.eventId))]);
+    const eventsById = new Map(events.map((event) => [event.id, event]));
+    const sent: Sent[] = [];
+    const timeoutMs = this.config.timeoutMs ?? SEND_TIMEOUT_MS;
+    for (const delivery of run) {
+      const event = eventsById.get(delivery.eventId);
+      if (!endpoint || !event || this.closed) break;
+      const attemptedAt = this.clock.now();
+      if (sent.length > 0 && attemptedAt.getTime() + timeoutMs + CLAIM_MARGIN_MS > new Date(claimedUntil).getTime()) break;
+      const result = await this.send(endpoint, event, timeoutMs);
+      sent.push({ delivery, attemptedAt, result });
+      if (!result.succeeded) break;
+    }
+    return this.store.transaction((tx) => this.recorder.record(tx, run, sent, claimedUntil));
   }
 
-  private send(endpoint: WebhookEndpointRow, event: EventRow): Promise<SendResult> {
+  private send(endpoint: WebhookEndpointRow, event: EventRow, timeoutMs: number): Promise<SendResult> {
     const body = deliveryBody(event);
     // The signature's time is the wall clock's: receivers check it against theirs (a test clock would fail them).
     const sentAt = new Date();
@@ -153,62 +171,7 @@ export class WebhookDeliveryWorker {
       "webhook-timestamp": String(Math.floor(sentAt.getTime() / 1000)),
       "webhook-signature": new Webhook(endpoint.secret).sign(event.id, sentAt, body),
     };
-    return postWebhook(endpoint.url, headers, body, this.config, this.config.timeoutMs ?? SEND_TIMEOUT_MS);
-  }
-
-  /** Records the attempt, settles the delivery (if still ours) and the endpoint's run of failures. */
-  /** `now` is when the attempt was made (its claim), whatever the send took. */
-  private async record(tx: Tx, delivery: WebhookDeliveryRow, claimedUntil: string, now: Date, result: SendResult): Promise<WebhookDeliveryRow["status"] | null> {
-    const at = now.toISOString();
-    // Deleted while the send was in flight: its deliveries and attempts went with it.
-    const endpoint = await tx.webhooks.endpointById(delivery.endpointId);
-    if (!endpoint) return null;
-    await tx.webhooks.insertAttempt({
-      deliveryId: delivery.id,
-      endpointId: delivery.endpointId,
-      eventId: delivery.eventId,
-      attemptedAt: at,
-      succeeded: result.succeeded,
-      responseStatus: result.status,
-      latencyMs: result.latencyMs,
-      responseExcerpt: result.excerpt,
-      error: result.error,
-    });
-    if (result.succeeded) {
-      if (endpoint.failingSince) await tx.webhooks.updateEndpoint(endpoint.accountId, endpoint.id, { failingSince: null });
-      return (await tx.webhooks.settle(delivery.id, claimedUntil, { status: "DELIVERED", nextAttemptAt: at, deliveredAt: at })) ? "DELIVERED" : null;
-    }
-    const deadline = new Date(delivery.createdAt).getTime() + RETRY_WINDOW_MS;
-    const status = now.getTime() >= deadline ? "FAILED" : "PENDING";
-    const next = new Date(Math.min(now.getTime() + backoff(delivery.attempts + 1), deadline)).toISOString();
-    const settled = await tx.webhooks.settle(delivery.id, claimedUntil, { status, nextAttemptAt: status === "FAILED" ? at : next, deliveredAt: null });
-    const failingSince = endpoint.failingSince ?? at;
-    if (endpoint.enabled && now.getTime() - new Date(failingSince).getTime() >= RETRY_WINDOW_MS) await this.disable(tx, endpoint, at);
-    else if (!endpoint.failingSince) await tx.webhooks.updateEndpoint(endpoint.accountId, endpoint.id, { failingSince });
-    this.logger.warn("webhook delivery failed", { endpointId: endpoint.id, eventId: delivery.eventId, error: result.error });
-    return settled ? status : null;
-  }
-
-  /** Failing for 3 days: disabled, and the account told at the addresses of its credit alerts. */
-  private async disable(tx: Tx, endpoint: WebhookEndpointRow, at: string): Promise<void> {
-    const reason = `Every delivery failed from ${endpoint.failingSince} to ${at}`;
-    await tx.webhooks.updateEndpoint(endpoint.accountId, endpoint.id, { enabled: false, disabledReason: reason, updatedAt: at });
-    const recipients = [...new Set((await tx.creditAlerts.ofAccount(endpoint.accountId)).map((alert) => alert.email).filter(Boolean))];
-    for (const recipient of recipients) {
-      await tx.emails.insert({
-        accountId: endpoint.accountId,
-        kind: "WEBHOOK_ENDPOINT_DISABLED",
-        recipient,
-        subject: `Webhook endpoint ${endpoint.id} was disabled`,
-        body:
-          `Deliveries to ${endpoint.url} (endpoint ${endpoint.id} of account ${endpoint.accountId}) failed for 3 days, so it was disabled.\n\n` +
-          `${reason}.\nFix the receiver, then enable the endpoint again with webhookEndpointUpdate; its pending deliveries are then sent.\n`,
-        createdAt: at,
-      });
-    }
-    if (recipients.length === 0) this.logger.warn("webhook endpoint disabled; the account has no email to tell", { endpointId: endpoint.id });
-    else tx.afterCommit(this.onEmailQueued);
-    this.logger.warn("webhook endpoint disabled", { endpointId: endpoint.id, accountId: endpoint.accountId });
+    return postWebhook(endpoint.url, headers, body, this.config, timeoutMs, this.agents);
   }
 
   async close(): Promise<void> {
@@ -216,5 +179,6 @@ export class WebhookDeliveryWorker {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+    this.agents.destroy();
   }
 }

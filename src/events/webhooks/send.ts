@@ -7,6 +7,21 @@ import https from "node:https";
 import { guardedLookup, refusedLiteral, type UrlPolicy } from "./urls.js";
 
 export const SEND_TIMEOUT_MS = 10_000;
+
+/**
+ * Kept-alive connections of one sender, so a busy endpoint is not a new connection per delivery.
+ * One pair per sender and its policy: a socket is reused only for the host it was opened to, through
+ * that sender's own guarded lookup.
+ */
+export class SenderAgents {
+  readonly http = new http.Agent({ keepAlive: true, maxFreeSockets: 64 });
+  readonly https = new https.Agent({ keepAlive: true, maxFreeSockets: 64 });
+
+  destroy(): void {
+    this.http.destroy();
+    this.https.destroy();
+  }
+}
 export const EXCERPT_CHARS = 500;
 
 export interface SendResult {
@@ -17,7 +32,14 @@ export interface SendResult {
   error: string | null;
 }
 
-export function postWebhook(target: string, headers: Record<string, string>, body: string, policy: UrlPolicy, timeoutMs = SEND_TIMEOUT_MS): Promise<SendResult> {
+export function postWebhook(
+  target: string,
+  headers: Record<string, string>,
+  body: string,
+  policy: UrlPolicy,
+  timeoutMs = SEND_TIMEOUT_MS,
+  agents?: SenderAgents,
+): Promise<SendResult> {
   const started = performance.now();
   const done = (result: Omit<SendResult, "latencyMs">): SendResult => ({ ...result, latencyMs: Math.round(performance.now() - started) });
   const url = new URL(target);
@@ -37,7 +59,7 @@ export function postWebhook(target: string, headers: Record<string, string>, bod
       method: "POST",
       headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body), "user-agent": "pricing-api-webhooks/1" },
       lookup: guardedLookup(policy) as never,
-      agent: false,
+      agent: agents ? (url.protocol === "https:" ? agents.https : agents.http) : false,
     });
     const timer = setTimeout(() => finish({ succeeded: false, status: null, excerpt: null, error: `no answer within ${timeoutMs / 1000} s` }), timeoutMs);
     request.on("error", (error) => finish({ succeeded: false, status: null, excerpt: null, error: error.message }));

@@ -35,6 +35,12 @@ export class EventRepository {
     return first(await db.select().from(t.events).where(eq(t.events.id, id)));
   }
 
+  async getMany(ids: readonly string[]): Promise<EventRow[]> {
+    if (ids.length === 0) return [];
+    const { db, t } = this.c;
+    return db.select().from(t.events).where(inArray(t.events.id, [...ids]));
+  }
+
   /** The account's events after a sequence number, oldest first; optionally of some types only. */
   async page(accountId: string, options: { first: number; afterSeq?: number; types?: readonly string[] | null }): Promise<Page<EventRow>> {
     const { db, t } = this.c;

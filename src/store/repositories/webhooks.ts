@@ -1,5 +1,5 @@
 /** Outgoing webhooks: endpoints, their deliveries (one per endpoint and event) and every attempt. */
-import { aliasedTable, and, asc, desc, eq, isNull, lt, lte, notExists, or, sql, type SQL } from "drizzle-orm";
+import { aliasedTable, and, asc, desc, eq, gt, inArray, isNull, lt, lte, notExists, or, sql, type SQL } from "drizzle-orm";
 import { first, preparedQuery, type NewRow, type RepositoryContext, type Rows } from "./context.js";
 import type { Page } from "../paging.js";
 
@@ -120,6 +120,52 @@ export class WebhookRepository {
     return (await db.update(d).set({ claimedUntil: until, attempts: delivery.attempts + 1 }).where(where).returning({ id: d.id })).length === 1;
   }
 
+  /**
+   * After its head (claimed by this sender), the endpoint's next pending deliveries in event order,
+   * claimed under the same claim: the contiguous run of due, unclaimed ones, at most `limit`. Safe
+   * because only the head's holder can reach them (no other is first in line while it is pending).
+   */
+  async claimFollowers(head: WebhookDeliveryRow, now: string, until: string, limit: number): Promise<WebhookDeliveryRow[]> {
+    const { db, t } = this.c;
+    const d = t.webhookDeliveries;
+    const next = await db
+      .select()
+      .from(d)
+      .where(and(eq(d.endpointId, head.endpointId), eq(d.status, "PENDING"), gt(d.eventSeq, head.eventSeq)))
+      .orderBy(asc(d.eventSeq))
+      .limit(limit);
+    const free = (row: WebhookDeliveryRow) => row.nextAttemptAt <= now && (row.claimedUntil === null || row.claimedUntil <= now);
+    const cut = next.findIndex((row) => !free(row));
+    const run = cut === -1 ? next : next.slice(0, cut);
+    if (run.length === 0) return [];
+    const unclaimed = or(isNull(d.claimedUntil), lte(d.claimedUntil, now));
+    const where = and(
+      inArray(
+        d.id,
+        run.map((row) => row.id),
+      ),
+      eq(d.status, "PENDING"),
+      unclaimed,
+    );
+    const claimed = new Set((await db.update(d).set({ claimedUntil: until, attempts: sql`${d.attempts} + 1` }).where(where).returning({ id: d.id })).map((row) => row.id));
+    // Sent in order only up to the first one this claim did not get; the rest are let go.
+    const gap = run.findIndex((row) => !claimed.has(row.id));
+    const kept = gap === -1 ? run : run.slice(0, gap);
+    if (gap !== -1) await this.release(run.slice(gap).filter((row) => claimed.has(row.id)).map((row) => row.id), until);
+    return kept.map((row) => ({ ...row, claimedUntil: until, attempts: row.attempts + 1 }));
+  }
+
+  /** Lets go of claimed deliveries that were not sent: due again at once, their attempt not counted. */
+  async release(ids: string[], claimedUntil: string): Promise<void> {
+    if (ids.length === 0) return;
+    const { db, t } = this.c;
+    const d = t.webhookDeliveries;
+    await db
+      .update(d)
+      .set({ claimedUntil: null, attempts: sql`${d.attempts} - 1` })
+      .where(and(inArray(d.id, ids), eq(d.status, "PENDING"), eq(d.claimedUntil, claimedUntil)));
+  }
+
   /** Records a claimed delivery's outcome while the claim is still this sender's (guard: its claim). */
   async settle(id: string, claimedUntil: string, set: Pick<WebhookDeliveryRow, "status" | "nextAttemptAt" | "deliveredAt">): Promise<boolean> {
     const { db, t } = this.c;
@@ -147,9 +193,10 @@ export class WebhookRepository {
     return db.select().from(d).where(eq(d.endpointId, endpointId)).orderBy(asc(d.eventSeq));
   }
 
-  async insertAttempt(row: NewRow<"webhookAttempts">): Promise<void> {
+  async insertAttempts(rows: NewRow<"webhookAttempts">[]): Promise<void> {
+    if (rows.length === 0) return;
     const { db, t } = this.c;
-    await db.insert(t.webhookAttempts).values(row);
+    await db.insert(t.webhookAttempts).values(rows);
   }
 
   /** The endpoint's attempts, newest first; `beforeSeq` continues a page. */
