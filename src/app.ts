@@ -13,6 +13,7 @@ import { createApollo } from "./graphql/apollo.js";
 import { DEFAULT_LIMITS, graphqlProtections } from "./graphql/limits.js";
 import { appSchema } from "./graphql/schema.js";
 import { GraphQLHandler } from "./graphql/handler.js";
+import { clientAddress } from "./http/request.js";
 import { createRouter } from "./http/router.js";
 import { createHttpServer, listenOn } from "./http/server.js";
 import type { Logger } from "./logger.js";
@@ -69,6 +70,7 @@ export async function createApp({ store, catalog, config, logger, clock = system
     webhooks: config.webhooks ?? defaultWebhookConfig(config.nodeEnv),
     selfUrl: () => selfUrl,
     ledgerHooks: [metrics.ledgerHooks],
+    onWebhookAttempt: (succeeded) => metrics.webhookAttempts.inc({ outcome: succeeded ? "succeeded" : "failed" }),
   });
   metrics.watchUnappliedPayments(() => services.billing.unappliedPayments.openCount());
   const { generated: generatedAdminKey } = await services.accountService.initAdminKey(adminApiKey);
@@ -90,15 +92,17 @@ export async function createApp({ store, catalog, config, logger, clock = system
   // With REDIS_URL every node counts the same windows; without it, each node its own.
   const sharedLimits = config.redisUrl ? redisRateLimits(config.redisUrl, logger, redisNamespace) : null;
   await sharedLimits?.ready;
+  const rateLimits = new RateLimits(config.rateLimits, sharedLimits?.factory);
+  const trustProxy = config.trustProxy ?? false;
   const route = createRouter({
     services,
     graphql: new GraphQLHandler(apollo, fastPath, services, metrics, config.maxBodyBytes),
     metrics,
     metricsAccess,
-    rateLimits: new RateLimits(config.rateLimits, sharedLimits?.factory),
+    rateLimits,
     clock,
     maxBodyBytes: config.maxBodyBytes,
-    trustProxy: config.trustProxy ?? false,
+    trustProxy,
   });
   const http = createHttpServer(route, logger, metrics);
   const protections = graphqlProtections(config.limits ?? DEFAULT_LIMITS, services.catalog);
@@ -111,7 +115,16 @@ export async function createApp({ store, catalog, config, logger, clock = system
     settings: { ...DEFAULT_LIVE, ...config.live },
     logger,
     production: config.nodeEnv === "production",
+    admitUpgrade: async (req) => {
+      if (!rateLimits.addressLimited) return null;
+      const decision = await rateLimits.take(null, clientAddress(req, trustProxy));
+      if (!decision || decision.allowed) return null;
+      metrics.rateLimited.inc({ scope: "address" });
+      return { retryAfterSeconds: decision.retryAfterSeconds };
+    },
   });
+  metrics.watchLive(live);
+  metrics.watchWebhooks(() => store.reads.webhooks.backlog());
   const metricsServer = metricsAccess.port === undefined ? null : createMetricsServer(metrics, metricsAccess.token);
 
   return {

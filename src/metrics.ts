@@ -59,6 +59,13 @@ export function createMetrics() {
     registers: [registry],
   });
 
+  const webhookAttempts = new Counter({
+    name: "webhook_delivery_attempts_total",
+    help: "Outgoing webhook delivery attempts made by this node, by outcome (succeeded: a 2xx within the timeout)",
+    labelNames: ["outcome"] as const,
+    registers: [registry],
+  });
+
   // Routes are a fixed set (server.ts routeLabel), methods and statuses nearly so: these stay small.
   const requestCounters = new Map<string, ReturnType<typeof requests.labels>>();
   const durationHistograms = new Map<string, ReturnType<typeof duration.labels>>();
@@ -85,6 +92,49 @@ export function createMetrics() {
         },
       });
     },
+    /** Live connections and subscriptions on this node (read when /metrics is scraped). */
+    watchLive(live: { readonly connections: number; follower: { readonly subscribers: number } }) {
+      new Gauge({
+        name: "live_connections",
+        help: "Authenticated graphql-ws connections open on this node",
+        registers: [registry],
+        collect() {
+          this.set(live.connections);
+        },
+      });
+      new Gauge({
+        name: "live_subscriptions",
+        help: "Live subscriptions following the event log on this node",
+        registers: [registry],
+        collect() {
+          this.set(live.follower.subscribers);
+        },
+      });
+    },
+    /** The outgoing webhooks' backlog, over every node (read from the store when /metrics is scraped). */
+    watchWebhooks(backlog: () => Promise<{ pending: number; oldestQueuedAt: string | null }>) {
+      let last: Promise<{ pending: number; oldestQueuedAt: string | null }> | null = null;
+      // One read per scrape for both gauges.
+      const read = () => (last ??= backlog().finally(() => setTimeout(() => (last = null), 0)));
+      new Gauge({
+        name: "webhook_deliveries_pending",
+        help: "Webhook deliveries not yet answered with a 2xx, of enabled endpoints",
+        registers: [registry],
+        async collect() {
+          this.set((await read()).pending);
+        },
+      });
+      new Gauge({
+        name: "webhook_oldest_pending_seconds",
+        help: "How long the oldest pending webhook delivery has waited (0 when none waits)",
+        registers: [registry],
+        async collect() {
+          const { oldestQueuedAt } = await read();
+          this.set(oldestQueuedAt ? Math.max(0, (Date.now() - new Date(oldestQueuedAt).getTime()) / 1000) : 0);
+        },
+      });
+    },
+    webhookAttempts,
     rateLimited,
     userErrors,
     paymentWebhooks,

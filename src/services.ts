@@ -39,6 +39,8 @@ export interface ServiceOptions {
   ledgerHooks?: LedgerHooks[];
   /** Told when a confirmed payment could not be credited (metrics). */
   onUnappliedPayment?: () => void;
+  /** Told of each webhook delivery attempt once it is recorded (metrics). */
+  onWebhookAttempt?: (succeeded: boolean) => void;
 }
 
 export interface Services {
@@ -102,6 +104,7 @@ export function createServices(options: ServiceOptions): Services {
     background,
     events,
     onEmailQueued: () => background.run("email delivery", () => billing.mailer.deliverPending()),
+    onAttempt: options.onWebhookAttempt,
   });
   return {
     store,

@@ -6,7 +6,8 @@
 import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { createTestAccount, startTestServer, type TestAccount, type TestServer } from "./helpers.js";
+import type { IncomingMessage } from "node:http";
+import { createTestAccount, readMetrics, startTestServer, type TestAccount, type TestServer } from "./helpers.js";
 import { liveClient, recordEvent, until, walletData, wsUrl, type LiveClient } from "./live-client.js";
 
 let server: TestServer;
@@ -120,6 +121,38 @@ describe("live limits", () => {
     if ("bufferedBytes" in seen) expect([bufferedBytes > 64 * 1024, queuedEvents <= 20]).toEqual([true, true]);
     else expect(bufferedBytes).toBeLessThanOrEqual(64 * 1024);
     socket.terminate();
+  });
+});
+
+describe("live connections and the address's rate limit", () => {
+  it("counts WebSocket upgrades against the API's per-address limit (429 with Retry-After), and shows connections in /metrics", async () => {
+    const limited = await startTestServer({ config: { rateLimits: { perKey: null, perAddress: { perSecond: 1, burst: 8 } } } });
+    try {
+      const carol = await createTestAccount(limited, "Carol", "1");
+      const held = liveClient(limited, { apiKey: carol.apiKey });
+      const subscription = held.subscribe(EVENTS);
+      await until(() => limited.app.live.follower.subscribers === 1);
+      const metrics = await readMetrics(limited);
+      expect(metrics).toMatch(/^live_connections 1$/m);
+      expect(metrics).toMatch(/^live_subscriptions 1$/m);
+      // More upgrades from this address until its window is spent: refused before any WebSocket work.
+      let refusal: IncomingMessage | null = null;
+      for (let i = 0; i < 10 && !refusal; i++) {
+        const socket = new WebSocket(wsUrl(limited), "graphql-transport-ws");
+        const outcome = await Promise.race([once(socket, "open").then(() => null), once(socket, "unexpected-response").then(([, response]) => response as IncomingMessage)]);
+        socket.terminate();
+        refusal = outcome;
+      }
+      expect(refusal?.statusCode).toBe(429);
+      expect(Number(refusal?.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+      // The connection already open keeps its subscription.
+      await recordEvent(limited, carol.accountId, "wallet.credits_added", walletData("ugen", "2"));
+      expect(await subscription.take(1)).toHaveLength(1);
+      await held.dispose();
+      await until(() => limited.app.live.connections === 0);
+    } finally {
+      await limited.close();
+    }
   });
 });
 

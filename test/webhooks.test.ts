@@ -14,7 +14,7 @@ import { loadConfig } from "../src/config.js";
 import type { EventType } from "../src/events/log.js";
 import { WebhookDeliveryWorker } from "../src/events/webhooks/delivery.js";
 import { silentLogger } from "../src/logger.js";
-import { createTestAccount, startTestServer, type TestServer } from "./helpers.js";
+import { createTestAccount, readMetrics, startTestServer, type TestServer } from "./helpers.js";
 import { rawRows } from "./stores.js";
 
 interface Received {
@@ -205,6 +205,12 @@ describe("outgoing webhooks", () => {
     expect(deliveries[40]).toMatchObject({ event_id: events[40].id, status: "PENDING", attempts: 1 });
     expect(deliveries.slice(41).map((d) => [d.status, d.attempts])).toEqual(events.slice(41).map(() => ["PENDING", 0]));
 
+    // Operators see the backlog (over every node) and this node's attempts.
+    const metrics = await readMetrics(server);
+    expect(Number(metrics.match(/^webhook_deliveries_pending (\d+)$/m)?.[1])).toBeGreaterThanOrEqual(41);
+    expect(Number(metrics.match(/^webhook_delivery_attempts_total\{outcome="failed"\} (\d+)$/m)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(metrics).toMatch(/^webhook_oldest_pending_seconds \d/m);
+
     const other = new WebhookDeliveryWorker(server.store, clock, silentLogger, WEBHOOKS, new BackgroundTasks(silentLogger), () => {});
     clock.advance(60_000);
     await Promise.all([other.deliverDue(), server.app.services.webhooks.deliverDue(), other.deliverDue()]);
@@ -213,6 +219,8 @@ describe("outgoing webhooks", () => {
     expect(at("/backlog").map((r) => r.payload.sequence)).toEqual([events[0], ...events.slice(0, 41), ...events.slice(40)].map((e) => e.seq));
     // Over kept-alive connections: a new one after each failure (its answer is cut off), not one per delivery.
     expect(new Set(at("/backlog").map((r) => r.port)).size).toBeLessThanOrEqual(6);
+    const pendingAfter = await rawRows(server.store, "select id from webhook_deliveries where account_id = ? and status = 'PENDING'", accountId);
+    expect(pendingAfter).toEqual([]);
   });
 
   it("resends one event to one endpoint, with the same webhook-id", async () => {

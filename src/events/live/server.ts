@@ -28,6 +28,11 @@ export interface LiveServerOptions {
   settings: LiveSettings;
   logger: Logger;
   production: boolean;
+  /**
+   * Counts an upgrade against the client address's rate limit (the HTTP API's): null to let it
+   * through, or the seconds to wait when the address spent its window.
+   */
+  admitUpgrade?: (req: IncomingMessage) => Promise<{ retryAfterSeconds: number } | null>;
 }
 
 export interface LiveServer {
@@ -54,13 +59,31 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const rules = [...specifiedRules, ...options.validationRules];
   let closing = false;
 
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // No URL parsing: a malformed target must not throw in an event handler.
     const path = (req.url ?? "/").split("?")[0];
     if (path !== "/graphql" || closing) {
       socket.end(`HTTP/1.1 ${closing ? "503 Service Unavailable" : "404 Not Found"}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       return;
     }
+    // An address that opens connections faster than the API's limit allows is refused before any
+    // WebSocket work (a refused handshake costs the server only this answer).
+    let refused: { retryAfterSeconds: number } | null = null;
+    // Node leaves an upgraded socket without an error listener: one reset while the limit is checked must not crash.
+    const dropOnError = () => socket.destroy();
+    socket.on("error", dropOnError);
+    try {
+      refused = (await options.admitUpgrade?.(req)) ?? null;
+    } catch (error) {
+      logger.warn("the rate limit of a WebSocket upgrade could not be checked", { error: error instanceof Error ? error.message : String(error) });
+    }
+    if (refused) {
+      const body = `Too many requests for this client address; retry after ${refused.retryAfterSeconds} s\n`;
+      socket.end(`HTTP/1.1 429 Too Many Requests\r\nretry-after: ${refused.retryAfterSeconds}\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      return;
+    }
+    if (socket.destroyed) return;
+    socket.off("error", dropOnError); // ws's own handler takes over
     wss.handleUpgrade(req, socket, head, (ws) => {
       // An oversized message is the client's mistake (ws closes with 1009): not graphql-ws's "internal error".
       const emit = ws.emit.bind(ws);
@@ -73,7 +96,8 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       wss.emit("connection", ws, req);
     });
   };
-  options.httpServer.on("upgrade", onUpgrade);
+  const onUpgradeEvent = (req: IncomingMessage, socket: Duplex, head: Buffer) => void onUpgrade(req, socket, head);
+  options.httpServer.on("upgrade", onUpgradeEvent);
 
   const forget = (connection: LiveConnection) => {
     const same = byKey.get(connection.keyId);
@@ -191,7 +215,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
         setTimeout(() => socket.terminate(), SHUTDOWN_GRACE_MS).unref();
       }
       await new Promise<void>((resolve) => wss.close(() => resolve()));
-      options.httpServer.off("upgrade", onUpgrade);
+      options.httpServer.off("upgrade", onUpgradeEvent);
       await follower.stop();
     },
   };

@@ -60,6 +60,8 @@ export class WebhookDeliveryWorker {
     private readonly background: BackgroundTasks,
     /** An email was queued and its transaction is durable: send it. */
     onEmailQueued: () => void,
+    /** Told of each attempt once it is recorded (metrics). */
+    private readonly onAttempt: (succeeded: boolean) => void = () => {},
   ) {
     this.recorder = new DeliveryRecorder(logger, onEmailQueued);
   }
@@ -159,7 +161,9 @@ export class WebhookDeliveryWorker {
       sent.push({ delivery, attemptedAt, result });
       if (!result.succeeded) break;
     }
-    return this.store.transaction((tx) => this.recorder.record(tx, run, sent, claimedUntil));
+    const outcome = await this.store.transaction((tx) => this.recorder.record(tx, run, sent, claimedUntil));
+    for (const { result } of sent) this.onAttempt(result.succeeded);
+    return outcome;
   }
 
   private send(endpoint: WebhookEndpointRow, event: EventRow, timeoutMs: number): Promise<SendResult> {

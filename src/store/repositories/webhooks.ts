@@ -1,5 +1,5 @@
 /** Outgoing webhooks: endpoints, their deliveries (one per endpoint and event) and every attempt. */
-import { aliasedTable, and, asc, desc, eq, gt, inArray, isNull, lt, lte, notExists, or, sql, type SQL } from "drizzle-orm";
+import { aliasedTable, and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, min, notExists, or, sql, type SQL } from "drizzle-orm";
 import { first, preparedQuery, type NewRow, type RepositoryContext, type Rows } from "./context.js";
 import type { Page } from "../paging.js";
 
@@ -172,6 +172,18 @@ export class WebhookRepository {
     const d = t.webhookDeliveries;
     const mine = and(eq(d.id, id), eq(d.status, "PENDING"), eq(d.claimedUntil, claimedUntil));
     return (await db.update(d).set({ ...set, claimedUntil: null }).where(mine).returning({ id: d.id })).length === 1;
+  }
+
+  /** Deliveries waiting (pending, endpoint enabled) and when the oldest of them was queued: the lag operators watch. */
+  async backlog(): Promise<{ pending: number; oldestQueuedAt: string | null }> {
+    const { db, t } = this.c;
+    const d = t.webhookDeliveries;
+    const [row] = await db
+      .select({ pending: count(), oldestQueuedAt: min(d.createdAt) })
+      .from(d)
+      .innerJoin(t.webhookEndpoints, eq(t.webhookEndpoints.id, d.endpointId))
+      .where(and(eq(d.status, "PENDING"), eq(t.webhookEndpoints.enabled, true)));
+    return { pending: Number(row?.pending ?? 0), oldestQueuedAt: row?.oldestQueuedAt ?? null };
   }
 
   /** Makes the endpoint's pending deliveries due now (it was enabled again). */
