@@ -13,6 +13,8 @@ import { createTestDatabase, describePostgres, postgresAvailable, type TestDatab
 let database: TestDatabase;
 let writer: TestServer;
 let reader: TestServer;
+/** A node that does not poll: it hears of the other's events only by PostgreSQL's LISTEN/NOTIFY. */
+let deaf: TestServer;
 let alice: TestAccount;
 let live: LiveClient;
 
@@ -21,12 +23,14 @@ beforeAll(async () => {
   database = await createTestDatabase();
   writer = await startTestServer({ store: await PgStore.open(database.url, { max: 3 }) });
   reader = await startTestServer({ store: await PgStore.open(database.url, { max: 3 }) });
+  deaf = await startTestServer({ store: await PgStore.open(database.url, { max: 3 }), config: { live: { pollIntervalMs: 3_600_000 } } });
   alice = await createTestAccount(writer, "Alice", "20");
   live = liveClient(reader, { apiKey: alice.apiKey });
 }, 30_000);
 afterAll(async () => {
   await live?.dispose();
   await reader?.close();
+  await deaf?.close();
   await writer?.close();
   await database?.drop();
 });
@@ -72,5 +76,30 @@ describePostgres("live subscriptions across nodes", () => {
     expect(completed.walletChanged).toEqual({ available: String(Number(reserved.walletChanged.available) + 3), reserved: "0", event: { type: "job.completed" } });
     changes.stop();
     await until(() => reader.app.live.follower.subscribers === before);
+  });
+
+  it("without polling, a node hears of the other's events by NOTIFY within 1 s, and after its listening connection is cut, catches up and hears again", async () => {
+    const client = liveClient(deaf, { apiKey: alice.apiKey });
+    try {
+      const events = client.subscribe(`subscription { eventReceived { sequence } }`);
+      await until(() => deaf.app.live.follower.subscribers === 1);
+      await until(() => (deaf.store as PgStore).wakeups.listening);
+      const started = performance.now();
+      const first = await recordEvent(writer, alice.accountId, "wallet.credits_added", walletData("ugen", "1"));
+      expect((await events.take(1, 1000))[0].eventReceived.sequence).toBe(first.seq);
+      expect(performance.now() - started).toBeLessThan(1000);
+
+      // The listening connection is cut; an event committed before it is back is read when it is.
+      await (writer.store as PgStore).query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pricing-account-api wake-ups' AND datname = current_database()");
+      await until(() => !(deaf.store as PgStore).wakeups.listening);
+      const missed = await recordEvent(writer, alice.accountId, "wallet.credits_added", walletData("ugen", "2"));
+      await until(() => (deaf.store as PgStore).wakeups.listening, 5000);
+      expect((await events.take(2, 1000))[1].eventReceived.sequence).toBe(missed.seq);
+      const after = await recordEvent(writer, alice.accountId, "wallet.credits_added", walletData("ugen", "3"));
+      const received = await events.take(3, 2000);
+      expect(received.map((value) => value.eventReceived.sequence)).toEqual([first.seq, missed.seq, after.seq]);
+    } finally {
+      await client.dispose();
+    }
   });
 });

@@ -27,7 +27,23 @@ export interface Store {
   durable(): Promise<void> | null;
   /** Whether the database answers and nothing written is in doubt. */
   healthy(): Promise<boolean>;
+  /** Where several processes share the database: wake-ups between them about new events. */
+  readonly wakeups?: EventWakeups;
   close(): Promise<void>;
+}
+
+/**
+ * Tells the other processes on the same database that accounts have new events, and hears theirs.
+ * A hint, never the data: listeners read the event log, and still poll in case one is lost.
+ */
+export interface EventWakeups {
+  /** After a commit: these accounts have new events (sent soon, gathered with others). */
+  announce(accountId: string): void;
+  /**
+   * Called with the accounts other processes announced, or with null when announcements may have
+   * been missed (the listening connection was down): then read every account. Returns the unsubscribe.
+   */
+  listen(listener: (accountIds: string[] | null) => void): () => void;
 }
 
 /** Why a transaction could not commit, for the caller to retry later (e.g. the database is down). */

@@ -1,7 +1,8 @@
 /**
  * Follows the event log of the accounts that have live subscribers on this node, by each account's
- * sequence number: a read when this node commits an event (EventLog.onCommitted) and a short poll
- * for events committed on other nodes. Numbers become visible in order per account (the counter's
+ * sequence number: a read when this node commits an event (EventLog.onCommitted), when another
+ * node says it did (the store's wake-ups: PostgreSQL's LISTEN/NOTIFY), and a short poll in case
+ * a wake-up was lost. Numbers become visible in order per account (the counter's
  * row is locked until commit), so reading after the last number seen misses nothing, and each
  * subscriber gets each event once, in order.
  */
@@ -43,7 +44,13 @@ export class EventFollower {
     pollIntervalMs: number,
     private readonly logger: Logger,
   ) {
-    this.stopListening = events.onCommitted((event) => {
+    const wakeups = store.wakeups;
+    const stopHearing = wakeups?.listen((accountIds) => {
+      // Another node committed events of these accounts (null: perhaps of any).
+      if (accountIds === null || accountIds.some((accountId) => this.accounts.has(accountId))) void this.wake();
+    });
+    const stopTelling = events.onCommitted((event) => {
+      wakeups?.announce(event.accountId);
       const followed = this.accounts.get(event.accountId);
       if (!followed) return;
       // The account's next number: given at once, no read needed (the data as the log stores it).
@@ -51,6 +58,10 @@ export class EventFollower {
       if (event.seq === followed.cursor + 1) this.deliver(followed, { ...event, data: JSON.parse(JSON.stringify(event.data)) as unknown } as EventRow);
       else void this.wake();
     });
+    this.stopListening = () => {
+      stopTelling();
+      stopHearing?.();
+    };
     this.timer = setInterval(() => void this.wake(), pollIntervalMs);
     this.timer.unref();
   }

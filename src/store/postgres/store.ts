@@ -18,6 +18,7 @@ import { StoreUnavailableError, type Store, type Tx } from "../store.js";
 import { migrationsFolder } from "../sqlite/client.js";
 import { createPool, migrate, type PoolOptions } from "./client.js";
 import * as schema from "./schema.js";
+import { PgEventWakeups } from "./wakeups.js";
 
 export interface PgStoreOptions extends PoolOptions {
   /** Told of an afterCommit hook that threw (the transaction itself succeeded). */
@@ -44,6 +45,7 @@ export class PgStore implements Store {
   private savepoints = 0;
   private closed = false;
   private readonly health: HealthProbe;
+  readonly wakeups: PgEventWakeups;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -51,6 +53,7 @@ export class PgStore implements Store {
     url: string,
   ) {
     this.health = new HealthProbe(url);
+    this.wakeups = new PgEventWakeups(url, pool, (error) => options.onConnectionError?.(error));
     this.reads = this.repositoriesOn(drizzle(unavailableWhenUnreachable(pool), { schema }) as unknown as QueryDb);
   }
 
@@ -100,6 +103,7 @@ export class PgStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.wakeups.close();
     await Promise.all([this.pool.end(), this.health.close()]);
   }
 
