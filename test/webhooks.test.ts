@@ -28,6 +28,8 @@ interface Received {
 let mode: "ok" | "fail" | "hang" = "ok";
 /** Events whose next delivery is answered 500, once each. */
 const failOnce = new Set<string>();
+/** Run by the receiver on each delivery to a path, before it answers. */
+const onDelivery = new Map<string, () => Promise<void> | void>();
 const received: Received[] = [];
 const unverified: string[] = [];
 /** Each path's signing secret, told to the receiver once the endpoint exists. */
@@ -45,7 +47,7 @@ beforeAll(async () => {
     let body = "";
     request.setEncoding("utf8");
     request.on("data", (chunk) => (body += chunk));
-    request.on("end", () => {
+    request.on("end", async () => {
       const path = request.url ?? "";
       try {
         const payload = new Webhook(secrets.get(path)!).verify(body, request.headers as Record<string, string>) as Received["payload"];
@@ -53,6 +55,7 @@ beforeAll(async () => {
       } catch (error) {
         unverified.push(`${path}: ${String(error)}`);
       }
+      await onDelivery.get(path)?.();
       if (mode === "hang") return; // never answers: the sender's timeout ends it
       const failed = path === "/dead" || mode === "fail" || failOnce.delete(request.headers["webhook-id"] as string);
       response.writeHead(failed ? 500 : 200, { "content-type": "text/plain" });
@@ -221,6 +224,59 @@ describe("outgoing webhooks", () => {
     expect(new Set(at("/backlog").map((r) => r.port)).size).toBeLessThanOrEqual(6);
     const pendingAfter = await rawRows(server.store, "select id from webhook_deliveries where account_id = ? and status = 'PENDING'", accountId);
     expect(pendingAfter).toEqual([]);
+  });
+
+  /** An endpoint with `count` deliveries waiting behind a head that failed once (so none was sent yet). */
+  async function backlog(path: string, count: number) {
+    const { accountId, gql } = await account();
+    const id = await endpoint(gql, path);
+    mode = "fail";
+    const events = [await record(accountId, "job.reserved")];
+    await waitFor(() => at(path).length === 1, "the first, failed, attempt");
+    mode = "ok";
+    for (let i = 0; i < count; i++) events.push(await record(accountId, "job.completed"));
+    return { accountId, gql, id, events };
+  }
+
+  it("stops a run's sends well before its claim runs out, so a node whose clock is ahead never sends the same event alongside", async () => {
+    const { events } = await backlog("/slow", 40);
+    const ahead = new ManualClock(clock.now());
+    const other = new WebhookDeliveryWorker(server.store, ahead, silentLogger, WEBHOOKS, new BackgroundTasks(silentLogger), () => {});
+    const racing: Promise<number>[] = [];
+    // Each send takes 8 s of this node's time; the other node, 10 s ahead, looks for expired claims meanwhile.
+    onDelivery.set("/slow", () => {
+      clock.advance(8_000);
+      ahead.advance(clock.now().getTime() + 10_000 - ahead.now().getTime());
+      racing.push(other.deliverDue());
+    });
+    try {
+      await later(7_000);
+      await Promise.all(racing);
+      await server.app.services.webhooks.deliverDue();
+    } finally {
+      onDelivery.delete("/slow");
+      await other.close();
+    }
+    const ids = at("/slow").map((r) => r.id);
+    expect(ids).toEqual([events[0], ...events].map((e) => e.id));
+  });
+
+  it("ends a run when its endpoint is disabled meanwhile, and lets the rest wait", async () => {
+    const { accountId, gql, id, events } = await backlog("/stop", 20);
+    let count = 0;
+    onDelivery.set("/stop", async () => {
+      clock.advance(1_000);
+      if (++count === 3) await gql(`mutation ($id: ID!) { webhookEndpointUpdate(input: { id: $id, enabled: false }) { userErrors { code } } }`, { id });
+    });
+    try {
+      await later(7_000);
+    } finally {
+      onDelivery.delete("/stop");
+    }
+    // The first event's failed attempt, then its delivery and two more; nothing after the change.
+    expect(at("/stop").map((r) => r.id)).toEqual([events[0], ...events.slice(0, 3)].map((e) => e.id));
+    const waiting = await rawRows<{ attempts: number }>(server.store, "select attempts from webhook_deliveries where account_id = ? and status = 'PENDING' order by event_seq", accountId);
+    expect(waiting.map((d) => d.attempts)).toEqual(events.slice(3).map(() => 0));
   });
 
   it("resends one event to one endpoint, with the same webhook-id", async () => {

@@ -20,10 +20,15 @@ import { postWebhook, SEND_TIMEOUT_MS, SenderAgents, type SendResult } from "./s
 import type { UrlPolicy } from "./urls.js";
 
 const SECOND = 1000;
-/** Longer than any send (the timeout), so a claim never runs out while its send is in flight. */
-const CLAIM_MS = 60 * SECOND;
-/** A run stops sending when less than a send's timeout and this is left of its claim. */
-const CLAIM_MARGIN_MS = 5 * SECOND;
+/** A run starts sends only this long after it was claimed… */
+const RUN_BUDGET_MS = 20 * SECOND;
+/**
+ * …so that its last send has ended and its record committed this long before the claim runs out,
+ * whatever a slow commit or nodes' clocks a few seconds apart take from it.
+ */
+const CLAIM_MARGIN_MS = 30 * SECOND;
+/** How stale the endpoint a run sends to may be: disabled or deleted, the run stops within this. */
+const ENDPOINT_RECHECK_MS = 1 * SECOND;
 const BATCH = 100;
 const PARALLEL = 8;
 /** Deliveries of one endpoint claimed, sent and recorded together. */
@@ -139,24 +144,31 @@ export class WebhookDeliveryWorker {
   }
 
   /** Claims the endpoint's line at this head, sends the run behind it and records it (nothing when another worker won). */
-  private async attempt(head: WebhookDeliveryRow): Promise<RunOutcome> {
-    const now = this.clock.now();
-    const at = now.toISOString();
-    const claimedUntil = new Date(now.getTime() + CLAIM_MS).toISOString();
+  private async attempt(due: WebhookDeliveryRow): Promise<RunOutcome> {
+    const timeoutMs = this.config.timeoutMs ?? SEND_TIMEOUT_MS;
+    // Measured from before the claim's transaction, so that waiting for it counts against the run.
+    const claimed = this.clock.now().getTime();
+    const at = new Date(claimed).toISOString();
+    const claimedUntil = new Date(claimed + RUN_BUDGET_MS + timeoutMs + CLAIM_MARGIN_MS).toISOString();
     const run = await this.store.transaction(async (tx) => {
-      if (!(await tx.webhooks.claim(head, at, claimedUntil))) return [];
-      return [{ ...head, claimedUntil, attempts: head.attempts + 1 }, ...(await tx.webhooks.claimFollowers(head, at, claimedUntil, RUN - 1))];
+      const head = await tx.webhooks.claim(due, at, claimedUntil);
+      return head ? [head, ...(await tx.webhooks.claimFollowers(head, at, claimedUntil, RUN - 1))] : [];
     });
     if (run.length === 0) return { delivered: 0, moved: false };
-    const [endpoint, events] = await Promise.all([this.store.reads.webhooks.endpointById(head.endpointId), this.store.reads.events.getMany(run.map((delivery) => delivery.eventId))]);
-    const eventsById = new Map(events.map((event) => [event.id, event]));
+    const events = new Map((await this.store.reads.events.getMany(run.map((delivery) => delivery.eventId))).map((event) => [event.id, event]));
+    let endpoint: WebhookEndpointRow | undefined;
+    let endpointReadAt = -Infinity;
     const sent: Sent[] = [];
-    const timeoutMs = this.config.timeoutMs ?? SEND_TIMEOUT_MS;
     for (const delivery of run) {
-      const event = eventsById.get(delivery.eventId);
-      if (!endpoint || !event || this.closed) break;
       const attemptedAt = this.clock.now();
-      if (sent.length > 0 && attemptedAt.getTime() + timeoutMs + CLAIM_MARGIN_MS > new Date(claimedUntil).getTime()) break;
+      if (this.closed || attemptedAt.getTime() > claimed + RUN_BUDGET_MS) break;
+      if (attemptedAt.getTime() - endpointReadAt >= ENDPOINT_RECHECK_MS) {
+        // A run can outlast a change of its endpoint: a new URL is used from here on, and a disabled
+        // or deleted endpoint ends the run (the rest is let go).
+        [endpoint, endpointReadAt] = [await this.store.reads.webhooks.endpointById(due.endpointId), attemptedAt.getTime()];
+      }
+      const event = events.get(delivery.eventId);
+      if (!endpoint?.enabled || !event) break;
       const result = await this.send(endpoint, event, timeoutMs);
       sent.push({ delivery, attemptedAt, result });
       if (!result.succeeded) break;

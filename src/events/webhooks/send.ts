@@ -14,8 +14,10 @@ export const SEND_TIMEOUT_MS = 10_000;
  * that sender's own guarded lookup.
  */
 export class SenderAgents {
-  readonly http = new http.Agent({ keepAlive: true, maxFreeSockets: 64 });
-  readonly https = new https.Agent({ keepAlive: true, maxFreeSockets: 64 });
+  // An idle connection is closed after a few seconds: receivers close theirs too (Node's own server
+  // after 5 s), and one reused just as the other side closes it fails the send.
+  readonly http = new http.Agent({ keepAlive: true, maxFreeSockets: 64, timeout: 4_000 });
+  readonly https = new https.Agent({ keepAlive: true, maxFreeSockets: 64, timeout: 4_000 });
 
   destroy(): void {
     this.http.destroy();
@@ -32,7 +34,7 @@ export interface SendResult {
   error: string | null;
 }
 
-export function postWebhook(
+export async function postWebhook(
   target: string,
   headers: Record<string, string>,
   body: string,
@@ -40,19 +42,34 @@ export function postWebhook(
   timeoutMs = SEND_TIMEOUT_MS,
   agents?: SenderAgents,
 ): Promise<SendResult> {
+  const result = await postOnce(target, headers, body, policy, timeoutMs, agents);
+  // A kept-alive connection the receiver had just closed: not the receiver's failure, so once more on a new one.
+  if (!result.reusedClosed) return result.sent;
+  return (await postOnce(target, headers, body, policy, timeoutMs, agents)).sent;
+}
+
+function postOnce(
+  target: string,
+  headers: Record<string, string>,
+  body: string,
+  policy: UrlPolicy,
+  timeoutMs: number,
+  agents: SenderAgents | undefined,
+): Promise<{ sent: SendResult; reusedClosed: boolean }> {
   const started = performance.now();
   const done = (result: Omit<SendResult, "latencyMs">): SendResult => ({ ...result, latencyMs: Math.round(performance.now() - started) });
   const url = new URL(target);
   const literal = refusedLiteral(url, policy);
-  if (literal) return Promise.resolve(done({ succeeded: false, status: null, excerpt: null, error: `refused to connect to ${literal}` }));
+  if (literal) return Promise.resolve({ sent: done({ succeeded: false, status: null, excerpt: null, error: `refused to connect to ${literal}` }), reusedClosed: false });
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (result: Omit<SendResult, "latencyMs">) => {
+    let answered = false;
+    const finish = (result: Omit<SendResult, "latencyMs">, reusedClosed = false) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       request.destroy();
-      resolve(done(result));
+      resolve({ sent: done(result), reusedClosed });
     };
     const client = url.protocol === "https:" ? https : http;
     const request = client.request(url, {
@@ -62,8 +79,9 @@ export function postWebhook(
       agent: agents ? (url.protocol === "https:" ? agents.https : agents.http) : false,
     });
     const timer = setTimeout(() => finish({ succeeded: false, status: null, excerpt: null, error: `no answer within ${timeoutMs / 1000} s` }), timeoutMs);
-    request.on("error", (error) => finish({ succeeded: false, status: null, excerpt: null, error: error.message }));
+    request.on("error", (error) => finish({ succeeded: false, status: null, excerpt: null, error: error.message }, request.reusedSocket && !answered && (error as NodeJS.ErrnoException).code === "ECONNRESET"));
     request.on("response", (response) => {
+      answered = true;
       const status = response.statusCode ?? 0;
       const succeeded = status >= 200 && status < 300;
       let text = "";

@@ -112,12 +112,13 @@ export class WebhookRepository {
    * Claims a delivery for one sender until `until`: false when another sender claimed or settled it
    * since it was read (guard: conditional on the status, attempt count and claim read).
    */
-  async claim(delivery: WebhookDeliveryRow, now: string, until: string): Promise<boolean> {
+  async claim(delivery: WebhookDeliveryRow, now: string, until: string): Promise<WebhookDeliveryRow | undefined> {
     const { db, t } = this.c;
     const d = t.webhookDeliveries;
     const unclaimed = or(isNull(d.claimedUntil), lte(d.claimedUntil, now));
     const where = and(eq(d.id, delivery.id), eq(d.status, "PENDING"), eq(d.attempts, delivery.attempts), unclaimed);
-    return (await db.update(d).set({ claimedUntil: until, attempts: delivery.attempts + 1 }).where(where).returning({ id: d.id })).length === 1;
+    // The row as claimed (a resend since it was read may have changed its window).
+    return first(await db.update(d).set({ claimedUntil: until, attempts: delivery.attempts + 1 }).where(where).returning());
   }
 
   /**
@@ -147,12 +148,12 @@ export class WebhookRepository {
       eq(d.status, "PENDING"),
       unclaimed,
     );
-    const claimed = new Set((await db.update(d).set({ claimedUntil: until, attempts: sql`${d.attempts} + 1` }).where(where).returning({ id: d.id })).map((row) => row.id));
+    // The rows as claimed, not as read: a resend in between reset their attempts and window.
+    const claimed = new Map((await db.update(d).set({ claimedUntil: until, attempts: sql`${d.attempts} + 1` }).where(where).returning()).map((row) => [row.id, row]));
     // Sent in order only up to the first one this claim did not get; the rest are let go.
     const gap = run.findIndex((row) => !claimed.has(row.id));
-    const kept = gap === -1 ? run : run.slice(0, gap);
     if (gap !== -1) await this.release(run.slice(gap).filter((row) => claimed.has(row.id)).map((row) => row.id), until);
-    return kept.map((row) => ({ ...row, claimedUntil: until, attempts: row.attempts + 1 }));
+    return (gap === -1 ? run : run.slice(0, gap)).map((row) => claimed.get(row.id)!);
   }
 
   /** Lets go of claimed deliveries that were not sent: due again at once, their attempt not counted. */
