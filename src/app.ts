@@ -32,7 +32,7 @@ export interface AppOptions {
   store: Store;
   catalog: CatalogDatabase;
   config: Pick<Config, "nodeEnv" | "maxBodyBytes" | "shutdownTimeoutMs" | "jobTtlMs" | "idempotencyTtlMs" | "sweepIntervalMs" | "billing"> &
-    Partial<Pick<Config, "introspection" | "trustProxy" | "limits" | "rateLimits" | "metrics" | "fastPath" | "redisUrl" | "webhooks">> & { live?: Partial<Config["live"]> };
+    Partial<Pick<Config, "introspection" | "trustProxy" | "limits" | "rateLimits" | "metrics" | "fastPath" | "redisUrl" | "webhooks" | "eventRetentionMs">> & { live?: Partial<Config["live"]> };
   logger: Logger;
   clock?: Clock;
   /** The admin key (ADMIN_API_KEY); when absent, the one stored at an earlier start, or a new one. */
@@ -65,6 +65,7 @@ export async function createApp({ store, catalog, config, logger, clock = system
     clock,
     jobTtlMs: config.jobTtlMs,
     idempotencyTtlMs: config.idempotencyTtlMs,
+    eventRetentionMs: config.eventRetentionMs,
     logger,
     billing: config.billing,
     webhooks: config.webhooks ?? defaultWebhookConfig(config.nodeEnv),

@@ -29,6 +29,8 @@ export interface Config {
   jobTtlMs: number;
   /** Idempotency keys are kept at least this long. */
   idempotencyTtlMs: number;
+  /** Events (and their webhook deliveries and attempts) are kept this long. */
+  eventRetentionMs: number;
   /** How often expired reservations and old idempotency keys are swept (0: only at start). */
   sweepIntervalMs: number;
   billing: BillingConfig;
@@ -160,6 +162,8 @@ export function loadConfig(env: Env = process.env): Config {
     jobTtlMs: integer("JOB_TTL_SECONDS", 24 * 3600, 60, 365 * 24 * 3600) * 1000,
     idempotencyTtlMs: integer("IDEMPOTENCY_TTL_SECONDS", 24 * 3600, 24 * 3600, 365 * 24 * 3600) * 1000,
     sweepIntervalMs: integer("SWEEP_INTERVAL_SECONDS", 60, 0, 24 * 3600) * 1000,
+    // At least the webhooks' 3-day retry window, so retention never ends a delivery's retries.
+    eventRetentionMs: integer("EVENT_RETENTION_DAYS", 30, 3, 3650) * 24 * 3600 * 1000,
     webhooks: {
       ...defaultWebhookConfig(nodeEnv),
       allowPrivate: flag("WEBHOOK_ALLOW_PRIVATE_URLS", nodeEnv !== "production"),

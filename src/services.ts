@@ -7,6 +7,7 @@ import { createWebhooks, defaultWebhookConfig, type WebhookConfig, type Webhooks
 import { CreditCosts } from "./accounts/credit-cost.js";
 import { CreditService } from "./accounts/grants.js";
 import { purgeIdempotencyKeys } from "./accounts/idempotency.js";
+import { DEFAULT_EVENT_RETENTION_MS, pruneEventLog } from "./events/retention.js";
 import { JobService } from "./accounts/jobs.js";
 import { CreditLedger, type LedgerHooks } from "./accounts/ledger.js";
 import { AccountQueries } from "./accounts/queries.js";
@@ -29,6 +30,8 @@ export interface ServiceOptions {
   clock: Clock;
   jobTtlMs: number;
   idempotencyTtlMs: number;
+  /** How long events are kept (default 30 days). */
+  eventRetentionMs?: number;
   logger: Logger;
   billing: BillingConfig;
   /** Outgoing webhooks' URL rules (default: by NODE_ENV, see events/webhooks/index.ts). */
@@ -64,6 +67,8 @@ export interface Services {
   billing: Billing;
   /** Forgets idempotency keys past their retention; returns how many. */
   purgeIdempotencyKeys(): Promise<number>;
+  /** Deletes events past their retention, with their settled deliveries and attempts; returns how many events. */
+  pruneEvents(): Promise<number>;
   /** Work started after commits; shutdown drains it before the store closes. */
   background: BackgroundTasks;
   /** With TEST_CLOCK=true: moves the clock and sweeps (set by the app once its sweeper exists). */
@@ -123,6 +128,7 @@ export function createServices(options: ServiceOptions): Services {
     credits,
     billing,
     purgeIdempotencyKeys: () => purgeIdempotencyKeys(store, clock, options.idempotencyTtlMs),
+    pruneEvents: () => pruneEventLog(store, clock, options.eventRetentionMs ?? DEFAULT_EVENT_RETENTION_MS),
     background,
     testClock: null,
   };

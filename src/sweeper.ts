@@ -1,6 +1,6 @@
 /**
  * Periodic work: expired credit grants, reservations and checkouts, old idempotency keys, subscription periods
- * and payment retries, top-up retries, outgoing email and webhooks. Every piece of it is claimed before it is
+ * and payment retries, top-up retries, outgoing email and webhooks, events past their retention. Every piece of it is claimed before it is
  * done (a conditional update), so sweepers on several nodes never do the same work twice.
  */
 import type { Logger } from "./logger.js";
@@ -31,7 +31,8 @@ export class Sweeper {
       const purgedIdempotencyKeys = await this.services.purgeIdempotencyKeys();
       const billing = await this.services.billing.sweep();
       const webhooksDelivered = await this.services.webhooks.deliverDue();
-      const counts = { expiredGrants, expiredJobs, purgedIdempotencyKeys, ...billing, webhooksDelivered };
+      const prunedEvents = await this.services.pruneEvents();
+      const counts = { expiredGrants, expiredJobs, purgedIdempotencyKeys, ...billing, webhooksDelivered, prunedEvents };
       if (Object.values(counts).some((n) => n > 0)) this.logger.info("swept", counts);
       return counts;
     } catch (error) {

@@ -12,7 +12,8 @@ const DAY = 24 * 3600_000;
 const clock = new ManualClock("2026-06-01T00:00:00.000Z");
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ clock, jobTtlMs: 3600_000 });
+  // Its tests move the clock months on: retention is tested on a server of its own (the last test).
+  server = await startTestServer({ clock, jobTtlMs: 3600_000, config: { eventRetentionMs: 3650 * DAY } });
 });
 afterAll(() => server.close());
 
@@ -190,4 +191,42 @@ describe("billing events", () => {
     const clawed = (await events(account, { types: ["grant.clawed_back"] })).nodes[0];
     expect(clawed.data).toMatchObject({ grant: { amount: "200" }, wallet: { balance: "0" }, change: { claimed: "200" } });
   });
+
+  it("forgets events past EVENT_RETENTION_DAYS (30) at a sweep, and numbers new ones on from the last", async () => {
+    const kept = server;
+    server = await startTestServer({ clock });
+    try {
+      await retention();
+    } finally {
+      await server.close();
+      server = kept;
+    }
+  });
+  it("reads EVENT_RETENTION_DAYS, at least the webhooks' 3-day retry window", async () => {
+    const { loadConfig } = await import("../src/config.js");
+    expect(loadConfig({}).eventRetentionMs).toBe(30 * DAY);
+    expect(loadConfig({ EVENT_RETENTION_DAYS: "90" }).eventRetentionMs).toBe(90 * DAY);
+    expect(() => loadConfig({ EVENT_RETENTION_DAYS: "2" })).toThrow(/EVENT_RETENTION_DAYS must be a whole number from 3 to 3650/);
+  });
+  async function retention() {
+    const account = await createTestAccount(server, "Retained");
+    await grant(account, "10");
+    await grant(account, "5");
+    clock.advance(29 * DAY);
+    await grant(account, "1");
+    clock.advance(2 * DAY);
+    await grant(account, "2");
+    expect((await events(account)).nodes.map((e: any) => e.sequence)).toEqual([1, 2, 3, 4]);
+    const counts = await server.app.sweeper.sweep();
+    expect(counts?.prunedEvents).toBeGreaterThanOrEqual(2);
+    // 31 and 2 days old: the first two are gone, the others stay; catching up from before them starts at what is kept.
+    expect((await events(account)).nodes.map((e: any) => [e.sequence, e.data.change.credits])).toEqual([
+      [3, "1"],
+      [4, "2"],
+    ]);
+    expect((await events(account, { afterSequence: 1 })).nodes.map((e: any) => e.sequence)).toEqual([3, 4]);
+    await grant(account, "3");
+    expect((await events(account)).nodes.map((e: any) => e.sequence)).toEqual([3, 4, 5]);
+    expect((await server.app.sweeper.sweep())?.prunedEvents).toBe(0);
+  }
 });

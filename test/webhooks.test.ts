@@ -302,6 +302,44 @@ describe("outgoing webhooks", () => {
     expect((await stranger.gql(`{ viewer { webhookEndpoints { id } } }`)).viewer.webhookEndpoints).toEqual([{ id: own }]);
   });
 
+  it("keeps a resent event past its retention until it is delivered, then forgets it with its deliveries and attempts", async () => {
+    const { accountId, gql } = await account();
+    const id = await endpoint(gql, "/old");
+    const event = await record(accountId, "job.completed");
+    await waitFor(() => at("/old").length === 1, "the delivery");
+    clock.advance(31 * 24 * 3600_000);
+    mode = "fail";
+    const resend = `mutation ($e: ID!, $v: ID!) { webhookEventResend(input: { endpointId: $e, eventId: $v }) { userErrors { code } } }`;
+    expect((await gql(resend, { e: id, v: event.id })).webhookEventResend.userErrors).toEqual([]);
+    await waitFor(() => at("/old").length === 2, "the resend's failed attempt");
+    await server.app.services.pruneEvents();
+    const kept = (sql: string) => rawRows(server.store, sql, event.id);
+    expect(await kept("select id from events where id = ?")).toHaveLength(1);
+    mode = "ok";
+    await later(10_000);
+    expect(at("/old").map((r) => r.id)).toEqual([event.id, event.id, event.id]);
+    expect(await server.app.services.pruneEvents()).toBeGreaterThanOrEqual(1);
+    expect(await kept("select id from events where id = ?")).toEqual([]);
+    expect(await kept("select id from webhook_deliveries where event_id = ?")).toEqual([]);
+    expect(await kept("select seq from webhook_attempts where event_id = ?")).toEqual([]);
+    expect((await gql(resend, { e: id, v: event.id })).webhookEventResend.userErrors).toEqual([{ code: "NOT_FOUND" }]);
+  });
+
+  it("fails a queued delivery whose event is gone rather than let it hold up the endpoint's line", async () => {
+    const { accountId, gql } = await account();
+    await endpoint(gql, "/gone");
+    mode = "fail";
+    const gone = await record(accountId, "job.completed");
+    await waitFor(() => at("/gone").length === 1, "the first, failed, attempt");
+    mode = "ok";
+    const next = await record(accountId, "job.failed");
+    await rawRows(server.store, "delete from events where id = ? returning id", gone.id);
+    await later(10_000);
+    expect(at("/gone").map((r) => r.id)).toEqual([gone.id, next.id]);
+    const deliveries = await rawRows<{ status: string }>(server.store, "select status from webhook_deliveries where account_id = ? order by event_seq", accountId);
+    expect(deliveries.map((d) => d.status)).toEqual(["FAILED", "DELIVERED"]);
+  });
+
   it("validates event types and updates, and forgets a deleted endpoint", async () => {
     const { accountId, gql } = await account();
     const bad = (await gql(CREATE, { input: { url: `${base}/x`, eventTypes: ["job.completed", "job.exploded"] } })).webhookEndpointCreate;

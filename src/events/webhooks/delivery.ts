@@ -107,11 +107,14 @@ export class WebhookDeliveryWorker {
 
   private async loop(): Promise<number> {
     let delivered = 0;
+    // A wake-up while the next retry is looked up (schedule) goes round again too, or it would wait for the timer.
     do {
-      this.again = false;
-      delivered += await this.round();
+      do {
+        this.again = false;
+        delivered += await this.round();
+      } while (this.again && !this.closed);
+      await this.schedule();
     } while (this.again && !this.closed);
-    await this.schedule();
     return delivered;
   }
 
@@ -168,7 +171,12 @@ export class WebhookDeliveryWorker {
         [endpoint, endpointReadAt] = [await this.store.reads.webhooks.endpointById(due.endpointId), attemptedAt.getTime()];
       }
       const event = events.get(delivery.eventId);
-      if (!endpoint?.enabled || !event) break;
+      if (!endpoint?.enabled) break;
+      if (!event) {
+        // Deleted by retention while a resend queued it: failed for good, or it would block the line.
+        sent.push({ delivery, attemptedAt, result: { succeeded: false, status: null, latencyMs: 0, excerpt: null, error: "the event is no longer kept" }, unsendable: true });
+        continue;
+      }
       const result = await this.send(endpoint, event, timeoutMs);
       sent.push({ delivery, attemptedAt, result });
       if (!result.succeeded) break;

@@ -23,6 +23,8 @@ export interface Sent {
   delivery: WebhookDeliveryRow;
   attemptedAt: Date;
   result: SendResult;
+  /** Not sent, and never will be (its event is gone): FAILED at once, not the endpoint's failure. */
+  unsendable?: boolean;
 }
 
 export interface RunOutcome {
@@ -59,8 +61,12 @@ export class DeliveryRecorder {
     let delivered = 0;
     let moved = false;
     let failingSince = endpoint.failingSince;
-    for (const { delivery, attemptedAt, result } of sent) {
+    for (const { delivery, attemptedAt, result, unsendable } of sent) {
       const at = attemptedAt.toISOString();
+      if (unsendable) {
+        if (await tx.webhooks.settle(delivery.id, claimedUntil, { status: "FAILED", nextAttemptAt: at, deliveredAt: null })) moved = true;
+        continue;
+      }
       if (result.succeeded) {
         failingSince = null;
         if (await tx.webhooks.settle(delivery.id, claimedUntil, { status: "DELIVERED", nextAttemptAt: at, deliveredAt: at })) delivered++;
@@ -76,7 +82,7 @@ export class DeliveryRecorder {
     }
     const unsent = run.slice(sent.length).map((delivery) => delivery.id);
     await tx.webhooks.release(unsent, claimedUntil);
-    const last = sent.at(-1);
+    const last = sent.filter((one) => !one.unsendable).at(-1);
     if (last && !last.result.succeeded && endpoint.enabled && failingSince && last.attemptedAt.getTime() - new Date(failingSince).getTime() >= RETRY_WINDOW_MS) {
       await this.disable(tx, endpoint, failingSince, last.attemptedAt.toISOString());
     } else if (failingSince !== endpoint.failingSince) {

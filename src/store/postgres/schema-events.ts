@@ -20,7 +20,12 @@ export const events = pgTable(
     data: json("data").notNull(),
     createdAt: createdAt(),
   },
-  (table) => [uniqueIndex("events_account_seq_idx").on(table.accountId, table.seq), index("events_account_type_idx").on(table.accountId, table.type, table.seq)],
+  (table) => [
+    uniqueIndex("events_account_seq_idx").on(table.accountId, table.seq),
+    index("events_account_type_idx").on(table.accountId, table.type, table.seq),
+    // Retention: the oldest are deleted first.
+    index("events_created_idx").on(table.createdAt),
+  ],
 );
 
 export const webhookEndpoints = pgTable(
@@ -61,6 +66,7 @@ export const webhookDeliveries = pgTable(
     uniqueIndex("webhook_deliveries_endpoint_event_idx").on(table.endpointId, table.eventId),
     index("webhook_deliveries_due_idx").on(table.status, table.nextAttemptAt),
     index("webhook_deliveries_endpoint_order_idx").on(table.endpointId, table.status, table.eventSeq),
+    index("webhook_deliveries_event_idx").on(table.eventId),
   ],
 );
 

@@ -1,5 +1,5 @@
 /** The event log: events numbered per account, read by sequence number for catching up and following. */
-import { and, asc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lt, notExists, or, sql, type SQL } from "drizzle-orm";
 import { first, preparedQuery, type NewRow, type RepositoryContext, type Rows } from "./context.js";
 import type { Page } from "../paging.js";
 
@@ -59,6 +59,28 @@ export class EventRepository {
     const e = t.events;
     const conditions = cursors.map(({ accountId, seq }) => and(eq(e.accountId, accountId), gt(e.seq, seq))!);
     return db.select().from(e).where(or(...conditions)).orderBy(asc(e.accountId), asc(e.seq)).limit(limit);
+  }
+
+  /** Ids of events older than `cutoff` that no delivery waits to send (the oldest first): what retention may delete. */
+  async prunable(cutoff: string, limit: number): Promise<string[]> {
+    const { db, t } = this.c;
+    const e = t.events;
+    const rows = await db.select({ id: e.id }).from(e).where(and(lt(e.createdAt, cutoff), notExists(this.pendingDelivery()))).orderBy(asc(e.createdAt)).limit(limit);
+    return rows.map((row) => row.id);
+  }
+
+  /** Deletes these events, except any a delivery was queued for since they were chosen (a resend). */
+  async delete(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const { db, t } = this.c;
+    const e = t.events;
+    return (await db.delete(e).where(and(inArray(e.id, ids), notExists(this.pendingDelivery()))).returning({ id: e.id })).length;
+  }
+
+  private pendingDelivery() {
+    const { db, t } = this.c;
+    const d = t.webhookDeliveries;
+    return db.select({ one: sql`1` }).from(d).where(and(eq(d.eventId, t.events.id), eq(d.status, "PENDING")));
   }
 
   /** The account's last event number (0 when it has none): where a new follower starts. */

@@ -1,5 +1,5 @@
 /** Outgoing webhooks: endpoints, their deliveries (one per endpoint and event) and every attempt. */
-import { aliasedTable, and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, min, notExists, or, sql, type SQL } from "drizzle-orm";
+import { aliasedTable, and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, min, ne, notExists, or, sql, type SQL } from "drizzle-orm";
 import { first, preparedQuery, type NewRow, type RepositoryContext, type Rows } from "./context.js";
 import type { Page } from "../paging.js";
 
@@ -185,6 +185,16 @@ export class WebhookRepository {
       .innerJoin(t.webhookEndpoints, eq(t.webhookEndpoints.id, d.endpointId))
       .where(and(eq(d.status, "PENDING"), eq(t.webhookEndpoints.enabled, true)));
     return { pending: Number(row?.pending ?? 0), oldestQueuedAt: row?.oldestQueuedAt ?? null };
+  }
+
+  /** Deletes the settled deliveries of these events, with their attempts (retention). */
+  async forgetEvents(eventIds: string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    const { db, t } = this.c;
+    const d = t.webhookDeliveries;
+    const settled = and(inArray(d.eventId, eventIds), ne(d.status, "PENDING"));
+    await db.delete(t.webhookAttempts).where(inArray(t.webhookAttempts.deliveryId, db.select({ id: d.id }).from(d).where(settled)));
+    await db.delete(d).where(settled);
   }
 
   /** Makes the endpoint's pending deliveries due now (it was enabled again). */
