@@ -23,6 +23,7 @@ interface Received {
   body: string;
   /** The sender's side of the connection: the same for deliveries over one kept-alive connection. */
   port: number;
+  headers: Record<string, string>;
   payload: { id: string; type: string; accountId: string; sequence: number; data: unknown };
 }
 let mode: "ok" | "fail" | "hang" = "ok";
@@ -51,7 +52,7 @@ beforeAll(async () => {
       const path = request.url ?? "";
       try {
         const payload = new Webhook(secrets.get(path)!).verify(body, request.headers as Record<string, string>) as Received["payload"];
-        received.push({ path, id: (request.headers as IncomingHttpHeaders)["webhook-id"] as string, body, payload, port: request.socket.remotePort! });
+        received.push({ path, id: (request.headers as IncomingHttpHeaders)["webhook-id"] as string, body, payload, port: request.socket.remotePort!, headers: request.headers as Record<string, string> });
       } catch (error) {
         unverified.push(`${path}: ${String(error)}`);
       }
@@ -338,6 +339,52 @@ describe("outgoing webhooks", () => {
     expect(at("/gone").map((r) => r.id)).toEqual([gone.id, next.id]);
     const deliveries = await rawRows<{ status: string }>(server.store, "select status from webhook_deliveries where account_id = ? order by event_seq", accountId);
     expect(deliveries.map((d) => d.status)).toEqual(["FAILED", "DELIVERED"]);
+  });
+
+  it("rotates an endpoint's secret: the old one signs beside the new until it expires, or stops at once", async () => {
+    const { accountId, gql } = await account();
+    const id = await endpoint(gql, "/rotate");
+    const first = secrets.get("/rotate")!;
+    const ROTATE = `mutation ($input: WebhookEndpointSecretRotateInput!) { webhookEndpointSecretRotate(input: $input) { webhookEndpoint { id previousSecretExpiresAt } secret userErrors { field code message } } }`;
+    const rotated = (await gql(ROTATE, { input: { id } })).webhookEndpointSecretRotate;
+    expect(rotated).toMatchObject({ webhookEndpoint: { id, previousSecretExpiresAt: new Date(clock.now().getTime() + 24 * 3600_000).toISOString() }, userErrors: [] });
+    const second = rotated.secret as string;
+    expect(second).toMatch(/^whsec_/);
+    expect(second).not.toBe(first);
+    const verifies = (secret: string, r: Received) => {
+      try {
+        new Webhook(secret).verify(r.body, r.headers);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    // A receiver still on the old secret verifies the next delivery, and so does one on the new.
+    const during = await record(accountId, "job.completed");
+    await waitFor(() => at("/rotate").length === 1, "a delivery during the rotation");
+    expect(at("/rotate")[0].id).toBe(during.id);
+    expect([verifies(first, at("/rotate")[0]), verifies(second, at("/rotate")[0])]).toEqual([true, true]);
+    // A day later only the new one signs.
+    clock.advance(25 * 3600_000);
+    secrets.set("/rotate", second);
+    await record(accountId, "job.failed");
+    await waitFor(() => at("/rotate").length === 2, "a delivery after the old secret expired");
+    expect([verifies(first, at("/rotate")[1]), verifies(second, at("/rotate")[1])]).toEqual([false, true]);
+    // With 0 hours the old one stops at once.
+    const now = (await gql(ROTATE, { input: { id, previousSecretExpiresInHours: 0 } })).webhookEndpointSecretRotate;
+    expect(now.webhookEndpoint.previousSecretExpiresAt).toBeNull();
+    secrets.set("/rotate", now.secret);
+    await record(accountId, "job.cancelled");
+    await waitFor(() => at("/rotate").length === 3, "a delivery after an immediate rotation");
+    expect([verifies(second, at("/rotate")[2]), verifies(now.secret, at("/rotate")[2])]).toEqual([false, true]);
+
+    const bad = (await gql(ROTATE, { input: { id, previousSecretExpiresInHours: 169 } })).webhookEndpointSecretRotate;
+    expect(bad).toMatchObject({ secret: null, userErrors: [{ field: ["input", "previousSecretExpiresInHours"], code: "BAD_USER_INPUT" }] });
+    const stranger = await account();
+    expect((await stranger.gql(ROTATE, { input: { id } })).webhookEndpointSecretRotate).toMatchObject({ secret: null, userErrors: [{ field: ["input", "id"], code: "NOT_FOUND" }] });
+    // Neither secret is readable later.
+    const { viewer } = await gql(`{ viewer { webhookEndpoints { id previousSecretExpiresAt } } }`);
+    expect(JSON.stringify(viewer)).not.toContain("whsec_");
   });
 
   it("validates event types and updates, and forgets a deleted endpoint", async () => {

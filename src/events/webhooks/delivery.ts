@@ -190,10 +190,13 @@ export class WebhookDeliveryWorker {
     const body = deliveryBody(event);
     // The signature's time is the wall clock's: receivers check it against theirs (a test clock would fail them).
     const sentAt = new Date();
+    const sign = (secret: string) => new Webhook(secret).sign(event.id, sentAt, body);
+    // After a rotation the previous secret signs too, until it expires: a receiver may check either.
+    const previous = endpoint.previousSecret && endpoint.previousSecretExpiresAt && this.clock.now().toISOString() < endpoint.previousSecretExpiresAt;
     const headers = {
       "webhook-id": event.id,
       "webhook-timestamp": String(Math.floor(sentAt.getTime() / 1000)),
-      "webhook-signature": new Webhook(endpoint.secret).sign(event.id, sentAt, body),
+      "webhook-signature": previous ? `${sign(endpoint.secret)} ${sign(endpoint.previousSecret!)}` : sign(endpoint.secret),
     };
     return postWebhook(endpoint.url, headers, body, this.config, timeoutMs, this.agents);
   }

@@ -13,6 +13,8 @@ import { EVENT_TYPES, isEventType } from "../log.js";
 import { checkEndpointUrl, type UrlPolicy } from "./urls.js";
 
 export const MAX_ENDPOINTS = 20;
+const DEFAULT_PREVIOUS_SECRET_HOURS = 24;
+const MAX_PREVIOUS_SECRET_HOURS = 7 * 24;
 const MAX_DESCRIPTION = 500;
 
 export interface EndpointInput {
@@ -112,6 +114,30 @@ export class WebhookEndpointService {
       const current = await tx.webhooks.endpoint(accountId, id);
       if (!current || !(await tx.webhooks.deleteEndpoint(accountId, id))) throw notFound(`No webhook endpoint ${id}`, ["id"]);
       return current;
+    });
+  }
+
+  /**
+   * A new signing secret, shown once. The old one keeps signing too, beside it, for
+   * `previousSecretExpiresInHours` (default 24; 0: it stops at once), so receivers can switch
+   * without missing a delivery (Standard Webhooks: several signatures in one header).
+   */
+  async rotateSecret(accountId: string, id: string, previousSecretExpiresInHours?: number | null): Promise<WebhookEndpointRow> {
+    const hours = previousSecretExpiresInHours ?? DEFAULT_PREVIOUS_SECRET_HOURS;
+    if (!Number.isInteger(hours) || hours < 0 || hours > MAX_PREVIOUS_SECRET_HOURS) {
+      throw badInput(`previousSecretExpiresInHours must be a whole number from 0 to ${MAX_PREVIOUS_SECRET_HOURS}`, ["previousSecretExpiresInHours"]);
+    }
+    return this.store.transaction(async (tx) => {
+      // The account's lock: of two rotations at once, the second keeps the first's secret as the previous one.
+      if (!(await tx.accounts.lock(accountId))) throw notFound(`No account ${accountId}`);
+      const current = await tx.webhooks.endpoint(accountId, id);
+      if (!current) throw notFound(`No webhook endpoint ${id}`, ["id"]);
+      const now = this.clock.now();
+      const previous =
+        hours === 0
+          ? { previousSecret: null, previousSecretExpiresAt: null }
+          : { previousSecret: current.secret, previousSecretExpiresAt: new Date(now.getTime() + hours * 3600_000).toISOString() };
+      return (await tx.webhooks.updateEndpoint(accountId, id, { secret: newSecret(), ...previous, updatedAt: now.toISOString() }))!;
     });
   }
 

@@ -13,6 +13,8 @@ import {
   WebhookEndpointCreatePayload,
   WebhookEndpointDeleteInput,
   WebhookEndpointDeletePayload,
+  WebhookEndpointSecretRotateInput,
+  WebhookEndpointSecretRotatePayload,
   WebhookEndpointUpdateInput,
   WebhookEndpointUpdatePayload,
   WebhookEventResendInput,
@@ -21,10 +23,17 @@ import {
 
 const date = (value: string | null) => (value ? new Date(value) : null);
 
-/** Never the secret: it is shown once, in the create payload. */
+/** Never a secret: the current one is shown once, in the create (or rotate) payload. */
 export function toEndpoint(row: WebhookEndpointRow) {
-  const { secret: _secret, ...rest } = row;
-  return { ...rest, eventTypes: row.eventTypes as string[] | null, failingSince: date(row.failingSince), createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) };
+  const { secret: _secret, previousSecret: _previous, ...rest } = row;
+  return {
+    ...rest,
+    eventTypes: row.eventTypes as string[] | null,
+    failingSince: date(row.failingSince),
+    previousSecretExpiresAt: date(row.previousSecretExpiresAt),
+    createdAt: new Date(row.createdAt),
+    updatedAt: new Date(row.updatedAt),
+  };
 }
 type EndpointRecord = ReturnType<typeof toEndpoint>;
 
@@ -82,6 +91,17 @@ export class WebhookMutationResolver {
   webhookEndpointDelete(@Arg("input", () => WebhookEndpointDeleteInput) input: WebhookEndpointDeleteInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
     return mutate({ webhookEndpoint: null }, async () => ({ webhookEndpoint: toEndpoint(await context.services.webhooks.endpoints.delete(accountId, input.id)) }));
+  }
+
+  @Mutation(() => WebhookEndpointSecretRotatePayload, {
+    description: "Gives an endpoint a new signing secret, shown once; the old one signs deliveries too until previousSecretExpiresInHours have passed.",
+  })
+  webhookEndpointSecretRotate(@Arg("input", () => WebhookEndpointSecretRotateInput) input: WebhookEndpointSecretRotateInput, @Ctx() context: Context) {
+    const accountId = requireAccount(context);
+    return mutate({ webhookEndpoint: null, secret: null }, async () => {
+      const row = await context.services.webhooks.endpoints.rotateSecret(accountId, input.id, input.previousSecretExpiresInHours);
+      return { webhookEndpoint: toEndpoint(row), secret: row.secret };
+    });
   }
 
   @Mutation(() => WebhookEventResendPayload, { description: "Delivers one of the account's events to one endpoint again (same webhook-id), whatever became of earlier deliveries." })

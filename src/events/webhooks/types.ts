@@ -92,6 +92,9 @@ export class WebhookEndpoint {
   @Field(() => DateTimeScalar, { nullable: true, description: "Since when every attempt failed; null while deliveries succeed." })
   failingSince!: Date | null;
 
+  @Field(() => DateTimeScalar, { nullable: true, description: "After webhookEndpointSecretRotate: until when the previous secret signs deliveries too; null when only the current one does." })
+  previousSecretExpiresAt!: Date | null;
+
   @Field(() => DateTimeScalar, { description: "When it was created." })
   createdAt!: Date;
 
@@ -193,6 +196,27 @@ export class WebhookEndpointUpdatePayload {
 export class WebhookEndpointDeletePayload {
   @Field(() => WebhookEndpoint, { nullable: true, description: "The endpoint as it was; its deliveries and attempts are gone." })
   webhookEndpoint!: unknown;
+
+  @Field(() => [UserError], { description: "Why nothing was done; empty on success." })
+  userErrors!: UserError[];
+}
+
+@InputType({ description: "A new signing secret for an endpoint." })
+export class WebhookEndpointSecretRotateInput {
+  @Field(() => ID, { description: "The endpoint." })
+  id!: string;
+
+  @Field(() => Int, { nullable: true, description: "How long the old secret signs deliveries too, in hours: 0 to 168 (default 24; 0: it stops at once)." })
+  previousSecretExpiresInHours?: number | null;
+}
+
+@ObjectType({ simpleResolvers: true, description: "Result of webhookEndpointSecretRotate." })
+export class WebhookEndpointSecretRotatePayload {
+  @Field(() => WebhookEndpoint, { nullable: true, description: "The endpoint, with previousSecretExpiresAt." })
+  webhookEndpoint!: unknown;
+
+  @Field(() => String, { nullable: true, description: 'The new signing secret ("whsec_…"), shown this once.' })
+  secret!: string | null;
 
   @Field(() => [UserError], { description: "Why nothing was done; empty on success." })
   userErrors!: UserError[];

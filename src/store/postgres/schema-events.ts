@@ -38,6 +38,9 @@ export const webhookEndpoints = pgTable(
     enabled: boolean("enabled").notNull(),
     description: text("description"),
     secret: text("secret").notNull(),
+    /** After a rotation, the secret before it: deliveries are signed with both until it expires. */
+    previousSecret: text("previous_secret"),
+    previousSecretExpiresAt: text("previous_secret_expires_at"),
     failingSince: text("failing_since"),
     disabledReason: text("disabled_reason"),
     seq: integer("seq").notNull(),

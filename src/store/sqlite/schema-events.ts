@@ -50,6 +50,9 @@ export const webhookEndpoints = sqliteTable(
     description: text("description"),
     /** The Standard Webhooks signing secret ("whsec_…"), shown to the account once. */
     secret: text("secret").notNull(),
+    /** After a rotation, the secret before it: deliveries are signed with both until it expires. */
+    previousSecret: text("previous_secret"),
+    previousSecretExpiresAt: text("previous_secret_expires_at"),
     /** When the current run of failures began; null while deliveries succeed. */
     failingSince: text("failing_since"),
     disabledReason: text("disabled_reason"),
