@@ -183,6 +183,17 @@ describe("README", () => {
     await iterator.return?.();
     await client.dispose();
   });
+
+  it("its catch sees a refused key's close code and reason", async () => {
+    const client = createClient({ url: wsUrl(server), webSocketImpl: WebSocket, connectionParams: { apiKey: "pak_not_a_key" } });
+    const iterator = client.iterate({ query: `subscription { walletChanged(provider: "ugen") { available } }` });
+    const closed = await iterator.next().then(
+      () => null,
+      (error: { code: number; reason: string }) => error,
+    );
+    expect(closed).toMatchObject({ code: 4401, reason: expect.stringMatching(/^Unauthorized: /) });
+    await client.dispose();
+  });
 });
 
 describe("shutdown", () => {
