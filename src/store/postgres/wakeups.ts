@@ -5,15 +5,18 @@
  * as the backstop for a wake-up lost to a dropped connection.
  *
  * Notifications are sent after the commit, outside the event's transaction (a NOTIFY inside it
- * would take PostgreSQL's global notify lock at every commit), coalesced over a few milliseconds.
+ * would take PostgreSQL's global notify lock at every commit), coalesced over 25 ms.
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import type { EventWakeups } from "../store.js";
 
 const CHANNEL = "pricing_api_events";
-/** Announcements gathered before one NOTIFY. */
-const COALESCE_MS = 5;
+/**
+ * Announcements gathered before one NOTIFY: at most 40 a second per node, whatever the load (one
+ * per event would add a round trip to every change), for a few tens of milliseconds more latency.
+ */
+const COALESCE_MS = 25;
 /** NOTIFY's payload must stay under 8000 bytes. */
 const MAX_PAYLOAD = 7000;
 const RECONNECT_MS = 1000;
