@@ -1,8 +1,8 @@
 /**
  * The event log: every change a partner cares about is written as an event in the same
  * transaction as the change (a transactional outbox), numbered per account. Outgoing webhooks
- * fan out from it in that transaction (a delivery row per endpoint that wants it); live
- * subscriptions follow it, on every node, by sequence number.
+ * fan out from it in that transaction (a delivery row per endpoint that wants it, written by the
+ * same append); live subscriptions follow it, on every node, by sequence number.
  */
 import { randomHex } from "../accounts/keys.js";
 import type { Clock } from "../clock.js";
@@ -33,21 +33,21 @@ export type EventRecord = Omit<EventRow, "data"> & { type: EventType; data: Even
 /** The objects an event is about, by kind, each with its id and its state after the change. */
 export type EventData = Record<string, Record<string, unknown> | null>;
 
-/** Runs in the event's transaction: e.g. the webhook deliveries it needs. */
-export type EventFanOut = (tx: Tx, event: EventRecord) => Promise<void>;
-
 export class EventLog {
-  private readonly fanOuts: EventFanOut[] = [];
   private readonly committedListeners = new Set<(event: EventRecord) => void>();
+  private deliveriesQueued: () => void = () => {};
 
   constructor(private readonly clock: Clock) {}
 
-  /** Writes an event of the account, in the transaction of the change it tells of. */
+  /**
+   * Writes an event of the account, in the transaction of the change it tells of, with a webhook
+   * delivery for each of the account's endpoints that wants it (the store's append).
+   */
   async record(tx: Tx, accountId: string, type: EventType, data: EventData): Promise<EventRecord> {
-    const seq = await tx.events.nextSeq(accountId);
-    const event: EventRecord = { id: `evt_${randomHex(12)}`, accountId, seq, type, data, createdAt: this.clock.now().toISOString() };
-    await tx.events.insert(event);
-    for (const fanOut of this.fanOuts) await fanOut(tx, event);
+    const written = { id: `evt_${randomHex(12)}`, accountId, type, data, createdAt: this.clock.now().toISOString() };
+    const { seq, deliveries } = await tx.events.append(written);
+    const event: EventRecord = { ...written, seq };
+    if (deliveries > 0) tx.afterCommit(this.deliveriesQueued);
     // This node's followers hear of it at once; other nodes' find it on their next read of the log.
     tx.afterCommit(() => {
       for (const listener of this.committedListeners) listener(event);
@@ -55,9 +55,9 @@ export class EventLog {
     return event;
   }
 
-  /** Adds work done in each event's transaction (registered once, at start). */
-  addFanOut(fanOut: EventFanOut): void {
-    this.fanOuts.push(fanOut);
+  /** Told after a commit that queued webhook deliveries (the delivery worker's wake-up; set once, at start). */
+  onDeliveriesQueued(wake: () => void): void {
+    this.deliveriesQueued = wake;
   }
 
   /** Told of each event this node committed, after the commit; returns the unsubscribe. */

@@ -1,5 +1,5 @@
 /**
- * Outgoing webhook deliveries. The fan-out writes one delivery per endpoint that wants an event,
+ * Outgoing webhook deliveries. The event log's append writes one delivery per endpoint that wants an event,
  * in the event's transaction; this worker claims due ones (a conditional update, so with several
  * nodes each attempt is made once), sends them signed per Standard Webhooks, records each attempt
  * and retries with backoff for up to 3 days. Each endpoint gets its events in sequence order: a
@@ -8,14 +8,12 @@
  * records it in one transaction, so a busy endpoint costs a few statements per run, not per event.
  */
 import { Webhook } from "standardwebhooks";
-import { randomHex } from "../../accounts/keys.js";
 import type { BackgroundTasks } from "../../background.js";
 import type { Clock } from "../../clock.js";
 import type { Logger } from "../../logger.js";
 import type { EventRow, WebhookDeliveryRow, WebhookEndpointRow } from "../../store/repositories/index.js";
-import type { Store, Tx } from "../../store/store.js";
+import type { Store } from "../../store/store.js";
 import { DeliveryRecorder, type RunOutcome, type Sent } from "./record.js";
-import type { EventRecord } from "../log.js";
 import { postWebhook, SEND_TIMEOUT_MS, SenderAgents, type SendResult } from "./send.js";
 import type { UrlPolicy } from "./urls.js";
 
@@ -39,12 +37,6 @@ export interface WebhookConfig extends UrlPolicy {
   timeoutMs?: number;
 }
 
-/** Whether the endpoint wants events of this type (null or empty: every type). */
-export const wants = (endpoint: WebhookEndpointRow, type: string) => {
-  const types = endpoint.eventTypes as string[] | null;
-  return endpoint.enabled && (!types || types.length === 0 || types.includes(type));
-};
-
 /** The JSON body partners receive. */
 export const deliveryBody = (event: EventRow) =>
   JSON.stringify({ id: event.id, type: event.type, accountId: event.accountId, sequence: event.seq, createdAt: event.createdAt, data: event.data });
@@ -60,7 +52,7 @@ export class WebhookDeliveryWorker {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly config: WebhookConfig,
     private readonly background: BackgroundTasks,
     /** An email was queued and its transaction is durable: send it. */
@@ -70,24 +62,6 @@ export class WebhookDeliveryWorker {
   ) {
     this.recorder = new DeliveryRecorder(logger, onEmailQueued);
   }
-
-  /** In the event's transaction: a delivery for each enabled endpoint of the account that wants it. */
-  readonly fanOut = async (tx: Tx, event: EventRecord): Promise<void> => {
-    const endpoints = (await tx.webhooks.endpointsOf(event.accountId)).filter((endpoint) => wants(endpoint, event.type));
-    for (const endpoint of endpoints) {
-      await tx.webhooks.insertDelivery({
-        id: `whd_${randomHex(12)}`,
-        endpointId: endpoint.id,
-        eventId: event.id,
-        accountId: event.accountId,
-        eventSeq: event.seq,
-        status: "PENDING",
-        nextAttemptAt: event.createdAt,
-        createdAt: event.createdAt,
-      });
-    }
-    if (endpoints.length > 0) tx.afterCommit(() => this.wake());
-  };
 
   /** Sends what is due soon, in the background (after a commit that queued deliveries). */
   wake(): void {

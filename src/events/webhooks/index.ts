@@ -14,7 +14,7 @@ export const defaultWebhookConfig = (nodeEnv: string): WebhookConfig => ({ requi
 
 export function createWebhooks(deps: { store: Store; clock: Clock; logger: Logger; config: WebhookConfig; background: BackgroundTasks; events: EventLog; onEmailQueued: () => void; onAttempt?: (succeeded: boolean) => void }) {
   const worker = new WebhookDeliveryWorker(deps.store, deps.clock, deps.logger, deps.config, deps.background, deps.onEmailQueued, deps.onAttempt);
-  deps.events.addFanOut(worker.fanOut);
+  deps.events.onDeliveriesQueued(() => worker.wake());
   const endpoints = new WebhookEndpointService(deps.store, deps.clock, deps.config, () => worker.wake());
   return {
     endpoints,

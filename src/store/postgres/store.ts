@@ -18,6 +18,7 @@ import { StoreUnavailableError, type Store, type Tx } from "../store.js";
 import { migrationsFolder } from "../sqlite/client.js";
 import { createPool, migrate, type PoolOptions } from "./client.js";
 import * as schema from "./schema.js";
+import { appendEvent } from "./event-append.js";
 import { PgEventWakeups } from "./wakeups.js";
 
 export interface PgStoreOptions extends PoolOptions {
@@ -33,7 +34,7 @@ const CONFLICT_CODES = new Set(["40001", "40P01"]);
 
 const insideUnit = new AsyncLocalStorage<boolean>();
 
-const pgDialect: Dialect = { forUpdate: (query) => (query as { for(strength: "update"): unknown }).for("update") as typeof query };
+const pgDialect: Dialect = { forUpdate: (query) => (query as { for(strength: "update"): unknown }).for("update") as typeof query, appendEvent };
 
 /** The PostgreSQL tables, under the SQLite schema's types that the repositories are written to (./schema-mirror.ts proves they agree). */
 const tables = schema as unknown as Schema;

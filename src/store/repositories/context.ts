@@ -14,7 +14,33 @@ export type QueryDb = BaseSQLiteDatabase<"sync" | "async", unknown, Schema>;
 export interface Dialect {
   /** `SELECT … FOR UPDATE` where the database has row locks (SQLite's writer already holds the lock). */
   forUpdate<Q>(query: Q): Q;
+  /**
+   * Where the database can do it in one statement (PostgreSQL's data-modifying WITH): the account's
+   * next number, the event and its webhook deliveries (./events.ts EventRepository.append).
+   */
+  appendEvent?(db: QueryDb, event: EventToAppend): Promise<AppendedEvent>;
 }
+
+/** An event before its number is given (the log's row without `seq`). */
+export interface EventToAppend {
+  id: string;
+  accountId: string;
+  type: string;
+  data: unknown;
+  createdAt: string;
+}
+
+export interface AppendedEvent {
+  seq: number;
+  /** Webhook deliveries queued for it. */
+  deliveries: number;
+}
+
+/** A delivery's id, made in SQL from its endpoint's and event's: unique as the pair is. */
+export const deliveryIdSuffix = (eventId: string) => eventId.slice("evt_".length);
+
+/** A LIKE pattern finding `"type"` in an endpoint's JSON list of event types. */
+export const eventTypePattern = (type: string) => `%"${type.replace(/[\\%_]/g, (c) => `\\${c}`)}"%`;
 
 export interface RepositoryContext {
   db: QueryDb;

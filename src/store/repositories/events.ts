@@ -1,6 +1,6 @@
 /** The event log: events numbered per account, read by sequence number for catching up and following. */
-import { and, asc, eq, gt, inArray, lt, notExists, or, sql, type SQL } from "drizzle-orm";
-import { first, preparedQuery, type NewRow, type RepositoryContext, type Rows } from "./context.js";
+import { and, asc, eq, gt, inArray, isNull, lt, notExists, or, sql, type SQL } from "drizzle-orm";
+import { deliveryIdSuffix, eventTypePattern, first, preparedQuery, type AppendedEvent, type EventToAppend, type NewRow, type RepositoryContext, type Rows } from "./context.js";
 import type { Page } from "../paging.js";
 
 export type EventRow = Rows<"events">;
@@ -23,6 +23,42 @@ export class EventRepository {
         .returning({ seq: t.eventCounters.lastSeq }),
     );
     return (await next({ accountId }))[0].seq;
+  }
+
+  /**
+   * Writes the event with the account's next number, and a webhook delivery for each enabled
+   * endpoint of the account that wants its type (the transactional outbox): one statement where
+   * the dialect can (PostgreSQL), three otherwise.
+   */
+  async append(event: EventToAppend): Promise<AppendedEvent> {
+    if (this.c.dialect.appendEvent) return this.c.dialect.appendEvent(this.c.db, event);
+    const seq = await this.nextSeq(event.accountId);
+    await this.insert({ ...event, seq });
+    return { seq, deliveries: await this.queueDeliveries({ ...event, seq }) };
+  }
+
+  /** INSERT … SELECT from the account's endpoints: no read of them, whatever their number. */
+  private async queueDeliveries(event: EventToAppend & { seq: number }): Promise<number> {
+    const { db, t } = this.c;
+    const w = t.webhookEndpoints;
+    const wanted = db
+      .select({
+        id: sql<string>`'whd_' || substr(${w.id}, 4) || ${deliveryIdSuffix(event.id)}`.as("id"),
+        endpointId: w.id,
+        eventId: sql<string>`${event.id}`.as("event_id"),
+        accountId: w.accountId,
+        eventSeq: sql<number>`cast(${event.seq} as integer)`.as("event_seq"),
+        status: sql<"PENDING">`'PENDING'`.as("status"),
+        attempts: sql<number>`0`.as("attempts"),
+        nextAttemptAt: sql<string>`${event.createdAt}`.as("next_attempt_at"),
+        claimedUntil: sql<string | null>`null`.as("claimed_until"),
+        deliveredAt: sql<string | null>`null`.as("delivered_at"),
+        createdAt: sql<string>`${event.createdAt}`.as("created_at"),
+      })
+      .from(w)
+      .where(and(eq(w.accountId, event.accountId), eq(w.enabled, true), or(isNull(w.eventTypes), sql`cast(${w.eventTypes} as text) like ${eventTypePattern(event.type)} escape '\\'`)));
+    const d = t.webhookDeliveries;
+    return (await db.insert(d).select(wanted).onConflictDoNothing().returning({ id: d.id })).length;
   }
 
   async insert(row: NewRow<"events">): Promise<void> {
