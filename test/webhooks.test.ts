@@ -326,6 +326,35 @@ describe("outgoing webhooks", () => {
     expect((await gql(resend, { e: id, v: event.id })).webhookEventResend.userErrors).toEqual([{ code: "NOT_FOUND" }]);
   });
 
+  it("keeps an event a resend queues while retention is deleting it: retention waits for the resend's lock, then sees it", async () => {
+    const { accountId, gql } = await account();
+    const id = await endpoint(gql, "/race-prune");
+    const event = await record(accountId, "job.completed");
+    await waitFor(() => at("/race-prune").length === 1, "the delivery");
+    clock.advance(31 * 24 * 3600_000);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    // A resend's transaction, held open between its lock on the event and its queuing.
+    const resend = server.store.transaction(async (tx) => {
+      expect(await tx.events.getLocked(event.id)).toBeDefined();
+      locked();
+      await held;
+      const now = clock.now().toISOString();
+      await tx.webhooks.requeue({ id: "whd_race", endpointId: id, eventId: event.id, accountId, eventSeq: event.seq, status: "PENDING", nextAttemptAt: now, createdAt: now });
+    });
+    await isLocked;
+    const pruning = server.app.services.pruneEvents();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await resend;
+    await pruning;
+    expect(await rawRows(server.store, "select id from events where id = ?", event.id)).toHaveLength(1);
+    await later(1000);
+    expect(at("/race-prune").map((r) => r.id)).toEqual([event.id, event.id]);
+  });
+
   it("fails a queued delivery whose event is gone rather than let it hold up the endpoint's line", async () => {
     const { accountId, gql } = await account();
     await endpoint(gql, "/gone");
@@ -339,6 +368,21 @@ describe("outgoing webhooks", () => {
     expect(at("/gone").map((r) => r.id)).toEqual([gone.id, next.id]);
     const deliveries = await rawRows<{ status: string }>(server.store, "select status from webhook_deliveries where account_id = ? order by event_seq", accountId);
     expect(deliveries.map((d) => d.status)).toEqual(["FAILED", "DELIVERED"]);
+    // Past the retention both go, the failed one too although its event went first.
+    clock.advance(31 * 24 * 3600_000);
+    await server.app.services.pruneEvents();
+    expect(await rawRows(server.store, "select id from webhook_deliveries where account_id = ?", accountId)).toEqual([]);
+    expect(await rawRows(server.store, "select seq from webhook_attempts where event_id in (?, ?)", gone.id, next.id)).toEqual([]);
+  });
+
+  it("treats event types stored as a JSON null or an empty list as every type", async () => {
+    const { accountId, gql } = await account();
+    const id = await endpoint(gql, "/any", ["job.failed"]);
+    for (const [stored, type] of [["null", "job.completed"], ["[]", "wallet.credits_added"]] as const) {
+      await rawRows(server.store, "update webhook_endpoints set event_types = ? where id = ? returning id", stored, id);
+      const event = await record(accountId, type);
+      await waitFor(() => at("/any").some((r) => r.id === event.id), `the ${type} event with types stored as ${stored}`);
+    }
   });
 
   it("rotates an endpoint's secret: the old one signs beside the new until it expires, or stops at once", async () => {

@@ -18,11 +18,16 @@ export async function pruneEventLog(store: Store, clock: Clock, retentionMs: num
   let pruned = 0;
   for (;;) {
     const ids = await store.reads.events.prunable(cutoff, batch);
-    if (ids.length === 0) return pruned;
+    if (ids.length === 0) break;
     pruned += await store.transaction(async (tx) => {
-      await tx.webhooks.forgetEvents(ids);
-      return tx.events.delete(ids);
+      // Events first (locked, then checked for a resend), then what belonged to those deleted only.
+      const deleted = await tx.events.delete(ids);
+      await tx.webhooks.forgetEvents(deleted);
+      return deleted.length;
     });
-    if (ids.length < batch) return pruned;
+    if (ids.length < batch) break;
   }
+  // Deliveries whose event went another way (failed for it), past the same retention.
+  while ((await store.transaction((tx) => tx.webhooks.forgetSettledBefore(cutoff, batch))) === batch);
+  return pruned;
 }

@@ -146,7 +146,8 @@ export class WebhookEndpointService {
     return this.store.transaction(async (tx) => {
       const endpoint = await tx.webhooks.endpoint(accountId, endpointId);
       if (!endpoint) throw notFound(`No webhook endpoint ${endpointId}`, ["endpointId"]);
-      const event = await tx.events.get(eventId);
+      // Locked: retention, deleting it meanwhile, either sees this resend or makes it NOT_FOUND.
+      const event = await tx.events.getLocked(eventId);
       if (!event || event.accountId !== accountId) throw notFound(`No event ${eventId}`, ["eventId"]);
       if (!endpoint.enabled) throw badInput("The endpoint is disabled: enable it first", ["endpointId"]);
       const now = this.clock.now().toISOString();

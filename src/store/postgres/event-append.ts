@@ -6,7 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
-import { deliveryIdSuffix, eventTypePattern, type AppendedEvent, type EventToAppend, type QueryDb } from "../repositories/context.js";
+import { deliveryIdSuffix, type AppendedEvent, type EventToAppend, type QueryDb } from "../repositories/context.js";
 
 export async function appendEvent(db: QueryDb, event: EventToAppend): Promise<AppendedEvent> {
   const statement = sql`
@@ -22,7 +22,8 @@ export async function appendEvent(db: QueryDb, event: EventToAppend): Promise<Ap
       INSERT INTO webhook_deliveries (id, endpoint_id, event_id, account_id, event_seq, status, attempts, next_attempt_at, created_at)
       SELECT 'whd_' || substr(w.id, 4) || ${deliveryIdSuffix(event.id)}, w.id, ${event.id}, w.account_id, inserted.seq, 'PENDING', 0, ${event.createdAt}, ${event.createdAt}
       FROM webhook_endpoints w CROSS JOIN inserted
-      WHERE w.account_id = ${event.accountId} AND w.enabled AND (w.event_types IS NULL OR w.event_types::text LIKE ${eventTypePattern(event.type)} ESCAPE '\\')
+      WHERE w.account_id = ${event.accountId} AND w.enabled
+        AND (w.event_types IS NULL OR w.event_types::jsonb IN ('null'::jsonb, '[]'::jsonb) OR w.event_types::jsonb @> jsonb_build_array(${event.type}::text))
       ON CONFLICT DO NOTHING
       RETURNING 1
     )

@@ -93,7 +93,14 @@ export class PgEventWakeups implements EventWakeups {
   private connect(): Promise<void> {
     if (this.closed || this.client || this.connecting) return this.connecting ?? Promise.resolve();
     this.connecting = (async () => {
-      const client = new pg.Client({ connectionString: this.url, keepAlive: true, application_name: "pricing-account-api wake-ups" });
+      const client = new pg.Client({
+        connectionString: this.url,
+        connectionTimeoutMillis: 5_000,
+        // A half-open connection (a partition) is noticed within seconds, and then reopened.
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
+        application_name: "pricing-account-api wake-ups",
+      });
       client.on("notification", (message) => this.heard(message));
       client.on("error", (error) => this.dropped(client, error));
       client.on("end", () => this.dropped(client));

@@ -56,7 +56,7 @@ export class EventRepository {
         createdAt: sql<string>`${event.createdAt}`.as("created_at"),
       })
       .from(w)
-      .where(and(eq(w.accountId, event.accountId), eq(w.enabled, true), or(isNull(w.eventTypes), sql`cast(${w.eventTypes} as text) like ${eventTypePattern(event.type)} escape '\\'`)));
+      .where(and(eq(w.accountId, event.accountId), eq(w.enabled, true), or(isNull(w.eventTypes), sql`cast(${w.eventTypes} as text) in ('null', '[]')`, sql`cast(${w.eventTypes} as text) like ${eventTypePattern(event.type)} escape '\\'`)));
     const d = t.webhookDeliveries;
     return (await db.insert(d).select(wanted).onConflictDoNothing().returning({ id: d.id })).length;
   }
@@ -69,6 +69,12 @@ export class EventRepository {
   async get(id: string): Promise<EventRow | undefined> {
     const { db, t } = this.c;
     return first(await db.select().from(t.events).where(eq(t.events.id, id)));
+  }
+
+  /** The event, locked until commit (a resend against retention: see delete). */
+  async getLocked(id: string): Promise<EventRow | undefined> {
+    const { db, t, dialect } = this.c;
+    return first(await dialect.forUpdate(db.select().from(t.events).where(eq(t.events.id, id))));
   }
 
   async getMany(ids: readonly string[]): Promise<EventRow[]> {
@@ -105,12 +111,17 @@ export class EventRepository {
     return rows.map((row) => row.id);
   }
 
-  /** Deletes these events, except any a delivery was queued for since they were chosen (a resend). */
-  async delete(ids: string[]): Promise<number> {
-    if (ids.length === 0) return 0;
-    const { db, t } = this.c;
+  /**
+   * Deletes these events, except any a delivery was queued for since they were chosen (a resend);
+   * returns the ids deleted. Guard: the rows are locked first, as a resend locks its event, so the
+   * check after the lock sees every resend that committed, and a later one finds no event.
+   */
+  async delete(ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const { db, t, dialect } = this.c;
     const e = t.events;
-    return (await db.delete(e).where(and(inArray(e.id, ids), notExists(this.pendingDelivery()))).returning({ id: e.id })).length;
+    await dialect.forUpdate(db.select({ id: e.id }).from(e).where(inArray(e.id, ids)));
+    return (await db.delete(e).where(and(inArray(e.id, ids), notExists(this.pendingDelivery()))).returning({ id: e.id })).map((row) => row.id);
   }
 
   private pendingDelivery() {

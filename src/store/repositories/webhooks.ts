@@ -187,14 +187,28 @@ export class WebhookRepository {
     return { pending: Number(row?.pending ?? 0), oldestQueuedAt: row?.oldestQueuedAt ?? null };
   }
 
-  /** Deletes the settled deliveries of these events, with their attempts (retention). */
+  /** Deletes the deliveries of these (deleted) events, with their attempts (retention). */
   async forgetEvents(eventIds: string[]): Promise<void> {
     if (eventIds.length === 0) return;
     const { db, t } = this.c;
     const d = t.webhookDeliveries;
-    const settled = and(inArray(d.eventId, eventIds), ne(d.status, "PENDING"));
-    await db.delete(t.webhookAttempts).where(inArray(t.webhookAttempts.deliveryId, db.select({ id: d.id }).from(d).where(settled)));
-    await db.delete(d).where(settled);
+    const theirs = inArray(d.eventId, eventIds);
+    await db.delete(t.webhookAttempts).where(inArray(t.webhookAttempts.deliveryId, db.select({ id: d.id }).from(d).where(theirs)));
+    await db.delete(d).where(theirs);
+  }
+
+  /**
+   * Deletes settled deliveries queued before `cutoff` with their attempts, whatever became of their
+   * event (e.g. one failed because its event was gone); at most `limit`, returns how many.
+   */
+  async forgetSettledBefore(cutoff: string, limit: number): Promise<number> {
+    const { db, t } = this.c;
+    const d = t.webhookDeliveries;
+    const old = and(ne(d.status, "PENDING"), lt(d.createdAt, cutoff));
+    const ids = (await db.select({ id: d.id }).from(d).where(old).limit(limit)).map((row) => row.id);
+    if (ids.length === 0) return 0;
+    await db.delete(t.webhookAttempts).where(inArray(t.webhookAttempts.deliveryId, ids));
+    return (await db.delete(d).where(and(inArray(d.id, ids), old)).returning({ id: d.id })).length;
   }
 
   /** Makes the endpoint's pending deliveries due now (it was enabled again). */
