@@ -39,9 +39,6 @@ export interface AppendedEvent {
 /** A delivery's id, made in SQL from its endpoint's and event's: unique as the pair is. */
 export const deliveryIdSuffix = (eventId: string) => eventId.slice("evt_".length);
 
-/** A LIKE pattern finding `"type"` in an endpoint's JSON list of event types. */
-export const eventTypePattern = (type: string) => `%"${type.replace(/[\\%_]/g, (c) => `\\${c}`)}"%`;
-
 export interface RepositoryContext {
   db: QueryDb;
   t: Schema;

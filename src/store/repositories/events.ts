@@ -1,9 +1,12 @@
 /** The event log: events numbered per account, read by sequence number for catching up and following. */
 import { and, asc, eq, gt, inArray, isNull, lt, notExists, or, sql, type SQL } from "drizzle-orm";
-import { deliveryIdSuffix, eventTypePattern, first, preparedQuery, type AppendedEvent, type EventToAppend, type NewRow, type RepositoryContext, type Rows } from "./context.js";
+import { deliveryIdSuffix, first, preparedQuery, type AppendedEvent, type EventToAppend, type NewRow, type RepositoryContext, type Rows } from "./context.js";
 import type { Page } from "../paging.js";
 
 export type EventRow = Rows<"events">;
+
+/** A LIKE pattern finding `"type"` in an endpoint's JSON list of event types (stored as text). */
+const eventTypePattern = (type: string) => `%"${type.replace(/[\\%_]/g, (c) => `\\${c}`)}"%`;
 
 export class EventRepository {
   constructor(private readonly c: RepositoryContext) {}
@@ -13,7 +16,7 @@ export class EventRepository {
    * transaction then holds (PostgreSQL's row lock; SQLite's single writer) until it commits, so
    * numbers are given, and become visible, in order.
    */
-  async nextSeq(accountId: string): Promise<number> {
+  private async nextSeq(accountId: string): Promise<number> {
     const { db, t } = this.c;
     const next = preparedQuery(this.c, "event_next_seq", () =>
       db
@@ -61,7 +64,7 @@ export class EventRepository {
     return (await db.insert(d).select(wanted).onConflictDoNothing().returning({ id: d.id })).length;
   }
 
-  async insert(row: NewRow<"events">): Promise<void> {
+  private async insert(row: NewRow<"events">): Promise<void> {
     const { db, t } = this.c;
     await db.insert(t.events).values(row);
   }
