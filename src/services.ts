@@ -3,11 +3,11 @@
  * store and one catalog, and wired to each other here, explicitly.
  */
 import { EventLog } from "./events/log.js";
+import { DEFAULT_EVENT_RETENTION_MS, pruneEventLog } from "./events/retention.js";
 import { createWebhooks, defaultWebhookConfig, type WebhookConfig, type Webhooks } from "./events/webhooks/index.js";
 import { CreditCosts } from "./accounts/credit-cost.js";
 import { CreditService } from "./accounts/grants.js";
 import { purgeIdempotencyKeys } from "./accounts/idempotency.js";
-import { DEFAULT_EVENT_RETENTION_MS, pruneEventLog } from "./events/retention.js";
 import { JobService } from "./accounts/jobs.js";
 import { CreditLedger, type LedgerHooks } from "./accounts/ledger.js";
 import { AccountQueries } from "./accounts/queries.js";

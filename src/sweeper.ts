@@ -1,7 +1,8 @@
 /**
  * Periodic work: expired credit grants, reservations and checkouts, old idempotency keys, subscription periods
- * and payment retries, top-up retries, outgoing email and webhooks, events past their retention. Every piece of it is claimed before it is
- * done (a conditional update), so sweepers on several nodes never do the same work twice.
+ * and payment retries, top-up retries, outgoing email and webhooks, events past their retention. Every piece
+ * of it is claimed before it is done (a conditional update, a row lock), so sweepers on several nodes never
+ * do the same work twice.
  */
 import type { Logger } from "./logger.js";
 import type { Services } from "./services.js";

@@ -42,6 +42,8 @@ const clock = new ManualClock(new Date());
 let server: TestServer;
 let strict: TestServer;
 const WEBHOOKS = { requireHttps: false, allowPrivate: true, timeoutMs: 300 };
+/** Past the default EVENT_RETENTION_DAYS (30). */
+const PAST_RETENTION_MS = 31 * 24 * 3600_000;
 
 beforeAll(async () => {
   receiver = createServer((request, response) => {
@@ -303,12 +305,18 @@ describe("outgoing webhooks", () => {
     expect((await stranger.gql(`{ viewer { webhookEndpoints { id } } }`)).viewer.webhookEndpoints).toEqual([{ id: own }]);
   });
 
-  it("keeps a resent event past its retention until it is delivered, then forgets it with its deliveries and attempts", async () => {
+  /** An endpoint that got one event, which is then past the retention (30 days). */
+  async function deliveredLongAgo(path: string) {
     const { accountId, gql } = await account();
-    const id = await endpoint(gql, "/old");
+    const id = await endpoint(gql, path);
     const event = await record(accountId, "job.completed");
-    await waitFor(() => at("/old").length === 1, "the delivery");
-    clock.advance(31 * 24 * 3600_000);
+    await waitFor(() => at(path).length === 1, "the delivery");
+    clock.advance(PAST_RETENTION_MS);
+    return { accountId, gql, id, event };
+  }
+
+  it("keeps a resent event past its retention until it is delivered, then forgets it with its deliveries and attempts", async () => {
+    const { gql, id, event } = await deliveredLongAgo("/old");
     mode = "fail";
     const resend = `mutation ($e: ID!, $v: ID!) { webhookEventResend(input: { endpointId: $e, eventId: $v }) { userErrors { code } } }`;
     expect((await gql(resend, { e: id, v: event.id })).webhookEventResend.userErrors).toEqual([]);
@@ -327,11 +335,7 @@ describe("outgoing webhooks", () => {
   });
 
   it("keeps an event a resend queues while retention is deleting it: retention waits for the resend's lock, then sees it", async () => {
-    const { accountId, gql } = await account();
-    const id = await endpoint(gql, "/race-prune");
-    const event = await record(accountId, "job.completed");
-    await waitFor(() => at("/race-prune").length === 1, "the delivery");
-    clock.advance(31 * 24 * 3600_000);
+    const { accountId, id, event } = await deliveredLongAgo("/race-prune");
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let locked!: () => void;
@@ -369,7 +373,7 @@ describe("outgoing webhooks", () => {
     const deliveries = await rawRows<{ status: string }>(server.store, "select status from webhook_deliveries where account_id = ? order by event_seq", accountId);
     expect(deliveries.map((d) => d.status)).toEqual(["FAILED", "DELIVERED"]);
     // Past the retention both go, the failed one too although its event went first.
-    clock.advance(31 * 24 * 3600_000);
+    clock.advance(PAST_RETENTION_MS);
     await server.app.services.pruneEvents();
     expect(await rawRows(server.store, "select id from webhook_deliveries where account_id = ?", accountId)).toEqual([]);
     expect(await rawRows(server.store, "select seq from webhook_attempts where event_id in (?, ?)", gone.id, next.id)).toEqual([]);

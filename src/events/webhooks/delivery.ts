@@ -124,9 +124,9 @@ export class WebhookDeliveryWorker {
   private async attempt(due: WebhookDeliveryRow): Promise<RunOutcome> {
     const timeoutMs = this.config.timeoutMs ?? SEND_TIMEOUT_MS;
     // Measured from before the claim's transaction, so that waiting for it counts against the run.
-    const claimed = this.clock.now().getTime();
-    const at = new Date(claimed).toISOString();
-    const claimedUntil = new Date(claimed + RUN_BUDGET_MS + timeoutMs + CLAIM_MARGIN_MS).toISOString();
+    const claimedAt = this.clock.now().getTime();
+    const at = new Date(claimedAt).toISOString();
+    const claimedUntil = new Date(claimedAt + RUN_BUDGET_MS + timeoutMs + CLAIM_MARGIN_MS).toISOString();
     const run = await this.store.transaction(async (tx) => {
       const head = await tx.webhooks.claim(due, at, claimedUntil);
       return head ? [head, ...(await tx.webhooks.claimFollowers(head, at, claimedUntil, RUN - 1))] : [];
@@ -138,11 +138,12 @@ export class WebhookDeliveryWorker {
     const sent: Sent[] = [];
     for (const delivery of run) {
       const attemptedAt = this.clock.now();
-      if (this.closed || attemptedAt.getTime() > claimed + RUN_BUDGET_MS) break;
+      if (this.closed || attemptedAt.getTime() > claimedAt + RUN_BUDGET_MS) break;
       if (attemptedAt.getTime() - endpointReadAt >= ENDPOINT_RECHECK_MS) {
         // A run can outlast a change of its endpoint: a new URL is used from here on, and a disabled
         // or deleted endpoint ends the run (the rest is let go).
-        [endpoint, endpointReadAt] = [await this.store.reads.webhooks.endpointById(due.endpointId), attemptedAt.getTime()];
+        endpoint = await this.store.reads.webhooks.endpointById(due.endpointId);
+        endpointReadAt = attemptedAt.getTime();
       }
       const event = events.get(delivery.eventId);
       if (!endpoint?.enabled) break;

@@ -7,6 +7,7 @@ import https from "node:https";
 import { guardedLookup, refusedLiteral, type UrlPolicy } from "./urls.js";
 
 export const SEND_TIMEOUT_MS = 10_000;
+export const EXCERPT_CHARS = 500;
 
 /**
  * Kept-alive connections of one sender, so a busy endpoint is not a new connection per delivery.
@@ -24,7 +25,6 @@ export class SenderAgents {
     this.https.destroy();
   }
 }
-export const EXCERPT_CHARS = 500;
 
 export interface SendResult {
   succeeded: boolean;

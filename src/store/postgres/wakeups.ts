@@ -56,7 +56,7 @@ export class PgEventWakeups implements EventWakeups {
     };
   }
 
-  /** Whether the listening connection is up (for tests and health). */
+  /** Whether the listening connection is up (for tests). */
   get listening(): boolean {
     return this.client !== null;
   }
@@ -75,12 +75,7 @@ export class PgEventWakeups implements EventWakeups {
   private async flush(): Promise<void> {
     const accounts = [...this.pending];
     this.pending.clear();
-    for (let start = 0; start < accounts.length; ) {
-      let payload = this.node;
-      let end = start;
-      while (end < accounts.length && payload.length + accounts[end].length + 1 <= MAX_PAYLOAD) payload += (end === start ? "|" : ",") + accounts[end++];
-      if (end === start) end++; // an id too long to send: skipped (the poll finds its events)
-      start = end;
+    for (const payload of this.payloads(accounts)) {
       try {
         await this.pool.query("SELECT pg_notify($1, $2)", [CHANNEL, payload]);
       } catch (error) {
@@ -88,6 +83,24 @@ export class PgEventWakeups implements EventWakeups {
         this.onError(error);
       }
     }
+  }
+
+  /** "<node>|id,id,…", as many payloads as the accounts need. */
+  private payloads(accounts: string[]): string[] {
+    const payloads: string[] = [];
+    let ids: string[] = [];
+    let length = this.node.length;
+    for (const id of accounts) {
+      if (ids.length > 0 && length + 1 + id.length > MAX_PAYLOAD) {
+        payloads.push(`${this.node}|${ids.join(",")}`);
+        ids = [];
+        length = this.node.length;
+      }
+      ids.push(id);
+      length += 1 + id.length;
+    }
+    if (ids.length > 0) payloads.push(`${this.node}|${ids.join(",")}`);
+    return payloads;
   }
 
   private connect(): Promise<void> {

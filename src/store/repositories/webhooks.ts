@@ -109,8 +109,9 @@ export class WebhookRepository {
   }
 
   /**
-   * Claims a delivery for one sender until `until`: false when another sender claimed or settled it
-   * since it was read (guard: conditional on the status, attempt count and claim read).
+   * Claims a delivery for one sender until `until`, and returns it as claimed; undefined when another
+   * sender claimed or settled it since it was read (guard: conditional on the status, attempt count
+   * and claim read).
    */
   async claim(delivery: WebhookDeliveryRow, now: string, until: string): Promise<WebhookDeliveryRow | undefined> {
     const { db, t } = this.c;
