@@ -14,11 +14,22 @@ export const metadata = pgTable("metadata", {
   updatedAt: text("updated_at").notNull().default(nowText),
 });
 
+export const testClocks = pgTable("test_clocks", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  frozenTime: text("frozen_time").notNull(),
+  advancingUntil: text("advancing_until"),
+  deletedAt: text("deleted_at"),
+  createdAt: createdAt(),
+});
+
 export const accounts = pgTable(
   "accounts",
   {
     id: text("id").primaryKey(),
     name: text("name").notNull(),
+    mode: text("mode", { enum: ["LIVE", "TEST"] }).notNull().default("LIVE"),
+    testClockId: text("test_clock_id").references(() => testClocks.id),
     /** Unused since wallets hold credits per provider; kept to mirror the SQLite schema. */
     balanceMicros: micros("balance_micros").notNull().default(0),
     reservedMicros: micros("reserved_micros").notNull().default(0),
@@ -28,6 +39,9 @@ export const accounts = pgTable(
   (table) => [
     check("accounts_reserved_non_negative", sql`${table.reservedMicros} >= 0`),
     check("accounts_available_non_negative", sql`${table.balanceMicros} - ${table.reservedMicros} >= 0`),
+    check("accounts_mode", sql`${table.mode} in ('LIVE', 'TEST')`),
+    check("accounts_clock_is_test", sql`${table.testClockId} is null or ${table.mode} = 'TEST'`),
+    index("accounts_test_clock_idx").on(table.testClockId),
   ],
 );
 

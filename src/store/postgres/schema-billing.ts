@@ -25,6 +25,8 @@ export const checkoutSessions = pgTable(
     status: text("status", { enum: ["OPEN", "COMPLETED", "EXPIRED", "DECLINED", "PAID_NOT_CREDITED"] }).notNull(),
     providerSessionId: text("provider_session_id"),
     url: text("url"),
+    /** The sandbox's page capability: a random secret its URL carries, without which a POST changes nothing. */
+    pageSecret: text("page_secret"),
     transactionId: text("transaction_id"),
     failureReason: text("failure_reason"),
     closedBy: text("closed_by", { enum: ["PROVIDER", "SERVER"] }),
@@ -216,6 +218,8 @@ export const paymentMethodSetups = pgTable(
     provider: text("provider", { enum: ["sandbox", "stripe"] }).notNull(),
     providerSessionId: text("provider_session_id"),
     url: text("url"),
+    /** The sandbox's page capability: a random secret its URL carries, without which a POST changes nothing. */
+    pageSecret: text("page_secret"),
     status: text("status", { enum: ["OPEN", "COMPLETED", "EXPIRED"] }).notNull(),
     paymentMethodId: text("payment_method_id"),
     successUrl: text("success_url"),

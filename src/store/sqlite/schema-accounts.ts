@@ -20,11 +20,31 @@ export const createdAt = () =>
     .notNull()
     .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
 
+/**
+ * Test clocks (Stripe's): a time of their own for the TEST accounts made on them, moved forward only
+ * by testClockAdvance. Everything time-driven for those accounts follows `frozen_time`.
+ */
+export const testClocks = sqliteTable("test_clocks", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  /** The clock's time (ISO 8601, UTC). Only moves forward. */
+  frozenTime: text("frozen_time").notNull(),
+  /** While an advance runs, until when it holds the clock (a lease: a node that died mid-advance lets go). */
+  advancingUntil: text("advancing_until"),
+  /** A deleted clock keeps its time for its accounts (whose keys are revoked); it never moves again. */
+  deletedAt: text("deleted_at"),
+  createdAt: createdAt(),
+});
+
 export const accounts = sqliteTable(
   "accounts",
   {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
+  /** LIVE pays through a real payment provider only, TEST through the sandbox only. Never changes (trigger). */
+  mode: text("mode", { enum: ["LIVE", "TEST"] }).notNull().default("LIVE"),
+  /** A TEST account's clock, when it was made on one; never changes (trigger). */
+  testClockId: text("test_clock_id").references(() => testClocks.id),
   /** Credits owned. Kept equal to what the ledger implies, in the same transaction as each entry. */
   /** Unused since wallets (migration 0008) hold credits per provider; kept so older rows stay as they were. */
   balanceMicros: integer("balance_micros").notNull().default(0),
@@ -35,6 +55,9 @@ export const accounts = sqliteTable(
   (table) => [
     check("accounts_reserved_non_negative", sql`${table.reservedMicros} >= 0`),
     check("accounts_available_non_negative", sql`${table.balanceMicros} - ${table.reservedMicros} >= 0`),
+    check("accounts_mode", sql`${table.mode} in ('LIVE', 'TEST')`),
+    check("accounts_clock_is_test", sql`${table.testClockId} is null or ${table.mode} = 'TEST'`),
+    index("accounts_test_clock_idx").on(table.testClockId),
   ],
 );
 

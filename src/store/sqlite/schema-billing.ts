@@ -30,6 +30,8 @@ export const checkoutSessions = sqliteTable(
     status: text("status", { enum: ["OPEN", "COMPLETED", "EXPIRED", "DECLINED", "PAID_NOT_CREDITED"] }).notNull(),
     providerSessionId: text("provider_session_id"),
     url: text("url"),
+    /** The sandbox's page capability: a random secret its URL carries, without which a POST changes nothing. */
+    pageSecret: text("page_secret"),
     transactionId: text("transaction_id"),
     failureReason: text("failure_reason"),
     /**
@@ -253,6 +255,8 @@ export const paymentMethodSetups = sqliteTable(
     provider: text("provider", { enum: ["sandbox", "stripe"] }).notNull(),
     providerSessionId: text("provider_session_id"),
     url: text("url"),
+    /** The sandbox's page capability: a random secret its URL carries, without which a POST changes nothing. */
+    pageSecret: text("page_secret"),
     status: text("status", { enum: ["OPEN", "COMPLETED", "EXPIRED"] }).notNull(),
     paymentMethodId: text("payment_method_id"),
     successUrl: text("success_url"),
