@@ -1,3 +1,4 @@
+import { AccountTime } from "../src/accounts/account-time.js";
 import { EventLog } from "../src/events/log.js";
 import { CreditService } from "../src/accounts/grants.js";
 import { WalletBook } from "../src/accounts/wallet-book.js";
@@ -23,8 +24,9 @@ export function benchCatalog(): CatalogDatabase {
 /** An account store (a SQLite file with the production pragmas, or a postgres:// database) with `accounts` funded accounts. */
 export async function benchStore(location = IN_MEMORY, accounts = 1): Promise<{ store: Store; apiKeys: string[] }> {
   const store = location.startsWith("postgres://") ? await PgStore.open(location) : SqliteStore.open(location);
-  const credits = new CreditService(store, new WalletBook(systemClock, new CreditLedger(systemClock, []), new EventLog(systemClock)), systemClock, () => true);
-  const service = new AccountService(store, credits, systemClock);
+  const time = new AccountTime(store.reads, systemClock);
+  const credits = new CreditService(store, new WalletBook(new CreditLedger(time, []), new EventLog(systemClock)), time, () => true);
+  const service = new AccountService(store, credits, time);
   const apiKeys: string[] = [];
   for (let i = 0; i < accounts; i++) apiKeys.push((await service.createAccount(`Bench ${i + 1}`, { credits: new Decimal(1_000_000_000), provider: "ugen" })).token);
   return { store, apiKeys };

@@ -2,6 +2,7 @@
 // Creates an account and its first API key in the database at DATABASE_PATH (migrated if needed)
 // and prints the key, which is not shown again. Any bad argument: one line on stderr, exit code 1,
 // and nothing written.
+import { AccountTime } from "../src/accounts/account-time.js";
 import { EventLog } from "../src/events/log.js";
 import "reflect-metadata";
 import { parseArgs } from "node:util";
@@ -95,8 +96,9 @@ try {
 try {
   // No ledger hooks: a new account has no alerts or top-ups to react.
   const known = (id: string) => PROVIDERS.includes(id);
-  const credits = new CreditService(store, new WalletBook(systemClock, new CreditLedger(systemClock, []), new EventLog(systemClock)), systemClock, known);
-  const accounts = new AccountService(store, credits, systemClock);
+  const time = new AccountTime(store.reads, systemClock);
+  const credits = new CreditService(store, new WalletBook(new CreditLedger(time, []), new EventLog(systemClock)), time, known);
+  const accounts = new AccountService(store, credits, time);
   // One transaction: credits that cannot be granted leave no account behind whose key was never shown.
   const created = await accounts.createAccount(args.name, amount && args.provider ? { credits: amount, provider: args.provider } : null);
   process.stdout.write(

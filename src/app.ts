@@ -26,7 +26,6 @@ import { backfillWallets } from "./accounts/wallet-backfill.js";
 import { redisRateLimits } from "./store/redis/rate-limits.js";
 import { Sweeper } from "./sweeper.js";
 import { defaultWebhookConfig } from "./events/webhooks/index.js";
-import { TestClock, TimeTravel } from "./test-clock.js";
 
 export interface AppOptions {
   store: Store;
@@ -78,7 +77,6 @@ export async function createApp({ store, catalog, config, logger, clock = system
   const migrated = await backfillWallets(store, services.credits.book, () => clock.now());
   if (migrated > 0) logger.info("credits from before wallets moved to their providers' wallets", { grants: migrated });
   const sweeper = new Sweeper(services, logger);
-  if (clock instanceof TestClock) services.testClock = new TimeTravel(clock, sweeper, services.background);
   const { apollo, fastPath } = createApollo({
     production: config.nodeEnv === "production",
     introspection: config.introspection,

@@ -41,8 +41,6 @@ export interface Config {
   introspection: boolean;
   /** Compiled and direct execution of repeated operations (src/graphql/fast-path.ts). */
   fastPath: boolean;
-  /** TEST_CLOCK: the admin mutation testClockAdvance moves the server's clock (never in production). */
-  testClock: boolean;
   /** Take the client address from X-Forwarded-For (only behind a proxy you trust). */
   trustProxy: boolean;
   limits: GraphQLLimits;
@@ -172,7 +170,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     introspection: flag("INTROSPECTION", true),
     fastPath: flag("FAST_PATH", true),
-    testClock: flag("TEST_CLOCK", false),
     redisUrl: redisUrl(),
     trustProxy: flag("TRUST_PROXY", false),
     limits: {
@@ -212,7 +209,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === config.port) {
     problems.push(`METRICS_PORT must differ from PORT (${config.port}): metrics are kept off the API's port`);
   }
-  if (config.testClock && config.nodeEnv === "production") problems.push("TEST_CLOCK must not be set in production: it lets the admin key move the server's clock");
+  // The server's clock never moves any more: a stale TEST_CLOCK=true would otherwise be silently ignored.
+  if ((env.TEST_CLOCK ?? "false").trim() !== "false" && env.TEST_CLOCK?.trim() !== "") {
+    problems.push("TEST_CLOCK is gone: the server's clock never moves; make a test clock (testClockCreate) and TEST accounts on it (accountCreate with mode: TEST, testClockId)");
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -16,6 +16,7 @@ export const DomainErrorCode = {
   CONTACT_SALES: "CONTACT_SALES",
   PAYMENT_DECLINED: "PAYMENT_DECLINED",
   PAYMENT_PROVIDER_ERROR: "PAYMENT_PROVIDER_ERROR",
+  PAYMENT_PROVIDER_UNAVAILABLE: "PAYMENT_PROVIDER_UNAVAILABLE",
 } as const;
 export type DomainErrorCode = (typeof DomainErrorCode)[keyof typeof DomainErrorCode];
 

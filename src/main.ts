@@ -2,7 +2,6 @@
 import "reflect-metadata";
 import { createApp } from "./app.js";
 import { systemClock } from "./clock.js";
-import { TestClock } from "./test-clock.js";
 import { seedCatalog } from "./catalog/seed.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -30,10 +29,12 @@ async function main(): Promise<void> {
   const seeded = seedCatalog(catalog, providerSeeds);
   logger.info("catalog seeded", { version: seeded.fingerprint.slice(0, 12), ...seeded.counts });
 
-  const clock = config.testClock ? new TestClock() : systemClock;
-  if (config.testClock) logger.warn("TEST_CLOCK is on: the admin key can move this server's clock (testClockAdvance)");
-  const app = await createApp({ store, catalog, config, logger, clock, adminApiKey: config.adminApiKey });
-  const demo = await app.services.accountService.ensureDemoAccount();
+  if (!config.billing.stripe) {
+    logger.warn("no live payment provider: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are unset, so every LIVE account's payment is refused (PAYMENT_PROVIDER_UNAVAILABLE); TEST accounts pay through the sandbox");
+  }
+  const app = await createApp({ store, catalog, config, logger, clock: systemClock, adminApiKey: config.adminApiKey });
+  // A demo account's free credits have no place in production.
+  const demo = config.nodeEnv === "production" ? null : await app.services.accountService.ensureDemoAccount();
   // Printed before listening: the keys are stored (as hashes) already, so a failed listen must not lose them.
   printFirstStartKeys(app.generatedAdminKey, demo);
   if (app.generatedAdminKey || demo) {
@@ -76,7 +77,7 @@ function printFirstStartKeys(adminKey: string | null, demo: { accountId: string;
   if (demo) {
     lines.push(
       `  Demo account API key:  ${demo.token}`,
-      `    (account ${demo.accountId}, 1000 bonus U-Gen credits; try { viewer { wallets { provider { id } balance } } } with X-API-Key)`,
+      `    (a TEST account, ${demo.accountId}, with 1000 bonus U-Gen credits; try { viewer { wallets { provider { id } balance } } } with X-API-Key)`,
       "",
     );
   }

@@ -5,6 +5,7 @@
 import { EventLog } from "./events/log.js";
 import { DEFAULT_EVENT_RETENTION_MS, pruneEventLog } from "./events/retention.js";
 import { createWebhooks, defaultWebhookConfig, type WebhookConfig, type Webhooks } from "./events/webhooks/index.js";
+import { AccountTime, type TimeScope } from "./accounts/account-time.js";
 import { CreditCosts } from "./accounts/credit-cost.js";
 import { CreditService } from "./accounts/grants.js";
 import { purgeIdempotencyKeys } from "./accounts/idempotency.js";
@@ -12,6 +13,7 @@ import { JobService } from "./accounts/jobs.js";
 import { CreditLedger, type LedgerHooks } from "./accounts/ledger.js";
 import { AccountQueries } from "./accounts/queries.js";
 import { AccountService } from "./accounts/service.js";
+import { TestClockService } from "./accounts/test-clocks.js";
 import { WalletBook } from "./accounts/wallet-book.js";
 import { WalletQueries } from "./accounts/wallet-queries.js";
 import { BackgroundTasks } from "./background.js";
@@ -22,7 +24,6 @@ import { PricingCatalog } from "./estimates/service.js";
 import type { Logger } from "./logger.js";
 import type { CatalogDatabase } from "./store/catalog/client.js";
 import type { Store } from "./store/store.js";
-import type { TimeTravel } from "./test-clock.js";
 
 export interface ServiceOptions {
   store: Store;
@@ -49,7 +50,11 @@ export interface ServiceOptions {
 export interface Services {
   store: Store;
   catalogDatabase: CatalogDatabase;
+  /** The server's clock: what the sweeper, deliveries and records of this server go by. */
   clock: Clock;
+  /** Each account's time: the server's, or its test clock's. */
+  time: AccountTime;
+  testClocks: TestClockService;
   catalog: CatalogRepository;
   pricing: PricingCatalog;
   accounts: AccountQueries;
@@ -71,29 +76,30 @@ export interface Services {
   pruneEvents(): Promise<number>;
   /** Work started after commits; shutdown drains it before the store closes. */
   background: BackgroundTasks;
-  /** With TEST_CLOCK=true: moves the clock and sweeps (set by the app once its sweeper exists). */
-  testClock: TimeTravel | null;
+  /** The time-driven work of one scope: expiries, renewals and retries due by its time (the sweeper's, and a test clock's advance). */
+  sweepDue(scope: TimeScope): Promise<{ expiredGrants: number; expiredJobs: number; renewedPeriods: number } & Record<string, number>>;
 }
 
 export function createServices(options: ServiceOptions): Services {
   const { store, clock } = options;
+  const time = new AccountTime(store.reads, clock);
   // Filled below, before any request: credit alerts, auto top-up and metrics react to the ledger.
   const ledgerHooks: LedgerHooks[] = [];
-  const ledger = new CreditLedger(clock, ledgerHooks);
+  const ledger = new CreditLedger(time, ledgerHooks);
   const catalog = new CatalogRepository(options.catalog.db);
   // The catalog is seeded once at start: its providers do not change while this process runs.
   const providerIds = new Set(catalog.listProviders().map((provider) => provider.id));
   const knownProvider = (id: string) => providerIds.has(id);
   const events = new EventLog(clock);
-  const book = new WalletBook(clock, ledger, events);
-  const credits = new CreditService(store, book, clock, knownProvider);
+  const book = new WalletBook(ledger, events);
+  const credits = new CreditService(store, book, time, knownProvider);
   const background = new BackgroundTasks(options.logger);
   const billing = createBilling({
     background,
     store,
     credits,
     catalog,
-    clock,
+    time,
     logger: options.logger,
     config: options.billing,
     selfUrl: options.selfUrl,
@@ -111,6 +117,13 @@ export function createServices(options: ServiceOptions): Services {
     onEmailQueued: () => background.run("email delivery", () => billing.mailer.deliverPending()),
     onAttempt: options.onWebhookAttempt,
   });
+  const jobs = new JobService(store, book, time, options.jobTtlMs, knownProvider, events);
+  // Grants first: credits past their expiry never pay for a renewal's or a job's shortfall.
+  const sweepDue = async (scope: TimeScope) => {
+    const expiredGrants = await credits.expireDue(scope);
+    const expiredJobs = await jobs.expireDue(scope);
+    return { expiredGrants, expiredJobs, ...(await billing.sweep(scope)) };
+  };
   return {
     store,
     events,
@@ -120,16 +133,18 @@ export function createServices(options: ServiceOptions): Services {
     catalog,
     pricing: new PricingCatalog(catalog),
     accounts: new AccountQueries(store.reads),
-    wallets: new WalletQueries(store.reads),
-    creditCosts: new CreditCosts(store.reads, () => clock.now()),
+    wallets: new WalletQueries(store.reads, time),
+    creditCosts: new CreditCosts(store.reads, time),
     knownProvider,
-    accountService: new AccountService(store, credits, clock),
-    jobs: new JobService(store, book, clock, options.jobTtlMs, knownProvider, events),
+    accountService: new AccountService(store, credits, time),
+    jobs,
     credits,
     billing,
+    time,
+    testClocks: new TestClockService(store, time, { run: sweepDue, settled: () => background.drain() }),
+    sweepDue,
     purgeIdempotencyKeys: () => purgeIdempotencyKeys(store, clock, options.idempotencyTtlMs),
     pruneEvents: () => pruneEventLog(store, clock, options.eventRetentionMs ?? DEFAULT_EVENT_RETENTION_MS),
     background,
-    testClock: null,
   };
 }

@@ -2,7 +2,7 @@
  * Periodic work: expired credit grants, reservations and checkouts, old idempotency keys, subscription periods
  * and payment retries, top-up retries, outgoing email and webhooks, events past their retention. Every piece
  * of it is claimed before it is done (a conditional update, a row lock), so sweepers on several nodes never
- * do the same work twice.
+ * do the same work twice. Accounts on a test clock are left to their clock's advances (accounts/test-clocks.ts).
  */
 import type { Logger } from "./logger.js";
 import type { Services } from "./services.js";
@@ -26,14 +26,12 @@ export class Sweeper {
 
   private async round(): Promise<SweepCounts | null> {
     try {
-      // Grants first: credits past their expiry never pay for a renewal's or a job's shortfall.
-      const expiredGrants = await this.services.credits.expireDue();
-      const expiredJobs = await this.services.jobs.expireDue();
+      const due = await this.services.sweepDue(this.services.time.serverScope());
       const purgedIdempotencyKeys = await this.services.purgeIdempotencyKeys();
-      const billing = await this.services.billing.sweep();
+      const emailsSent = await this.services.billing.mailer.deliverPending();
       const webhooksDelivered = await this.services.webhooks.deliverDue();
       const prunedEvents = await this.services.pruneEvents();
-      const counts = { expiredGrants, expiredJobs, purgedIdempotencyKeys, ...billing, webhooksDelivered, prunedEvents };
+      const counts = { ...due, purgedIdempotencyKeys, emailsSent, webhooksDelivered, prunedEvents };
       if (Object.values(counts).some((n) => n > 0)) this.logger.info("swept", counts);
       return counts;
     } catch (error) {

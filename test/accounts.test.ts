@@ -76,7 +76,7 @@ describe("keys and accounts", () => {
 
   it("shows a new key once, stores only its hash, and accepts it in X-API-Key or Authorization: Bearer", async () => {
     const created = await createAccount("Keys Inc");
-    expect(created.apiKey).toMatch(/^pak_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+    expect(created.apiKey).toMatch(/^pak_live_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
     expect(created.apiKey.startsWith(created.key.displayPrefix)).toBe(true);
     const row = (await rawRow<Record<string, string>>(server.store, "select * from api_keys where id = ?", created.key.id))!;
     expect(JSON.stringify(row)).not.toContain(created.apiKey.slice(22));

@@ -133,7 +133,7 @@ describe("dunning", () => {
     clock.advance(DAY); // June 2: the first retry is due
     // A node reads the due list; before it acts, another node's retry runs to its end.
     const staleRetryList = () => vi.spyOn(reads, "pastDue").mockResolvedValueOnce(structuredClone(read));
-    let read = await reads.pastDue({ retryBy: clock.now().toISOString() });
+    let read = await reads.pastDue({ retryBy: { now: clock.now().toISOString(), testClockId: null } });
     expect(read).toHaveLength(1);
     await subscriptions.retryDue();
     await until(buyer.state, (v) => v.subscriptions[0].failedPaymentAttempts === 2);

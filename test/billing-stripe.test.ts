@@ -154,14 +154,16 @@ describe("Stripe", () => {
     expect((await post(expired, signed(expired))).body.outcome).toMatch(/expired/);
   });
 
-  it("sends PayPal through the sandbox even with Stripe configured", async () => {
+  it("refuses PayPal for a LIVE account (no real PayPal provider yet), and never sends it to the sandbox", async () => {
     const apiKey = await account();
     const { body } = await server.gql(
-      `mutation { checkoutSessionCreate(input: { packId: "ugen/packs/starter", paymentType: PAYPAL }) { checkoutSession { url } } }`,
+      `mutation { checkoutSessionCreate(input: { packId: "ugen/packs/starter", paymentType: PAYPAL }) { checkoutSession { url } userErrors { field code } } }`,
       undefined,
       { "x-api-key": apiKey },
     );
-    expect(body.data.checkoutSessionCreate.checkoutSession.url).toContain(`${server.url}/sandbox/checkout/cs_`);
+    expect(body.data.checkoutSessionCreate).toEqual({ checkoutSession: null, userErrors: [{ field: ["input", "paymentType"], code: "PAYMENT_PROVIDER_UNAVAILABLE" }] });
+    const listed = await server.gql(`{ viewer { checkoutSessions(first: 5) { nodes { id } } } }`, undefined, { "x-api-key": apiKey });
+    expect(listed.body.data.viewer.checkoutSessions.nodes).toEqual([]);
   });
 
   it("sends buyers back to this server's outcome pages, or to allowed pages of the client's own", async () => {

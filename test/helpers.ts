@@ -122,10 +122,24 @@ export interface TestAccount {
   key: Record<string, string>;
 }
 
-/** A new account, made with the admin key, given `credits` of `provider` as a bonus unless they are "0". */
-export async function createTestAccount(server: TestServer, name: string, credits = "0", provider = "ugen"): Promise<TestAccount> {
+/**
+ * A new account, made with the admin key, given `credits` of `provider` as a bonus unless they are "0".
+ * A TEST account unless told otherwise: its purchases go through the sandbox, as most tests' do.
+ */
+export async function createTestAccount(
+  server: TestServer,
+  name: string,
+  credits = "0",
+  provider = "ugen",
+  terms: { mode?: "LIVE" | "TEST"; testClockId?: string } = {},
+): Promise<TestAccount> {
   const admin = { "x-api-key": TEST_ADMIN_KEY };
-  const created = await server.gql(`mutation ($name: String!) { accountCreate(input: { name: $name }) { account { id } apiKey } }`, { name }, admin);
+  const created = await server.gql(
+    `mutation ($name: String!, $mode: Mode, $clock: ID) { accountCreate(input: { name: $name, mode: $mode, testClockId: $clock }) { account { id } apiKey userErrors { code message } } }`,
+    { name, mode: terms.mode ?? "TEST", clock: terms.testClockId },
+    admin,
+  );
+  if (!created.body.data?.accountCreate?.account) throw new Error(`accountCreate failed: ${JSON.stringify(created.body)}`);
   const { account, apiKey } = created.body.data.accountCreate;
   if (credits !== "0") {
     const granted = await server.gql(

@@ -1,4 +1,5 @@
 /** The ledger's services over a scratch store, without a server: for tests of the ledger itself. */
+import { AccountTime } from "../src/accounts/account-time.js";
 import { CreditService } from "../src/accounts/grants.js";
 import { JobService } from "../src/accounts/jobs.js";
 import { CreditLedger, type LedgerHooks } from "../src/accounts/ledger.js";
@@ -17,13 +18,14 @@ export function createLedgerKit<S extends Store = SqliteStore>(
   const clock = options.clock ?? new ManualClock();
   const store = (options.over ?? SqliteStore.open(options.path ?? IN_MEMORY, options.store)) as S;
   const owned = options.over === undefined;
-  const ledger = new CreditLedger(clock, options.hooks ?? []);
+  const time = new AccountTime(store.reads, clock);
+  const ledger = new CreditLedger(time, options.hooks ?? []);
   const events = new EventLog(clock);
-  const book = new WalletBook(clock, ledger, events);
+  const book = new WalletBook(ledger, events);
   const known = (id: string) => providerSeeds.some((seed) => seed.id === id);
-  const credits = new CreditService(store, book, clock, known);
-  const jobs = new JobService(store, book, clock, options.jobTtlMs ?? 3600_000, known, events);
-  const accounts = new AccountService(store, credits, clock);
+  const credits = new CreditService(store, book, time, known);
+  const jobs = new JobService(store, book, time, options.jobTtlMs ?? 3600_000, known, events);
+  const accounts = new AccountService(store, credits, time);
   return {
     clock,
     store,

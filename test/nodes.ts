@@ -64,9 +64,10 @@ export async function nodeGql(url: string, query: string, variables: Record<stri
   return { status: response.status, ...((await response.json()) as object) };
 }
 
-/** A new account made with the admin key on `url`, given `credits` U-Gen credits (granted through `grantUrl`, another node, when given). */
+/** A new TEST account made with the admin key on `url`, given `credits` U-Gen credits (granted through `grantUrl`, another node, when given). */
 export async function nodeAccount(url: string, adminKey: string, name: string, credits: string, grantUrl = url): Promise<{ id: string; key: string }> {
-  const created = await nodeGql(url, `mutation ($name: String!) { accountCreate(input: { name: $name }) { account { id } apiKey } }`, { name }, adminKey);
+  // A TEST account: its purchases go through the sandbox, which every node serves.
+  const created = await nodeGql(url, `mutation ($name: String!) { accountCreate(input: { name: $name, mode: TEST }) { account { id } apiKey } }`, { name }, adminKey);
   const { account, apiKey } = created.data.accountCreate;
   if (credits !== "0") {
     const granted = await nodeGql(grantUrl, `mutation ($id: ID!, $c: Decimal!) { creditsGrant(input: { accountId: $id, provider: "ugen", credits: $c, reason: "test" }) { userErrors { code } } }`, { id: account.id, c: credits }, adminKey);

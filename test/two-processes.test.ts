@@ -153,7 +153,7 @@ describe.each(STORES.filter((store) => store.available))("$name", ({ processes, 
     const path = await newFile();
     const clock = new ManualClock("2026-06-01T00:00:00.000Z");
     const scene = await servicesOver(path, clock);
-    const { accountId } = await scene.services.accountService.createAccount("Subscriber");
+    const { accountId } = await scene.services.accountService.createAccount("Subscriber", null, { mode: "TEST" });
     // A charge that is never answered: the sessions a renewal opens stay to be counted.
     await scene.services.billing.paymentMethods.attach(accountId, "tok_chargeDelayed", true);
     const subscription = await scene.services.billing.subscriptions.create(accountId, "creatify/plans/api-starter");
@@ -209,7 +209,7 @@ describe.each(STORES.filter((store) => store.available))("$name", ({ processes, 
   it("start one auto top-up when every node sees the balance fall below the threshold", async () => {
     const path = await newFile();
     const scene = await servicesOver(path, new ManualClock());
-    const { accountId } = await scene.services.accountService.createAccount("Topped", { credits: new Decimal(10), provider: "ugen" });
+    const { accountId } = await scene.services.accountService.createAccount("Topped", { credits: new Decimal(10), provider: "ugen" }, { mode: "TEST" });
     // A charge that is never answered: the session stays in flight, to be counted.
     await scene.services.billing.paymentMethods.attach(accountId, "tok_chargeDelayed", true);
     await scene.services.billing.topUps.update(accountId, { enabled: true, thresholdCredits: new Decimal(50), packId: "ugen/packs/starter" });

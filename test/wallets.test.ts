@@ -1,19 +1,22 @@
 /**
- * Wallets and grants through the GraphQL API on a real server whose clock the test moves with
- * testClockAdvance (TEST_CLOCK): credits per provider, the spending order, expiry (with credits a
+ * Wallets and grants through the GraphQL API on a real server, for TEST accounts on a test clock the
+ * test moves with testClockAdvance: credits per provider, the spending order, expiry (with credits a
  * running job holds), refunds to expired grants, over-consumption, shortfalls, and clawbacks of
  * purchases refunded or disputed at the sandbox provider.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_SIGNATURE_HEADER, signSandboxPayload } from "../src/billing/sandbox-provider.js";
-import { TestClock } from "../src/test-clock.js";
 import { createTestAccount, startTestServer, TEST_ADMIN_KEY, TEST_SANDBOX_SECRET, until, type TestAccount, type TestServer } from "./helpers.js";
 
 const admin = { "x-api-key": TEST_ADMIN_KEY };
 const HOUR = 3600;
 let server: TestServer;
+/** The test clock every account of this file lives on. */
+let clockId: string;
 beforeAll(async () => {
-  server = await startTestServer({ clock: new TestClock() });
+  server = await startTestServer();
+  const created = await server.gql(`mutation { testClockCreate(input: { name: "wallets" }) { testClock { id } userErrors { code } } }`, undefined, admin);
+  clockId = created.body.data.testClockCreate.testClock.id;
 });
 afterAll(() => server.close());
 
@@ -24,7 +27,12 @@ async function gql(key: Record<string, string>, query: string, variables?: Recor
 }
 
 const advance = (input: { days?: number; seconds?: number }) =>
-  gql(admin, `mutation ($input: TestClockAdvanceInput!) { testClockAdvance(input: $input) { now expiredGrants renewedPeriods expiredJobs userErrors { code } } }`, { input }).then((d) => d.testClockAdvance);
+  gql(admin, `mutation ($input: TestClockAdvanceInput!) { testClockAdvance(input: $input) { testClock { frozenTime } expiredGrants renewedPeriods expiredJobs userErrors { code } } }`, {
+    input: { testClockId: clockId, ...input },
+  }).then(({ testClockAdvance: { testClock, ...counts } }) => ({ now: testClock.frozenTime, ...counts }));
+
+/** A TEST account on this file's clock. */
+const onClock = (name: string, credits?: string, provider?: string) => createTestAccount(server, name, credits, provider, { testClockId: clockId });
 
 async function grant(accountId: string, provider: string, credits: string, terms: { expiresAt?: string; priority?: number } = {}) {
   const data = await gql(
@@ -65,7 +73,7 @@ async function buyPack(account: TestAccount, packId: string): Promise<string> {
 
 describe("the README's worked example", () => {
   it("keeps U-Gen and Creatify credits apart; a month later the Creatify period's credits expire and the U-Gen ones stay", async () => {
-    const buyer = await createTestAccount(server, "Worked example");
+    const buyer = await onClock("Worked example");
     await buyPack(buyer, "ugen/packs/creator");
     await gql(buyer.key, `mutation { paymentMethodAttach(input: { token: "tok_visa", makeDefault: true }) { userErrors { code } } }`);
     const subscribed = await gql(buyer.key, `mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { subscription { id } userErrors { code } } }`);
@@ -99,7 +107,7 @@ describe("the README's worked example", () => {
   });
 
   it("renews a subscription on the moved clock: the old period's rest expires, the new period's credits arrive", async () => {
-    const subscriber = await createTestAccount(server, "Renewing");
+    const subscriber = await onClock("Renewing");
     await gql(subscriber.key, `mutation { paymentMethodAttach(input: { token: "tok_visa", makeDefault: true }) { userErrors { code } } }`);
     await gql(subscriber.key, `mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { userErrors { code } } }`);
     await until(() => wallet(subscriber, "creatify"), (w) => w?.balance === "500");
@@ -121,7 +129,7 @@ describe("credits per provider", () => {
   });
 
   it("answers balance without a provider only for an account holding one provider's credits", async () => {
-    const account = await createTestAccount(server, "Two wallets", "30", "ugen");
+    const account = await onClock("Two wallets", "30", "ugen");
     expect(await gql(account.key, `{ viewer { balance available reserved } }`)).toEqual({ viewer: { balance: "30", available: "30", reserved: "0" } });
     await grant(account.accountId, "hoox", "7");
     const { body } = await server.gql(`{ viewer { balance } }`, undefined, account.key);
@@ -133,7 +141,7 @@ describe("credits per provider", () => {
   });
 
   it("needs the provider of bare credits when the account holds several, and refuses an unknown one", async () => {
-    const account = await createTestAccount(server, "Bare credits", "30", "ugen");
+    const account = await onClock("Bare credits", "30", "ugen");
     await grant(account.accountId, "subclip", "5");
     expect((await jobCreate(account, { credits: "1" })).userErrors).toEqual([
       { field: ["input", "provider"], code: "BAD_USER_INPUT", message: "The account holds credits of several providers (subclip, ugen): name one with provider" },
@@ -142,13 +150,13 @@ describe("credits per provider", () => {
     expect((await jobCreate(account, { jobEstimate: { segmentCount: 1 }, provider: "subclip" })).userErrors).toMatchObject([{ field: ["input", "provider"], code: "BAD_USER_INPUT" }]);
     const job = await jobCreate(account, { credits: "5", provider: "subclip" });
     expect(job.job).toMatchObject({ provider: { id: "subclip" }, reservedCredits: "5" });
-    const noWallet = await createTestAccount(server, "No credits");
+    const noWallet = await onClock("No credits");
     const granted = await server.gql(`mutation ($id: ID!) { creditsGrant(input: { accountId: $id, credits: "1", reason: "x" }) { userErrors { field code } } }`, { id: noWallet.accountId }, admin);
     expect(granted.body.data.creditsGrant.userErrors).toEqual([{ field: ["input", "provider"], code: "BAD_USER_INPUT" }]);
   });
 
   it("says how many credits are missing and which of the provider's packs would cover them, smallest first", async () => {
-    const account = await createTestAccount(server, "Short", "100", "ugen");
+    const account = await onClock("Short", "100", "ugen");
     const refused = await jobCreate(account, { credits: "400", provider: "ugen" });
     expect(refused.userErrors).toEqual([{ field: null, code: "INSUFFICIENT_CREDITS", message: "Insufficient ugen credits: the job needs 400, 100 are available, 300 missing" }]);
     const { packs } = await gql({}, `{ creditPacks(provider: "ugen") { id credits } }`).then((d) => ({ packs: d.creditPacks }));
@@ -161,7 +169,7 @@ describe("credits per provider", () => {
 
 describe("grants", () => {
   it("spends by priority, then soonest expiry (never last), then promotional before paid, then oldest", async () => {
-    const account = await createTestAccount(server, "Order");
+    const account = await onClock("Order");
     const now = new Date((await advance({ seconds: 1 })).now).getTime();
     const soon = new Date(now + 40 * 86_400_000).toISOString();
     const later = new Date(now + 80 * 86_400_000).toISOString();
@@ -183,7 +191,7 @@ describe("grants", () => {
   });
 
   it("refuses grant terms that cannot hold", async () => {
-    const account = await createTestAccount(server, "Terms");
+    const account = await onClock("Terms");
     const bad = (input: Record<string, unknown>) =>
       server
         .gql(`mutation ($input: CreditsGrantInput!) { creditsGrant(input: $input) { grant { id } userErrors { field code } } }`, { input: { accountId: account.accountId, provider: "ugen", credits: "1", reason: "x", ...input } }, admin)
@@ -195,7 +203,7 @@ describe("grants", () => {
   });
 
   it("keeps credits a running job holds past their grant's expiry; what it releases afterwards expires then", async () => {
-    const account = await createTestAccount(server, "Held past expiry");
+    const account = await onClock("Held past expiry");
     const now = new Date((await advance({ seconds: 1 })).now).getTime();
     await grant(account.accountId, "ugen", "50", { expiresAt: new Date(now + HOUR * 1000).toISOString() });
     const job = await jobCreate(account, { credits: "40" });
@@ -209,7 +217,7 @@ describe("grants", () => {
   });
 
   it("returns a refund to the grants the consumption came from; to an expired grant, it expires at once", async () => {
-    const account = await createTestAccount(server, "Refund after expiry");
+    const account = await onClock("Refund after expiry");
     const now = new Date((await advance({ seconds: 1 })).now).getTime();
     await grant(account.accountId, "ugen", "20", { expiresAt: new Date(now + HOUR * 1000).toISOString() });
     const kept = await grant(account.accountId, "ugen", "20");
@@ -234,7 +242,7 @@ describe("grants", () => {
   });
 
   it("takes consumption above the reservation from available credits", async () => {
-    const account = await createTestAccount(server, "Over", "12", "ugen");
+    const account = await onClock("Over", "12", "ugen");
     const job = await jobCreate(account, { credits: "10" });
     expect(await jobComplete(account, job.job.id, "12.5")).toMatchObject({ job: null, shortfall: { missingCredits: "0.5" }, userErrors: [{ code: "INSUFFICIENT_CREDITS" }] });
     expect(await jobComplete(account, job.job.id, "11")).toMatchObject({ job: { status: "COMPLETED", consumedCredits: "11" }, userErrors: [] });
@@ -247,7 +255,7 @@ describe("clawbacks", () => {
     fetch(`${server.url}/sandbox/checkout/${sessionId}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
 
   it("claws back a refunded share of a pack, then the rest when disputed: what was used beyond what is paid for is owed, and repaid from the next credits", async () => {
-    const buyer = await createTestAccount(server, "Refunded buyer");
+    const buyer = await onClock("Refunded buyer");
     const sessionId = await buyPack(buyer, "ugen/packs/creator"); // 1000 credits for 45 USD
     const job = await jobCreate(buyer, { credits: "300" });
     await jobComplete(buyer, job.job.id);
@@ -280,7 +288,7 @@ describe("clawbacks", () => {
   });
 
   it("applies a refund told before the payment's success once the credits are added", async () => {
-    const buyer = await createTestAccount(server, "Early refund");
+    const buyer = await onClock("Early refund");
     const data = await gql(buyer.key, `mutation { checkoutSessionCreate(input: { packId: "ugen/packs/creator" }) { checkoutSession { id url } } }`);
     const { id, url } = data.checkoutSessionCreate.checkoutSession;
     // Events arrive in any order: the refund (all 45 USD) comes first, signed as the sandbox signs.
@@ -299,7 +307,7 @@ describe("clawbacks", () => {
   });
 
   it("refuses to refund a session that is not paid, and a refund above its price", async () => {
-    const buyer = await createTestAccount(server, "Not paid");
+    const buyer = await onClock("Not paid");
     const data = await gql(buyer.key, `mutation { checkoutSessionCreate(input: { packId: "ugen/packs/creator" }) { checkoutSession { id } } }`);
     const id = data.checkoutSessionCreate.checkoutSession.id;
     expect((await sandboxAction(id, "action=refund&amount=1")).status).toBe(409);
@@ -307,24 +315,5 @@ describe("clawbacks", () => {
     expect((await sandboxAction(paid, "action=refund&amount=46")).status).toBe(400);
     expect((await sandboxAction(paid, "action=refund&amount=-1")).status).toBe(400);
     expect((await wallet(buyer, "ugen")).balance).toBe("1000");
-  });
-});
-
-describe("the test clock", () => {
-  it("is the admin's, and refused without TEST_CLOCK", async () => {
-    const account = await createTestAccount(server, "Clock");
-    const asAccount = await server.gql(`mutation { testClockAdvance(input: { days: 1 }) { now } }`, undefined, account.key);
-    expect(asAccount.body.errors![0].extensions!.code).toBe("FORBIDDEN");
-    expect((await gql(admin, `mutation { testClockAdvance(input: { seconds: 0 }) { now userErrors { field code } } }`)).testClockAdvance.userErrors).toEqual([
-      { field: ["input", "seconds"], code: "BAD_USER_INPUT" },
-    ]);
-    const plain = await startTestServer();
-    try {
-      const refused = await plain.gql(`mutation { testClockAdvance(input: { days: 1 }) { now } }`, undefined, admin);
-      expect(refused.body.errors![0]).toMatchObject({ extensions: { code: "FORBIDDEN" } });
-      expect(refused.body.errors![0].message).toContain("TEST_CLOCK=true");
-    } finally {
-      await plain.close();
-    }
   });
 });

@@ -4,6 +4,7 @@
  * what a credit is worth on its price list; a pack bought at $0.045 a credit cost more. Both are
  * shown, never one passed off as the other.
  */
+import type { AccountTime } from "./account-time.js";
 import { money, type Money } from "../graphql/money.js";
 import { Decimal, fromMicros } from "../pricing/decimal.js";
 import type { GrantRow, Repositories } from "../store/repositories/index.js";
@@ -45,12 +46,12 @@ export function costOf(spendable: readonly GrantRow[], credits: Decimal): Money 
 export class CreditCosts {
   constructor(
     private readonly reads: Repositories,
-    private readonly now: () => Date,
+    private readonly time: AccountTime,
   ) {}
 
   /** What the wallet's available credits cost the account, or `credits` of them in spending order. */
   async ofWallet(accountId: string, providerId: string, credits?: Decimal): Promise<Money | null> {
-    const spendable = await this.reads.grants.spendable(accountId, providerId, this.now().toISOString());
+    const spendable = await this.reads.grants.spendable(accountId, providerId, (await this.time.now(accountId)).toISOString());
     const available = spendable.reduce((total, grant) => total.plus(fromMicros(grant.remainingMicros - grant.heldMicros)), new Decimal(0));
     if (available.isZero() && !credits) return null;
     return costOf(spendable, credits ?? available);

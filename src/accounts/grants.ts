@@ -6,11 +6,11 @@
  * holding the wallet's lock.
  */
 import { grantState, walletState } from "../events/payloads.js";
-import type { Clock } from "../clock.js";
 import { badInput, notFound } from "../errors.js";
 import type { Decimal } from "../pricing/decimal.js";
 import type { GrantRow } from "../store/repositories/index.js";
 import type { Store, Tx } from "../store/store.js";
+import { dueScope, type AccountTime, type TimeScope } from "./account-time.js";
 import { checkText, credits, creditsToMicros } from "./credits.js";
 import { clawBackGrant } from "./grant-moves.js";
 import { ADMIN_SCOPE, idempotent, type Outcome } from "./idempotency.js";
@@ -28,7 +28,7 @@ export class CreditService {
   constructor(
     private readonly store: Store,
     readonly book: WalletBook,
-    private readonly clock: Clock,
+    private readonly time: AccountTime,
     private readonly knownProvider: (id: string) => boolean,
   ) {}
 
@@ -48,8 +48,10 @@ export class CreditService {
       if (!(await tx.accounts.get(accountId))) throw notFound(`No account ${accountId}`, ["accountId"]);
       const providerId = await walletProvider(tx, this.knownProvider, accountId, provider, ["provider"]);
       const wallet = await this.book.lock(tx, accountId, providerId);
+      // The account's time: a TEST account on a test clock lives at the clock's.
+      if (spec.expiresAt && spec.expiresAt.getTime() <= wallet.asOf.getTime()) throw badInput("expiresAt must be in the future", ["expiresAt"]);
       const input = { accountId, providerId, amount, description, expiresAt: spec.expiresAt?.toISOString() ?? null, priority: spec.priority };
-      return idempotent(tx, this.clock, ADMIN_SCOPE, "creditsGrant", { key: idempotencyKey, input }, async () => {
+      return idempotent(tx, this.time.server, ADMIN_SCOPE, "creditsGrant", { key: idempotencyKey, input }, async () => {
         const { grant, entry } = await this.book.add(tx, wallet, spec, { type: "BONUS", description, idempotencyKey });
         return { transactionId: entry.id, grantId: grant.id };
       });
@@ -82,7 +84,7 @@ export class CreditService {
       if (consumed.type !== "CONSUME") throw badInput(`Only CONSUME transactions can be refunded; ${transactionId} is ${consumed.type}`, ["transactionId"]);
       // The wallet's lock also serializes refunds of one entry: two cannot both give back its last credits.
       const wallet = await this.book.lock(tx, consumed.accountId, consumed.providerId);
-      return idempotent(tx, this.clock, ADMIN_SCOPE, "transactionRefund", { key: idempotencyKey, input: { transactionId, requested, description } }, async () => {
+      return idempotent(tx, this.time.server, ADMIN_SCOPE, "transactionRefund", { key: idempotencyKey, input: { transactionId, requested, description } }, async () => {
         const refundable = -consumed.amountMicros - (await tx.ledger.refundedMicros(transactionId));
         const micros = requested ?? refundable;
         if (micros <= 0 || micros > refundable) {
@@ -104,7 +106,7 @@ export class CreditService {
   async clawBack(tx: Tx, grant: GrantRow, claimMicros: number, close: boolean, reason: string): Promise<void> {
     const wallet = await this.book.lock(tx, grant.accountId, grant.providerId);
     const [current] = await tx.grants.byIds([grant.id]);
-    const entries = clawBackGrant(wallet, current, claimMicros, close, this.clock.now().toISOString(), reason);
+    const entries = clawBackGrant(wallet, current, claimMicros, close, wallet.asOf.toISOString(), reason);
     await tx.grants.save(current);
     const posted = entries.length > 0 ? await this.book.ledger.post(tx, wallet, entries) : (await tx.wallets.save(wallet), []);
     await this.book.events.record(tx, grant.accountId, "grant.clawed_back", {
@@ -114,11 +116,11 @@ export class CreditService {
     });
   }
 
-  /** Expires the grants whose time has come, in every wallet; returns how many. Claimed: a closed grant is never expired again. */
-  async expireDue(batchSize = 100): Promise<number> {
+  /** Expires the grants whose time has come, in the scope's wallets; returns how many. Claimed: a closed grant is never expired again. */
+  async expireDue(scope: TimeScope = this.time.serverScope(), batchSize = 100): Promise<number> {
     let expired = 0;
     for (;;) {
-      const due = await this.store.reads.grants.due(this.clock.now().toISOString(), batchSize);
+      const due = await this.store.reads.grants.due(dueScope(scope), batchSize);
       const wallets = new Map(due.map((grant) => [`${grant.accountId}\u0000${grant.providerId}`, grant]));
       for (const grant of wallets.values()) {
         expired += await this.store.transaction(async (tx) => this.book.expireDue(tx, await this.book.ledger.lockWallet(tx, grant.accountId, grant.providerId)));
@@ -131,7 +133,6 @@ export class CreditService {
     const priority = terms.priority ?? 0;
     if (!Number.isInteger(priority) || Math.abs(priority) > MAX_PRIORITY) throw badInput(`priority must be a whole number from -${MAX_PRIORITY} to ${MAX_PRIORITY}`, ["priority"]);
     const expiresAt = terms.expiresAt ?? null;
-    if (expiresAt && expiresAt.getTime() <= this.clock.now().getTime()) throw badInput("expiresAt must be in the future", ["expiresAt"]);
     return { kind: "PROMOTIONAL", source: "ADMIN", micros, priority, expiresAt, costMicros: 0 };
   }
 }

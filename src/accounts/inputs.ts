@@ -5,7 +5,8 @@ import { DateTimeScalar, DecimalScalar } from "../graphql/scalars.js";
 import { UserError } from "../graphql/user-error.js";
 import type { Decimal } from "../pricing/decimal.js";
 import type { AccountRecord, ApiKeyRecord, JobRecord, TransactionRecord } from "./records.js";
-import { Account, ApiKey, Job, Transaction } from "./types.js";
+import type { Mode } from "./modes.js";
+import { Account, ApiKey, Job, ModeEnum, Transaction } from "./types.js";
 import type { GrantRecord } from "./wallet-queries.js";
 import { CreditGrant, CreditShortfall } from "./wallet-types.js";
 
@@ -66,6 +67,12 @@ export class JobCancelInput {
 export class AccountCreateInput {
   @Field(() => String, { description: "Display name (up to 500 characters)." })
   name!: string;
+
+  @Field(() => ModeEnum, { nullable: true, description: "LIVE (the default) or TEST; fixed for good." })
+  mode?: Mode | null;
+
+  @Field(() => ID, { nullable: true, description: "A TEST account only: the test clock it lives on (testClockCreate); its time-driven changes follow that clock." })
+  testClockId?: string | null;
 }
 
 @InputType({ description: "A new API key for an account (admin only)." })

@@ -7,11 +7,12 @@
  * RESERVED, so the same job completed on two nodes at once resolves once. A product charged on
  * acceptance completes in the transaction that creates the job (RESERVE, RELEASE, CONSUME).
  */
-import type { Clock } from "../clock.js";
 import { DomainError, DomainErrorCode, notFound } from "../errors.js";
-import type { JobRow, JobStatus, WalletRow } from "../store/repositories/index.js";
+import type { JobRow, JobStatus } from "../store/repositories/index.js";
 import type { Store, Tx } from "../store/store.js";
+import { dueScope, type AccountTime, type TimeScope } from "./account-time.js";
 import { checkText, creditsToMicros } from "./credits.js";
+import type { LockedWallet } from "./ledger.js";
 import { accountScope, idempotent, type IdempotencyRequest, type Outcome } from "./idempotency.js";
 import { randomHex } from "./keys.js";
 import type { PricedJob } from "./pricing.js";
@@ -32,7 +33,7 @@ export class JobService {
   constructor(
     private readonly store: Store,
     private readonly book: WalletBook,
-    private readonly clock: Clock,
+    private readonly time: AccountTime,
     /** Reservations older than this expire and are released. */
     private readonly jobTtlMs: number,
     private readonly knownProvider: (id: string) => boolean,
@@ -44,8 +45,8 @@ export class JobService {
     return this.store.transaction(async (tx) => {
       const providerId = await walletProvider(tx, this.knownProvider, accountId, job.providerId, ["provider"]);
       const wallet = await this.book.lock(tx, accountId, providerId);
-      return idempotent(tx, this.clock, accountScope(accountId), "jobCreate", request, async () => {
-        const created = this.clock.now();
+      return idempotent(tx, this.time.server, accountScope(accountId), "jobCreate", request, async () => {
+        const created = wallet.asOf;
         const jobId = `job_${randomHex(12)}`;
         await tx.jobs.insert({
           id: jobId,
@@ -122,7 +123,7 @@ export class JobService {
   /** Resolves the job if it is still RESERVED (guard: the conditional update), and posts its entries. */
   private async resolve(
     tx: Tx,
-    wallet: WalletRow,
+    wallet: LockedWallet,
     job: JobRow,
     outcome: { status: Exclude<JobStatus, "RESERVED">; consumedMicros: number; reason: string | null },
     description = releaseDescription(outcome.status, job.id),
@@ -131,7 +132,7 @@ export class JobService {
       status: outcome.status,
       consumedMicros: outcome.consumedMicros,
       failureReason: outcome.reason,
-      resolvedAt: this.clock.now().toISOString(),
+      resolvedAt: wallet.asOf.toISOString(),
     });
     if (!resolved) return false;
     await this.book.resolve(tx, wallet, job, outcome.consumedMicros, description);
@@ -144,10 +145,10 @@ export class JobService {
    * Expires and releases reservations past their TTL; returns how many. Each is claimed by the
    * conditional update that expires it, so two sweepers expire a job once.
    */
-  async expireDue(batchSize = 100): Promise<number> {
+  async expireDue(scope: TimeScope = this.time.serverScope(), batchSize = 100): Promise<number> {
     let expired = 0;
     for (;;) {
-      const due = await this.store.reads.jobs.due(this.clock.now().toISOString(), batchSize);
+      const due = await this.store.reads.jobs.due(dueScope(scope), batchSize);
       for (const job of due) {
         const done = await this.store.transaction(async (tx) => {
           const wallet = await this.book.lock(tx, job.accountId, job.providerId);

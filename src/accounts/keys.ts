@@ -1,9 +1,11 @@
 /**
- * API keys. A key is `pak_<key id>_<secret>` with a 256-bit random secret; only its SHA-256 is
+ * API keys. A key is `pak_<mode>_<key id>_<secret>` (`pak_live_…`, `pak_test_…`; keys issued before
+ * modes are `pak_<key id>_<secret>` and keep working) with a 256-bit random secret; only its SHA-256 is
  * stored. Lookup is by the key id embedded in it, then the hashes are compared in constant time,
  * so neither the database nor the comparison leaks how much of a guess was right.
  */
 import { createHash, randomBytes, randomFillSync, timingSafeEqual } from "node:crypto";
+import { keyPrefixOf, type Mode } from "./modes.js";
 
 export interface GeneratedKey {
   id: string;
@@ -13,7 +15,7 @@ export interface GeneratedKey {
   displayPrefix: string;
 }
 
-const ACCOUNT_KEY = /^pak_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+const ACCOUNT_KEY = /^pak_(?:live_|test_)?([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
 // Ids are drawn from a pool refilled 4 KiB at a time: one call into the CSPRNG per id cost more
 // than the rest of an id's making (it is on every ledger write).
@@ -34,10 +36,12 @@ export function randomHex(bytes: number): string {
 
 export const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
-export function generateApiKey(): GeneratedKey {
+export function generateApiKey(mode: Mode): GeneratedKey {
   const keyPart = randomHex(8);
-  const token = `pak_${keyPart}_${randomBytes(32).toString("base64url")}`;
-  return { id: `key_${keyPart}`, token, hash: sha256(token), displayPrefix: token.slice(0, 12) };
+  const prefix = keyPrefixOf(mode);
+  const token = `${prefix}${keyPart}_${randomBytes(32).toString("base64url")}`;
+  // The mode and the key id's first 8 characters: enough to tell keys apart in a list.
+  return { id: `key_${keyPart}`, token, hash: sha256(token), displayPrefix: token.slice(0, prefix.length + 8) };
 }
 
 /** The key id a presented account key claims, or null when it is not shaped like one. */

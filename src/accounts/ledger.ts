@@ -6,13 +6,16 @@
  * writers never both spend the same credits; the database's CHECK constraints refuse an overdraft
  * even if code ever got it wrong.
  */
-import type { Clock } from "../clock.js";
 import { notFound } from "../errors.js";
 import type { EntryRow, WalletRow } from "../store/repositories/index.js";
 import type { Tx } from "../store/store.js";
+import type { AccountTime } from "./account-time.js";
 import { randomHex } from "./keys.js";
 
 export type TransactionType = EntryRow["type"];
+
+/** A wallet locked by this transaction, with its account's time as of the lock (the server's, or its test clock's). */
+export type LockedWallet = WalletRow & { readonly asOf: Date };
 
 /** Types that change what open jobs hold rather than what the wallet owns. */
 const HOLD_TYPES: ReadonlySet<TransactionType> = new Set(["RESERVE", "RELEASE"]);
@@ -39,21 +42,23 @@ export interface LedgerHooks {
 
 export class CreditLedger {
   constructor(
-    private readonly clock: Clock,
+    private readonly time: AccountTime,
     private readonly hooks: readonly LedgerHooks[],
   ) {}
 
   /** The account's wallet of the provider (created empty if need be), locked until the transaction ends. */
-  async lockWallet(tx: Tx, accountId: string, providerId: string): Promise<WalletRow> {
+  async lockWallet(tx: Tx, accountId: string, providerId: string): Promise<LockedWallet> {
     // The account must exist: a wallet is never made for an unknown id.
-    if (!(await tx.accounts.get(accountId))) throw notFound(`No account ${accountId}`, ["accountId"]);
-    return tx.wallets.lock(accountId, providerId, this.clock.now().toISOString());
+    const account = await tx.accounts.get(accountId);
+    if (!account) throw notFound(`No account ${accountId}`, ["accountId"]);
+    const asOf = await this.time.of(account, tx);
+    return Object.assign(await tx.wallets.lock(accountId, providerId, asOf.toISOString()), { asOf });
   }
 
   /** Appends entries, in order, to a locked wallet and saves its figures; returns them. */
-  async post(tx: Tx, wallet: WalletRow, entries: EntryInput[]): Promise<EntryRow[]> {
+  async post(tx: Tx, wallet: LockedWallet, entries: EntryInput[]): Promise<EntryRow[]> {
     if (entries.length === 0) return [];
-    const createdAt = this.clock.now().toISOString();
+    const createdAt = wallet.asOf.toISOString();
     const written: EntryRow[] = [];
     for (const entry of entries) {
       const before = wallet.balanceMicros - wallet.reservedMicros;

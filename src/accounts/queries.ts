@@ -10,6 +10,8 @@ export function toAccount(row: AccountRow): AccountRecord {
     __typename: "Account",
     id: row.id,
     name: row.name,
+    mode: row.mode,
+    testClockId: row.testClockId,
     createdAt: new Date(row.createdAt),
   };
 }

@@ -1,11 +1,14 @@
 import type { Decimal } from "../pricing/decimal.js";
 import type { JobStatus } from "../store/repositories/index.js";
 import type { TransactionType } from "./ledger.js";
+import type { Mode } from "./modes.js";
 
 export interface AccountRecord {
   __typename: "Account";
   id: string;
   name: string;
+  mode: Mode;
+  testClockId: string | null;
   createdAt: Date;
 }
 

@@ -202,7 +202,7 @@ export class AdminMutationResolver {
   accountCreate(@Arg("input", () => AccountCreateInput) input: AccountCreateInput, @Ctx() context: Context) {
     requireAdmin(context);
     return mutate({ account: null, apiKey: null, key: null }, async () => {
-      const created = await context.services.accountService.createAccount(input.name);
+      const created = await context.services.accountService.createAccount(input.name, null, { mode: input.mode ?? "LIVE", testClockId: input.testClockId });
       return {
         account: await account(context, created.accountId),
         apiKey: created.token,
@@ -235,7 +235,7 @@ export class AdminMutationResolver {
     return mutate({ transaction: null, account: null, grant: null }, async () => {
       const terms = { expiresAt: input.expiresAt, priority: input.priority };
       const { result } = await context.services.credits.grant(input.accountId, input.provider, input.credits, input.reason, terms, input.idempotencyKey);
-      const [grant] = await context.services.wallets.grantsByIds([result.grantId], context.services.clock.now());
+      const [grant] = await context.services.wallets.grantsByIds([result.grantId]);
       return { transaction: await transaction(context, result.transactionId), account: await account(context, input.accountId), grant };
     });
   }

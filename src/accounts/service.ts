@@ -1,11 +1,12 @@
 /** Accounts and their API keys: creation, key issue and revocation, authentication of requests. */
-import type { Clock } from "../clock.js";
-import { notFound } from "../errors.js";
+import { badInput, notFound } from "../errors.js";
 import { Decimal } from "../pricing/decimal.js";
 import type { Store, Tx } from "../store/store.js";
 import { checkText } from "./credits.js";
+import type { AccountTime } from "./account-time.js";
 import type { CreditService } from "./grants.js";
 import { generateAdminKey, generateApiKey, keyIdOf, matchesHash, randomHex, sha256 } from "./keys.js";
+import type { Mode } from "./modes.js";
 
 export type Auth =
   | { kind: "anonymous" }
@@ -18,13 +19,19 @@ const DEMO_ACCOUNT = "demo_account_id";
 /** The demo account's welcome credits are U-Gen credits: its job estimate works with them at once. */
 export const DEMO_PROVIDER = "ugen";
 
+/** How a new account lives: its mode (LIVE unless said), and for a TEST account optionally the test clock it follows. */
+export interface AccountTerms {
+  mode?: Mode;
+  testClockId?: string | null;
+}
+
 export class AccountService {
   private adminKeyHash: string | null = null;
 
   constructor(
     private readonly store: Store,
     private readonly credits: CreditService,
-    private readonly clock: Clock,
+    private readonly time: AccountTime,
   ) {}
 
   /**
@@ -62,31 +69,43 @@ export class AccountService {
   }
 
   /** Creates an account with a first API key (and initial credits, in the same transaction); the key is returned in full this once. */
-  createAccount(name: string, initial?: { credits: Decimal; provider: string } | null): Promise<{ accountId: string; keyId: string; token: string }> {
+  createAccount(name: string, initial?: { credits: Decimal; provider: string } | null, terms: AccountTerms = {}): Promise<{ accountId: string; keyId: string; token: string }> {
     const clean = checkText(name, ["name"], "An account name");
+    const mode = terms.mode ?? "LIVE";
+    if (terms.testClockId != null && mode !== "TEST") throw badInput("Only a TEST account follows a test clock: give mode: TEST with testClockId", ["testClockId"]);
     return this.store.transaction(async (tx) => {
-      const account = await this.insertAccount(tx, clean);
+      let testClockId: string | null = null;
+      if (terms.testClockId != null) {
+        const clock = await tx.testClocks.get(terms.testClockId);
+        if (!clock) throw notFound(`No test clock ${terms.testClockId}`, ["testClockId"]);
+        if (clock.deletedAt) throw badInput(`Test clock ${clock.id} was deleted`, ["testClockId"]);
+        testClockId = clock.id;
+      }
+      const account = await this.insertAccount(tx, clean, mode, testClockId);
       if (initial) await this.credits.bonus(tx, account.accountId, initial.provider, initial.credits, "Initial credits");
       return account;
     });
   }
 
-  private async insertAccount(tx: Tx, name: string) {
-    const account = await tx.accounts.insert({ id: `acct_${randomHex(8)}`, name, createdAt: this.clock.now().toISOString() });
-    const key = await this.insertKey(tx, account.id);
-    return { accountId: account.id, keyId: key.keyId, token: key.token };
+  private async insertAccount(tx: Tx, name: string, mode: Mode, testClockId: string | null) {
+    const id = `acct_${randomHex(8)}`;
+    const createdAt = (await this.time.of({ id, testClockId }, tx)).toISOString();
+    await tx.accounts.insert({ id, name, mode, testClockId, createdAt });
+    const key = await this.insertKey(tx, id, mode);
+    return { accountId: id, keyId: key.keyId, token: key.token };
   }
 
   issueKey(accountId: string): Promise<{ keyId: string; token: string }> {
     return this.store.transaction(async (tx) => {
-      if (!(await tx.accounts.get(accountId))) throw notFound(`No account ${accountId}`, ["accountId"]);
-      return this.insertKey(tx, accountId);
+      const account = await tx.accounts.get(accountId);
+      if (!account) throw notFound(`No account ${accountId}`, ["accountId"]);
+      return this.insertKey(tx, accountId, account.mode);
     });
   }
 
-  private async insertKey(tx: Tx, accountId: string) {
-    const key = generateApiKey();
-    await tx.apiKeys.insert({ id: key.id, accountId, keyHash: key.hash, displayPrefix: key.displayPrefix, createdAt: this.clock.now().toISOString() });
+  private async insertKey(tx: Tx, accountId: string, mode: Mode) {
+    const key = generateApiKey(mode);
+    await tx.apiKeys.insert({ id: key.id, accountId, keyHash: key.hash, displayPrefix: key.displayPrefix, createdAt: this.time.server.now().toISOString() });
     return { keyId: key.id, token: key.token };
   }
 
@@ -94,19 +113,20 @@ export class AccountService {
   revokeKey(keyId: string): Promise<void> {
     return this.store.transaction(async (tx) => {
       if (!(await tx.apiKeys.get(keyId))) throw notFound(`No API key ${keyId}`, ["keyId"]);
-      await tx.apiKeys.revoke(keyId, this.clock.now().toISOString());
+      await tx.apiKeys.revoke(keyId, this.time.server.now().toISOString());
     });
   }
 
   /**
    * On a database without accounts, creates a demo account with some bonus credits so that a
-   * newcomer can try the account API at once. Returns its key, or null when accounts exist or
+   * newcomer can try the account API at once: a TEST account, whose purchases go through the
+   * sandbox (never made in production: main.ts). Returns its key, or null when accounts exist or
    * another node made the demo account (guard: the metadata key, claimed before it is made).
    */
   async ensureDemoAccount(bonusCredits: Decimal = new Decimal(1000)): Promise<{ accountId: string; token: string } | null> {
     const created = await this.store.transaction(async (tx) => {
       if ((await tx.accounts.count()) > 0) return null;
-      const account = await this.insertAccount(tx, "Demo account");
+      const account = await this.insertAccount(tx, "Demo account", "TEST", null);
       if ((await tx.metadata.setOnce(DEMO_ACCOUNT, account.accountId)) !== account.accountId) throw new DemoAccountExists();
       await this.credits.bonus(tx, account.accountId, DEMO_PROVIDER, bonusCredits, "Welcome credits for the demo account");
       return account;

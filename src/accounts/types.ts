@@ -6,6 +6,7 @@ import { DateTimeScalar, DecimalScalar } from "../graphql/scalars.js";
 import type { Decimal } from "../pricing/decimal.js";
 import type { JobStatus } from "../store/repositories/index.js";
 import type { TransactionType } from "./ledger.js";
+import type { Mode } from "./modes.js";
 import type { JobRecord, TransactionRecord } from "./records.js";
 
 export const TransactionTypeEnum = {
@@ -56,6 +57,16 @@ registerEnumType(JobStatusEnum, {
   },
 });
 
+export const ModeEnum = { LIVE: "LIVE", TEST: "TEST" } as const;
+registerEnumType(ModeEnum, {
+  name: "Mode",
+  description: "Live or test, as Stripe's livemode. Fixed when the account is made; its keys show it (pak_live_…, pak_test_…).",
+  valuesConfig: {
+    LIVE: { description: "Pays only through a real payment provider (Stripe, for cards): its credits are paid for (or granted by an operator)." },
+    TEST: { description: "Pays only through the embedded sandbox, in every environment: its credits are test credits, never live ones." },
+  },
+});
+
 @ObjectType({ simpleResolvers: true, implements: Node, description: "A customer account holding credits." })
 export class Account implements Node {
   @Field(() => ID, { description: 'Account id, e.g. "acct_3f9c…".' })
@@ -63,6 +74,9 @@ export class Account implements Node {
 
   @Field(() => String, { description: "Display name." })
   name!: string;
+
+  @Field(() => ModeEnum, { description: "LIVE or TEST: which payment provider its purchases go through." })
+  mode!: Mode;
 
   @Field(() => DateTimeScalar, { description: "When the account was created." })
   createdAt!: Date;

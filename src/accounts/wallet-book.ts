@@ -7,14 +7,13 @@
  */
 import type { EventLog } from "../events/log.js";
 import { grantState, walletState } from "../events/payloads.js";
-import type { Clock } from "../clock.js";
 import { InsufficientCreditsError } from "../errors.js";
 import type { EntryRow, GrantRow, JobRow, WalletRow } from "../store/repositories/index.js";
 import type { Tx } from "../store/store.js";
 import { balanceLimitError, credits, fitsBalance } from "./credits.js";
 import { expireGrant, repayDebts, settleReturned, spendingOrder, unheld } from "./grant-moves.js";
 import { randomHex } from "./keys.js";
-import type { CreditLedger, EntryInput } from "./ledger.js";
+import type { CreditLedger, EntryInput, LockedWallet } from "./ledger.js";
 
 export type GrantKind = GrantRow["kind"];
 export type GrantSource = GrantRow["source"];
@@ -34,21 +33,20 @@ export interface NewGrant {
 
 export class WalletBook {
   constructor(
-    private readonly clock: Clock,
     readonly ledger: CreditLedger,
     readonly events: EventLog,
   ) {}
 
   /** The wallet, locked, with its grants past their expiry expired first (guard: the wallet's row lock). */
-  async lock(tx: Tx, accountId: string, providerId: string): Promise<WalletRow> {
+  async lock(tx: Tx, accountId: string, providerId: string): Promise<LockedWallet> {
     const wallet = await this.ledger.lockWallet(tx, accountId, providerId);
     await this.expireDue(tx, wallet);
     return wallet;
   }
 
   /** Expires the wallet's grants whose time has come; returns how many. */
-  async expireDue(tx: Tx, wallet: WalletRow): Promise<number> {
-    const now = this.clock.now().toISOString();
+  async expireDue(tx: Tx, wallet: LockedWallet): Promise<number> {
+    const now = wallet.asOf.toISOString();
     const due = await tx.grants.dueInWallet(wallet.accountId, wallet.providerId, now);
     const entries = due.flatMap((grant) => expireGrant(grant, now));
     for (const grant of due) await tx.grants.save(grant);
@@ -59,7 +57,7 @@ export class WalletBook {
   /** A new grant and its entry (PURCHASE, BONUS or MIGRATION); what the wallet owes is repaid from it first. */
   async add(
     tx: Tx,
-    wallet: WalletRow,
+    wallet: LockedWallet,
     spec: NewGrant,
     entry: { type: "PURCHASE" | "BONUS" | "MIGRATION"; description: string; idempotencyKey?: string | null; field?: string[] },
   ): Promise<{ grant: GrantRow; entry: EntryRow }> {
@@ -76,8 +74,8 @@ export class WalletBook {
     return { grant, entry: posted };
   }
 
-  private insertGrant(tx: Tx, wallet: WalletRow, spec: NewGrant): Promise<GrantRow> {
-    const now = this.clock.now();
+  private insertGrant(tx: Tx, wallet: LockedWallet, spec: NewGrant): Promise<GrantRow> {
+    const now = wallet.asOf;
     return tx.grants.insert({
       id: `grant_${randomHex(12)}`,
       accountId: wallet.accountId,
@@ -98,7 +96,7 @@ export class WalletBook {
   }
 
   /** Holds `micros` of the wallet's spendable credits for a job, in the spending order; INSUFFICIENT_CREDITS otherwise. */
-  async reserve(tx: Tx, wallet: WalletRow, jobId: string, micros: number, entry: { description: string; idempotencyKey?: string | null }): Promise<EntryRow | null> {
+  async reserve(tx: Tx, wallet: LockedWallet, jobId: string, micros: number, entry: { description: string; idempotencyKey?: string | null }): Promise<EntryRow | null> {
     if (micros === 0) return null;
     const taken = await this.take(tx, wallet, micros, (needed) => `the job needs ${needed}`);
     await tx.holds.insert(taken.map((part, position) => ({ jobId, grantId: part.grant.id, position, heldMicros: part.micros })));
@@ -117,7 +115,7 @@ export class WalletBook {
    * order it took them), then, past its reservation, from the wallet's available credits; refuses
    * with INSUFFICIENT_CREDITS when those do not cover it. What comes back to a closed grant leaves.
    */
-  async resolve(tx: Tx, wallet: WalletRow, job: JobRow, consumedMicros: number, releaseDescription: string): Promise<EntryRow[]> {
+  async resolve(tx: Tx, wallet: LockedWallet, job: JobRow, consumedMicros: number, releaseDescription: string): Promise<EntryRow[]> {
     const holds = await tx.holds.ofJob(job.id);
     const held = new Map((await tx.grants.byIds(holds.map((hold) => hold.grantId))).map((grant) => [grant.id, grant]));
     const entries: EntryInput[] = [];
@@ -180,7 +178,7 @@ export class WalletBook {
    * none beyond what it took of each); a closed grant's share leaves at once; what the wallet owes
    * is repaid from the rest. A CONSUME from before wallets recorded no grants: its refund is a grant.
    */
-  async refund(tx: Tx, wallet: WalletRow, consume: EntryRow, micros: number, entry: { description: string; idempotencyKey?: string | null }): Promise<EntryRow> {
+  async refund(tx: Tx, wallet: LockedWallet, consume: EntryRow, micros: number, entry: { description: string; idempotencyKey?: string | null }): Promise<EntryRow> {
     const refundable = await this.refundableByGrant(tx, consume);
     const grants = (await tx.grants.byIds([...refundable.keys()])).sort(spendingOrder);
     const returned: Array<{ grant: GrantRow; micros: number }> = [];
@@ -228,8 +226,8 @@ export class WalletBook {
   }
 
   /** Unheld credits of spendable grants, in the spending order, covering `micros`; INSUFFICIENT_CREDITS otherwise. */
-  private async take(tx: Tx, wallet: WalletRow, micros: number, what: (micros: string) => string, field?: string[]): Promise<Array<{ grant: GrantRow; micros: number }>> {
-    const spendable = await tx.grants.spendable(wallet.accountId, wallet.providerId, this.clock.now().toISOString());
+  private async take(tx: Tx, wallet: LockedWallet, micros: number, what: (micros: string) => string, field?: string[]): Promise<Array<{ grant: GrantRow; micros: number }>> {
+    const spendable = await tx.grants.spendable(wallet.accountId, wallet.providerId, wallet.asOf.toISOString());
     const available = spendable.reduce((sum, grant) => sum + unheld(grant), 0);
     if (micros > available) {
       const missing = micros - available;

@@ -1,4 +1,5 @@
 /** Reads of wallets and grants, as records. */
+import type { AccountTime } from "./account-time.js";
 import { money, type Money } from "../graphql/money.js";
 import { compareSpending, type SpendingKey } from "./grant-moves.js";
 import { fromMicros } from "../pricing/decimal.js";
@@ -87,7 +88,10 @@ const keyOfRecord = (g: GrantRecord): SpendingKey => ({ priority: g.priority, ex
 export const inSpendingOrder = (a: GrantRecord, b: GrantRecord) => compareSpending(keyOfRecord(a), keyOfRecord(b));
 
 export class WalletQueries {
-  constructor(private readonly reads: Repositories) {}
+  constructor(
+    private readonly reads: Repositories,
+    private readonly time: AccountTime,
+  ) {}
 
   async walletsOfAccounts(accountIds: readonly string[]): Promise<Map<string, WalletRecord[]>> {
     const byAccount = new Map<string, WalletRecord[]>(accountIds.map((id) => [id, []]));
@@ -95,13 +99,18 @@ export class WalletQueries {
     return byAccount;
   }
 
-  async grants(accountId: string, providerId: string, options: { first: number; afterSeq?: number; status?: GrantStatus | null }, now: Date): Promise<Page<GrantRecord>> {
+  /** A wallet's grants; PENDING and ACTIVE as of the account's time. */
+  async grants(accountId: string, providerId: string, options: { first: number; afterSeq?: number; status?: GrantStatus | null }): Promise<Page<GrantRecord>> {
+    const now = await this.time.now(accountId);
     const page = await this.reads.grants.page(accountId, providerId, { ...options, now: now.toISOString() });
     return { items: page.items.map((row) => toGrant(row, now)), hasNextPage: page.hasNextPage };
   }
 
-  async grantsByIds(ids: readonly string[], now: Date): Promise<GrantRecord[]> {
-    return (await this.reads.grants.byIds(ids)).map((row) => toGrant(row, now));
+  async grantsByIds(ids: readonly string[]): Promise<GrantRecord[]> {
+    const rows = await this.reads.grants.byIds(ids);
+    const times = new Map<string, Date>();
+    for (const accountId of new Set(rows.map((row) => row.accountId))) times.set(accountId, await this.time.now(accountId));
+    return rows.map((row) => toGrant(row, times.get(row.accountId)!));
   }
 
   entryGrants(entryIds: readonly string[]): Promise<EntryGrantRow[]> {

@@ -85,7 +85,7 @@ export class WalletResolver {
     @Arg("status", () => CreditGrantStatusEnum, { nullable: true, description: "Only grants in this status." }) status: GrantStatus | null,
   ) {
     const size = pageSize(first);
-    const page = await context.services.wallets.grants(root.accountId, root.providerId, { first: size, afterSeq: decodeCursor("grant", after), status }, context.services.clock.now());
+    const page = await context.services.wallets.grants(root.accountId, root.providerId, { first: size, afterSeq: decodeCursor("grant", after), status });
     return connection("grant", page.items, page.hasNextPage, (grant) => grant.seq);
   }
 }

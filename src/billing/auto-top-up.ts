@@ -10,7 +10,7 @@ import { providerOf } from "./purchased-grants.js";
 import { randomHex } from "../accounts/keys.js";
 import type { LedgerHooks, TransactionType } from "../accounts/ledger.js";
 import type { BackgroundTasks } from "../background.js";
-import type { Clock } from "../clock.js";
+import { dueScope, type AccountTime, type TimeScope } from "../accounts/account-time.js";
 import { badInput, DomainError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Decimal } from "../pricing/decimal.js";
@@ -25,7 +25,7 @@ export class AutoTopUpService implements LedgerHooks {
     private readonly store: Store,
     private readonly checkout: CheckoutService,
     private readonly paymentMethods: PaymentMethodService,
-    private readonly clock: Clock,
+    private readonly time: AccountTime,
     private readonly logger: Logger,
     private readonly background: BackgroundTasks,
   ) {}
@@ -57,7 +57,7 @@ export class AutoTopUpService implements LedgerHooks {
         consecutiveFailures: 0,
         nextAttemptAt: null,
         lastError: null,
-        updatedAt: this.clock.now().toISOString(),
+        updatedAt: this.time.server.now().toISOString(),
       });
       return tx.autoTopUps.get(accountId);
     });
@@ -77,7 +77,7 @@ export class AutoTopUpService implements LedgerHooks {
     const opened = await this.store.transaction(async (tx) => {
       const settings = await tx.autoTopUps.get(accountId);
       if (!settings?.enabled || settings.inFlightSessionId) return null;
-      if (settings.nextAttemptAt && settings.nextAttemptAt > this.clock.now().toISOString()) return null;
+      if (settings.nextAttemptAt && settings.nextAttemptAt > (await this.time.now(accountId, tx)).toISOString()) return null;
       // The pack's provider's wallet is the one it refills (guard: that wallet's row lock).
       const wallet = await tx.wallets.lock(accountId, providerOf(settings.packId));
       if (wallet.balanceMicros - wallet.reservedMicros >= settings.thresholdMicros) return null;
@@ -92,7 +92,7 @@ export class AutoTopUpService implements LedgerHooks {
       } catch (error) {
         // Not charged at all (e.g. the pack would pass the balance limit): a failure, with its backoff.
         if (!(error instanceof DomainError)) throw error;
-        await topUpFailed(tx, this.clock, accountId, sessionId, error.message);
+        await topUpFailed(tx, this.time, accountId, sessionId, error.message);
         return null;
       }
     });
@@ -108,10 +108,10 @@ export class AutoTopUpService implements LedgerHooks {
     return true;
   }
 
-  /** Retries top-ups whose backoff has passed (called by the sweeper). */
-  async retryDue(): Promise<number> {
+  /** Retries the scope's top-ups whose backoff has passed (called by the sweeper). */
+  async retryDue(scope: TimeScope = this.time.serverScope()): Promise<number> {
     let started = 0;
-    for (const accountId of await this.store.reads.autoTopUps.due(this.clock.now().toISOString())) if (await this.check(accountId)) started++;
+    for (const accountId of await this.store.reads.autoTopUps.due(dueScope(scope))) if (await this.check(accountId)) started++;
     return started;
   }
 }

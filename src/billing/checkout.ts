@@ -6,15 +6,17 @@
  * can never arrive for a session we do not know.
  */
 import { fitsBalance, LEDGER_LIMITS } from "../accounts/credits.js";
+import type { Mode } from "../accounts/modes.js";
 import { providerOf } from "./purchased-grants.js";
 import { randomHex } from "../accounts/keys.js";
 import type { CreditPackRecord } from "../catalog/records.js";
 import type { CatalogRepository } from "../catalog/repository.js";
-import type { Clock } from "../clock.js";
+import { dueScope, type AccountTime, type TimeScope } from "../accounts/account-time.js";
 import { badInput, DomainError, DomainErrorCode, notFound } from "../errors.js";
 import { fromMicros, toMicros } from "../pricing/decimal.js";
 import type { CheckoutSessionRow } from "../store/repositories/index.js";
 import type { Store, Tx } from "../store/store.js";
+import { checkProviderServes, providerForPayment } from "./payment-routing.js";
 import { PaymentDeclinedError, type PaymentProvider, type PaymentType, type ProviderName } from "./providers.js";
 import type { SandboxProvider } from "./sandbox-provider.js";
 import { ReturnUrls } from "./return-urls.js";
@@ -58,7 +60,7 @@ export class CheckoutService {
     private readonly store: Store,
     private readonly catalog: CatalogRepository,
     readonly providers: Providers,
-    private readonly clock: Clock,
+    private readonly time: AccountTime,
     private readonly checkoutTtlMs: number,
     readonly returnUrls: ReturnUrls,
     private readonly onClosed: SessionClosedHandler,
@@ -75,9 +77,9 @@ export class CheckoutService {
     return provider;
   }
 
-  /** Card payments go to Stripe when it is configured; PayPal goes through the sandbox for now. */
-  providerFor(paymentType: PaymentType): ProviderName {
-    return paymentType === "CARD" && this.providers.stripe ? "stripe" : "sandbox";
+  /** TEST accounts pay through the sandbox; LIVE ones by card through Stripe, or not at all (./payment-routing.ts). */
+  providerFor(mode: Mode, paymentType: PaymentType, field?: string[]): ProviderName {
+    return providerForPayment(mode, paymentType, this.providers.stripe !== null, field);
   }
 
   findPack(packId: string): CreditPackRecord {
@@ -129,8 +131,10 @@ export class CheckoutService {
     }
     const id = request.sessionId ?? `cs_${randomHex(12)}`;
     const urls = this.returnUrls.check(id, request.successUrl, request.cancelUrl);
-    const providerName = request.saved?.provider ?? this.providerFor(request.paymentType);
-    const now = this.clock.now();
+    // Decided on the account's mode as stored: a LIVE account's payment never reaches the sandbox.
+    if (request.saved) checkProviderServes(account.mode, request.saved.provider);
+    const providerName = request.saved?.provider ?? this.providerFor(account.mode, request.paymentType);
+    const now = await this.time.of(account, tx);
     return (
       (await tx.checkoutSessions.insert({
         id,
@@ -201,7 +205,8 @@ export class CheckoutService {
    * Guard: the update is conditional on the session still being OPEN.
    */
   async close(tx: Tx, session: CheckoutSessionRow, status: "EXPIRED" | "DECLINED", reason: string, closedBy: "PROVIDER" | "SERVER"): Promise<void> {
-    const closed = await tx.checkoutSessions.close(session.id, { status, failureReason: reason, closedBy, resolvedAt: this.clock.now().toISOString() });
+    const resolvedAt = (await this.time.now(session.accountId, tx)).toISOString();
+    const closed = await tx.checkoutSessions.close(session.id, { status, failureReason: reason, closedBy, resolvedAt });
     if (closed) await this.onClosed.closed(tx, session, reason);
   }
 
@@ -214,9 +219,9 @@ export class CheckoutService {
     });
   }
 
-  /** Expires OPEN sessions past their time, each in its own transaction; returns how many. */
-  async expireStale(): Promise<number> {
-    const due = await this.store.reads.checkoutSessions.dueForExpiry(this.clock.now().toISOString());
+  /** Expires the scope's OPEN sessions past their time, each in its own transaction; returns how many. */
+  async expireStale(scope: TimeScope = this.time.serverScope()): Promise<number> {
+    const due = await this.store.reads.checkoutSessions.dueForExpiry(dueScope(scope));
     for (const session of due) await this.store.transaction((tx) => this.close(tx, session, "EXPIRED", "checkout expired unpaid", "SERVER"));
     return due.length;
   }

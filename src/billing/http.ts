@@ -28,7 +28,7 @@ export async function handleWebhook(
   const provider = billing.checkout.findProvider(providerName);
   if (!provider) return json(404, { error: `No payment provider "${providerName}"` });
   try {
-    // Stripe signs with the real time; the sandbox with this server's clock (which TEST_CLOCK moves).
+    // Stripe signs with the real time; the sandbox with this server's clock (which tests may replace).
     const event = provider.verifyWebhook(rawBody, headers, provider.name === "stripe" ? new Date() : clock.now());
     const { kind, outcome } = await billing.paymentEvents.apply(provider.name, event);
     return { ...json(200, { received: true, outcome }), webhookOutcome: kind };

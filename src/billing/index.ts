@@ -9,7 +9,7 @@ import { applyRecordedReversal, applyReversal } from "./reversals.js";
 import { packGrant, providerOf } from "./purchased-grants.js";
 import type { BackgroundTasks } from "../background.js";
 import type { CatalogRepository } from "../catalog/repository.js";
-import type { Clock } from "../clock.js";
+import type { AccountTime, TimeScope } from "../accounts/account-time.js";
 import type { Logger } from "../logger.js";
 import type { Store, Tx } from "../store/store.js";
 import { AutoTopUpService } from "./auto-top-up.js";
@@ -46,7 +46,8 @@ export function createBilling(deps: {
   /** Adds purchased credits to the ledger. */
   credits: CreditService;
   catalog: CatalogRepository;
-  clock: Clock;
+  /** Each account's time (the server's clock is `time.server`). */
+  time: AccountTime;
   logger: Logger;
   config: BillingConfig;
   /** Where this server listens, known once it does. */
@@ -56,7 +57,8 @@ export function createBilling(deps: {
   background: BackgroundTasks;
   events: EventLog;
 }) {
-  const { store, credits, catalog, clock, logger, config, selfUrl } = deps;
+  const { store, credits, catalog, time, logger, config, selfUrl } = deps;
+  const clock = time.server;
   const publicUrl = () => config.publicUrl ?? selfUrl();
   const sandbox = new SandboxProvider({
     secret: config.sandboxWebhookSecret,
@@ -81,7 +83,7 @@ export function createBilling(deps: {
     async closed(tx, session, reason) {
       const after = (await tx.checkoutSessions.get(session.id))!;
       await sessionEvent(tx, session.id, after.status === "EXPIRED" ? "checkout_session.expired" : "checkout_session.declined");
-      if (session.purpose === "AUTO_TOP_UP") await topUpFailed(tx, clock, session.accountId, session.id, reason);
+      if (session.purpose === "AUTO_TOP_UP") await topUpFailed(tx, time, session.accountId, session.id, reason);
       if (session.purpose === "SUBSCRIPTION") await subscriptions.failed(tx, session, reason);
     },
   };
@@ -92,7 +94,7 @@ export function createBilling(deps: {
       tx,
       session.accountId,
       providerOf(session.packId),
-      packGrant(session, checkout.packOf(session.packId), clock.now()),
+      packGrant(session, checkout.packOf(session.packId), await time.now(session.accountId, tx)),
       `Purchase of ${session.packId} (checkout session ${session.id})`,
     );
     if (session.purpose === "AUTO_TOP_UP") await topUpSucceeded(tx, session.accountId, session.id);
@@ -105,31 +107,31 @@ export function createBilling(deps: {
       await applyRecordedReversal(tx, credits, session);
       return transactionId;
     },
-    reversed: (tx, session, event) => applyReversal(tx, credits, session, event, clock.now().toISOString()),
+    reversed: async (tx, session, event) => applyReversal(tx, credits, session, event, (await time.now(session.accountId, tx)).toISOString()),
     completed: (tx, sessionId) => sessionEvent(tx, sessionId, "checkout_session.completed"),
     async unapplied(tx, session, reason) {
       // Paid: never charged again for it. A top-up backs off; a period counts as paid.
-      if (session.purpose === "AUTO_TOP_UP") await topUpFailed(tx, clock, session.accountId, session.id, reason);
+      if (session.purpose === "AUTO_TOP_UP") await topUpFailed(tx, time, session.accountId, session.id, reason);
       if (session.purpose === "SUBSCRIPTION") await subscriptions.settlePaid(tx, (await tx.subscriptions.get(session.subscriptionId!))!, session.periodStart!);
     },
   };
 
   const returnUrls = new ReturnUrls(publicUrl, config.checkoutReturnOrigins ?? []);
-  const checkout = new CheckoutService(store, catalog, providers, clock, config.checkoutTtlMs, returnUrls, onClosed);
+  const checkout = new CheckoutService(store, catalog, providers, time, config.checkoutTtlMs, returnUrls, onClosed);
   const paymentMethods = new PaymentMethodService(store, clock, providers);
-  subscriptions = new SubscriptionService(store, credits, catalog, clock, checkout, paymentMethods, logger, config.subscriptionRetryDays ?? DEFAULT_RETRY_DAYS, events);
-  const setups = new PaymentMethodSetupService(store, clock, checkout, paymentMethods, config.checkoutTtlMs);
+  subscriptions = new SubscriptionService(store, credits, catalog, time, checkout, paymentMethods, logger, config.subscriptionRetryDays ?? DEFAULT_RETRY_DAYS, events);
+  const setups = new PaymentMethodSetupService(store, time, checkout, paymentMethods, config.checkoutTtlMs);
   const mailer = new OutboxMailer(store, clock, logger, { smtpUrl: config.smtpUrl, from: config.mailFrom });
   const alerts = new CreditAlertService(store, clock, () => {
     deps.background.run("email delivery", () => mailer.deliverPending());
   }, events);
-  const topUps = new AutoTopUpService(store, checkout, paymentMethods, clock, logger, deps.background);
+  const topUps = new AutoTopUpService(store, checkout, paymentMethods, time, logger, deps.background);
 
   /** The account has a new default payment method: past-due payments are retried at once. */
   const defaultMethodChanged = async (accountId: string): Promise<void> => {
     await subscriptions.retryPastDue(accountId);
   };
-  const paymentEvents = new PaymentEventService(store, checkout, setups, clock, onPaid, {
+  const paymentEvents = new PaymentEventService(store, checkout, setups, time, onPaid, {
     unapplied: () => deps.onUnappliedPayment?.(),
     defaultMethodChanged: (accountId) => deps.background.run("retrying past-due payments", () => defaultMethodChanged(accountId), { accountId }),
   });
@@ -149,14 +151,13 @@ export function createBilling(deps: {
     defaultMethodChanged,
     /** The ledger hooks billing needs: credit alerts in the transaction, auto top-up after it. */
     ledgerHooks: [alerts, topUps],
-    /** Periodic work: expire unpaid sessions, start due subscription periods, retry payments, send mail. */
-    async sweep() {
-      const expiredSessions = (await checkout.expireStale()) + (await setups.expireStale());
-      const renewedPeriods = await subscriptions.renewDue();
-      const retriedPayments = await subscriptions.retryDue();
-      const topUpsStarted = await topUps.retryDue();
-      const emailsSent = await mailer.deliverPending();
-      return { expiredSessions, renewedPeriods, retriedPayments, topUpsStarted, emailsSent };
+    /** The scope's time-driven work: expire unpaid sessions, start due subscription periods, retry payments. */
+    async sweep(scope: TimeScope = time.serverScope()) {
+      const expiredSessions = (await checkout.expireStale(scope)) + (await setups.expireStale(scope));
+      const renewedPeriods = await subscriptions.renewDue(scope);
+      const retriedPayments = await subscriptions.retryDue(scope);
+      const topUpsStarted = await topUps.retryDue(scope);
+      return { expiredSessions, renewedPeriods, retriedPayments, topUpsStarted };
     },
   };
 }

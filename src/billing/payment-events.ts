@@ -7,12 +7,13 @@
  * webhook is acknowledged.
  */
 import { randomHex } from "../accounts/keys.js";
-import type { Clock } from "../clock.js";
+import type { AccountTime } from "../accounts/account-time.js";
 import { DomainError } from "../errors.js";
 import { fromMicros } from "../pricing/decimal.js";
 import type { Store, Tx } from "../store/store.js";
 import type { CheckoutService, CheckoutSessionRow } from "./checkout.js";
 import type { PaymentMethodSetupService } from "./payment-method-setups.js";
+import { providerServes } from "./payment-routing.js";
 import type { PaymentEvent, ProviderName } from "./providers.js";
 
 /** What a paid session does beyond itself, by purpose (billing/index.ts). */
@@ -44,7 +45,7 @@ export class PaymentEventService {
     private readonly store: Store,
     private readonly checkout: CheckoutService,
     private readonly setups: PaymentMethodSetupService,
-    private readonly clock: Clock,
+    private readonly time: AccountTime,
     private readonly onPaid: SessionPaidHandler,
     private readonly after: AfterPaymentEvent,
   ) {}
@@ -56,7 +57,7 @@ export class PaymentEventService {
   async apply(providerName: ProviderName, event: PaymentEvent): Promise<{ kind: WebhookOutcome; outcome: string }> {
     return this.store.transaction(async (tx) => {
       // Claimed before it is applied (guard: the primary key): a redelivery, here or on another node, is a duplicate.
-      const claimed = await tx.webhookEvents.claim({ provider: providerName, eventId: event.id, type: event.providerType, outcome: "applying", receivedAt: this.clock.now().toISOString() });
+      const claimed = await tx.webhookEvents.claim({ provider: providerName, eventId: event.id, type: event.providerType, outcome: "applying", receivedAt: this.time.server.now().toISOString() });
       if (!claimed) {
         const seen = await tx.webhookEvents.get(providerName, event.id);
         return { kind: "duplicate" as const, outcome: `duplicate of an event already processed (${seen?.outcome})` };
@@ -79,6 +80,8 @@ export class PaymentEventService {
     if (event.type === "payment.refunded" || event.type === "payment.disputed") {
       const session = event.paymentReference ? await tx.checkoutSessions.lockByPayment(providerName, event.paymentReference) : undefined;
       if (!session) return ignored("unknown payment");
+      const refused = await this.outsideMode(tx, providerName, session);
+      if (refused) return refused;
       const outcome = await this.onPaid.reversed(tx, session, event);
       return { kind: outcome.split(":")[0] as WebhookOutcome, outcome };
     }
@@ -86,6 +89,8 @@ export class PaymentEventService {
     // Locked: events of one session are applied one after the other, on any node.
     const session = await tx.checkoutSessions.lockByProviderRef(providerName, event.providerSessionId);
     if (!session) return ignored("unknown session");
+    const refused = await this.outsideMode(tx, providerName, session);
+    if (refused) return refused;
     // The provider's final word stays final: its events arriving late or out of order change
     // nothing. But a payment it confirms after this server gave up on the session (our expiry
     // timer, a provider call that failed while the charge went through) was taken: it becomes
@@ -113,7 +118,7 @@ export class PaymentEventService {
         outcome: `rejected: paid ${paid} ${event.currency ?? "?"} but session ${session.id} costs ${fromMicros(session.priceMicros).toFixed()} ${session.currency}`,
       };
     }
-    const now = this.clock.now().toISOString();
+    const now = (await this.time.now(session.accountId, tx)).toISOString();
     let transactionId: string;
     try {
       // Its own savepoint: when the credits cannot be added, the payment is still recorded below.
@@ -147,6 +152,17 @@ export class PaymentEventService {
         ? `applied: session ${session.id} was ${session.status} here (${session.failureReason}) but is paid: completed, ${credits}`
         : `applied: session ${session.id} completed, ${credits}`,
     };
+  }
+
+  /**
+   * A provider's event about a session of an account whose mode that provider does not serve (a
+   * sandbox payment for a LIVE account's session from before modes): refused, so no sandbox event
+   * ever moves a LIVE account's credits.
+   */
+  private async outsideMode(tx: Tx, providerName: ProviderName, session: CheckoutSessionRow): Promise<Result | null> {
+    const account = (await tx.accounts.get(session.accountId))!;
+    if (providerServes(account.mode, providerName)) return null;
+    return { kind: "rejected", outcome: `rejected: session ${session.id} belongs to a ${account.mode} account, which ${providerName} does not serve` };
   }
 
   /** The session is locked by this transaction, so it is still payable; anything else is a bug. */

@@ -5,12 +5,13 @@
  * default, when the provider's verified webhook says the setup succeeded.
  */
 import { randomHex } from "../accounts/keys.js";
-import type { Clock } from "../clock.js";
-import { DomainError, DomainErrorCode } from "../errors.js";
+import { dueScope, type AccountTime, type TimeScope } from "../accounts/account-time.js";
+import { DomainError, DomainErrorCode, notFound } from "../errors.js";
 import type { PaymentMethodSetupRow } from "../store/repositories/index.js";
 import type { Store, Tx } from "../store/store.js";
 import type { CheckoutService } from "./checkout.js";
 import type { PaymentMethodService } from "./payment-methods.js";
+import { providerServes } from "./payment-routing.js";
 import type { PaymentEvent, ProviderName } from "./providers.js";
 
 export type { PaymentMethodSetupRow };
@@ -18,7 +19,7 @@ export type { PaymentMethodSetupRow };
 export class PaymentMethodSetupService {
   constructor(
     private readonly store: Store,
-    private readonly clock: Clock,
+    private readonly time: AccountTime,
     private readonly checkout: CheckoutService,
     private readonly paymentMethods: PaymentMethodService,
     private readonly ttlMs: number,
@@ -30,11 +31,13 @@ export class PaymentMethodSetupService {
 
   /** Opens a setup and asks the provider for its page: send the buyer to the setup's url. */
   async create(accountId: string, input: { successUrl?: string | null; cancelUrl?: string | null }): Promise<PaymentMethodSetupRow> {
-    const provider: ProviderName = this.checkout.providerFor("CARD");
+    const account = await this.store.reads.accounts.get(accountId);
+    if (!account) throw notFound(`No account ${accountId}`, ["accountId"]);
+    const provider: ProviderName = this.checkout.providerFor(account.mode, "CARD", []);
     const id = `pms_${randomHex(10)}`;
     const urls = this.checkout.returnUrls.check(id, input.successUrl, input.cancelUrl);
     const customerId = await this.paymentMethods.customerOf(accountId, provider);
-    const now = this.clock.now();
+    const now = await this.time.of(account);
     const row = await this.store.transaction(async (tx) => {
       await tx.setups.insert({
         id,
@@ -82,18 +85,20 @@ export class PaymentMethodSetupService {
     if (setup.customerId !== customer) {
       return { outcome: `rejected: setup ${row.id} belongs to another customer`, accountId: null };
     }
+    const account = (await tx.accounts.get(row.accountId))!;
+    if (!providerServes(account.mode, providerName)) return { outcome: `rejected: a ${account.mode} account saves no ${providerName} methods`, accountId: null };
     const method = await this.paymentMethods.save(
       tx,
       row.accountId,
       { provider: providerName, token: setup.paymentMethodToken, label: setup.label ?? `${setup.paymentMethodToken.slice(0, 28)} (${providerName})` },
       true,
     );
-    if (!(await tx.setups.complete(row.id, method.id, this.clock.now().toISOString()))) throw new Error(`setup ${row.id} changed while it was completed`);
+    if (!(await tx.setups.complete(row.id, method.id, (await this.time.of(account, tx)).toISOString()))) throw new Error(`setup ${row.id} changed while it was completed`);
     return { outcome: `applied: setup ${row.id} saved payment method ${method.id} as the default`, accountId: row.accountId };
   }
 
-  /** Expires setups the buyer never finished; returns how many. */
-  expireStale(): Promise<number> {
-    return this.store.transaction((tx) => tx.setups.expire({ now: this.clock.now().toISOString() }));
+  /** Expires the scope's setups the buyer never finished; returns how many. */
+  expireStale(scope: TimeScope = this.time.serverScope()): Promise<number> {
+    return this.store.transaction((tx) => tx.setups.expire({ scope: dueScope(scope) }));
   }
 }

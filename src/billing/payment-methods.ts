@@ -9,6 +9,7 @@ import { badInput, notFound } from "../errors.js";
 import type { PaymentMethodRow } from "../store/repositories/index.js";
 import type { Store, Tx } from "../store/store.js";
 import type { Providers } from "./checkout.js";
+import { checkProviderServes, providerForPayment, providerUnavailable } from "./payment-routing.js";
 import type { PaymentProvider, ProviderName } from "./providers.js";
 
 export type { PaymentMethodRow };
@@ -43,7 +44,9 @@ export class PaymentMethodService {
   }
 
   private providerOf(name: ProviderName): PaymentProvider {
-    return name === "stripe" && this.providers.stripe ? this.providers.stripe : this.providers.sandbox;
+    if (name === "sandbox") return this.providers.sandbox;
+    if (!this.providers.stripe) throw providerUnavailable("Stripe is not configured on this server (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET)");
+    return this.providers.stripe;
   }
 
   /** The account's customer at the provider, made on first need (outside any transaction: it may call the provider). */
@@ -63,17 +66,28 @@ export class PaymentMethodService {
   }
 
   /**
-   * Saves a provider token: a Stripe "pm_…" id made by the buyer's browser (attached to the
-   * account's Stripe Customer first), or sandbox test tokens such as "tok_visa".
+   * Saves a provider token: on a LIVE account a Stripe "pm_…" id made by the buyer's browser
+   * (attached to the account's Stripe Customer first), on a TEST account a sandbox test token
+   * such as "tok_visa".
    */
   async attach(accountId: string, token: string, makeDefault: boolean): Promise<PaymentMethodRow> {
     if (LOOKS_LIKE_CARD_NUMBER.test(token)) {
       throw badInput("Send the payment provider's token, never a card number", ["token"]);
     }
     if (!TOKEN.test(token)) {
-      throw badInput('A token looks like "pm_…" (Stripe) or "tok_…" (sandbox test tokens)', ["token"]);
+      throw badInput('A token looks like "pm_…" (Stripe, LIVE accounts) or "tok_…" (sandbox test tokens, TEST accounts)', ["token"]);
     }
-    const provider: ProviderName = token.startsWith("pm_") && this.providers.stripe ? "stripe" : "sandbox";
+    const account = await this.store.reads.accounts.get(accountId);
+    if (!account) throw notFound(`No account ${accountId}`, ["accountId"]);
+    const provider = providerForPayment(account.mode, "CARD", this.providers.stripe !== null, ["token"]);
+    if ((provider === "stripe") !== token.startsWith("pm_")) {
+      throw badInput(
+        provider === "stripe"
+          ? `${token.slice(0, 4)}… is a sandbox test token: a LIVE account saves Stripe payment methods (pm_…)`
+          : `${token.slice(0, 3)}… is a Stripe payment method: a TEST account saves sandbox test tokens (tok_visa …)`,
+        ["token"],
+      );
+    }
     const customerId = await this.customerOf(accountId, provider);
     let label: string;
     try {
@@ -89,7 +103,9 @@ export class PaymentMethodService {
    * Guard: the account's lock, so that two attaches at once leave one default.
    */
   async save(tx: Tx, accountId: string, method: { provider: ProviderName; token: string; label: string }, makeDefault: boolean): Promise<PaymentMethodRow> {
-    if (!(await tx.accounts.lock(accountId))) throw notFound(`No account ${accountId}`, ["accountId"]);
+    const account = await tx.accounts.lock(accountId);
+    if (!account) throw notFound(`No account ${accountId}`, ["accountId"]);
+    checkProviderServes(account.mode, method.provider, ["token"]);
     const isDefault = (await tx.paymentMethods.list(accountId)).length === 0 || makeDefault;
     if (isDefault) await tx.paymentMethods.clearDefault(accountId);
     const id = `pmt_${randomHex(8)}`;

@@ -12,7 +12,7 @@ import { subscriptionState } from "../events/payloads.js";
 import type { CreditService } from "../accounts/grants.js";
 import { randomHex } from "../accounts/keys.js";
 import type { CatalogRepository } from "../catalog/repository.js";
-import type { Clock } from "../clock.js";
+import { dueScope, type AccountTime, type TimeScope } from "../accounts/account-time.js";
 import { badInput, DomainError, DomainErrorCode, notFound } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { toMicros } from "../pricing/decimal.js";
@@ -20,6 +20,7 @@ import { LIVE_STATUSES, type SubscriptionRow } from "../store/repositories/index
 import type { Store, Tx } from "../store/store.js";
 import type { CheckoutService, CheckoutSessionRow } from "./checkout.js";
 import { nextRetryAt } from "./dunning.js";
+import { checkProviderServes } from "./payment-routing.js";
 import { periodGrant } from "./purchased-grants.js";
 import type { PaymentMethodService } from "./payment-methods.js";
 
@@ -41,17 +42,13 @@ export class SubscriptionService {
     private readonly store: Store,
     private readonly credits: CreditService,
     private readonly catalog: CatalogRepository,
-    private readonly clock: Clock,
+    private readonly time: AccountTime,
     private readonly checkout: CheckoutService,
     private readonly paymentMethods: PaymentMethodService,
     private readonly logger: Logger,
     private readonly retryDays: readonly number[],
     private readonly events: EventLog,
   ) {}
-
-  private now(): string {
-    return this.clock.now().toISOString();
-  }
 
   get(id: string): Promise<SubscriptionRow | undefined> {
     return this.store.reads.subscriptions.get(id);
@@ -88,11 +85,12 @@ export class SubscriptionService {
         return { row: live, charge: false };
       }
       if (live && live.status !== "PAST_DUE") throw badInput(`Already subscribed to ${plan.name} (${live.id})`, ["planId"]);
-      if (!(await this.paymentMethods.defaultMethod(accountId, tx))) {
-        throw badInput(`Attach a payment method first: ${plan.name} is charged each month`, ["planId"]);
-      }
+      const method = await this.paymentMethods.defaultMethod(accountId, tx);
+      if (!method) throw badInput(`Attach a payment method first: ${plan.name} is charged each month`, ["planId"]);
+      const account = (await tx.accounts.get(accountId))!;
+      checkProviderServes(account.mode, method.provider);
       if (live) return { row: live, charge: true, retrying: live.nextPaymentAttemptAt };
-      const start = this.clock.now();
+      const start = await this.time.of(account, tx);
       const anchorDay = start.getUTCDate();
       const inserted = await tx.subscriptions.insert({
         id: `sub_${randomHex(8)}`,
@@ -122,14 +120,15 @@ export class SubscriptionService {
       const subscription = await tx.subscriptions.get(subscriptionId);
       if (!subscription || subscription.accountId !== accountId) throw notFound(`No subscription ${subscriptionId}`, ["subscriptionId"]);
       let changed = false;
+      const now = (await this.time.now(accountId, tx)).toISOString();
       if (subscription.status === "PAST_DUE") {
-        const ended = { status: "ENDED" as const, cancelAtPeriodEnd: true, endedAt: this.now(), nextPaymentAttemptAt: null };
+        const ended = { status: "ENDED" as const, cancelAtPeriodEnd: true, endedAt: now, nextPaymentAttemptAt: null };
         changed = await tx.subscriptions.update(subscriptionId, ended, { statuses: ["PAST_DUE"] });
       } else if (isLive(subscription.status) && !subscription.cancelAtPeriodEnd) {
         // Conditional on what was read: two cancels at once change it, and tell of it, once.
         changed = await tx.subscriptions.update(subscriptionId, { cancelAtPeriodEnd: true }, { statuses: LIVE_STATUSES, cancelAtPeriodEnd: false });
       }
-      if (changed) await this.event(tx, subscriptionId, "subscription.cancelled", { endsAt: subscription.status === "PAST_DUE" ? this.now() : subscription.currentPeriodEnd });
+      if (changed) await this.event(tx, subscriptionId, "subscription.cancelled", { endsAt: subscription.status === "PAST_DUE" ? now : subscription.currentPeriodEnd });
       return (await tx.subscriptions.get(subscriptionId))!;
     });
   }
@@ -236,7 +235,7 @@ export class SubscriptionService {
     const subscription = await tx.subscriptions.get(subscriptionId);
     // A failure of an earlier period, or of a subscription that has ended, changes nothing now.
     if (!subscription || !isLive(subscription.status) || subscription.currentPeriodStart !== periodStart) return;
-    const now = this.clock.now();
+    const now = await this.time.now(subscription.accountId, tx);
     const next = nextRetryAt(subscription, this.retryDays, now);
     const changed = await tx.subscriptions.update(
       subscriptionId,
@@ -267,10 +266,10 @@ export class SubscriptionService {
     return charged;
   }
 
-  /** Retries whose scheduled time has come (called by the sweeper). */
-  async retryDue(): Promise<number> {
+  /** The scope's retries whose scheduled time has come (called by the sweeper). */
+  async retryDue(scope: TimeScope = this.time.serverScope()): Promise<number> {
     let charged = 0;
-    for (const { id, periodStart, nextPaymentAttemptAt } of await this.store.reads.subscriptions.pastDue({ retryBy: this.now() })) {
+    for (const { id, periodStart, nextPaymentAttemptAt } of await this.store.reads.subscriptions.pastDue({ retryBy: dueScope(scope) })) {
       if (await this.charge(id, periodStart, { retrying: nextPaymentAttemptAt })) charged++;
     }
     return charged;
@@ -281,13 +280,14 @@ export class SubscriptionService {
    * webhooks grant the credits. Returns how many periods were started. Guard: a period is started
    * by a conditional update on the period end that was read, so two sweepers start it once.
    */
-  async renewDue(): Promise<number> {
+  async renewDue(scope: TimeScope = this.time.serverScope()): Promise<number> {
     let renewed = 0;
-    for (const id of await this.store.reads.subscriptions.renewalsDue(this.now())) {
+    for (const id of await this.store.reads.subscriptions.renewalsDue(dueScope(scope))) {
       for (;;) {
         const started = await this.store.transaction(async (tx) => {
           const subscription = (await tx.subscriptions.get(id))!;
-          if (!isLive(subscription.status) || subscription.currentPeriodEnd > this.now()) return null;
+          const now = (await this.time.now(subscription.accountId, tx)).toISOString();
+          if (!isLive(subscription.status) || subscription.currentPeriodEnd > now) return null;
           const current = { statuses: LIVE_STATUSES, periodEnd: subscription.currentPeriodEnd };
           if (subscription.cancelAtPeriodEnd) {
             await tx.subscriptions.update(id, { status: "ENDED", endedAt: subscription.currentPeriodEnd, nextPaymentAttemptAt: null }, current);

@@ -19,13 +19,13 @@ function byId<T extends { id: string }>(load: (ids: readonly string[]) => Promis
   });
 }
 
-function createAccountLoaders(accounts: AccountQueries, wallets: WalletQueries, now: () => Date) {
+function createAccountLoaders(accounts: AccountQueries, wallets: WalletQueries) {
   return {
     wallets: new DataLoader<string, WalletRecord[]>(async (accountIds) => {
       const found = await wallets.walletsOfAccounts(accountIds);
       return accountIds.map((id) => found.get(id) ?? []);
     }),
-    grant: byId<GrantRecord>((ids) => wallets.grantsByIds(ids, now())),
+    grant: byId<GrantRecord>((ids) => wallets.grantsByIds(ids)),
     entryGrants: new DataLoader<string, EntryGrantRow[]>(async (entryIds) => {
       const rows = await wallets.entryGrants(entryIds);
       return entryIds.map((id) => rows.filter((row) => row.entryId === id));
@@ -66,7 +66,7 @@ export async function createContext(services: Services, requestId: string, apiKe
         return (catalog ??= createCatalogLoaders(services.catalog));
       },
       get accounts() {
-        return (accounts ??= createAccountLoaders(services.accounts, services.wallets, () => services.clock.now()));
+        return (accounts ??= createAccountLoaders(services.accounts, services.wallets));
       },
     },
   };

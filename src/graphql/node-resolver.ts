@@ -4,12 +4,13 @@ import { resolveBillingNode } from "../billing/resolvers.js";
 import { kindOfCatalogId } from "../catalog/ids.js";
 import type { Context } from "./context.js";
 import { Node } from "./node.js";
+import { resolveTestClockNode } from "./test-clocks.js";
 
 @Resolver()
 export class NodeResolver {
   @Query(() => Node, { nullable: true, description: "Fetches any object by its id; null when nothing has that id." })
   async node(@Arg("id", () => ID) id: string, @Ctx() context: Context): Promise<unknown> {
-    const accountObject = (await resolveAccountNode(context, id)) ?? (await resolveBillingNode(context, id));
+    const accountObject = (await resolveAccountNode(context, id)) ?? (await resolveBillingNode(context, id)) ?? (await resolveTestClockNode(context, id));
     if (accountObject !== undefined) return accountObject;
     const catalog = context.loaders.catalog;
     switch (kindOfCatalogId(id)) {

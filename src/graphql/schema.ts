@@ -9,7 +9,7 @@ import { catalogResolvers } from "../catalog/resolvers.js";
 import { LiveResolver, noPubSub } from "../events/live/resolvers.js";
 import { EstimateCostResolver, EstimateResolver, JobEstimateCostResolver } from "../estimates/resolver.js";
 import { NodeResolver } from "./node-resolver.js";
-import { TestClockResolver } from "./test-clock-resolver.js";
+import { testClockResolvers } from "./test-clocks.js";
 import { typenameOf } from "./node.js";
 
 let schema: GraphQLSchema | undefined;
@@ -17,7 +17,7 @@ let schema: GraphQLSchema | undefined;
 /** The executable schema; type-graphql's metadata is global, so it is built once per process. */
 export function appSchema(): GraphQLSchema {
   schema ??= buildSchemaSync({
-    resolvers: [NodeResolver, ...catalogResolvers, EstimateResolver, EstimateCostResolver, JobEstimateCostResolver, ...accountResolvers, ...billingResolvers, ...eventResolvers, ...webhookResolvers, TestClockResolver, LiveResolver],
+    resolvers: [NodeResolver, ...catalogResolvers, EstimateResolver, EstimateCostResolver, JobEstimateCostResolver, ...accountResolvers, ...billingResolvers, ...eventResolvers, ...webhookResolvers, ...testClockResolvers, LiveResolver],
     // Inputs are validated by the domain, which returns typed errors; no class-validator.
     validate: false,
     pubSub: noPubSub,

@@ -19,6 +19,9 @@ registerEnumType(UserErrorCode, {
     CONTACT_SALES: { description: "The plan is arranged with the provider's sales team, not bought here." },
     PAYMENT_DECLINED: { description: "The payment method was declined; nothing was charged." },
     PAYMENT_PROVIDER_ERROR: { description: "The payment provider refused or failed the request; nothing was charged." },
+    PAYMENT_PROVIDER_UNAVAILABLE: {
+      description: "The account's mode has no provider for this payment: a LIVE account pays only through a real provider (none configured, or PayPal), a TEST account only through the sandbox.",
+    },
   },
 });
 

@@ -1,6 +1,6 @@
 /** Auto top-up and credit alert settings, and the email outbox. */
 import { and, asc, eq, isNull, lt, lte, or, sql } from "drizzle-orm";
-import { first, preparedQuery, type NewRow, type RepositoryContext, type Rows } from "./context.js";
+import { first, inScope, type DueScope, preparedQuery, type NewRow, type RepositoryContext, type Rows } from "./context.js";
 
 export type AutoTopUpRow = Rows<"autoTopUps">;
 export type CreditAlertRow = Rows<"creditAlerts">;
@@ -42,13 +42,13 @@ export class AutoTopUpRepository {
   }
 
   /** Accounts whose top-up may be tried now (on, none in flight, no backoff pending). */
-  async due(now: string): Promise<string[]> {
+  async due(scope: DueScope): Promise<string[]> {
     const { db, t } = this.c;
     const a = t.autoTopUps;
     const rows = await db
       .select({ accountId: a.accountId })
       .from(a)
-      .where(and(eq(a.enabled, true), isNull(a.inFlightSessionId), or(isNull(a.nextAttemptAt), lte(a.nextAttemptAt, now))));
+      .where(and(eq(a.enabled, true), isNull(a.inFlightSessionId), or(isNull(a.nextAttemptAt), lte(a.nextAttemptAt, scope.now)), inScope(this.c, a.accountId, scope)));
     return rows.map((row) => row.accountId);
   }
 }

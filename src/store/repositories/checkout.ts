@@ -1,7 +1,7 @@
 /** Checkout sessions, the webhook events applied to them, and payments that could not be credited. */
 import { and, inArray, desc, eq, isNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { pageOf, type Page } from "../paging.js";
-import { first, type NewRow, type RepositoryContext, type Rows } from "./context.js";
+import { first, inScope, type DueScope, type NewRow, type RepositoryContext, type Rows } from "./context.js";
 
 export type CheckoutSessionRow = Rows<"checkoutSessions">;
 export type UnappliedPaymentRow = Rows<"unappliedPayments">;
@@ -103,9 +103,10 @@ export class CheckoutSessionRepository {
     return done.length === 1;
   }
 
-  async dueForExpiry(now: string): Promise<CheckoutSessionRow[]> {
+  async dueForExpiry(scope: DueScope): Promise<CheckoutSessionRow[]> {
     const { db, t } = this.c;
-    return db.select().from(t.checkoutSessions).where(and(eq(t.checkoutSessions.status, "OPEN"), lte(t.checkoutSessions.expiresAt, now)));
+    const s = t.checkoutSessions;
+    return db.select().from(s).where(and(eq(s.status, "OPEN"), lte(s.expiresAt, scope.now), inScope(this.c, s.accountId, scope)));
   }
 }
 

@@ -5,7 +5,8 @@
  * so that each store gives them its own connection. Row types are the SQLite schema's, which the
  * other dialects' schemas mirror column for column.
  */
-import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import { eq, inArray, isNull, type SQL } from "drizzle-orm";
+import type { BaseSQLiteDatabase, SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type * as schema from "../sqlite/schema.js";
 
 export type Schema = typeof schema;
@@ -71,4 +72,17 @@ export function preparedQuery<R>(c: RepositoryContext, name: string, build: () =
   if (!query) c.prepared.set(name, (query = build().prepare(name)));
   const prepared = query;
   return async (values) => prepared.execute(values);
+}
+
+/** Due work of one kind of time: the accounts on no test clock (testClockId null), or on that clock, as of `now`. */
+export interface DueScope {
+  now: string;
+  testClockId: string | null;
+}
+
+/** Rows whose account (`accountId`, a column) is in the scope's time. */
+export function inScope(c: RepositoryContext, accountId: SQLiteColumn, scope: DueScope): SQL {
+  const { db, t } = c;
+  const clock = scope.testClockId === null ? isNull(t.accounts.testClockId) : eq(t.accounts.testClockId, scope.testClockId);
+  return inArray(accountId, db.select({ id: t.accounts.id }).from(t.accounts).where(clock));
 }

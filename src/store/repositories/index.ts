@@ -8,6 +8,7 @@ import { JobRepository } from "./jobs.js";
 import { IdempotencyRepository, LedgerRepository } from "./ledger.js";
 import { PaymentMethodRepository, PaymentMethodSetupRepository } from "./payment-methods.js";
 import { SubscriptionRepository } from "./subscriptions.js";
+import { TestClockRepository } from "./test-clocks.js";
 import { EntryGrantRepository, GrantRepository, JobHoldRepository, WalletRepository } from "./wallets.js";
 import { WebhookRepository } from "./webhooks.js";
 
@@ -15,6 +16,7 @@ export function createRepositories(context: RepositoryContext) {
   return {
     accounts: new AccountRepository(context),
     apiKeys: new ApiKeyRepository(context),
+    testClocks: new TestClockRepository(context),
     metadata: new MetadataRepository(context),
     ledger: new LedgerRepository(context),
     idempotency: new IdempotencyRepository(context),
@@ -47,6 +49,7 @@ export type { JobRow, JobStatus } from "./jobs.js";
 export type { EntryRow } from "./ledger.js";
 export type { PaymentMethodRow, PaymentMethodSetupRow } from "./payment-methods.js";
 export type { SubscriptionRow, SubscriptionStatus } from "./subscriptions.js";
+export type { TestClockRow } from "./test-clocks.js";
 export type { EntryGrantRow, GrantRow, GrantStatus, JobHoldRow, WalletRow } from "./wallets.js";
 export type { WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from "./webhooks.js";
 export { LIVE_STATUSES } from "./subscriptions.js";

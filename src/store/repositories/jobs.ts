@@ -1,7 +1,7 @@
 /** Jobs: a reservation of credits that resolves exactly once. */
 import { and, asc, desc, eq, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import { pageOf, type Page } from "../paging.js";
-import { first, one, preparedQuery, type RepositoryContext, type Rows } from "./context.js";
+import { first, inScope, type DueScope, one, preparedQuery, type RepositoryContext, type Rows } from "./context.js";
 
 const p = sql.placeholder;
 
@@ -60,12 +60,12 @@ export class JobRepository {
   }
 
   /** Reservations past their time, oldest first. */
-  async due(now: string, limit: number): Promise<JobRow[]> {
+  async due(scope: DueScope, limit: number): Promise<JobRow[]> {
     const { db, t } = this.c;
     return db
       .select()
       .from(t.jobs)
-      .where(and(eq(t.jobs.status, "RESERVED"), lte(t.jobs.expiresAt, now)))
+      .where(and(eq(t.jobs.status, "RESERVED"), lte(t.jobs.expiresAt, scope.now), inScope(this.c, t.jobs.accountId, scope)))
       .orderBy(asc(t.jobs.expiresAt))
       .limit(limit);
   }

@@ -1,6 +1,6 @@
 /** Saved payment methods, the account's customer at each provider, and card-saving setups. */
 import { and, desc, eq, isNull, lte } from "drizzle-orm";
-import { first, type NewRow, type RepositoryContext, type Rows } from "./context.js";
+import { first, inScope, type DueScope, type NewRow, type RepositoryContext, type Rows } from "./context.js";
 
 export type PaymentMethodRow = Rows<"paymentMethods">;
 export type PaymentMethodSetupRow = Rows<"paymentMethodSetups">;
@@ -93,10 +93,10 @@ export class PaymentMethodSetupRepository {
   }
 
   /** Expires open setups: the one given, or all past `now`; returns how many. */
-  async expire(options: { id: string } | { now: string }): Promise<number> {
+  async expire(options: { id: string } | { scope: DueScope }): Promise<number> {
     const { db, t } = this.c;
     const s = t.paymentMethodSetups;
-    const which = "id" in options ? eq(s.id, options.id) : lte(s.expiresAt, options.now);
+    const which = "id" in options ? eq(s.id, options.id) : and(lte(s.expiresAt, options.scope.now), inScope(this.c, s.accountId, options.scope));
     return (await db.update(s).set({ status: "EXPIRED" }).where(and(eq(s.status, "OPEN"), which)).returning({ id: s.id })).length;
   }
 }

@@ -1,6 +1,6 @@
 /** Plan subscriptions and the periods whose credits were granted. */
 import { and, eq, inArray, isNull, lte, sql, type SQL } from "drizzle-orm";
-import { first, type NewRow, type RepositoryContext, type Rows } from "./context.js";
+import { first, inScope, type DueScope, type NewRow, type RepositoryContext, type Rows } from "./context.js";
 
 export type SubscriptionRow = Rows<"subscriptions">;
 export type SubscriptionStatus = SubscriptionRow["status"];
@@ -72,17 +72,17 @@ export class SubscriptionRepository {
   }
 
   /** Live subscriptions whose period has ended. */
-  async renewalsDue(now: string): Promise<string[]> {
+  async renewalsDue(scope: DueScope): Promise<string[]> {
     const { db, t } = this.c;
     const s = t.subscriptions;
-    return (await db.select({ id: s.id }).from(s).where(and(inArray(s.status, LIVE_STATUSES), lte(s.currentPeriodEnd, now)))).map((r) => r.id);
+    return (await db.select({ id: s.id }).from(s).where(and(inArray(s.status, LIVE_STATUSES), lte(s.currentPeriodEnd, scope.now), inScope(this.c, s.accountId, scope)))).map((r) => r.id);
   }
 
   /** Past-due subscriptions: all of an account's, or those whose next retry is due. */
-  async pastDue(which: { accountId: string } | { retryBy: string }): Promise<Array<{ id: string; periodStart: string; nextPaymentAttemptAt: string | null }>> {
+  async pastDue(which: { accountId: string } | { retryBy: DueScope }): Promise<Array<{ id: string; periodStart: string; nextPaymentAttemptAt: string | null }>> {
     const { db, t } = this.c;
     const s = t.subscriptions;
-    const condition = "accountId" in which ? eq(s.accountId, which.accountId) : lte(s.nextPaymentAttemptAt, which.retryBy);
+    const condition = "accountId" in which ? eq(s.accountId, which.accountId) : and(lte(s.nextPaymentAttemptAt, which.retryBy.now), inScope(this.c, s.accountId, which.retryBy));
     return db.select({ id: s.id, periodStart: s.currentPeriodStart, nextPaymentAttemptAt: s.nextPaymentAttemptAt }).from(s).where(and(eq(s.status, "PAST_DUE"), condition));
   }
 

@@ -1,7 +1,7 @@
 /** Wallets (an account's credits of one provider), their grants, jobs' holds, and which grants each entry touched. */
 import { and, asc, desc, eq, gt, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import { pageOf, type Page } from "../paging.js";
-import { first, preparedQuery, type NewRow, type RepositoryContext, type Rows } from "./context.js";
+import { first, inScope, preparedQuery, type DueScope, type NewRow, type RepositoryContext, type Rows } from "./context.js";
 
 const p = sql.placeholder;
 
@@ -138,13 +138,13 @@ export class GrantRepository {
   }
 
   /** Open grants whose expiry has come, soonest first (the sweeper's work). */
-  async due(now: string, limit: number): Promise<GrantRow[]> {
+  async due(scope: DueScope, limit: number): Promise<GrantRow[]> {
     const { db, t } = this.c;
     const g = t.creditGrants;
     return db
       .select()
       .from(g)
-      .where(and(isNull(g.closedReason), lte(g.expiresAt, now)))
+      .where(and(isNull(g.closedReason), lte(g.expiresAt, scope.now), inScope(this.c, g.accountId, scope)))
       .orderBy(asc(g.expiresAt))
       .limit(limit);
   }
