@@ -12,6 +12,7 @@ import type { Store, Tx } from "../store/store.js";
 import type { CheckoutService } from "./checkout.js";
 import type { PaymentMethodService } from "./payment-methods.js";
 import type { PaymentEvent, ProviderName } from "./providers.js";
+import { newPageSecret } from "./page-access.js";
 
 export type { PaymentMethodSetupRow };
 
@@ -34,6 +35,7 @@ export class PaymentMethodSetupService {
     const id = `pms_${randomHex(10)}`;
     const urls = this.checkout.returnUrls.check(id, input.successUrl, input.cancelUrl);
     const customerId = await this.paymentMethods.customerOf(accountId, provider);
+    const pageSecret = provider === "sandbox" ? newPageSecret() : null;
     const now = this.clock.now();
     const row = await this.store.transaction(async (tx) => {
       await tx.setups.insert({
@@ -41,6 +43,7 @@ export class PaymentMethodSetupService {
         accountId,
         provider,
         providerSessionId: provider === "sandbox" ? id : null,
+        pageSecret,
         status: "OPEN",
         successUrl: urls.successUrl,
         cancelUrl: urls.cancelUrl,
@@ -56,6 +59,7 @@ export class PaymentMethodSetupService {
         customerId,
         successUrl: this.checkout.returnUrls.success(row),
         cancelUrl: this.checkout.returnUrls.cancel(row),
+        pageSecret,
       });
       await this.store.transaction((tx) => tx.setups.setProviderRefs(id, page.providerSessionId, page.url));
     } catch (error) {
