@@ -28,6 +28,7 @@ const OVER_BOTH_STORES = [
   "test/billing-checkout.test.ts",
   "test/billing-dunning.test.ts",
   "test/billing-return.test.ts",
+  "test/billing-sandbox-pages.test.ts",
   "test/billing-stripe.test.ts",
   "test/billing-subscriptions.test.ts",
   "test/billing-topup-alerts.test.ts",

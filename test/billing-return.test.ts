@@ -7,6 +7,7 @@ import { createTestAccount, startTestServer, until } from "./helpers.js";
 
 const form = (url: string, body: string) =>
   fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body, redirect: "manual" });
+const secretOf = (url: string) => new URL(url).searchParams.get("secret");
 
 describe("returning buyers", () => {
   it("sends a buyer who paid to the success URL and one who declined to the cancel URL", async () => {
@@ -20,17 +21,24 @@ describe("returning buyers", () => {
     const paid = await form(own.url, "action=pay");
     expect(paid.status).toBe(303);
     expect(paid.headers.get("location")).toBe(`${server.url}/checkout/${own.id}/done?from=app`);
+    // A client's own return URL gets no page secret: this server's outcome page, reached that way, tells nothing.
     const page = await (await fetch(paid.headers.get("location")!)).text();
-    expect(page).toContain('data-status="COMPLETED"');
-    expect(page).toContain("200 credits");
+    expect(page).toContain("Thank you");
+    expect(page).not.toContain("200 credits");
 
     const plain = await open("");
     const declined = await form(plain.url, "action=decline");
     expect(declined.status).toBe(303);
-    expect(declined.headers.get("location")).toBe(`${server.url}/checkout/${plain.id}/cancelled`);
-    expect(await (await fetch(declined.headers.get("location")!)).text()).toContain('data-status="DECLINED"');
-    // Pages of sessions that do not exist are 404s, not errors.
-    expect((await fetch(`${server.url}/checkout/cs_nope/done`)).status).toBe(404);
+    // The default return page carries the secret, and with it shows the outcome.
+    expect(declined.headers.get("location")).toBe(`${server.url}/checkout/${plain.id}/cancelled?secret=${secretOf(plain.url)}`);
+    const outcome = await fetch(declined.headers.get("location")!);
+    expect(outcome.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(outcome.headers.get("cache-control")).toBe("no-store");
+    expect(await outcome.text()).toContain('data-status="DECLINED"');
+    // A session that does not exist gets the same page as one without its secret.
+    const unknown = await fetch(`${server.url}/checkout/cs_nope/done`);
+    expect(unknown.status).toBe(200);
+    expect(await unknown.text()).toBe(await (await fetch(`${server.url}/checkout/${plain.id}/done`)).text());
     await server.close();
   });
 
@@ -44,15 +52,19 @@ describe("returning buyers", () => {
 
     const { body } = await server.gql(`mutation { paymentMethodSetupCreate { paymentMethodSetup { id url status provider } userErrors { code } } }`, undefined, key);
     const setup = body.data.paymentMethodSetupCreate.paymentMethodSetup;
-    expect(setup).toMatchObject({ status: "OPEN", provider: "sandbox", url: `${server.url}/sandbox/setup/${setup.id}` });
+    expect(setup).toMatchObject({ status: "OPEN", provider: "sandbox", url: expect.stringMatching(new RegExp(`^${server.url}/sandbox/setup/${setup.id}\\?secret=[\\w-]{43}$`)) });
+    // Without the secret the setup page is as for an unknown setup, and a POST saves nothing.
+    expect((await fetch(`${server.url}/sandbox/setup/${setup.id}`)).status).toBe(404);
+    expect((await form(`${server.url}/sandbox/setup/${setup.id}`, "action=save&token=tok_visa")).status).toBe(403);
     const pageHtml = await (await fetch(setup.url)).text();
     expect(pageHtml).toContain('<option value="tok_visa">');
     expect((await form(setup.url, "action=save&token=4242424242424242")).status).toBe(400);
 
     const saved = await form(setup.url, "action=save&token=tok_visa");
     expect(saved.status).toBe(303);
-    expect(saved.headers.get("location")).toBe(`${server.url}/checkout/${setup.id}/done`);
+    expect(saved.headers.get("location")).toBe(`${server.url}/checkout/${setup.id}/done?secret=${secretOf(setup.url)}`);
     expect(await (await fetch(saved.headers.get("location")!)).text()).toContain('data-status="COMPLETED"');
+    expect(await (await fetch(`${server.url}/checkout/${setup.id}/done`)).text()).not.toContain("data-status");
     const after = await until(state, (v) => v.balance === "500");
     expect(after).toEqual({
       balance: "500",
@@ -70,12 +82,14 @@ describe("returning buyers", () => {
     const { key } = await createTestAccount(server, "Patient");
     await server.gql(`mutation { paymentMethodAttach(input: { token: "tok_chargeDelayed" }) { userErrors { code } } }`, undefined, key);
     await server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { userErrors { code } } }`, undefined, key);
-    const { body } = await server.gql(`{ viewer { checkoutSessions(status: OPEN) { nodes { id purpose } } } }`, undefined, key);
+    const { body } = await server.gql(`{ viewer { checkoutSessions(status: OPEN) { nodes { id purpose url } } } }`, undefined, key);
     const [session] = body.data.viewer.checkoutSessions.nodes;
     expect(session.purpose).toBe("SUBSCRIPTION");
-    const page = await fetch(`${server.url}/sandbox/checkout/${session.id}`);
+    // Its url is the sandbox's page, secret included: the key holder can answer it.
+    expect(session.url).toMatch(new RegExp(`^${server.url}/sandbox/checkout/${session.id}\\?secret=[\\w-]{43}$`));
+    const page = await fetch(session.url);
     expect(await page.text()).toContain('value="pay"');
-    expect((await form(`${server.url}/sandbox/checkout/${session.id}`, "action=pay")).status).toBe(303);
+    expect((await form(session.url, "action=pay")).status).toBe(303);
     const after = await server.gql(`{ viewer { balance subscriptions { status } } }`, undefined, key);
     expect(after.body.data.viewer).toEqual({ balance: "500", subscriptions: [{ status: "ACTIVE" }] });
     await server.close();

@@ -251,8 +251,12 @@ describe("grants", () => {
 });
 
 describe("clawbacks", () => {
-  const sandboxAction = (sessionId: string, body: string) =>
-    fetch(`${server.url}/sandbox/checkout/${sessionId}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+  /** The session's sandbox page, secret included. */
+  const pageUrl = async (sessionId: string): Promise<string> =>
+    (await gql(admin, `query ($id: ID!) { node(id: $id) { ... on CheckoutSession { url } } }`, { id: sessionId })).node.url;
+  /** Refund and dispute are the provider dashboard's: the page's secret and the admin key. */
+  const sandboxAction = async (sessionId: string, body: string) =>
+    fetch(await pageUrl(sessionId), { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...admin }, body });
 
   it("claws back a refunded share of a pack, then the rest when disputed: what was used beyond what is paid for is owed, and repaid from the next credits", async () => {
     const buyer = await onClock("Refunded buyer");
@@ -263,7 +267,7 @@ describe("clawbacks", () => {
     // 22.50 of 45 USD refunded: 500 credits claimed. 300 were used, so 200 of the 700 left may be kept.
     expect((await sandboxAction(sessionId, "action=refund&amount=22.5")).status).toBe(200);
     expect(await wallet(buyer, "ugen")).toMatchObject({ balance: "200", owed: "0", grants: { nodes: [{ status: "ACTIVE", remaining: "200" }] } });
-    expect(await (await fetch(`${server.url}/sandbox/checkout/${sessionId}`)).text()).toContain("Refunded so far: 22.5 of 45 USD.");
+    expect(await (await fetch(await pageUrl(sessionId))).text()).toContain("Refunded so far: 22.5 of 45 USD.");
     // The same refund told again (a refund event carries the total so far) takes nothing more.
     expect((await sandboxAction(sessionId, "action=refund&amount=22.5")).status).toBe(200);
     expect(await wallet(buyer, "ugen")).toMatchObject({ balance: "200", owed: "0" });
@@ -271,7 +275,7 @@ describe("clawbacks", () => {
     // Disputed: all 1000 claimed. The 200 left go, and the 300 used were never paid for: owed.
     expect((await sandboxAction(sessionId, "action=dispute")).status).toBe(200);
     expect(await wallet(buyer, "ugen")).toMatchObject({ balance: "0", owed: "300", grants: { nodes: [{ status: "CLAWED_BACK", remaining: "0" }] } });
-    const disputedPage = await (await fetch(`${server.url}/sandbox/checkout/${sessionId}`)).text();
+    const disputedPage = await (await fetch(await pageUrl(sessionId))).text();
     expect(disputedPage).toContain('data-reversal="DISPUTED"');
     expect(disputedPage).not.toContain('value="refund"');
     expect((await jobCreate(buyer, { credits: "1" })).userErrors).toMatchObject([{ code: "INSUFFICIENT_CREDITS" }]);

@@ -20,6 +20,7 @@ import { checkProviderServes, providerForPayment } from "./payment-routing.js";
 import { PaymentDeclinedError, type PaymentProvider, type PaymentType, type ProviderName } from "./providers.js";
 import type { SandboxProvider } from "./sandbox-provider.js";
 import { ReturnUrls } from "./return-urls.js";
+import { newPageSecret } from "./page-access.js";
 
 export type { CheckoutSessionRow };
 
@@ -148,6 +149,7 @@ export class CheckoutService {
         purpose: request.purpose ?? "CHECKOUT",
         status: "OPEN",
         providerSessionId: providerName === "sandbox" ? id : null,
+        pageSecret: providerName === "sandbox" ? newPageSecret() : null,
         createdAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + this.checkoutTtlMs).toISOString(),
         subscriptionId: subscription?.id ?? null,
@@ -169,6 +171,7 @@ export class CheckoutService {
       paymentType: session.paymentType,
       successUrl: this.returnUrls.success(session),
       cancelUrl: this.returnUrls.cancel(session),
+      pageSecret: session.pageSecret,
     };
     try {
       const provider = this.provider(session.provider);

@@ -1,13 +1,16 @@
 /**
  * Non-GraphQL billing routes: provider webhooks (raw body, signature checked), the sandbox
  * provider's pages (./sandbox-pages.ts), and the pages buyers return to after a provider's page
- * (/checkout/<id>/done and …/cancelled, for checkout sessions and payment method setups).
+ * (/checkout/<id>/done and …/cancelled, for checkout sessions and payment method setups). The
+ * pages show a session only with its page secret (./page-access.ts).
  */
+import { AmbiguousApiKeyError, presentedKey } from "../accounts/keys.js";
 import type { Clock } from "../clock.js";
-import { html, notFound, statusLine, summaryOf, type HttpAnswer } from "./html.js";
+import { html, statusLine, summaryOf, type HttpAnswer } from "./html.js";
 import type { Billing } from "./index.js";
+import { crossSiteRefusal, PAGE_HEADERS, pageSecretMatches, pageSecretOf } from "./page-access.js";
 import { WebhookVerificationError } from "./providers.js";
-import { packNameOf, sandboxCheckoutAction, sandboxCheckoutPage, sandboxSetupAction, sandboxSetupPage } from "./sandbox-pages.js";
+import { packNameOf, sandboxCheckoutAction, sandboxCheckoutPage, sandboxSetupAction, sandboxSetupPage, type AdminCheck } from "./sandbox-pages.js";
 
 export type { HttpAnswer } from "./html.js";
 
@@ -38,15 +41,36 @@ export async function handleWebhook(
   }
 }
 
-/** The billing pages; null when the path is not one of them. */
-export async function billingPage(billing: Billing, method: string, pathname: string, readForm: () => Promise<string>): Promise<HttpAnswer | null> {
+/** What the billing pages read from a request. */
+export interface PageRequest {
+  method: string;
+  pathname: string;
+  /** The URL's query: "?…" or "". */
+  search: string;
+  header(name: string): string | undefined;
+  readForm(): Promise<string>;
+  /** Whether the token is this server's admin key (AccountService.authenticate's "admin"). */
+  isAdminKey(token: string): Promise<boolean>;
+}
+
+/** The billing pages; null when the path is not one of them. Every answer is sent with PAGE_HEADERS. */
+export async function billingPage(billing: Billing, request: PageRequest): Promise<HttpAnswer | null> {
+  const answer = await routePage(billing, request);
+  return answer && { ...answer, headers: { ...answer.headers, ...PAGE_HEADERS } };
+}
+
+async function routePage(billing: Billing, request: PageRequest): Promise<HttpAnswer | null> {
+  const { method, pathname } = request;
+  const secret = pageSecretOf(request.search);
   const sandbox = pathname.match(/^\/sandbox\/(checkout|setup)\/([\w-]+)$/);
   if (sandbox) {
     const [, kind, id] = sandbox;
-    if (method === "GET" || method === "HEAD") return kind === "checkout" ? sandboxCheckoutPage(billing, id) : sandboxSetupPage(billing, id);
+    if (method === "GET" || method === "HEAD") return kind === "checkout" ? sandboxCheckoutPage(billing, id, secret) : sandboxSetupPage(billing, id, secret);
     if (method === "POST") {
-      const form = await readForm();
-      return kind === "checkout" ? sandboxCheckoutAction(billing, id, form) : sandboxSetupAction(billing, id, form);
+      const crossSite = crossSiteRefusal(request.header, billing.sandbox.pageOrigins());
+      if (crossSite) return html(403, "Not allowed", `<p>Cross-site form posts are refused (${crossSite}): nothing was changed.</p>`);
+      const form = await request.readForm();
+      return kind === "checkout" ? sandboxCheckoutAction(billing, id, secret, form, adminCheck(request)) : sandboxSetupAction(billing, id, secret, form);
     }
     return html(405, "Method not allowed", "<p>Use GET or POST.</p>");
   }
@@ -54,15 +78,39 @@ export async function billingPage(billing: Billing, method: string, pathname: st
   if (returned) {
     if (method !== "GET" && method !== "HEAD") return html(405, "Method not allowed", "<p>Use GET.</p>");
     const [, id, how] = returned;
-    return id.startsWith("pms_") ? setupOutcomePage(billing, id, how === "cancelled") : checkoutOutcomePage(billing, id, how === "cancelled");
+    return id.startsWith("pms_") ? setupOutcomePage(billing, id, secret, how === "cancelled") : checkoutOutcomePage(billing, id, secret, how === "cancelled");
   }
   return null;
 }
 
+function adminCheck(request: PageRequest): AdminCheck {
+  return async (formKey) => {
+    let key: string | null;
+    try {
+      key = presentedKey({ get: request.header }) ?? (formKey?.trim() || null);
+    } catch (error) {
+      if (error instanceof AmbiguousApiKeyError) return false;
+      throw error;
+    }
+    return key !== null && (await request.isAdminKey(key));
+  };
+}
+
+/**
+ * What anyone without the page secret sees on an outcome page, whether the session exists or not:
+ * nothing about it. Stripe's sessions have no secret, so their buyers see this too.
+ */
+function genericOutcome(what: "checkout" | "setup", cancelled: boolean): HttpAnswer {
+  const where = what === "checkout" ? "checkout sessions" : "payment methods";
+  return cancelled
+    ? html(200, "Payment page left", `<p>You left the payment page. Your account's ${where} show where things stand.</p>`)
+    : html(200, "Thank you", `<p>Once the payment provider confirms it, your account's ${where} show the outcome. You can close this page.</p>`);
+}
+
 /** Where buyers land after the provider's checkout page. */
-async function checkoutOutcomePage(billing: Billing, sessionId: string, cancelled: boolean): Promise<HttpAnswer> {
+async function checkoutOutcomePage(billing: Billing, sessionId: string, secret: string | null, cancelled: boolean): Promise<HttpAnswer> {
   const session = await billing.checkout.session(sessionId);
-  if (!session) return notFound("Checkout");
+  if (!session || !pageSecretMatches(session.pageSecret, secret)) return genericOutcome("checkout", cancelled);
   const summary = summaryOf(session, packNameOf(billing, session.packId));
   if (cancelled && session.status === "OPEN") {
     return html(200, "Checkout cancelled", `${summary}<p id="status" data-status="OPEN">You left the payment page: nothing was charged.</p>`);
@@ -74,9 +122,9 @@ async function checkoutOutcomePage(billing: Billing, sessionId: string, cancelle
 }
 
 /** Where buyers land after saving a payment method on the provider's page. */
-async function setupOutcomePage(billing: Billing, setupId: string, cancelled: boolean): Promise<HttpAnswer> {
+async function setupOutcomePage(billing: Billing, setupId: string, secret: string | null, cancelled: boolean): Promise<HttpAnswer> {
   const setup = await billing.setups.get(setupId);
-  if (!setup) return notFound("Setup");
+  if (!setup || !pageSecretMatches(setup.pageSecret, secret)) return genericOutcome("setup", cancelled);
   const words =
     setup.status === "COMPLETED" ? "Your payment method is saved and is now the default."
     : cancelled ? "You left the page: no payment method was saved."

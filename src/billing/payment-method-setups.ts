@@ -13,6 +13,7 @@ import type { CheckoutService } from "./checkout.js";
 import type { PaymentMethodService } from "./payment-methods.js";
 import { providerServes } from "./payment-routing.js";
 import type { PaymentEvent, ProviderName } from "./providers.js";
+import { newPageSecret } from "./page-access.js";
 
 export type { PaymentMethodSetupRow };
 
@@ -37,6 +38,7 @@ export class PaymentMethodSetupService {
     const id = `pms_${randomHex(10)}`;
     const urls = this.checkout.returnUrls.check(id, input.successUrl, input.cancelUrl);
     const customerId = await this.paymentMethods.customerOf(accountId, provider);
+    const pageSecret = provider === "sandbox" ? newPageSecret() : null;
     const now = await this.time.of(account);
     const row = await this.store.transaction(async (tx) => {
       await tx.setups.insert({
@@ -44,6 +46,7 @@ export class PaymentMethodSetupService {
         accountId,
         provider,
         providerSessionId: provider === "sandbox" ? id : null,
+        pageSecret,
         status: "OPEN",
         successUrl: urls.successUrl,
         cancelUrl: urls.cancelUrl,
@@ -59,6 +62,7 @@ export class PaymentMethodSetupService {
         customerId,
         successUrl: this.checkout.returnUrls.success(row),
         cancelUrl: this.checkout.returnUrls.cancel(row),
+        pageSecret,
       });
       await this.store.transaction((tx) => tx.setups.setProviderRefs(id, page.providerSessionId, page.url));
     } catch (error) {

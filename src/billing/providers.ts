@@ -17,6 +17,8 @@ export interface CheckoutRequest {
   /** Where the provider sends the buyer after paying, and after giving up. */
   successUrl: string;
   cancelUrl: string;
+  /** The sandbox's page secret, which its page URL carries (./page-access.ts); other providers ignore it. */
+  pageSecret?: string | null;
 }
 
 export interface ProviderCheckout {
@@ -32,6 +34,8 @@ export interface SetupRequest {
   customerId: string | null;
   successUrl: string;
   cancelUrl: string;
+  /** As in CheckoutRequest. */
+  pageSecret?: string | null;
 }
 
 /** The account's customer at the provider, and what it says about a payment method attached to it. */

@@ -6,6 +6,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { randomHex } from "../accounts/keys.js";
 import { Decimal, fromMicros, toMicros } from "../pricing/decimal.js";
+import { withPageSecret } from "./page-access.js";
 import {
   PaymentDeclinedError,
   tokenLabel,
@@ -65,19 +66,31 @@ export class SandboxProvider implements PaymentProvider {
   ) {}
 
   async createCheckout(request: CheckoutRequest): Promise<ProviderCheckout> {
-    return { providerSessionId: request.sessionId, url: `${this.options.publicUrl()}/sandbox/checkout/${request.sessionId}` };
+    return { providerSessionId: request.sessionId, url: this.pageUrl("checkout", request.sessionId, request.pageSecret) };
+  }
+
+  /** The page's URL, with the secret that opens it (./page-access.ts). */
+  private pageUrl(kind: "checkout" | "setup", id: string, secret: string | null | undefined): string {
+    if (!secret) throw new Error(`sandbox ${kind} ${id} has no page secret`);
+    return withPageSecret(`${this.options.publicUrl()}/sandbox/${kind}/${id}`, secret);
+  }
+
+  /** The origins this server's pages are served from: the public URL's and where it listens. */
+  pageOrigins(): string[] {
+    return [new URL(this.options.publicUrl()).origin, new URL(this.options.selfUrl()).origin];
   }
 
   /**
    * "tok_chargeDeclined" is declined and "tok_authenticationRequired" needs the cardholder to
    * confirm (both refused at once, as Stripe refuses an off-session confirmation); anything else
    * is paid. One is our own: with "tok_chargeDelayed" no answer comes at all until someone calls
-   * `deliver`, as when a provider's webhooks are held up for days.
+   * `deliver` or answers on the session's page (its url), as when a provider's webhooks are held
+   * up for days.
    */
   async chargeSavedMethod(request: CheckoutRequest & { providerToken: string }): Promise<ProviderCheckout> {
     const token = request.providerToken;
     if (token.startsWith("tok_authenticationRequired")) throw new PaymentDeclinedError(AUTHENTICATION_REQUIRED);
-    if (token.startsWith("tok_chargeDelayed")) return { providerSessionId: request.sessionId, url: null };
+    if (token.startsWith("tok_chargeDelayed")) return { providerSessionId: request.sessionId, url: this.pageUrl("checkout", request.sessionId, request.pageSecret) };
     const declined = token.startsWith("tok_chargeDeclined");
     // Like a real provider, the result comes back later, as a webhook.
     const deliver = () =>
@@ -97,7 +110,7 @@ export class SandboxProvider implements PaymentProvider {
   }
 
   async createSetup(request: SetupRequest): Promise<ProviderCheckout> {
-    return { providerSessionId: request.setupId, url: `${this.options.publicUrl()}/sandbox/setup/${request.setupId}` };
+    return { providerSessionId: request.setupId, url: this.pageUrl("setup", request.setupId, request.pageSecret) };
   }
 
   /** Signs an event and POSTs it to this server's /webhooks/sandbox, as the provider's servers would. */

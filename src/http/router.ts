@@ -94,7 +94,14 @@ export function createRouter(options: RouterOptions): Route {
       return send(res, answer);
     }
     if (options.rateLimits.keyLimited || options.rateLimits.addressLimited) await applyRateLimits(req, res);
-    const page = await billingPage(services.billing, method, target.pathname, async () => (await readBody(req, options.maxBodyBytes)).toString("utf8"));
+    const page = await billingPage(services.billing, {
+      method,
+      pathname: target.pathname,
+      search: target.search,
+      header: (name) => headerValue(req, name),
+      readForm: async () => (await readBody(req, options.maxBodyBytes)).toString("utf8"),
+      isAdminKey: async (token) => (await services.accountService.authenticate(token)).kind === "admin",
+    });
     if (page) return send(res, page);
     if (target.pathname === "/graphql") {
       if (method !== "GET" && method !== "POST") throw new HttpError(405, "Use GET or POST /graphql", { allow: "GET, POST" });
