@@ -58,6 +58,11 @@ export function createMetrics() {
     labelNames: ["scope"] as const,
     registers: [registry],
   });
+  const connectionsRefused = new Counter({
+    name: "http_connections_refused_total",
+    help: "TCP connections closed on arrival because their address already held HTTP_MAX_CONNECTIONS_PER_ADDRESS open",
+    registers: [registry],
+  });
 
   const webhookAttempts = new Counter({
     name: "webhook_delivery_attempts_total",
@@ -136,6 +141,7 @@ export function createMetrics() {
     },
     webhookAttempts,
     rateLimited,
+    connectionsRefused,
     userErrors,
     paymentWebhooks,
     /** Records one finished HTTP request. */
