@@ -2,14 +2,15 @@
  * The HTTP server against slow and greedy clients, over raw TCP sockets to a real server: headers
  * sent slowly (slowloris) are cut at HTTP_HEADERS_TIMEOUT_MS, a slow body at HTTP_REQUEST_TIMEOUT_MS,
  * an idle kept-alive connection at HTTP_KEEP_ALIVE_TIMEOUT_MS, and one address's connections beyond
- * HTTP_MAX_CONNECTIONS_PER_ADDRESS (WebSockets included) are closed on arrival.
+ * HTTP_MAX_CONNECTIONS_PER_ADDRESS (WebSockets included) are closed on arrival; a live WebSocket
+ * outlives the timeouts.
  */
 import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { loadConfig, type Config } from "../src/config.js";
-import { readMetrics, startTestServer, type TestServer } from "./helpers.js";
-import { wsUrl } from "./live-client.js";
+import { createTestAccount, readMetrics, startTestServer, type TestServer } from "./helpers.js";
+import { liveClient, wsUrl } from "./live-client.js";
 
 const servers: TestServer[] = [];
 const sockets: Socket[] = [];
@@ -73,7 +74,7 @@ describe("timeouts", () => {
     // A header line every 100 ms: the connection is never idle, its headers never end.
     const drip = setInterval(() => slow.socket.writable && slow.socket.write(`x-slow-${Date.now()}: 1\r\n`), 100);
     try {
-      const after = await within(slow.closed, 3000, "the slow client is cut");
+      const after = await within(slow.closed, 5000, "the slow client is cut");
       expect(after).toBeGreaterThanOrEqual(350);
       expect(slow.received()).toMatch(/^HTTP\/1\.1 408 /);
     } finally {
@@ -89,7 +90,7 @@ describe("timeouts", () => {
     slow.socket.write("POST /graphql HTTP/1.1\r\nhost: test\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{");
     const drip = setInterval(() => slow.socket.writable && slow.socket.write(" "), 100);
     try {
-      expect(await within(slow.closed, 3000, "the slow body is cut")).toBeGreaterThanOrEqual(550);
+      expect(await within(slow.closed, 5000, "the slow body is cut")).toBeGreaterThanOrEqual(550);
       expect(slow.received()).toMatch(/^HTTP\/1\.1 408 /);
     } finally {
       clearInterval(drip);
@@ -98,8 +99,19 @@ describe("timeouts", () => {
     const idle = await open(server);
     expect(await get(idle, "/health")).toMatch(/^HTTP\/1\.1 200 /);
     const answeredAt = performance.now();
-    await within(idle.closed, 3000, "the idle connection is closed");
+    await within(idle.closed, 5000, "the idle connection is closed");
     expect(performance.now() - answeredAt).toBeGreaterThanOrEqual(350);
+  });
+
+  it("leaves a live WebSocket connection open past the request and keep-alive timeouts", async () => {
+    const server = await serve({ headersTimeoutMs: 200, requestTimeoutMs: 400, keepAliveTimeoutMs: 300 });
+    const live = liveClient(server, { apiKey: (await createTestAccount(server, "Live")).apiKey });
+    const subscription = live.subscribe("subscription { eventReceived { id } }");
+    let closed = false;
+    void live.closed.then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect({ closed, errors: subscription.errors }).toEqual({ closed: false, errors: [] });
+    await live.dispose();
   });
 });
 
