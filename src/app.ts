@@ -15,7 +15,7 @@ import { appSchema } from "./graphql/schema.js";
 import { GraphQLHandler } from "./graphql/handler.js";
 import { clientAddress } from "./http/request.js";
 import { createRouter } from "./http/router.js";
-import { createHttpServer, listenOn } from "./http/server.js";
+import { createHttpServer, DEFAULT_HTTP, listenOn } from "./http/server.js";
 import type { Logger } from "./logger.js";
 import { createMetrics, createMetricsServer, type MetricsAccess } from "./metrics.js";
 import { RateLimits } from "./rate-limit.js";
@@ -31,7 +31,10 @@ export interface AppOptions {
   store: Store;
   catalog: CatalogDatabase;
   config: Pick<Config, "nodeEnv" | "maxBodyBytes" | "shutdownTimeoutMs" | "jobTtlMs" | "idempotencyTtlMs" | "sweepIntervalMs" | "billing"> &
-    Partial<Pick<Config, "introspection" | "trustProxy" | "limits" | "rateLimits" | "metrics" | "fastPath" | "redisUrl" | "webhooks" | "eventRetentionMs">> & { live?: Partial<Config["live"]> };
+    Partial<Pick<Config, "introspection" | "trustProxy" | "limits" | "rateLimits" | "metrics" | "fastPath" | "redisUrl" | "webhooks" | "eventRetentionMs">> & {
+      live?: Partial<Config["live"]>;
+      http?: Partial<Config["http"]>;
+    };
   logger: Logger;
   clock?: Clock;
   /** The admin key (ADMIN_API_KEY); when absent, the one stored at an earlier start, or a new one. */
@@ -103,7 +106,7 @@ export async function createApp({ store, catalog, config, logger, clock = system
     maxBodyBytes: config.maxBodyBytes,
     trustProxy,
   });
-  const http = createHttpServer(route, logger, metrics);
+  const http = createHttpServer(route, logger, metrics, { ...DEFAULT_HTTP, ...config.http });
   const protections = graphqlProtections(config.limits ?? DEFAULT_LIMITS, services.catalog);
   const live = createLiveServer({
     httpServer: http.server,

@@ -6,6 +6,7 @@ import { defaultWebhookConfig, type WebhookConfig } from "./events/webhooks/inde
 import { parseOrigins } from "./billing/return-urls.js";
 import { DEFAULT_LIMITS, type GraphQLLimits } from "./graphql/limits.js";
 import { DEFAULT_LIVE, type LiveSettings } from "./events/live/settings.js";
+import { DEFAULT_HTTP, type HttpSettings } from "./http/server.js";
 import { LOG_LEVELS, type LogLevel } from "./logger.js";
 import type { MetricsAccess } from "./metrics.js";
 import type { RateLimitSettings } from "./rate-limit.js";
@@ -23,6 +24,8 @@ export interface Config {
   maxBodyBytes: number;
   /** How long shutdown waits for in-flight requests before closing connections. */
   shutdownTimeoutMs: number;
+  /** HTTP_*: header, request and keep-alive timeouts; open connections per client address. */
+  http: HttpSettings;
   /** The admin key; when unset, one is generated at first start and printed once. */
   adminApiKey: string | undefined;
   /** Job reservations older than this expire and are released. */
@@ -147,6 +150,13 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const metricsPort = env.METRICS_PORT ? integer("METRICS_PORT", 0, 0, 65535) : undefined;
 
+  const trustProxy = flag("TRUST_PROXY", false);
+  const headersTimeoutMs = integer("HTTP_HEADERS_TIMEOUT_MS", DEFAULT_HTTP.headersTimeoutMs, 1000, 600_000);
+  const requestTimeoutMs = integer("HTTP_REQUEST_TIMEOUT_MS", DEFAULT_HTTP.requestTimeoutMs, 1000, 3_600_000);
+  if (requestTimeoutMs < headersTimeoutMs) {
+    problems.push(`HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs}) must be at least HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs}): the headers are part of the request`);
+  }
+
   const config: Config = {
     port: integer("PORT", 4000, 0, 65535),
     host,
@@ -156,6 +166,13 @@ export function loadConfig(env: Env = process.env): Config {
     nodeEnv: nodeEnv as Config["nodeEnv"],
     maxBodyBytes: integer("MAX_BODY_BYTES", 100 * 1024, 1024, 10 * 1024 * 1024),
     shutdownTimeoutMs: integer("SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
+    http: {
+      headersTimeoutMs,
+      requestTimeoutMs,
+      keepAliveTimeoutMs: integer("HTTP_KEEP_ALIVE_TIMEOUT_MS", DEFAULT_HTTP.keepAliveTimeoutMs, 1000, 600_000),
+      // Behind a proxy every connection comes from the proxy's address: no cap unless one is set.
+      maxConnectionsPerAddress: integer("HTTP_MAX_CONNECTIONS_PER_ADDRESS", trustProxy ? 0 : DEFAULT_HTTP.maxConnectionsPerAddress, 0, 1_000_000),
+    },
     adminApiKey,
     jobTtlMs: integer("JOB_TTL_SECONDS", 24 * 3600, 60, 365 * 24 * 3600) * 1000,
     idempotencyTtlMs: integer("IDEMPOTENCY_TTL_SECONDS", 24 * 3600, 24 * 3600, 365 * 24 * 3600) * 1000,
@@ -171,7 +188,7 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: flag("INTROSPECTION", true),
     fastPath: flag("FAST_PATH", true),
     redisUrl: redisUrl(),
-    trustProxy: flag("TRUST_PROXY", false),
+    trustProxy,
     limits: {
       maxDepth: integer("GRAPHQL_MAX_DEPTH", DEFAULT_LIMITS.maxDepth, 2, 100),
       maxAliases: integer("GRAPHQL_MAX_ALIASES", DEFAULT_LIMITS.maxAliases, 1, 10_000),

@@ -2,10 +2,10 @@
  * Prometheus metrics (prom-client), one registry per app so tests and servers do not share counters.
  * They show business volume, so they are not public (see serveMetrics).
  */
-import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { LedgerHooks } from "./accounts/ledger.js";
+import { sameSecret } from "./secrets.js";
 
 export function createMetrics() {
   const registry = new Registry();
@@ -56,6 +56,11 @@ export function createMetrics() {
     name: "rate_limited_requests_total",
     help: "Requests refused with 429, by the limit that refused them",
     labelNames: ["scope"] as const,
+    registers: [registry],
+  });
+  const connectionsRefused = new Counter({
+    name: "http_connections_refused_total",
+    help: "TCP connections closed on arrival because their address already held HTTP_MAX_CONNECTIONS_PER_ADDRESS open",
     registers: [registry],
   });
 
@@ -136,6 +141,7 @@ export function createMetrics() {
     },
     webhookAttempts,
     rateLimited,
+    connectionsRefused,
     userErrors,
     paymentWebhooks,
     /** Records one finished HTTP request. */
@@ -168,10 +174,7 @@ export interface MetricsAccess {
 /** Whether the request carries `Authorization: Bearer <token>`, compared in constant time. */
 function authorized(req: IncomingMessage, token: string): boolean {
   const given = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  if (!given) return false;
-  const expected = Buffer.from(token);
-  const actual = Buffer.from(given);
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  return given !== undefined && sameSecret(given, token);
 }
 
 /** GET /metrics: 405 for other methods, 401 (WWW-Authenticate: Bearer) without the token when one is set. */

@@ -166,6 +166,45 @@ describe("subscriptions", () => {
     await server.close();
   });
 
+  it("refuses to cancel a subscription that has ended, cancelled or unpaid, and changes nothing", async () => {
+    const clock = new ManualClock("2026-06-01T00:00:00.000Z");
+    const server = await startTestServer({ clock, billing: { subscriptionRetryDays: [1] } });
+    const CANCEL = `mutation ($id: ID!) { subscriptionCancel(input: { subscriptionId: $id }) { subscription { id } userErrors { field code message } } }`;
+    const STATE = `{ viewer { subscriptions { id status cancelAtPeriodEnd endedAt nextPaymentAttemptAt } checkoutSessions { nodes { id } } events(first: 100) { nodes { type } } } }`;
+    const declined = async (name: string) => {
+      const { key } = await createTestAccount(server, name);
+      await server.gql(ATTACH("tok_chargeDeclined"), undefined, key);
+      await server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { userErrors { code } } }`, undefined, key);
+      const state = async () => (await server.gql(STATE, undefined, key)).body.data.viewer;
+      const cancel = async (id: string) => (await server.gql(CANCEL, { id }, key)).body.data.subscriptionCancel;
+      return { state, cancel, pastDue: await until(state, (v) => v.subscriptions[0]?.status === "PAST_DUE") };
+    };
+
+    // Cancelled while past due: it ends at once; a second cancel is refused.
+    const cancelled = await declined("Cancelled");
+    const id = cancelled.pastDue.subscriptions[0].id;
+    expect((await cancelled.cancel(id)).userErrors).toEqual([]);
+    const ended = await cancelled.state();
+    expect(ended.subscriptions[0]).toMatchObject({ status: "ENDED", endedAt: "2026-06-01T00:00:00.000Z" });
+    clock.advance(DAY);
+    expect(await cancelled.cancel(id)).toEqual({
+      subscription: null,
+      userErrors: [{ field: ["input", "subscriptionId"], code: "BAD_USER_INPUT", message: `Subscription ${id} has already ended: there is nothing to cancel (subscriptionCreate starts a new one)` }],
+    });
+    expect(await cancelled.state()).toEqual(ended);
+
+    // Ended unpaid after its last retry: refused too.
+    const unpaid = await declined("Unpaid");
+    clock.advance(DAY);
+    await server.app.services.billing.sweep();
+    const last = await until(unpaid.state, (v) => v.subscriptions[0].status === "UNPAID");
+    const refused = await unpaid.cancel(last.subscriptions[0].id);
+    expect(refused.userErrors).toEqual([{ field: ["input", "subscriptionId"], code: "BAD_USER_INPUT", message: expect.stringContaining("has already ended unpaid") }]);
+    expect(await unpaid.state()).toEqual(last);
+    expect(await server.audit()).toEqual([]);
+    await server.close();
+  });
+
   it("answers the Enterprise plan with its contact-sales nature, and refuses a second identical subscription", async () => {
     const server = await startTestServer();
     const { key } = await createTestAccount(server, "Big");

@@ -493,6 +493,35 @@ describe("outgoing webhooks", () => {
     }
   });
 
+  it("refuses in production IPv6 addresses that carry a loopback, private or metadata IPv4 address, or are site-local", async () => {
+    const production = await startTestServer({ config: { nodeEnv: "production", webhooks: { requireHttps: true, allowPrivate: false } } });
+    try {
+      const { gql } = await account(production);
+      for (const host of ["[::127.0.0.1]", "[::ffff:0:7f00:1]", "[2002:7f00:1::]", "[2002:a9fe:a9fe::]", "[fec0::1]", "[64:ff9b:1::a9fe:a9fe]", "[64:ff9b::a00:1]", "[::FFFF:0:169.254.169.254]"]) {
+        const refused = (await gql(CREATE, { input: { url: `https://${host}/hook` } })).webhookEndpointCreate;
+        expect(refused, host).toMatchObject({ webhookEndpoint: null, userErrors: [{ field: ["input", "url"], code: "BAD_USER_INPUT" }] });
+        expect(refused.userErrors[0].message, host).toMatch(/must not point at this network: .* is a (loopback or private|link-local, unspecified or reserved) address$/);
+      }
+      expect((await gql(CREATE, { input: { url: "https://[2002:5db8:d70e::1]/hook" } })).webhookEndpointCreate.userErrors).toEqual([]);
+    } finally {
+      await production.close();
+    }
+  });
+
+  it("refuses at send an IPv6 literal carrying a loopback address, saved before the rule", async () => {
+    const { accountId, gql } = await account(strict);
+    const port = (receiver.address() as AddressInfo).port;
+    const now = clock.now().toISOString();
+    const url = `http://[::ffff:0:7f00:1]:${port}/translated`;
+    await strict.store.transaction((tx) => tx.webhooks.insertEndpoint({ id: "we_translated", accountId, url, enabled: true, secret: "whsec_" + Buffer.alloc(24, 2).toString("base64"), seq: 1, createdAt: now, updatedAt: now }));
+    await record(accountId, "job.completed", strict);
+    await strict.app.services.webhooks.deliverDue();
+    const { viewer } = await gql(`{ viewer { webhookEndpoints { attempts { nodes { succeeded error } } } } }`);
+    expect(viewer.webhookEndpoints[0].attempts.nodes).toEqual([
+      { succeeded: false, error: "refused to connect to ::ffff:0:7f00:1 (IPv4-translated, carrying 127.0.0.1) is a loopback or private address" },
+    ]);
+  });
+
   it("disables an endpoint failing for 3 days and tells the account by email", async () => {
     const { accountId, gql } = await account(server, "10");
     await gql(`mutation { creditAlertUpdate(input: { provider: "ugen", enabled: true, thresholdCredits: "1", email: "ops@partner.example" }) { userErrors { code } } }`);

@@ -168,7 +168,9 @@ export class BillingMutationResolver {
     }));
   }
 
-  @Mutation(() => SubscriptionCancelPayload, { description: "Cancels a subscription at the end of its current period." })
+  @Mutation(() => SubscriptionCancelPayload, {
+    description: "Cancels a subscription at the end of its current period (a past-due one at once). BAD_USER_INPUT when it has already ended (ENDED or UNPAID).",
+  })
   subscriptionCancel(@Arg("input", () => SubscriptionCancelInput) input: SubscriptionCancelInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
     return mutate({ subscription: null }, async () => ({

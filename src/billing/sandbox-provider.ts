@@ -3,8 +3,9 @@
  * server (./http.ts), and it signs and POSTs webhooks to this server's /webhooks/sandbox as an
  * outside provider would. Test tokens follow Stripe's (see `chargeSavedMethod`).
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { randomHex } from "../accounts/keys.js";
+import { sameSecret } from "../secrets.js";
 import { Decimal, fromMicros, toMicros } from "../pricing/decimal.js";
 import { withPageSecret } from "./page-access.js";
 import {
@@ -147,8 +148,8 @@ export class SandboxProvider implements PaymentProvider {
     if (Math.abs(now.getTime() / 1000 - timestamp) > WEBHOOK_TOLERANCE_SECONDS) {
       throw new WebhookVerificationError("timestamp outside the tolerance");
     }
-    const expected = createHmac("sha256", this.options.secret).update(`${timestamp}.`).update(rawBody).digest();
-    if (!timingSafeEqual(expected, Buffer.from(parts.v1, "hex"))) throw new WebhookVerificationError("signature mismatch");
+    const expected = createHmac("sha256", this.options.secret).update(`${timestamp}.`).update(rawBody).digest("hex");
+    if (!sameSecret(parts.v1, expected)) throw new WebhookVerificationError("signature mismatch");
 
     let event: SandboxEventBody;
     try {

@@ -37,6 +37,12 @@ export function addMonths(from: Date, months: number, anchorDay: number): Date {
   );
 }
 
+const endedAlready = (subscription: SubscriptionRow) =>
+  badInput(
+    `Subscription ${subscription.id} has already ended${subscription.status === "UNPAID" ? " unpaid" : ""}: there is nothing to cancel (subscriptionCreate starts a new one)`,
+    ["subscriptionId"],
+  );
+
 export class SubscriptionService {
   constructor(
     private readonly store: Store,
@@ -113,12 +119,14 @@ export class SubscriptionService {
 
   /**
    * Stops renewal at the end of the current period; the credits already granted stay. A past-due
-   * subscription ends at once: its unpaid period is not retried any more.
+   * subscription ends at once: its unpaid period is not retried any more. One that has ended
+   * (ENDED, or UNPAID after its last retry) is refused: there is nothing left to cancel.
    */
   cancel(accountId: string, subscriptionId: string): Promise<SubscriptionRow> {
     return this.store.transaction(async (tx) => {
       const subscription = await tx.subscriptions.get(subscriptionId);
       if (!subscription || subscription.accountId !== accountId) throw notFound(`No subscription ${subscriptionId}`, ["subscriptionId"]);
+      if (!isLive(subscription.status)) throw endedAlready(subscription);
       let changed = false;
       const now = (await this.time.now(accountId, tx)).toISOString();
       if (subscription.status === "PAST_DUE") {
@@ -129,7 +137,10 @@ export class SubscriptionService {
         changed = await tx.subscriptions.update(subscriptionId, { cancelAtPeriodEnd: true }, { statuses: LIVE_STATUSES, cancelAtPeriodEnd: false });
       }
       if (changed) await this.event(tx, subscriptionId, "subscription.cancelled", { endsAt: subscription.status === "PAST_DUE" ? now : subscription.currentPeriodEnd });
-      return (await tx.subscriptions.get(subscriptionId))!;
+      const after = (await tx.subscriptions.get(subscriptionId))!;
+      // Ended meanwhile (its last retry failed, or another cancel ended it): refused as if read so.
+      if (!changed && !isLive(after.status)) throw endedAlready(after);
+      return after;
     });
   }
 

@@ -1,11 +1,13 @@
 /**
  * The node:http server around the router: request ids, CORS, the request log line and metrics,
- * refusals in the GraphQL error shape, and a graceful shutdown that lets in-flight requests finish.
+ * refusals in the GraphQL error shape, timeouts and a per-address connection cap against slow or
+ * greedy clients, and a graceful shutdown that lets in-flight requests finish.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
+import { capConnectionsPerAddress } from "./connections.js";
 import { HttpError, sendHttpError } from "./errors.js";
 import { headerValue, requestIdOf, routeLabel, targetOf } from "./request.js";
 import type { Route } from "./router.js";
@@ -16,6 +18,20 @@ const CORS_HEADERS = {
   "access-control-expose-headers": "x-request-id, retry-after, ratelimit-limit, ratelimit-remaining, ratelimit-reset",
 };
 
+/** The HTTP_* settings: how long a client may take, and how many connections one address may hold. */
+export interface HttpSettings {
+  /** A request's headers must all arrive within this (slowloris); then 408 and the connection closes. */
+  headersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this. */
+  requestTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Open connections per TCP peer address; more are closed at once (0: no cap). */
+  maxConnectionsPerAddress: number;
+}
+
+export const DEFAULT_HTTP: HttpSettings = { headersTimeoutMs: 20_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000, maxConnectionsPerAddress: 256 };
+
 export interface HttpServer {
   server: Server;
   listen(port: number, host?: string): Promise<AddressInfo>;
@@ -23,12 +39,18 @@ export interface HttpServer {
   close(timeoutMs: number): Promise<void>;
 }
 
-export function createHttpServer(route: Route, logger: Logger, metrics: Metrics): HttpServer {
+export function createHttpServer(route: Route, logger: Logger, metrics: Metrics, settings: HttpSettings = DEFAULT_HTTP): HttpServer {
   let inFlight = 0;
   let closing = false;
   let drained: (() => void) | null = null;
 
-  const server = createServer((req, res) => {
+  const options = {
+    headersTimeout: settings.headersTimeoutMs,
+    requestTimeout: settings.requestTimeoutMs,
+    // Node looks for requests past their timeouts only this often (30 s by default): a fraction of the header timeout keeps it close to exact.
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(settings.headersTimeoutMs / 4))),
+  };
+  const server = createServer(options, (req, res) => {
     inFlight++;
     const started = performance.now();
     const requestId = requestIdOf(req);
@@ -52,6 +74,9 @@ export function createHttpServer(route: Route, logger: Logger, metrics: Metrics)
       sendHttpError(res, new HttpError(500, "Internal server error"), accept);
     });
   });
+
+  server.keepAliveTimeout = settings.keepAliveTimeoutMs;
+  if (settings.maxConnectionsPerAddress > 0) capConnectionsPerAddress(server, settings.maxConnectionsPerAddress, () => metrics.connectionsRefused.inc());
 
   return {
     server,
