@@ -166,6 +166,24 @@ describe("Stripe", () => {
     expect(listed.body.data.viewer.checkoutSessions.nodes).toEqual([]);
   });
 
+  it("sends a TEST account's payments to the sandbox, never to Stripe, and a LIVE account's never to the sandbox", async () => {
+    const admin = { "x-api-key": TEST_ADMIN_KEY };
+    const made = await server.gql(`mutation { accountCreate(input: { name: "Test buyer", mode: TEST }) { apiKey } }`, undefined, admin);
+    const testKey = { "x-api-key": made.body.data.accountCreate.apiKey as string };
+    const sessionsBefore = created.length;
+    const { body } = await server.gql(`mutation { checkoutSessionCreate(input: { packId: "ugen/packs/starter" }) { checkoutSession { url } userErrors { code } } }`, undefined, testKey);
+    expect(body.data.checkoutSessionCreate.checkoutSession.url).toContain(`${server.url}/sandbox/checkout/cs_`);
+    expect(created.length).toBe(sessionsBefore);
+    const pm = await server.gql(`mutation { paymentMethodAttach(input: { token: "pm_card_visa" }) { userErrors { field code } } }`, undefined, testKey);
+    expect(pm.body.data.paymentMethodAttach.userErrors).toEqual([{ field: ["input", "token"], code: "BAD_USER_INPUT" }]);
+
+    const liveKey = { "x-api-key": await account() };
+    const tok = await server.gql(`mutation { paymentMethodAttach(input: { token: "tok_visa" }) { paymentMethod { id } userErrors { field code message } } }`, undefined, liveKey);
+    expect(tok.body.data.paymentMethodAttach).toMatchObject({ paymentMethod: null, userErrors: [{ field: ["input", "token"], code: "BAD_USER_INPUT", message: expect.stringContaining("sandbox test token") }] });
+    const live = await server.gql(`mutation { checkoutSessionCreate(input: { packId: "ugen/packs/starter" }) { checkoutSession { url } } }`, undefined, liveKey);
+    expect(live.body.data.checkoutSessionCreate.checkoutSession.url).toMatch(/^https:\/\/checkout\.stripe\.com\//);
+  });
+
   it("sends buyers back to this server's outcome pages, or to allowed pages of the client's own", async () => {
     const apiKey = await account();
     const open = (input: string) =>
