@@ -149,6 +149,22 @@ describe("start-up", () => {
     });
   }
 
+  it("makes no demo account in production, and says once that LIVE payments are refused without Stripe", async () => {
+    const port = await freePort();
+    const running = startServer({ DATABASE_PATH: join(directory, "production.db"), NODE_ENV: "production", PORT: String(port), STRIPE_SECRET_KEY: "", STRIPE_WEBHOOK_SECRET: "" });
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHealth(running, url);
+    const output = running.output();
+    expect(output).toContain("Admin API key:");
+    expect(output).not.toContain("Demo account");
+    expect(output).not.toMatch(/pak_/);
+    const warnings = output.split("\n").filter((line) => line.includes('"level":"warn"') && line.includes("no live payment provider"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("PAYMENT_PROVIDER_UNAVAILABLE");
+    running.child.kill("SIGTERM");
+    expect(await running.exited).toBe(0);
+  });
+
   it("refuses to start on a bad setting, saying which and why", async () => {
     const running = startServer({ PORT: "eighty", DATABASE_PATH: join(directory, "unused.db") });
     expect(await running.exited).toBe(1);
