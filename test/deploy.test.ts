@@ -1,9 +1,11 @@
 /**
- * A deploy by convention, in a copy of the project without node_modules or dist/: `npm run build`
- * with the dev dependencies, then the install a production image gets (`npm ci --omit=dev`), then
- * `npm run migrate`, `npm start` (answers /health, stops cleanly) and `npm run audit`: nothing the
- * server or the commands load at run time may be a dev dependency, and migrations and seeds must
- * resolve from dist/. Without a build, `npm start` says so in one line.
+ * A deploy by convention, as a two-stage image builds it. The build stage, a copy of the project
+ * without node_modules or dist/, runs `npm run build` with the dev dependencies. The run stage
+ * gets only what README.md's "Deploying" lists (package.json, package-lock.json, dist/, drizzle/,
+ * scripts/ensure-build.mjs), installs with `npm ci --omit=dev`, and runs `npm run migrate`,
+ * `npm start` (answers /health, stops cleanly) and `npm run audit`: nothing the server or the
+ * commands load at run time may be a dev dependency or a source file, and migrations and seeds
+ * must resolve from dist/. Without a build, `npm start` says so in one line.
  *
  * The install reuses npm's cache (CI's `npm ci` filled it) and skips install scripts: the one
  * production dependency with a build step, better-sqlite3, gets the addon this checkout compiled,
@@ -16,7 +18,9 @@ import { join, relative, sep } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
 const root = new URL("..", import.meta.url).pathname;
-const copy = mkdtempSync(join(tmpdir(), "pricing-deploy-"));
+const stages = mkdtempSync(join(tmpdir(), "pricing-deploy-"));
+const buildStage = join(stages, "build");
+const runStage = join(stages, "run");
 const started: number[] = [];
 afterAll(() => {
   for (const pid of started) {
@@ -26,10 +30,12 @@ afterAll(() => {
       // Already gone.
     }
   }
-  rmSync(copy, { recursive: true, force: true });
+  rmSync(stages, { recursive: true, force: true });
 }, 120_000);
 
 const LEFT_OUT = new Set(["node_modules", "dist", "data", ".git", "coverage"]);
+/** What the run stage is given (README.md, "Deploying"). */
+const RUN_STAGE_FILES = ["package.json", "package-lock.json", "dist", "drizzle", "scripts/ensure-build.mjs"];
 const ADDON = join("node_modules", "better-sqlite3", "build", "Release", "better_sqlite3.node");
 
 interface Ran {
@@ -41,9 +47,9 @@ interface Ran {
 /** This process's environment, less the PATH entries through which vitest's runner sees this checkout's dev tools. */
 const PATH = (process.env.PATH ?? "").split(":").filter((entry) => !entry.includes(`node_modules${sep}.bin`)).join(":");
 
-function run(command: string, args: string[], env: Record<string, string> = {}): Promise<Ran> {
+function run(cwd: string, command: string, args: string[], env: Record<string, string> = {}): Promise<Ran> {
   return new Promise((resolve) =>
-    execFile(command, args, { cwd: copy, env: { ...process.env, PATH, ...env }, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+    execFile(command, args, { cwd, env: { ...process.env, PATH, ...env }, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
       resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
     ),
   );
@@ -51,7 +57,7 @@ function run(command: string, args: string[], env: Record<string, string> = {}):
 
 /** `npm start` until it says where it listens; then its URL, and a stop that resolves with its exit. */
 async function npmStart(env: Record<string, string>) {
-  const npm = spawn("npm", ["start"], { cwd: copy, env: { ...process.env, PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const npm = spawn("npm", ["start"], { cwd: runStage, env: { ...process.env, PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   started.push(npm.pid!);
   let output = "";
   npm.stdout.on("data", (chunk) => (output += chunk));
@@ -68,27 +74,27 @@ async function npmStart(env: Record<string, string>) {
 
 describe("a deploy: build with the dev tools, install without them, run", () => {
   it("builds, installs with --omit=dev, migrates, starts, answers /health, audits; without a build, one line", async () => {
-    cpSync(root, copy, {
+    cpSync(root, buildStage, {
       recursive: true,
       filter: (source) => !LEFT_OUT.has(relative(root, source).split(sep)[0]),
     });
-    expect(existsSync(join(copy, "dist"))).toBe(false);
+    expect(existsSync(join(buildStage, "dist"))).toBe(false);
 
     // The build stage: the project's dev tools (its node_modules, linked), `npm run build`.
-    symlinkSync(join(root, "node_modules"), join(copy, "node_modules"));
-    const built = await run("npm", ["run", "-s", "build"]);
-    unlinkSync(join(copy, "node_modules"));
+    symlinkSync(join(root, "node_modules"), join(buildStage, "node_modules"));
+    const built = await run(buildStage, "npm", ["run", "-s", "build"]);
+    unlinkSync(join(buildStage, "node_modules"));
     expect(built, built.stdout + built.stderr).toMatchObject({ code: 0 });
-    expect(existsSync(join(copy, "dist", "src", "main.js"))).toBe(true);
 
-    // The run stage: production dependencies only.
-    const installed = await run("npm", ["ci", "--omit=dev", "--ignore-scripts", "--prefer-offline", "--no-audit", "--no-fund"]);
+    // The run stage: the build's output and production dependencies only.
+    for (const file of RUN_STAGE_FILES) cpSync(join(buildStage, file), join(runStage, file), { recursive: true });
+    const installed = await run(runStage, "npm", ["ci", "--omit=dev", "--ignore-scripts", "--prefer-offline", "--no-audit", "--no-fund"]);
     expect(installed, installed.stderr).toMatchObject({ code: 0 });
-    cpSync(join(root, ADDON), join(copy, ADDON));
-    for (const tool of ["typescript", "tsx", "drizzle-kit", "vitest"]) expect(existsSync(join(copy, "node_modules", tool)), tool).toBe(false);
+    cpSync(join(root, ADDON), join(runStage, ADDON));
+    for (const tool of ["typescript", "tsx", "drizzle-kit", "vitest"]) expect(existsSync(join(runStage, "node_modules", tool)), tool).toBe(false);
 
-    const env = { NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ADMIN_API_KEY: "", DATABASE_URL: "", DATABASE_PATH: join(copy, "data", "pricing.db") };
-    const migrated = await run("npm", ["run", "-s", "migrate"], env);
+    const env = { NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ADMIN_API_KEY: "", DATABASE_URL: "", DATABASE_PATH: join(runStage, "data", "pricing.db") };
+    const migrated = await run(runStage, "npm", ["run", "-s", "migrate"], env);
     expect(migrated, migrated.stderr).toMatchObject({ code: 0 });
     expect(migrated.stdout).toMatch(/^migrate: SQLite .*: \d+ migration\(s\) applied/);
 
@@ -101,12 +107,12 @@ describe("a deploy: build with the dev tools, install without them, run", () => 
     expect(server.output()).toContain('"message":"stopped"');
 
     // The demo account the first start made: one account, one wallet, consistent.
-    const audited = await run("npm", ["run", "-s", "audit"], env);
+    const audited = await run(runStage, "npm", ["run", "-s", "audit"], env);
     expect(audited, audited.stderr).toMatchObject({ code: 0 });
     expect(audited.stdout).toMatch(/^audit: SQLite .*: 1 account\(s\), 1 wallet\(s\) checked, no problems\n$/);
 
-    rmSync(join(copy, "dist"), { recursive: true });
-    const unbuilt = await run("npm", ["start"], env);
+    rmSync(join(runStage, "dist"), { recursive: true });
+    const unbuilt = await run(runStage, "npm", ["start"], env);
     expect(unbuilt.code).toBe(1);
     expect(unbuilt.stderr).toContain("No build to run (dist/src/main.js is missing) and no TypeScript to make one: run `npm run build`");
     expect(unbuilt.stderr.split("\n").filter((line) => line.startsWith("No build"))).toHaveLength(1);
