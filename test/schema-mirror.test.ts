@@ -175,7 +175,7 @@ describePostgres("the PostgreSQL schema mirrors the SQLite one, as each database
     expect(facts).toContain("generated ledger_entries.seq: numbered");
   });
 
-  it("lists only 32-bit columns that are", async () => {
+  it("lists exactly the columns PostgreSQL holds in 32 bits", async () => {
     const pgSchema = await readPgSchema(client, BOOKKEEPING);
     const int4 = [...pgSchema].flatMap(([table, shape]: [string, TableShape]) => shape.columns.filter((c) => c.type === "integer").map((c) => `${table}.${c.name}`));
     expect(int4.sort()).toEqual([...COUNTS_IN_32_BITS].sort());
