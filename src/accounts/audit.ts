@@ -1,6 +1,7 @@
 /**
  * Checks an account's wallets against every invariant the ledger promises. Returns what is wrong
- * (empty when all holds); used by the tests after every step and by the crash test after restarts.
+ * (empty when all holds), a line per problem naming the wallet; used by the tests after every
+ * step, by the crash test after restarts, and by operators (`npm run audit`, scripts/audit.ts).
  */
 import type { EntryRow, JobRow, Repositories, WalletRow } from "../store/repositories/index.js";
 
@@ -12,7 +13,7 @@ export async function auditAccount(reads: Repositories, accountId: string): Prom
   const jobs = await reads.jobs.ofAccount(accountId);
   const wallets = await reads.wallets.ofAccount(accountId);
   const problems: string[] = [];
-  for (const entry of entries) if (!wallets.some((w) => w.providerId === entry.providerId)) problems.push(`${entry.id}: no wallet ${entry.providerId}`);
+  for (const entry of entries) if (!wallets.some((w) => w.providerId === entry.providerId)) problems.push(`${accountId}/${entry.providerId}: entry ${entry.id} has no wallet`);
   for (const wallet of wallets) {
     const own = (e: { providerId: string }) => e.providerId === wallet.providerId;
     problems.push(...(await auditWallet(reads, wallet, entries.filter(own), jobs.filter(own))));
@@ -108,7 +109,8 @@ async function auditWallet(reads: Repositories, wallet: WalletRow, entries: Entr
     const total = entries.filter((e) => e.type === "REFUND" && e.refundOfId === refund.refundOfId).reduce((s, e) => s + e.amountMicros, 0);
     if (!consumed || consumed.type !== "CONSUME" || total > -consumed.amountMicros) problems.push(`refund ${refund.id}: refunds more than was consumed`);
   }
-  return problems;
+  // Every line names its wallet first (`npm run audit` prints them as they are).
+  return problems.map((problem) => (problem.startsWith(name) ? problem : `${name} ${problem}`));
 }
 
 export async function auditAllAccounts(reads: Repositories): Promise<string[]> {

@@ -2,6 +2,8 @@
  * The type checker's proof that the PostgreSQL schema mirrors the SQLite one: the same tables,
  * and for each the same row types to read and to insert. The repositories are typed on the SQLite
  * schema and run unchanged on this one, so a column that differs must fail to compile here.
+ * What the databases enforce (CHECKs, indexes, keys, triggers, defaults) is compared from their
+ * migrated catalogs by test/schema-mirror.test.ts.
  */
 import type * as sqlite from "../sqlite/schema.js";
 import type * as pg from "./schema.js";
