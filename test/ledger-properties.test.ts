@@ -5,9 +5,9 @@
  * moves, and purchases refunded (in steps, each event telling the total so far) or disputed at
  * the payment provider, whose clawbacks leave debts repaid from the credits added or returned
  * next, run against the real services (over SQLite, and over PostgreSQL in the postgres project:
- * one database, an account per run) and an in-memory model of the grants. After every step
- * every grant, wallet and job must match the model, and the audit must hold: balance = grants'
- * remaining, reserved = holds, the chain per wallet, nothing expired twice.
+ * one database, an account per run) and an in-memory model of the grants (./ledger-model.ts).
+ * After every step every grant, wallet and job must match the model, and the audit must hold:
+ * balance = grants' remaining, reserved = holds, the chain per wallet, nothing expired twice.
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,11 +18,10 @@ import { DomainError } from "../src/errors.js";
 import { fromMicros } from "../src/pricing/decimal.js";
 import type { Store } from "../src/store/store.js";
 import { createLedgerKit } from "./ledger-kit.js";
+import { claimInModel, leave, order, PROVIDERS, repay, resolveInModel, settle, take, unheld, type Grant, type Model, type Provider } from "./ledger-model.js";
 import { describeStore, openPgTestStore, rawRow, STORE_KIND, storeAvailable } from "./stores.js";
 
 const TTL = 3_600_000;
-const PROVIDERS = ["ugen", "creatify"] as const;
-type Provider = (typeof PROVIDERS)[number];
 
 type Op =
   | { kind: "grant"; provider: Provider; micros: number; priority: number; expiresIn: number | null; key: string | null }
@@ -48,6 +47,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant("reversal" as const), purchase: fc.nat(20), percent: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null, freq: 4 }) }),
   fc.record({ kind: fc.constant("advance" as const), ms: fc.integer({ min: 1, max: TTL }) }),
 );
+
 /**
  * One wallet's purchases spent, refunded in steps or disputed, with credits added and jobs
  * refunded between the steps: the sequences that leave debts and repay them, often.
@@ -62,127 +62,6 @@ const moneyOp: fc.Arbitrary<Op> = fc.oneof(
   // Mostly the first purchase: refunded in steps, with debts repaid between them.
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("reversal" as const), purchase: fc.constantFrom(0, 0, 1), percent: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null, freq: 4 }) }) },
 );
-
-interface Grant {
-  id: string;
-  provider: Provider;
-  seq: number;
-  kind: "PAID" | "PROMOTIONAL" | "SUBSCRIPTION";
-  priority: number;
-  effectiveAt: number;
-  expiresAt: number | null;
-  amount: number;
-  remaining: number;
-  held: number;
-  closed: null | "EXPIRED" | "CLAWED_BACK";
-  /** Credits claimed back so far; used (consumed less refunds, or paying another grant's debt); owed after a clawback. */
-  clawed: number;
-  used: number;
-  owed: number;
-  /** What left the grant otherwise: expired, clawed back, repaid of its debt from its own returned credits or by other grants'. */
-  expired: number;
-  clawedOut: number;
-  repaidOwn: number;
-  repaidByOthers: number;
-}
-/** A purchase at the payment provider: its price, what was refunded of it so far, whether it was disputed. */
-interface Purchase {
-  sessionId: string;
-  grant: Grant;
-  price: number;
-  refunded: number;
-  disputed: boolean;
-}
-interface Job {
-  id: string;
-  provider: Provider;
-  status: string;
-  reserved: number;
-  holds: Array<{ grant: Grant; micros: number }>;
-  createdAt: number;
-}
-interface Model {
-  grants: Grant[];
-  jobs: Job[];
-  consumes: Array<{ id: string; provider: Provider; parts: Map<string, number> }>;
-  keys: Map<string, { micros: number; provider: Provider; result: unknown }>;
-  purchases: Purchase[];
-}
-
-/** The documented spending order: priority, soonest expiry (never last), promotional first, oldest. */
-const order = (a: Grant, b: Grant) =>
-  b.priority - a.priority ||
-  (a.expiresAt ?? Infinity) - (b.expiresAt ?? Infinity) ||
-  Number(a.kind !== "PROMOTIONAL") - Number(b.kind !== "PROMOTIONAL") ||
-  a.seq - b.seq;
-const spendable = (m: Model, p: Provider, now: number) =>
-  m.grants.filter((g) => g.provider === p && !g.closed && g.effectiveAt <= now && (g.expiresAt === null || g.expiresAt > now) && g.remaining > g.held).sort(order);
-const unheld = (g: Grant) => g.remaining - g.held;
-
-/** Takes `amount` from spendable grants in order; null when they do not cover it. */
-function take(m: Model, p: Provider, amount: number, now: number): Array<{ grant: Grant; micros: number }> | null {
-  const list = spendable(m, p, now);
-  if (list.reduce((s, g) => s + unheld(g), 0) < amount) return null;
-  const parts: Array<{ grant: Grant; micros: number }> = [];
-  for (const grant of list) {
-    if (amount === 0) break;
-    const part = Math.min(amount, unheld(grant));
-    parts.push({ grant, micros: part });
-    amount -= part;
-  }
-  return parts;
-}
-/** Credits back on a grant repay its own debt first; on a closed grant the rest leaves. */
-function settle(grants: Grant[]) {
-  for (const g of grants) {
-    const repaid = Math.min(Math.max(unheld(g), 0), g.owed);
-    g.remaining -= repaid;
-    g.owed -= repaid;
-    g.repaidOwn += repaid;
-    if (g.closed && unheld(g) > 0) leave(g, unheld(g));
-  }
-}
-/** Other grants' debts, oldest first, repaid from at most `micros` of each payer. */
-function repay(m: Model, payers: Array<{ grant: Grant; micros: number }>, except: Grant[] = []) {
-  for (const payer of payers) {
-    let left = payer.grant.closed ? 0 : Math.min(payer.micros, Math.max(unheld(payer.grant), 0));
-    for (const debtor of m.grants.filter((g) => g.provider === payer.grant.provider && g.owed > 0 && g !== payer.grant && !except.includes(g)).sort((a, b) => a.seq - b.seq)) {
-      const r = Math.min(left, debtor.owed);
-      debtor.owed -= r;
-      debtor.repaidByOthers += r;
-      payer.grant.remaining -= r;
-      payer.grant.used += r;
-      left -= r;
-    }
-  }
-}
-
-/** Unheld credits leave a closed grant: they expire, or are clawed back. */
-function leave(g: Grant, micros: number) {
-  g.remaining -= micros;
-  if (g.closed === "EXPIRED") g.expired += micros;
-  else g.clawedOut += micros;
-}
-
-/**
- * A refund claims credits in proportion to the money given back, a dispute (or a full refund)
- * claims them all. Of the grant the buyer may keep its amount less the claims; what it has is
- * the amount less what expired, was clawed back, was repaid of its debt and is still owed. What
- * it has beyond what it may keep is clawed back from its unheld credits, the rest owed.
- */
-function claimInModel(p: Purchase) {
-  const g = p.grant;
-  const claimed = p.disputed || p.refunded >= p.price ? g.amount : Number((BigInt(g.amount) * BigInt(p.refunded)) / BigInt(p.price));
-  if (claimed <= g.clawed) return;
-  g.clawed = claimed;
-  const kept = g.amount - g.expired - g.clawedOut - g.repaidOwn - g.repaidByOthers - g.owed;
-  const excess = Math.max(kept - (g.amount - g.clawed), 0);
-  const taken = Math.min(excess, Math.max(unheld(g), 0));
-  g.remaining -= taken;
-  g.clawedOut += taken;
-  g.owed += excess - taken;
-  if (claimed === g.amount && !g.closed) g.closed = "CLAWED_BACK";
-}
 
 /** Over PostgreSQL one database serves every run (a database each would take longer than the runs). */
 let shared: Store | undefined;
@@ -385,34 +264,6 @@ async function run(ops: Op[]) {
     }
     for (const job of m.jobs) expect((await rawRow<{ status: string }>(store, "select status from jobs where id = ?", job.id))!.status, where).toBe(job.status);
   }
-}
-
-/** Releases a job's holds and consumes: from what it held, then from what is available; null when that falls short. */
-function resolveInModel(m: Model, job: Job, consumed: number, now: number): Map<string, number> | null {
-  const byId = new Map(m.grants.map((g) => [g.id, g]));
-  const holds = job.holds.map((h) => ({ grant: byId.get(h.grant.id)!, micros: h.micros }));
-  for (const h of holds) h.grant.held -= h.micros;
-  const parts = new Map<string, number>();
-  let left = consumed;
-  for (const h of holds) {
-    const part = Math.min(left, h.micros);
-    if (part === 0) continue;
-    h.grant.remaining -= part;
-    h.grant.used += part;
-    parts.set(h.grant.id, (parts.get(h.grant.id) ?? 0) + part);
-    left -= part;
-  }
-  if (left > 0) {
-    const extra = take(m, job.provider, left, now);
-    if (!extra) return null;
-    for (const part of extra) {
-      part.grant.remaining -= part.micros;
-      part.grant.used += part.micros;
-      parts.set(part.grant.id, (parts.get(part.grant.id) ?? 0) + part.micros);
-    }
-  }
-  settle(holds.map((h) => h.grant));
-  return parts;
 }
 
 /** A run is tens of transactions: a hundred runs take tens of seconds, more on a busy machine. */
