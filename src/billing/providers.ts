@@ -77,7 +77,7 @@ export class WebhookVerificationError extends Error {}
  */
 export class PaymentDeclinedError extends Error {}
 
-/** A call to the provider that failed (an outage, a refusal of ours): PAYMENT_PROVIDER_ERROR. */
+/** A call to the provider that failed (an outage, a request it refused): PAYMENT_PROVIDER_ERROR. */
 export const providerFailure = (error: unknown) =>
   new DomainError(DomainErrorCode.PAYMENT_PROVIDER_ERROR, `The payment provider refused the request: ${error instanceof Error ? error.message : String(error)}`);
 
