@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "./helpers.js";
+import { rawRows } from "./stores.js";
 
 const WEBHOOK_SECRET = "whsec_test_secret";
 const stripe = new Stripe("sk_test_123");
@@ -16,6 +17,10 @@ const created: Array<Record<string, string>> = [];
 const customers: Array<Record<string, string>> = [];
 const attached: Array<Record<string, string>> = [];
 const intents: Array<Record<string, string>> = [];
+/** While true, Stripe answers every request with a 500, after recording it here. */
+let outage = false;
+const whileDown: Array<Record<string, string>> = [];
+let fakeStripePort: number;
 let server: TestServer;
 
 beforeAll(async () => {
@@ -26,6 +31,10 @@ beforeAll(async () => {
       const form = Object.fromEntries(new URLSearchParams(body));
       const answer = (status: number, json: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(json));
       const record = (list: Array<Record<string, string>>) => list.push({ ...form, idempotencyKey: String(req.headers["idempotency-key"]) });
+      if (outage) {
+        record(whileDown);
+        return answer(500, { error: { type: "api_error", message: "Stripe is having trouble" } });
+      }
       if (req.method === "POST" && req.url === "/v1/checkout/sessions") {
         record(created);
         const id = `cs_test_${created.length}`;
@@ -51,10 +60,10 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => fakeStripe.listen(0, "127.0.0.1", resolve));
-  const port = (fakeStripe.address() as AddressInfo).port;
+  fakeStripePort = (fakeStripe.address() as AddressInfo).port;
   server = await startTestServer({
     billing: {
-      stripe: { secretKey: "sk_test_123", webhookSecret: WEBHOOK_SECRET, apiHost: { host: "127.0.0.1", port, protocol: "http" } },
+      stripe: { secretKey: "sk_test_123", webhookSecret: WEBHOOK_SECRET, apiHost: { host: "127.0.0.1", port: fakeStripePort, protocol: "http" } },
       checkoutReturnOrigins: ["https://app.example.com"],
     },
   });
@@ -277,5 +286,80 @@ describe("Stripe", () => {
     expect(body.data.viewer.subscriptions[0].status).toBe("PAST_DUE");
     expect(body.data.viewer.checkoutSessions.nodes[0].status).toBe("DECLINED");
     expect(body.data.viewer.checkoutSessions.nodes[0].failureReason).toMatch(/^authentication_required: the card's bank asks the cardholder to confirm this payment\. Buy it with checkoutSessionCreate/);
+  });
+
+  describe("while Stripe is down", () => {
+    /** Runs `action` with every Stripe call failing (500, retried by the package, then given up). */
+    const down = async <T>(action: () => Promise<T>): Promise<T> => {
+      outage = true;
+      try {
+        return await action();
+      } finally {
+        outage = false;
+      }
+    };
+    /** An account with a webhook endpoint, so that any event of it would be queued for delivery. */
+    async function watched() {
+      const { accountId, apiKey } = await accountWithId();
+      const key = { "x-api-key": apiKey };
+      const { body } = await server.gql(
+        `mutation ($input: WebhookEndpointCreateInput!) { webhookEndpointCreate(input: $input) { userErrors { code } } }`,
+        { input: { url: `http://127.0.0.1:${fakeStripePort}/hooks` } },
+        key,
+      );
+      expect(body.data.webhookEndpointCreate.userErrors).toEqual([]);
+      const told = async () => ({
+        events: (await server.gql(`{ viewer { events(first: 10) { nodes { type } } } }`, undefined, key)).body.data.viewer.events.nodes,
+        deliveries: await rawRows(server.store, "select id from webhook_deliveries where account_id = ?", accountId),
+      });
+      return { accountId, key, told };
+    }
+    const providerError = { code: "PAYMENT_PROVIDER_ERROR", message: expect.stringMatching(/^The payment provider refused the request: /) };
+
+    it("opening a checkout is PAYMENT_PROVIDER_ERROR and leaves no session, event or webhook; Stripe's late events for it change nothing", async () => {
+      const { key, told } = await watched();
+      const { body } = await down(() =>
+        server.gql(`mutation { checkoutSessionCreate(input: { packId: "ugen/packs/starter" }) { checkoutSession { id } userErrors { code message } } }`, undefined, key),
+      );
+      expect(body.data.checkoutSessionCreate).toEqual({ checkoutSession: null, userErrors: [providerError] });
+      // The id Stripe was asked to make a session for: the caller never saw it, and nothing shows it.
+      const sessionId = whileDown.at(-1)!.client_reference_id;
+      expect(sessionId).toMatch(/^cs_/);
+      const seen = await server.gql(`query ($id: ID!) { viewer { checkoutSessions { nodes { id status } } } node(id: $id) { id } }`, { id: sessionId }, key);
+      expect(seen.body.data).toEqual({ viewer: { checkoutSessions: { nodes: [] } }, node: null });
+      expect(await told()).toEqual({ events: [], deliveries: [] });
+
+      // Stripe may have made the session before its answer was lost: its events name an id never recorded here.
+      const paid = stripeEvent("checkout.session.completed", { id: "cs_test_lost", object: "checkout.session", amount_total: 1000, currency: "usd", payment_status: "paid", client_reference_id: sessionId });
+      expect((await post(paid, signed(paid))).body.outcome).toBe("ignored: unknown session");
+      const expired = stripeEvent("checkout.session.expired", { id: "cs_test_lost", object: "checkout.session", client_reference_id: sessionId });
+      expect((await post(expired, signed(expired))).body.outcome).toBe("ignored: unknown session");
+      expect((await server.gql(`{ viewer { balance checkoutSessions { nodes { id } } } }`, undefined, key)).body.data.viewer).toEqual({ balance: "0", checkoutSessions: { nodes: [] } });
+      expect(await told()).toEqual({ events: [], deliveries: [] });
+    });
+
+    it("opening a setup page, or attaching a card, is PAYMENT_PROVIDER_ERROR and saves and tells nothing", async () => {
+      const { key, told } = await watched();
+      const setup = () => server.gql(`mutation { paymentMethodSetupCreate { paymentMethodSetup { id } userErrors { code message } } }`, undefined, key);
+      const attach = () => server.gql(`mutation { paymentMethodAttach(input: { token: "pm_card_visa" }) { paymentMethod { id } userErrors { code message } } }`, undefined, key);
+      // No Stripe Customer yet: making it is what fails first.
+      expect((await down(setup)).body.data.paymentMethodSetupCreate).toEqual({ paymentMethodSetup: null, userErrors: [providerError] });
+      expect((await down(attach)).body.data.paymentMethodAttach).toEqual({ paymentMethod: null, userErrors: [providerError] });
+      // With a customer (made by an attach while Stripe is up), the page itself fails.
+      expect((await attach()).body.data.paymentMethodAttach.userErrors).toEqual([]);
+      expect((await down(setup)).body.data.paymentMethodSetupCreate).toEqual({ paymentMethodSetup: null, userErrors: [providerError] });
+      expect((await server.gql(`{ viewer { paymentMethods { label } } }`, undefined, key)).body.data.viewer.paymentMethods).toEqual([{ label: "visa •••• 4242 (stripe)" }]);
+      expect(await told()).toEqual({ events: [], deliveries: [] });
+    });
+
+    it("an off-session charge that fails is still DECLINED by this server and told: the charge may have gone through", async () => {
+      const { key, told } = await watched();
+      await server.gql(`mutation { paymentMethodAttach(input: { token: "pm_card_visa" }) { userErrors { code } } }`, undefined, key);
+      await down(() => server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { userErrors { code } } }`, undefined, key));
+      const { body } = await server.gql(`{ viewer { subscriptions { status } checkoutSessions { nodes { status failureReason } } } }`, undefined, key);
+      expect(body.data.viewer.subscriptions).toEqual([{ status: "PAST_DUE" }]);
+      expect(body.data.viewer.checkoutSessions.nodes).toEqual([{ status: "DECLINED", failureReason: expect.stringMatching(/^payment provider error: /) }]);
+      expect((await told()).events.map((e: { type: string }) => e.type)).toContain("checkout_session.declined");
+    });
   });
 });

@@ -81,6 +81,21 @@ describeStore("clawbacks in steps", () => {
     expect(await s.audit()).toEqual([]);
   });
 
+  it("does not claim again what other credits already repaid (issue 24: owes 100, not 150)", async () => {
+    const s = await scene();
+    const grant = await s.buy(200); // 200 credits for 10 USD
+    await s.kit.jobs.complete(s.accountId, await s.job(150), null);
+    // 5 of 10 USD refunded: 100 claimed; 50 are left to take, the other 50 were used: owed.
+    await s.claw(grant, 100);
+    expect(await s.wallet()).toEqual({ balance: 0, reserved: 0, owed: 50 });
+    await s.buy(80);
+    expect(await s.wallet()).toEqual({ balance: 30, reserved: 0, owed: 0 });
+    // The rest refunded: of the 150 used, 50 are given back already; 100 are owed.
+    await s.claw(grant, 100, true);
+    expect(await s.wallet()).toEqual({ balance: 30, reserved: 0, owed: 100 });
+    expect(await s.audit()).toEqual([]);
+  });
+
   it("repays another grant's debt from a refund only up to what the refund gave back", async () => {
     const s = await scene();
     await s.buy(100, { priority: 5 });

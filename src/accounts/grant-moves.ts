@@ -49,6 +49,7 @@ export function repayDebts(wallet: WalletRow, payers: Array<{ grant: GrantRow; m
       const repaid = Math.min(left, debtor.owedMicros);
       if (repaid === 0 || debtor.id === payer.grant.id) continue;
       debtor.owedMicros -= repaid;
+      debtor.repaidMicros += repaid;
       wallet.owedMicros -= repaid;
       payer.grant.remainingMicros -= repaid;
       payer.grant.usedMicros += repaid;
@@ -73,7 +74,8 @@ export function expireGrant(grant: GrantRow, at: string): EntryInput[] {
 /**
  * Claims `claimMicros` more credits of a refunded or disputed purchase back, as Lago and Orb void
  * a refunded credit block. Of the grant the buyer may keep `entitled` = amount - all claims so
- * far; what it has of the grant is what it used, plus what remains, less what it already owes.
+ * far; what it has of the grant (`kept`) is what it used, plus what remains, less what it owes
+ * and what other grants already repaid of its debt (those used credits were given back once).
  * The excess leaves: unheld credits now (CLAWBACK), the rest becomes the grant's debt, repaid
  * first from credits that come back to it (a release of credits a job holds) or are added to the
  * wallet. Expired credits were never used: they are not owed. `close` (a dispute, a full
@@ -83,7 +85,8 @@ export function clawBackGrant(wallet: WalletRow, grant: GrantRow, claimMicros: n
   // Closing claims all: nothing of the grant may be kept.
   grant.clawedMicros = close ? grant.amountMicros : Math.min(grant.clawedMicros + claimMicros, grant.amountMicros);
   const entitled = grant.amountMicros - grant.clawedMicros;
-  const excess = Math.max(grant.usedMicros + grant.remainingMicros - grant.owedMicros - entitled, 0);
+  const kept = grant.usedMicros + grant.remainingMicros - grant.owedMicros - grant.repaidMicros;
+  const excess = Math.max(kept - entitled, 0);
   const taken = Math.min(excess, Math.max(unheld(grant), 0));
   grant.remainingMicros -= taken;
   grant.owedMicros += excess - taken;

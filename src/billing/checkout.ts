@@ -3,7 +3,8 @@
  * charged off-session (an auto top-up, a subscription period). A session records what was sold
  * (price, currency, credits); credits are added only when a verified webhook reports the payment
  * (./payment-events.ts). The session row is written before the provider is called, so a webhook
- * can never arrive for a session we do not know.
+ * never arrives for a session we do not know, but for one whose page the provider failed to give:
+ * that one is removed, as no one saw it or could pay on it.
  */
 import { fitsBalance, LEDGER_LIMITS } from "../accounts/credits.js";
 import type { Mode } from "../accounts/modes.js";
@@ -17,7 +18,7 @@ import { fromMicros, toMicros } from "../pricing/decimal.js";
 import type { CheckoutSessionRow } from "../store/repositories/index.js";
 import type { Store, Tx } from "../store/store.js";
 import { checkProviderServes, providerForPayment } from "./payment-routing.js";
-import { PaymentDeclinedError, type PaymentProvider, type PaymentType, type ProviderName } from "./providers.js";
+import { PaymentDeclinedError, providerFailure, type PaymentProvider, type PaymentType, type ProviderName } from "./providers.js";
 import type { SandboxProvider } from "./sandbox-provider.js";
 import { ReturnUrls } from "./return-urls.js";
 import { newPageSecret } from "./page-access.js";
@@ -160,7 +161,10 @@ export class CheckoutService {
     );
   }
 
-  /** Asks the provider for the session's page, or charges the saved method; the outcome comes by webhook. */
+  /**
+   * Asks the provider for the session's page, or charges the saved method; the outcome comes by
+   * webhook. When the provider fails, a page's session is removed; a charge's is DECLINED.
+   */
   async submit(session: CheckoutSessionRow, saved?: SavedMethod): Promise<CheckoutSessionRow> {
     const request = {
       sessionId: session.id,
@@ -181,14 +185,21 @@ export class CheckoutService {
       await this.store.transaction((tx) => tx.checkoutSessions.setProviderRefs(session.id, result.providerSessionId, result.url));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
+      if (!saved) {
+        // No page: the caller never sees this session and no one can pay it, so it goes as if
+        // never opened (no DECLINED session, no event). Stripe's events could not name it anyway:
+        // its id there was never recorded.
+        await this.store.transaction((tx) => tx.checkoutSessions.discardUnopened(session.id));
+        throw providerFailure(error);
+      }
       if (error instanceof PaymentDeclinedError) {
         // The provider's own answer about the buyer's card: final, as a declining webhook would be.
         await this.store.transaction((tx) => this.close(tx, session, "DECLINED", reason, "PROVIDER"));
         throw new DomainError(DomainErrorCode.PAYMENT_DECLINED, `The payment was declined: ${reason}`);
       }
-      // Our call failed: the charge may still have gone through, so a later confirmation counts.
+      // Our call to charge failed: the charge may still have gone through, so a later confirmation counts.
       await this.store.transaction((tx) => this.close(tx, session, "DECLINED", `payment provider error: ${reason}`, "SERVER"));
-      throw new DomainError(DomainErrorCode.PAYMENT_PROVIDER_ERROR, `The payment provider refused the request: ${reason}`);
+      throw providerFailure(error);
     }
     return (await this.session(session.id))!;
   }

@@ -10,7 +10,7 @@ import type { PaymentMethodRow } from "../store/repositories/index.js";
 import type { Store, Tx } from "../store/store.js";
 import type { Providers } from "./checkout.js";
 import { checkProviderServes, providerForPayment, providerUnavailable } from "./payment-routing.js";
-import type { PaymentProvider, ProviderName } from "./providers.js";
+import { providerFailure, type PaymentProvider, type ProviderName } from "./providers.js";
 
 export type { PaymentMethodRow };
 
@@ -55,7 +55,12 @@ export class PaymentMethodService {
     if (stored) return stored;
     const account = await this.store.reads.accounts.get(accountId);
     if (!account) throw notFound(`No account ${accountId}`, ["accountId"]);
-    const customerId = await this.providerOf(providerName).ensureCustomer({ id: account.id, name: account.name });
+    let customerId: string | null;
+    try {
+      customerId = await this.providerOf(providerName).ensureCustomer({ id: account.id, name: account.name });
+    } catch (error) {
+      throw providerFailure(error);
+    }
     if (!customerId) return null;
     // Two callers at once get the same customer (the provider's idempotency key); the first row stays.
     return this.store.transaction((tx) => tx.paymentMethods.saveCustomer({ accountId, provider: providerName, customerId, createdAt: this.clock.now().toISOString() }));

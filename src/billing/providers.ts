@@ -4,6 +4,8 @@
  * Stripe provider uses the official package. Either way, credits are added and payment methods
  * saved only when a verified webhook reports it (./payment-events.ts).
  */
+import { DomainError, DomainErrorCode } from "../errors.js";
+
 export type ProviderName = "sandbox" | "stripe";
 export type PaymentType = "CARD" | "PAYPAL";
 
@@ -78,6 +80,10 @@ export class WebhookVerificationError extends Error {}
  * the cardholder to confirm the payment): the message says what the buyer can do.
  */
 export class PaymentDeclinedError extends Error {}
+
+/** A call to the provider that failed (an outage, a request it refused): PAYMENT_PROVIDER_ERROR. */
+export const providerFailure = (error: unknown) =>
+  new DomainError(DomainErrorCode.PAYMENT_PROVIDER_ERROR, `The payment provider refused the request: ${error instanceof Error ? error.message : String(error)}`);
 
 export interface PaymentProvider {
   readonly name: ProviderName;

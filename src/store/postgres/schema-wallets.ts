@@ -43,6 +43,7 @@ export const creditGrants = pgTable(
     clawedMicros: micros("clawed_micros").notNull().default(0),
     usedMicros: micros("used_micros").notNull().default(0),
     owedMicros: micros("owed_micros").notNull().default(0),
+    repaidMicros: micros("repaid_micros").notNull().default(0),
     priority: integer("priority").notNull().default(0),
     effectiveAt: text("effective_at").notNull(),
     expiresAt: text("expires_at"),

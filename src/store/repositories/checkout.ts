@@ -58,6 +58,16 @@ export class CheckoutSessionRepository {
     await db.update(t.checkoutSessions).set({ providerSessionId, url }).where(eq(t.checkoutSessions.id, id));
   }
 
+  /**
+   * Deletes a session whose page the provider never gave us: no one saw it, so no one can pay it.
+   * False when it is no longer OPEN and page-less (guard: conditional delete).
+   */
+  async discardUnopened(id: string): Promise<boolean> {
+    const { db, t } = this.c;
+    const s = t.checkoutSessions;
+    return (await db.delete(s).where(and(eq(s.id, id), eq(s.status, "OPEN"), isNull(s.url), isNull(s.transactionId))).returning({ id: s.id })).length === 1;
+  }
+
   /** OPEN -> EXPIRED or DECLINED; false when it was no longer open (guard: conditional on status). */
   async close(id: string, fields: Pick<CheckoutSessionRow, "status" | "failureReason" | "closedBy" | "resolvedAt">): Promise<boolean> {
     const { db, t } = this.c;

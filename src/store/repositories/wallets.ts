@@ -118,7 +118,7 @@ export class GrantRepository {
   }
 
   /** Writes what spending, holding or closing changed. */
-  async save(grant: Pick<GrantRow, "id" | "remainingMicros" | "heldMicros" | "clawedMicros" | "usedMicros" | "owedMicros" | "closedReason" | "closedAt">): Promise<void> {
+  async save(grant: Pick<GrantRow, "id" | "remainingMicros" | "heldMicros" | "clawedMicros" | "usedMicros" | "owedMicros" | "repaidMicros" | "closedReason" | "closedAt">): Promise<void> {
     const { db, t } = this.c;
     const save = preparedQuery(this.c, "grant_save", () =>
       db
@@ -129,12 +129,13 @@ export class GrantRepository {
           clawedMicros: sql`${p("clawed")}`,
           usedMicros: sql`${p("used")}`,
           owedMicros: sql`${p("owed")}`,
+          repaidMicros: sql`${p("repaid")}`,
           closedReason: sql`${p("closedReason")}`,
           closedAt: sql`${p("closedAt")}`,
         })
         .where(eq(t.creditGrants.id, p("id"))),
     );
-    await save({ id: grant.id, remaining: grant.remainingMicros, held: grant.heldMicros, clawed: grant.clawedMicros, used: grant.usedMicros, owed: grant.owedMicros, closedReason: grant.closedReason, closedAt: grant.closedAt });
+    await save({ id: grant.id, remaining: grant.remainingMicros, held: grant.heldMicros, clawed: grant.clawedMicros, used: grant.usedMicros, owed: grant.owedMicros, repaid: grant.repaidMicros, closedReason: grant.closedReason, closedAt: grant.closedAt });
   }
 
   /** Open grants whose expiry has come, soonest first (the sweeper's work). */

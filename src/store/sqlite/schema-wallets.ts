@@ -60,6 +60,11 @@ export const creditGrants = sqliteTable(
     usedMicros: integer("used_micros").notNull().default(0),
     /** Of a clawed-back purchase, credits used beyond what was paid for: repaid first from credits added or returned. */
     owedMicros: integer("owed_micros").notNull().default(0),
+    /**
+     * Of its debt, credits other grants repaid (their REPAY entries): used credits already given
+     * back, which a later claim must not count again. Its own returned credits repay by leaving it.
+     */
+    repaidMicros: integer("repaid_micros").notNull().default(0),
     /** Higher first in the spending order. */
     priority: integer("priority").notNull().default(0),
     effectiveAt: text("effective_at").notNull(),
