@@ -23,6 +23,13 @@ export interface ApolloOptions {
   metrics: Metrics;
 }
 
+/** Apollo's own complaints (a hook that threw, an unexpected failure) go through our logger, which keeps them safe. */
+function apolloLogger(logger: Logger): NonNullable<ConstructorParameters<typeof ApolloServer<Context>>[0]["logger"]> {
+  const line = (log: (message: string, fields?: Record<string, unknown>) => void) => (message?: unknown) =>
+    message instanceof Error ? log("apollo server", { error: message }) : log(`apollo server: ${String(message)}`);
+  return { debug: () => undefined, info: line(logger.info), warn: line(logger.warn), error: line(logger.error) };
+}
+
 export function createApollo(options: ApolloOptions): { apollo: ApolloServer<Context>; fastPath: FastPath | null } {
   const protections = graphqlProtections(options.limits ?? DEFAULT_LIMITS, options.catalog);
   // We set no cache hints: the cache-control plugin would only wrap every resolver.
@@ -55,6 +62,7 @@ export function createApollo(options: ApolloOptions): { apollo: ApolloServer<Con
     ],
     parseOptions: protections.parseOptions,
     plugins,
+    logger: apolloLogger(options.logger),
   });
   return { apollo, fastPath };
 }

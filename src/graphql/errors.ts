@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { HeaderMap } from "@apollo/server";
 import { ApolloServerErrorCode } from "@apollo/server/errors";
+import { isUnreachable } from "../store/postgres/store.js";
 import { StoreUnavailableError } from "../store/store.js";
 import { relabelLimitError } from "./limit-errors.js";
 
@@ -64,14 +65,19 @@ export function createErrorFormatter() {
   };
 }
 
-/** The store could not commit (or read) beneath `error`: the request changed nothing and may be retried as it is. */
+/**
+ * The one place that tells a store failure beneath `error`: the store's own StoreUnavailableError
+ * (outcomeUnknown when a commit may have happened), or a driver's connection error that no unit of
+ * work wrapped (a read: nothing was committed). Either may be retried as it is.
+ */
 export function storeUnavailableCause(error: unknown): StoreUnavailableError | undefined {
   let current = error;
   for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
     if (current instanceof StoreUnavailableError) return current;
     current = current instanceof GraphQLError ? current.originalError : current.cause;
   }
-  return undefined;
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  return original instanceof Error && isUnreachable(original) ? new StoreUnavailableError("the database is unreachable; retry shortly", { cause: original }) : undefined;
 }
 
 const isStoreUnavailable = (error: unknown) => storeUnavailableCause(error) !== undefined;

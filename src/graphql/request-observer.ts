@@ -22,20 +22,14 @@ export function requestObserver(logger: Logger, metrics: Metrics): ApolloServerP
         metrics.graphqlErrors.inc({ code: code ?? ErrorCode.INTERNAL_SERVER_ERROR });
         if (code === ErrorCode.SERVICE_UNAVAILABLE) {
           if (contextValue) contextValue.operation.storeUnavailable = true;
-          const cause = storeUnavailableCause(error)?.cause;
-          logger.warn("store unavailable", { requestId: contextValue?.requestId, error: cause instanceof Error ? cause.message : error.message });
+          logger.warn("store unavailable", { requestId: contextValue?.requestId, error: storeUnavailableCause(error) });
           continue;
         }
         if (code !== undefined) {
           logger.info("client error", { requestId: contextValue?.requestId, code, message: error.message });
           continue;
         }
-        const original = error.originalError ?? error;
-        logger.error("unexpected error while executing a request", {
-          requestId: contextValue?.requestId,
-          path: error.path,
-          error: original.stack ?? original.message,
-        });
+        logger.error("unexpected error while executing a request", { requestId: contextValue?.requestId, path: error.path, error: error.originalError ?? error });
       }
     },
     async willSendResponse({ operation, response, contextValue }) {

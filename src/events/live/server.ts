@@ -75,7 +75,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     try {
       refused = (await options.admitUpgrade?.(req)) ?? null;
     } catch (error) {
-      logger.warn("the rate limit of a WebSocket upgrade could not be checked", { error: error instanceof Error ? error.message : String(error) });
+      logger.warn("the rate limit of a WebSocket upgrade could not be checked", { error });
     }
     if (refused) {
       const body = `Too many requests for this client address; retry after ${refused.retryAfterSeconds} s\n`;
@@ -128,7 +128,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
         try {
           auth = await services.accountService.authenticate(apiKey);
         } catch (error) {
-          logger.warn("a live connection could not be authenticated", { error: error instanceof Error ? error.message : String(error) });
+          logger.warn("a live connection could not be authenticated", { error });
           return refuse(LiveClose.tryAgainLater, "The service is unavailable; try again later");
         }
         if (auth.kind === "admin") return refuse(LiveClose.forbidden, "Forbidden: the admin key has no account; use an account's API key");
