@@ -3,6 +3,7 @@ import { HeaderMap } from "@apollo/server";
 import { ApolloServerErrorCode } from "@apollo/server/errors";
 import { isUnreachable } from "../store/postgres/store.js";
 import { StoreUnavailableError } from "../store/store.js";
+import type { Logger } from "../logger.js";
 import { relabelLimitError } from "./limit-errors.js";
 
 /**
@@ -92,6 +93,38 @@ export function serviceUnavailableError(cause: StoreUnavailableError): GraphQLEr
 
 /** Said only when it is so: the change may have been made, so retry with the same idempotency key (or read its state) rather than anew. */
 const outcome = (cause: StoreUnavailableError) => (cause.outcomeUnknown ? { outcomeUnknown: true } : {});
+
+/** A syntax error, coded as Apollo codes it over HTTP (for paths Apollo does not serve: graphql-ws). */
+export function parseFailedError(error: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, {
+    source: error.source,
+    positions: error.positions,
+    originalError: error,
+    extensions: { ...error.extensions, code: ApolloServerErrorCode.GRAPHQL_PARSE_FAILED },
+  });
+}
+
+/** A validation error, coded as Apollo codes it over HTTP; in production without "Did you mean" hints, as Apollo words it there. */
+export function validationFailedError(error: GraphQLError, hideSuggestions: boolean): GraphQLError {
+  return new GraphQLError(hideSuggestions ? error.message.replace(/ ?Did you mean(.+?)\?$/, "") : error.message, {
+    nodes: error.nodes,
+    originalError: error.originalError ?? error,
+    extensions: { ...error.extensions, code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED },
+  });
+}
+
+/**
+ * How an error a client was answered with is logged, whatever the transport: a client's mistake
+ * at info level with its code, the store unavailable as a warning, anything else (masked for the
+ * client) at error level. The logger keeps the lines safe (no query parameters, no secrets).
+ */
+export function logGraphQLError(logger: Logger, error: GraphQLError, fields: Record<string, unknown>): string | undefined {
+  const code = clientErrorCode(error);
+  if (code === ErrorCode.SERVICE_UNAVAILABLE) logger.warn("store unavailable", { ...fields, error: storeUnavailableCause(error) });
+  else if (code !== undefined) logger.info("client error", { ...fields, code, message: error.message });
+  else logger.error("unexpected error while executing a request", { ...fields, path: error.path, error: error.originalError ?? error });
+  return code;
+}
 
 /** A request the domain refused; `field` is the path of the input at fault, for forms to highlight. */
 export function userInputError(message: string, field?: string[]): GraphQLError {
