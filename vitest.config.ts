@@ -33,6 +33,7 @@ const OVER_BOTH_STORES = [
   "test/billing-topup-alerts.test.ts",
   "test/billing-unapplied.test.ts",
   "test/webhooks.test.ts",
+  "test/control-characters.test.ts",
 ];
 
 const databaseUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";

@@ -7,6 +7,7 @@ import type { Metrics } from "../metrics.js";
 import type { Context } from "./context.js";
 import { createErrorFormatter } from "./errors.js";
 import { FastPath } from "./fast-path.js";
+import { inputTextPlugin } from "./input-text.js";
 import { DEFAULT_LIMITS, graphqlProtections, type GraphQLLimits } from "./limits.js";
 import { requestObserver } from "./request-observer.js";
 import { appSchema } from "./schema.js";
@@ -36,14 +37,17 @@ export function createApollo(options: ApolloOptions): { apollo: ApolloServer<Con
   const cacheControlOff = ApolloServerPluginCacheControlDisabled() as ApolloServerPlugin<Context>;
   // Counts and logs what Apollo answers; the HTTP layer does the same for direct runs.
   const observer = requestObserver(options.logger, options.metrics);
+  // Direct runs check their variables themselves (handler.ts); their text passed it when Apollo answered it.
+  const inputText = inputTextPlugin<Context>();
   const plugins: ApolloServerPlugin<Context>[] = [
     cacheControlOff,
+    inputText,
     // graphql-armor is typed against the CommonJS build of @apollo/server; the objects are the same.
     ...(protections.plugins as unknown as ApolloServerPlugin<Context>[]),
     observer,
   ];
   const schema = appSchema();
-  const fastPath = options.fastPath ? new FastPath(schema, plugins, new Set([cacheControlOff, observer])) : null;
+  const fastPath = options.fastPath ? new FastPath(schema, plugins, new Set([cacheControlOff, inputText, observer])) : null;
   const apollo = new ApolloServer<Context>({
     ...(fastPath ? { gateway: fastPath.gateway } : { schema }),
     // Switched off by our own rule (INTROSPECTION=false), whose message names the variable.

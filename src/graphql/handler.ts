@@ -12,6 +12,7 @@ import type { Metrics } from "../metrics.js";
 import type { Services } from "../services.js";
 import { createContext, type Context } from "./context.js";
 import type { FastPath } from "./fast-path.js";
+import { hasControlCharacter } from "./input-text.js";
 import { PublicResponseCache } from "./response-cache.js";
 
 export class GraphQLHandler {
@@ -40,17 +41,18 @@ export class GraphQLHandler {
     if (hit) return respond(res, 200, hit.headers, hit.body);
 
     const candidate = method === "POST" ? (this.fastPath?.candidate(contentType, parsed, accept) ?? null) : null;
-    // A context that cannot be made (the store is down) is Apollo's to answer, as an error.
-    const directContext = candidate?.operation ? await createContext(this.services, requestId, apiKey).catch(() => null) : null;
-    if (candidate?.operation && directContext) {
-      const result = await candidate.operation.run(directContext, candidate.request.variables);
+    // Variables with a refused character, or a context that cannot be made (the store is down), are Apollo's to answer, as errors.
+    const direct = candidate?.operation && !hasControlCharacter(candidate.request.variables) ? candidate.operation : undefined;
+    const directContext = direct ? await createContext(this.services, requestId, apiKey).catch(() => null) : null;
+    if (candidate && direct && directContext) {
+      const result = await direct.run(directContext, candidate.request.variables);
       // With errors, Apollo answers instead (see direct-execution.ts).
       if (!result.errors) {
         this.metrics.directExecutions.inc();
         const text = JSON.stringify({ data: result.data, extensions: result.extensions }) + "\n";
         await this.services.store.durable();
-        if (cacheKey) this.responseCache.set(cacheKey, version, candidate.operation.headers, text);
-        return respond(res, 200, candidate.operation.headers, text);
+        if (cacheKey) this.responseCache.set(cacheKey, version, direct.headers, text);
+        return respond(res, 200, direct.headers, text);
       }
     }
 

@@ -11,6 +11,7 @@ import { getOperationAST, GraphQLError, parse, specifiedRules, validate, type Gr
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { createErrorFormatter, ErrorCode, logGraphQLError, parseFailedError, validationFailedError } from "../../graphql/errors.js";
+import { controlCharacterError } from "../../graphql/input-text.js";
 import { limitError } from "../../graphql/limit-errors.js";
 import type { Logger } from "../../logger.js";
 import type { Services } from "../../services.js";
@@ -168,6 +169,8 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
         }
         const errors = validate(schema, document, rules);
         if (errors.length > 0) return errors.map((error) => validationFailedError(error, options.production));
+        const refused = controlCharacterError(document, payload.variables);
+        if (refused) return [refused];
         const contextValue: LiveContext = { accountId: connection.accountId, services, follower, connection };
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
