@@ -3,7 +3,7 @@
  * declines, and a card page where a test card is saved. Like a real provider, the sandbox tells
  * this server by signed webhook, then sends the buyer back to the success or cancel URL.
  */
-import { Decimal, fromMicros } from "../pricing/decimal.js";
+import { fromMicros, isDecimalText, parseDecimal, type Decimal } from "../pricing/decimal.js";
 import type { CheckoutSessionRow } from "./checkout.js";
 import { escape, html, notFound, redirect, SANDBOX_NOTE, statusLine, summaryOf, type HttpAnswer } from "./html.js";
 import type { Billing } from "./index.js";
@@ -112,8 +112,9 @@ async function reverse(billing: Billing, session: CheckoutSessionRow, action: "r
   const price = fromMicros(session.priceMicros);
   let refunded: Decimal = price;
   if (action === "refund" && amount !== null) {
-    const valid = /^\d+(\.\d{1,6})?$/.test(amount.trim()) ? new Decimal(amount.trim()) : null;
-    if (!valid || valid.isZero() || valid.greaterThan(price)) return html(400, "Sandbox checkout", `<p>Refund an amount above 0 and at most ${price.toFixed()} ${escape(session.currency)}.</p>`);
+    // The API's one grammar of decimal text; at most 6 places, the ledger's precision.
+    const valid = isDecimalText(amount) ? parseDecimal(amount) : null;
+    if (!valid || valid.decimalPlaces() > 6 || !valid.isPositive() || valid.isZero() || valid.greaterThan(price)) return html(400, "Sandbox checkout", `<p>Refund an amount above 0 and at most ${price.toFixed()} ${escape(session.currency)}.</p>`);
     refunded = valid;
   }
   const type = action === "refund" ? "checkout.refunded" : "checkout.disputed";
