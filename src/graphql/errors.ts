@@ -91,6 +91,11 @@ export function serviceUnavailableError(cause: StoreUnavailableError): GraphQLEr
   });
 }
 
+/** An answer's body when the store failed outside any operation (the fsync an answer waits for). */
+export function serviceUnavailableBody(cause: StoreUnavailableError): { errors: GraphQLFormattedError[] } {
+  return { errors: [{ message: cause.message, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryable: true, ...outcome(cause) } }] };
+}
+
 /** Said only when it is so: the change may have been made, so retry with the same idempotency key (or read its state) rather than anew. */
 const outcome = (cause: StoreUnavailableError) => (cause.outcomeUnknown ? { outcomeUnknown: true } : {});
 
