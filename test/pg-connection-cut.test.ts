@@ -50,6 +50,8 @@ describePostgres.each([
     const admin = { "x-api-key": TEST_ADMIN_KEY };
     const failures: Failure[] = [];
     let answered = 0;
+    /** Refused jobCreate keys, and whether the refusal said the outcome is unknown. */
+    const refusedCreates = new Map<string, boolean>();
     const note = async (request: Promise<Awaited<ReturnType<TestServer["gql"]>>>) => {
       const { status, body } = await request;
       answered++;
@@ -60,7 +62,12 @@ describePostgres.each([
       return body.data;
     };
     const operations: Array<(n: number) => Promise<unknown>> = [
-      (n) => note(server.gql(`mutation ($k: String!) { jobCreate(input: { credits: "1", idempotencyKey: $k }) { job { id } userErrors { code } } }`, { k: `${MARKER}-${n}` }, buyer.key)),
+      async (n) => {
+        const k = `${MARKER}-${n}`;
+        const before = failures.length;
+        const data = (await note(server.gql(`mutation ($k: String!) { jobCreate(input: { credits: "1", idempotencyKey: $k }) { job { id } userErrors { code } } }`, { k }, buyer.key))) as any;
+        if (!data?.jobCreate) refusedCreates.set(k, failures.slice(before).some((f) => f.outcomeUnknown === true));
+      },
       // Anonymous: the response cache's path (it needs the catalog only, so it keeps answering).
       () => note(server.gql(`{ estimate(input: { productId: "ugen/video-generation", modelId: "veo3_fast" }) { totalCredits } }`)),
       () => note(server.gql(`query Wallet { viewer { balance reserved available jobs(first: 3) { nodes { id status } } } }`, undefined, buyer.key)),
@@ -105,7 +112,11 @@ describePostgres.each([
     running = false;
     await Promise.all(workers);
     const cut = await cuts;
+    // A refused change that was committed after all must have said so (outcomeUnknown).
+    const { rows } = await killer.query<{ key: string }>(`select key from idempotency_keys where key = any($1)`, [[...refusedCreates.keys()]]);
+    const committedUnsaid = rows.map((row) => row.key).filter((k) => !refusedCreates.get(k));
     await killer.end();
+    expect(committedUnsaid).toEqual([]);
 
     expect(cut).toBeGreaterThan(10);
     expect(answered).toBeGreaterThan(40);
