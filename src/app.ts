@@ -98,7 +98,7 @@ export async function createApp({ store, catalog, config, logger, clock = system
   const trustProxy = config.trustProxy ?? false;
   const route = createRouter({
     services,
-    graphql: new GraphQLHandler(apollo, fastPath, services, metrics, config.maxBodyBytes),
+    graphql: new GraphQLHandler(apollo, fastPath, services, metrics, config.maxBodyBytes, logger),
     metrics,
     metricsAccess,
     rateLimits,

@@ -12,7 +12,7 @@ export class BackgroundTasks {
 
   run(what: string, task: () => Promise<unknown>, fields: Record<string, unknown> = {}): void {
     const running: Promise<unknown> = task()
-      .catch((error: unknown) => this.logger.error(`${what} failed`, { ...fields, error: error instanceof Error ? error.stack : String(error) }))
+      .catch((error: unknown) => this.logger.error(`${what} failed`, { ...fields, error }))
       .finally(() => this.running.delete(running));
     this.running.add(running);
   }

@@ -86,6 +86,6 @@ function printFirstStartKeys(adminKey: string | null, demo: { accountId: string;
 }
 
 main().catch((error: unknown) => {
-  logger.error("failed to start", { error: error instanceof Error ? error.stack : String(error) });
+  logger.error("failed to start", { error });
   process.exit(1);
 });

@@ -35,7 +35,7 @@ export class Sweeper {
       if (Object.values(counts).some((n) => n > 0)) this.logger.info("swept", counts);
       return counts;
     } catch (error) {
-      this.logger.error("sweep failed", { error: error instanceof Error ? error.stack : String(error) });
+      this.logger.error("sweep failed", { error });
       return null;
     }
   }

@@ -143,16 +143,25 @@ describe("durability of group-committed writes", () => {
     expect(answers.map((a) => a.body.data.jobCreate.userErrors)).toEqual([[], [], [], []]);
   });
 
-  it("does not acknowledge a write whose fsync failed, and reports itself unhealthy", async () => {
+  it("does not acknowledge a write whose fsync failed (SERVICE_UNAVAILABLE, outcome unknown), answers nothing more, and reports itself unhealthy", async () => {
     const { server, syncs, control, key } = await serverWithHeldSyncs();
     control.held = true;
     const creating = server.gql(JOB_CREATE, {}, key);
     await waitForSync(syncs, 1);
     syncs[0].fail(Object.assign(new Error("EIO: i/o error, fsync"), { code: "EIO" }));
 
+    // Committed, but not known to be on disk: the typed, retryable error that says the outcome is unknown.
     const answer = await creating;
     expect(answer.body.data?.jobCreate ?? null).toBeNull();
-    expect(answer.body.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+    expect({ status: answer.status, extensions: answer.body.errors?.[0]?.extensions }).toEqual({
+      status: 503,
+      extensions: { code: "SERVICE_UNAVAILABLE", retryable: true, outcomeUnknown: true },
+    });
+    // A read is not answered from what may not be on disk, nor a write taken: both are SERVICE_UNAVAILABLE.
+    for (const query of [AVAILABLE, JOB_CREATE]) {
+      const refused = await server.gql(query, {}, key);
+      expect({ status: refused.status, code: refused.body.errors?.[0]?.extensions?.code, retryable: refused.body.errors?.[0]?.extensions?.retryable }).toEqual({ status: 503, code: "SERVICE_UNAVAILABLE", retryable: true });
+    }
     const health = await fetch(`${server.url}/health`);
     expect(health.status).toBe(503);
   });

@@ -77,7 +77,9 @@ describe("logs", () => {
     expect(ok).toEqual([expect.objectContaining({ level: "info", message: "request", method: "POST", path: "/graphql", status: 200 })]);
     const broken = entries.filter((e) => e.requestId === "req-broken-2");
     expect(broken.map((e) => e.message)).toEqual(["unexpected error while executing a request", "request"]);
-    expect(broken[0].error).toContain("no such table: subscription_plans");
+    // The error as its class, code, message and causes (and stack, at error level): never a query's parameters.
+    expect(broken[0].error).toMatchObject({ class: expect.any(String), code: "SQLITE_ERROR", stack: expect.any(String) });
+    expect(broken[0].error.message).toContain("no such table: subscription_plans");
     for (const entry of entries) expect(entry.time).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 });

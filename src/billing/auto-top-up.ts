@@ -103,7 +103,7 @@ export class AutoTopUpService implements LedgerHooks {
     } catch (error) {
       // submit() closes the session on the provider's refusal; anything before it left it open.
       await this.checkout.closeIfOpen(opened.session.id, error);
-      this.logger.warn("auto top-up charge failed", { accountId, sessionId: opened.session.id, error: error instanceof Error ? error.message : String(error) });
+      this.logger.warn("auto top-up charge failed", { accountId, sessionId: opened.session.id, error });
     }
     return true;
   }

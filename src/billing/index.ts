@@ -65,7 +65,7 @@ export function createBilling(deps: {
     publicUrl,
     selfUrl,
     now: () => clock.now(),
-    onDeliveryError: (error) => logger.error("sandbox webhook delivery failed", { error: String(error) }),
+    onDeliveryError: (error) => logger.error("sandbox webhook delivery failed", { error }),
     runInBackground: (what, task) => deps.background.run(what, task),
   });
   const stripe = config.stripe ? new StripeProvider(config.stripe) : null;

@@ -5,7 +5,7 @@
  * opens only with its session's page secret (./page-access.ts); refund and dispute, which a real
  * provider keeps behind its dashboard's login, also need the admin key.
  */
-import { Decimal, fromMicros } from "../pricing/decimal.js";
+import { fromMicros, isDecimalText, parseDecimal, type Decimal } from "../pricing/decimal.js";
 import type { CheckoutSessionRow } from "./checkout.js";
 import { escape, html, notFound, redirect, SANDBOX_NOTE, statusLine, summaryOf, type HttpAnswer } from "./html.js";
 import type { Billing } from "./index.js";
@@ -150,8 +150,9 @@ async function reverse(billing: Billing, session: CheckoutSessionRow, action: "r
   const price = fromMicros(session.priceMicros);
   let refunded: Decimal = price;
   if (action === "refund" && amount !== null) {
-    const valid = /^\d+(\.\d{1,6})?$/.test(amount.trim()) ? new Decimal(amount.trim()) : null;
-    if (!valid || valid.isZero() || valid.greaterThan(price)) return html(400, "Sandbox checkout", `<p>Refund an amount above 0 and at most ${price.toFixed()} ${escape(session.currency)}.</p>`);
+    // The API's one grammar of decimal text; at most 6 places, the ledger's precision.
+    const valid = isDecimalText(amount) ? parseDecimal(amount) : null;
+    if (!valid || valid.decimalPlaces() > 6 || !valid.isPositive() || valid.isZero() || valid.greaterThan(price)) return html(400, "Sandbox checkout", `<p>Refund an amount above 0 and at most ${price.toFixed()} ${escape(session.currency)}.</p>`);
     refunded = valid;
   }
   const type = action === "refund" ? "checkout.refunded" : "checkout.disputed";

@@ -195,7 +195,7 @@ export class SubscriptionService {
     } catch (error) {
       // submit() closed the session as declined (which scheduled the next retry, or ended it); anything before it left it open.
       await this.checkout.closeIfOpen(opened.session.id, error);
-      this.logger.warn("subscription charge failed", { subscriptionId, error: error instanceof Error ? error.message : String(error) });
+      this.logger.warn("subscription charge failed", { subscriptionId, error });
     }
     return true;
   }

@@ -7,6 +7,7 @@ import type { Metrics } from "../metrics.js";
 import type { Context } from "./context.js";
 import { createErrorFormatter } from "./errors.js";
 import { FastPath } from "./fast-path.js";
+import { inputTextPlugin } from "./input-text.js";
 import { DEFAULT_LIMITS, graphqlProtections, type GraphQLLimits } from "./limits.js";
 import { requestObserver } from "./request-observer.js";
 import { appSchema } from "./schema.js";
@@ -23,20 +24,30 @@ export interface ApolloOptions {
   metrics: Metrics;
 }
 
+/** Apollo's own complaints (a hook that threw, an unexpected failure) go through our logger, which keeps them safe. */
+function apolloLogger(logger: Logger): NonNullable<ConstructorParameters<typeof ApolloServer<Context>>[0]["logger"]> {
+  const line = (log: (message: string, fields?: Record<string, unknown>) => void) => (message?: unknown) =>
+    message instanceof Error ? log("apollo server", { error: message }) : log(`apollo server: ${String(message)}`);
+  return { debug: () => undefined, info: line(logger.info), warn: line(logger.warn), error: line(logger.error) };
+}
+
 export function createApollo(options: ApolloOptions): { apollo: ApolloServer<Context>; fastPath: FastPath | null } {
   const protections = graphqlProtections(options.limits ?? DEFAULT_LIMITS, options.catalog);
   // We set no cache hints: the cache-control plugin would only wrap every resolver.
   const cacheControlOff = ApolloServerPluginCacheControlDisabled() as ApolloServerPlugin<Context>;
   // Counts and logs what Apollo answers; the HTTP layer does the same for direct runs.
   const observer = requestObserver(options.logger, options.metrics);
+  // Direct runs check their variables themselves (handler.ts); their text passed it when Apollo answered it.
+  const inputText = inputTextPlugin<Context>();
   const plugins: ApolloServerPlugin<Context>[] = [
     cacheControlOff,
+    inputText,
     // graphql-armor is typed against the CommonJS build of @apollo/server; the objects are the same.
     ...(protections.plugins as unknown as ApolloServerPlugin<Context>[]),
     observer,
   ];
   const schema = appSchema();
-  const fastPath = options.fastPath ? new FastPath(schema, plugins, new Set([cacheControlOff, observer])) : null;
+  const fastPath = options.fastPath ? new FastPath(schema, plugins, new Set([cacheControlOff, inputText, observer])) : null;
   const apollo = new ApolloServer<Context>({
     ...(fastPath ? { gateway: fastPath.gateway } : { schema }),
     // Switched off by our own rule (INTROSPECTION=false), whose message names the variable.
@@ -55,6 +66,7 @@ export function createApollo(options: ApolloOptions): { apollo: ApolloServer<Con
     ],
     parseOptions: protections.parseOptions,
     plugins,
+    logger: apolloLogger(options.logger),
   });
   return { apollo, fastPath };
 }

@@ -1,7 +1,9 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { HeaderMap } from "@apollo/server";
 import { ApolloServerErrorCode } from "@apollo/server/errors";
+import { isUnreachable } from "../store/postgres/store.js";
 import { StoreUnavailableError } from "../store/store.js";
+import type { Logger } from "../logger.js";
 import { relabelLimitError } from "./limit-errors.js";
 
 /**
@@ -64,14 +66,19 @@ export function createErrorFormatter() {
   };
 }
 
-/** The store could not commit (or read) beneath `error`: the request changed nothing and may be retried as it is. */
+/**
+ * The one place that tells a store failure beneath `error`: the store's own StoreUnavailableError
+ * (outcomeUnknown when a commit may have happened), or a driver's connection error that no unit of
+ * work wrapped (a read: nothing was committed). Either may be retried as it is.
+ */
 export function storeUnavailableCause(error: unknown): StoreUnavailableError | undefined {
   let current = error;
   for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
     if (current instanceof StoreUnavailableError) return current;
     current = current instanceof GraphQLError ? current.originalError : current.cause;
   }
-  return undefined;
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  return original instanceof Error && isUnreachable(original) ? new StoreUnavailableError("the database is unreachable; retry shortly", { cause: original }) : undefined;
 }
 
 const isStoreUnavailable = (error: unknown) => storeUnavailableCause(error) !== undefined;
@@ -84,8 +91,45 @@ export function serviceUnavailableError(cause: StoreUnavailableError): GraphQLEr
   });
 }
 
+/** An answer's body when the store failed outside any operation (the fsync an answer waits for). */
+export function serviceUnavailableBody(cause: StoreUnavailableError): { errors: GraphQLFormattedError[] } {
+  return { errors: [{ message: cause.message, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryable: true, ...outcome(cause) } }] };
+}
+
 /** Said only when it is so: the change may have been made, so retry with the same idempotency key (or read its state) rather than anew. */
 const outcome = (cause: StoreUnavailableError) => (cause.outcomeUnknown ? { outcomeUnknown: true } : {});
+
+/** A syntax error, coded as Apollo codes it over HTTP (for paths Apollo does not serve: graphql-ws). */
+export function parseFailedError(error: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, {
+    source: error.source,
+    positions: error.positions,
+    originalError: error,
+    extensions: { ...error.extensions, code: ApolloServerErrorCode.GRAPHQL_PARSE_FAILED },
+  });
+}
+
+/** A validation error, coded as Apollo codes it over HTTP; in production without "Did you mean" hints, as Apollo words it there. */
+export function validationFailedError(error: GraphQLError, hideSuggestions: boolean): GraphQLError {
+  return new GraphQLError(hideSuggestions ? error.message.replace(/ ?Did you mean(.+?)\?$/, "") : error.message, {
+    nodes: error.nodes,
+    originalError: error.originalError ?? error,
+    extensions: { ...error.extensions, code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED },
+  });
+}
+
+/**
+ * How an error a client was answered with is logged, whatever the transport: a client's mistake
+ * at info level with its code, the store unavailable as a warning, anything else (masked for the
+ * client) at error level. The logger keeps the lines safe (no query parameters, no secrets).
+ */
+export function logGraphQLError(logger: Logger, error: GraphQLError, fields: Record<string, unknown>): string | undefined {
+  const code = clientErrorCode(error);
+  if (code === ErrorCode.SERVICE_UNAVAILABLE) logger.warn("store unavailable", { ...fields, error: storeUnavailableCause(error) });
+  else if (code !== undefined) logger.info("client error", { ...fields, code, message: error.message });
+  else logger.error("unexpected error while executing a request", { ...fields, path: error.path, error: error.originalError ?? error });
+  return code;
+}
 
 /** A request the domain refused; `field` is the path of the input at fault, for forms to highlight. */
 export function userInputError(message: string, field?: string[]): GraphQLError {

@@ -19,6 +19,7 @@ import {
   getNamedType,
   isScalarType,
   isSpecifiedScalarType,
+  GraphQLError,
   Kind,
   TypeInfo,
   visit,
@@ -53,7 +54,7 @@ export function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
     if (!compilation) operations.set(key, (compilation = { uses: 0, compiled: null }));
     if (++compilation.uses === COMPILE_ON_USE && !hasCustomScalarLiteral(schema, document)) {
       const result = compileQuery(schema, document, operationName);
-      compilation.compiled = isCompiledQuery(result) ? (context, variables) => result.query(undefined, context, variables) : null;
+      compilation.compiled = isCompiledQuery(result) ? (context, variables) => withGraphQLErrors(result.query(undefined, context, variables)) : null;
     }
     return compilation;
   }
@@ -75,6 +76,27 @@ export function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
     context.operation.compiled = compiled;
     return result;
   };
+}
+
+/**
+ * graphql-jit's errors are look-alikes of graphql-js's: one raised from a plain Error (the store
+ * unavailable, any internal failure) has no `extensions` object, on which Apollo's error
+ * formatting fails, masking it as an internal error. Rebuilt as graphql-js errors, they are
+ * classified as on the reference path (./errors.ts).
+ */
+function withGraphQLErrors(result: Promise<ExecutionResult> | ExecutionResult): Promise<ExecutionResult> | ExecutionResult {
+  if (result instanceof Promise) return result.then(withGraphQLErrors);
+  if (!result.errors) return result;
+  return { ...result, errors: result.errors.map(asGraphQLError) };
+}
+
+function asGraphQLError(error: GraphQLError): GraphQLError {
+  if (error.extensions && error.constructor === GraphQLError) return error;
+  const original = error.originalError;
+  const rebuilt = new GraphQLError(error.message, { path: error.path, originalError: original, extensions: error.extensions ?? undefined });
+  // graphql-js derives locations from AST nodes, which graphql-jit keeps only as locations.
+  if (error.locations) Object.defineProperty(rebuilt, "locations", { value: error.locations, enumerable: true, writable: true, configurable: true });
+  return rebuilt;
 }
 
 /** Apollo's gateway interface around one fixed schema and the executor above. */

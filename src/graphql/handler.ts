@@ -6,12 +6,17 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer } from "@apollo/server";
 import { decodeUtf8, parseJsonBody, readBody } from "../http/body.js";
+import { errorMediaType, sendJson } from "../http/errors.js";
 import { respond } from "../http/respond.js";
 import { headerValue, keyOf, type Target } from "../http/request.js";
+import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { Services } from "../services.js";
 import { createContext, type Context } from "./context.js";
+import { serviceUnavailableBody, storeUnavailableCause } from "./errors.js";
+import type { StoreUnavailableError } from "../store/store.js";
 import type { FastPath } from "./fast-path.js";
+import { hasControlCharacter } from "./input-text.js";
 import { PublicResponseCache } from "./response-cache.js";
 
 export class GraphQLHandler {
@@ -23,6 +28,7 @@ export class GraphQLHandler {
     private readonly services: Services,
     private readonly metrics: Metrics,
     private readonly maxBodyBytes: number,
+    private readonly logger: Logger,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, target: Target, method: string, requestId: string): Promise<void> {
@@ -40,17 +46,19 @@ export class GraphQLHandler {
     if (hit) return respond(res, 200, hit.headers, hit.body);
 
     const candidate = method === "POST" ? (this.fastPath?.candidate(contentType, parsed, accept) ?? null) : null;
-    // A context that cannot be made (the store is down) is Apollo's to answer, as an error.
-    const directContext = candidate?.operation ? await createContext(this.services, requestId, apiKey).catch(() => null) : null;
-    if (candidate?.operation && directContext) {
-      const result = await candidate.operation.run(directContext, candidate.request.variables);
+    // Variables with a refused character, or a context that cannot be made (the store is down), are Apollo's to answer, as errors.
+    const direct = candidate?.operation && !hasControlCharacter(candidate.request.variables) ? candidate.operation : undefined;
+    const directContext = direct ? await createContext(this.services, requestId, apiKey).catch(() => null) : null;
+    if (candidate && direct && directContext) {
+      const result = await direct.run(directContext, candidate.request.variables);
       // With errors, Apollo answers instead (see direct-execution.ts).
       if (!result.errors) {
         this.metrics.directExecutions.inc();
         const text = JSON.stringify({ data: result.data, extensions: result.extensions }) + "\n";
-        await this.services.store.durable();
-        if (cacheKey) this.responseCache.set(cacheKey, version, candidate.operation.headers, text);
-        return respond(res, 200, candidate.operation.headers, text);
+        const unsynced = await this.syncFailure();
+        if (unsynced) return this.unavailable(res, accept, requestId, unsynced);
+        if (cacheKey) this.responseCache.set(cacheKey, version, direct.headers, text);
+        return respond(res, 200, direct.headers, text);
       }
     }
 
@@ -63,7 +71,9 @@ export class GraphQLHandler {
       httpGraphQLRequest: { method, headers, search: target.search, body: parsed },
       context: async () => (context = await createContext(this.services, requestId, apiKey)),
     });
-    await this.services.store.durable();
+    // Apollo's own answer of a failed store says more (whether a change may have been made).
+    const unsynced = await this.syncFailure();
+    if (unsynced && !context?.operation.storeUnavailable) return this.unavailable(res, accept, requestId, unsynced);
     const status = response.status ?? 200;
     if (response.body.kind === "complete") {
       const succeeded = status === 200 && context?.operation.isQuery && !context.operation.hadErrors;
@@ -76,5 +86,23 @@ export class GraphQLHandler {
     res.statusCode = status;
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
+  }
+
+  /** Waits for the store's pending fsync: null once it is done, the failure when it failed (what the request read or wrote may not be on disk). */
+  private async syncFailure(): Promise<StoreUnavailableError | null> {
+    try {
+      await this.services.store.durable();
+      return null;
+    } catch (error) {
+      const cause = storeUnavailableCause(error);
+      if (!cause) throw error;
+      return cause;
+    }
+  }
+
+  private unavailable(res: ServerResponse, accept: string, requestId: string, cause: StoreUnavailableError): void {
+    this.logger.warn("store unavailable", { requestId, error: cause });
+    this.metrics.graphqlErrors.inc({ code: "SERVICE_UNAVAILABLE" });
+    sendJson(res, 503, serviceUnavailableBody(cause), { "content-type": errorMediaType(accept), "retry-after": "1" });
   }
 }

@@ -8,7 +8,7 @@ import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server"
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { Context } from "./context.js";
-import { clientErrorCode, ErrorCode, storeUnavailableCause } from "./errors.js";
+import { ErrorCode, logGraphQLError } from "./errors.js";
 
 export function requestObserver(logger: Logger, metrics: Metrics): ApolloServerPlugin<Context> {
   const listener: GraphQLRequestListener<Context> = {
@@ -18,24 +18,9 @@ export function requestObserver(logger: Logger, metrics: Metrics): ApolloServerP
     async didEncounterErrors({ errors, contextValue }) {
       if (contextValue) contextValue.operation.hadErrors = true;
       for (const error of errors) {
-        const code = clientErrorCode(error);
+        const code = logGraphQLError(logger, error, { requestId: contextValue?.requestId });
         metrics.graphqlErrors.inc({ code: code ?? ErrorCode.INTERNAL_SERVER_ERROR });
-        if (code === ErrorCode.SERVICE_UNAVAILABLE) {
-          if (contextValue) contextValue.operation.storeUnavailable = true;
-          const cause = storeUnavailableCause(error)?.cause;
-          logger.warn("store unavailable", { requestId: contextValue?.requestId, error: cause instanceof Error ? cause.message : error.message });
-          continue;
-        }
-        if (code !== undefined) {
-          logger.info("client error", { requestId: contextValue?.requestId, code, message: error.message });
-          continue;
-        }
-        const original = error.originalError ?? error;
-        logger.error("unexpected error while executing a request", {
-          requestId: contextValue?.requestId,
-          path: error.path,
-          error: original.stack ?? original.message,
-        });
+        if (code === ErrorCode.SERVICE_UNAVAILABLE && contextValue) contextValue.operation.storeUnavailable = true;
       }
     },
     async willSendResponse({ operation, response, contextValue }) {

@@ -70,7 +70,7 @@ export function createHttpServer(route: Route, logger: Logger, metrics: Metrics,
     route(req, res, target, method, requestId).catch((error: unknown) => {
       const accept = headerValue(req, "accept");
       if (error instanceof HttpError) return sendHttpError(res, error, accept);
-      logger.error("request failed", { requestId, error: error instanceof Error ? error.stack : String(error) });
+      logger.error("request failed", { requestId, error });
       sendHttpError(res, new HttpError(500, "Internal server error"), accept);
     });
   });

@@ -15,17 +15,24 @@ const MICROS = new Decimal(10).pow(MICROS_SCALE);
 /** Largest magnitude we store: keeps micros within Number.MAX_SAFE_INTEGER. */
 export const MAX_STORABLE = new Decimal(Number.MAX_SAFE_INTEGER).div(MICROS).floor();
 
-const DECIMAL_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+/**
+ * The one grammar of decimal text, wherever a client writes one: -?digits[.digits]. No spaces, no
+ * plus sign, no point without digits on both sides, no exponent. "-0" is zero.
+ */
+const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
+
+export const DECIMAL_GRAMMAR = 'digits with an optional leading minus and decimal point, -?digits[.digits], such as "12.5", "-3" or "0.25" (no spaces, plus sign, leading or trailing point, or exponent)';
 
 export class DecimalFormatError extends Error {}
 
-/** Parses a plain decimal string ("12.5", "-3", "0.25"); rejects exponents, NaN, Infinity and junk. */
+export const isDecimalText = (text: string): boolean => DECIMAL_TEXT.test(text);
+
+/** Parses decimal text of the one grammar above; anything else (" 5 ", "+5", ".5", "5.", "5e2", NaN) is refused, naming the grammar. */
 export function parseDecimal(text: string): Decimal {
-  const trimmed = text.trim();
-  if (!DECIMAL_PATTERN.test(trimmed)) {
-    throw new DecimalFormatError(`"${text}" is not a decimal number (expected digits like "12.5")`);
-  }
-  return new Decimal(trimmed);
+  if (!DECIMAL_TEXT.test(text)) throw new DecimalFormatError(`${JSON.stringify(text)} is not a decimal number: write ${DECIMAL_GRAMMAR}`);
+  const value = new Decimal(text);
+  // "-0" is zero, never a negative zero.
+  return value.isZero() ? new Decimal(0) : value;
 }
 
 export function toMicros(value: Decimal): number {

@@ -1,5 +1,5 @@
 /** A request's parameters, checked against the product's definitions and coerced to their types. */
-import { Decimal } from "./decimal.js";
+import { Decimal, DECIMAL_GRAMMAR, isDecimalText, parseDecimal } from "./decimal.js";
 import { PRICING_LIMITS, PricingInputError, type NormalizedValue, type PricingParameter, type PricingProduct, type Value } from "./types.js";
 
 export function resolveParameters(product: PricingProduct, given: ReadonlyArray<{ name: string; value: unknown }>) {
@@ -88,8 +88,6 @@ function coerceString(definition: PricingParameter, raw: unknown, fail: (message
   return raw;
 }
 
-const NUMERIC_TEXT = /^-?\d+(\.\d+)?$/;
-
 function coerceNumber(
   definition: PricingParameter,
   raw: unknown,
@@ -101,8 +99,10 @@ function coerceNumber(
   if (typeof raw === "number") {
     if (!Number.isFinite(raw)) return fail(`must be a finite number; got ${String(raw)}`);
     value = new Decimal(raw);
-  } else if (typeof raw === "string" && NUMERIC_TEXT.test(raw.trim()) && raw.length <= 40) {
-    value = new Decimal(raw.trim());
+  } else if (typeof raw === "string" && raw.length <= 40 && isDecimalText(raw)) {
+    value = parseDecimal(raw);
+  } else if (typeof raw === "string") {
+    return fail(`must be ${kind}: a JSON number, or text of ${DECIMAL_GRAMMAR} (at most 40 characters); got ${describeValue(raw)}`);
   } else {
     return fail(`must be ${kind}; got ${describeValue(raw)}`);
   }

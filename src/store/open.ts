@@ -23,12 +23,12 @@ import type { Store } from "./store.js";
 type StoreConfig = Pick<Config, "databasePath" | "databaseUrl" | "databasePoolSize">;
 
 export async function openStore(config: StoreConfig, logger: Logger): Promise<Store> {
-  const onHookError = (error: unknown) => logger.error("a hook after a commit failed", { error: error instanceof Error ? error.stack : String(error) });
+  const onHookError = (error: unknown) => logger.error("a hook after a commit failed", { error });
   if (config.databaseUrl) {
     return PgStore.open(config.databaseUrl, {
       max: config.databasePoolSize,
       onHookError,
-      onConnectionError: (error) => logger.warn("a PostgreSQL connection failed", { error: error instanceof Error ? error.message : String(error) }),
+      onConnectionError: (error) => logger.warn("a PostgreSQL connection failed", { error }),
     });
   }
   return SqliteStore.open(config.databasePath, { onHookError });

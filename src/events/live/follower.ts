@@ -124,7 +124,7 @@ export class EventFollower {
         more = await this.readOnce();
       } catch (error) {
         // The store is unreachable: the next poll tries again from the same numbers.
-        this.logger.warn("reading the event log for live subscriptions failed", { error: error instanceof Error ? error.message : String(error) });
+        this.logger.warn("reading the event log for live subscriptions failed", { error });
         return;
       }
     }
@@ -157,7 +157,7 @@ export class EventFollower {
       try {
         subscriber.listener(row);
       } catch (error) {
-        this.logger.error("a live subscriber failed", { error: error instanceof Error ? error.stack : String(error) });
+        this.logger.error("a live subscriber failed", { error });
       }
     }
   }

@@ -10,7 +10,8 @@ import type { Duplex } from "node:stream";
 import { getOperationAST, GraphQLError, parse, specifiedRules, validate, type GraphQLSchema, type ValidationRule } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
-import { createErrorFormatter, ErrorCode } from "../../graphql/errors.js";
+import { createErrorFormatter, ErrorCode, logGraphQLError, parseFailedError, validationFailedError } from "../../graphql/errors.js";
+import { controlCharacterError } from "../../graphql/input-text.js";
 import { limitError } from "../../graphql/limit-errors.js";
 import type { Logger } from "../../logger.js";
 import type { Services } from "../../services.js";
@@ -75,7 +76,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     try {
       refused = (await options.admitUpgrade?.(req)) ?? null;
     } catch (error) {
-      logger.warn("the rate limit of a WebSocket upgrade could not be checked", { error: error instanceof Error ? error.message : String(error) });
+      logger.warn("the rate limit of a WebSocket upgrade could not be checked", { error });
     }
     if (refused) {
       const body = `Too many requests for this client address; retry after ${refused.retryAfterSeconds} s\n`;
@@ -105,12 +106,11 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     if (same?.size === 0) byKey.delete(connection.keyId);
   };
 
-  /** The errors a client is sent: internal ones masked, as over HTTP. */
+  /** The errors a client is sent: coded, masked and logged as over HTTP. */
   const format = (errors: readonly GraphQLError[]) =>
     errors.map((error) => {
-      const formatted = formatError(error.toJSON(), error);
-      if (formatted.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) logger.error("live subscription failed", { error: error.stack ?? error.message });
-      return formatted;
+      logGraphQLError(logger, error, { transport: "graphql-ws" });
+      return formatError(error.toJSON(), error);
     });
 
   useServer<Record<string, unknown>, Extra>(
@@ -128,7 +128,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
         try {
           auth = await services.accountService.authenticate(apiKey);
         } catch (error) {
-          logger.warn("a live connection could not be authenticated", { error: error instanceof Error ? error.message : String(error) });
+          logger.warn("a live connection could not be authenticated", { error });
           return refuse(LiveClose.tryAgainLater, "The service is unavailable; try again later");
         }
         if (auth.kind === "admin") return refuse(LiveClose.forbidden, "Forbidden: the admin key has no account; use an account's API key");
@@ -160,7 +160,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
         try {
           document = parse(payload.query, options.parseOptions);
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+          return [error instanceof GraphQLError ? parseFailedError(error) : new GraphQLError(String(error))];
         }
         const operation = getOperationAST(document, payload.operationName);
         if (operation && operation.operation !== "subscription") {
@@ -168,7 +168,9 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
           return [new GraphQLError(message, { extensions: { code: ErrorCode.BAD_REQUEST } })];
         }
         const errors = validate(schema, document, rules);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return errors.map((error) => validationFailedError(error, options.production));
+        const refused = controlCharacterError(document, payload.variables);
+        if (refused) return [refused];
         const contextValue: LiveContext = { accountId: connection.accountId, services, follower, connection };
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },

@@ -15,7 +15,7 @@ export interface PoolOptions {
 }
 
 export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
@@ -29,6 +29,12 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
     keepAliveInitialDelayMillis: 10_000,
     application_name: "pricing-account-api",
   });
+  // A connection's 'error' without a listener crashes the process, and there are moments with none:
+  // between the pool handing a connection out and its borrower listening (a FATAL "terminating
+  // connection" can arrive in the same read as the last answer). The failure is not lost: the next
+  // query on that connection fails, and the pool's own listener reports it while idle.
+  pool.on("connect", (client) => client.on("error", () => undefined));
+  return pool;
 }
 
 const MIGRATIONS_TABLE = '"__drizzle_migrations"';

@@ -99,7 +99,7 @@ export class SqliteStore implements Store {
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new StoreUnavailableError("the store is closed"));
     // After a failed fsync nothing written is known to be on disk: refuse rather than commit unseen.
-    if (this.walSync?.failure) return Promise.reject(new StoreUnavailableError("the database's disk failed to sync; restart the server", { cause: this.walSync.failure }));
+    if (this.walSync?.failure) return Promise.reject(new StoreUnavailableError(SYNC_FAILED, { cause: this.walSync.failure }));
     // A unit waiting for another would wait for its own batch to end: the tx must be passed through.
     if (insideUnit.getStore()) return Promise.reject(new Error("store.transaction() called inside a unit of work; use the tx it was given"));
     return new Promise<T>((resolve, reject) => {
@@ -108,8 +108,10 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** Rejects with StoreUnavailableError once an fsync failed: what was read or written since may not be on disk. */
   durable(): Promise<void> | null {
-    return this.walSync?.durable() ?? null;
+    const pending = this.walSync?.durable();
+    return pending ? pending.catch((error: unknown) => Promise.reject(new StoreUnavailableError(SYNC_FAILED, { cause: error }))) : null;
   }
 
   async healthy(): Promise<boolean> {
@@ -169,7 +171,8 @@ export class SqliteStore implements Store {
     } catch (error) {
       // The batch itself failed (the lock, the commit): none of it happened.
       if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
-      for (const item of batch) item.reject(error);
+      const failure = new StoreUnavailableError("the database could not commit this change; retry shortly", { cause: error });
+      for (const item of batch) item.reject(failure);
       return;
     } finally {
       this.walSync?.committedWithoutSync();
@@ -183,8 +186,8 @@ export class SqliteStore implements Store {
     batch.forEach((item, index) => {
       const outcome = outcomes[index];
       if (!outcome.ok) return item.reject(outcome.value);
-      // Committed, but not known to be on disk: nobody may be told it succeeded.
-      if (syncFailure) return item.reject(syncFailure);
+      // Committed, but not known to be on disk: nobody may be told it succeeded, nor that it failed.
+      if (syncFailure) return item.reject(new StoreUnavailableError(SYNC_OUTCOME_UNKNOWN, { cause: syncFailure, outcomeUnknown: true }));
       for (const hook of outcome.hooks) {
         try {
           hook();
@@ -232,3 +235,7 @@ export class SqliteStore implements Store {
     return tx;
   }
 }
+
+const SYNC_FAILED = "the database's disk failed to sync; restart the server";
+const SYNC_OUTCOME_UNKNOWN =
+  "the database's disk failed to sync this change, so it may or may not have been kept; once the server is restarted, retry it with the same idempotency key, or read its state first";
