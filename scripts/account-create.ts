@@ -1,4 +1,4 @@
-// npm run account:create -- --name "Acme" [--credits 500 --provider ugen]
+// npm run account:create -- --name "Acme" [--mode test] [--credits 500 --provider ugen]
 // Creates an account and its first API key in the database at DATABASE_PATH (migrated if needed)
 // and prints the key, which is not shown again. Any bad argument: one line on stderr, exit code 1,
 // and nothing written.
@@ -11,6 +11,7 @@ import { WalletBook } from "../src/accounts/wallet-book.js";
 import { CreditService } from "../src/accounts/grants.js";
 import { CreditLedger } from "../src/accounts/ledger.js";
 import { AccountService } from "../src/accounts/service.js";
+import { MODES, type Mode } from "../src/accounts/modes.js";
 import { systemClock } from "../src/clock.js";
 import { ConfigError, loadConfig } from "../src/config.js";
 import { DomainError } from "../src/errors.js";
@@ -18,8 +19,8 @@ import { SqliteStore } from "../src/store/sqlite/store.js";
 import { DecimalFormatError, parseDecimal } from "../src/pricing/decimal.js";
 
 const PROVIDERS = providerSeeds.map((seed) => seed.id);
-const USAGE = 'npm run account:create -- --name "Acme" [--credits 500 --provider ugen]';
-const OPTIONS = { name: { type: "string" }, credits: { type: "string" }, provider: { type: "string" }, help: { type: "boolean" } } as const;
+const USAGE = 'npm run account:create -- --name "Acme" [--mode live|test] [--credits 500 --provider ugen]';
+const OPTIONS = { name: { type: "string" }, mode: { type: "string" }, credits: { type: "string" }, provider: { type: "string" }, help: { type: "boolean" } } as const;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -34,7 +35,7 @@ function bindValues(args: string[]): string[] {
   const bound: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const next = args[i + 1];
-    if ((args[i] === "--name" || args[i] === "--credits" || args[i] === "--provider") && next !== undefined && !next.startsWith("--")) {
+    if ((args[i] === "--name" || args[i] === "--mode" || args[i] === "--credits" || args[i] === "--provider") && next !== undefined && !next.startsWith("--")) {
       bound.push(`${args[i]}=${next}`);
       i++;
     } else {
@@ -44,7 +45,7 @@ function bindValues(args: string[]): string[] {
   return bound;
 }
 
-function readArguments(): { name: string; credits: string | undefined; provider: string | undefined } {
+function readArguments(): { name: string; mode: Mode; credits: string | undefined; provider: string | undefined } {
   let parsed;
   try {
     parsed = parseArgs({ args: bindValues(process.argv.slice(2)), options: OPTIONS, strict: true, tokens: true });
@@ -57,7 +58,7 @@ function readArguments(): { name: string; credits: string | undefined; provider:
     process.stdout.write(`Usage: ${USAGE}\n`);
     process.exit(0);
   }
-  for (const option of ["name", "credits", "provider"]) {
+  for (const option of ["name", "mode", "credits", "provider"]) {
     const count = parsed.tokens.filter((token) => token.kind === "option" && token.name === option).length;
     if (count > 1) fail(`--${option} is given ${count} times; give it once (usage: ${USAGE})`);
   }
@@ -66,7 +67,9 @@ function readArguments(): { name: string; credits: string | undefined; provider:
   if (parsed.values.credits !== undefined && parsed.values.provider === undefined) fail(`--credits needs --provider (one of ${PROVIDERS.join(", ")}) (usage: ${USAGE})`);
   if (parsed.values.provider !== undefined && parsed.values.credits === undefined) fail(`--provider goes with --credits (usage: ${USAGE})`);
   if (parsed.values.provider !== undefined && !PROVIDERS.includes(parsed.values.provider)) fail(`--provider: no provider ${parsed.values.provider}; one of ${PROVIDERS.join(", ")}`);
-  return { name: parsed.values.name, credits: parsed.values.credits, provider: parsed.values.provider };
+  const mode = (parsed.values.mode ?? "live").toUpperCase();
+  if (!(MODES as readonly string[]).includes(mode)) fail(`--mode: live or test (LIVE pays through a real provider only, TEST through the sandbox); got ${parsed.values.mode}`);
+  return { name: parsed.values.name, mode: mode as Mode, credits: parsed.values.credits, provider: parsed.values.provider };
 }
 
 const args = readArguments();
@@ -100,9 +103,9 @@ try {
   const credits = new CreditService(store, new WalletBook(new CreditLedger(time, []), new EventLog(systemClock)), time, known);
   const accounts = new AccountService(store, credits, time);
   // One transaction: credits that cannot be granted leave no account behind whose key was never shown.
-  const created = await accounts.createAccount(args.name, amount && args.provider ? { credits: amount, provider: args.provider } : null);
+  const created = await accounts.createAccount(args.name, amount && args.provider ? { credits: amount, provider: args.provider } : null, { mode: args.mode });
   process.stdout.write(
-    `Created account ${created.accountId} ("${args.name.trim()}") in ${config.databasePath}\n` +
+    `Created ${args.mode} account ${created.accountId} ("${args.name.trim()}") in ${config.databasePath}\n` +
       (amount ? `Granted ${amount.toFixed()} bonus ${args.provider} credits\n` : "") +
       `API key (shown only now): ${created.token}\n`,
   );

@@ -176,7 +176,7 @@ describe("start-up", () => {
 describe("npm run account:create", () => {
   it("creates an account with bonus credits and prints its key once", async () => {
     const databasePath = join(directory, "cli.db");
-    const run = spawn(process.execPath, ["--import", "tsx", "scripts/account-create.ts", "--name", "Acme", "--credits", "250", "--provider", "creatify"], {
+    const run = spawn(process.execPath, ["--import", "tsx", "scripts/account-create.ts", "--name", "Acme", "--mode", "test", "--credits", "250", "--provider", "creatify"], {
       cwd: root,
       env: { ...process.env, DATABASE_PATH: databasePath },
     });
@@ -184,17 +184,17 @@ describe("npm run account:create", () => {
     run.stdout.on("data", (chunk) => (output += chunk));
     run.stderr.on("data", (chunk) => (output += chunk));
     expect(await new Promise((resolve) => run.on("exit", resolve))).toBe(0);
-    expect(output).toMatch(/Created account acct_[0-9a-f]{16} \("Acme"\)/);
-    const key = output.match(/API key \(shown only now\): (pak_\S+)/)![1];
+    expect(output).toMatch(/Created TEST account acct_[0-9a-f]{16} \("Acme"\)/);
+    const key = output.match(/API key \(shown only now\): (pak_test_\S+)/)![1];
 
     const server = startServer({ DATABASE_PATH: databasePath });
     const url = await waitForUrl(server);
     const response = await fetch(`${url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-api-key": key },
-      body: JSON.stringify({ query: "{ viewer { name balance wallets { provider { id } balance } } }" }),
+      body: JSON.stringify({ query: "{ viewer { name mode balance wallets { provider { id } balance } } }" }),
     });
-    expect(((await response.json()) as any).data.viewer).toEqual({ name: "Acme", balance: "250", wallets: [{ provider: { id: "creatify" }, balance: "250" }] });
+    expect(((await response.json()) as any).data.viewer).toEqual({ name: "Acme", mode: "TEST", balance: "250", wallets: [{ provider: { id: "creatify" }, balance: "250" }] });
     // The database already had an account, so no demo account was made.
     expect(server.output()).not.toContain("Demo account API key");
     server.child.kill("SIGTERM");
@@ -245,6 +245,7 @@ describe("npm run account:create with bad arguments", () => {
     [["--name", "A", "--name", "B"], /^--name is given 2 times; give it once \(usage: /],
     [["--name", "Acme", "--cedits", "5"], /^Unknown option '--cedits' \(usage: /],
     [["--name", "Acme", "extra"], /^Unexpected argument 'extra' \(usage: /],
+    [["--name", "Acme", "--mode", "sandbox"], /^--mode: live or test /],
   ];
   it("answers every other bad argument with one line, exit code 1, and no account written", async () => {
     const results = await Promise.all(
