@@ -6,7 +6,8 @@
 import type { Logger } from "./logger.js";
 
 export class BackgroundTasks {
-  private readonly running = new Set<Promise<unknown>>();
+  /** Each running task, with the account it works for (`fields.accountId`), if any. */
+  private readonly running = new Map<Promise<unknown>, string | undefined>();
 
   constructor(private readonly logger: Logger) {}
 
@@ -14,11 +15,23 @@ export class BackgroundTasks {
     const running: Promise<unknown> = task()
       .catch((error: unknown) => this.logger.error(`${what} failed`, { ...fields, error }))
       .finally(() => this.running.delete(running));
-    this.running.add(running);
+    this.running.set(running, typeof fields.accountId === "string" ? fields.accountId : undefined);
   }
 
   /** Resolves once nothing is running (what finishing work starts is waited for too). */
   async drain(): Promise<void> {
-    while (this.running.size > 0) await Promise.all([...this.running]);
+    while (this.running.size > 0) await Promise.all([...this.running.keys()]);
+  }
+
+  /**
+   * Resolves once no task for these accounts runs (what they start is waited for too): a test
+   * clock's advance waits for its accounts' payments, not for every delivery the node is making.
+   */
+  async drainAccounts(accountIds: ReadonlySet<string>): Promise<void> {
+    for (;;) {
+      const theirs = [...this.running].flatMap(([task, accountId]) => (accountId !== undefined && accountIds.has(accountId) ? [task] : []));
+      if (theirs.length === 0) return;
+      await Promise.all(theirs);
+    }
   }
 }

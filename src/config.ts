@@ -227,7 +227,7 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`METRICS_PORT must differ from PORT (${config.port}): metrics are kept off the API's port`);
   }
   // The server's clock never moves any more: a stale TEST_CLOCK=true would otherwise be silently ignored.
-  if ((env.TEST_CLOCK ?? "false").trim() !== "false" && env.TEST_CLOCK?.trim() !== "") {
+  if (flag("TEST_CLOCK", false)) {
     problems.push("TEST_CLOCK is gone: the server's clock never moves; make a test clock (testClockCreate) and TEST accounts on it (accountCreate with mode: TEST, testClockId)");
   }
   if (problems.length > 0) throw new ConfigError(problems);

@@ -141,7 +141,7 @@ export function createServices(options: ServiceOptions): Services {
     credits,
     billing,
     time,
-    testClocks: new TestClockService(store, time, { run: sweepDue, settled: () => background.drain() }),
+    testClocks: new TestClockService(store, time, { run: sweepDue, settled: (accountIds) => background.drainAccounts(accountIds) }),
     sweepDue,
     purgeIdempotencyKeys: () => purgeIdempotencyKeys(store, clock, options.idempotencyTtlMs),
     pruneEvents: () => pruneEventLog(store, clock, options.eventRetentionMs ?? DEFAULT_EVENT_RETENTION_MS),

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "./helpers.js";
+import { rawRun } from "./stores.js";
 import { rawRows } from "./stores.js";
 
 const WEBHOOK_SECRET = "whsec_test_secret";
@@ -191,6 +192,32 @@ describe("Stripe", () => {
     expect(tok.body.data.paymentMethodAttach).toMatchObject({ paymentMethod: null, userErrors: [{ field: ["input", "token"], code: "BAD_USER_INPUT", message: expect.stringContaining("sandbox test token") }] });
     const live = await server.gql(`mutation { checkoutSessionCreate(input: { packId: "ugen/packs/starter" }) { checkoutSession { url } } }`, undefined, liveKey);
     expect(live.body.data.checkoutSessionCreate.checkoutSession.url).toMatch(/^https:\/\/checkout\.stripe\.com\//);
+  });
+
+  it("keeps a real payment made for a TEST account's session for an operator to refund, never as credits", async () => {
+    const made = await server.gql(`mutation { accountCreate(input: { name: "Test, paid at Stripe", mode: TEST }) { account { id } apiKey } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
+    const { account: testAccount, apiKey } = made.body.data.accountCreate;
+    // A Stripe session of a TEST account: none is opened any more; one from before modes (the demo account's) may be.
+    await rawRun(
+      server.store,
+      `insert into checkout_sessions (id, account_id, pack_id, price_micros, currency, credits_micros, provider, payment_type, purpose, status, provider_session_id, expires_at)
+       values (?, ?, 'ugen/packs/starter', 10000000, 'USD', 200000000, 'stripe', 'CARD', 'CHECKOUT', 'OPEN', 'cs_test_old_demo', '2999-01-01T00:00:00.000Z')`,
+      "cs_old_demo_session",
+      testAccount.id,
+    );
+    const paid = stripeEvent("checkout.session.completed", { id: "cs_test_old_demo", object: "checkout.session", amount_total: 1000, currency: "usd", payment_status: "paid", client_reference_id: "cs_old_demo_session" });
+    expect((await post(paid, signed(paid))).body.outcome).toMatch(/^unapplied: session cs_old_demo_session paid, but the credits could not be added: the account's mode takes no stripe payments/);
+    const admin = { "x-api-key": TEST_ADMIN_KEY };
+    const open = await server.gql(`{ unappliedPayments(open: true) { nodes { id provider account { id } checkoutSession { status } } } }`, undefined, admin);
+    const kept = open.body.data.unappliedPayments.nodes.find((n: { account: { id: string } }) => n.account.id === testAccount.id);
+    expect(kept).toMatchObject({ provider: "stripe", checkoutSession: { status: "PAID_NOT_CREDITED" } });
+    // An operator cannot make it credits either: only dismiss it, once refunded at Stripe.
+    const resolve = (action: string) =>
+      server.gql(`mutation ($id: ID!, $a: UnappliedPaymentAction!) { unappliedPaymentResolve(input: { unappliedPaymentId: $id, action: $a }) { unappliedPayment { resolution } userErrors { field code } } }`, { id: kept.id, a: action }, admin);
+    expect((await resolve("APPLY")).body.data.unappliedPaymentResolve).toEqual({ unappliedPayment: null, userErrors: [{ field: ["input", "action"], code: "PAYMENT_PROVIDER_UNAVAILABLE" }] });
+    expect((await resolve("DISMISS")).body.data.unappliedPaymentResolve).toEqual({ unappliedPayment: { resolution: "DISMISSED" }, userErrors: [] });
+    const wallet = await server.gql(`{ viewer { wallets { balance } } }`, undefined, { "x-api-key": apiKey });
+    expect(wallet.body.data.viewer.wallets).toEqual([]);
   });
 
   it("sends buyers back to this server's outcome pages, or to allowed pages of the client's own", async () => {

@@ -143,10 +143,42 @@ describeStore("testClockAdvance", () => {
     const deleted = await gql(server, admin, `mutation ($id: ID!) { testClockDelete(input: { testClockId: $id }) { testClock { status deletedAt } userErrors { code } } }`, { id: clock });
     expect(deleted.testClockDelete).toMatchObject({ testClock: { status: "DELETED" }, userErrors: [] });
     expect((await server.gql(`{ viewer { id } }`, undefined, account.key)).body.errors![0].extensions!.code).toBe("UNAUTHENTICATED");
+    const newKey = await gql(server, admin, `mutation ($id: ID!) { apiKeyCreate(input: { accountId: $id }) { apiKey userErrors { field code } } }`, { id: account.accountId });
+    expect(newKey.apiKeyCreate).toEqual({ apiKey: null, userErrors: [{ field: ["input", "accountId"], code: "BAD_USER_INPUT" }] });
     expect((await advance(server, admin, { testClockId: clock, days: 1 })).userErrors).toMatchObject([{ code: "BAD_USER_INPUT" }]);
     const onDeleted = await gql(server, admin, `mutation ($c: ID!) { accountCreate(input: { name: "late", mode: TEST, testClockId: $c }) { account { id } userErrors { field code } } }`, { c: clock });
     expect(onDeleted.accountCreate.userErrors).toEqual([{ field: ["input", "testClockId"], code: "BAD_USER_INPUT" }]);
     expect((await gql(server, admin, `{ testClocks { id } }`)).testClocks.map((c: { id: string }) => c.id)).not.toContain(clock);
+  });
+});
+
+describeStore("an advance under way", () => {
+  it("waits for its own accounts' work only, not for the node's other background work", async () => {
+    const clock = await newClock(server);
+    await createTestAccount(server, "On the clock", "0", "ugen", { testClockId: clock });
+    let release!: () => void;
+    // Work for another account that will not end while the advance runs (a slow receiver, say).
+    server.app.services.background.run("elsewhere", () => new Promise<void>((resolve) => (release = resolve)), { accountId: "acct_elsewhere" });
+    try {
+      const answer = await advance(server, admin, { testClockId: clock, days: 3 });
+      expect(answer).toMatchObject({ testClock: { frozenTime: "2026-01-13T00:00:00.000Z" }, userErrors: [] });
+    } finally {
+      release();
+    }
+  });
+
+  it("stops with a typed error when its clock is deleted while it moves, where it then stands", async () => {
+    const clock = await newClock(server);
+    await createTestAccount(server, "Cut short", "0", "ugen", { testClockId: clock });
+    const running = advance(server, admin, { testClockId: clock, days: 366 });
+    const status = () => gql(server, admin, `query ($id: ID!) { node(id: $id) { ... on TestClock { status frozenTime } } }`, { id: clock }).then((d) => d.node);
+    await until(status, (s) => s.status === "ADVANCING" && s.frozenTime > JANUARY);
+    await gql(server, admin, `mutation ($id: ID!) { testClockDelete(input: { testClockId: $id }) { userErrors { code } } }`, { id: clock });
+    const answer = await running;
+    expect(answer).toMatchObject({ testClock: null, userErrors: [{ field: ["input", "testClockId"], code: "BAD_USER_INPUT", message: expect.stringContaining("deleted") }] });
+    const after = await status();
+    expect(after.status).toBe("DELETED");
+    expect(after.frozenTime < "2027-01-10T00:00:00.000Z").toBe(true);
   });
 });
 

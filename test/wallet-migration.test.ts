@@ -3,6 +3,7 @@
  * before-wallets.md) upgraded by this one: every entry is kept, each account's pool becomes its
  * legacy (U-Gen) wallet, and credits of known origin move to their provider's wallet.
  */
+import Database from "better-sqlite3";
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../src/clock.js";
 import { SqliteStore } from "../src/store/sqlite/store.js";
 import { startTestServer, type TestServer } from "./helpers.js";
+import { rawRows } from "./stores.js";
 
 const ALICE = "pak_b6c02b5adbfb721c_eAhyF1b4suJiaAbZ9j5X0g3YylZkrPr96x0VbS3ZBZ0";
 const BOB = "pak_aa81c2af545a3bdd_JikkSyR_AC9jljKHgZNlmJGbqaBN1CoZorcToTjYlx8";
@@ -23,6 +25,13 @@ beforeAll(async () => {
   path = join(directory, "pricing.db");
   // A copy: opening the fixture itself would change it.
   copyFileSync(new URL("./fixtures/before-wallets.db", import.meta.url), path);
+  // A demo account as the first versions made it: no metadata key, only its welcome credits say what it is.
+  const old = new Database(path);
+  old.prepare("insert into accounts (id, name, balance_micros, last_sequence) values ('acct_0000000000de0000', 'Demo account', 1000000000, 1)").run();
+  old.prepare(
+    "insert into ledger_entries (id, account_id, sequence, type, amount_micros, available_before_micros, available_after_micros, description) values ('txn_00000000000000000000de00', 'acct_0000000000de0000', 1, 'BONUS', 1000000000, 0, 1000000000, 'Welcome credits for the demo account')",
+  ).run();
+  old.close();
   // The fixture's open job expires 24 h after it was made (2026-12-02T04:21Z): read it as of then.
   server = await startTestServer({ store: SqliteStore.open(path), clock: new ManualClock("2026-12-02T12:00:00.000Z") });
 });
@@ -37,6 +46,14 @@ const ask = async (key: string, query: string) => {
   expect(body.errors).toBeUndefined();
   return body.data;
 };
+
+describe("a database from before modes", () => {
+  it("keeps its accounts LIVE, but for the demo account, whose credits were free: TEST", async () => {
+    const modes = Object.fromEntries((await rawRows<{ id: string; mode: string }>(server.store, "select id, mode from accounts")).map((row) => [row.id, row.mode]));
+    expect(modes).toEqual({ acct_d29e62ae9618cff1: "LIVE", acct_9cdf7735131f73f9: "LIVE", acct_2d82aa9d314190f7: "LIVE", acct_0000000000de0000: "TEST" });
+    expect((await ask(ALICE, `{ viewer { mode } }`)).viewer.mode).toBe("LIVE");
+  });
+});
 
 describe("a database from before wallets", () => {
   it("keeps the pool in the legacy wallet and moves credits of known origin to their provider's", async () => {

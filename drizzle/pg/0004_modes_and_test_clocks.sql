@@ -16,8 +16,10 @@ CREATE INDEX "accounts_test_clock_idx" ON "accounts" USING btree ("test_clock_id
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_mode" CHECK ("accounts"."mode" in ('LIVE', 'TEST'));--> statement-breakpoint
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_clock_is_test" CHECK ("accounts"."test_clock_id" is null or "accounts"."mode" = 'TEST');--> statement-breakpoint
 -- Hand-written: accounts from before modes stay LIVE (nothing enters them but through a real payment
--- from now on); the demo account's credits were free, so it becomes a TEST account.
-UPDATE "accounts" SET "mode" = 'TEST' WHERE "id" IN (SELECT "value" FROM "metadata" WHERE "key" = 'demo_account_id');--> statement-breakpoint
+-- from now on); the demo account's credits were free, so it becomes a TEST account (found by its
+-- metadata key, or, made before that key existed, by its welcome credits).
+UPDATE "accounts" SET "mode" = 'TEST' WHERE "id" IN (SELECT "value" FROM "metadata" WHERE "key" = 'demo_account_id')
+  OR "id" IN (SELECT "account_id" FROM "ledger_entries" WHERE "type" = 'BONUS' AND "description" = 'Welcome credits for the demo account');--> statement-breakpoint
 -- An account's mode and clock never change, whatever code runs.
 CREATE FUNCTION "refuse_account_mode_change"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -13,8 +13,10 @@ ALTER TABLE `accounts` ADD `mode` text DEFAULT 'LIVE' NOT NULL CONSTRAINT "accou
 ALTER TABLE `accounts` ADD `test_clock_id` text REFERENCES `test_clocks`(`id`) CONSTRAINT "accounts_clock_is_test" CHECK(`test_clock_id` is null or `mode` = 'TEST');--> statement-breakpoint
 CREATE INDEX `accounts_test_clock_idx` ON `accounts` (`test_clock_id`);--> statement-breakpoint
 -- Accounts from before modes stay LIVE: nothing enters them but through a real payment from now on.
--- The demo account's credits were free: it becomes a TEST account.
-UPDATE `accounts` SET `mode` = 'TEST' WHERE `id` IN (SELECT `value` FROM `metadata` WHERE `key` = 'demo_account_id');--> statement-breakpoint
+-- The demo account's credits were free: it becomes a TEST account (found by its metadata key, or,
+-- made before that key existed, by its welcome credits).
+UPDATE `accounts` SET `mode` = 'TEST' WHERE `id` IN (SELECT `value` FROM `metadata` WHERE `key` = 'demo_account_id')
+  OR `id` IN (SELECT `account_id` FROM `ledger_entries` WHERE `type` = 'BONUS' AND `description` = 'Welcome credits for the demo account');--> statement-breakpoint
 CREATE TRIGGER `accounts_mode_fixed` BEFORE UPDATE OF `mode`, `test_clock_id` ON `accounts`
 WHEN NEW.`mode` IS NOT OLD.`mode` OR NEW.`test_clock_id` IS NOT OLD.`test_clock_id`
 BEGIN SELECT RAISE(ABORT, 'an account''s mode and test clock never change'); END;--> statement-breakpoint

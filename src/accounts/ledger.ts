@@ -51,8 +51,9 @@ export class CreditLedger {
     // The account must exist: a wallet is never made for an unknown id.
     const account = await tx.accounts.get(accountId);
     if (!account) throw notFound(`No account ${accountId}`, ["accountId"]);
-    const asOf = await this.time.of(account, tx);
-    return Object.assign(await tx.wallets.lock(accountId, providerId, asOf.toISOString()), { asOf });
+    const wallet = await tx.wallets.lock(accountId, providerId, (await this.time.of(account, tx)).toISOString());
+    // Read once the lock is held: a test clock another node moved while this one waited counts.
+    return Object.assign(wallet, { asOf: await this.time.of(account, tx) });
   }
 
   /** Appends entries, in order, to a locked wallet and saves its figures; returns them. */

@@ -76,7 +76,8 @@ export class AccountService {
     return this.store.transaction(async (tx) => {
       let testClockId: string | null = null;
       if (terms.testClockId != null) {
-        const clock = await tx.testClocks.get(terms.testClockId);
+        // Locked: a clock being deleted meanwhile waits for this account, then revokes its key too.
+        const clock = await tx.testClocks.lock(terms.testClockId);
         if (!clock) throw notFound(`No test clock ${terms.testClockId}`, ["testClockId"]);
         if (clock.deletedAt) throw badInput(`Test clock ${clock.id} was deleted`, ["testClockId"]);
         testClockId = clock.id;
@@ -99,6 +100,9 @@ export class AccountService {
     return this.store.transaction(async (tx) => {
       const account = await tx.accounts.get(accountId);
       if (!account) throw notFound(`No account ${accountId}`, ["accountId"]);
+      if (account.testClockId && (await tx.testClocks.lock(account.testClockId))?.deletedAt) {
+        throw badInput(`Account ${accountId} is on a deleted test clock: its keys stay revoked`, ["accountId"]);
+      }
       return this.insertKey(tx, accountId, account.mode);
     });
   }

@@ -31,16 +31,16 @@ export interface DueCounts {
   renewedPeriods: number;
 }
 
-/** The time-driven work of one scope (the sweeper's), and a wait for what it set off (payments' webhooks). */
+/** The time-driven work of one scope (the sweeper's), and a wait for what it set off for these accounts (payments' webhooks). */
 export interface DueWork {
   run(scope: TimeScope): Promise<DueCounts & Record<string, number>>;
-  settled(): Promise<void>;
+  settled(accountIds: ReadonlySet<string>): Promise<void>;
 }
 
 const DAY_MS = 86_400_000;
 export const MAX_ADVANCE_MS = 366 * DAY_MS;
-/** How long an advance holds its clock: a node that died mid-advance lets go after this. */
-const HOLD_MS = 10 * 60_000;
+/** How long an advance holds its clock past its latest step: a node that died mid-advance lets go after this. */
+const HOLD_MS = 5 * 60_000;
 /** Sweeps per step at most: a renewal's payment lands in one, what it sets off in the next. */
 const MAX_ROUNDS = 5;
 const EARLIEST = Date.UTC(2000, 0, 1);
@@ -93,7 +93,8 @@ export class TestClockService {
   async delete(id: string): Promise<TestClockRecord> {
     const now = this.time.server.now().toISOString();
     await this.store.transaction(async (tx) => {
-      if (!(await tx.testClocks.get(id))) throw notFound(`No test clock ${id}`, ["testClockId"]);
+      // Locked: an account being made on it waits, and is then among those whose keys are revoked.
+      if (!(await tx.testClocks.lock(id))) throw notFound(`No test clock ${id}`, ["testClockId"]);
       if (!(await tx.testClocks.markDeleted(id, now))) return;
       for (const accountId of await tx.testClocks.accountIds(id)) {
         for (const key of await tx.apiKeys.ofAccount(accountId)) await tx.apiKeys.revoke(key.id, now);
@@ -108,7 +109,7 @@ export class TestClockService {
    */
   async advance(id: string, to: (frozen: Date) => Date): Promise<{ clock: TestClockRecord; counts: DueCounts }> {
     const serverNow = this.time.server.now();
-    const until = new Date(serverNow.getTime() + HOLD_MS).toISOString();
+    let until = new Date(serverNow.getTime() + HOLD_MS).toISOString();
     const claimed = await this.store.transaction(async (tx) => {
       const row = await tx.testClocks.get(id);
       if (!row) throw notFound(`No test clock ${id}`, ["testClockId"]);
@@ -128,7 +129,13 @@ export class TestClockService {
       for (let at = claimed.from.getTime(); at < claimed.target.getTime(); ) {
         at = Math.min(at + DAY_MS, claimed.target.getTime());
         const step = new Date(at);
-        if (!(await this.store.transaction((tx) => tx.testClocks.moveTo(id, until, step.toISOString())))) throw new Error(`test clock ${id} was taken from this advance`);
+        // Each step renews the hold, however long the whole move takes.
+        const renewed = new Date(this.time.server.now().getTime() + HOLD_MS).toISOString();
+        if (!(await this.store.transaction((tx) => tx.testClocks.moveTo(id, until, step.toISOString(), renewed)))) {
+          const now = await this.store.reads.testClocks.get(id);
+          throw badInput(`Test clock ${id} was deleted, or its advance taken over, while it moved; it stands at ${now?.frozenTime}`, ["testClockId"]);
+        }
+        until = renewed;
         await this.settle({ now: step, testClockId: id }, counts);
       }
     } finally {
@@ -141,7 +148,8 @@ export class TestClockService {
   private async settle(scope: TimeScope, totals: DueCounts): Promise<void> {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const counts = await this.due.run(scope);
-      await this.due.settled();
+      // What the sweep set off for the clock's accounts (their payments' webhooks), not the node's other work.
+      await this.due.settled(new Set(await this.store.reads.testClocks.accountIds(scope.testClockId!)));
       totals.expiredGrants += counts.expiredGrants;
       totals.expiredJobs += counts.expiredJobs;
       totals.renewedPeriods += counts.renewedPeriods;

@@ -66,7 +66,7 @@ export function createBilling(deps: {
     selfUrl,
     now: () => clock.now(),
     onDeliveryError: (error) => logger.error("sandbox webhook delivery failed", { error }),
-    runInBackground: (what, task) => deps.background.run(what, task),
+    runInBackground: (what, task, accountId) => deps.background.run(what, task, { accountId }),
   });
   const stripe = config.stripe ? new StripeProvider(config.stripe) : null;
   const providers = { sandbox, stripe };

@@ -6,7 +6,8 @@
  * records paths only. The pages are sent with `Referrer-Policy: no-referrer`, so the URL does not
  * travel on in Referer headers, and `Cache-Control: no-store`.
  */
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { sameSecret } from "../secrets.js";
 
 export const PAGE_SECRET_PARAM = "secret";
 
@@ -23,9 +24,7 @@ export function newPageSecret(): string {
  * first). A row without one (opened before page secrets, or not the sandbox's) matches nothing.
  */
 export function pageSecretMatches(stored: string | null, given: string | null): boolean {
-  if (!stored || !given) return false;
-  const digest = (text: string) => createHash("sha256").update(text).digest();
-  return timingSafeEqual(digest(stored), digest(given));
+  return Boolean(stored && given) && sameSecret(given!, stored!);
 }
 
 /** The URL with the page secret in its query. */

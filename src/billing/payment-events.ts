@@ -90,6 +90,11 @@ export class PaymentEventService {
     const session = await tx.checkoutSessions.lockByProviderRef(providerName, event.providerSessionId);
     if (!session) return ignored("unknown session");
     const refused = await this.outsideMode(tx, providerName, session);
+    // Money a real provider took is never lost, even for an account its mode keeps from it: an operator refunds it.
+    if (refused && event.type === "payment.succeeded" && providerName !== "sandbox" && session.status === "OPEN") {
+      const now = (await this.time.now(session.accountId, tx)).toISOString();
+      return this.keepUnapplied(tx, providerName, event, session, `the account's mode takes no ${providerName} payments: refund it at the provider`, now);
+    }
     if (refused) return refused;
     // The provider's final word stays final: its events arriving late or out of order change
     // nothing. But a payment it confirms after this server gave up on the session (our expiry
@@ -125,23 +130,7 @@ export class PaymentEventService {
       transactionId = await tx.savepoint(() => this.onPaid.paid(tx, session));
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      const id = `upa_${randomHex(10)}`;
-      const reason = `paid, but the credits could not be added: ${error.message}`;
-      await tx.unappliedPayments.insert({
-        id,
-        accountId: session.accountId,
-        checkoutSessionId: session.id,
-        provider: providerName,
-        eventId: event.id,
-        amountMicros: session.priceMicros,
-        currency: session.currency,
-        creditsMicros: session.creditsMicros,
-        reason: error.message,
-        createdAt: now,
-      });
-      await this.settle(tx, session.id, { status: "PAID_NOT_CREDITED", transactionId: null, failureReason: `${reason} (kept for an operator as ${id})`, resolvedAt: now });
-      await this.onPaid.unapplied(tx, session, reason);
-      return { kind: "unapplied", outcome: `unapplied: session ${session.id} ${reason}; recorded as ${id}` };
+      return this.keepUnapplied(tx, providerName, event, session, error.message, now);
     }
     await this.settle(tx, session.id, { status: "COMPLETED", transactionId, failureReason: null, resolvedAt: now, paymentReference: event.paymentReference ?? null });
     await this.onPaid.completed(tx, session.id);
@@ -152,6 +141,27 @@ export class PaymentEventService {
         ? `applied: session ${session.id} was ${session.status} here (${session.failureReason}) but is paid: completed, ${credits}`
         : `applied: session ${session.id} completed, ${credits}`,
     };
+  }
+
+  /** A payment taken whose credits are not added: kept for an operator (unappliedPayments), the session PAID_NOT_CREDITED. */
+  private async keepUnapplied(tx: Tx, providerName: ProviderName, event: PaymentEvent, session: CheckoutSessionRow, why: string, now: string): Promise<Result> {
+    const id = `upa_${randomHex(10)}`;
+    const reason = `paid, but the credits could not be added: ${why}`;
+    await tx.unappliedPayments.insert({
+      id,
+      accountId: session.accountId,
+      checkoutSessionId: session.id,
+      provider: providerName,
+      eventId: event.id,
+      amountMicros: session.priceMicros,
+      currency: session.currency,
+      creditsMicros: session.creditsMicros,
+      reason: why,
+      createdAt: now,
+    });
+    await this.settle(tx, session.id, { status: "PAID_NOT_CREDITED", transactionId: null, failureReason: `${reason} (kept for an operator as ${id})`, resolvedAt: now });
+    await this.onPaid.unapplied(tx, session, reason);
+    return { kind: "unapplied", outcome: `unapplied: session ${session.id} ${reason}; recorded as ${id}` };
   }
 
   /**

@@ -6,13 +6,13 @@
  */
 import { randomHex } from "../accounts/keys.js";
 import { dueScope, type AccountTime, type TimeScope } from "../accounts/account-time.js";
-import { DomainError, DomainErrorCode, notFound } from "../errors.js";
+import { notFound } from "../errors.js";
 import type { PaymentMethodSetupRow } from "../store/repositories/index.js";
 import type { Store, Tx } from "../store/store.js";
 import type { CheckoutService } from "./checkout.js";
 import type { PaymentMethodService } from "./payment-methods.js";
 import { providerServes } from "./payment-routing.js";
-import type { PaymentEvent, ProviderName } from "./providers.js";
+import { providerFailure, type PaymentEvent, type ProviderName } from "./providers.js";
 import { newPageSecret } from "./page-access.js";
 
 export type { PaymentMethodSetupRow };
@@ -67,10 +67,7 @@ export class PaymentMethodSetupService {
       await this.store.transaction((tx) => tx.setups.setProviderRefs(id, page.providerSessionId, page.url));
     } catch (error) {
       await this.store.transaction((tx) => tx.setups.expire({ id }));
-      throw new DomainError(
-        DomainErrorCode.PAYMENT_PROVIDER_ERROR,
-        `The payment provider refused the request: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      throw providerFailure(error);
     }
     return (await this.get(id))!;
   }

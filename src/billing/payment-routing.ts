@@ -1,7 +1,8 @@
 /**
  * Which payment provider may take an account's payments, by the account's mode: a TEST account
  * pays only through the embedded sandbox (in every environment), a LIVE account only through a
- * real provider (Stripe, for cards). No other path leads money, or credits, into an account.
+ * real provider (Stripe, for cards). Every payment path asks here: new sessions, saved methods,
+ * provider events, and an operator applying an unapplied payment.
  */
 import type { Mode } from "../accounts/modes.js";
 import { DomainError, DomainErrorCode } from "../errors.js";

@@ -62,7 +62,7 @@ export class SandboxProvider implements PaymentProvider {
       now: () => Date;
       onDeliveryError: (error: unknown) => void;
       /** Runs a delivery after the caller's answer, tracked (shutdown and the test clock wait for it). */
-      runInBackground?: (what: string, task: () => Promise<unknown>) => void;
+      runInBackground?: (what: string, task: () => Promise<unknown>, accountId: string) => void;
     },
   ) {}
 
@@ -97,7 +97,7 @@ export class SandboxProvider implements PaymentProvider {
     const deliver = () =>
       this.deliver(declined ? "checkout.declined" : "checkout.completed", request.sessionId, fromMicros(request.amountMicros), request.currency, declined ? "card declined" : undefined);
     const later = () => new Promise<void>((resolve) => setImmediate(resolve)).then(deliver);
-    if (this.options.runInBackground) this.options.runInBackground("sandbox webhook delivery", later);
+    if (this.options.runInBackground) this.options.runInBackground("sandbox webhook delivery", later, request.accountId);
     else void later().catch(this.options.onDeliveryError);
     return { providerSessionId: request.sessionId, url: null };
   }

@@ -3,6 +3,8 @@
  * them). An operator applies one (the credits are added now, if they fit) or dismisses it (e.g.
  * after refunding the buyer at the provider), once.
  */
+import { checkProviderServes } from "./payment-routing.js";
+import type { ProviderName } from "./providers.js";
 import type { Clock } from "../clock.js";
 import { badInput, notFound } from "../errors.js";
 import type { UnappliedPaymentRow } from "../store/repositories/index.js";
@@ -49,6 +51,9 @@ export class UnappliedPaymentService {
       const now = this.clock.now().toISOString();
       if (!(await tx.unappliedPayments.resolve(id, { resolution: action === "APPLY" ? "APPLIED" : "DISMISSED", resolvedAt: now, note: text }))) throw already();
       if (action === "APPLY") {
+        // A sandbox payment never becomes a LIVE account's credits (one recorded before modes, say).
+        const account = (await tx.accounts.get(payment.accountId))!;
+        checkProviderServes(account.mode, payment.provider as ProviderName, ["action"]);
         const transactionId = await this.onPaid.paid(tx, session);
         if (!(await tx.checkoutSessions.completeUnapplied(session.id, transactionId, now))) throw already();
       }

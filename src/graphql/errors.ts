@@ -1,7 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { HeaderMap } from "@apollo/server";
 import { ApolloServerErrorCode } from "@apollo/server/errors";
-import { isUnreachable } from "../store/postgres/store.js";
+import { unwrappedUnavailable } from "../store/unavailable.js";
 import { StoreUnavailableError } from "../store/store.js";
 import type { Logger } from "../logger.js";
 import { relabelLimitError } from "./limit-errors.js";
@@ -78,7 +78,7 @@ export function storeUnavailableCause(error: unknown): StoreUnavailableError | u
     current = current instanceof GraphQLError ? current.originalError : current.cause;
   }
   const original = error instanceof GraphQLError ? error.originalError : error;
-  return original instanceof Error && isUnreachable(original) ? new StoreUnavailableError("the database is unreachable; retry shortly", { cause: original }) : undefined;
+  return original instanceof Error ? unwrappedUnavailable(original) : undefined;
 }
 
 const isStoreUnavailable = (error: unknown) => storeUnavailableCause(error) !== undefined;

@@ -5,7 +5,7 @@
  * so that each store gives them its own connection. Row types are the SQLite schema's, which the
  * other dialects' schemas mirror column for column.
  */
-import { eq, inArray, isNull, type SQL } from "drizzle-orm";
+import { and, eq, exists, isNull, sql, type SQL } from "drizzle-orm";
 import type { BaseSQLiteDatabase, SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type * as schema from "../sqlite/schema.js";
 
@@ -80,9 +80,9 @@ export interface DueScope {
   testClockId: string | null;
 }
 
-/** Rows whose account (`accountId`, a column) is in the scope's time. */
+/** Rows whose account (`accountId`, a column) is in the scope's time: a look-up of that account by its key per due row. */
 export function inScope(c: RepositoryContext, accountId: SQLiteColumn, scope: DueScope): SQL {
   const { db, t } = c;
   const clock = scope.testClockId === null ? isNull(t.accounts.testClockId) : eq(t.accounts.testClockId, scope.testClockId);
-  return inArray(accountId, db.select({ id: t.accounts.id }).from(t.accounts).where(clock));
+  return exists(db.select({ one: sql`1` }).from(t.accounts).where(and(eq(t.accounts.id, accountId), clock)));
 }

@@ -14,6 +14,12 @@ export class TestClockRepository {
     return first(await preparedQuery(this.c, "test_clock", () => db.select().from(t.testClocks).where(eq(t.testClocks.id, p("id"))))({ id }));
   }
 
+  /** The clock, locked until the transaction ends (accounts are made on it, or it is deleted, one at a time). */
+  async lock(id: string): Promise<TestClockRow | undefined> {
+    const { db, t, dialect } = this.c;
+    return first(await dialect.forUpdate(db.select().from(t.testClocks).where(eq(t.testClocks.id, id))));
+  }
+
   /** The clock's time, read where the account's time is needed (a row per TEST account on a clock). */
   async frozenTime(id: string): Promise<string | undefined> {
     const { db, t } = this.c;
@@ -43,12 +49,12 @@ export class TestClockRepository {
     return first(await db.update(t.testClocks).set({ advancingUntil: until }).where(and(eq(t.testClocks.id, id), isNull(t.testClocks.deletedAt), free)).returning());
   }
 
-  /** Moves a claimed clock forward (guard: the claim, the clock not deleted, and time never going back). */
-  async moveTo(id: string, claimedUntil: string, frozenTime: string): Promise<boolean> {
+  /** Moves a claimed clock forward and renews the claim until `holdUntil` (guard: the claim, the clock not deleted, and time never going back). */
+  async moveTo(id: string, claimedUntil: string, frozenTime: string, holdUntil: string): Promise<boolean> {
     const { db, t } = this.c;
     const moved = await db
       .update(t.testClocks)
-      .set({ frozenTime })
+      .set({ frozenTime, advancingUntil: holdUntil })
       .where(and(eq(t.testClocks.id, id), isNull(t.testClocks.deletedAt), eq(t.testClocks.advancingUntil, claimedUntil), lt(t.testClocks.frozenTime, frozenTime)))
       .returning({ id: t.testClocks.id });
     return moved.length === 1;
