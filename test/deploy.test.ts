@@ -72,6 +72,8 @@ async function npmStart(env: Record<string, string>) {
   throw new Error(`npm start did not get ready:\n${output}`);
 }
 
+const DEPLOY_ADMIN_KEY = "deploy-admin-key-0123456789abcdef";
+
 describe("a deploy: build with the dev tools, install without them, run", () => {
   it("builds, installs with --omit=dev, migrates, starts, answers /health, audits; without a build, one line", async () => {
     cpSync(root, buildStage, {
@@ -93,7 +95,7 @@ describe("a deploy: build with the dev tools, install without them, run", () => 
     cpSync(join(root, ADDON), join(runStage, ADDON));
     for (const tool of ["typescript", "tsx", "drizzle-kit", "vitest"]) expect(existsSync(join(runStage, "node_modules", tool)), tool).toBe(false);
 
-    const env = { NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ADMIN_API_KEY: "", DATABASE_URL: "", DATABASE_PATH: join(runStage, "data", "pricing.db") };
+    const env = { NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ADMIN_API_KEY: DEPLOY_ADMIN_KEY, DATABASE_URL: "", DATABASE_PATH: join(runStage, "data", "pricing.db") };
     const migrated = await run(runStage, "npm", ["run", "-s", "migrate"], env);
     expect(migrated, migrated.stderr).toMatchObject({ code: 0 });
     expect(migrated.stdout).toMatch(/^migrate: SQLite .*: \d+ migration\(s\) applied/);
@@ -103,10 +105,18 @@ describe("a deploy: build with the dev tools, install without them, run", () => 
     expect(health.status).toBe(200);
     const prices = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ providers { id } }" }) });
     expect(((await prices.json()) as { data: { providers: unknown[] } }).data.providers).toHaveLength(5);
+    // Production makes no demo account: an operator makes one, with credits.
+    const admin = (query: string) =>
+      fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", "x-api-key": DEPLOY_ADMIN_KEY }, body: JSON.stringify({ query }) }).then(
+        async (response) => (await response.json()) as { data: Record<string, { account?: { id: string }; userErrors: unknown[] }> },
+      );
+    const made = await admin(`mutation { accountCreate(input: { name: "First customer" }) { account { id } userErrors { code } } }`);
+    const granted = await admin(`mutation { creditsGrant(input: { accountId: "${made.data.accountCreate.account!.id}", provider: "ugen", credits: "100", reason: "welcome" }) { userErrors { code } } }`);
+    expect(granted.data.creditsGrant.userErrors).toEqual([]);
     expect(await server.stop()).toBe(0);
     expect(server.output()).toContain('"message":"stopped"');
 
-    // The demo account the first start made: one account, one wallet, consistent.
+    // That account: one account, one wallet, consistent.
     const audited = await run(runStage, "npm", ["run", "-s", "audit"], env);
     expect(audited, audited.stderr).toMatchObject({ code: 0 });
     expect(audited.stdout).toMatch(/^audit: SQLite .*: 1 account\(s\), 1 wallet\(s\) checked, no problems\n$/);

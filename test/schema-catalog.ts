@@ -95,6 +95,12 @@ function checksOf(createTable: string): Array<{ name: string; expression: string
   return checks;
 }
 
+/** A trigger's event as both databases can say it: `UPDATE OF a, b` with the columns unquoted, in lower case. */
+function triggerEvent(event: string): string {
+  const columns = event.match(/^UPDATE\s+OF\s+(.+)$/i)?.[1];
+  return columns === undefined ? event.toUpperCase() : `UPDATE OF ${columns.split(",").map((column) => column.trim().replace(/[`"]/g, "").toLowerCase()).join(", ")}`;
+}
+
 function sqliteTrigger(sql: string): TriggerShape {
   const match = sql.match(/\bTRIGGER\s+\S+\s+(BEFORE|AFTER|INSTEAD\s+OF)?\s*(INSERT|DELETE|UPDATE(?:\s+OF\s+.+?)?)\s+ON\s+\S+\s+(?:FOR\s+EACH\s+ROW\s+)?(?:WHEN\s+(.+?)\s+)?BEGIN\s+([\s\S]*)\bEND\s*$/i);
   if (!match) throw new Error(`a trigger this reader does not understand: ${sql}`);
@@ -102,7 +108,7 @@ function sqliteTrigger(sql: string): TriggerShape {
   const raises = body.match(/^SELECT RAISE\s*\(\s*ABORT\s*,\s*'((?:[^']|'')*)'\s*\)\s*;?$/i);
   return {
     timing: collapse(match[1] ?? "BEFORE").toUpperCase(),
-    event: collapse(match[2]).toUpperCase(),
+    event: triggerEvent(collapse(match[2])),
     level: "ROW",
     when: match[3] ? collapse(match[3]) : null,
     action: raises ? `raises '${raises[1]}'` : body,
@@ -196,7 +202,7 @@ export async function readPgSchema(client: pg.Client, skip: readonly string[]): 
         .flatMap((t) => {
           const match = t.definition.match(/TRIGGER \S+ (BEFORE|AFTER|INSTEAD OF) (.+?) ON \S+ .*?FOR EACH (ROW|STATEMENT)(?: WHEN \((.*)\))? EXECUTE/);
           if (!match) throw new Error(`a trigger this reader does not understand: ${t.definition}`);
-          return match[2].split(" OR ").map((event) => ({ timing: match[1], event, level: match[3] as "ROW" | "STATEMENT", when: match[4] ?? null, action: pgTriggerAction(t.function, t.source) }));
+          return match[2].split(" OR ").map((event) => ({ timing: match[1], event: triggerEvent(event), level: match[3] as "ROW" | "STATEMENT", when: match[4] ?? null, action: pgTriggerAction(t.function, t.source) }));
         }),
     });
   }

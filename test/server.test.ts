@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Logger } from "../src/logger.js";
+import { createLogger } from "../src/logger.js";
 import type { SqliteStore } from "../src/store/sqlite/store.js";
 import { freshCatalog, freshStore, startTestServer, type TestServer } from "./helpers.js";
 
@@ -119,13 +119,9 @@ describe("bad requests", () => {
 
 describe("unexpected failures", () => {
   it("are masked: no stack trace, no internal message, and the log keeps the cause", async () => {
+    // The server's own logger, writing its JSON lines here: what an operator's log would keep.
     const logged: string[] = [];
-    const logger: Logger = {
-      info() {},
-      warn() {},
-      error: (message, fields) => void logged.push(`${message} ${JSON.stringify(fields)}`),
-      child: () => logger,
-    };
+    const logger = createLogger("error", { write: (line: string) => void logged.push(line) });
     const catalog = freshCatalog();
     const broken = await startTestServer({ catalog, logger });
     catalog.sqlite.exec("DROP TABLE subscription_plans");

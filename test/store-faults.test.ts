@@ -26,9 +26,12 @@ function driverFailure(): Error {
   return new Error(`Failed query: select "id" from "accounts" where "id" = $1\nparams: ${MARKER}`, { cause: driver });
 }
 
-/** The store, with every read (but of API keys: requests still authenticate) and transaction failing while `fault` is set. */
-function faulty(store: Store): Store & { fault: (() => Error) | null } {
-  const state = { fault: null as (() => Error) | null };
+/**
+ * The store, with every read (but of API keys: requests still authenticate) and transaction failing
+ * while `fault` is set; with `faultAfterCommit`, from the next commit on.
+ */
+function faulty(store: Store): Store & { fault: (() => Error) | null; faultAfterCommit: (() => Error) | null } {
+  const state = { fault: null as (() => Error) | null, afterCommit: null as (() => Error) | null };
   const failing = <T extends object>(target: T): T =>
     new Proxy(target, {
       get(object, key) {
@@ -43,11 +46,18 @@ function faulty(store: Store): Store & { fault: (() => Error) | null } {
       },
     });
   const reads = new Proxy(store.reads, { get: (object, key) => (key === "apiKeys" ? Reflect.get(object, key) : failing(Reflect.get(object, key) as object)) });
-  const wrapper = Object.create(store) as Store & { fault: (() => Error) | null };
+  const wrapper = Object.create(store) as Store & { fault: (() => Error) | null; faultAfterCommit: (() => Error) | null };
+  const transaction: Store["transaction"] = async (work) => {
+    if (state.fault) throw state.fault();
+    const result = await store.transaction(work);
+    if (state.afterCommit) [state.fault, state.afterCommit] = [state.afterCommit, null];
+    return result;
+  };
   Object.defineProperties(wrapper, {
     reads: { value: reads },
-    transaction: { value: ((work) => (state.fault ? Promise.reject(state.fault()) : store.transaction(work))) as Store["transaction"] },
+    transaction: { value: transaction },
     fault: { get: () => state.fault, set: (fault: (() => Error) | null) => void (state.fault = fault) },
+    faultAfterCommit: { get: () => state.afterCommit, set: (fault: (() => Error) | null) => void (state.afterCommit = fault) },
   });
   return wrapper;
 }
@@ -91,6 +101,19 @@ describe.each([
     store.fault = null;
     expect(lines.filter((line) => line.includes(MARKER) || line.includes("params:"))).toEqual([]);
     expect(lines.filter((line) => line.includes('"level":"error"'))).toEqual([]);
+  });
+
+  it.each(Object.entries(faults))("says outcomeUnknown when a mutation's store fails after its change committed (%s)", async (_kind, fault) => {
+    store.faultAfterCommit = fault;
+    const answer = await server.gql(`mutation { jobCreate(input: { credits: "1", idempotencyKey: "after-commit-${_kind.length}-${fastPath}" }) { job { id } } }`, undefined, buyer.key);
+    store.fault = null;
+    expect({ status: answer.status, errors: answer.body.errors }).toMatchObject({
+      status: 503,
+      errors: [{ extensions: { code: "SERVICE_UNAVAILABLE", retryable: true, outcomeUnknown: true } }],
+    });
+    // It was made: a retry with its key answers with that job, once.
+    const retried = await server.gql(`mutation { jobCreate(input: { credits: "1", idempotencyKey: "after-commit-${_kind.length}-${fastPath}" }) { job { id } } }`, undefined, buyer.key);
+    expect(retried.body.data.jobCreate.job.id).toMatch(/^job_/);
   });
 
   it.each(Object.entries(faults))("answers SERVICE_UNAVAILABLE, retryable, to a live subscription (%s)", async (_kind, fault) => {

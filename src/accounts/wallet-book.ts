@@ -71,6 +71,8 @@ export class WalletBook {
     for (const changed of [grant, ...debtors]) await tx.grants.save(changed);
     const [posted] = await this.ledger.post(tx, wallet, entries);
     await this.events.record(tx, wallet.accountId, "wallet.credits_added", { wallet: walletState(wallet), grant: grantState(grant), change: { type: entry.type, credits: credits(spec.micros), transactionId: posted.id } });
+    // Credits for a time already past (a period paid after it ended) leave at once, in whatever order payments arrive.
+    if (spec.expiresAt && spec.expiresAt.getTime() <= wallet.asOf.getTime()) await this.expireDue(tx, wallet);
     return { grant, entry: posted };
   }
 

@@ -1,5 +1,7 @@
 import { DomainError, InsufficientCreditsError } from "../errors.js";
 import { fromMicros } from "../pricing/decimal.js";
+import { StoreUnavailableError } from "../store/store.js";
+import { storeUnavailableCause } from "./errors.js";
 import type { UserError } from "./user-error.js";
 
 /**
@@ -14,6 +16,10 @@ export async function mutate<T extends object>(
   try {
     return { ...(await run()), userErrors: [] };
   } catch (error) {
+    // A step of the change (or all of it) may have committed before the database went away, a read
+    // after the commit may be what failed: a mutation's store failure never says nothing was done.
+    const unavailable = storeUnavailableCause(error);
+    if (unavailable && !unavailable.outcomeUnknown) throw new StoreUnavailableError(unavailable.message, { cause: error, outcomeUnknown: true });
     if (!(error instanceof DomainError)) throw error;
     const field = error.field === undefined ? null : ["input", ...error.field];
     // A payload with a `shortfall` says what was missing, so the client can offer the right pack.
