@@ -4,6 +4,7 @@
  * failures are logged rather than lost as unhandled rejections.
  */
 import type { Logger } from "./logger.js";
+import { unavailableCause } from "./store/unavailable.js";
 
 export class BackgroundTasks {
   /** Each running task, with the account it works for (`fields.accountId`), if any. */
@@ -13,7 +14,8 @@ export class BackgroundTasks {
 
   run(what: string, task: () => Promise<unknown>, fields: Record<string, unknown> = {}): void {
     const running: Promise<unknown> = task()
-      .catch((error: unknown) => this.logger.error(`${what} failed`, { ...fields, error }))
+      // The database away for a moment is no bug: the sweeper does the work again.
+      .catch((error: unknown) => (unavailableCause(error) ? this.logger.warn : this.logger.error)(`${what} failed`, { ...fields, error }))
       .finally(() => this.running.delete(running));
     this.running.set(running, typeof fields.accountId === "string" ? fields.accountId : undefined);
   }

@@ -6,6 +6,7 @@
  */
 import type { Logger } from "./logger.js";
 import type { Services } from "./services.js";
+import { unavailableCause } from "./store/unavailable.js";
 
 export type SweepCounts = Record<string, number> & { expiredGrants: number; expiredJobs: number };
 
@@ -35,7 +36,8 @@ export class Sweeper {
       if (Object.values(counts).some((n) => n > 0)) this.logger.info("swept", counts);
       return counts;
     } catch (error) {
-      this.logger.error("sweep failed", { error });
+      // The database away for a moment is no bug: the next round does the work.
+      (unavailableCause(error) ? this.logger.warn : this.logger.error)("sweep failed", { error });
       return null;
     }
   }

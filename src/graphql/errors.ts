@@ -1,7 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { HeaderMap } from "@apollo/server";
 import { ApolloServerErrorCode } from "@apollo/server/errors";
-import { unwrappedUnavailable } from "../store/unavailable.js";
+import { unavailableCause } from "../store/unavailable.js";
 import { StoreUnavailableError } from "../store/store.js";
 import type { Logger } from "../logger.js";
 import { relabelLimitError } from "./limit-errors.js";
@@ -72,13 +72,7 @@ export function createErrorFormatter() {
  * work wrapped (a read: nothing was committed). Either may be retried as it is.
  */
 export function storeUnavailableCause(error: unknown): StoreUnavailableError | undefined {
-  let current = error;
-  for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
-    if (current instanceof StoreUnavailableError) return current;
-    current = current instanceof GraphQLError ? current.originalError : current.cause;
-  }
-  const original = error instanceof GraphQLError ? error.originalError : error;
-  return original instanceof Error ? unwrappedUnavailable(original) : undefined;
+  return unavailableCause(error);
 }
 
 const isStoreUnavailable = (error: unknown) => storeUnavailableCause(error) !== undefined;
