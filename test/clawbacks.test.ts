@@ -96,6 +96,57 @@ describeStore("clawbacks in steps", () => {
     expect(await s.audit()).toEqual([]);
   });
 
+  it("gives back to the grant that repaid a debt the credits refunded to the debtor, before a dispute closes it", async () => {
+    const s = await scene();
+    const bought = await s.buy(100);
+    const spent = await s.job(100);
+    // Half the payment refunded while the job holds all: 50 owed, the job then uses the 100.
+    await s.claw(bought, 50);
+    await s.kit.jobs.complete(s.accountId, spent, null);
+    expect(await s.wallet()).toEqual({ balance: 0, reserved: 0, owed: 50 });
+    const promo = (await s.kit.credits.grant(s.accountId, "ugen", new Decimal(50), "promo")).result.grantId;
+    expect(await s.wallet()).toEqual({ balance: 0, reserved: 0, owed: 0 });
+    // The whole consumption refunded: of the 100 back, 50 are the promotional grant's, which paid the debt.
+    await s.kit.credits.refund((await s.consumeOf(spent)).id, null, "refund");
+    expect(await s.wallet()).toEqual({ balance: 100, reserved: 0, owed: 0 });
+    await s.claw(bought, 50, true);
+    expect(await s.wallet()).toEqual({ balance: 50, reserved: 0, owed: 0 });
+    expect(await s.audit()).toEqual([]);
+    const [grant] = await s.kit.store.reads.grants.byIds([promo]);
+    expect({ remaining: grant.remainingMicros / C, used: grant.usedMicros / C }).toEqual({ remaining: 50, used: 0 });
+    // The 50 left are spendable.
+    await s.job(50);
+  });
+
+  it("gives back what another grant repaid when a disputed grant's consumption is refunded (issue 24, then the 150 refunded)", async () => {
+    const s = await scene();
+    const grant = await s.buy(200);
+    const spent = await s.job(150);
+    await s.kit.jobs.complete(s.accountId, spent, null);
+    await s.claw(grant, 100);
+    await s.buy(80);
+    await s.claw(grant, 100, true);
+    expect(await s.wallet()).toEqual({ balance: 30, reserved: 0, owed: 100 });
+    // The 150 come back: 100 repay the disputed grant's debt, 50 go back to the 80 that repaid the rest.
+    await s.kit.credits.refund((await s.consumeOf(spent)).id, null, "refund");
+    expect(await s.wallet()).toEqual({ balance: 80, reserved: 0, owed: 0 });
+    expect(await s.audit()).toEqual([]);
+  });
+
+  it("gives back what another grant repaid of a debt for held credits when the job releases them", async () => {
+    const s = await scene();
+    const grant = await s.buy(100);
+    const held = await s.job(100);
+    await s.claw(grant, 50);
+    await s.kit.credits.grant(s.accountId, "ugen", new Decimal(50), "promo");
+    await s.claw(grant, 50, true);
+    expect(await s.wallet()).toEqual({ balance: 100, reserved: 100, owed: 50 });
+    // Nothing was used: the disputed grant's 100 leave, the promotional 50 stay.
+    await s.kit.jobs.fail(s.accountId, held, "failed");
+    expect(await s.wallet()).toEqual({ balance: 50, reserved: 0, owed: 0 });
+    expect(await s.audit()).toEqual([]);
+  });
+
   it("repays another grant's debt from a refund only up to what the refund gave back", async () => {
     const s = await scene();
     await s.buy(100, { priority: 5 });
