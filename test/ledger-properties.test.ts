@@ -49,8 +49,9 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 );
 
 /**
- * One wallet's purchases spent, refunded in steps or disputed, with credits added and jobs
- * refunded between the steps: the sequences that leave debts and repay them, often.
+ * One wallet's purchases spent, refunded in steps or disputed, with credits added, jobs failed
+ * and consumptions refunded between the steps: the sequences that leave debts, repay them and
+ * give repayments back, often.
  */
 const ugen = fc.constant("ugen" as const);
 const moneyOp: fc.Arbitrary<Op> = fc.oneof(
@@ -58,7 +59,9 @@ const moneyOp: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("grant" as const), provider: ugen, micros, priority: fc.constant(0), expiresIn: fc.constant(null), key: fc.constant(null) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("create" as const), provider: ugen, micros, key: fc.constant(null) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("complete" as const), job: fc.nat(20), consumed: fc.constant(null) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("refund" as const), consume: fc.nat(20), micros: fc.option(micros, { nil: null }) }) },
+  // Held credits released and consumptions refunded after a debt was repaid: they go back to the payers.
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("fail" as const), job: fc.nat(20) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("refund" as const), consume: fc.nat(20), micros: fc.option(micros, { nil: null }) }) },
   // Mostly the first purchase: refunded in steps, with debts repaid between them.
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("reversal" as const), purchase: fc.constantFrom(0, 0, 1), percent: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null, freq: 4 }) }) },
 );
@@ -296,5 +299,15 @@ describeStore("wallet and grant properties", () => {
 
   it("claws back purchases refunded in steps or disputed, never taking again what was repaid", { timeout: RUNS_TIMEOUT_MS }, async () => {
     await fc.assert(fc.asyncProperty(fc.array(moneyOp, { minLength: 4, maxLength: 16 }), run), { numRuns: 100, examples: [[repaidRefundedDisputed]] });
+  });
+
+  it("gives repayments back when the credits whose use made the debt come back, and takes nothing twice", { timeout: RUNS_TIMEOUT_MS }, async () => {
+    // Every run starts in debt: a purchase all held by a job, then partly refunded.
+    const inDebt = fc.tuple(micros, fc.integer({ min: 1, max: 50_000 }), fc.integer({ min: 10, max: 90 })).map(([credits, cents, percent]): Op[] => [
+      { kind: "purchase", provider: "ugen", micros: credits, paid: true, startsIn: 0, expiresIn: null, cents },
+      { kind: "create", provider: "ugen", micros: credits, key: null },
+      { kind: "reversal", purchase: 0, percent },
+    ]);
+    await fc.assert(fc.asyncProperty(inDebt, fc.array(moneyOp, { minLength: 3, maxLength: 12 }), (start, ops) => run([...start, ...ops])), { numRuns: 100 });
   });
 });

@@ -3,8 +3,8 @@
  * disputed purchase, whose credits used beyond what was paid for become the grant's debt (owed);
  * credits coming back to a grant (a release, a refund), which repay its own debt first, then go
  * back to the grants that repaid the rest of it, and leave at once when it is closed; and debts
- * repaid from credits added later. These compute entries and
- * change the rows in memory; the caller saves the grants and posts the entries on the locked wallet.
+ * repaid from credits added later. These compute entries and change the rows in memory; the
+ * caller saves the grants (and repayments) and posts the entries on the locked wallet.
  */
 import type { GrantRow, WalletRow } from "../store/repositories/index.js";
 import type { EntryInput } from "./ledger.js";
@@ -30,20 +30,23 @@ export interface Lenders {
 }
 
 /**
- * Credits that came back to these grants (a release, a refund) go, on each grant:
- * 1. to its own debt (REPAY): used credits the buyer still owed for;
- * 2. back to the grants that repaid the rest of its debt (REPAY out of it, REIMBURSE into the
- *    payer), up to what each repaid, oldest payer first. The credits that come back are the ones
- *    whose use made the debt; a payer's credits paid for that use, so they are the payer's again
- *    (with its expiry and priority), not the debtor's: `repaid` drops by what is given back, and
- *    the payer's `used` too. The debtor keeps `used + remaining - owed - repaid` (a later claim's
- *    `kept`) unchanged, and once `repaid` is 0 its unheld credits are its own alone. Were they
- *    left in the debtor, a dispute (which claims all the debtor's own credits) could neither take
- *    them nor leave them in a closed grant; a release into a clawed-back grant would claw them.
- *    Given back, credits follow the payer's own rules: its debt, its payers, its closing;
+ * Credits that came back to these grants (a release, a refund) settle, grant by grant:
+ * 1. its own debt first (REPAY): used credits the buyer still owes for;
+ * 2. then what other grants repaid of its debt goes back to them, up to what each repaid, oldest
+ *    payer first (REPAY out of it, REIMBURSE into the payer). The rule: a payer's credits paid
+ *    for a use that has come back undone, so the credits that come back are the payer's again,
+ *    with its expiry, priority and claims, not the debtor's. Afterwards `owed` is what the buyer
+ *    still owes for the grant's use, and `repaid` what other grants paid of its debt for credits
+ *    still used or held: it drops by what is given back, and the payer's `used` with it. A later
+ *    claim's `kept` (used + remaining - owed - repaid) is unchanged, and a grant holds no unheld
+ *    credits while it owes or others' repayments of its debt stand: a dispute, which claims all
+ *    the grant's own credits, leaves nothing in it. Left in the grant, those credits could be
+ *    neither claimed (the buyer paid for them with the payer's) nor kept once it closed (a closed
+ *    grant keeps nothing), and a release into a clawed-back grant would claw them;
  * 3. on a closed grant the rest leaves at once: an expired grant's expire (EXPIRE), a
  *    clawed-back grant's are clawed (CLAWBACK).
- * Every give-back lowers a repayment, so a chain (or ring) of payers ends.
+ * A payer settles what it gets back the same way; every give-back lowers a repayment, so a chain
+ * (or a ring) of payers ends.
  */
 export function settleReturned(wallet: WalletRow, grants: Iterable<GrantRow>, context: { jobId?: string | null }, lenders: Lenders): EntryInput[] {
   const entries: EntryInput[] = [];
@@ -124,7 +127,8 @@ export function expireGrant(grant: GrantRow, at: string): EntryInput[] {
  * Claims `claimMicros` more credits of a refunded or disputed purchase back, as Lago and Orb void
  * a refunded credit block. Of the grant the buyer may keep `entitled` = amount - all claims so
  * far; what it has of the grant (`kept`) is what it used, plus what remains, less what it owes
- * and what other grants already repaid of its debt (those used credits were given back once).
+ * and what other grants already repaid of its debt (those used credits were given back once;
+ * credits that come back to the grant repay its debt, then go back to them: settleReturned).
  * The excess leaves: unheld credits now (CLAWBACK), the rest becomes the grant's debt, repaid
  * first from credits that come back to it (a release of credits a job holds) or are added to the
  * wallet. Expired credits were never used: they are not owed. `close` (a dispute, a full
