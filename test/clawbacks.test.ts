@@ -9,7 +9,7 @@ import { auditAccount } from "../src/accounts/audit.js";
 import { Decimal } from "../src/pricing/decimal.js";
 import type { Store } from "../src/store/store.js";
 import { createLedgerKit } from "./ledger-kit.js";
-import { describeStore, openTestStore, rawRow, storeAvailable } from "./stores.js";
+import { describeStore, openTestStore, rawRow, rawRun, storeAvailable } from "./stores.js";
 
 const C = 1_000_000;
 
@@ -93,6 +93,93 @@ describeStore("clawbacks in steps", () => {
     // The rest refunded: of the 150 used, 50 are given back already; 100 are owed.
     await s.claw(grant, 100, true);
     expect(await s.wallet()).toEqual({ balance: 30, reserved: 0, owed: 100 });
+    expect(await s.audit()).toEqual([]);
+  });
+
+  it("gives back to the grant that repaid a debt the credits refunded to the debtor, before a dispute closes it", async () => {
+    const s = await scene();
+    const bought = await s.buy(100);
+    const spent = await s.job(100);
+    // Half the payment refunded while the job holds all: 50 owed, the job then uses the 100.
+    await s.claw(bought, 50);
+    await s.kit.jobs.complete(s.accountId, spent, null);
+    expect(await s.wallet()).toEqual({ balance: 0, reserved: 0, owed: 50 });
+    const promo = (await s.kit.credits.grant(s.accountId, "ugen", new Decimal(50), "promo")).result.grantId;
+    expect(await s.wallet()).toEqual({ balance: 0, reserved: 0, owed: 0 });
+    // The whole consumption refunded: of the 100 back, 50 are the promotional grant's, which paid the debt.
+    await s.kit.credits.refund((await s.consumeOf(spent)).id, null, "refund");
+    expect(await s.wallet()).toEqual({ balance: 100, reserved: 0, owed: 0 });
+    await s.claw(bought, 50, true);
+    expect(await s.wallet()).toEqual({ balance: 50, reserved: 0, owed: 0 });
+    expect(await s.audit()).toEqual([]);
+    const [grant] = await s.kit.store.reads.grants.byIds([promo]);
+    expect({ remaining: grant.remainingMicros / C, used: grant.usedMicros / C }).toEqual({ remaining: 50, used: 0 });
+    // The 50 left are spendable.
+    await s.job(50);
+  });
+
+  it("gives back what another grant repaid when a disputed grant's consumption is refunded (issue 24, then the 150 refunded)", async () => {
+    const s = await scene();
+    const grant = await s.buy(200);
+    const spent = await s.job(150);
+    await s.kit.jobs.complete(s.accountId, spent, null);
+    await s.claw(grant, 100);
+    await s.buy(80);
+    await s.claw(grant, 100, true);
+    expect(await s.wallet()).toEqual({ balance: 30, reserved: 0, owed: 100 });
+    // The 150 come back: 100 repay the disputed grant's debt, 50 go back to the 80 that repaid the rest.
+    await s.kit.credits.refund((await s.consumeOf(spent)).id, null, "refund");
+    expect(await s.wallet()).toEqual({ balance: 80, reserved: 0, owed: 0 });
+    expect(await s.audit()).toEqual([]);
+  });
+
+  it("gives back, before a dispute, credits a refund left beside a repaid debt before give-backs existed", async () => {
+    const s = await scene();
+    const bought = await s.buy(100);
+    const spent = await s.job(100);
+    await s.claw(bought, 50);
+    await s.kit.jobs.complete(s.accountId, spent, null);
+    const promo = (await s.kit.credits.grant(s.accountId, "ugen", new Decimal(50), "promo")).result.grantId;
+    // As the code before give-backs did: the refund leaves all 100 in the purchase's grant.
+    const pair = await rawRow<{ micros: number }>(s.kit.store, "select micros from grant_repayments where debtor_id = ? and payer_id = ?", bought, promo);
+    expect(Number(pair!.micros)).toBe(50 * C);
+    await rawRun(s.kit.store, "delete from grant_repayments where debtor_id = ?", bought);
+    await s.kit.credits.refund((await s.consumeOf(spent)).id, null, "refund");
+    await rawRun(s.kit.store, "insert into grant_repayments (debtor_id, payer_id, micros) values (?, ?, ?)", bought, promo, 50 * C);
+    expect((await s.kit.store.reads.grants.byIds([bought]))[0].remainingMicros).toBe(100 * C);
+    await s.claw(bought, 50, true);
+    expect(await s.wallet()).toEqual({ balance: 50, reserved: 0, owed: 0 });
+    expect((await s.kit.store.reads.grants.byIds([promo]))[0].remainingMicros).toBe(50 * C);
+    expect(await s.audit()).toEqual([]);
+  });
+
+  it("gives back what another grant repaid of a debt for held credits when the job releases them", async () => {
+    const s = await scene();
+    const grant = await s.buy(100);
+    const held = await s.job(100);
+    await s.claw(grant, 50);
+    await s.kit.credits.grant(s.accountId, "ugen", new Decimal(50), "promo");
+    await s.claw(grant, 50, true);
+    expect(await s.wallet()).toEqual({ balance: 100, reserved: 100, owed: 50 });
+    // Nothing was used: the disputed grant's 100 leave, the promotional 50 stay.
+    await s.kit.jobs.fail(s.accountId, held, "failed");
+    expect(await s.wallet()).toEqual({ balance: 50, reserved: 0, owed: 0 });
+    expect(await s.audit()).toEqual([]);
+  });
+
+  it("gives credits back to a payer that was disputed since, where they repay its own debt", async () => {
+    const s = await scene();
+    const first = await s.buy(100);
+    const held = await s.job(100);
+    await s.claw(first, 50);
+    const second = await s.buy(50); // repays the first grant's 50
+    await s.claw(second, 50, true); // the 50 it spent repaying are owed now
+    expect(await s.wallet()).toEqual({ balance: 100, reserved: 100, owed: 50 });
+    // Nothing was used: 50 of the 100 released go back to the second grant and repay its debt.
+    await s.kit.jobs.fail(s.accountId, held, "failed");
+    expect(await s.wallet()).toEqual({ balance: 50, reserved: 0, owed: 0 });
+    const [grant] = await s.kit.store.reads.grants.byIds([first]);
+    expect({ remaining: grant.remainingMicros / C, repaid: grant.repaidMicros }).toEqual({ remaining: 50, repaid: 0 });
     expect(await s.audit()).toEqual([]);
   });
 

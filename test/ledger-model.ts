@@ -1,8 +1,8 @@
 /**
  * The in-memory model of wallets and grants that test/ledger-properties.test.ts checks the real
  * services against: the README's rules (the spending order, holds, refunds to the grants a
- * consumption came from, expiry, clawbacks of refunded or disputed purchases, debts and their
- * repayment), written plainly and kept apart from the code they check.
+ * consumption came from, expiry, clawbacks of refunded or disputed purchases, debts, their
+ * repayment and the give-back of repayments whose debt's credits came back), written plainly and kept apart from the code they check.
  */
 export const PROVIDERS = ["ugen", "creatify"] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -23,11 +23,14 @@ export interface Grant {
   clawed: number;
   used: number;
   owed: number;
-  /** What left the grant otherwise: expired, clawed back, repaid of its debt from its own returned credits or by other grants'. */
+  /** What left the grant otherwise: expired, clawed back, repaid of its debt from its own returned credits, given back to the grants that repaid it. */
   expired: number;
   clawedOut: number;
   repaidOwn: number;
+  givenBack: number;
+  /** Of its debt, what other grants repaid and have not had back: in all, and by each payer. */
   repaidByOthers: number;
+  lenders: Array<{ payerId: string; micros: number }>;
 }
 /** A purchase at the payment provider: its price, what was refunded of it so far, whether it was disputed. */
 export interface Purchase {
@@ -76,13 +79,30 @@ export function take(m: Model, p: Provider, amount: number, now: number): Array<
   }
   return parts;
 }
-/** Credits back on a grant repay its own debt first; on a closed grant the rest leaves. */
-export function settle(grants: Grant[]) {
-  for (const g of grants) {
+/**
+ * Credits back on a grant repay its own debt first, then go back to the grants that repaid the
+ * rest of its debt (oldest payer first; each settles them in turn); on a closed grant the rest leaves.
+ */
+export function settle(m: Model, grants: Grant[]) {
+  const queue = [...grants];
+  for (let g = queue.shift(); g; g = queue.shift()) {
     const repaid = Math.min(Math.max(unheld(g), 0), g.owed);
     g.remaining -= repaid;
     g.owed -= repaid;
     g.repaidOwn += repaid;
+    const payerOf = (lender: { payerId: string }) => m.grants.find((x) => x.id === lender.payerId)!;
+    for (const lender of [...g.lenders].sort((a, b) => payerOf(a).seq - payerOf(b).seq)) {
+      const back = Math.min(Math.max(unheld(g), 0), lender.micros);
+      if (back === 0) continue;
+      const payer = payerOf(lender);
+      lender.micros -= back;
+      g.repaidByOthers -= back;
+      g.remaining -= back;
+      g.givenBack += back;
+      payer.used -= back;
+      payer.remaining += back;
+      if (!queue.includes(payer)) queue.push(payer);
+    }
     if (g.closed && unheld(g) > 0) leave(g, unheld(g));
   }
 }
@@ -94,6 +114,9 @@ export function repay(m: Model, payers: Array<{ grant: Grant; micros: number }>,
       const r = Math.min(left, debtor.owed);
       debtor.owed -= r;
       debtor.repaidByOthers += r;
+      const lender = debtor.lenders.find((l) => l.payerId === payer.grant.id);
+      if (lender) lender.micros += r;
+      else if (r > 0) debtor.lenders.push({ payerId: payer.grant.id, micros: r });
       payer.grant.remaining -= r;
       payer.grant.used += r;
       left -= r;
@@ -111,7 +134,8 @@ export function leave(g: Grant, micros: number) {
 /**
  * A refund claims credits in proportion to the money given back, a dispute (or a full refund)
  * claims them all. Of the grant the buyer may keep its amount less the claims; what it has is
- * the amount less what expired, was clawed back, was repaid of its debt and is still owed. What
+ * the amount less what expired, was clawed back, was repaid of its debt (or given back to the
+ * grants that repaid it) and is still owed. What
  * it has beyond what it may keep is clawed back from its unheld credits, the rest owed.
  */
 export function claimInModel(p: Purchase) {
@@ -119,7 +143,7 @@ export function claimInModel(p: Purchase) {
   const claimed = p.disputed || p.refunded >= p.price ? g.amount : Number((BigInt(g.amount) * BigInt(p.refunded)) / BigInt(p.price));
   if (claimed <= g.clawed) return;
   g.clawed = claimed;
-  const kept = g.amount - g.expired - g.clawedOut - g.repaidOwn - g.repaidByOthers - g.owed;
+  const kept = g.amount - g.expired - g.clawedOut - g.repaidOwn - g.givenBack - g.repaidByOthers - g.owed;
   const excess = Math.max(kept - (g.amount - g.clawed), 0);
   const taken = Math.min(excess, Math.max(unheld(g), 0));
   g.remaining -= taken;
@@ -152,6 +176,6 @@ export function resolveInModel(m: Model, job: Job, consumed: number, now: number
       parts.set(part.grant.id, (parts.get(part.grant.id) ?? 0) + part.micros);
     }
   }
-  settle(holds.map((h) => h.grant));
+  settle(m, holds.map((h) => h.grant));
   return parts;
 }

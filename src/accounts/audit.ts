@@ -54,6 +54,14 @@ async function auditWallet(reads: Repositories, wallet: WalletRow, entries: Entr
     if (grant.remainingMicros < 0 || grant.remainingMicros > grant.amountMicros) problems.push(`grant ${grant.id}: remaining ${grant.remainingMicros} outside 0..${grant.amountMicros}`);
     if (grant.heldMicros < 0 || grant.heldMicros > grant.remainingMicros) problems.push(`grant ${grant.id}: held ${grant.heldMicros} outside 0..remaining`);
     if (grant.closedReason && grant.remainingMicros !== grant.heldMicros) problems.push(`grant ${grant.id}: ${grant.closedReason} but ${grant.remainingMicros - grant.heldMicros} unheld credits remain`);
+    // Returned credits repay its debt, then go back to whoever repaid it: none stay beside a debt.
+    if ((grant.owedMicros > 0 || grant.repaidMicros > 0) && grant.remainingMicros > grant.heldMicros) problems.push(`grant ${grant.id}: ${grant.remainingMicros - grant.heldMicros} unheld credits beside ${grant.owedMicros} owed and ${grant.repaidMicros} repaid by other grants`);
+  }
+  // What other grants repaid of a grant's debt and have not had back, pair by pair, adds up to its `repaid`.
+  const repayments = await reads.grantRepayments.ofDebtors(grants.filter((g) => g.clawedMicros > 0).map((g) => g.id));
+  for (const grant of grants) {
+    const repaid = sum(repayments.filter((r) => r.debtorId === grant.id).map((r) => r.micros));
+    if (repaid !== grant.repaidMicros) problems.push(`grant ${grant.id}: repaid ${grant.repaidMicros} != its repayments' ${repaid}`);
   }
   const open = jobs.filter((j) => j.status === "RESERVED");
   if (sum(open.map((j) => j.reservedMicros)) !== wallet.reservedMicros) problems.push(`${name}: reserved ${wallet.reservedMicros} != open jobs ${sum(open.map((j) => j.reservedMicros))}`);
@@ -90,7 +98,7 @@ async function auditWallet(reads: Repositories, wallet: WalletRow, entries: Entr
   const expired = entries.filter((e) => e.type === "EXPIRE");
   for (const grant of grants.filter((g) => g.closedReason === "EXPIRED")) {
     const times = parts.filter((p) => p.grantId === grant.id && expired.some((e) => e.id === p.entryId)).length;
-    const released = parts.filter((p) => p.grantId === grant.id && entries.some((e) => e.id === p.entryId && (e.type === "RELEASE" || e.type === "REFUND"))).length;
+    const released = parts.filter((p) => p.grantId === grant.id && entries.some((e) => e.id === p.entryId && (e.type === "RELEASE" || e.type === "REFUND" || e.type === "REIMBURSE"))).length;
     if (times > 1 + released) problems.push(`grant ${grant.id}: expired ${times} times`);
   }
 

@@ -106,6 +106,7 @@ export class CreditService {
   async clawBack(tx: Tx, grant: GrantRow, claimMicros: number, close: boolean, reason: string): Promise<void> {
     const wallet = await this.book.lock(tx, grant.accountId, grant.providerId);
     const [current] = await tx.grants.byIds([grant.id]);
+    await this.book.giveBackRepaid(tx, wallet, current);
     const entries = clawBackGrant(wallet, current, claimMicros, close, wallet.asOf.toISOString(), reason);
     await tx.grants.save(current);
     const posted = entries.length > 0 ? await this.book.ledger.post(tx, wallet, entries) : (await tx.wallets.save(wallet), []);

@@ -19,6 +19,7 @@ export const TransactionTypeEnum = {
   EXPIRE: "EXPIRE",
   CLAWBACK: "CLAWBACK",
   REPAY: "REPAY",
+  REIMBURSE: "REIMBURSE",
   MIGRATION: "MIGRATION",
 } as const;
 registerEnumType(TransactionTypeEnum, {
@@ -33,7 +34,8 @@ registerEnumType(TransactionTypeEnum, {
     BONUS: { description: "Credits granted by an operator (or a new account's first credits). Positive." },
     EXPIRE: { description: "Credits of a grant whose expiry passed (or released to it after that). Negative." },
     CLAWBACK: { description: "Credits of a purchase the payment provider refunded or the buyer disputed, taken back. Negative." },
-    REPAY: { description: "Credits owed after a clawback, repaid from credits added later. Negative." },
+    REPAY: { description: "Credits owed after a clawback, repaid from credits added or returned later; or credits returned to a grant going on to the grant that repaid its debt (a REIMBURSE follows). Negative." },
+    REIMBURSE: { description: "Credits a grant spent repaying another grant's debt, back to it once the credits whose use made that debt were given back (a refund, a release). Positive." },
     MIGRATION: { description: "Credits moved from the legacy wallet to their provider's when wallets were introduced (see the README). Either sign." },
   },
 });

@@ -3,7 +3,8 @@
  * locked (`lock`). Adding makes a grant; a reservation holds credits of grants in the spending
  * order and records which; resolving consumes from what it held (and, past the reservation, from
  * what is available) and releases the rest; a refund returns credits to the grants the
- * consumption came from. Credits that come back to a closed grant leave at once (./grant-moves.ts).
+ * consumption came from. Credits that come back to a grant whose debt others repaid go back to
+ * them; to a closed grant, leave at once (./grant-moves.ts).
  */
 import type { EventLog } from "../events/log.js";
 import { grantState, walletState } from "../events/payloads.js";
@@ -11,7 +12,7 @@ import { InsufficientCreditsError } from "../errors.js";
 import type { EntryRow, GrantRow, JobRow, WalletRow } from "../store/repositories/index.js";
 import type { Tx } from "../store/store.js";
 import { balanceLimitError, credits, fitsBalance } from "./credits.js";
-import { expireGrant, repayDebts, settleReturned, spendingOrder, unheld } from "./grant-moves.js";
+import { expireGrant, repayDebts, settleReturned, spendingOrder, unheld, type Lenders, type Repayment } from "./grant-moves.js";
 import { randomHex } from "./keys.js";
 import type { CreditLedger, EntryInput, LockedWallet } from "./ledger.js";
 
@@ -64,11 +65,13 @@ export class WalletBook {
     if (!fitsBalance(wallet.balanceMicros, spec.micros)) throw balanceLimitError(entry.field ?? ["credits"]);
     const grant = await this.insertGrant(tx, wallet, spec);
     const debtors = await this.debtors(tx, wallet);
+    const repaid = repayDebts(wallet, [{ grant, micros: spec.micros }], debtors);
     const entries: EntryInput[] = [
       { type: entry.type, amountMicros: spec.micros, grants: [{ grantId: grant.id, micros: spec.micros }], idempotencyKey: entry.idempotencyKey, description: entry.description },
-      ...repayDebts(wallet, [{ grant, micros: spec.micros }], debtors),
+      ...repaid.entries,
     ];
     for (const changed of [grant, ...debtors]) await tx.grants.save(changed);
+    await this.recordRepayments(tx, repaid.repayments);
     const [posted] = await this.ledger.post(tx, wallet, entries);
     await this.events.record(tx, wallet.accountId, "wallet.credits_added", { wallet: walletState(wallet), grant: grantState(grant), change: { type: entry.type, credits: credits(spec.micros), transactionId: posted.id } });
     // Credits for a time already past (a period paid after it ended) leave at once, in whatever order payments arrive.
@@ -151,8 +154,9 @@ export class WalletBook {
       }
     }
     if (consumedMicros > 0) entries.push({ type: "CONSUME", amountMicros: -consumedMicros, grants: parts(consumed), jobId: job.id, description: `Consumed by job ${job.id}` });
-    entries.push(...settleReturned(wallet, held.values(), { jobId: job.id }));
-    for (const grant of held.values()) await tx.grants.save(grant);
+    const lenders = await this.lenders(tx, held.values());
+    entries.push(...settleReturned(wallet, held.values(), { jobId: job.id }, lenders));
+    await this.saveLenders(tx, lenders);
     const posted = await this.ledger.post(tx, wallet, entries);
     // Released credits of a grant that expired or was clawed back meanwhile leave the wallet now.
     await this.recordLeaving(tx, wallet, entries, posted);
@@ -201,11 +205,16 @@ export class WalletBook {
     const entries: EntryInput[] = [
       { type: "REFUND", amountMicros: micros, grants: parts(returned), jobId: consume.jobId, refundOfId: consume.id, idempotencyKey: entry.idempotencyKey, description: entry.description },
     ];
-    // Own debts first, then the wallet's other debts, from no more than this refund gave back.
-    entries.push(...settleReturned(wallet, touched, { jobId: consume.jobId }));
-    const debtors = (await this.debtors(tx, wallet)).filter((debtor) => !touched.some((grant) => grant.id === debtor.id));
-    entries.push(...repayDebts(wallet, returned, debtors));
+    // Own debts first (and what their payers repaid), then the wallet's other debts, from no more than this refund left.
+    const lenders = await this.lenders(tx, touched);
+    entries.push(...settleReturned(wallet, touched, { jobId: consume.jobId }, lenders));
+    await this.saveLenders(tx, lenders);
+    // A grant given credits back is the copy to change, if it owes too.
+    const debtors = (await this.debtors(tx, wallet)).filter((debtor) => !touched.some((grant) => grant.id === debtor.id)).map((debtor) => lenders.grants.get(debtor.id) ?? debtor);
+    const repaid = repayDebts(wallet, returned, debtors);
+    entries.push(...repaid.entries);
     for (const grant of [...touched, ...debtors]) await tx.grants.save(grant);
+    await this.recordRepayments(tx, repaid.repayments);
     const all = await this.ledger.post(tx, wallet, entries);
     const [posted] = all;
     await this.events.record(tx, wallet.accountId, "wallet.credits_added", { wallet: walletState(wallet), change: { type: "REFUND", credits: credits(micros), transactionId: posted.id, refundOf: consume.id } });
@@ -220,6 +229,47 @@ export class WalletBook {
     const left = new Map<string, number>(rows.filter((row) => row.entryId === consume.id).map((row) => [row.grantId, row.micros]));
     for (const row of rows) if (row.entryId !== consume.id && left.has(row.grantId)) left.set(row.grantId, left.get(row.grantId)! - row.micros);
     return left;
+  }
+
+  /**
+   * Who repaid the debts of `grants`, and of those payers, and on: whom settleReturned gives
+   * credits back to. Reads nothing unless another grant repaid the debt of one of them.
+   */
+  async lenders(tx: Tx, grants: Iterable<GrantRow>): Promise<Lenders> {
+    const lenders: Lenders = { repayments: [], grants: new Map([...grants].map((grant) => [grant.id, grant])) };
+    const asked = new Set<string>();
+    let debtors = [...lenders.grants.values()].filter((grant) => grant.repaidMicros > 0);
+    while (debtors.length > 0) {
+      for (const debtor of debtors) asked.add(debtor.id);
+      const rows = await tx.grantRepayments.ofDebtors(debtors.map((debtor) => debtor.id));
+      lenders.repayments.push(...rows);
+      const payerIds = [...new Set(rows.map((row) => row.payerId))];
+      for (const payer of await tx.grants.byIds(payerIds.filter((id) => !lenders.grants.has(id)))) lenders.grants.set(payer.id, payer);
+      debtors = payerIds.map((id) => lenders.grants.get(id)!).filter((payer) => payer.repaidMicros > 0 && !asked.has(payer.id));
+    }
+    return lenders;
+  }
+
+  /**
+   * Before a claim: unheld credits of a grant while others' repayments of its debt are not given
+   * back (credits returned to it before give-backs existed) are theirs, and go back to them now.
+   */
+  async giveBackRepaid(tx: Tx, wallet: LockedWallet, grant: GrantRow): Promise<void> {
+    if (grant.repaidMicros === 0 || unheld(grant) <= 0) return;
+    const lenders = await this.lenders(tx, [grant]);
+    const entries = settleReturned(wallet, [grant], {}, lenders);
+    await this.saveLenders(tx, lenders);
+    await this.recordLeaving(tx, wallet, entries, await this.ledger.post(tx, wallet, entries));
+  }
+
+  /** Saves the grants and repayments settleReturned changed. */
+  async saveLenders(tx: Tx, lenders: Lenders): Promise<void> {
+    for (const grant of lenders.grants.values()) await tx.grants.save(grant);
+    await tx.grantRepayments.save(lenders.repayments);
+  }
+
+  private async recordRepayments(tx: Tx, repayments: Repayment[]): Promise<void> {
+    for (const repayment of repayments) await tx.grantRepayments.add(repayment);
   }
 
   /** The wallet's grants that owe credits, when it owes any. */

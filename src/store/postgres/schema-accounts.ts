@@ -98,7 +98,7 @@ export const ledgerEntries = pgTable(
     providerId: text("provider_id").notNull(),
     sequence: integer("sequence").notNull(),
     type: text("type", {
-      enum: ["PURCHASE", "RESERVE", "CONSUME", "RELEASE", "REFUND", "BONUS", "EXPIRE", "CLAWBACK", "REPAY", "MIGRATION"],
+      enum: ["PURCHASE", "RESERVE", "CONSUME", "RELEASE", "REFUND", "BONUS", "EXPIRE", "CLAWBACK", "REPAY", "REIMBURSE", "MIGRATION"],
     }).notNull(),
     amountMicros: micros("amount_micros").notNull(),
     availableBeforeMicros: micros("available_before_micros").notNull(),

@@ -93,3 +93,17 @@ export const entryGrants = pgTable(
   },
   (table) => [primaryKey({ columns: [table.entryId, table.grantId] }), index("entry_grants_grant_idx").on(table.grantId), check("entry_grants_positive", sql`${table.micros} > 0`)],
 );
+
+export const grantRepayments = pgTable(
+  "grant_repayments",
+  {
+    debtorId: text("debtor_id")
+      .notNull()
+      .references(() => creditGrants.id),
+    payerId: text("payer_id")
+      .notNull()
+      .references(() => creditGrants.id),
+    micros: micros("micros").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.debtorId, table.payerId] }), check("grant_repayments_non_negative", sql`${table.micros} >= 0`)],
+);

@@ -9,7 +9,7 @@ import { IdempotencyRepository, LedgerRepository } from "./ledger.js";
 import { PaymentMethodRepository, PaymentMethodSetupRepository } from "./payment-methods.js";
 import { SubscriptionRepository } from "./subscriptions.js";
 import { TestClockRepository } from "./test-clocks.js";
-import { EntryGrantRepository, GrantRepository, JobHoldRepository, WalletRepository } from "./wallets.js";
+import { EntryGrantRepository, GrantRepaymentRepository, GrantRepository, JobHoldRepository, WalletRepository } from "./wallets.js";
 import { WebhookRepository } from "./webhooks.js";
 
 export function createRepositories(context: RepositoryContext) {
@@ -25,6 +25,7 @@ export function createRepositories(context: RepositoryContext) {
     grants: new GrantRepository(context),
     holds: new JobHoldRepository(context),
     entryGrants: new EntryGrantRepository(context),
+    grantRepayments: new GrantRepaymentRepository(context),
     checkoutSessions: new CheckoutSessionRepository(context),
     webhookEvents: new WebhookEventRepository(context),
     unappliedPayments: new UnappliedPaymentRepository(context),
@@ -50,6 +51,6 @@ export type { EntryRow } from "./ledger.js";
 export type { PaymentMethodRow, PaymentMethodSetupRow } from "./payment-methods.js";
 export type { SubscriptionRow, SubscriptionStatus } from "./subscriptions.js";
 export type { TestClockRow } from "./test-clocks.js";
-export type { EntryGrantRow, GrantRow, GrantStatus, JobHoldRow, WalletRow } from "./wallets.js";
+export type { EntryGrantRow, GrantRepaymentRow, GrantRow, GrantStatus, JobHoldRow, WalletRow } from "./wallets.js";
 export type { WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from "./webhooks.js";
 export { LIVE_STATUSES } from "./subscriptions.js";

@@ -9,6 +9,7 @@ export type WalletRow = Rows<"wallets">;
 export type GrantRow = Rows<"creditGrants">;
 export type JobHoldRow = Rows<"jobHolds">;
 export type EntryGrantRow = Rows<"entryGrants">;
+export type GrantRepaymentRow = Rows<"grantRepayments">;
 
 export class WalletRepository {
   constructor(private readonly c: RepositoryContext) {}
@@ -235,5 +236,37 @@ export class EntryGrantRepository {
   async ofEntries(entryIds: readonly string[]): Promise<EntryGrantRow[]> {
     const { db, t } = this.c;
     return entryIds.length === 0 ? [] : db.select().from(t.entryGrants).where(inArray(t.entryGrants.entryId, [...entryIds]));
+  }
+}
+
+/** What grants repaid of other grants' debts and have not had back (credit_grants.repaid_micros is the sum per debtor). */
+export class GrantRepaymentRepository {
+  constructor(private readonly c: RepositoryContext) {}
+
+  /** These debtors' repayments still owed back (micros > 0), oldest payer first. */
+  async ofDebtors(debtorIds: readonly string[]): Promise<GrantRepaymentRow[]> {
+    const { db, t } = this.c;
+    const r = t.grantRepayments;
+    if (debtorIds.length === 0) return [];
+    return db
+      .select({ debtorId: r.debtorId, payerId: r.payerId, micros: r.micros })
+      .from(r)
+      .innerJoin(t.creditGrants, eq(t.creditGrants.id, r.payerId))
+      .where(and(inArray(r.debtorId, [...debtorIds]), gt(r.micros, 0)))
+      .orderBy(asc(t.creditGrants.seq));
+  }
+
+  /** Adds a repayment to what the payer repaid of the debtor's debt. */
+  async add(row: GrantRepaymentRow): Promise<void> {
+    const { db, t } = this.c;
+    const r = t.grantRepayments;
+    await db.insert(r).values(row).onConflictDoUpdate({ target: [r.debtorId, r.payerId], set: { micros: sql`${r.micros} + ${row.micros}` } });
+  }
+
+  /** Writes what is left of each repayment after credits were given back. */
+  async save(rows: readonly GrantRepaymentRow[]): Promise<void> {
+    const { db, t } = this.c;
+    const r = t.grantRepayments;
+    for (const row of rows) await db.update(r).set({ micros: row.micros }).where(and(eq(r.debtorId, row.debtorId), eq(r.payerId, row.payerId)));
   }
 }

@@ -122,7 +122,7 @@ export const ledgerEntries = sqliteTable(
     /** 1, 2, 3 … per wallet, without gaps. */
     sequence: integer("sequence").notNull(),
     type: text("type", {
-      enum: ["PURCHASE", "RESERVE", "CONSUME", "RELEASE", "REFUND", "BONUS", "EXPIRE", "CLAWBACK", "REPAY", "MIGRATION"],
+      enum: ["PURCHASE", "RESERVE", "CONSUME", "RELEASE", "REFUND", "BONUS", "EXPIRE", "CLAWBACK", "REPAY", "REIMBURSE", "MIGRATION"],
     }).notNull(),
     /** Signed effect on the wallet's available credits. */
     amountMicros: integer("amount_micros").notNull(),

@@ -61,8 +61,9 @@ export const creditGrants = sqliteTable(
     /** Of a clawed-back purchase, credits used beyond what was paid for: repaid first from credits added or returned. */
     owedMicros: integer("owed_micros").notNull().default(0),
     /**
-     * Of its debt, credits other grants repaid (their REPAY entries): used credits already given
-     * back, which a later claim must not count again. Its own returned credits repay by leaving it.
+     * Of its debt, credits other grants repaid (their REPAY entries) and have not had back: used
+     * credits already given back, which a later claim must not count again; the sum of its
+     * grant_repayments. Its own returned credits repay by leaving it.
      */
     repaidMicros: integer("repaid_micros").notNull().default(0),
     /** Higher first in the spending order. */
@@ -118,4 +119,22 @@ export const entryGrants = sqliteTable(
     micros: integer("micros").notNull(),
   },
   (table) => [primaryKey({ columns: [table.entryId, table.grantId] }), index("entry_grants_grant_idx").on(table.grantId), check("entry_grants_positive", sql`${table.micros} > 0`)],
+);
+
+/**
+ * What one grant (the payer) repaid of another's debt (the debtor's, after a clawback) and has not
+ * had back: credits that come back to the debtor later go back to its payers (src/accounts/grant-moves.ts).
+ */
+export const grantRepayments = sqliteTable(
+  "grant_repayments",
+  {
+    debtorId: text("debtor_id")
+      .notNull()
+      .references(() => creditGrants.id),
+    payerId: text("payer_id")
+      .notNull()
+      .references(() => creditGrants.id),
+    micros: integer("micros").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.debtorId, table.payerId] }), check("grant_repayments_non_negative", sql`${table.micros} >= 0`)],
 );
