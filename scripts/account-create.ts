@@ -13,7 +13,7 @@ import { CreditLedger } from "../src/accounts/ledger.js";
 import { AccountService } from "../src/accounts/service.js";
 import { MODES, type Mode } from "../src/accounts/modes.js";
 import { systemClock } from "../src/clock.js";
-import { ConfigError, loadConfig } from "../src/config.js";
+import { configOrExit } from "./config.js";
 import { DomainError } from "../src/errors.js";
 import { SqliteStore } from "../src/store/sqlite/store.js";
 import { DecimalFormatError, parseDecimal } from "../src/pricing/decimal.js";
@@ -82,13 +82,7 @@ try {
   throw error;
 }
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) fail(error.message);
-  throw error;
-}
+const config = configOrExit(1);
 
 let store: SqliteStore;
 try {

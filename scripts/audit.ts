@@ -6,18 +6,11 @@
 // the wallet, then a summary. Exit code 0: no problem; 1: problems found; 2: it could not audit.
 import "reflect-metadata"; // config.ts reaches GraphQL types, whose decorators need it first
 import { auditAccount } from "../src/accounts/audit.js";
-import { ConfigError, loadConfig } from "../src/config.js";
+import { configOrExit } from "./config.js";
 import { describeStore, openSnapshots } from "../src/store/open.js";
 
 async function main(): Promise<number> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 2;
-  }
+  const config = configOrExit(2);
   const where = describeStore(config);
   try {
     const snapshots = await openSnapshots(config);

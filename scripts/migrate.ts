@@ -4,18 +4,11 @@
 // once before starting nodes. Prints one line; exit code 0 when the database is up to date after
 // it, 1 when the configuration or a migration fails (nothing of a failed run is applied).
 import "reflect-metadata"; // config.ts reaches GraphQL types, whose decorators need it first
-import { ConfigError, loadConfig } from "../src/config.js";
+import { configOrExit } from "./config.js";
 import { describeStore, migrateStore } from "../src/store/open.js";
 
 async function main(): Promise<number> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 1;
-  }
+  const config = configOrExit(1);
   try {
     const { applied, known } = await migrateStore(config);
     const what = applied === 0 ? "already up to date" : `${applied} migration(s) applied`;
