@@ -4,7 +4,7 @@
  */
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
-import type { EventData, EventType } from "../src/events/log.js";
+import type { EventData, EventType, JobState } from "../src/events/definitions.js";
 import type { TestServer } from "./helpers.js";
 
 export interface LiveClient {
@@ -106,15 +106,30 @@ export async function until(condition: () => boolean, ms = 2000): Promise<void> 
 }
 
 /** Writes an event as the domain would, in a transaction of the server's store. */
-export function recordEvent(server: TestServer, accountId: string, type: EventType, data: EventData) {
+export function recordEvent<T extends EventType>(server: TestServer, accountId: string, type: T, data: EventData<T>) {
   return server.store.transaction((tx) => server.app.services.events.record(tx, accountId, type, data));
 }
 
-export const walletData = (provider: string, balance: string, reserved = "0") => ({
+/** A wallet.credits_added event's data: the wallet's figures after it. */
+export const walletData = (provider: string, balance: string, reserved = "0"): EventData<"wallet.credits_added"> => ({
   wallet: { provider, balance, reserved, available: String(Number(balance) - Number(reserved)), owed: "0" },
+  grant: null,
+  change: { type: "BONUS", credits: balance, transactionId: "txn_000000000000000000000000", refundOf: null },
 });
 
-export const jobData = (id: string, status: string, provider = "ugen") => ({
-  job: { id, status, provider, reservedCredits: "5", consumedCredits: status === "COMPLETED" ? "5" : "0" },
+/** A job event's data: the job and its wallet after it. */
+export const jobData = (id: string, status: JobState["status"], provider = "ugen"): EventData<"job.completed"> => ({
+  job: {
+    id,
+    status,
+    provider,
+    product: null,
+    reservedCredits: "5",
+    consumedCredits: status === "COMPLETED" ? "5" : "0",
+    failureReason: null,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    expiresAt: "2026-01-02T00:00:00.000Z",
+    resolvedAt: status === "RESERVED" ? null : "2026-01-01T01:00:00.000Z",
+  },
   wallet: { provider, balance: "15", reserved: "0", available: "15", owed: "0" },
 });

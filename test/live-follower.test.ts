@@ -11,12 +11,13 @@ import { silentLogger } from "../src/logger.js";
 import type { Store } from "../src/store/store.js";
 import { freshStore } from "./helpers.js";
 import { until } from "./live-client.js";
+import { sampleEventData } from "./event-samples.js";
 
 let store: Store;
 let follower: EventFollower;
 /** Another node's log: its commits do not wake this follower. */
 const elsewhere = new EventLog(systemClock);
-const record = (accountId: string) => store.transaction((tx) => elsewhere.record(tx, accountId, "wallet.credits_added", { wallet: null }));
+const record = (accountId: string) => store.transaction((tx) => elsewhere.record(tx, accountId, "wallet.low_balance", sampleEventData("wallet.low_balance")));
 
 beforeEach(() => {
   store = freshStore();
@@ -86,11 +87,11 @@ describe("EventFollower", () => {
     const counted = new EventFollower({ reads: { events }, durable: () => null } as unknown as Store, local, 60_000, silentLogger);
     const seen: unknown[] = [];
     await counted.follow("acct_a", (row) => seen.push([row.seq, row.data]));
-    for (let i = 0; i < 3; i++) await store.transaction((tx) => local.record(tx, "acct_a", "wallet.credits_added", { wallet: { provider: "ugen", balance: String(i) } }));
-    expect([reads, seen]).toEqual([0, [1, 2, 3].map((seq) => [seq, { wallet: { provider: "ugen", balance: String(seq - 1) } }])]);
+    for (let i = 0; i < 3; i++) await store.transaction((tx) => local.record(tx, "acct_a", "wallet.low_balance", sampleEventData("wallet.low_balance", { balance: String(i) })));
+    expect([reads, seen]).toEqual([0, [1, 2, 3].map((seq) => [seq, sampleEventData("wallet.low_balance", { balance: String(seq - 1) })])]);
     // Number 4 committed elsewhere, unread: this node's number 5 must not overtake it.
     await record("acct_a");
-    await store.transaction((tx) => local.record(tx, "acct_a", "wallet.credits_added", { wallet: null }));
+    await store.transaction((tx) => local.record(tx, "acct_a", "wallet.low_balance", sampleEventData("wallet.low_balance")));
     await until(() => seen.length === 5);
     expect(seen.map((entry) => (entry as number[])[0])).toEqual([1, 2, 3, 4, 5]);
     expect(reads).toBeGreaterThan(0);

@@ -3,6 +3,7 @@
  * a client's message, and a slow consumer disconnected (by its socket's unsent bytes, or by the
  * events waiting for it) rather than buffered for without limit.
  */
+import type { EventData } from "../src/events/definitions.js";
 import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -111,7 +112,7 @@ describe("live limits", () => {
     const socket = await stalledSubscriber();
     const padding = "x".repeat(bytes);
     for (let i = 0; i < 2000 && server.app.live.connections > connections; i++) {
-      await recordEvent(server, alice.accountId, "wallet.credits_added", { ...walletData("ugen", String(i)), padding: { text: padding } });
+      await recordEvent(server, alice.accountId, "wallet.credits_added", { ...walletData("ugen", String(i)), padding: { text: padding } } as EventData<"wallet.credits_added"> /* an event made big on purpose */);
     }
     await until(() => server.app.live.connections === connections && server.app.live.follower.subscribers === subscribers, 5000);
     const [line] = logged.filter((entry) => entry.message === "slow live subscriber disconnected");

@@ -132,9 +132,35 @@ describe("credits per provider", () => {
     const account = await onClock("Two wallets", "30", "ugen");
     expect(await gql(account.key, `{ viewer { balance available reserved } }`)).toEqual({ viewer: { balance: "30", available: "30", reserved: "0" } });
     await grant(account.accountId, "hoox", "7");
-    const { body } = await server.gql(`{ viewer { balance } }`, undefined, account.key);
+    // The contract's own example: the figures without a provider fail where they stand, never the viewer.
+    const { body } = await server.gql(`{ viewer { id balance available wallets { id balance } } }`, undefined, account.key);
+    expect(body.data.viewer).toEqual({
+      id: account.accountId,
+      balance: null,
+      available: null,
+      wallets: [
+        { id: `wallet_${account.accountId.slice(5)}_hoox`, balance: "7" },
+        { id: `wallet_${account.accountId.slice(5)}_ugen`, balance: "30" },
+      ],
+    });
+    expect(body.errors!.map((e) => e.path)).toEqual([["viewer", "balance"], ["viewer", "available"]]);
     expect(body.errors![0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: ["provider"] } });
     expect(body.errors![0].message).toContain("several providers (hoox, ugen)");
+    // A wallet is a Node: its account fetches it again by id; no other account does.
+    const walletId = body.data.viewer.wallets[1].id;
+    expect(await gql(account.key, `query ($id: ID!) { node(id: $id) { ... on Wallet { id balance provider { id } } } }`, { id: walletId })).toEqual({
+      node: { id: walletId, balance: "30", provider: { id: "ugen" } },
+    });
+    // Connections beyond the contract's fail where they stand too, on a bad argument.
+    const bad = await server.gql(`{ viewer { id events(after: "nope") { nodes { id } } checkoutSessions(first: 1000) { nodes { id } } wallet(provider: "ugen") { id grants(after: "x") { nodes { id } } } } }`, undefined, account.key);
+    expect(bad.body.data.viewer).toEqual({ id: account.accountId, events: null, checkoutSessions: null, wallet: { id: walletId, grants: null } });
+    expect(bad.body.errors!.map((e) => [e.path, e.extensions!.code])).toEqual([
+      [["viewer", "events"], "BAD_USER_INPUT"],
+      [["viewer", "checkoutSessions"], "BAD_USER_INPUT"],
+      [["viewer", "wallet", "grants"], "BAD_USER_INPUT"],
+    ]);
+    const stranger = await onClock("Stranger", "1", "ugen");
+    expect(await gql(stranger.key, `query ($id: ID!) { node(id: $id) { id } }`, { id: walletId })).toEqual({ node: null });
     expect(await gql(account.key, `{ viewer { ugen: balance(provider: "ugen") hoox: available(provider: "hoox") none: balance(provider: "samsar") missing: wallet(provider: "samsar") { balance } } }`)).toEqual({
       viewer: { ugen: "30", hoox: "7", none: "0", missing: null },
     });

@@ -16,6 +16,7 @@ import { WebhookDeliveryWorker } from "../src/events/webhooks/delivery.js";
 import { silentLogger } from "../src/logger.js";
 import { createTestAccount, readMetrics, startTestServer, type TestServer } from "./helpers.js";
 import { rawRows } from "./stores.js";
+import { sampleEventData } from "./event-samples.js";
 
 interface Received {
   path: string;
@@ -99,7 +100,7 @@ async function endpoint(gql: Awaited<ReturnType<typeof account>>["gql"], path: s
 }
 
 async function record(accountId: string, type: EventType, on = server) {
-  return on.store.transaction((tx) => on.app.services.events.record(tx, accountId, type, { job: { id: `job_${type}`, status: "X" } }));
+  return on.store.transaction((tx) => on.app.services.events.record(tx, accountId, type, sampleEventData(type)));
 }
 
 /** Moves time on and runs the worker as the sweeper would. */

@@ -8,6 +8,7 @@ import type { TransactionType } from "./ledger.js";
 import { priceJob } from "./pricing.js";
 import { AccountWalletResolver, CreditGrantResolver, CreditShortfallResolver, JobWalletResolver, TransactionWalletResolver, WalletResolver } from "./wallet-resolvers.js";
 import type { AccountRecord, JobRecord, TransactionRecord } from "./records.js";
+import { parseWalletId } from "./wallet-queries.js";
 import {
   AccountCreateInput,
   AccountCreatePayload,
@@ -254,6 +255,13 @@ export class AdminMutationResolver {
 }
 
 /** Account-side objects the `node` query can fetch, visible only to their owner and the admin. */
+/** The wallet a wallet id names, when the account holds (or held) that provider's credits. */
+async function walletOf(context: Context, id: string) {
+  const named = parseWalletId(id);
+  if (!named) return null;
+  return (await context.loaders.accounts.wallets.load(named.accountId)).find((wallet) => wallet.providerId === named.providerId) ?? null;
+}
+
 export async function resolveAccountNode(context: Context, id: string): Promise<unknown> {
   const loaders = context.loaders.accounts;
   const item = id.startsWith("acct_") ? await loaders.account.load(id)
@@ -261,6 +269,7 @@ export async function resolveAccountNode(context: Context, id: string): Promise<
     : id.startsWith("txn_") ? await loaders.transaction.load(id)
     : id.startsWith("key_") ? await context.services.accounts.apiKey(id)
     : id.startsWith("grant_") ? await loaders.grant.load(id)
+    : id.startsWith("wallet_") ? await walletOf(context, id)
     : undefined;
   if (item === undefined) return undefined;
   if (!item) return null;

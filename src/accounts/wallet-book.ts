@@ -73,7 +73,7 @@ export class WalletBook {
     for (const changed of [grant, ...debtors]) await tx.grants.save(changed);
     await this.recordRepayments(tx, repaid.repayments);
     const [posted] = await this.ledger.post(tx, wallet, entries);
-    await this.events.record(tx, wallet.accountId, "wallet.credits_added", { wallet: walletState(wallet), grant: grantState(grant), change: { type: entry.type, credits: credits(spec.micros), transactionId: posted.id } });
+    await this.events.record(tx, wallet.accountId, "wallet.credits_added", { wallet: walletState(wallet), grant: grantState(grant), change: { type: entry.type, credits: credits(spec.micros), transactionId: posted.id, refundOf: null } });
     // Credits for a time already past (a period paid after it ended) leave at once, in whatever order payments arrive.
     if (spec.expiresAt && spec.expiresAt.getTime() <= wallet.asOf.getTime()) await this.expireDue(tx, wallet);
     return { grant, entry: posted };
@@ -168,13 +168,31 @@ export class WalletBook {
    * back (CLAWBACK), however they came to leave (a sweep, a release, a refund into a closed grant).
    */
   private async recordLeaving(tx: Tx, wallet: WalletRow, entries: EntryInput[], posted: EntryRow[]): Promise<void> {
-    for (const [type, event] of [["EXPIRE", "wallet.credits_expired"], ["CLAWBACK", "grant.clawed_back"]] as const) {
-      const leaving = posted.flatMap((entry, i) => (entry.type === type ? [{ entry, grants: entries[i].grants }] : []));
-      if (leaving.length === 0) continue;
-      const micros = leaving.reduce((total, { entry }) => total + entry.amountMicros, 0);
-      await this.events.record(tx, wallet.accountId, event, {
+    const leaving = (type: EntryRow["type"]) => posted.flatMap((entry, i) => (entry.type === type ? [{ entry, grants: entries[i].grants }] : []));
+    const expired = leaving("EXPIRE");
+    if (expired.length > 0) {
+      const micros = expired.reduce((total, { entry }) => total + entry.amountMicros, 0);
+      await this.events.record(tx, wallet.accountId, "wallet.credits_expired", {
         wallet: walletState(wallet),
-        change: { credits: credits(micros), transactionIds: leaving.map(({ entry }) => entry.id), grantIds: [...new Set(leaving.flatMap(({ grants }) => grants.map((g) => g.grantId)))] },
+        change: { credits: credits(micros), transactionIds: expired.map(({ entry }) => entry.id), grantIds: [...new Set(expired.flatMap(({ grants }) => grants.map((g) => g.grantId)))] },
+      });
+    }
+    // Credits released or refunded to a grant clawed back already: each such grant's claim grows.
+    const clawed = new Map<string, { micros: number; transactionIds: string[] }>();
+    for (const { entry, grants } of leaving("CLAWBACK")) {
+      for (const part of grants) {
+        const sum = clawed.get(part.grantId) ?? { micros: 0, transactionIds: [] };
+        sum.micros += part.micros;
+        if (!sum.transactionIds.includes(entry.id)) sum.transactionIds.push(entry.id);
+        clawed.set(part.grantId, sum);
+      }
+    }
+    for (const grant of clawed.size === 0 ? [] : await tx.grants.byIds([...clawed.keys()])) {
+      const { micros, transactionIds } = clawed.get(grant.id)!;
+      await this.events.record(tx, wallet.accountId, "grant.clawed_back", {
+        wallet: walletState(wallet),
+        grant: grantState(grant),
+        change: { claimed: credits(micros), reason: "credits returned to a grant already clawed back", transactionIds },
       });
     }
   }
@@ -217,7 +235,7 @@ export class WalletBook {
     await this.recordRepayments(tx, repaid.repayments);
     const all = await this.ledger.post(tx, wallet, entries);
     const [posted] = all;
-    await this.events.record(tx, wallet.accountId, "wallet.credits_added", { wallet: walletState(wallet), change: { type: "REFUND", credits: credits(micros), transactionId: posted.id, refundOf: consume.id } });
+    await this.events.record(tx, wallet.accountId, "wallet.credits_added", { wallet: walletState(wallet), grant: null, change: { type: "REFUND", credits: credits(micros), transactionId: posted.id, refundOf: consume.id } });
     await this.recordLeaving(tx, wallet, entries, all);
     return posted;
   }

@@ -10,6 +10,8 @@ const COST_PLACES = 6;
 
 export interface WalletRecord {
   __typename: "Wallet";
+  /** Global id: the account and the provider (walletId). */
+  id: string;
   accountId: string;
   providerId: string;
   balance: ReturnType<typeof fromMicros>;
@@ -39,11 +41,21 @@ export interface GrantRecord {
 }
 
 /** A wallet nobody has credited yet reads as empty. */
+/** A wallet's global id, `wallet_<account hex>_<provider>`: stable, as the pair it names is. */
+export const walletId = (accountId: string, providerId: string) => `wallet_${accountId.slice("acct_".length)}_${providerId}`;
+
+/** The account and provider a wallet id names, or null when it is not one. */
+export function parseWalletId(id: string): { accountId: string; providerId: string } | null {
+  const match = /^wallet_([0-9a-f]+)_([a-z0-9-]+)$/.exec(id);
+  return match ? { accountId: `acct_${match[1]}`, providerId: match[2] } : null;
+}
+
 export function toWallet(row: WalletRow | undefined, accountId: string, providerId: string): WalletRecord {
   const balance = row?.balanceMicros ?? 0;
   const reserved = row?.reservedMicros ?? 0;
   return {
     __typename: "Wallet",
+    id: walletId(accountId, providerId),
     accountId,
     providerId,
     balance: fromMicros(balance),

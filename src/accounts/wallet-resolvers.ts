@@ -22,6 +22,8 @@ async function oneWallet(context: Context, accountId: string, provider: string |
   throw userInputError(`The account holds credits of several providers (${names}); name one with the provider argument, or read wallets`, ["provider"]);
 }
 
+const DEPRECATED = "Each provider's credits are their own currency: read wallet(provider: …) { balance reserved available }, or wallets.";
+
 const providerArg = { nullable: true, description: "Whose credits; may be left out when the account holds one provider's credits only." };
 
 @Resolver(() => Account)
@@ -36,17 +38,17 @@ export class AccountWalletResolver {
     return (await context.loaders.accounts.wallets.load(root.id)).find((w) => w.providerId === provider) ?? null;
   }
 
-  @FieldResolver(() => DecimalScalar, { description: "Credits owned, including those held by running jobs, of one provider." })
+  @FieldResolver(() => DecimalScalar, { nullable: true, deprecationReason: DEPRECATED, description: "Credits owned, including those held by running jobs, of one provider. On an account holding several providers' credits and no provider given: null, with an error at this field." })
   async balance(@Root() root: AccountRecord, @Arg("provider", () => ID, providerArg) provider: string | null, @Ctx() context: Context) {
     return (await oneWallet(context, root.id, provider)).balance;
   }
 
-  @FieldResolver(() => DecimalScalar, { description: "Credits held by running jobs (status RESERVED), of one provider." })
+  @FieldResolver(() => DecimalScalar, { nullable: true, deprecationReason: DEPRECATED, description: "Credits held by running jobs (status RESERVED), of one provider. On an account holding several providers' credits and no provider given: null, with an error at this field." })
   async reserved(@Root() root: AccountRecord, @Arg("provider", () => ID, providerArg) provider: string | null, @Ctx() context: Context) {
     return (await oneWallet(context, root.id, provider)).reserved;
   }
 
-  @FieldResolver(() => DecimalScalar, { description: "Credits that can be spent now (balance - reserved), of one provider." })
+  @FieldResolver(() => DecimalScalar, { nullable: true, deprecationReason: DEPRECATED, description: "Credits that can be spent now (balance - reserved), of one provider. On an account holding several providers' credits and no provider given: null, with an error at this field." })
   async available(@Root() root: AccountRecord, @Arg("provider", () => ID, providerArg) provider: string | null, @Ctx() context: Context) {
     return (await oneWallet(context, root.id, provider)).available;
   }
@@ -76,7 +78,7 @@ export class WalletResolver {
     return context.loaders.catalog.provider.load(root.providerId);
   }
 
-  @FieldResolver(() => CreditGrantConnection, { description: "The credit grants behind the balance, newest first." })
+  @FieldResolver(() => CreditGrantConnection, { nullable: true, description: "The credit grants behind the balance, newest first. Null, with an error at this field alone, when an argument is invalid (a cursor not from this server, first out of range)." })
   async grants(
     @Root() root: WalletRecord,
     @Ctx() context: Context,

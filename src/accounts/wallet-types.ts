@@ -107,8 +107,11 @@ export class CreditGrantConnection {
   pageInfo!: PageInfo;
 }
 
-@ObjectType({ simpleResolvers: true, description: "An account's credits of one provider: each provider's credits are their own currency." })
-export class Wallet {
+@ObjectType({ simpleResolvers: true, implements: Node, description: "An account's credits of one provider: each provider's credits are their own currency." })
+export class Wallet implements Node {
+  @Field(() => ID, { description: 'Wallet id, e.g. "wallet_3f9c…_ugen": the account and the provider; `node(id:)` fetches it (for its own account only), and normalized client caches key on it.' })
+  id!: string;
+
   @Field(() => DecimalScalar, { description: "Credits owned (the grants' remaining credits), including those held by running jobs." })
   balance!: Decimal;
 

@@ -65,7 +65,7 @@ function toCreditAlert(row: CreditAlertRow | undefined) {
 
 @Resolver(() => Account)
 export class AccountBillingResolver {
-  @FieldResolver(() => CheckoutSessionConnection, { description: "Payments for credits: pack purchases, auto top-ups and subscription periods, newest first." })
+  @FieldResolver(() => CheckoutSessionConnection, { nullable: true, description: "Payments for credits: pack purchases, auto top-ups and subscription periods, newest first. Null, with an error at this field alone, when an argument is invalid (a cursor not from this server, first out of range)." })
   async checkoutSessions(
     @Root() root: AccountRecord,
     @Ctx() context: Context,

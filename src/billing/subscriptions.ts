@@ -8,7 +8,10 @@
  * An account has at most one live subscription per plan (guard: a partial unique index).
  */
 import type { EventLog } from "../events/log.js";
+import type { EventData } from "../events/definitions.js";
 import { subscriptionState } from "../events/payloads.js";
+
+type SubscriptionEventType = "subscription.renewed" | "subscription.payment_failed" | "subscription.cancelled";
 import type { CreditService } from "../accounts/grants.js";
 import { randomHex } from "../accounts/keys.js";
 import type { CatalogRepository } from "../catalog/repository.js";
@@ -263,9 +266,9 @@ export class SubscriptionService {
   }
 
   /** The subscription's state after the change, and what changed. */
-  private async event(tx: Tx, subscriptionId: string, type: "subscription.renewed" | "subscription.payment_failed" | "subscription.cancelled", change: Record<string, unknown>): Promise<void> {
+  private async event<T extends SubscriptionEventType>(tx: Tx, subscriptionId: string, type: T, change: EventData<T>["change"]): Promise<void> {
     const after = (await tx.subscriptions.get(subscriptionId))!;
-    await this.events.record(tx, after.accountId, type, { subscription: subscriptionState(after), change });
+    await this.events.record<SubscriptionEventType>(tx, after.accountId, type, { subscription: subscriptionState(after), change } as EventData<T>);
   }
 
   /** Past-due payments retried at once, e.g. after the account attached a new default method. */

@@ -38,6 +38,7 @@ export function toUnappliedPayment(row: UnappliedPaymentRow): UnappliedPaymentRe
 @Resolver(() => UnappliedPayment)
 export class UnappliedPaymentResolver {
   @Query(() => UnappliedPaymentConnection, {
+    nullable: true,
     description: "Payments the provider confirmed whose credits could not be added, newest first (admin key only).",
   })
   async unappliedPayments(

@@ -8,30 +8,12 @@ import { randomHex } from "../accounts/keys.js";
 import type { Clock } from "../clock.js";
 import type { EventRow } from "../store/repositories/index.js";
 import type { Tx } from "../store/store.js";
+import { EVENT_TYPES, type EventData, type EventType } from "./definitions.js";
 
-export const EVENT_TYPES = [
-  "job.reserved",
-  "job.completed",
-  "job.failed",
-  "job.cancelled",
-  "job.expired",
-  "wallet.credits_added",
-  "wallet.credits_expired",
-  "wallet.low_balance",
-  "checkout_session.completed",
-  "checkout_session.expired",
-  "checkout_session.declined",
-  "subscription.renewed",
-  "subscription.payment_failed",
-  "subscription.cancelled",
-  "grant.clawed_back",
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+export { EVENT_TYPES, type EventType } from "./definitions.js";
 
-export type EventRecord = Omit<EventRow, "data"> & { type: EventType; data: EventData };
-
-/** The objects an event is about, by kind, each with its id and its state after the change. */
-export type EventData = Record<string, Record<string, unknown> | null>;
+/** An event just written: its data is of the shape its type declares (./definitions.ts). */
+export type EventRecord<T extends EventType = EventType> = Omit<EventRow, "data" | "type"> & { type: T; data: EventData<T> };
 
 export class EventLog {
   private readonly committedListeners = new Set<(event: EventRecord) => void>();
@@ -43,10 +25,10 @@ export class EventLog {
    * Writes an event of the account, in the transaction of the change it tells of, with a webhook
    * delivery for each of the account's endpoints that wants it (the store's append).
    */
-  async record(tx: Tx, accountId: string, type: EventType, data: EventData): Promise<EventRecord> {
+  async record<T extends EventType>(tx: Tx, accountId: string, type: T, data: EventData<T>): Promise<EventRecord<T>> {
     const written = { id: `evt_${randomHex(12)}`, accountId, type, data, createdAt: this.clock.now().toISOString() };
     const { seq, deliveries } = await tx.events.append(written);
-    const event: EventRecord = { ...written, seq };
+    const event: EventRecord<T> = { ...written, seq };
     if (deliveries > 0) tx.afterCommit(this.deliveriesQueued);
     // This node's followers hear of it at once; other nodes' find it on their next read of the log.
     tx.afterCommit(() => {

@@ -5,8 +5,9 @@
 import { credits } from "../accounts/credits.js";
 import { fromMicros } from "../pricing/decimal.js";
 import type { CheckoutSessionRow, GrantRow, JobRow, SubscriptionRow, WalletRow } from "../store/repositories/index.js";
+import type { CheckoutSessionState, GrantState, JobState, SubscriptionState, WalletState } from "./definitions.js";
 
-export const walletState = (wallet: WalletRow) => ({
+export const walletState = (wallet: WalletRow): WalletState => ({
   provider: wallet.providerId,
   balance: credits(wallet.balanceMicros),
   reserved: credits(wallet.reservedMicros),
@@ -14,7 +15,7 @@ export const walletState = (wallet: WalletRow) => ({
   owed: credits(wallet.owedMicros),
 });
 
-export const jobState = (job: Pick<JobRow, "id" | "providerId" | "productId" | "status" | "reservedMicros" | "consumedMicros" | "failureReason" | "createdAt" | "expiresAt" | "resolvedAt">) => ({
+export const jobState = (job: Pick<JobRow, "id" | "providerId" | "productId" | "status" | "reservedMicros" | "consumedMicros" | "failureReason" | "createdAt" | "expiresAt" | "resolvedAt">): JobState => ({
   id: job.id,
   provider: job.providerId,
   product: job.productId,
@@ -27,7 +28,7 @@ export const jobState = (job: Pick<JobRow, "id" | "providerId" | "productId" | "
   resolvedAt: job.resolvedAt,
 });
 
-export const grantState = (grant: GrantRow) => ({
+export const grantState = (grant: GrantRow): GrantState => ({
   id: grant.id,
   provider: grant.providerId,
   kind: grant.kind,
@@ -36,7 +37,7 @@ export const grantState = (grant: GrantRow) => ({
   expiresAt: grant.expiresAt,
 });
 
-export const checkoutSessionState = (session: CheckoutSessionRow) => ({
+export const checkoutSessionState = (session: CheckoutSessionRow): CheckoutSessionState => ({
   id: session.id,
   status: session.status,
   purpose: session.purpose,
@@ -47,7 +48,7 @@ export const checkoutSessionState = (session: CheckoutSessionRow) => ({
   failureReason: session.failureReason,
 });
 
-export const subscriptionState = (subscription: SubscriptionRow) => ({
+export const subscriptionState = (subscription: SubscriptionRow): SubscriptionState => ({
   id: subscription.id,
   plan: subscription.planId,
   status: subscription.status,

@@ -10,7 +10,7 @@ import { EventConnection, eventOf } from "./types.js";
 
 @Resolver(() => Account)
 export class AccountEventResolver {
-  @FieldResolver(() => EventConnection, { description: "The account's events, oldest first; after a cursor, or after a sequence number last seen." })
+  @FieldResolver(() => EventConnection, { nullable: true, description: "The account's events, oldest first; after a cursor, or after a sequence number last seen. Null, with an error at this field alone, when an argument is invalid (a cursor not from this server, first out of range)." })
   async events(
     @Root() root: AccountRecord,
     @Ctx() context: Context,

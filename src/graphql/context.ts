@@ -72,6 +72,28 @@ export async function createContext(services: Services, requestId: string, apiKe
   };
 }
 
+/**
+ * A live subscription's context: the connection's account, as a request's would be. Its loaders
+ * are new at every use: one subscription runs for many events, and each push must read the
+ * objects as they are then, never as an earlier push cached them.
+ */
+export function createLiveContext(services: Services, requestId: string, auth: Extract<Auth, { kind: "account" }>): Context {
+  return {
+    requestId,
+    operation: { isQuery: false, hadErrors: false, storeUnavailable: false, compiled: null },
+    auth,
+    services,
+    loaders: {
+      get catalog() {
+        return createCatalogLoaders(services.catalog);
+      },
+      get accounts() {
+        return createAccountLoaders(services.accounts, services.wallets);
+      },
+    },
+  };
+}
+
 const unauthenticated = (auth: Auth) =>
   new GraphQLError(
     auth.kind === "invalid"

@@ -7,6 +7,7 @@ import { billingResolvers } from "../billing/resolvers.js";
 import { webhookResolvers } from "../events/webhooks/resolvers.js";
 import { catalogResolvers } from "../catalog/resolvers.js";
 import { LiveResolver, noPubSub } from "../events/live/resolvers.js";
+import { JobChangeResolver, WalletChangeResolver } from "../events/live/types.js";
 import { EstimateCostResolver, EstimateResolver, JobEstimateCostResolver } from "../estimates/resolver.js";
 import { NodeResolver } from "./node-resolver.js";
 import { testClockResolvers } from "./test-clocks.js";
@@ -17,7 +18,7 @@ let schema: GraphQLSchema | undefined;
 /** The executable schema; type-graphql's metadata is global, so it is built once per process. */
 export function appSchema(): GraphQLSchema {
   schema ??= buildSchemaSync({
-    resolvers: [NodeResolver, ...catalogResolvers, EstimateResolver, EstimateCostResolver, JobEstimateCostResolver, ...accountResolvers, ...billingResolvers, ...eventResolvers, ...webhookResolvers, ...testClockResolvers, LiveResolver],
+    resolvers: [NodeResolver, ...catalogResolvers, EstimateResolver, EstimateCostResolver, JobEstimateCostResolver, ...accountResolvers, ...billingResolvers, ...eventResolvers, ...webhookResolvers, ...testClockResolvers, LiveResolver, WalletChangeResolver, JobChangeResolver],
     // Inputs are validated by the domain, which returns typed errors; no class-validator.
     validate: false,
     pubSub: noPubSub,

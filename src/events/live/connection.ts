@@ -5,6 +5,7 @@
 import type { WebSocket } from "ws";
 import type { Logger } from "../../logger.js";
 import type { Services } from "../../services.js";
+import type { Context } from "../../graphql/context.js";
 import type { EventFollower } from "./follower.js";
 import type { LiveSettings } from "./settings.js";
 
@@ -59,9 +60,9 @@ export class LiveConnection {
 }
 
 /** What the subscription resolvers receive. */
-export interface LiveContext {
+/** A subscription's context: a request's (its account's key, fresh loaders), and the connection's follower. */
+export interface LiveContext extends Context {
   accountId: string;
-  services: Services;
   follower: EventFollower;
   connection: LiveConnection;
 }

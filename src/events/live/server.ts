@@ -11,6 +11,7 @@ import { getOperationAST, GraphQLError, parse, specifiedRules, validate, type Gr
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { createErrorFormatter, ErrorCode, logGraphQLError, parseFailedError, validationFailedError } from "../../graphql/errors.js";
+import { createLiveContext } from "../../graphql/context.js";
 import { controlCharacterError } from "../../graphql/input-text.js";
 import { limitError } from "../../graphql/limit-errors.js";
 import type { Logger } from "../../logger.js";
@@ -171,7 +172,8 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
         if (errors.length > 0) return errors.map((error) => validationFailedError(error, options.production));
         const refused = controlCharacterError(document, payload.variables);
         if (refused) return [refused];
-        const contextValue: LiveContext = { accountId: connection.accountId, services, follower, connection };
+        const auth = { kind: "account" as const, accountId: connection.accountId, keyId: connection.keyId };
+        const contextValue: LiveContext = { ...createLiveContext(services, `live-${connection.keyId}`, auth), accountId: connection.accountId, follower, connection };
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
       onError: (_ctx, _id, _payload, errors) => format(errors),

@@ -1,11 +1,18 @@
 /**
  * What the live subscriptions push, read from the event's data (the state after the change), so a
- * subscriber needs no second request. `walletChangeOf` / `jobChangeOf` answer null for an event
- * that carries no wallet / no job.
+ * subscriber needs no second request; each carries its object too (WalletChange.wallet,
+ * JobChange.job), for normalized client caches. `walletChangeOf` / `jobChangeOf` answer null for
+ * an event that carries no wallet / no job.
  */
-import { Field, ID, ObjectType } from "type-graphql";
-import { JobStatusEnum } from "../../accounts/types.js";
+import { Ctx, Field, FieldResolver, ID, ObjectType, Resolver, Root } from "type-graphql";
+import type { JobRecord } from "../../accounts/records.js";
+import { Job, JobStatusEnum } from "../../accounts/types.js";
+import { walletId, type WalletRecord } from "../../accounts/wallet-queries.js";
+import { Wallet } from "../../accounts/wallet-types.js";
+import type { Context } from "../../graphql/context.js";
 import { DecimalScalar } from "../../graphql/scalars.js";
+import { Decimal } from "../../pricing/decimal.js";
+import type { EventData } from "../definitions.js";
 import type { EventRow } from "../../store/repositories/index.js";
 import { Event, eventOf } from "../types.js";
 
@@ -15,6 +22,9 @@ type JobStatus = keyof typeof JobStatusEnum;
 export class WalletChange {
   @Field(() => Event, { description: "The event that changed the wallet (its id, type and sequence number)." })
   event!: Event;
+
+  /** Whose wallet (not a field: Wallet.id says it). */
+  accountId!: string;
 
   @Field(() => ID, { description: "Whose credits the wallet holds (Provider.id)." })
   provider!: string;
@@ -53,49 +63,53 @@ export class JobChange {
   consumedCredits!: string;
 }
 
-const objectIn = (event: Event, kind: string): Record<string, unknown> | null => {
-  const value = event.data[kind];
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-};
-
-const text = (value: unknown, fallback: string) => (typeof value === "string" || typeof value === "number" ? String(value) : fallback);
+/** The event's data, of the shape its type declares (./definitions.ts). */
+function dataOf(event: Event): EventData {
+  return event.data as EventData;
+}
 
 export function walletChangeOf(row: EventRow): WalletChange | null {
   const event = eventOf(row);
-  const wallet = objectIn(event, "wallet");
-  if (!wallet || typeof wallet.provider !== "string") return null;
-  return {
-    event,
-    provider: wallet.provider,
-    balance: text(wallet.balance, "0"),
-    reserved: text(wallet.reserved, "0"),
-    available: text(wallet.available, "0"),
-    owed: text(wallet.owed, "0"),
-  };
+  const data = dataOf(event);
+  if (!("wallet" in data)) return null;
+  const { wallet } = data;
+  return { event, accountId: row.accountId, provider: wallet.provider, balance: wallet.balance, reserved: wallet.reserved, available: wallet.available, owed: wallet.owed };
 }
-
-/** The status an event of this type leaves a job in, when its data does not say. */
-const STATUS_OF_TYPE: Record<string, JobStatus> = {
-  "job.reserved": "RESERVED",
-  "job.completed": "COMPLETED",
-  "job.failed": "FAILED",
-  "job.cancelled": "CANCELLED",
-  "job.expired": "EXPIRED",
-};
 
 export function jobChangeOf(row: EventRow): JobChange | null {
   const event = eventOf(row);
-  const job = objectIn(event, "job");
-  if (!job || typeof job.id !== "string") return null;
-  const stated = typeof job.status === "string" ? job.status.toUpperCase() : "";
-  const status = stated in JobStatusEnum ? (stated as JobStatus) : STATUS_OF_TYPE[event.type];
-  if (!status) return null;
-  return {
-    event,
-    jobId: job.id,
-    status,
-    provider: typeof job.provider === "string" ? job.provider : null,
-    reservedCredits: text(job.reservedCredits, "0"),
-    consumedCredits: text(job.consumedCredits, "0"),
-  };
+  const data = dataOf(event);
+  if (!("job" in data)) return null;
+  const { job } = data;
+  return { event, jobId: job.id, status: job.status, provider: job.provider, reservedCredits: job.reservedCredits, consumedCredits: job.consumedCredits };
+}
+
+@Resolver(() => WalletChange)
+export class WalletChangeResolver {
+  @FieldResolver(() => Wallet, {
+    description: "The wallet, with its figures after this change: a normalized client cache (Apollo Client's, keyed on Wallet.id) updates the wallet it holds from each push.",
+  })
+  wallet(@Root() change: WalletChange): WalletRecord {
+    const decimal = (value: string) => new Decimal(value);
+    return {
+      __typename: "Wallet",
+      id: walletId(change.accountId, change.provider),
+      accountId: change.accountId,
+      providerId: change.provider,
+      balance: decimal(change.balance),
+      reserved: decimal(change.reserved),
+      available: decimal(change.available),
+      owed: decimal(change.owed),
+    };
+  }
+}
+
+@Resolver(() => JobChange)
+export class JobChangeResolver {
+  @FieldResolver(() => Job, { description: "The job as it is now (at least as of this event): a normalized client cache updates the job it holds from each push." })
+  async job(@Root() change: JobChange, @Ctx() context: Context): Promise<JobRecord> {
+    const job = await context.loaders.accounts.job.load(change.jobId);
+    if (!job) throw new Error(`job ${change.jobId} of a live event is missing`);
+    return job;
+  }
 }

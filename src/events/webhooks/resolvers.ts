@@ -56,7 +56,7 @@ export class AccountWebhookResolver {
 
 @Resolver(() => WebhookEndpoint)
 export class WebhookEndpointResolver {
-  @FieldResolver(() => WebhookAttemptConnection, { description: "Delivery attempts to this endpoint, newest first." })
+  @FieldResolver(() => WebhookAttemptConnection, { nullable: true, description: "Delivery attempts to this endpoint, newest first. Null, with an error at this field alone, when an argument is invalid (a cursor not from this server, first out of range)." })
   async attempts(
     @Root() root: EndpointRecord,
     @Ctx() context: Context,
