@@ -37,6 +37,7 @@ const OVER_BOTH_STORES = [
   "test/modes.test.ts",
   "test/test-clocks.test.ts",
   "test/control-characters.test.ts",
+  "test/event-payloads.test.ts",
 ];
 
 const databaseUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";

@@ -35,7 +35,7 @@ import {
 
 const date = (value: string | null) => (value ? new Date(value) : null);
 
-function toSubscription(row: SubscriptionRow) {
+export function toSubscription(row: SubscriptionRow) {
   return {
     __typename: "PlanSubscription" as const,
     ...row,

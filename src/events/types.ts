@@ -7,6 +7,9 @@ import type { EventRecord } from "./log.js";
 
 @ObjectType({ description: "Something that changed in the account: a job, a wallet, a checkout session, a plan subscription or a grant." })
 export class Event {
+  /** Whose event (not a field: every event a key sees is of its own account). */
+  accountId!: string;
+
   @Field(() => ID, { description: "Unique; the `webhook-id` of its deliveries, so a receiver can drop duplicates." })
   id!: string;
 
@@ -51,5 +54,5 @@ export class EventConnection {
 export function eventOf(row: EventRow | EventRecord): Event {
   const data = typeof row.data === "string" ? (JSON.parse(row.data) as Record<string, unknown>) : ((row.data ?? {}) as Record<string, unknown>);
   const createdAt: unknown = row.createdAt;
-  return { id: row.id, type: row.type, sequence: row.seq, createdAt: createdAt instanceof Date ? createdAt : new Date(String(createdAt)), data };
+  return { id: row.id, accountId: row.accountId, type: row.type, sequence: row.seq, createdAt: createdAt instanceof Date ? createdAt : new Date(String(createdAt)), data };
 }

@@ -11,6 +11,7 @@ import { JobChangeResolver, WalletChangeResolver } from "../events/live/types.js
 import { EstimateCostResolver, EstimateResolver, JobEstimateCostResolver } from "../estimates/resolver.js";
 import { NodeResolver } from "./node-resolver.js";
 import { testClockResolvers } from "./test-clocks.js";
+import { EventPayloadResolver } from "./events/payloads.js";
 import { typenameOf } from "./node.js";
 
 let schema: GraphQLSchema | undefined;
@@ -18,7 +19,7 @@ let schema: GraphQLSchema | undefined;
 /** The executable schema; type-graphql's metadata is global, so it is built once per process. */
 export function appSchema(): GraphQLSchema {
   schema ??= buildSchemaSync({
-    resolvers: [NodeResolver, ...catalogResolvers, EstimateResolver, EstimateCostResolver, JobEstimateCostResolver, ...accountResolvers, ...billingResolvers, ...eventResolvers, ...webhookResolvers, ...testClockResolvers, LiveResolver, WalletChangeResolver, JobChangeResolver],
+    resolvers: [NodeResolver, ...catalogResolvers, EstimateResolver, EstimateCostResolver, JobEstimateCostResolver, ...accountResolvers, ...billingResolvers, ...eventResolvers, ...webhookResolvers, ...testClockResolvers, LiveResolver, WalletChangeResolver, JobChangeResolver, EventPayloadResolver],
     // Inputs are validated by the domain, which returns typed errors; no class-validator.
     validate: false,
     pubSub: noPubSub,

@@ -2,6 +2,7 @@
  * HTTP routing: CORS preflights, /health, /metrics (when served here), payment webhooks, the
  * billing pages and /graphql, with rate limits on everything but webhooks.
  */
+import { webhookEventsJsonSchema } from "../events/definitions.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AmbiguousApiKeyError, presentedKey, sha256 } from "../accounts/keys.js";
 import { billingPage, handleWebhook, type HttpAnswer } from "../billing/http.js";
@@ -16,6 +17,9 @@ import { clientAddress, headerValue, type Target } from "./request.js";
 import { respond } from "./respond.js";
 
 /** What a browser asks for in a preflight (OPTIONS) only. */
+/** The JSON Schema of webhook bodies, one branch per event type. */
+export const WEBHOOK_EVENTS_SCHEMA_PATH = "/schemas/webhook-events.json";
+
 const CORS_PREFLIGHT_HEADERS = {
   "access-control-allow-methods": "GET, POST, OPTIONS",
   "access-control-allow-headers":
@@ -70,6 +74,8 @@ export function createRouter(options: RouterOptions): Route {
     });
   }
 
+  let webhookEventsSchema: string | undefined;
+
   return async (req, res, target, method, requestId) => {
     if (method === "OPTIONS") return respond(res, 204, CORS_PREFLIGHT_HEADERS, "");
     // On the API port only with a token; with METRICS_PORT, only there.
@@ -82,6 +88,12 @@ export function createRouter(options: RouterOptions): Route {
       const healthy = await services.store.healthy();
       // Which catalog this node serves, so that a rolling deploy can be seen converging.
       return sendJson(res, healthy ? 200 : 503, { status: healthy ? "ok" : "unavailable", catalogVersion: services.catalog.version() });
+    }
+    if (target.pathname === WEBHOOK_EVENTS_SCHEMA_PATH) {
+      if (method !== "GET" && method !== "HEAD") throw new HttpError(405, `Use GET ${WEBHOOK_EVENTS_SCHEMA_PATH}`);
+      // The same for every node of a build: made once, from the event types' declared shapes.
+      webhookEventsSchema ??= JSON.stringify(webhookEventsJsonSchema());
+      return respond(res, 200, { "content-type": "application/schema+json", "cache-control": "public, max-age=3600" }, webhookEventsSchema);
     }
     const webhook = target.pathname.match(/^\/webhooks\/([a-z]+)$/);
     if (webhook) {
