@@ -93,7 +93,8 @@ describe("dunning", () => {
     await server.gql(ATTACH, { token: "tok_mastercard", makeDefault: false }, buyer.key);
     expect((await buyer.state()).checkoutSessions.nodes).toHaveLength(1);
     await server.gql(ATTACH, { token: "tok_visa", makeDefault: true }, buyer.key);
-    const paid = await until(buyer.state, (v) => v.balance === "500");
+    // The fields of one query are separate reads: wait for the paid period on both.
+    const paid = await until(buyer.state, (v) => v.balance === "500" && v.subscriptions[0].status === "ACTIVE");
     expect(paid).toMatchObject({
       balance: "500",
       subscriptions: [{ status: "ACTIVE", lastPaymentError: null, failedPaymentAttempts: 0, nextPaymentAttemptAt: null }],
