@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
+import { generate } from "@graphql-codegen/cli";
 import { describe, expect, it } from "vitest";
+import codegenConfig from "../codegen.js";
 import { appSchema, printAppSchema } from "../src/graphql/schema.js";
 
 const committed = readFileSync(new URL("../schema.graphql", import.meta.url), "utf8");
@@ -32,4 +34,10 @@ describe("schema.graphql", () => {
     });
     expect(undocumented).toEqual([]);
   });
+
+  it("gives the typed documents in test/gql/ that codegen makes from it (run `npm run codegen` after changing either)", async () => {
+    const outputs = await generate({ ...codegenConfig, cwd: new URL("..", import.meta.url).pathname }, false);
+    expect(outputs.length).toBeGreaterThan(0);
+    for (const { filename, content } of outputs) expect(readFileSync(filename, "utf8"), filename).toBe(content);
+  }, 30_000);
 });
