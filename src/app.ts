@@ -7,7 +7,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { systemClock, type Clock } from "./clock.js";
 import type { Config } from "./config.js";
-import { createLiveServer, type LiveServer } from "./events/live/server.js";
+import { createLiveServer, type LiveServer } from "./graphql/events/live/server.js";
 import { DEFAULT_LIVE } from "./events/live/settings.js";
 import { createApollo } from "./graphql/apollo.js";
 import { DEFAULT_LIMITS, graphqlProtections } from "./graphql/limits.js";

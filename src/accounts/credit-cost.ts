@@ -5,7 +5,7 @@
  * shown, never one passed off as the other.
  */
 import type { AccountTime } from "./account-time.js";
-import { money, type Money } from "../graphql/money.js";
+import { money, type Money } from "../pricing/money.js";
 import { Decimal, fromMicros } from "../pricing/decimal.js";
 import type { GrantRow, Repositories } from "../store/repositories/index.js";
 

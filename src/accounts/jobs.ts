@@ -14,7 +14,7 @@ import { dueScope, type AccountTime, type TimeScope } from "./account-time.js";
 import { checkText, creditsToMicros } from "./credits.js";
 import type { LockedWallet } from "./ledger.js";
 import { accountScope, idempotent, type IdempotencyRequest, type Outcome } from "./idempotency.js";
-import { randomHex } from "./keys.js";
+import { randomHex } from "../ids.js";
 import type { PricedJob } from "./pricing.js";
 import { parseDecimal, toMicros, type Decimal } from "../pricing/decimal.js";
 import type { WalletBook } from "./wallet-book.js";

@@ -4,7 +4,8 @@
  * stored. Lookup is by the key id embedded in it, then the hashes are compared in constant time,
  * so neither the database nor the comparison leaks how much of a guess was right.
  */
-import { createHash, randomBytes, randomFillSync, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomHex } from "../ids.js";
 import { keyPrefixOf, type Mode } from "./modes.js";
 
 export interface GeneratedKey {
@@ -16,23 +17,6 @@ export interface GeneratedKey {
 }
 
 const ACCOUNT_KEY = /^pak_(?:live_|test_)?([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
-
-// Ids are drawn from a pool refilled 4 KiB at a time: one call into the CSPRNG per id cost more
-// than the rest of an id's making (it is on every ledger write).
-const pool = Buffer.alloc(4096);
-let poolOffset = pool.length;
-
-/** `bytes` random bytes (from the CSPRNG) as hex; for ids, at most 64 bytes. */
-export function randomHex(bytes: number): string {
-  if (bytes > 64) return randomBytes(bytes).toString("hex");
-  if (poolOffset + bytes > pool.length) {
-    randomFillSync(pool);
-    poolOffset = 0;
-  }
-  const hex = pool.toString("hex", poolOffset, poolOffset + bytes);
-  poolOffset += bytes;
-  return hex;
-}
 
 export const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 

@@ -10,7 +10,7 @@ import { notFound } from "../errors.js";
 import type { EntryRow, WalletRow } from "../store/repositories/index.js";
 import type { Tx } from "../store/store.js";
 import type { AccountTime } from "./account-time.js";
-import { randomHex } from "./keys.js";
+import { randomHex } from "../ids.js";
 
 export type TransactionType = EntryRow["type"];
 

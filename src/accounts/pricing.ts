@@ -1,15 +1,14 @@
 /** Turns a jobCreate input into the credits to reserve: priced through the engine, or given directly. */
-import { estimateJob, estimateProduct, type EstimateOutcome, type LoaderSource, type PricingCatalog } from "../estimates/service.js";
-import type { EstimateInput, JobEstimateInput } from "../estimates/types.js";
+import { estimateJob, estimateProduct, type EstimateOutcome, type JobEstimateBody, type LoaderSource, type PricingCatalog } from "../estimates/service.js";
 import { DomainError, DomainErrorCode } from "../errors.js";
 import type { Decimal } from "../pricing/decimal.js";
-import { PricingInputError } from "../pricing/engine.js";
+import { PricingInputError, type EstimateRequest } from "../pricing/engine.js";
 import { creditsToMicros } from "./credits.js";
 import type { JobLineItemRecord } from "./records.js";
 
 export interface JobSource {
-  estimate?: EstimateInput | null;
-  jobEstimate?: JobEstimateInput | null;
+  estimate?: (EstimateRequest & { productId: string }) | null;
+  jobEstimate?: JobEstimateBody | null;
   credits?: Decimal | null;
   /** With `credits`: whose credits (null: the account's only wallet). */
   provider?: string | null;

@@ -5,7 +5,8 @@ import type { Store, Tx } from "../store/store.js";
 import { checkText } from "./credits.js";
 import type { AccountTime } from "./account-time.js";
 import type { CreditService } from "./grants.js";
-import { generateAdminKey, generateApiKey, keyIdOf, matchesHash, randomHex, sha256 } from "./keys.js";
+import { generateAdminKey, generateApiKey, keyIdOf, matchesHash, sha256 } from "./keys.js";
+import { randomHex } from "../ids.js";
 import type { Mode } from "./modes.js";
 
 export type Auth =

@@ -10,7 +10,7 @@ import type { TestClockRow } from "../store/repositories/index.js";
 import type { Store } from "../store/store.js";
 import type { AccountTime, TimeScope } from "./account-time.js";
 import { checkText } from "./credits.js";
-import { randomHex } from "./keys.js";
+import { randomHex } from "../ids.js";
 
 export type TestClockStatus = "READY" | "ADVANCING" | "DELETED";
 

@@ -13,7 +13,7 @@ import type { EntryRow, GrantRow, JobRow, WalletRow } from "../store/repositorie
 import type { Tx } from "../store/store.js";
 import { balanceLimitError, credits, fitsBalance } from "./credits.js";
 import { expireGrant, repayDebts, settleReturned, spendingOrder, unheld, type Lenders, type Repayment } from "./grant-moves.js";
-import { randomHex } from "./keys.js";
+import { randomHex } from "../ids.js";
 import type { CreditLedger, EntryInput, LockedWallet } from "./ledger.js";
 
 export type GrantKind = GrantRow["kind"];

@@ -1,6 +1,6 @@
 /** Reads of wallets and grants, as records. */
 import type { AccountTime } from "./account-time.js";
-import { money, type Money } from "../graphql/money.js";
+import { money, type Money } from "../pricing/money.js";
 import { compareSpending, type SpendingKey } from "./grant-moves.js";
 import { fromMicros } from "../pricing/decimal.js";
 import type { EntryGrantRow, GrantRow, GrantStatus, Repositories, WalletRow } from "../store/repositories/index.js";

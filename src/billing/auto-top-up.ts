@@ -7,7 +7,7 @@
  */
 import { creditsToMicros } from "../accounts/credits.js";
 import { providerOf } from "./purchased-grants.js";
-import { randomHex } from "../accounts/keys.js";
+import { randomHex } from "../ids.js";
 import type { LedgerHooks, TransactionType } from "../accounts/ledger.js";
 import type { BackgroundTasks } from "../background.js";
 import { dueScope, type AccountTime, type TimeScope } from "../accounts/account-time.js";

@@ -9,7 +9,7 @@
 import { fitsBalance, LEDGER_LIMITS } from "../accounts/credits.js";
 import type { Mode } from "../accounts/modes.js";
 import { providerOf } from "./purchased-grants.js";
-import { randomHex } from "../accounts/keys.js";
+import { randomHex } from "../ids.js";
 import type { CreditPackRecord } from "../catalog/records.js";
 import type { CatalogRepository } from "../catalog/repository.js";
 import { dueScope, type AccountTime, type TimeScope } from "../accounts/account-time.js";

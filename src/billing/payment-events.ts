@@ -6,7 +6,7 @@
  * balance limit) is never lost: it is recorded as an unapplied payment for an operator and the
  * webhook is acknowledged.
  */
-import { randomHex } from "../accounts/keys.js";
+import { randomHex } from "../ids.js";
 import type { AccountTime } from "../accounts/account-time.js";
 import { DomainError } from "../errors.js";
 import { fromMicros } from "../pricing/decimal.js";

@@ -4,7 +4,7 @@
  * when the bank asks for it) or the sandbox's card page. The method is saved, as the account's
  * default, when the provider's verified webhook says the setup succeeded.
  */
-import { randomHex } from "../accounts/keys.js";
+import { randomHex } from "../ids.js";
 import { dueScope, type AccountTime, type TimeScope } from "../accounts/account-time.js";
 import { notFound } from "../errors.js";
 import type { PaymentMethodSetupRow } from "../store/repositories/index.js";

@@ -3,7 +3,7 @@
  * Stripe, each account has a Stripe Customer and every saved `pm_…` method is attached to it, so
  * that off-session charges (subscription periods, auto top-ups) can use it.
  */
-import { randomHex } from "../accounts/keys.js";
+import { randomHex } from "../ids.js";
 import type { Clock } from "../clock.js";
 import { badInput, notFound } from "../errors.js";
 import type { PaymentMethodRow } from "../store/repositories/index.js";

@@ -4,7 +4,7 @@
  * outside provider would. Test tokens follow Stripe's (see `chargeSavedMethod`).
  */
 import { createHmac } from "node:crypto";
-import { randomHex } from "../accounts/keys.js";
+import { randomHex } from "../ids.js";
 import { sameSecret } from "../secrets.js";
 import { Decimal, fromMicros, toMicros } from "../pricing/decimal.js";
 import { withPageSecret } from "./page-access.js";

@@ -13,7 +13,7 @@ import { subscriptionState } from "../events/payloads.js";
 
 type SubscriptionEventType = "subscription.renewed" | "subscription.payment_failed" | "subscription.cancelled";
 import type { CreditService } from "../accounts/grants.js";
-import { randomHex } from "../accounts/keys.js";
+import { randomHex } from "../ids.js";
 import type { CatalogRepository } from "../catalog/repository.js";
 import { dueScope, type AccountTime, type TimeScope } from "../accounts/account-time.js";
 import { badInput, DomainError, DomainErrorCode, notFound } from "../errors.js";

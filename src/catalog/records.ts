@@ -1,5 +1,5 @@
 /** Catalog objects as the domain hands them to the GraphQL layer: exact decimals, no storage details. */
-import type { Money } from "../graphql/money.js";
+import type { Money } from "../pricing/money.js";
 import type { Decimal } from "../pricing/decimal.js";
 import type {
   BillingUnit,

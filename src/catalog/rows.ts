@@ -1,5 +1,5 @@
 /** Catalog rows as records: micros to exact decimals, prices to Money, derived figures computed once. */
-import { money } from "../graphql/money.js";
+import { money } from "../pricing/money.js";
 import { Decimal, fromMicros } from "../pricing/decimal.js";
 import type { Condition, PriceComponent, QuantityExpression } from "../pricing/rules.js";
 import type * as t from "../store/catalog/schema.js";

@@ -5,7 +5,7 @@
 import type { CatalogLoaders } from "../catalog/loaders.js";
 import type { ModelRecord, ProductRecord, ProviderRecord } from "../catalog/records.js";
 import type { CatalogRepository } from "../catalog/repository.js";
-import { money, type Money } from "../graphql/money.js";
+import { money, type Money } from "../pricing/money.js";
 import {
   estimate as priceEstimate,
   PricingInputError,
@@ -143,7 +143,7 @@ export async function estimateProduct(
 export const JOB_ESTIMATE_PRODUCT_ID = "ugen/job-estimate";
 
 /** The job-estimate body: a model and the product's parameters as named fields (null: the default). */
-export type JobEstimateBody = { modelId?: string | null } & Record<string, unknown>;
+export type JobEstimateBody = { modelId?: string | null } & object;
 
 /**
  * Prices a job-estimate body. Its inputs are fields of the body, not a parameter list, so a

@@ -4,7 +4,7 @@
  * fan out from it in that transaction (a delivery row per endpoint that wants it, written by the
  * same append); live subscriptions follow it, on every node, by sequence number.
  */
-import { randomHex } from "../accounts/keys.js";
+import { randomHex } from "../ids.js";
 import type { Clock } from "../clock.js";
 import type { EventRow } from "../store/repositories/index.js";
 import type { Tx } from "../store/store.js";

@@ -4,10 +4,10 @@ import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/di
 import type { CatalogRepository } from "../catalog/repository.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-import type { Context } from "./context.js";
-import { createErrorFormatter } from "./errors.js";
+import type { Context } from "./shared/context.js";
+import { createErrorFormatter } from "./shared/errors.js";
 import { FastPath } from "./fast-path.js";
-import { inputTextPlugin } from "./input-text.js";
+import { inputTextPlugin } from "./shared/input-text.js";
 import { DEFAULT_LIMITS, graphqlProtections, type GraphQLLimits } from "./limits.js";
 import { requestObserver } from "./request-observer.js";
 import { appSchema } from "./schema.js";

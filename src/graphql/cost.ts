@@ -36,8 +36,8 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from "graphql";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./connections.js";
-import { limitError } from "./limit-errors.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./shared/connections.js";
+import { limitError } from "./shared/limit-errors.js";
 
 /** How long a list can be: `max` under one parent; `total` under all parents together, when known. */
 export interface ListBound {

@@ -29,7 +29,7 @@ import {
   type GraphQLSchema,
 } from "graphql";
 import { compileQuery, isCompiledQuery } from "graphql-jit";
-import type { Context } from "./context.js";
+import type { Context } from "./shared/context.js";
 
 /** An operation compiled for its exact selection, run with one request's context and variables. */
 export type CompiledOperation = (context: Context, variables: Record<string, unknown>) => Promise<ExecutionResult> | ExecutionResult;
@@ -82,7 +82,7 @@ export function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
  * graphql-jit's errors are look-alikes of graphql-js's: one raised from a plain Error (the store
  * unavailable, any internal failure) has no `extensions` object, on which Apollo's error
  * formatting fails, masking it as an internal error. Rebuilt as graphql-js errors, they are
- * classified as on the reference path (./errors.ts).
+ * classified as on the reference path (./shared/errors.ts).
  */
 function withGraphQLErrors(result: Promise<ExecutionResult> | ExecutionResult): Promise<ExecutionResult> | ExecutionResult {
   if (result instanceof Promise) return result.then(withGraphQLErrors);

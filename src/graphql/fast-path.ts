@@ -8,7 +8,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { GatewayInterface } from "@apollo/server-gateway-interface";
 import type { GraphQLSchema } from "graphql";
-import type { Context } from "./context.js";
+import type { Context } from "./shared/context.js";
 import { DirectOperations, directRequestOf, type DirectOperation, type DirectRequest } from "./direct-execution.js";
 import { jitGateway } from "./executor.js";
 

@@ -12,11 +12,11 @@ import { headerValue, keyOf, type Target } from "../http/request.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { Services } from "../services.js";
-import { createContext, type Context } from "./context.js";
-import { serviceUnavailableBody, storeUnavailableCause } from "./errors.js";
+import { createContext, type Context } from "./shared/context.js";
+import { serviceUnavailableBody, storeUnavailableCause } from "./shared/errors.js";
 import type { StoreUnavailableError } from "../store/store.js";
 import type { FastPath } from "./fast-path.js";
-import { hasControlCharacter } from "./input-text.js";
+import { hasControlCharacter } from "./shared/input-text.js";
 import { PublicResponseCache } from "./response-cache.js";
 
 export class GraphQLHandler {

@@ -14,7 +14,7 @@ import {
 } from "graphql";
 import type { CatalogRepository } from "../catalog/repository.js";
 import { costLimitRule, FALLBACK_LIST_LENGTH, type ListBound, type ListBounds } from "./cost.js";
-import { limitError, type LimitName } from "./limit-errors.js";
+import { limitError, type LimitName } from "./shared/limit-errors.js";
 
 export interface GraphQLLimits {
   maxDepth: number;

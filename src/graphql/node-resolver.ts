@@ -1,10 +1,10 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
-import { resolveAccountNode } from "../accounts/resolvers.js";
-import { resolveBillingNode } from "../billing/resolvers.js";
+import { resolveAccountNode } from "./accounts/resolvers.js";
+import { resolveBillingNode } from "./billing/resolvers.js";
 import { kindOfCatalogId } from "../catalog/ids.js";
-import type { Context } from "./context.js";
-import { Node } from "./node.js";
-import { resolveTestClockNode } from "./test-clocks.js";
+import type { Context } from "./shared/context.js";
+import { Node } from "./shared/node.js";
+import { resolveTestClockNode } from "./accounts/test-clocks.js";
 
 @Resolver()
 export class NodeResolver {

@@ -7,8 +7,8 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-import type { Context } from "./context.js";
-import { ErrorCode, logGraphQLError } from "./errors.js";
+import type { Context } from "./shared/context.js";
+import { ErrorCode, logGraphQLError } from "./shared/errors.js";
 
 export function requestObserver(logger: Logger, metrics: Metrics): ApolloServerPlugin<Context> {
   const listener: GraphQLRequestListener<Context> = {

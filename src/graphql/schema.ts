@@ -1,18 +1,18 @@
 import "reflect-metadata";
 import { isAbstractType, lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchemaSync } from "type-graphql";
-import { accountResolvers } from "../accounts/resolvers.js";
-import { eventResolvers } from "../events/resolvers.js";
-import { billingResolvers } from "../billing/resolvers.js";
-import { webhookResolvers } from "../events/webhooks/resolvers.js";
-import { catalogResolvers } from "../catalog/resolvers.js";
-import { LiveResolver, noPubSub } from "../events/live/resolvers.js";
-import { JobChangeResolver, WalletChangeResolver } from "../events/live/types.js";
-import { EstimateCostResolver, EstimateResolver, JobEstimateCostResolver } from "../estimates/resolver.js";
+import { accountResolvers } from "./accounts/resolvers.js";
+import { eventResolvers } from "./events/resolvers.js";
+import { billingResolvers } from "./billing/resolvers.js";
+import { webhookResolvers } from "./events/webhooks/resolvers.js";
+import { catalogResolvers } from "./catalog/resolvers.js";
+import { LiveResolver, noPubSub } from "./events/live/resolvers.js";
+import { JobChangeResolver, WalletChangeResolver } from "./events/live/types.js";
+import { EstimateCostResolver, EstimateResolver, JobEstimateCostResolver } from "./estimates/resolver.js";
 import { NodeResolver } from "./node-resolver.js";
-import { testClockResolvers } from "./test-clocks.js";
+import { testClockResolvers } from "./accounts/test-clocks.js";
 import { EventPayloadResolver } from "./events/payloads.js";
-import { typenameOf } from "./node.js";
+import { typenameOf } from "./shared/node.js";
 
 let schema: GraphQLSchema | undefined;
 

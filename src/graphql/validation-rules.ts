@@ -35,7 +35,7 @@ export const introspectionDisabledRule: ValidationRule = (context) => ({
 });
 
 /**
- * Subscriptions run over WebSocket only (src/events/live/server.ts); over HTTP, graphql-js would
+ * Subscriptions run over WebSocket only (src/graphql/events/live/server.ts); over HTTP, graphql-js would
  * execute one as a query, calling resolvers that expect an event.
  */
 export const subscriptionsOverWebSocketRule: ValidationRule = (context) => ({

@@ -3,7 +3,7 @@
  * asked to redeliver one event. Another account's endpoint or event is NOT_FOUND.
  */
 import { randomBytes } from "node:crypto";
-import { randomHex } from "../../accounts/keys.js";
+import { randomHex } from "../../ids.js";
 import type { Clock } from "../../clock.js";
 import { badInput, notFound } from "../../errors.js";
 import type { WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from "../../store/repositories/index.js";

@@ -7,17 +7,17 @@
  */
 import { createUnionType, Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from "type-graphql";
 import type { JobRecord, TransactionRecord } from "../../accounts/records.js";
-import { Job, Transaction, TransactionTypeEnum } from "../../accounts/types.js";
+import { Job, Transaction, TransactionTypeEnum } from "../accounts/types.js";
 import { toWallet, type GrantRecord, type WalletRecord } from "../../accounts/wallet-queries.js";
-import { CreditGrant, Wallet } from "../../accounts/wallet-types.js";
-import { toCheckoutSession } from "../../billing/checkout-record.js";
-import { toSubscription } from "../../billing/resolvers.js";
-import { CheckoutSession, PlanSubscription, type CheckoutSessionRecord } from "../../billing/types.js";
+import { CreditGrant, Wallet } from "../accounts/wallet-types.js";
+import { toCheckoutSession } from "../billing/checkout-record.js";
+import { toSubscription } from "../billing/resolvers.js";
+import { CheckoutSession, PlanSubscription, type CheckoutSessionRecord } from "../billing/types.js";
 import type { EventData, EventType } from "../../events/definitions.js";
-import { Event } from "../../events/types.js";
+import { Event } from "./types.js";
 import { Decimal } from "../../pricing/decimal.js";
-import type { Context } from "../context.js";
-import { DateTimeScalar, DecimalScalar } from "../scalars.js";
+import type { Context } from "../shared/context.js";
+import { DateTimeScalar, DecimalScalar } from "../shared/scalars.js";
 
 type SubscriptionRecord = ReturnType<typeof toSubscription>;
 
