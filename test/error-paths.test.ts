@@ -4,7 +4,8 @@
  * of userErrors are a schema enum; only cursors this server wrote are cursors.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestAccount, startTestServer, type TestAccount, type TestServer } from "./helpers.js";
+import { createTestAccount, startTestServer, TEST_ADMIN_KEY, type TestAccount, type TestServer } from "./helpers.js";
+import { liveClient } from "./live-client.js";
 
 let server: TestServer;
 let account: TestAccount;
@@ -101,5 +102,36 @@ describe("cursors", () => {
     const padded = `${encode("txn:5")}=`;
     const { body } = await page(padded);
     expect(body.errors![0].extensions).toEqual({ code: "BAD_USER_INPUT", field: ["after"] });
+  });
+});
+
+describe("a refusal the domain raises in a query", () => {
+  it("reads alike on every path: Apollo, compiled, direct, GET, and over graphql-ws", async () => {
+    const both = await createTestAccount(server, "Two wallets", "10");
+    const granted = await server.gql(
+      `mutation ($id: ID!) { creditsGrant(input: { accountId: $id, provider: "hoox", credits: "5", reason: "second wallet" }) { userErrors { code } } }`,
+      { id: both.accountId },
+      { "x-api-key": TEST_ADMIN_KEY },
+    );
+    expect(granted.body.data.creditsGrant.userErrors).toEqual([]);
+    const query = "{ viewer { id balance } }";
+    const expected = { code: "BAD_USER_INPUT", field: ["provider"] };
+    // The first run is Apollo's, the second compiled, the third on: direct, handed back to Apollo on its error.
+    for (let run = 0; run < 4; run++) {
+      const { body } = await server.gql(query, undefined, both.key);
+      expect(body.data.viewer).toEqual({ id: expect.any(String), balance: null });
+      expect(body.errors).toEqual([expect.objectContaining({ path: ["viewer", "balance"], extensions: expected })]);
+    }
+    const overGet = await fetch(`${server.url}/graphql?query=${encodeURIComponent(query)}`, { headers: { ...both.key, accept: "application/json", "apollo-require-preflight": "true" } });
+    expect(((await overGet.json()) as { errors: unknown[] }).errors).toEqual([expect.objectContaining({ extensions: expected })]);
+
+    const live = liveClient(server, { apiKey: both.apiKey });
+    try {
+      const subscription = live.subscribe(`subscription { walletChanged(provider: "nope") { available } }`);
+      await subscription.completed;
+      expect(subscription.errors).toEqual([expect.objectContaining({ extensions: { code: "BAD_USER_INPUT", field: ["provider"] } })]);
+    } finally {
+      await live.dispose();
+    }
   });
 });

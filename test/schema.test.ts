@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { generate } from "@graphql-codegen/cli";
 import { describe, expect, it } from "vitest";
 import codegenConfig from "../codegen.js";
+import { withErrorCodesTable } from "../scripts/readme-sections.js";
+import { errorCodesMarkdown } from "../src/error-codes.js";
 import { appSchema, printAppSchema } from "../src/graphql/schema.js";
 
 const committed = readFileSync(new URL("../schema.graphql", import.meta.url), "utf8");
@@ -40,4 +42,11 @@ describe("schema.graphql", () => {
     expect(outputs.length).toBeGreaterThan(0);
     for (const { filename, content } of outputs) expect(readFileSync(filename, "utf8"), filename).toBe(content);
   }, 30_000);
+
+  it("and the README's table of error codes are what src/error-codes.ts defines (run `npm run schema`)", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    expect(withErrorCodesTable(readme, errorCodesMarkdown())).toBe(readme);
+    expect(committed).toContain("enum UserErrorCode {");
+    for (const code of ["BAD_USER_INPUT", "PAYMENT_PROVIDER_UNAVAILABLE"]) expect(readme).toContain(`| \`${code}\` | userErrors`);
+  });
 });

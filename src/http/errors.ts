@@ -5,18 +5,8 @@
  */
 import type { ServerResponse } from "node:http";
 import Negotiator from "negotiator";
+import { httpErrorCode } from "../error-codes.js";
 import { respond } from "./respond.js";
-
-const HTTP_ERROR_CODES: Record<number, string> = {
-  400: "BAD_REQUEST",
-  401: "UNAUTHENTICATED",
-  404: "NOT_FOUND",
-  405: "METHOD_NOT_ALLOWED",
-  413: "PAYLOAD_TOO_LARGE",
-  415: "UNSUPPORTED_MEDIA_TYPE",
-  429: "RATE_LIMITED",
-  500: "INTERNAL_SERVER_ERROR",
-};
 
 export class HttpError extends Error {
   constructor(
@@ -28,7 +18,7 @@ export class HttpError extends Error {
   }
 
   get body() {
-    return { errors: [{ message: this.message, extensions: { code: HTTP_ERROR_CODES[this.status] } }] };
+    return { errors: [{ message: this.message, extensions: { code: httpErrorCode(this.status) } }] };
   }
 }
 

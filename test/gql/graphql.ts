@@ -2068,19 +2068,19 @@ export type UserError = {
 
 /** Why a mutation refused: stable codes to branch on. */
 export type UserErrorCode =
-  /** An input is invalid; `field` names it. */
+  /** An input is invalid; `field` names it (the path from the argument). */
   | 'BAD_USER_INPUT'
   /** The plan is arranged with the provider's sales team, not bought here. */
   | 'CONTACT_SALES'
-  /** The key may not do this (an account key on an admin mutation). */
+  /** The key may not do this (e.g. an account key on an admin mutation). */
   | 'FORBIDDEN'
   /** The idempotency key was already used for a different request. */
   | 'IDEMPOTENCY_KEY_REUSED'
-  /** The account's available credits do not cover the job. */
+  /** The wallet's available credits do not cover the job. */
   | 'INSUFFICIENT_CREDITS'
   /** The job was already completed, failed, cancelled or expired. */
   | 'JOB_ALREADY_RESOLVED'
-  /** Nothing with that id, or it belongs to another account. */
+  /** Nothing with that id, or it belongs to another account; over HTTP, an unknown path. */
   | 'NOT_FOUND'
   /** The payment method was declined; nothing was charged. */
   | 'PAYMENT_DECLINED'
@@ -2088,7 +2088,7 @@ export type UserErrorCode =
   | 'PAYMENT_PROVIDER_ERROR'
   /** The account's mode has no provider for this payment: a LIVE account pays only through a real provider (none configured, or PayPal), a TEST account only through the sandbox. */
   | 'PAYMENT_PROVIDER_UNAVAILABLE'
-  /** No valid API key was sent. */
+  /** No valid API key was sent (missing, malformed, unknown, revoked or expired). */
   | 'UNAUTHENTICATED';
 
 /** A priced configuration of a model: mode, resolution, duration. */

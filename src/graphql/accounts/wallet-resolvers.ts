@@ -3,7 +3,6 @@ import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from "type-graphql";
 import { CreditPack, Provider } from "../catalog/types.js";
 import { connection, decodeCursor, pageSize } from "../shared/connections.js";
 import type { Context } from "../shared/context.js";
-import { userInputError } from "../shared/errors.js";
 import { money } from "../../pricing/money.js";
 import { Money } from "../shared/money.js";
 import { DecimalScalar } from "../shared/scalars.js";
@@ -13,6 +12,7 @@ import type { AccountRecord, JobRecord, TransactionRecord } from "../../accounts
 import { Account, Job, Transaction } from "./types.js";
 import { inSpendingOrder, toWallet, type GrantRecord, type WalletRecord } from "../../accounts/wallet-queries.js";
 import { CreditGrant, CreditGrantConnection, CreditGrantStatusEnum, CreditShortfall, TransactionGrant, Wallet } from "./wallet-types.js";
+import { badInput } from "../../errors.js";
 
 /** The wallet a figure asked without a provider means: the only one; refused on an account holding several. */
 async function oneWallet(context: Context, accountId: string, provider: string | null): Promise<WalletRecord> {
@@ -20,7 +20,7 @@ async function oneWallet(context: Context, accountId: string, provider: string |
   if (provider != null) return wallets.find((w) => w.providerId === provider) ?? toWallet(undefined, accountId, provider);
   if (wallets.length <= 1) return wallets[0] ?? toWallet(undefined, accountId, "");
   const names = wallets.map((w) => w.providerId).join(", ");
-  throw userInputError(`The account holds credits of several providers (${names}); name one with the provider argument, or read wallets`, ["provider"]);
+  throw badInput(`The account holds credits of several providers (${names}); name one with the provider argument, or read wallets`, ["provider"]);
 }
 
 const DEPRECATED = "Each provider's credits are their own currency: read wallet(provider: …) { balance reserved available }, or wallets.";

@@ -1,6 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from "type-graphql";
 import { walletProvider } from "../../accounts/wallet-choice.js";
-import { userInputError } from "../shared/errors.js";
 import { Account, Transaction } from "../accounts/types.js";
 import type { AccountRecord } from "../../accounts/records.js";
 import { CreditPack, SubscriptionPlan } from "../catalog/types.js";
@@ -13,6 +12,7 @@ import type { CheckoutSessionRow } from "../../billing/checkout.js";
 import { toCheckoutSession } from "./checkout-record.js";
 import { paymentMethodResolvers, toPaymentMethod, toPaymentMethodSetup } from "./payment-method-resolvers.js";
 import { toUnappliedPayment, unappliedPaymentResolvers } from "./unapplied-resolvers.js";
+import { badInput } from "../../errors.js";
 import {
   AutoTopUp,
   AutoTopUpUpdateInput,
@@ -98,7 +98,7 @@ export class AccountBillingResolver {
   ) {
     const providerId = provider ?? (await context.services.billing.alerts.ofAccount(root.id))[0]?.providerId;
     if (provider == null && (await context.loaders.accounts.wallets.load(root.id)).length > 1) {
-      throw userInputError("The account holds credits of several providers: name one with the provider argument, or read creditAlerts", ["provider"]);
+      throw badInput("The account holds credits of several providers: name one with the provider argument, or read creditAlerts", ["provider"]);
     }
     return providerId ? toCreditAlert(await context.services.billing.alerts.get(root.id, providerId)) : null;
   }

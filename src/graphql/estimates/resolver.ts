@@ -2,17 +2,17 @@ import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import type { Decimal } from "../../pricing/decimal.js";
 import { Money } from "../shared/money.js";
 import type { Context } from "../shared/context.js";
-import { userInputError } from "../shared/errors.js";
 import { PricingInputError } from "../../pricing/engine.js";
 import { estimateJob, estimateProduct, type EstimateOutcome } from "../../estimates/service.js";
 import { Estimate, EstimateInput, JobEstimate, JobEstimateInput } from "./types.js";
+import { badInput } from "../../errors.js";
 
 /** A refusal names the input at fault by its path from the argument, as userErrors do: ["input", "parameters", "duration"]. */
 async function priced(run: () => Promise<EstimateOutcome>): Promise<EstimateOutcome> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof PricingInputError) throw userInputError(error.message, ["input", ...error.field]);
+    if (error instanceof PricingInputError) throw badInput(error.message, ["input", ...error.field]);
     throw error;
   }
 }

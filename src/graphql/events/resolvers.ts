@@ -4,9 +4,9 @@ import type { AccountRecord } from "../../accounts/records.js";
 import { Account } from "../accounts/types.js";
 import { connection, decodeCursor, pageSize } from "../shared/connections.js";
 import type { Context } from "../shared/context.js";
-import { userInputError } from "../shared/errors.js";
 import { EVENT_TYPES, unknownEventTypes } from "../../events/log.js";
 import { EventConnection, eventOf } from "./types.js";
+import { badInput } from "../../errors.js";
 
 @Resolver(() => Account)
 export class AccountEventResolver {
@@ -20,10 +20,10 @@ export class AccountEventResolver {
     @Arg("afterSequence", () => Int, { nullable: true, description: "Only events after this sequence number (the last one seen); instead of `after`." }) afterSequence: number | null,
   ) {
     const size = pageSize(first);
-    if (after != null && afterSequence != null) throw userInputError("Give after or afterSequence, not both", ["afterSequence"]);
-    if (afterSequence != null && (!Number.isSafeInteger(afterSequence) || afterSequence < 0)) throw userInputError("afterSequence must be 0 or more", ["afterSequence"]);
+    if (after != null && afterSequence != null) throw badInput("Give after or afterSequence, not both", ["afterSequence"]);
+    if (afterSequence != null && (!Number.isSafeInteger(afterSequence) || afterSequence < 0)) throw badInput("afterSequence must be 0 or more", ["afterSequence"]);
     const unknown = unknownEventTypes(types);
-    if (unknown.length > 0) throw userInputError(`Unknown event type ${unknown.join(", ")}; the types are: ${EVENT_TYPES.join(", ")}`, ["types"]);
+    if (unknown.length > 0) throw badInput(`Unknown event type ${unknown.join(", ")}; the types are: ${EVENT_TYPES.join(", ")}`, ["types"]);
     const page = await context.services.store.reads.events.page(root.id, { first: size, afterSeq: afterSequence ?? decodeCursor("event", after), types });
     return connection("event", page.items.map(eventOf), page.hasNextPage, (event) => event.sequence);
   }

@@ -1,6 +1,6 @@
 /** Relay cursor connections: opaque cursors, forward pagination, `first` capped. */
 import { Field, ObjectType } from "type-graphql";
-import { userInputError } from "./errors.js";
+import { badInput } from "../../errors.js";
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -31,7 +31,7 @@ export function decodeCursor(kind: string, cursor: string | null | undefined): n
   const value = Number(position);
   // The round trip also refuses other spellings of the same bytes (padding, "+" or "/" for "-" or "_").
   if (prefix !== kind || !Number.isSafeInteger(value) || encodeCursor(kind, value) !== cursor) {
-    throw userInputError(`"${cursor}" is not a cursor of this list`, ["after"]);
+    throw badInput(`"${cursor}" is not a cursor of this list`, ["after"]);
   }
   return value;
 }
@@ -39,7 +39,7 @@ export function decodeCursor(kind: string, cursor: string | null | undefined): n
 export function pageSize(first: number | null | undefined): number {
   if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw userInputError(`first must be from 0 to ${MAX_PAGE_SIZE}; got ${first}`, ["first"]);
+    throw badInput(`first must be from 0 to ${MAX_PAGE_SIZE}; got ${first}`, ["first"]);
   }
   return first;
 }

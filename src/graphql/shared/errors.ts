@@ -1,30 +1,13 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { HeaderMap } from "@apollo/server";
-import { ApolloServerErrorCode } from "@apollo/server/errors";
+import { ErrorCode } from "../../error-codes.js";
+import { DomainError } from "../../errors.js";
 import { unavailableCause } from "../../store/unavailable.js";
 import { StoreUnavailableError } from "../../store/store.js";
 import type { Logger } from "../../logger.js";
 import { relabelLimitError } from "./limit-errors.js";
 
-/**
- * Error codes clients can branch on. The contract fixes the first seven and the amendments the next
- * two; Apollo adds its own (GRAPHQL_VALIDATION_FAILED, OPERATION_RESOLUTION_FAILURE …).
- */
-export const ErrorCode = {
-  UNAUTHENTICATED: "UNAUTHENTICATED",
-  FORBIDDEN: "FORBIDDEN",
-  NOT_FOUND: "NOT_FOUND",
-  BAD_USER_INPUT: "BAD_USER_INPUT",
-  INSUFFICIENT_CREDITS: "INSUFFICIENT_CREDITS",
-  IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
-  JOB_ALREADY_RESOLVED: "JOB_ALREADY_RESOLVED",
-  /** The contract's amendments: too many requests, and requests malformed before execution. */
-  RATE_LIMITED: "RATE_LIMITED",
-  BAD_REQUEST: ApolloServerErrorCode.BAD_REQUEST,
-  /** The database could not be reached or kept aborting the change: nothing was done, retrying later may succeed. */
-  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
-  INTERNAL_SERVER_ERROR: ApolloServerErrorCode.INTERNAL_SERVER_ERROR,
-} as const;
+export { ErrorCode } from "../../error-codes.js";
 
 /**
  * The code a client sees for an error, or undefined for an internal one (masked, logged, counted
@@ -34,6 +17,8 @@ export const ErrorCode = {
  */
 export function clientErrorCode(error: unknown): string | undefined {
   if (isStoreUnavailable(error)) return ErrorCode.SERVICE_UNAVAILABLE;
+  const refusal = domainRefusal(error);
+  if (refusal) return refusal.code;
   const extensions = error instanceof GraphQLError ? error.extensions : undefined;
   const code = extensions?.code;
   if (typeof code === "string") return code === ErrorCode.INTERNAL_SERVER_ERROR ? undefined : code;
@@ -62,8 +47,16 @@ export function createErrorFormatter() {
       const cause = storeUnavailableCause(error)!;
       return { ...formatted, message: cause.message, extensions: { ...extensions, code: clientCode, retryable: true, ...outcome(cause) } };
     }
+    const refusal = domainRefusal(error);
+    if (refusal?.field) return { ...formatted, extensions: { ...extensions, code: clientCode, field: refusal.field } };
     return { ...formatted, extensions: { ...extensions, code: clientCode } };
   };
+}
+
+/** A refusal the domain raised, wherever a resolver let it through: its code and field are the client's to see. */
+function domainRefusal(error: unknown): DomainError | undefined {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  return original instanceof DomainError ? original : undefined;
 }
 
 /**
@@ -99,7 +92,7 @@ export function parseFailedError(error: GraphQLError): GraphQLError {
     source: error.source,
     positions: error.positions,
     originalError: error,
-    extensions: { ...error.extensions, code: ApolloServerErrorCode.GRAPHQL_PARSE_FAILED },
+    extensions: { ...error.extensions, code: ErrorCode.GRAPHQL_PARSE_FAILED },
   });
 }
 
@@ -108,7 +101,7 @@ export function validationFailedError(error: GraphQLError, hideSuggestions: bool
   return new GraphQLError(hideSuggestions ? error.message.replace(/ ?Did you mean(.+?)\?$/, "") : error.message, {
     nodes: error.nodes,
     originalError: error.originalError ?? error,
-    extensions: { ...error.extensions, code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED },
+    extensions: { ...error.extensions, code: ErrorCode.GRAPHQL_VALIDATION_FAILED },
   });
 }
 
@@ -123,9 +116,4 @@ export function logGraphQLError(logger: Logger, error: GraphQLError, fields: Rec
   else if (code !== undefined) logger.info("client error", { ...fields, code, message: error.message });
   else logger.error("unexpected error while executing a request", { ...fields, path: error.path, error: error.originalError ?? error });
   return code;
-}
-
-/** A request the domain refused; `field` is the path of the input at fault, for forms to highlight. */
-export function userInputError(message: string, field?: string[]): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) } });
 }

@@ -1,11 +1,11 @@
 /**
  * Refusals of an operation for its size (cost, depth, aliases, directives, tokens, mutations): one
  * stable code, the limit's name and its maximum in `extensions`, a message that says what to change.
- * Self-contained (graphql only), so the error formatter can use it without an import cycle.
  */
 import { GraphQLError, type ASTNode, type GraphQLFormattedError } from "graphql";
+import { ErrorCode } from "../../error-codes.js";
 
-export const LIMIT_ERROR_CODE = "OPERATION_LIMIT_EXCEEDED";
+const LIMIT_ERROR_CODE = ErrorCode.OPERATION_LIMIT_EXCEEDED;
 
 export type LimitName = "cost" | "depth" | "aliases" | "directives" | "tokens" | "mutations" | "subscriptions";
 

@@ -3,24 +3,12 @@
  * that does not read is disconnected rather than buffered for without limit.
  */
 import type { WebSocket } from "ws";
+import { LiveClose } from "../../../error-codes.js";
 import type { Logger } from "../../../logger.js";
 import type { Services } from "../../../services.js";
 import type { Context } from "../../shared/context.js";
 import type { EventFollower } from "../../../events/live/follower.js";
 import type { LiveSettings } from "../../../events/live/settings.js";
-
-/** Close codes and reasons a client sees (a reason must fit in 123 bytes). */
-export const LiveClose = {
-  /** graphql-ws's Unauthorized: its client does not retry. */
-  unauthorized: 4401,
-  /** graphql-ws's Forbidden. */
-  forbidden: 4403,
-  /** WebSocket's Try Again Later: too many connections, or the store is unreachable. */
-  tryAgainLater: 1013,
-  /** WebSocket's Policy Violation: a slow consumer. */
-  policyViolation: 1008,
-  goingAway: 1001,
-} as const;
 
 /** How long a closed socket may take to say goodbye before it is cut. */
 const CLOSE_GRACE_MS = 1000;

@@ -3,15 +3,14 @@
  * over the key's account's events (the follower), filtered and mapped. Served only over graphql-ws
  * (./server.ts), whose context is a LiveContext.
  */
-import { GraphQLError } from "graphql";
 import { Arg, ID, Resolver, Root, Subscription } from "type-graphql";
-import { ErrorCode, userInputError } from "../../shared/errors.js";
 import type { EventRow } from "../../../store/repositories/index.js";
 import { EVENT_TYPES, unknownEventTypes } from "../../../events/log.js";
 import { Event, eventOf } from "../types.js";
 import type { LiveContext } from "./connection.js";
 import { LiveQueue } from "../../../events/live/queue.js";
 import { JobChange, jobChangeOf, WalletChange, walletChangeOf } from "./types.js";
+import { badInput, notFound } from "../../../errors.js";
 
 interface SubscribeData<Args> {
   args: Args;
@@ -34,7 +33,7 @@ async function stream<T>(context: LiveContext, map: (row: EventRow) => T | null)
 
 async function walletChanges({ args, context }: SubscribeData<{ provider?: string | null }>) {
   const provider = args.provider ?? null;
-  if (provider !== null && !context.services.knownProvider(provider)) throw userInputError(`No provider ${provider}`, ["provider"]);
+  if (provider !== null && !context.services.knownProvider(provider)) throw badInput(`No provider ${provider}`, ["provider"]);
   return stream(context, (row) => {
     const change = walletChangeOf(row);
     return change && (provider === null || change.provider === provider) ? change : null;
@@ -47,7 +46,7 @@ async function jobChanges({ args, context }: SubscribeData<{ jobId?: string | nu
     const [job] = await context.services.accounts.jobsByIds([jobId]);
     // Another account's job is as unknown as a job that does not exist.
     if (!job || job.accountId !== context.accountId) {
-      throw new GraphQLError(`No job ${jobId}`, { extensions: { code: ErrorCode.NOT_FOUND, field: ["jobId"] } });
+      throw notFound(`No job ${jobId}`, ["jobId"]);
     }
   }
   return stream(context, (row) => {
@@ -60,7 +59,7 @@ async function events({ args, context }: SubscribeData<{ types?: string[] | null
   const types = args.types ?? null;
   const unknown = unknownEventTypes(types);
   if (unknown.length > 0) {
-    throw userInputError(`Unknown event type ${unknown.join(", ")}; the types are ${EVENT_TYPES.join(", ")}`, ["types"]);
+    throw badInput(`Unknown event type ${unknown.join(", ")}; the types are ${EVENT_TYPES.join(", ")}`, ["types"]);
   }
   const wanted = types && types.length > 0 ? new Set(types) : null;
   return stream(context, (row) => (wanted === null || wanted.has(row.type) ? eventOf(row) : null));

@@ -16,7 +16,8 @@ import { controlCharacterError } from "../../shared/input-text.js";
 import { limitError } from "../../shared/limit-errors.js";
 import type { Logger } from "../../../logger.js";
 import type { Services } from "../../../services.js";
-import { LiveClose, LiveConnection, type LiveContext } from "./connection.js";
+import { LiveConnection, type LiveContext } from "./connection.js";
+import { LiveClose } from "../../../error-codes.js";
 import { EventFollower } from "../../../events/live/follower.js";
 import type { LiveSettings } from "../../../events/live/settings.js";
 
