@@ -27,6 +27,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** HTTP_*: header, request and keep-alive timeouts; open connections per client address; CORS_*: origins and request headers. */
   http: HttpSettings;
+  /** CATALOG_CACHE_MAX_AGE_SECONDS: how long browsers and shared caches may keep an anonymous GET query's answer. */
+  catalogCacheMaxAgeSeconds: number;
   /** The admin key; when unset, one is generated at first start and printed once. */
   adminApiKey: string | undefined;
   /** Job reservations older than this expire and are released. */
@@ -58,6 +60,8 @@ export interface Config {
 }
 
 export const DEFAULT_DATABASE_PATH = "./data/pricing.db";
+
+export const DEFAULT_CATALOG_CACHE_MAX_AGE_SECONDS = 60;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -183,6 +187,7 @@ export function loadConfig(env: Env = process.env): Config {
         extraAllowedHeaders: Array.isArray(corsHeaders) ? corsHeaders : [],
       },
     },
+    catalogCacheMaxAgeSeconds: integer("CATALOG_CACHE_MAX_AGE_SECONDS", DEFAULT_CATALOG_CACHE_MAX_AGE_SECONDS, 0, 86_400),
     adminApiKey,
     jobTtlMs: integer("JOB_TTL_SECONDS", 24 * 3600, 60, 365 * 24 * 3600) * 1000,
     idempotencyTtlMs: integer("IDEMPOTENCY_TTL_SECONDS", 24 * 3600, 24 * 3600, 365 * 24 * 3600) * 1000,
