@@ -6,7 +6,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { systemClock, type Clock } from "./clock.js";
-import type { Config } from "./config.js";
+import { DEFAULT_CATALOG_CACHE_MAX_AGE_SECONDS, type Config } from "./config.js";
 import { createLiveServer, type LiveServer } from "./graphql/events/live/server.js";
 import { DEFAULT_LIVE } from "./events/live/settings.js";
 import { createApollo } from "./graphql/apollo.js";
@@ -31,7 +31,7 @@ export interface AppOptions {
   store: Store;
   catalog: CatalogDatabase;
   config: Pick<Config, "nodeEnv" | "maxBodyBytes" | "shutdownTimeoutMs" | "jobTtlMs" | "idempotencyTtlMs" | "sweepIntervalMs" | "billing"> &
-    Partial<Pick<Config, "introspection" | "trustProxy" | "limits" | "rateLimits" | "metrics" | "fastPath" | "redisUrl" | "webhooks" | "eventRetentionMs">> & {
+    Partial<Pick<Config, "introspection" | "trustProxy" | "limits" | "rateLimits" | "metrics" | "fastPath" | "redisUrl" | "webhooks" | "eventRetentionMs" | "catalogCacheMaxAgeSeconds">> & {
       live?: Partial<Config["live"]>;
       http?: Partial<Config["http"]>;
     };
@@ -98,7 +98,7 @@ export async function createApp({ store, catalog, config, logger, clock = system
   const trustProxy = config.trustProxy ?? false;
   const route = createRouter({
     services,
-    graphql: new GraphQLHandler(apollo, fastPath, services, metrics, config.maxBodyBytes, logger),
+    graphql: new GraphQLHandler(apollo, fastPath, services, metrics, config.maxBodyBytes, logger, config.catalogCacheMaxAgeSeconds ?? DEFAULT_CATALOG_CACHE_MAX_AGE_SECONDS),
     metrics,
     metricsAccess,
     rateLimits,

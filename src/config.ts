@@ -6,6 +6,7 @@ import { defaultWebhookConfig, type WebhookConfig } from "./events/webhooks/inde
 import { parseOrigins } from "./billing/return-urls.js";
 import { DEFAULT_LIMITS, type GraphQLLimits } from "./graphql/limits.js";
 import { DEFAULT_LIVE, type LiveSettings } from "./events/live/settings.js";
+import { DEFAULT_CORS, parseCorsAllowedHeaders, parseCorsOrigins } from "./http/cors.js";
 import { DEFAULT_HTTP, type HttpSettings } from "./http/server.js";
 import { LOG_LEVELS, type LogLevel } from "./logger.js";
 import type { MetricsAccess } from "./metrics.js";
@@ -24,8 +25,10 @@ export interface Config {
   maxBodyBytes: number;
   /** How long shutdown waits for in-flight requests before closing connections. */
   shutdownTimeoutMs: number;
-  /** HTTP_*: header, request and keep-alive timeouts; open connections per client address. */
+  /** HTTP_*: header, request and keep-alive timeouts; open connections per client address; CORS_*: origins and request headers. */
   http: HttpSettings;
+  /** CATALOG_CACHE_MAX_AGE_SECONDS: how long browsers and shared caches may keep an anonymous GET query's answer. */
+  catalogCacheMaxAgeSeconds: number;
   /** The admin key; when unset, one is generated at first start and printed once. */
   adminApiKey: string | undefined;
   /** Job reservations older than this expire and are released. */
@@ -57,6 +60,8 @@ export interface Config {
 }
 
 export const DEFAULT_DATABASE_PATH = "./data/pricing.db";
+
+export const DEFAULT_CATALOG_CACHE_MAX_AGE_SECONDS = 60;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -157,6 +162,11 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs}) must be at least HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs}): the headers are part of the request`);
   }
 
+  const corsOrigins = parseCorsOrigins(env.CORS_ORIGINS);
+  if ("problem" in corsOrigins) problems.push(corsOrigins.problem);
+  const corsHeaders = parseCorsAllowedHeaders(env.CORS_ALLOWED_HEADERS);
+  if (typeof corsHeaders === "string") problems.push(corsHeaders);
+
   const config: Config = {
     port: integer("PORT", 4000, 0, 65535),
     host,
@@ -172,7 +182,12 @@ export function loadConfig(env: Env = process.env): Config {
       keepAliveTimeoutMs: integer("HTTP_KEEP_ALIVE_TIMEOUT_MS", DEFAULT_HTTP.keepAliveTimeoutMs, 1000, 600_000),
       // Behind a proxy every connection comes from the proxy's address: no cap unless one is set.
       maxConnectionsPerAddress: integer("HTTP_MAX_CONNECTIONS_PER_ADDRESS", trustProxy ? 0 : DEFAULT_HTTP.maxConnectionsPerAddress, 0, 1_000_000),
+      cors: {
+        origins: "problem" in corsOrigins ? DEFAULT_CORS.origins : corsOrigins.origins,
+        extraAllowedHeaders: Array.isArray(corsHeaders) ? corsHeaders : [],
+      },
     },
+    catalogCacheMaxAgeSeconds: integer("CATALOG_CACHE_MAX_AGE_SECONDS", DEFAULT_CATALOG_CACHE_MAX_AGE_SECONDS, 0, 86_400),
     adminApiKey,
     jobTtlMs: integer("JOB_TTL_SECONDS", 24 * 3600, 60, 365 * 24 * 3600) * 1000,
     idempotencyTtlMs: integer("IDEMPOTENCY_TTL_SECONDS", 24 * 3600, 24 * 3600, 365 * 24 * 3600) * 1000,

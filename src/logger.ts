@@ -1,7 +1,8 @@
 /**
  * Structured JSON logs (pino), one object per line; `child` binds fields such as the request id.
  *
- * The one place that makes a log line safe: a field holding an Error is logged as its class, code
+ * The one place that makes a log line safe and parseable: no key appears twice (a field named
+ * like one the line has already is renamed); a field holding an Error is logged as its class, code
  * and message (with its stack at error level), and no field says a query's parameters (drizzle
  * words a failed query as "Failed query: … params: …", and they carry what users sent: emails,
  * idempotency keys, webhook secrets) or a secret of ours (API keys, webhook signing secrets).
@@ -18,23 +19,46 @@ export interface Logger {
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-function wrap(logger: Pino): Logger {
+/** The keys every line has of its own (messageKey, level, time): pino writes a field of the same name as well. */
+const LINE_KEYS: ReadonlySet<string> = new Set(["message", "level", "time"]);
+
+/** `taken`: the line's own keys and those a child bound; a field of one of those names is renamed. */
+function wrap(logger: Pino, taken: ReadonlySet<string>): Logger {
   return {
-    info: (message, fields) => logger.info(fields ? safeFields(fields, false) : {}, redact(message)),
-    warn: (message, fields) => logger.warn(fields ? safeFields(fields, false) : {}, redact(message)),
-    error: (message, fields) => logger.error(fields ? safeFields(fields, true) : {}, redact(message)),
-    child: (bindings) => wrap(logger.child(safeFields(bindings, false))),
+    info: (message, fields) => logger.info(fields ? safeFields(fields, false, taken) : {}, redact(message)),
+    warn: (message, fields) => logger.warn(fields ? safeFields(fields, false, taken) : {}, redact(message)),
+    error: (message, fields) => logger.error(fields ? safeFields(fields, true, taken) : {}, redact(message)),
+    child: (bindings) => {
+      const bound = safeFields(bindings, false, taken);
+      return wrap(logger.child(bound), new Set([...taken, ...Object.keys(bound)]));
+    },
   };
 }
 
-function safeFields(fields: Record<string, unknown>, withStack: boolean): Record<string, unknown> {
+/**
+ * The fields as logged: errors described, strings redacted, and a field named like a key the line
+ * has already (its message, a child's binding) renamed (message: contextMessage): pino would write
+ * both, and a JSON parser keeps only the last of two equal keys.
+ */
+function safeFields(fields: Record<string, unknown>, withStack: boolean, taken: ReadonlySet<string>): Record<string, unknown> {
   let safe: Record<string, unknown> | undefined;
   for (const name in fields) {
     const value = fields[name];
     const replaced = value instanceof Error ? describeError(value, withStack) : typeof value === "string" ? redact(value) : value;
-    if (replaced !== value) (safe ??= { ...fields })[name] = replaced;
+    if (taken.has(name)) {
+      safe ??= { ...fields };
+      delete safe[name];
+      safe[freeName(name, taken, safe)] = replaced;
+    } else if (replaced !== value) (safe ??= { ...fields })[name] = replaced;
   }
   return safe ?? fields;
+}
+
+function freeName(name: string, taken: ReadonlySet<string>, fields: Record<string, unknown>): string {
+  const base = `context${name[0].toUpperCase()}${name.slice(1)}`;
+  let candidate = base;
+  for (let n = 2; taken.has(candidate) || Object.hasOwn(fields, candidate); n++) candidate = `${base}${n}`;
+  return candidate;
 }
 
 /** Drizzle's "params: …" runs to the end of its message, which a stack continues with "    at …". */
@@ -85,7 +109,7 @@ export function createLogger(level: LogLevel = "info", destination?: Destination
     timestamp: isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
   };
-  return wrap(destination ? pino(options, destination) : pino(options));
+  return wrap(destination ? pino(options, destination) : pino(options), LINE_KEYS);
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {}, child: () => silentLogger };

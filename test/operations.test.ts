@@ -82,6 +82,46 @@ describe("logs", () => {
     expect(broken[0].error.message).toContain("no such table: subscription_plans");
     for (const entry of entries) expect(entry.time).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
+  it("have one message key: a client error's line says the error's message as errorMessage", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(...String(chunk).split("\n").filter(Boolean));
+        done();
+      },
+    });
+    const server = await startTestServer({ logger: createLogger("info", sink) });
+    await server.gql(`{ providers { id nope } }`, undefined, { "x-request-id": "req-invalid-3" });
+    await server.close();
+
+    const line = lines.find((raw) => raw.includes('"req-invalid-3"') && raw.includes('"client error"'))!;
+    // A JSON parser keeps the last of two equal keys: the raw line must have just one.
+    expect(line.match(/"message":/g)).toHaveLength(1);
+    expect(JSON.parse(line)).toMatchObject({
+      level: "info",
+      message: "client error",
+      code: "GRAPHQL_VALIDATION_FAILED",
+      errorMessage: expect.stringContaining('Cannot query field "nope"'),
+    });
+  });
+
+  it("rename a field named like one of the line's own keys, so none appears twice", () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk).trim());
+        done();
+      },
+    });
+    const logger = createLogger("info", sink);
+    logger.info("the line", { message: "a field", level: "a field", time: 1 });
+    logger.child({ requestId: "bound" }).info("a child's line", { requestId: "given", message: "a field" });
+    for (const line of lines) {
+      for (const key of ["message", "level", "time", "requestId"]) expect(line.split(`"${key}":`).length, line).toBeLessThanOrEqual(2);
+    }
+    expect(JSON.parse(lines[0])).toMatchObject({ message: "the line", level: "info", contextMessage: "a field", contextLevel: "a field", contextTime: 1 });
+    expect(JSON.parse(lines[1])).toMatchObject({ message: "a child's line", requestId: "bound", contextRequestId: "given", contextMessage: "a field" });
+  });
 });
 
 describe("metrics", () => {

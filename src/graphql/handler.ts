@@ -1,7 +1,8 @@
 /**
  * POST and GET /graphql: the public response cache (anonymous reads while the catalog is
  * unchanged), the fast path's direct runs, and Apollo for everything else. Every answer waits for
- * the store's pending fsync: what a request read may come from a commit not yet on disk.
+ * the store's pending fsync: what a request read may come from a commit not yet on disk. An
+ * anonymous GET query's answer is public, with an ETag (http-caching.ts); every other is no-store.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer } from "@apollo/server";
@@ -16,6 +17,7 @@ import { createContext, type Context } from "./shared/context.js";
 import { serviceUnavailableBody, storeUnavailableCause } from "./shared/errors.js";
 import type { StoreUnavailableError } from "../store/store.js";
 import type { FastPath } from "./fast-path.js";
+import { answerableUnchanged, ifNoneMatch, NO_STORE, PRIVATE_NO_STORE, presentsKey, publicGet, publicHeaders, varyGet, type PublicGet } from "./http-caching.js";
 import { hasControlCharacter } from "./shared/input-text.js";
 import { PublicResponseCache } from "./response-cache.js";
 
@@ -29,12 +31,25 @@ export class GraphQLHandler {
     private readonly metrics: Metrics,
     private readonly maxBodyBytes: number,
     private readonly logger: Logger,
+    /** CATALOG_CACHE_MAX_AGE_SECONDS. */
+    private readonly publicMaxAgeSeconds: number,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, target: Target, method: string, requestId: string): Promise<void> {
     const header = (name: string) => headerValue(req, name);
     const contentType = header("content-type");
     const accept = header("accept") ?? "";
+    // Stays on every answer but a public one (an error thrown below included).
+    res.setHeader("cache-control", presentsKey(header) ? PRIVATE_NO_STORE : NO_STORE);
+    let get: PublicGet | null = null;
+    if (method === "GET") {
+      varyGet(res);
+      get = publicGet({ search: target.search, header }, this.services.catalog.version());
+      // The client holds this very answer: no need to run it again.
+      if (get && ifNoneMatch(header("if-none-match"), get.etag) && answerableUnchanged({ search: target.search, header }, get)) {
+        return respond(res, 304, publicHeaders(get.etag, this.publicMaxAgeSeconds), "");
+      }
+    }
     const body = method === "POST" ? decodeUtf8(await readBody(req, this.maxBodyBytes)) : "";
     const parsed = parseJsonBody(contentType, body);
     const apiKey = keyOf(header);
@@ -79,6 +94,12 @@ export class GraphQLHandler {
       const succeeded = status === 200 && context?.operation.isQuery && !context.operation.hadErrors;
       if (succeeded && cacheKey) this.responseCache.set(cacheKey, version, [...response.headers], response.body.string);
       if (succeeded && candidate && context) this.fastPath!.remember(candidate, context, [...response.headers]);
+      if (succeeded && get) {
+        // A persisted query sent by its hash alone is known to be a query only now.
+        const headers = publicHeaders(get.etag, this.publicMaxAgeSeconds);
+        if (ifNoneMatch(header("if-none-match"), get.etag)) return respond(res, 304, headers, "");
+        return respond(res, status, [...response.headers, ...Object.entries(headers)], response.body.string);
+      }
       return respond(res, status, response.headers, response.body.string);
     }
     // Incremental delivery (@defer): written as Apollo streams it.

@@ -1,6 +1,6 @@
 /**
- * HTTP routing: CORS preflights, /health, /metrics (when served here), payment webhooks, the
- * billing pages and /graphql, with rate limits on everything but webhooks.
+ * HTTP routing: /health, /metrics (when served here), payment webhooks, the billing pages and
+ * /graphql, with rate limits on everything but webhooks. CORS preflights never get here (server.ts).
  */
 import { webhookEventsJsonSchema } from "../events/definitions.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -16,16 +16,8 @@ import { HttpError, sendJson } from "./errors.js";
 import { clientAddress, headerValue, type Target } from "./request.js";
 import { respond } from "./respond.js";
 
-/** What a browser asks for in a preflight (OPTIONS) only. */
 /** The JSON Schema of webhook bodies, one branch per event type. */
 export const WEBHOOK_EVENTS_SCHEMA_PATH = "/schemas/webhook-events.json";
-
-const CORS_PREFLIGHT_HEADERS = {
-  "access-control-allow-methods": "GET, POST, OPTIONS",
-  "access-control-allow-headers":
-    "content-type, authorization, x-api-key, x-request-id, apollo-require-preflight, x-apollo-operation-name, apollographql-client-name, apollographql-client-version",
-  "access-control-max-age": "86400",
-};
 
 export interface RouterOptions {
   services: Services;
@@ -77,7 +69,6 @@ export function createRouter(options: RouterOptions): Route {
   let webhookEventsSchema: string | undefined;
 
   return async (req, res, target, method, requestId) => {
-    if (method === "OPTIONS") return respond(res, 204, CORS_PREFLIGHT_HEADERS, "");
     // On the API port only with a token; with METRICS_PORT, only there.
     const { metricsAccess } = options;
     if (target.pathname === "/metrics" && metricsAccess.token !== undefined && metricsAccess.port === undefined) {

@@ -8,17 +8,12 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { capConnectionsPerAddress } from "./connections.js";
+import { corsHandler, DEFAULT_CORS, type CorsSettings } from "./cors.js";
 import { HttpError, sendHttpError } from "./errors.js";
 import { headerValue, requestIdOf, routeLabel, targetOf } from "./request.js";
 import type { Route } from "./router.js";
 
-// Keys travel in headers, never cookies, so any origin (Apollo Studio included) may call us.
-const CORS_HEADERS = {
-  "access-control-allow-origin": "*",
-  "access-control-expose-headers": "x-request-id, retry-after, ratelimit-limit, ratelimit-remaining, ratelimit-reset",
-};
-
-/** The HTTP_* settings: how long a client may take, and how many connections one address may hold. */
+/** The HTTP_* settings: how long a client may take, and how many connections one address may hold; and CORS_*. */
 export interface HttpSettings {
   /** A request's headers must all arrive within this (slowloris); then 408 and the connection closes. */
   headersTimeoutMs: number;
@@ -28,9 +23,17 @@ export interface HttpSettings {
   keepAliveTimeoutMs: number;
   /** Open connections per TCP peer address; more are closed at once (0: no cap). */
   maxConnectionsPerAddress: number;
+  /** Which origins may read answers, and which request headers browsers may send (CORS_ORIGINS, CORS_ALLOWED_HEADERS). */
+  cors: CorsSettings;
 }
 
-export const DEFAULT_HTTP: HttpSettings = { headersTimeoutMs: 20_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000, maxConnectionsPerAddress: 256 };
+export const DEFAULT_HTTP: HttpSettings = {
+  headersTimeoutMs: 20_000,
+  requestTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnectionsPerAddress: 256,
+  cors: DEFAULT_CORS,
+};
 
 export interface HttpServer {
   server: Server;
@@ -43,6 +46,7 @@ export function createHttpServer(route: Route, logger: Logger, metrics: Metrics,
   let inFlight = 0;
   let closing = false;
   let drained: (() => void) | null = null;
+  const cors = corsHandler(settings.cors);
 
   const options = {
     headersTimeout: settings.headersTimeoutMs,
@@ -57,7 +61,6 @@ export function createHttpServer(route: Route, logger: Logger, metrics: Metrics,
     const target = targetOf(req.url);
     const method = (req.method ?? "GET").toUpperCase();
     res.setHeader("x-request-id", requestId);
-    for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
     if (closing) res.setHeader("connection", "close");
     res.on("close", () => {
       inFlight--;
@@ -67,11 +70,14 @@ export function createHttpServer(route: Route, logger: Logger, metrics: Metrics,
       // A field rather than a child logger: building a child per request cost more than the line.
       logger.info("request", { requestId, method, path: target.pathname, status: res.statusCode, durationMs: Math.round(seconds * 10_000) / 10 });
     });
-    route(req, res, target, method, requestId).catch((error: unknown) => {
-      const accept = headerValue(req, "accept");
-      if (error instanceof HttpError) return sendHttpError(res, error, accept);
-      logger.error("request failed", { requestId, error });
-      sendHttpError(res, new HttpError(500, "Internal server error"), accept);
+    // A preflight (OPTIONS) is answered here, 204; every other request goes on to its route.
+    cors(req, res, () => {
+      route(req, res, target, method, requestId).catch((error: unknown) => {
+        const accept = headerValue(req, "accept");
+        if (error instanceof HttpError) return sendHttpError(res, error, accept);
+        logger.error("request failed", { requestId, error });
+        sendHttpError(res, new HttpError(500, "Internal server error"), accept);
+      });
     });
   });
 

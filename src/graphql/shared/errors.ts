@@ -113,7 +113,7 @@ export function validationFailedError(error: GraphQLError, hideSuggestions: bool
 export function logGraphQLError(logger: Logger, error: GraphQLError, fields: Record<string, unknown>): string | undefined {
   const code = clientErrorCode(error);
   if (code === ErrorCode.SERVICE_UNAVAILABLE) logger.warn("store unavailable", { ...fields, error: storeUnavailableCause(error) });
-  else if (code !== undefined) logger.info("client error", { ...fields, code, message: error.message });
+  else if (code !== undefined) logger.info("client error", { ...fields, code, errorMessage: error.message });
   else logger.error("unexpected error while executing a request", { ...fields, path: error.path, error: error.originalError ?? error });
   return code;
 }
