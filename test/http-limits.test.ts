@@ -154,6 +154,7 @@ describe("configuration", () => {
       requestTimeoutMs: 30_000,
       keepAliveTimeoutMs: 65_000,
       maxConnectionsPerAddress: 0,
+      cors: { origins: "*", extraAllowedHeaders: [] },
     });
     expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: "30000", HTTP_REQUEST_TIMEOUT_MS: "10000" })).toThrow(/HTTP_REQUEST_TIMEOUT_MS \(10000\) must be at least HTTP_HEADERS_TIMEOUT_MS \(30000\)/);
     expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: "10" })).toThrow(/HTTP_HEADERS_TIMEOUT_MS must be a whole number from 1000 to 600000/);
