@@ -1,0 +1,130 @@
+/**
+ * What the explorer page runs in the browser, next to GraphiQL's prebuilt bundle: served as files
+ * of their own (the page's Content-Security-Policy allows no inline script or style). Kept as text
+ * here so that `npm run build` puts them in dist/ with the rest: a deploy ships no source files.
+ */
+
+/** The first query a new tab shows: the catalog, readable without a key. */
+export const EXPLORER_DEFAULT_QUERY = `# The catalog needs no key: press Run (or Ctrl-Enter).
+# Your account and subscriptions need your API key:
+# put it in Headers below, then try for example
+#   subscription {
+#     walletChanged { provider balance event { type } }
+#   }
+{
+  providers {
+    id
+    name
+    creditPacks { name credits price { amount currency } }
+  }
+}
+`;
+
+/** The headers editor's template: a key left empty is not sent. */
+export const EXPLORER_DEFAULT_HEADERS = `{"X-API-Key": ""}`;
+
+export const EXPLORER_STYLE = `html, body, #graphiql { height: 100%; margin: 0; }
+#graphiql > .explorer-loading { font: 16px system-ui, sans-serif; padding: 1em; }
+`;
+
+/**
+ * Queries and mutations go over HTTP with the headers editor's headers (empty ones left out);
+ * subscriptions over graphql-ws on the same path, with the X-API-Key (or Authorization: Bearer)
+ * header's key as connectionParams.apiKey, one lazy connection per key.
+ */
+export const EXPLORER_SCRIPT = `(function () {
+  "use strict";
+  var root = document.getElementById("graphiql");
+  // GraphiQL's dialogs add one style element, through get-nonce: the page's CSP admits it by this nonce.
+  window.__webpack_nonce__ = root.getAttribute("data-style-nonce");
+  var settings = ${JSON.stringify({ defaultQuery: EXPLORER_DEFAULT_QUERY, defaultHeaders: EXPLORER_DEFAULT_HEADERS })};
+  var endpoint = location.pathname;
+  var socketUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + endpoint;
+  var overHttp = GraphiQL.createFetcher({ url: endpoint });
+  var socketClients = {};
+
+  function sentHeaders(headers) {
+    var kept = {};
+    Object.keys(headers || {}).forEach(function (name) {
+      var value = headers[name];
+      if (value !== undefined && value !== null && String(value).trim() !== "") kept[name] = String(value);
+    });
+    return kept;
+  }
+
+  function apiKeyOf(headers) {
+    var key = null;
+    Object.keys(headers).forEach(function (name) {
+      var lower = name.toLowerCase();
+      if (lower === "x-api-key") key = headers[name].trim();
+      else if (lower === "authorization" && key === null) {
+        var bearer = /^Bearer\\s+(\\S+)$/i.exec(headers[name].trim());
+        if (bearer) key = bearer[1];
+      }
+    });
+    return key;
+  }
+
+  function isSubscription(documentAST, operationName) {
+    if (!documentAST) return false;
+    var operations = documentAST.definitions.filter(function (definition) {
+      return definition.kind === "OperationDefinition";
+    });
+    var chosen = operationName
+      ? operations.filter(function (operation) { return operation.name && operation.name.value === operationName; })[0]
+      : operations.length === 1 ? operations[0] : undefined;
+    return Boolean(chosen && chosen.operation === "subscription");
+  }
+
+  function socketClient(apiKey) {
+    if (!socketClients[apiKey]) {
+      socketClients[apiKey] = graphqlWs.createClient({ url: socketUrl, connectionParams: { apiKey: apiKey } });
+    }
+    return socketClients[apiKey];
+  }
+
+  /** A failure as GraphiQL shows a result: a close says its code and reason. */
+  function failure(error) {
+    if (Array.isArray(error)) return { errors: error };
+    if (error && typeof error.code === "number" && "reason" in error) {
+      return { errors: [{ message: "The WebSocket closed: " + error.code + (error.reason ? " " + error.reason : ""), extensions: { closeCode: error.code } }] };
+    }
+    return { errors: [{ message: error && error.message ? error.message : "The WebSocket failed (is the server reachable?)" }] };
+  }
+
+  function subscribe(params, apiKey) {
+    return {
+      subscribe: function (observer) {
+        if (!apiKey) {
+          observer.next({ errors: [{ message: "Subscriptions need your API key: put it in Headers, as {\\"X-API-Key\\": \\"your key\\"}" }] });
+          observer.complete();
+          return { unsubscribe: function () {} };
+        }
+        var request = { query: params.query, variables: params.variables, operationName: params.operationName };
+        var stop = socketClient(apiKey).subscribe(request, {
+          next: function (result) { observer.next(result); },
+          error: function (error) { observer.next(failure(error)); observer.complete(); },
+          complete: function () { observer.complete(); },
+        });
+        return { unsubscribe: stop };
+      },
+    };
+  }
+
+  function fetcher(params, options) {
+    var headers = sentHeaders(options && options.headers);
+    if (isSubscription(options && options.documentAST, params.operationName)) return subscribe(params, apiKeyOf(headers));
+    return overHttp(params, Object.assign({}, options, { headers: headers }));
+  }
+
+  ReactDOM.createRoot(root).render(
+    React.createElement(GraphiQL, {
+      fetcher: fetcher,
+      defaultQuery: settings.defaultQuery,
+      defaultHeaders: settings.defaultHeaders,
+      defaultEditorToolsVisibility: "headers",
+      shouldPersistHeaders: false,
+    }),
+  );
+})();
+`;
