@@ -152,7 +152,7 @@ describe.skipIf(browserMissing)("the explorer in a real browser", () => {
     };
   }
 
-  /** The text of a CodeMirror editor (GraphiQL 3's), as its API reads it: the view draws only what is on screen. */
+  /** The text of a CodeMirror 5 editor (GraphiQL 4's), as its API reads it: the view draws only what is on screen. */
   const editorText = (page: Page, selector: string) =>
     page
       .locator(selector)

@@ -5,12 +5,12 @@
  */
 
 /** The first query a new tab shows: the catalog, readable without a key. */
-export const EXPLORER_DEFAULT_QUERY = `# The catalog needs no key: press Run (or Ctrl-Enter).
-# Your account and subscriptions need your API key:
-# put it in Headers below, then try for example
-#   subscription {
-#     walletChanged { provider balance event { type } }
-#   }
+export const EXPLORER_DEFAULT_QUERY = `# The catalog needs no key: press Run.
+# Your account and subscriptions need your
+# API key in Headers below. Then try:
+# subscription {
+#   walletChanged { provider balance }
+# }
 {
   providers {
     id
