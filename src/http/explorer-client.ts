@@ -65,15 +65,48 @@ export const EXPLORER_SCRIPT = `(function () {
     return key;
   }
 
-  function isSubscription(documentAST, operationName) {
-    if (!documentAST) return false;
-    var operations = documentAST.definitions.filter(function (definition) {
-      return definition.kind === "OperationDefinition";
-    });
+  /**
+   * The document's operations ({ kind, name }), read from the text itself: GraphiQL's parsed
+   * document trails the editor by a moment, and a subscription run at once must still go over WebSocket.
+   */
+  function operationsOf(query) {
+    var text = String(query).replace(/"""[\\s\\S]*?"""|"(?:[^"\\\\\\r\\n]|\\\\.)*"|#[^\\r\\n]*/g, " ");
+    var token = /[{}()[\\]@$]|[_A-Za-z][_0-9A-Za-z]*/g;
+    var operations = [];
+    var depth = 0;
+    var definition = null;
+    var nameNext = false;
+    var match;
+    while ((match = token.exec(text))) {
+      var word = match[0];
+      if (word === "{" || word === "(" || word === "[") {
+        // A selection set opened at the top without a keyword is a query's shorthand.
+        if (depth === 0 && word === "{") {
+          if (definition === null) operations.push({ kind: "query", name: null });
+          definition = null;
+        }
+        depth += 1;
+        nameNext = false;
+      } else if (word === "}" || word === ")" || word === "]") {
+        depth -= 1;
+      } else if (depth === 0 && definition === null && /^(query|mutation|subscription|fragment)$/.test(word)) {
+        definition = { kind: word, name: null };
+        if (word !== "fragment") operations.push(definition);
+        nameNext = word !== "fragment";
+      } else if (depth === 0 && nameNext) {
+        definition.name = word === "@" || word === "$" ? null : word;
+        nameNext = false;
+      }
+    }
+    return operations;
+  }
+
+  function isSubscription(query, operationName) {
+    var operations = operationsOf(query);
     var chosen = operationName
-      ? operations.filter(function (operation) { return operation.name && operation.name.value === operationName; })[0]
+      ? operations.filter(function (operation) { return operation.name === operationName; })[0]
       : operations.length === 1 ? operations[0] : undefined;
-    return Boolean(chosen && chosen.operation === "subscription");
+    return Boolean(chosen && chosen.kind === "subscription");
   }
 
   function socketClient(apiKey) {
@@ -113,7 +146,7 @@ export const EXPLORER_SCRIPT = `(function () {
 
   function fetcher(params, options) {
     var headers = sentHeaders(options && options.headers);
-    if (isSubscription(options && options.documentAST, params.operationName)) return subscribe(params, apiKeyOf(headers));
+    if (isSubscription(params.query, params.operationName)) return subscribe(params, apiKeyOf(headers));
     return overHttp(params, Object.assign({}, options, { headers: headers }));
   }
 
