@@ -3,7 +3,7 @@
  * without node_modules or dist/, runs `npm run build` with the dev dependencies. The run stage
  * gets only what README.md's "Deploying" lists (package.json, package-lock.json, dist/, drizzle/,
  * scripts/ensure-build.mjs), installs with `npm ci --omit=dev`, and runs `npm run migrate`,
- * `npm start` (answers /health, stops cleanly) and `npm run audit`: nothing the server or the
+ * `npm start` (answers /health, serves the explorer's files, stops cleanly) and `npm run audit`: nothing the server or the
  * commands load at run time may be a dev dependency or a source file, and migrations and seeds
  * must resolve from dist/. Without a build, `npm start` says so in one line.
  *
@@ -105,6 +105,11 @@ describe("a deploy: build with the dev tools, install without them, run", () => 
     expect(health.status).toBe(200);
     const prices = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ providers { id } }" }) });
     expect(((await prices.json()) as { data: { providers: unknown[] } }).data.providers).toHaveLength(5);
+    // A browser's visit: the explorer, whose files come from production dependencies and dist/.
+    const explorer = await (await fetch(`${server.url}/graphql`, { headers: { accept: "text/html" } })).text();
+    const explorerFiles = [...explorer.matchAll(/(?:src|href)="(\/graphql\/explorer\/[^"]+)"/g)].map((match) => match[1]);
+    expect(explorerFiles).toHaveLength(7);
+    for (const file of explorerFiles) expect((await fetch(`${server.url}${file}`)).status, file).toBe(200);
     // Production makes no demo account: an operator makes one, with credits.
     const admin = (query: string) =>
       fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", "x-api-key": DEPLOY_ADMIN_KEY }, body: JSON.stringify({ query }) }).then(

@@ -24,11 +24,16 @@ describe("HTTP surface", () => {
     await other.app.close();
   });
 
-  it("serves Apollo's landing page to a browser on GET /graphql", async () => {
+  it("serves the offline explorer (GraphiQL) to a browser on GET /graphql, Apollo Sandbox on ?sandbox=apollo", async () => {
     const response = await fetch(`${server.url}/graphql`, { headers: { accept: "text/html" } });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/html");
-    expect(await response.text()).toContain("apollo");
+    const page = await response.text();
+    expect(page).toMatch(/<script src="\/graphql\/explorer\/[0-9a-f]+\/graphiql\.min\.js">/);
+    expect(page).not.toContain("apollographql.com");
+    // The rest (its files, CSP, in a real browser): test/explorer.test.ts.
+    const sandbox = await fetch(`${server.url}/graphql?sandbox=apollo`, { headers: { accept: "text/html" } });
+    expect(await sandbox.text()).toContain("apollographql.com");
   });
 
   it("lets Apollo Studio in: CORS preflight and headers on responses", async () => {

@@ -1,6 +1,6 @@
 /** Apollo Server as this API runs it: its limits, error masking, plugins and (optionally) the fast path. */
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { CatalogRepository } from "../catalog/repository.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
@@ -35,19 +35,23 @@ export function createApollo(options: ApolloOptions): { apollo: ApolloServer<Con
   const protections = graphqlProtections(options.limits ?? DEFAULT_LIMITS, options.catalog);
   // We set no cache hints: the cache-control plugin would only wrap every resolver.
   const cacheControlOff = ApolloServerPluginCacheControlDisabled() as ApolloServerPlugin<Context>;
+  // Browsers get the offline explorer from the router (src/http/explorer.ts); Apollo runs GraphQL only,
+  // a browser's GET with a query included (its landing page would answer that with a page).
+  const landingPageOff = ApolloServerPluginLandingPageDisabled() as ApolloServerPlugin<Context>;
   // Counts and logs what Apollo answers; the HTTP layer does the same for direct runs.
   const observer = requestObserver(options.logger, options.metrics);
   // Direct runs check their variables themselves (handler.ts); their text passed it when Apollo answered it.
   const inputText = inputTextPlugin<Context>();
   const plugins: ApolloServerPlugin<Context>[] = [
     cacheControlOff,
+    landingPageOff,
     inputText,
     // graphql-armor is typed against the CommonJS build of @apollo/server; the objects are the same.
     ...(protections.plugins as unknown as ApolloServerPlugin<Context>[]),
     observer,
   ];
   const schema = appSchema();
-  const fastPath = options.fastPath ? new FastPath(schema, plugins, new Set([cacheControlOff, inputText, observer])) : null;
+  const fastPath = options.fastPath ? new FastPath(schema, plugins, new Set([cacheControlOff, landingPageOff, inputText, observer])) : null;
   const apollo = new ApolloServer<Context>({
     ...(fastPath ? { gateway: fastPath.gateway } : { schema }),
     // Switched off by our own rule (INTROSPECTION=false), whose message names the variable.

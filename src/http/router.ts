@@ -13,6 +13,7 @@ import type { RateLimits } from "../rate-limit.js";
 import type { Services } from "../services.js";
 import { readBody } from "./body.js";
 import { HttpError, sendJson } from "./errors.js";
+import { browserPage, EXPLORER_ASSETS_PATH, serveBrowserPage, serveExplorerAsset } from "./explorer.js";
 import { clientAddress, headerValue, type Target } from "./request.js";
 import { respond } from "./respond.js";
 
@@ -108,8 +109,12 @@ export function createRouter(options: RouterOptions): Route {
     if (page) return send(res, page);
     if (target.pathname === "/graphql") {
       if (method !== "GET" && method !== "POST") throw new HttpError(405, "Use GET or POST /graphql", { allow: "GET, POST" });
+      // A browser's visit gets the explorer (src/http/explorer.ts); GraphQL requests go on to the handler.
+      const view = browserPage(method, headerValue(req, "accept"), target.search);
+      if (view) return serveBrowserPage(res, view);
       return options.graphql.handle(req, res, target, method, requestId);
     }
+    if (target.pathname.startsWith(EXPLORER_ASSETS_PATH)) return serveExplorerAsset(req, res, method, target.pathname);
     throw new HttpError(404, `No route for ${method} ${target.pathname}`);
   };
 }
