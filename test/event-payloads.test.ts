@@ -7,7 +7,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { EVENT_TYPES } from "../src/events/definitions.js";
 import { createTestAccount, startTestServer, TEST_ADMIN_KEY, until, type TestAccount, type TestServer } from "./helpers.js";

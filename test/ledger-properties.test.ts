@@ -10,7 +10,7 @@
  * balance = grants' remaining, reserved = holds, the chain per wallet, nothing expired twice.
  */
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { auditAccount } from "../src/accounts/audit.js";
 import { applyReversal } from "../src/billing/reversals.js";
 import type { PaymentEvent } from "../src/billing/providers.js";

@@ -4,7 +4,7 @@
  * a connection of its own.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { PgStore } from "../src/store/postgres/store.js";
+import { type PgStore } from "../src/store/postgres/store.js";
 import { StoreUnavailableError } from "../src/store/store.js";
 import { createTestAccount, startTestServer, until } from "./helpers.js";
 import { createLedgerKit } from "./ledger-kit.js";

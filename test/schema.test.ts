@@ -30,7 +30,7 @@ describe("schema.graphql", () => {
     const lines = committed.split("\n");
     lines.forEach((line, index) => {
       const isRootType = /^type (Query|Mutation|Subscription) \{/.test(line);
-      const isDefinition = /^(type|enum|input|interface|scalar|union) /.test(line) || /^  \w+(\(|:)/.test(line);
+      const isDefinition = /^(type|enum|input|interface|scalar|union) /.test(line) || /^ {2}\w+(\(|:)/.test(line);
       const previous = lines[index - 1]?.trim() ?? "";
       if (isDefinition && !isRootType && !previous.endsWith('"""')) undocumented.push(line.trim());
     });

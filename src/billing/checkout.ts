@@ -20,7 +20,7 @@ import type { Store, Tx } from "../store/store.js";
 import { checkProviderServes, providerForPayment } from "./payment-routing.js";
 import { PaymentDeclinedError, providerFailure, type PaymentProvider, type PaymentType, type ProviderName } from "./providers.js";
 import type { SandboxProvider } from "./sandbox-provider.js";
-import { ReturnUrls } from "./return-urls.js";
+import { type ReturnUrls } from "./return-urls.js";
 import { newPageSecret } from "./page-access.js";
 
 export type { CheckoutSessionRow };

@@ -72,6 +72,7 @@ export function createBilling(deps: {
   const providers = { sandbox, stripe };
 
   // Subscriptions own their periods: a session of theirs that closes or is paid is theirs to settle.
+  // eslint-disable-next-line prefer-const -- assigned below, once the checkout it needs exists; the closures above read it later.
   let subscriptions: SubscriptionService;
   const { events } = deps;
   /** The session's state after the change, as its event tells it. */

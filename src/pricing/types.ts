@@ -1,6 +1,6 @@
 /** The engine's inputs and outputs: what a product's rules and a request look like to it. */
 import { DomainError, DomainErrorCode } from "../errors.js";
-import { Decimal, MICROS_SCALE } from "./decimal.js";
+import { type Decimal, MICROS_SCALE } from "./decimal.js";
 import type { BillingUnit, ParameterType, PriceComponent, PriceSource, RoundingMode } from "./rules.js";
 
 export interface PricingParameter {

@@ -6,7 +6,7 @@ import type { Context } from "../shared/context.js";
 import { money } from "../../pricing/money.js";
 import { Money } from "../shared/money.js";
 import { DecimalScalar } from "../shared/scalars.js";
-import { Decimal, fromMicros } from "../../pricing/decimal.js";
+import { type Decimal, fromMicros } from "../../pricing/decimal.js";
 import type { GrantStatus } from "../../store/repositories/index.js";
 import type { AccountRecord, JobRecord, TransactionRecord } from "../../accounts/records.js";
 import { Account, Job, Transaction } from "./types.js";

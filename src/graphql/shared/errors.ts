@@ -3,7 +3,7 @@ import { HeaderMap } from "@apollo/server";
 import { ErrorCode } from "../../error-codes.js";
 import { DomainError } from "../../errors.js";
 import { unavailableCause } from "../../store/unavailable.js";
-import { StoreUnavailableError } from "../../store/store.js";
+import { type StoreUnavailableError } from "../../store/store.js";
 import type { Logger } from "../../logger.js";
 import { relabelLimitError } from "./limit-errors.js";
 

@@ -15,6 +15,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError, Kind, visit, type DocumentNode, type ValueNode } from "graphql";
 import { ErrorCode } from "./errors.js";
 
+// eslint-disable-next-line no-control-regex -- the rule is about control characters: this is their list.
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
 /** Where a variable is used: the argument path to it, and its default (a literal) when it has one. */

@@ -5,7 +5,6 @@
 import type { WebSocket } from "ws";
 import { LiveClose } from "../../../error-codes.js";
 import type { Logger } from "../../../logger.js";
-import type { Services } from "../../../services.js";
 import type { Context } from "../../shared/context.js";
 import type { EventFollower } from "../../../events/live/follower.js";
 import type { LiveSettings } from "../../../events/live/settings.js";
