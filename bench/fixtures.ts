@@ -28,7 +28,8 @@ export async function benchStore(location = IN_MEMORY, accounts = 1): Promise<{ 
   const credits = new CreditService(store, new WalletBook(new CreditLedger(time, []), new EventLog(systemClock)), time, () => true);
   const service = new AccountService(store, credits, time);
   const apiKeys: string[] = [];
-  for (let i = 0; i < accounts; i++) apiKeys.push((await service.createAccount(`Bench ${i + 1}`, { credits: new Decimal(1_000_000_000), provider: "ugen" })).token);
+  for (let i = 0; i < accounts; i++)
+    apiKeys.push((await service.createAccount(`Bench ${i + 1}`, { credits: new Decimal(1_000_000_000), provider: "ugen" })).token);
   return { store, apiKeys };
 }
 

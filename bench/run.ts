@@ -56,7 +56,11 @@ async function startServer(kind: "graphql" | "raw", databasePath: string, checko
   // As deployed: compiled JavaScript (`npm run bench` builds first), not through tsx's loader, and
   // NODE_ENV=production, which also turns off graphql-js's development-only checks.
   const command = [process.execPath, "--no-memory-reducer", join(checkout, "dist/bench/servers.js"), kind, databasePath];
-  const options: SpawnOptions = { cwd: checkout, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_ENV: "production", BENCH_ACCOUNTS: String(accounts) } };
+  const options: SpawnOptions = {
+    cwd: checkout,
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, NODE_ENV: "production", BENCH_ACCOUNTS: String(accounts) },
+  };
   const child = hasTaskset ? spawn("taskset", ["-c", String(core), ...command], options) : spawn(command[0], command.slice(1), options);
   return new Promise((resolve, reject) => {
     let output = "";
@@ -102,7 +106,13 @@ const estimateInput = () => ({
 });
 
 const estimateGraphql = (): autocannon.Request[] => [
-  { method: "POST", path: "/graphql", headers: json, setupRequest: (r) => ({ ...r, body: graphqlBody(ESTIMATE_QUERY, { input: estimateInput() }) }), onResponse: checkBody },
+  {
+    method: "POST",
+    path: "/graphql",
+    headers: json,
+    setupRequest: (r) => ({ ...r, body: graphqlBody(ESTIMATE_QUERY, { input: estimateInput() }) }),
+    onResponse: checkBody,
+  },
 ];
 
 /** Each connection's key (autocannon's context is per connection): the server's accounts, in turn. */
@@ -112,7 +122,11 @@ function connectionKeys(server: Server): (context: object) => string {
 }
 
 /** The ledger pair: jobCreate, then jobComplete of the job it made, as GraphQL or as the raw server's routes. */
-function ledgerRequests(server: Server, paths: { create: string; complete: string }, bodies: { create: string; complete: (jobId?: string) => string }): autocannon.Request[] {
+function ledgerRequests(
+  server: Server,
+  paths: { create: string; complete: string },
+  bodies: { create: string; complete: (jobId?: string) => string },
+): autocannon.Request[] {
   const keyOf = connectionKeys(server);
   const headers = (context: object) => ({ ...json, "x-api-key": keyOf(context) });
   return [
@@ -135,9 +149,14 @@ function ledgerRequests(server: Server, paths: { create: string; complete: strin
 }
 
 const ledgerGraphql = (server: Server) =>
-  ledgerRequests(server, { create: "/graphql", complete: "/graphql" }, { create: graphqlBody(JOB_CREATE), complete: (id) => graphqlBody(JOB_COMPLETE, { id }) });
+  ledgerRequests(
+    server,
+    { create: "/graphql", complete: "/graphql" },
+    { create: graphqlBody(JOB_CREATE), complete: (id) => graphqlBody(JOB_COMPLETE, { id }) },
+  );
 
-const ledgerRaw = (server: Server) => ledgerRequests(server, { create: "/job-create", complete: "/job-complete" }, { create: "{}", complete: (jobId) => JSON.stringify({ jobId }) });
+const ledgerRaw = (server: Server) =>
+  ledgerRequests(server, { create: "/job-create", complete: "/job-complete" }, { create: "{}", complete: (jobId) => JSON.stringify({ jobId }) });
 
 const workloads: Workload[] = [
   {
@@ -152,7 +171,9 @@ const workloads: Workload[] = [
     description: "subclip/viral-captions, a random duration per request (no two alike), face tracking, 2 generations; baseline calls the same pricing function",
     target: 0.35,
     graphql: estimateGraphql,
-    raw: () => [{ method: "POST", path: "/estimate", headers: json, setupRequest: (r) => ({ ...r, body: JSON.stringify(estimateInput()) }), onResponse: checkBody }],
+    raw: () => [
+      { method: "POST", path: "/estimate", headers: json, setupRequest: (r) => ({ ...r, body: JSON.stringify(estimateInput()) }), onResponse: checkBody },
+    ],
   },
   {
     name: "estimate-apollo-client",
@@ -166,30 +187,44 @@ const workloads: Workload[] = [
         headers: { ...json, accept: "application/graphql-response+json,application/json;q=0.9" },
         setupRequest: (r) => ({
           ...r,
-          body: JSON.stringify({ operationName: "Estimate", variables: { input: estimateInput() }, extensions: { clientLibrary: { name: "@apollo/client", version: "4.0.0" } }, query: ESTIMATE_QUERY }),
+          body: JSON.stringify({
+            operationName: "Estimate",
+            variables: { input: estimateInput() },
+            extensions: { clientLibrary: { name: "@apollo/client", version: "4.0.0" } },
+            query: ESTIMATE_QUERY,
+          }),
         }),
         onResponse: checkBody,
       },
     ],
-    raw: () => [{ method: "POST", path: "/estimate", headers: json, setupRequest: (r) => ({ ...r, body: JSON.stringify(estimateInput()) }), onResponse: checkBody }],
+    raw: () => [
+      { method: "POST", path: "/estimate", headers: json, setupRequest: (r) => ({ ...r, body: JSON.stringify(estimateInput()) }), onResponse: checkBody },
+    ],
   },
   {
     name: "floor",
-    description: "{ __typename } with a key (no response cache) against the estimate baseline: the server's own cost per request, for an operation that does nothing",
+    description:
+      "{ __typename } with a key (no response cache) against the estimate baseline: the server's own cost per request, for an operation that does nothing",
     target: 0,
-    graphql: () => [{ method: "POST", path: "/graphql", headers: { ...json, "x-api-key": "not-a-key" }, body: graphqlBody("{ __typename }"), onResponse: checkBody }],
-    raw: () => [{ method: "POST", path: "/estimate", headers: json, setupRequest: (r) => ({ ...r, body: JSON.stringify(estimateInput()) }), onResponse: checkBody }],
+    graphql: () => [
+      { method: "POST", path: "/graphql", headers: { ...json, "x-api-key": "not-a-key" }, body: graphqlBody("{ __typename }"), onResponse: checkBody },
+    ],
+    raw: () => [
+      { method: "POST", path: "/estimate", headers: json, setupRequest: (r) => ({ ...r, body: JSON.stringify(estimateInput()) }), onResponse: checkBody },
+    ],
   },
   {
     name: "ledger",
-    description: "jobCreate then jobComplete (SQLite file, WAL, group commit, fsync before answering); baseline runs the same ledger services over the same store",
+    description:
+      "jobCreate then jobComplete (SQLite file, WAL, group commit, fsync before answering); baseline runs the same ledger services over the same store",
     target: 0.5,
     graphql: ledgerGraphql,
     raw: ledgerRaw,
   },
   {
     name: "ledger-postgres",
-    description: "the same pair over PostgreSQL (one READ COMMITTED transaction per mutation, the wallet's row locked), each connection its own account; baseline runs the same ledger services, the same SQL through the same driver",
+    description:
+      "the same pair over PostgreSQL (one READ COMMITTED transaction per mutation, the wallet's row locked), each connection its own account; baseline runs the same ledger services, the same SQL through the same driver",
     target: 0.5,
     servers: "postgres",
     accounts: CONNECTIONS,
@@ -207,7 +242,8 @@ const workloads: Workload[] = [
   },
   {
     name: "ledger-live",
-    description: "the ledger pair over 100 accounts (the load on 10 of them) with 100 graphql-ws subscribers, one per account, to walletChanged, and one webhook endpoint (a local receiver) for every event of one account, against the same without them",
+    description:
+      "the ledger pair over 100 accounts (the load on 10 of them) with 100 graphql-ws subscribers, one per account, to walletChanged, and one webhook endpoint (a local receiver) for every event of one account, against the same without them",
     target: 0.8,
     servers: "live",
     accounts: 100,
@@ -226,7 +262,8 @@ const workloads: Workload[] = [
   },
   {
     name: "estimate-two-nodes",
-    description: "the estimate workload against one node, and against two nodes sharing the 10 connections (the second pinned to the load's core: this machine has two)",
+    description:
+      "the estimate workload against one node, and against two nodes sharing the 10 connections (the second pinned to the load's core: this machine has two)",
     target: 0,
     servers: "two-nodes",
     graphql: estimateGraphql,
@@ -258,7 +295,9 @@ async function load(servers: Server[], requestsOf: (server: Server) => autocanno
   const before = bodyErrors;
   const cpuBefore = servers.map((server) => cpuMicrosOf(server.child.pid));
   const connections = Math.max(1, Math.floor(CONNECTIONS / servers.length));
-  const results = await Promise.all(servers.map((server) => autocannon({ url: server.base, requests: requestsOf(server), connections, pipelining: 1, duration: seconds })));
+  const results = await Promise.all(
+    servers.map((server) => autocannon({ url: server.base, requests: requestsOf(server), connections, pipelining: 1, duration: seconds })),
+  );
   const total = results.reduce((n, result) => n + result.requests.total, 0);
   const cpu = servers.reduce((sum, server, i) => sum + cpuMicrosOf(server.child.pid) - cpuBefore[i], 0);
   return {
@@ -337,14 +376,18 @@ async function listenTo(server: Server, count: number, withEndpoint: boolean) {
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-  const created = !withEndpoint ? null : await fetch(`${server.base}/graphql`, {
-    method: "POST",
-    headers: { ...json, "x-api-key": key },
-    body: graphqlBody(`mutation ($url: String!) { webhookEndpointCreate(input: { url: $url }) { userErrors { message } } }`, { url }),
-  });
+  const created = !withEndpoint
+    ? null
+    : await fetch(`${server.base}/graphql`, {
+        method: "POST",
+        headers: { ...json, "x-api-key": key },
+        body: graphqlBody(`mutation ($url: String!) { webhookEndpointCreate(input: { url: $url }) { userErrors { message } } }`, { url }),
+      });
   const errors = created ? JSON.stringify(await created.json()) : "";
   if (errors.includes('"message"')) throw new Error(`the bench's webhook endpoint was refused: ${errors}`);
-  const clients = Array.from({ length: count }, (_, i) => createClient({ url: `${server.base.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket, connectionParams: { apiKey: keyOf(i) }, lazy: false }));
+  const clients = Array.from({ length: count }, (_, i) =>
+    createClient({ url: `${server.base.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket, connectionParams: { apiKey: keyOf(i) }, lazy: false }),
+  );
   const started = clients.map(
     (client) =>
       new Promise<void>((resolve, reject) => {
@@ -359,7 +402,8 @@ async function listenTo(server: Server, count: number, withEndpoint: boolean) {
     /** After the load: waits until no delivery came for a second (at most a minute); the backlog it had and how long it took. */
     drain: async () => {
       const [before, started] = [delivered, performance.now()];
-      while (performance.now() - Math.max(lastDeliveryAt, started) < 1000 && performance.now() - started < 60_000) await new Promise((resolve) => setTimeout(resolve, 100));
+      while (performance.now() - Math.max(lastDeliveryAt, started) < 1000 && performance.now() - started < 60_000)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       return { backlog: delivered - before, seconds: Math.max(0, lastDeliveryAt - started) / 1000 };
     },
     close: async () => {
@@ -400,7 +444,9 @@ async function serversOf(workload: Workload, directory: string, first: Server): 
       stop: async () => {
         const { backlog, seconds } = await listeners.drain();
         const during = listeners.delivered() - backlog;
-        console.log(`  (the subscribers received ${listeners.pushed()} pushes; the receiver ${during} deliveries during the load, then ${backlog} more in ${seconds.toFixed(1)} s)`);
+        console.log(
+          `  (the subscribers received ${listeners.pushed()} pushes; the receiver ${during} deliveries during the load, then ${backlog} more in ${seconds.toFixed(1)} s)`,
+        );
         await listeners.close();
         for (const server of [quiet, busy]) server.child.kill();
       },
@@ -431,7 +477,9 @@ async function main(): Promise<void> {
   // Another build measured beside this one (e.g. the previous commit's checkout, built).
   const other = compare ? await startServer("graphql", join(directory, "other.db"), compare) : null;
   const row = (label: string, m: { rps: number; p99: number; failures: number; cpu: number }) =>
-    console.log(`  ${label.padEnd(15)}${m.rps.toFixed(0).padStart(7)} req/s  p99 ${String(m.p99).padStart(3)} ms  CPU ${m.cpu.toFixed(0).padStart(5)} µs/req  failures ${m.failures}`);
+    console.log(
+      `  ${label.padEnd(15)}${m.rps.toFixed(0).padStart(7)} req/s  p99 ${String(m.p99).padStart(3)} ms  CPU ${m.cpu.toFixed(0).padStart(5)} µs/req  failures ${m.failures}`,
+    );
   let failed = false;
   const ratios = new Map<string, number>();
   try {

@@ -20,7 +20,13 @@ import { DecimalFormatError, parseDecimal } from "../src/pricing/decimal.js";
 
 const PROVIDERS = providerSeeds.map((seed) => seed.id);
 const USAGE = 'npm run account:create -- --name "Acme" [--mode live|test] [--credits 500 --provider ugen]';
-const OPTIONS = { name: { type: "string" }, mode: { type: "string" }, credits: { type: "string" }, provider: { type: "string" }, help: { type: "boolean" } } as const;
+const OPTIONS = {
+  name: { type: "string" },
+  mode: { type: "string" },
+  credits: { type: "string" },
+  provider: { type: "string" },
+  help: { type: "boolean" },
+} as const;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -64,11 +70,14 @@ function readArguments(): { name: string; mode: Mode; credits: string | undefine
   }
   if (parsed.values.name === undefined) fail(`--name is required (usage: ${USAGE})`);
   // Each provider's credits are their own currency: credits always say whose.
-  if (parsed.values.credits !== undefined && parsed.values.provider === undefined) fail(`--credits needs --provider (one of ${PROVIDERS.join(", ")}) (usage: ${USAGE})`);
+  if (parsed.values.credits !== undefined && parsed.values.provider === undefined)
+    fail(`--credits needs --provider (one of ${PROVIDERS.join(", ")}) (usage: ${USAGE})`);
   if (parsed.values.provider !== undefined && parsed.values.credits === undefined) fail(`--provider goes with --credits (usage: ${USAGE})`);
-  if (parsed.values.provider !== undefined && !PROVIDERS.includes(parsed.values.provider)) fail(`--provider: no provider ${parsed.values.provider}; one of ${PROVIDERS.join(", ")}`);
+  if (parsed.values.provider !== undefined && !PROVIDERS.includes(parsed.values.provider))
+    fail(`--provider: no provider ${parsed.values.provider}; one of ${PROVIDERS.join(", ")}`);
   const mode = (parsed.values.mode ?? "live").toUpperCase();
-  if (!(MODES as readonly string[]).includes(mode)) fail(`--mode: live or test (LIVE pays through a real provider only, TEST through the sandbox); got ${parsed.values.mode}`);
+  if (!(MODES as readonly string[]).includes(mode))
+    fail(`--mode: live or test (LIVE pays through a real provider only, TEST through the sandbox); got ${parsed.values.mode}`);
   return { name: parsed.values.name, mode: mode as Mode, credits: parsed.values.credits, provider: parsed.values.provider };
 }
 

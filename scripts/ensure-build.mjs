@@ -71,6 +71,8 @@ if (tsc) {
   process.exit(result.status ?? 1);
 }
 if (!existsSync(join(root, entry))) {
-  process.stderr.write(`No build to run (${entry} is missing) and no TypeScript to make one: run \`npm run build\` with the dev dependencies installed, then \`npm ci --omit=dev\`.\n`);
+  process.stderr.write(
+    `No build to run (${entry} is missing) and no TypeScript to make one: run \`npm run build\` with the dev dependencies installed, then \`npm ci --omit=dev\`.\n`,
+  );
   process.exit(1);
 }

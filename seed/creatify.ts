@@ -112,13 +112,38 @@ function perItem(
 export default defineProviderSeed({
   id: "creatify",
   name: "Creatify",
-  description:
-    "API access comes with a monthly subscription that includes credits; each API consumes credits per output length, request or item.",
+  description: "API access comes with a monthly subscription that includes credits; each API consumes credits per output length, request or item.",
   sourceDocument: "002_722cc5c6b31bfa5f.txt",
   subscriptionPlans: [
-    { slug: "api-starter", name: "API Starter", description: "For small projects and testing.", monthlyCredits: "500", priceUsd: "99", interval: "MONTH", contactSales: false, source: "DOCUMENTED", creditsExpire: monthlyCreditsExpire },
-    { slug: "api-pro", name: "API Pro", description: "For growing businesses.", monthlyCredits: "2000", priceUsd: "299", interval: "MONTH", contactSales: false, source: "DOCUMENTED", creditsExpire: monthlyCreditsExpire },
-    { slug: "api-enterprise", name: "API Enterprise", description: "Custom credits and pricing for high volume; arranged with sales.", contactSales: true, source: "DOCUMENTED" },
+    {
+      slug: "api-starter",
+      name: "API Starter",
+      description: "For small projects and testing.",
+      monthlyCredits: "500",
+      priceUsd: "99",
+      interval: "MONTH",
+      contactSales: false,
+      source: "DOCUMENTED",
+      creditsExpire: monthlyCreditsExpire,
+    },
+    {
+      slug: "api-pro",
+      name: "API Pro",
+      description: "For growing businesses.",
+      monthlyCredits: "2000",
+      priceUsd: "299",
+      interval: "MONTH",
+      contactSales: false,
+      source: "DOCUMENTED",
+      creditsExpire: monthlyCreditsExpire,
+    },
+    {
+      slug: "api-enterprise",
+      name: "API Enterprise",
+      description: "Custom credits and pricing for high volume; arranged with sales.",
+      contactSales: true,
+      source: "DOCUMENTED",
+    },
   ],
   models: ASSET_MODELS.map(({ slug, modelName, name, kind, credits }) => ({
     slug,
@@ -140,7 +165,15 @@ export default defineProviderSeed({
       category: "video",
       models: ASSET_MODELS.map((model) => model.slug),
       parameters: [
-        { name: "assetCount", type: "INTEGER", unit: "asset", description: "Number of assets to generate (outputs).", defaultValue: 1, minimum: "1", maximum: "100" },
+        {
+          name: "assetCount",
+          type: "INTEGER",
+          unit: "asset",
+          description: "Number of assets to generate (outputs).",
+          defaultValue: 1,
+          minimum: "1",
+          maximum: "100",
+        },
       ],
       price: {
         components: [

@@ -14,8 +14,8 @@ const TWO_K_NOTE = "No 2K price is documented; 1.5x the 1080p rate assumed, as a
 /** The doc's one priced example: veo-3.1, 8 s, 1080p costs 80 credits per generation. */
 function veoVariant(resolution: string, seconds: number) {
   const documented = resolution === "1080p" && seconds === 8;
-  const note = resolution === "2K" ? `${TWO_K_NOTE} 15 credits per second.`
-    : "Only 8 s at 1080p (80 credits) is documented; 10 credits per second assumed for the rest.";
+  const note =
+    resolution === "2K" ? `${TWO_K_NOTE} 15 credits per second.` : "Only 8 s at 1080p (80 credits) is documented; 10 credits per second assumed for the rest.";
   return {
     slug: `${resolution.toLowerCase()}-${seconds}s`,
     name: `${resolution} ${seconds}s`,
@@ -29,8 +29,10 @@ function veoVariant(resolution: string, seconds: number) {
 }
 
 function reveVariant(resolution: string) {
-  const note = resolution === "2K" ? `${TWO_K_NOTE} 6 credits per image.`
-    : "The doc names reve-fast as priced per image but gives no rate; 4 credits per image assumed, a twentieth of the documented 80-credit Veo clip.";
+  const note =
+    resolution === "2K"
+      ? `${TWO_K_NOTE} 6 credits per image.`
+      : "The doc names reve-fast as priced per image but gives no rate; 4 credits per image assumed, a twentieth of the documented 80-credit Veo clip.";
   return {
     slug: resolution.toLowerCase(),
     name: resolution,
@@ -66,8 +68,7 @@ export default defineProviderSeed({
     {
       slug: "asset-generation",
       name: "Asset generation",
-      description:
-        "One generation of an asset by the model the request names; a duration the model does not support snaps to the nearest supported one.",
+      description: "One generation of an asset by the model the request names; a duration the model does not support snaps to the nearest supported one.",
       operation: "POST /api/public/v1/asset/pricing",
       category: "video",
       models: ["veo-3.1", "reve-fast"],
@@ -95,8 +96,7 @@ export default defineProviderSeed({
         {
           name: "generateAudio",
           type: "BOOLEAN",
-          description:
-            "Veo 3.1's audio track (doc field model_settings.generateAudio, a setting the doc says affects cost); other models ignore it.",
+          description: "Veo 3.1's audio track (doc field model_settings.generateAudio, a setting the doc says affects cost); other models ignore it.",
           defaultValue: false,
         },
         {

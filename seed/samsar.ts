@@ -91,13 +91,33 @@ export default defineProviderSeed({
       operation: "POST /video/image_list_to_video",
       category: "video",
       parameters: [
-        { name: "durationSeconds", type: "DECIMAL", unit: "second", description: `Duration of the final render, when known. Wins over imageUrls when both are given: the doc bills the final render's duration, and this is it, not our ${SECONDS_PER_IMAGE} s per image estimate.`, minimum: "1", maximum: MAX_SECONDS },
+        {
+          name: "durationSeconds",
+          type: "DECIMAL",
+          unit: "second",
+          description: `Duration of the final render, when known. Wins over imageUrls when both are given: the doc bills the final render's duration, and this is it, not our ${SECONDS_PER_IMAGE} s per image estimate.`,
+          minimum: "1",
+          maximum: MAX_SECONDS,
+        },
         // 1000 images: an assumed cap (the doc gives none), 8000 s at the assumed seconds per image.
-        { name: "imageUrls", type: "STRING_LIST", description: `The images to render. Without durationSeconds the duration is derived from them, ${SECONDS_PER_IMAGE} s per image (assumed; see the render_from_images line's note); durationSeconds wins when given.`, maxItems: 1000 },
+        {
+          name: "imageUrls",
+          type: "STRING_LIST",
+          description: `The images to render. Without durationSeconds the duration is derived from them, ${SECONDS_PER_IMAGE} s per image (assumed; see the render_from_images line's note); durationSeconds wins when given.`,
+          maxItems: 1000,
+        },
       ],
       price: {
         components: [
-          { code: "render", description: "Rendered video", when: { param: "durationSeconds", present: true }, quantity: { param: "durationSeconds" }, unit: "second", rate: { credits: "50" }, source: "DOCUMENTED" },
+          {
+            code: "render",
+            description: "Rendered video",
+            when: { param: "durationSeconds", present: true },
+            quantity: { param: "durationSeconds" },
+            unit: "second",
+            rate: { credits: "50" },
+            source: "DOCUMENTED",
+          },
           {
             code: "render_from_images",
             description: "Rendered video, duration derived from the images",
@@ -182,9 +202,7 @@ export default defineProviderSeed({
       operation: "POST /video/remove_subtitles",
       category: "video",
       price: {
-        components: [
-          { code: "request", description: "Subtitle removal", ...perRequest, rate: { credits: "0" }, source: "DOCUMENTED" },
-        ],
+        components: [{ code: "request", description: "Subtitle removal", ...perRequest, rate: { credits: "0" }, source: "DOCUMENTED" }],
       },
     },
     {
@@ -194,9 +212,7 @@ export default defineProviderSeed({
       operation: "POST /video/cancel_render",
       category: "video",
       price: {
-        components: [
-          { code: "request", description: "Render cancellation", ...perRequest, rate: { credits: "0" }, source: "DOCUMENTED" },
-        ],
+        components: [{ code: "request", description: "Render cancellation", ...perRequest, rate: { credits: "0" }, source: "DOCUMENTED" }],
       },
     },
     {
@@ -206,9 +222,7 @@ export default defineProviderSeed({
       operation: "POST /video/add_outro_image",
       category: "video",
       price: {
-        components: [
-          { code: "request", description: "Outro image render", ...perRequest, rate: { credits: "50" }, source: "DOCUMENTED" },
-        ],
+        components: [{ code: "request", description: "Outro image render", ...perRequest, rate: { credits: "50" }, source: "DOCUMENTED" }],
       },
     },
     {
@@ -245,9 +259,7 @@ export default defineProviderSeed({
       operation: "POST /image/remove_branding",
       category: "image",
       price: {
-        components: [
-          { code: "request", description: "Branding removal", ...perRequest, rate: { credits: "50" }, source: "DOCUMENTED" },
-        ],
+        components: [{ code: "request", description: "Branding removal", ...perRequest, rate: { credits: "50" }, source: "DOCUMENTED" }],
       },
     },
     {
@@ -292,9 +304,7 @@ export default defineProviderSeed({
       operation: "POST /image/create_rollup_banner",
       category: "image",
       price: {
-        components: [
-          { code: "banner", description: "Rollup banner", ...perRequest, rate: { credits: "20" }, source: "DOCUMENTED" },
-        ],
+        components: [{ code: "banner", description: "Rollup banner", ...perRequest, rate: { credits: "20" }, source: "DOCUMENTED" }],
       },
     },
     {
@@ -343,9 +353,7 @@ export default defineProviderSeed({
       operation: "POST /chat/enhance",
       category: "text",
       price: {
-        components: [
-          { code: "request", description: "Chat enhancement", ...perRequest, rate: { credits: "20" }, source: "DOCUMENTED" },
-        ],
+        components: [{ code: "request", description: "Chat enhancement", ...perRequest, rate: { credits: "20" }, source: "DOCUMENTED" }],
       },
     },
   ],

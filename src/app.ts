@@ -31,7 +31,21 @@ export interface AppOptions {
   store: Store;
   catalog: CatalogDatabase;
   config: Pick<Config, "nodeEnv" | "maxBodyBytes" | "shutdownTimeoutMs" | "jobTtlMs" | "idempotencyTtlMs" | "sweepIntervalMs" | "billing"> &
-    Partial<Pick<Config, "introspection" | "trustProxy" | "limits" | "rateLimits" | "metrics" | "fastPath" | "redisUrl" | "webhooks" | "eventRetentionMs" | "catalogCacheMaxAgeSeconds">> & {
+    Partial<
+      Pick<
+        Config,
+        | "introspection"
+        | "trustProxy"
+        | "limits"
+        | "rateLimits"
+        | "metrics"
+        | "fastPath"
+        | "redisUrl"
+        | "webhooks"
+        | "eventRetentionMs"
+        | "catalogCacheMaxAgeSeconds"
+      >
+    > & {
       live?: Partial<Config["live"]>;
       http?: Partial<Config["http"]>;
     };
@@ -98,7 +112,15 @@ export async function createApp({ store, catalog, config, logger, clock = system
   const trustProxy = config.trustProxy ?? false;
   const route = createRouter({
     services,
-    graphql: new GraphQLHandler(apollo, fastPath, services, metrics, config.maxBodyBytes, logger, config.catalogCacheMaxAgeSeconds ?? DEFAULT_CATALOG_CACHE_MAX_AGE_SECONDS),
+    graphql: new GraphQLHandler(
+      apollo,
+      fastPath,
+      services,
+      metrics,
+      config.maxBodyBytes,
+      logger,
+      config.catalogCacheMaxAgeSeconds ?? DEFAULT_CATALOG_CACHE_MAX_AGE_SECONDS,
+    ),
     metrics,
     metricsAccess,
     rateLimits,

@@ -95,7 +95,9 @@ export function loadConfig(env: Env = process.env): Config {
 
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/\S+$/.test(databaseUrl)) {
-    problems.push(`DATABASE_URL must be a postgres:// URL such as postgres://user:pass@db.internal:5432/pricing; got "${databaseUrl.replace(/:[^:@/]*@/, ":***@")}"`);
+    problems.push(
+      `DATABASE_URL must be a postgres:// URL such as postgres://user:pass@db.internal:5432/pricing; got "${databaseUrl.replace(/:[^:@/]*@/, ":***@")}"`,
+    );
   }
 
   const host = env.HOST ?? "0.0.0.0";
@@ -159,7 +161,9 @@ export function loadConfig(env: Env = process.env): Config {
   const headersTimeoutMs = integer("HTTP_HEADERS_TIMEOUT_MS", DEFAULT_HTTP.headersTimeoutMs, 1000, 600_000);
   const requestTimeoutMs = integer("HTTP_REQUEST_TIMEOUT_MS", DEFAULT_HTTP.requestTimeoutMs, 1000, 3_600_000);
   if (requestTimeoutMs < headersTimeoutMs) {
-    problems.push(`HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs}) must be at least HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs}): the headers are part of the request`);
+    problems.push(
+      `HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs}) must be at least HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs}): the headers are part of the request`,
+    );
   }
 
   const corsOrigins = parseCorsOrigins(env.CORS_ORIGINS);
@@ -243,7 +247,9 @@ export function loadConfig(env: Env = process.env): Config {
   }
   // The server's clock never moves any more: a stale TEST_CLOCK=true would otherwise be silently ignored.
   if (flag("TEST_CLOCK", false)) {
-    problems.push("TEST_CLOCK is gone: the server's clock never moves; make a test clock (testClockCreate) and TEST accounts on it (accountCreate with mode: TEST, testClockId)");
+    problems.push(
+      "TEST_CLOCK is gone: the server's clock never moves; make a test clock (testClockCreate) and TEST accounts on it (accountCreate with mode: TEST, testClockId)",
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

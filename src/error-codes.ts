@@ -33,9 +33,13 @@ export const ERROR_CODES = {
     domain: true,
   },
   RATE_LIMITED: { description: "Too many requests for the key or the address; wait for `Retry-After` seconds.", httpStatus: 429 },
-  OPERATION_LIMIT_EXCEEDED: { description: "The operation is over a limit (`extensions.limit`: cost, depth, aliases, directives, tokens, mutations, subscriptions) with its `maximum`; nothing ran." },
+  OPERATION_LIMIT_EXCEEDED: {
+    description:
+      "The operation is over a limit (`extensions.limit`: cost, depth, aliases, directives, tokens, mutations, subscriptions) with its `maximum`; nothing ran.",
+  },
   SERVICE_UNAVAILABLE: {
-    description: "The database could not be reached; `retryable` is true, and `outcomeUnknown` is true when a change may have been committed (retry with the same idempotency key).",
+    description:
+      "The database could not be reached; `retryable` is true, and `outcomeUnknown` is true when a change may have been committed (retry with the same idempotency key).",
     httpStatus: 503,
   },
   BAD_REQUEST: { description: "The request is malformed before any operation runs (body, JSON, parameters).", httpStatus: 400, apollo: true },
@@ -46,7 +50,11 @@ export const ERROR_CODES = {
   OPERATION_RESOLUTION_FAILURE: { description: "No operation by that `operationName`, or several operations and none named.", apollo: true },
   PERSISTED_QUERY_NOT_FOUND: { description: "Automatic persisted queries: the hash is not known yet; send the query with it.", apollo: true },
   PERSISTED_QUERY_NOT_SUPPORTED: { description: "Automatic persisted queries are not supported in this form.", apollo: true },
-  INTERNAL_SERVER_ERROR: { description: "Something failed on our side; the message is generic and the details are in the server's log.", httpStatus: 500, apollo: true },
+  INTERNAL_SERVER_ERROR: {
+    description: "Something failed on our side; the message is generic and the details are in the server's log.",
+    httpStatus: 500,
+    apollo: true,
+  },
 } as const satisfies Record<string, ErrorCodeDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -86,10 +94,16 @@ export const LiveClose = Object.fromEntries(Object.entries(CLOSE_CODES).map(([na
 export function errorCodesMarkdown(): string {
   const cell = (text: string) => text.replace(/\|/g, "\\|");
   const where = (definition: ErrorCodeDefinition) =>
-    [definition.domain ? "userErrors, errors" : "errors", definition.httpStatus ? `HTTP ${definition.httpStatus}` : null, definition.apollo ? "as Apollo codes it" : null]
+    [
+      definition.domain ? "userErrors, errors" : "errors",
+      definition.httpStatus ? `HTTP ${definition.httpStatus}` : null,
+      definition.apollo ? "as Apollo codes it" : null,
+    ]
       .filter(Boolean)
       .join("; ");
-  const codes = Object.entries(ERROR_CODES as Record<string, ErrorCodeDefinition>).map(([code, definition]) => `| \`${code}\` | ${where(definition)} | ${cell(definition.description)} |`);
+  const codes = Object.entries(ERROR_CODES as Record<string, ErrorCodeDefinition>).map(
+    ([code, definition]) => `| \`${code}\` | ${where(definition)} | ${cell(definition.description)} |`,
+  );
   const closes = Object.values(CLOSE_CODES).map(({ code, description }) => `| ${code} | ${cell(description)} |`);
   return [
     "| code | where | meaning |",

@@ -30,7 +30,9 @@ async function main(): Promise<void> {
   logger.info("catalog seeded", { version: seeded.fingerprint.slice(0, 12), ...seeded.counts });
 
   if (!config.billing.stripe) {
-    logger.warn("no live payment provider: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are unset, so every LIVE account's payment is refused (PAYMENT_PROVIDER_UNAVAILABLE); TEST accounts pay through the sandbox");
+    logger.warn(
+      "no live payment provider: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are unset, so every LIVE account's payment is refused (PAYMENT_PROVIDER_UNAVAILABLE); TEST accounts pay through the sandbox",
+    );
   }
   const app = await createApp({ store, catalog, config, logger, clock: systemClock, adminApiKey: config.adminApiKey });
   // A demo account's free credits have no place in production.

@@ -42,7 +42,7 @@ export function createMetrics() {
   });
   const userErrors = new Counter({
     name: "graphql_user_errors_total",
-    help: "userErrors returned by mutations, by code (\"unselected\" when the client did not select the code)",
+    help: 'userErrors returned by mutations, by code ("unselected" when the client did not select the code)',
     labelNames: ["code"] as const,
     registers: [registry],
   });

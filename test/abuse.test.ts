@@ -17,10 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function raw(
-  body: string | Buffer,
-  options: { method?: string; contentType?: string; path?: string; headers?: Record<string, string> } = {},
-) {
+async function raw(body: string | Buffer, options: { method?: string; contentType?: string; path?: string; headers?: Record<string, string> } = {}) {
   const response = await fetch(`${server.url}${options.path ?? "/graphql"}`, {
     method: options.method ?? "POST",
     headers: { "content-type": options.contentType ?? "application/json", ...options.headers },
@@ -57,18 +54,54 @@ describe("abuse", () => {
     ["a query nested 20 levels deep", () => query(nest(10)), 400, /depth/i],
     ["1,000 aliases", () => query(`{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: providers { id }`).join(" ")} }`), 400, /alias|tokens/i],
     ["31 aliases (within the token limit)", () => query(`{ ${Array.from({ length: 31 }, (_, i) => `a${i}: providers { id }`).join(" ")} }`), 400, /aliases/i],
-    ["a fragment cycle", () => query(`{ providers { ...A } } fragment A on Provider { products { provider { ...B } } } fragment B on Provider { ...A }`), 400, /cannot spread fragment/i],
+    [
+      "a fragment cycle",
+      () => query(`{ providers { ...A } } fragment A on Provider { products { provider { ...B } } } fragment B on Provider { ...A }`),
+      400,
+      /cannot spread fragment/i,
+    ],
     ["a huge document (too many tokens)", () => query(`{ providers { ${"id ".repeat(4000)} } }`), 400, /token/i],
     ["a body over 100 kB", () => raw(JSON.stringify({ query: "{ providers { id } }", variables: { pad: "x".repeat(120_000) } })), 413, /larger than/],
     ["invalid JSON", () => raw("{ not json"), 400, /not valid JSON/],
-    ["invalid UTF-8", () => raw(Buffer.concat([Buffer.from('{"query":"{ providers { id } }","x":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')])), 400, /not valid UTF-8/],
+    [
+      "invalid UTF-8",
+      () => raw(Buffer.concat([Buffer.from('{"query":"{ providers { id } }","x":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')])),
+      400,
+      /not valid UTF-8/,
+    ],
     ["a form post (CSRF)", () => raw("query=%7B%20providers%20%7B%20id%20%7D%20%7D", { contentType: "application/x-www-form-urlencoded" }), 400, /.+/],
     ["a plain-text post", () => raw(JSON.stringify({ query: "{ providers { id } }" }), { contentType: "text/plain" }), 400, /.+/],
     ["a batched request", () => raw(JSON.stringify([{ query: "{ providers { id } }" }, { query: "{ providers { id } }" }])), 400, /batch/i],
-    ["a mutation over GET", () => raw("", { method: "GET", path: `/graphql?query=${encodeURIComponent('mutation { jobCancel(input: { jobId: "x" }) { userErrors { code } } }')}`, headers: { "apollo-require-preflight": "true" } }), 405, /GET/],
+    [
+      "a mutation over GET",
+      () =>
+        raw("", {
+          method: "GET",
+          path: `/graphql?query=${encodeURIComponent('mutation { jobCancel(input: { jobId: "x" }) { userErrors { code } } }')}`,
+          headers: { "apollo-require-preflight": "true" },
+        }),
+      405,
+      /GET/,
+    ],
     ["a variable of the wrong type", () => query(`query ($id: ID!) { provider(id: $id) { id } }`, { id: [1, 2] }), 400, /ID/],
-    ["a Decimal of 1e999", () => raw(JSON.stringify({ query: `mutation { jobCreate(input: { credits: 1e999 }) { userErrors { code } } }` }), { headers: { "x-api-key": apiKey } }), 400, /Decimal/],
-    ["100 aliased mutations", () => raw(JSON.stringify({ query: `mutation { ${Array.from({ length: 100 }, (_, i) => `m${i}: jobCancel(input: { jobId: "job_${i}" }) { userErrors { code } }`).join(" ")} }` }), { headers: { "x-api-key": apiKey } }), 400, /at most 10 mutations|alias/i],
+    [
+      "a Decimal of 1e999",
+      () => raw(JSON.stringify({ query: `mutation { jobCreate(input: { credits: 1e999 }) { userErrors { code } } }` }), { headers: { "x-api-key": apiKey } }),
+      400,
+      /Decimal/,
+    ],
+    [
+      "100 aliased mutations",
+      () =>
+        raw(
+          JSON.stringify({
+            query: `mutation { ${Array.from({ length: 100 }, (_, i) => `m${i}: jobCancel(input: { jobId: "job_${i}" }) { userErrors { code } }`).join(" ")} }`,
+          }),
+          { headers: { "x-api-key": apiKey } },
+        ),
+      400,
+      /at most 10 mutations|alias/i,
+    ],
     ["an unknown field, without a hint at the schema in production", () => query(`{ providerz { id } }`), 400, /Cannot query field/],
   ])("refuses %s", async (_label, send, status, message) => {
     const response = await send();
@@ -79,7 +112,8 @@ describe("abuse", () => {
   });
 
   it("refuses 11 mutations in one operation but runs 10", async () => {
-    const mutations = (n: number) => `mutation { ${Array.from({ length: n }, (_, i) => `m${i}: jobCancel(input: { jobId: "job_${i}" }) { userErrors { code } }`).join(" ")} }`;
+    const mutations = (n: number) =>
+      `mutation { ${Array.from({ length: n }, (_, i) => `m${i}: jobCancel(input: { jobId: "job_${i}" }) { userErrors { code } }`).join(" ")} }`;
     const eleven = await raw(JSON.stringify({ query: mutations(11) }), { headers: { "x-api-key": apiKey } });
     expect(eleven.status).toBe(400);
     expect(eleven.json.errors[0].message).toBe("An operation may run at most 10 mutations; this one has 11");
@@ -89,7 +123,9 @@ describe("abuse", () => {
   });
 
   it("a Float literal of 1e999 as a parameter value is a typed error naming the parameter", async () => {
-    const { status, json } = await query(`{ estimate(input: { productId: "subclip/text-to-speech", parameters: [{ name: "durationSeconds", value: 1e999 }] }) { totalCredits } }`);
+    const { status, json } = await query(
+      `{ estimate(input: { productId: "subclip/text-to-speech", parameters: [{ name: "durationSeconds", value: 1e999 }] }) { totalCredits } }`,
+    );
     expect(status).toBe(200);
     expect(json.errors[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: ["input", "parameters", "durationSeconds"] });
   });
@@ -97,7 +133,9 @@ describe("abuse", () => {
   it("a header block too large is refused by Node before we see it", async () => {
     const status = await new Promise<number>((resolve) => {
       const url = new URL(`${server.url}/graphql`);
-      const req = request({ host: url.hostname, port: url.port, path: "/graphql", method: "POST", headers: { "x-big": "x".repeat(20_000) } }, (res) => resolve(res.statusCode!));
+      const req = request({ host: url.hostname, port: url.port, path: "/graphql", method: "POST", headers: { "x-big": "x".repeat(20_000) } }, (res) =>
+        resolve(res.statusCode!),
+      );
       req.on("error", () => resolve(431));
       req.end("{}");
     });

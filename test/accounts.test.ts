@@ -124,7 +124,10 @@ describe("keys and accounts", () => {
       undefined,
       admin,
     );
-    expect(body.data.apiKeyCreate).toEqual({ apiKey: null, userErrors: [{ field: ["input", "accountId"], code: "NOT_FOUND", message: "No account acct_nope" }] });
+    expect(body.data.apiKeyCreate).toEqual({
+      apiKey: null,
+      userErrors: [{ field: ["input", "accountId"], code: "NOT_FOUND", message: "No account acct_nope" }],
+    });
     expect(body.data.apiKeyRevoke.userErrors[0].code).toBe("NOT_FOUND");
   });
 });
@@ -230,19 +233,30 @@ describe("grants, jobs and the ledger", () => {
     const subclip = await createAccount();
     await grant(subclip.account.id, "20", undefined, "subclip");
     const fromEstimate = await jobCreate(subclip.apiKey, {
-      estimate: { productId: "subclip/text-to-speech", parameters: [{ name: "durationSeconds", value: 60 }, { name: "voiceClone", value: true }] },
+      estimate: {
+        productId: "subclip/text-to-speech",
+        parameters: [
+          { name: "durationSeconds", value: 60 },
+          { name: "voiceClone", value: true },
+        ],
+      },
     });
     expect(fromEstimate.job).toMatchObject({
       reservedCredits: "10",
       product: { id: "subclip/text-to-speech" },
-      lineItems: [{ code: "speech", credits: "5" }, { code: "voice_clone", credits: "5" }],
+      lineItems: [
+        { code: "speech", credits: "5" },
+        { code: "voice_clone", credits: "5" },
+      ],
     });
     expect(fromEstimate.account).toEqual({ balance: "20", reserved: "10", available: "10" });
     // U-Gen credits do not pay for a Subclip job: each provider's credits are their own.
     const { account, apiKey } = await createAccount();
     await grant(account.id, "1000");
     const elsewhere = await jobCreate(apiKey, { estimate: { productId: "subclip/text-to-speech", parameters: [{ name: "durationSeconds", value: 60 }] } });
-    expect(elsewhere.userErrors).toEqual([{ field: null, code: "INSUFFICIENT_CREDITS", message: "Insufficient subclip credits: the job needs 5, 0 are available, 5 missing" }]);
+    expect(elsewhere.userErrors).toEqual([
+      { field: null, code: "INSUFFICIENT_CREDITS", message: "Insufficient subclip credits: the job needs 5, 0 are available, 5 missing" },
+    ]);
     const fromJobEstimate = await jobCreate(apiKey, { jobEstimate: { segmentCount: 3, voiceEnabled: true } });
     expect(fromJobEstimate.job.reservedCredits).toBe("166");
     expect(fromJobEstimate.account).toEqual({ balance: "1000", reserved: "166", available: "834" });
@@ -479,8 +493,16 @@ describe("the ledger table", () => {
   });
 
   it("refuses an overdraft at the database, even written around the services", async () => {
-    const wallet = (await rawRow<{ account_id: string; provider_id: string }>(server.store, "select account_id, provider_id from wallets where balance_micros > 0 limit 1"))!;
-    const overdraw = rawRun(server.store, "update wallets set reserved_micros = balance_micros + 1 where account_id = ? and provider_id = ?", wallet.account_id, wallet.provider_id);
+    const wallet = (await rawRow<{ account_id: string; provider_id: string }>(
+      server.store,
+      "select account_id, provider_id from wallets where balance_micros > 0 limit 1",
+    ))!;
+    const overdraw = rawRun(
+      server.store,
+      "update wallets set reserved_micros = balance_micros + 1 where account_id = ? and provider_id = ?",
+      wallet.account_id,
+      wallet.provider_id,
+    );
     await expect(overdraw).rejects.toThrow(/wallets_available_non_negative|CHECK constraint failed/);
   });
 

@@ -98,9 +98,15 @@ describe("Apollo Client 4 with a normalized cache", () => {
         reserved += credits;
       };
       // The subscription is open once the server acknowledged it: a first push proves it.
-      await until(async () => (pushed.length === 0 ? await startJob(1) : undefined, pushed.length), (n) => n > 0);
+      await until(
+        async () => (pushed.length === 0 ? await startJob(1) : undefined, pushed.length),
+        (n) => n > 0,
+      );
       await startJob(30);
-      await until(async () => pushed.at(-1), (available) => available === String(100 - reserved));
+      await until(
+        async () => pushed.at(-1),
+        (available) => available === String(100 - reserved),
+      );
 
       // Read from the cache only: the query's wallet was updated by the pushes alone.
       const cached = client.readQuery({ query: WalletQuery });

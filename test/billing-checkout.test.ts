@@ -203,7 +203,8 @@ describe("bad webhooks change nothing", () => {
       /timestamp outside the tolerance/,
     ));
 
-  it("a body that is not JSON is refused with 400", () => unchanged(() => deliver({ type: "", sessionId, amount: "" }, { rawBody: "not json" }), 400, /not JSON/));
+  it("a body that is not JSON is refused with 400", () =>
+    unchanged(() => deliver({ type: "", sessionId, amount: "" }, { rawBody: "not json" }), 400, /not JSON/));
 
   it("a payment of another amount is acknowledged but not applied", () =>
     unchanged(() => deliver({ type: "checkout.completed", sessionId, amount: "4.5" }), 200, /rejected: paid 4.5 USD but session .* costs 45 USD/));
@@ -254,10 +255,16 @@ describe("a payment confirmed late", () => {
     expect(await page.text()).toContain('data-status="EXPIRED"');
 
     const paid = await deliver({ type: "checkout.completed", sessionId: id, amount: "45" });
-    expect(paid.body.outcome).toBe(`applied: session ${id} was EXPIRED here (checkout expired unpaid) but is paid: completed, ${checkoutSession.credits} credits added`);
+    expect(paid.body.outcome).toBe(
+      `applied: session ${id} was EXPIRED here (checkout expired unpaid) but is paid: completed, ${checkoutSession.credits} credits added`,
+    );
     const after = await viewer(apiKey);
     expect(after.balance).toBe(checkoutSession.credits);
-    expect(after.checkoutSessions.nodes[0]).toMatchObject({ status: "COMPLETED", failureReason: null, transaction: { type: "PURCHASE", amount: checkoutSession.credits } });
+    expect(after.checkoutSessions.nodes[0]).toMatchObject({
+      status: "COMPLETED",
+      failureReason: null,
+      transaction: { type: "PURCHASE", amount: checkoutSession.credits },
+    });
     // Paid once, credited once.
     const again = await deliver({ type: "checkout.completed", sessionId: id, amount: "45" });
     expect(again.body.outcome).toBe(`ignored: session ${id} is already COMPLETED`);

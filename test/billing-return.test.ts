@@ -14,10 +14,17 @@ describe("returning buyers", () => {
     const server = await startTestServer();
     const { key } = await createTestAccount(server, "Returner");
     const open = async (input: string) =>
-      (await server.gql(`mutation { checkoutSessionCreate(input: { packId: "ugen/packs/starter"${input} }) { checkoutSession { id url } userErrors { message } } }`, undefined, key))
-        .body.data.checkoutSessionCreate.checkoutSession;
+      (
+        await server.gql(
+          `mutation { checkoutSessionCreate(input: { packId: "ugen/packs/starter"${input} }) { checkoutSession { id url } userErrors { message } } }`,
+          undefined,
+          key,
+        )
+      ).body.data.checkoutSessionCreate.checkoutSession;
 
-    const own = await open(`, successUrl: "${server.url}/checkout/{CHECKOUT_SESSION_ID}/done?from=app", cancelUrl: "${server.url}/checkout/{CHECKOUT_SESSION_ID}/cancelled"`);
+    const own = await open(
+      `, successUrl: "${server.url}/checkout/{CHECKOUT_SESSION_ID}/done?from=app", cancelUrl: "${server.url}/checkout/{CHECKOUT_SESSION_ID}/cancelled"`,
+    );
     const paid = await form(own.url, "action=pay");
     expect(paid.status).toBe(303);
     expect(paid.headers.get("location")).toBe(`${server.url}/checkout/${own.id}/done?from=app`);
@@ -47,12 +54,21 @@ describe("returning buyers", () => {
     const { key } = await createTestAccount(server, "Saver");
     await server.gql(`mutation { paymentMethodAttach(input: { token: "tok_chargeDeclined" }) { userErrors { code } } }`, undefined, key);
     await server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { userErrors { code } } }`, undefined, key);
-    const state = async () => (await server.gql(`{ viewer { balance subscriptions { status } paymentMethods { label isDefault } } }`, undefined, key)).body.data.viewer;
+    const state = async () =>
+      (await server.gql(`{ viewer { balance subscriptions { status } paymentMethods { label isDefault } } }`, undefined, key)).body.data.viewer;
     await until(state, (v) => v.subscriptions[0].status === "PAST_DUE");
 
-    const { body } = await server.gql(`mutation { paymentMethodSetupCreate { paymentMethodSetup { id url status provider } userErrors { code } } }`, undefined, key);
+    const { body } = await server.gql(
+      `mutation { paymentMethodSetupCreate { paymentMethodSetup { id url status provider } userErrors { code } } }`,
+      undefined,
+      key,
+    );
     const setup = body.data.paymentMethodSetupCreate.paymentMethodSetup;
-    expect(setup).toMatchObject({ status: "OPEN", provider: "sandbox", url: expect.stringMatching(new RegExp(`^${server.url}/sandbox/setup/${setup.id}\\?secret=[\\w-]{43}$`)) });
+    expect(setup).toMatchObject({
+      status: "OPEN",
+      provider: "sandbox",
+      url: expect.stringMatching(new RegExp(`^${server.url}/sandbox/setup/${setup.id}\\?secret=[\\w-]{43}$`)),
+    });
     // Without the secret the setup page is as for an unknown setup, and a POST saves nothing.
     expect((await fetch(`${server.url}/sandbox/setup/${setup.id}`)).status).toBe(404);
     expect((await form(`${server.url}/sandbox/setup/${setup.id}`, "action=save&token=tok_visa")).status).toBe(403);

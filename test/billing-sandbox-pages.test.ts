@@ -14,16 +14,25 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
-const post = (url: string, body: string, headers: Record<string, string> = {}) => fetch(url, { method: "POST", headers: { ...FORM, ...headers }, body, redirect: "manual" });
+const post = (url: string, body: string, headers: Record<string, string> = {}) =>
+  fetch(url, { method: "POST", headers: { ...FORM, ...headers }, body, redirect: "manual" });
 
 /** A creator pack (1000 credits for 45 USD) on the sandbox: its id and page URL (with the secret). */
 async function open(buyer: TestAccount): Promise<{ id: string; url: string }> {
-  const { body } = await server.gql(`mutation { checkoutSessionCreate(input: { packId: "ugen/packs/creator" }) { checkoutSession { id url } } }`, undefined, buyer.key);
+  const { body } = await server.gql(
+    `mutation { checkoutSessionCreate(input: { packId: "ugen/packs/creator" }) { checkoutSession { id url } } }`,
+    undefined,
+    buyer.key,
+  );
   return body.data.checkoutSessionCreate.checkoutSession;
 }
 
 async function state(buyer: TestAccount, sessionId: string) {
-  const { body } = await server.gql(`query ($id: ID!) { viewer { balance } node(id: $id) { ... on CheckoutSession { status } } }`, { id: sessionId }, buyer.key);
+  const { body } = await server.gql(
+    `query ($id: ID!) { viewer { balance } node(id: $id) { ... on CheckoutSession { status } } }`,
+    { id: sessionId },
+    buyer.key,
+  );
   return { balance: body.data.viewer.balance, status: body.data.node.status };
 }
 
@@ -127,7 +136,9 @@ describe("the sandbox checkout page", () => {
     const row = (await server.store.reads.checkoutSessions.get(session.id))!;
     const { seq: _seq, ...old } = row;
     const id = "cs_opened_before_secrets";
-    await server.store.transaction((tx) => tx.checkoutSessions.insert({ ...old, id, providerSessionId: id, url: `${server.url}/sandbox/checkout/${id}`, pageSecret: null }));
+    await server.store.transaction((tx) =>
+      tx.checkoutSessions.insert({ ...old, id, providerSessionId: id, url: `${server.url}/sandbox/checkout/${id}`, pageSecret: null }),
+    );
     for (const query of ["", "?secret=", `?secret=${new URL(session.url).searchParams.get("secret")}`]) {
       expect((await fetch(`${server.url}/sandbox/checkout/${id}${query}`)).status).toBe(404);
       expect((await post(`${server.url}/sandbox/checkout/${id}${query}`, "action=pay")).status).toBe(403);

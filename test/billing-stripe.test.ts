@@ -53,7 +53,9 @@ beforeAll(async () => {
       if (req.method === "POST" && req.url === "/v1/payment_intents") {
         record(intents);
         if (form.payment_method === "pm_card_authenticationRequired") {
-          return answer(402, { error: { type: "card_error", code: "authentication_required", message: "Your card was declined. This transaction requires authentication." } });
+          return answer(402, {
+            error: { type: "card_error", code: "authentication_required", message: "Your card was declined. This transaction requires authentication." },
+          });
         }
         return answer(200, { id: `pi_test_${intents.length}`, object: "payment_intent", status: "succeeded" });
       }
@@ -79,7 +81,9 @@ async function account() {
 }
 
 async function accountWithId() {
-  const { body } = await server.gql(`mutation { accountCreate(input: { name: "Stripe buyer" }) { account { id } apiKey } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
+  const { body } = await server.gql(`mutation { accountCreate(input: { name: "Stripe buyer" }) { account { id } apiKey } }`, undefined, {
+    "x-api-key": TEST_ADMIN_KEY,
+  });
   return { accountId: body.data.accountCreate.account.id as string, apiKey: body.data.accountCreate.apiKey as string };
 }
 
@@ -139,14 +143,19 @@ describe("Stripe", () => {
 
   it("does not add credits for an unpaid completion, a wrong amount, a bad signature or a stale one", async () => {
     const apiKey = await account();
-    const { body } = await server.gql(
-      `mutation { checkoutSessionCreate(input: { packId: "ugen/packs/starter" }) { checkoutSession { url } } }`,
-      undefined,
-      { "x-api-key": apiKey },
-    );
+    const { body } = await server.gql(`mutation { checkoutSessionCreate(input: { packId: "ugen/packs/starter" }) { checkoutSession { url } } }`, undefined, {
+      "x-api-key": apiKey,
+    });
     const stripeId = body.data.checkoutSessionCreate.checkoutSession.url.split("/").at(-1);
     const completion = (fields: Record<string, unknown>) =>
-      stripeEvent("checkout.session.completed", { id: stripeId, object: "checkout.session", amount_total: 1000, currency: "usd", payment_status: "paid", ...fields });
+      stripeEvent("checkout.session.completed", {
+        id: stripeId,
+        object: "checkout.session",
+        amount_total: 1000,
+        currency: "usd",
+        payment_status: "paid",
+        ...fields,
+      });
 
     const unpaid = completion({ payment_status: "unpaid" });
     expect((await post(unpaid, signed(unpaid))).body.outcome).toMatch(/not handled/);
@@ -171,7 +180,10 @@ describe("Stripe", () => {
       undefined,
       { "x-api-key": apiKey },
     );
-    expect(body.data.checkoutSessionCreate).toEqual({ checkoutSession: null, userErrors: [{ field: ["input", "paymentType"], code: "PAYMENT_PROVIDER_UNAVAILABLE" }] });
+    expect(body.data.checkoutSessionCreate).toEqual({
+      checkoutSession: null,
+      userErrors: [{ field: ["input", "paymentType"], code: "PAYMENT_PROVIDER_UNAVAILABLE" }],
+    });
     const listed = await server.gql(`{ viewer { checkoutSessions(first: 5) { nodes { id } } } }`, undefined, { "x-api-key": apiKey });
     expect(listed.body.data.viewer.checkoutSessions.nodes).toEqual([]);
   });
@@ -181,21 +193,38 @@ describe("Stripe", () => {
     const made = await server.gql(`mutation { accountCreate(input: { name: "Test buyer", mode: TEST }) { apiKey } }`, undefined, admin);
     const testKey = { "x-api-key": made.body.data.accountCreate.apiKey as string };
     const sessionsBefore = created.length;
-    const { body } = await server.gql(`mutation { checkoutSessionCreate(input: { packId: "ugen/packs/starter" }) { checkoutSession { url } userErrors { code } } }`, undefined, testKey);
+    const { body } = await server.gql(
+      `mutation { checkoutSessionCreate(input: { packId: "ugen/packs/starter" }) { checkoutSession { url } userErrors { code } } }`,
+      undefined,
+      testKey,
+    );
     expect(body.data.checkoutSessionCreate.checkoutSession.url).toContain(`${server.url}/sandbox/checkout/cs_`);
     expect(created.length).toBe(sessionsBefore);
     const pm = await server.gql(`mutation { paymentMethodAttach(input: { token: "pm_card_visa" }) { userErrors { field code } } }`, undefined, testKey);
     expect(pm.body.data.paymentMethodAttach.userErrors).toEqual([{ field: ["input", "token"], code: "BAD_USER_INPUT" }]);
 
     const liveKey = { "x-api-key": await account() };
-    const tok = await server.gql(`mutation { paymentMethodAttach(input: { token: "tok_visa" }) { paymentMethod { id } userErrors { field code message } } }`, undefined, liveKey);
-    expect(tok.body.data.paymentMethodAttach).toMatchObject({ paymentMethod: null, userErrors: [{ field: ["input", "token"], code: "BAD_USER_INPUT", message: expect.stringContaining("sandbox test token") }] });
-    const live = await server.gql(`mutation { checkoutSessionCreate(input: { packId: "ugen/packs/starter" }) { checkoutSession { url } } }`, undefined, liveKey);
+    const tok = await server.gql(
+      `mutation { paymentMethodAttach(input: { token: "tok_visa" }) { paymentMethod { id } userErrors { field code message } } }`,
+      undefined,
+      liveKey,
+    );
+    expect(tok.body.data.paymentMethodAttach).toMatchObject({
+      paymentMethod: null,
+      userErrors: [{ field: ["input", "token"], code: "BAD_USER_INPUT", message: expect.stringContaining("sandbox test token") }],
+    });
+    const live = await server.gql(
+      `mutation { checkoutSessionCreate(input: { packId: "ugen/packs/starter" }) { checkoutSession { url } } }`,
+      undefined,
+      liveKey,
+    );
     expect(live.body.data.checkoutSessionCreate.checkoutSession.url).toMatch(/^https:\/\/checkout\.stripe\.com\//);
   });
 
   it("keeps a real payment made for a TEST account's session for an operator to refund, never as credits", async () => {
-    const made = await server.gql(`mutation { accountCreate(input: { name: "Test, paid at Stripe", mode: TEST }) { account { id } apiKey } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
+    const made = await server.gql(`mutation { accountCreate(input: { name: "Test, paid at Stripe", mode: TEST }) { account { id } apiKey } }`, undefined, {
+      "x-api-key": TEST_ADMIN_KEY,
+    });
     const { account: testAccount, apiKey } = made.body.data.accountCreate;
     // A Stripe session of a TEST account: none is opened any more; one from before modes (the demo account's) may be.
     await rawRun(
@@ -205,16 +234,32 @@ describe("Stripe", () => {
       "cs_old_demo_session",
       testAccount.id,
     );
-    const paid = stripeEvent("checkout.session.completed", { id: "cs_test_old_demo", object: "checkout.session", amount_total: 1000, currency: "usd", payment_status: "paid", client_reference_id: "cs_old_demo_session" });
-    expect((await post(paid, signed(paid))).body.outcome).toMatch(/^unapplied: session cs_old_demo_session paid, but the credits could not be added: the account's mode takes no stripe payments/);
+    const paid = stripeEvent("checkout.session.completed", {
+      id: "cs_test_old_demo",
+      object: "checkout.session",
+      amount_total: 1000,
+      currency: "usd",
+      payment_status: "paid",
+      client_reference_id: "cs_old_demo_session",
+    });
+    expect((await post(paid, signed(paid))).body.outcome).toMatch(
+      /^unapplied: session cs_old_demo_session paid, but the credits could not be added: the account's mode takes no stripe payments/,
+    );
     const admin = { "x-api-key": TEST_ADMIN_KEY };
     const open = await server.gql(`{ unappliedPayments(open: true) { nodes { id provider account { id } checkoutSession { status } } } }`, undefined, admin);
     const kept = open.body.data.unappliedPayments.nodes.find((n: { account: { id: string } }) => n.account.id === testAccount.id);
     expect(kept).toMatchObject({ provider: "stripe", checkoutSession: { status: "PAID_NOT_CREDITED" } });
     // An operator cannot make it credits either: only dismiss it, once refunded at Stripe.
     const resolve = (action: string) =>
-      server.gql(`mutation ($id: ID!, $a: UnappliedPaymentAction!) { unappliedPaymentResolve(input: { unappliedPaymentId: $id, action: $a }) { unappliedPayment { resolution } userErrors { field code } } }`, { id: kept.id, a: action }, admin);
-    expect((await resolve("APPLY")).body.data.unappliedPaymentResolve).toEqual({ unappliedPayment: null, userErrors: [{ field: ["input", "action"], code: "PAYMENT_PROVIDER_UNAVAILABLE" }] });
+      server.gql(
+        `mutation ($id: ID!, $a: UnappliedPaymentAction!) { unappliedPaymentResolve(input: { unappliedPaymentId: $id, action: $a }) { unappliedPayment { resolution } userErrors { field code } } }`,
+        { id: kept.id, a: action },
+        admin,
+      );
+    expect((await resolve("APPLY")).body.data.unappliedPaymentResolve).toEqual({
+      unappliedPayment: null,
+      userErrors: [{ field: ["input", "action"], code: "PAYMENT_PROVIDER_UNAVAILABLE" }],
+    });
     expect((await resolve("DISMISS")).body.data.unappliedPaymentResolve).toEqual({ unappliedPayment: { resolution: "DISMISSED" }, userErrors: [] });
     const wallet = await server.gql(`{ viewer { wallets { balance } } }`, undefined, { "x-api-key": apiKey });
     expect(wallet.body.data.viewer.wallets).toEqual([]);
@@ -223,11 +268,18 @@ describe("Stripe", () => {
   it("sends buyers back to this server's outcome pages, or to allowed pages of the client's own", async () => {
     const apiKey = await account();
     const open = (input: string) =>
-      server.gql(`mutation { checkoutSessionCreate(input: { packId: "ugen/packs/starter", ${input} }) { checkoutSession { id } userErrors { field code message } } }`, undefined, {
-        "x-api-key": apiKey,
-      });
+      server.gql(
+        `mutation { checkoutSessionCreate(input: { packId: "ugen/packs/starter", ${input} }) { checkoutSession { id } userErrors { field code message } } }`,
+        undefined,
+        {
+          "x-api-key": apiKey,
+        },
+      );
     const plain = (await open("")).body.data.checkoutSessionCreate.checkoutSession;
-    expect(created.at(-1)).toMatchObject({ success_url: `${server.url}/checkout/${plain.id}/done`, cancel_url: `${server.url}/checkout/${plain.id}/cancelled` });
+    expect(created.at(-1)).toMatchObject({
+      success_url: `${server.url}/checkout/${plain.id}/done`,
+      cancel_url: `${server.url}/checkout/${plain.id}/cancelled`,
+    });
     // Stripe's sessions have no page secret: their outcome pages tell nothing about the session.
     const done = await fetch(`${server.url}/checkout/${plain.id}/done`);
     expect(done.status).toBe(200);
@@ -237,7 +289,8 @@ describe("Stripe", () => {
     expect(doneHtml).not.toContain("Starter");
     expect(await (await fetch(`${server.url}/checkout/${plain.id}/cancelled`)).text()).toContain("You left the payment page.");
 
-    const own = (await open(`successUrl: "https://app.example.com/paid?session={CHECKOUT_SESSION_ID}", cancelUrl: "https://app.example.com/cart"`)).body.data.checkoutSessionCreate;
+    const own = (await open(`successUrl: "https://app.example.com/paid?session={CHECKOUT_SESSION_ID}", cancelUrl: "https://app.example.com/cart"`)).body.data
+      .checkoutSessionCreate;
     expect(own.userErrors).toEqual([]);
     expect(created.at(-1)).toMatchObject({
       success_url: `https://app.example.com/paid?session=${own.checkoutSession.id}`,
@@ -262,9 +315,16 @@ describe("Stripe", () => {
     const { accountId, apiKey } = await accountWithId();
     const key = { "x-api-key": apiKey };
     const attach = (token: string) =>
-      server.gql(`mutation ($token: String!) { paymentMethodAttach(input: { token: $token }) { paymentMethod { label provider isDefault } userErrors { code message } } }`, { token }, key);
+      server.gql(
+        `mutation ($token: String!) { paymentMethodAttach(input: { token: $token }) { paymentMethod { label provider isDefault } userErrors { code message } } }`,
+        { token },
+        key,
+      );
     const first = await attach("pm_card_visa");
-    expect(first.body.data.paymentMethodAttach).toEqual({ paymentMethod: { label: "visa •••• 4242 (stripe)", provider: "stripe", isDefault: true }, userErrors: [] });
+    expect(first.body.data.paymentMethodAttach).toEqual({
+      paymentMethod: { label: "visa •••• 4242 (stripe)", provider: "stripe", isDefault: true },
+      userErrors: [],
+    });
     const mine = customers.filter((c) => c["metadata[accountId]"] === accountId);
     expect(mine).toHaveLength(1);
     expect(mine[0].idempotencyKey).toBe(`customer-${accountId}`);
@@ -273,10 +333,21 @@ describe("Stripe", () => {
     await attach("pm_card_mastercard");
     expect(customers.filter((c) => c["metadata[accountId]"] === accountId)).toHaveLength(1);
 
-    const subscribed = await server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { subscription { status } userErrors { code } } }`, undefined, key);
+    const subscribed = await server.gql(
+      `mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { subscription { status } userErrors { code } } }`,
+      undefined,
+      key,
+    );
     expect(subscribed.body.data.subscriptionCreate.userErrors).toEqual([]);
     const intent = intents.at(-1)!;
-    expect(intent).toMatchObject({ amount: "9900", currency: "usd", customer: customerId, payment_method: "pm_card_visa", off_session: "true", confirm: "true" });
+    expect(intent).toMatchObject({
+      amount: "9900",
+      currency: "usd",
+      customer: customerId,
+      payment_method: "pm_card_visa",
+      off_session: "true",
+      confirm: "true",
+    });
     const paid = stripeEvent("payment_intent.succeeded", { id: `pi_test_${intents.length}`, object: "payment_intent", amount_received: 9900, currency: "usd" });
     expect((await post(paid, signed(paid))).body.outcome).toMatch(/^applied: session cs_\w+ completed, 500 credits added$/);
     const { body } = await server.gql(`{ viewer { balance subscriptions { status } } }`, undefined, key);
@@ -286,19 +357,44 @@ describe("Stripe", () => {
   it("saves a card through Stripe Checkout in setup mode, confirmed by setup_intent.succeeded", async () => {
     const { accountId, apiKey } = await accountWithId();
     const key = { "x-api-key": apiKey };
-    const { body } = await server.gql(`mutation { paymentMethodSetupCreate { paymentMethodSetup { id url status provider } userErrors { code } } }`, undefined, key);
+    const { body } = await server.gql(
+      `mutation { paymentMethodSetupCreate { paymentMethodSetup { id url status provider } userErrors { code } } }`,
+      undefined,
+      key,
+    );
     const setup = body.data.paymentMethodSetupCreate.paymentMethodSetup;
     expect(setup).toMatchObject({ status: "OPEN", provider: "stripe", url: expect.stringMatching(/^https:\/\/checkout\.stripe\.com\//) });
     const customerId = `cus_test_${customers.findIndex((c) => c["metadata[accountId]"] === accountId) + 1}`;
-    expect(created.at(-1)).toMatchObject({ mode: "setup", customer: customerId, "setup_intent_data[metadata][setupId]": setup.id, success_url: `${server.url}/checkout/${setup.id}/done` });
+    expect(created.at(-1)).toMatchObject({
+      mode: "setup",
+      customer: customerId,
+      "setup_intent_data[metadata][setupId]": setup.id,
+      success_url: `${server.url}/checkout/${setup.id}/done`,
+    });
 
-    const forged = stripeEvent("setup_intent.succeeded", { id: "seti_2", object: "setup_intent", payment_method: "pm_other", customer: "cus_someone_else", metadata: { setupId: setup.id } });
+    const forged = stripeEvent("setup_intent.succeeded", {
+      id: "seti_2",
+      object: "setup_intent",
+      payment_method: "pm_other",
+      customer: "cus_someone_else",
+      metadata: { setupId: setup.id },
+    });
     expect((await post(forged, signed(forged))).body.outcome).toMatch(/^rejected: setup pms_\w+ belongs to another customer/);
-    const succeeded = stripeEvent("setup_intent.succeeded", { id: "seti_1", object: "setup_intent", payment_method: "pm_saved_123", customer: customerId, metadata: { setupId: setup.id } });
+    const succeeded = stripeEvent("setup_intent.succeeded", {
+      id: "seti_1",
+      object: "setup_intent",
+      payment_method: "pm_saved_123",
+      customer: customerId,
+      metadata: { setupId: setup.id },
+    });
     expect((await post(succeeded, signed(succeeded))).body.outcome).toMatch(/^applied: setup pms_\w+ saved payment method pmt_\w+ as the default$/);
     expect((await post(succeeded, signed(succeeded))).body.outcome).toMatch(/^duplicate/);
 
-    const after = await server.gql(`query ($id: ID!) { viewer { paymentMethods { provider isDefault } } node(id: $id) { ... on PaymentMethodSetup { status } } }`, { id: setup.id }, key);
+    const after = await server.gql(
+      `query ($id: ID!) { viewer { paymentMethods { provider isDefault } } node(id: $id) { ... on PaymentMethodSetup { status } } }`,
+      { id: setup.id },
+      key,
+    );
     expect(after.body.data).toEqual({ viewer: { paymentMethods: [{ provider: "stripe", isDefault: true }] }, node: { status: "COMPLETED" } });
     expect(await (await fetch(`${server.url}/checkout/${setup.id}/done`)).text()).not.toContain("data-status");
   });
@@ -308,11 +404,17 @@ describe("Stripe", () => {
     const key = { "x-api-key": apiKey };
     await server.gql(`mutation { paymentMethodAttach(input: { token: "pm_card_authenticationRequired" }) { userErrors { code } } }`, undefined, key);
     await server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { userErrors { code } } }`, undefined, key);
-    const { body } = await server.gql(`{ viewer { balance subscriptions { status lastPaymentError } checkoutSessions { nodes { status failureReason } } } }`, undefined, key);
+    const { body } = await server.gql(
+      `{ viewer { balance subscriptions { status lastPaymentError } checkoutSessions { nodes { status failureReason } } } }`,
+      undefined,
+      key,
+    );
     expect(body.data.viewer.balance).toBe("0");
     expect(body.data.viewer.subscriptions[0].status).toBe("PAST_DUE");
     expect(body.data.viewer.checkoutSessions.nodes[0].status).toBe("DECLINED");
-    expect(body.data.viewer.checkoutSessions.nodes[0].failureReason).toMatch(/^authentication_required: the card's bank asks the cardholder to confirm this payment\. Buy it with checkoutSessionCreate/);
+    expect(body.data.viewer.checkoutSessions.nodes[0].failureReason).toMatch(
+      /^authentication_required: the card's bank asks the cardholder to confirm this payment\. Buy it with checkoutSessionCreate/,
+    );
   });
 
   describe("while Stripe is down", () => {
@@ -346,7 +448,11 @@ describe("Stripe", () => {
     it("opening a checkout is PAYMENT_PROVIDER_ERROR and leaves no session, event or webhook; Stripe's late events for it change nothing", async () => {
       const { key, told } = await watched();
       const { body } = await down(() =>
-        server.gql(`mutation { checkoutSessionCreate(input: { packId: "ugen/packs/starter" }) { checkoutSession { id } userErrors { code message } } }`, undefined, key),
+        server.gql(
+          `mutation { checkoutSessionCreate(input: { packId: "ugen/packs/starter" }) { checkoutSession { id } userErrors { code message } } }`,
+          undefined,
+          key,
+        ),
       );
       expect(body.data.checkoutSessionCreate).toEqual({ checkoutSession: null, userErrors: [providerError] });
       // The id Stripe was asked to make a session for: the caller never saw it, and nothing shows it.
@@ -357,25 +463,38 @@ describe("Stripe", () => {
       expect(await told()).toEqual({ events: [], deliveries: [] });
 
       // Stripe may have made the session before its answer was lost: its events name an id never recorded here.
-      const paid = stripeEvent("checkout.session.completed", { id: "cs_test_lost", object: "checkout.session", amount_total: 1000, currency: "usd", payment_status: "paid", client_reference_id: sessionId });
+      const paid = stripeEvent("checkout.session.completed", {
+        id: "cs_test_lost",
+        object: "checkout.session",
+        amount_total: 1000,
+        currency: "usd",
+        payment_status: "paid",
+        client_reference_id: sessionId,
+      });
       expect((await post(paid, signed(paid))).body.outcome).toBe("ignored: unknown session");
       const expired = stripeEvent("checkout.session.expired", { id: "cs_test_lost", object: "checkout.session", client_reference_id: sessionId });
       expect((await post(expired, signed(expired))).body.outcome).toBe("ignored: unknown session");
-      expect((await server.gql(`{ viewer { balance checkoutSessions { nodes { id } } } }`, undefined, key)).body.data.viewer).toEqual({ balance: "0", checkoutSessions: { nodes: [] } });
+      expect((await server.gql(`{ viewer { balance checkoutSessions { nodes { id } } } }`, undefined, key)).body.data.viewer).toEqual({
+        balance: "0",
+        checkoutSessions: { nodes: [] },
+      });
       expect(await told()).toEqual({ events: [], deliveries: [] });
     });
 
     it("opening a setup page, or attaching a card, is PAYMENT_PROVIDER_ERROR and saves and tells nothing", async () => {
       const { key, told } = await watched();
       const setup = () => server.gql(`mutation { paymentMethodSetupCreate { paymentMethodSetup { id } userErrors { code message } } }`, undefined, key);
-      const attach = () => server.gql(`mutation { paymentMethodAttach(input: { token: "pm_card_visa" }) { paymentMethod { id } userErrors { code message } } }`, undefined, key);
+      const attach = () =>
+        server.gql(`mutation { paymentMethodAttach(input: { token: "pm_card_visa" }) { paymentMethod { id } userErrors { code message } } }`, undefined, key);
       // No Stripe Customer yet: making it is what fails first.
       expect((await down(setup)).body.data.paymentMethodSetupCreate).toEqual({ paymentMethodSetup: null, userErrors: [providerError] });
       expect((await down(attach)).body.data.paymentMethodAttach).toEqual({ paymentMethod: null, userErrors: [providerError] });
       // With a customer (made by an attach while Stripe is up), the page itself fails.
       expect((await attach()).body.data.paymentMethodAttach.userErrors).toEqual([]);
       expect((await down(setup)).body.data.paymentMethodSetupCreate).toEqual({ paymentMethodSetup: null, userErrors: [providerError] });
-      expect((await server.gql(`{ viewer { paymentMethods { label } } }`, undefined, key)).body.data.viewer.paymentMethods).toEqual([{ label: "visa •••• 4242 (stripe)" }]);
+      expect((await server.gql(`{ viewer { paymentMethods { label } } }`, undefined, key)).body.data.viewer.paymentMethods).toEqual([
+        { label: "visa •••• 4242 (stripe)" },
+      ]);
       expect(await told()).toEqual({ events: [], deliveries: [] });
     });
 

@@ -120,11 +120,16 @@ describe("subscriptions", () => {
     await server.gql(ATTACH("tok_visa"), undefined, key);
     await server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-pro" }) { userErrors { code } } }`, undefined, key);
     // The first period's payment completes (in real time, seconds) before the server goes away.
-    await until(async () => (await server.gql(`{ viewer { balance } }`, undefined, key)).body.data.viewer.balance, (b) => b === "2000");
+    await until(
+      async () => (await server.gql(`{ viewer { balance } }`, undefined, key)).body.data.viewer.balance,
+      (b) => b === "2000",
+    );
     clock.advance(95 * DAY); // Aug 13: periods began Jun 10, Jul 10 and Aug 10
     await server.app.services.billing.sweep();
     const viewer = await until(
-      async () => (await server.gql(`{ viewer { balance subscriptions { currentPeriodStart } transactions(type: PURCHASE) { nodes { id } } } }`, undefined, key)).body.data.viewer,
+      async () =>
+        (await server.gql(`{ viewer { balance subscriptions { currentPeriodStart } transactions(type: PURCHASE) { nodes { id } } } }`, undefined, key)).body
+          .data.viewer,
       (v) => v.transactions.nodes.length === 4,
     );
     // Each period's credits were granted; only the current period's are still valid.
@@ -189,7 +194,13 @@ describe("subscriptions", () => {
     clock.advance(DAY);
     expect(await cancelled.cancel(id)).toEqual({
       subscription: null,
-      userErrors: [{ field: ["input", "subscriptionId"], code: "BAD_USER_INPUT", message: `Subscription ${id} has already ended: there is nothing to cancel (subscriptionCreate starts a new one)` }],
+      userErrors: [
+        {
+          field: ["input", "subscriptionId"],
+          code: "BAD_USER_INPUT",
+          message: `Subscription ${id} has already ended: there is nothing to cancel (subscriptionCreate starts a new one)`,
+        },
+      ],
     });
     expect(await cancelled.state()).toEqual(ended);
 
@@ -199,7 +210,9 @@ describe("subscriptions", () => {
     await server.app.services.billing.sweep();
     const last = await until(unpaid.state, (v) => v.subscriptions[0].status === "UNPAID");
     const refused = await unpaid.cancel(last.subscriptions[0].id);
-    expect(refused.userErrors).toEqual([{ field: ["input", "subscriptionId"], code: "BAD_USER_INPUT", message: expect.stringContaining("has already ended unpaid") }]);
+    expect(refused.userErrors).toEqual([
+      { field: ["input", "subscriptionId"], code: "BAD_USER_INPUT", message: expect.stringContaining("has already ended unpaid") },
+    ]);
     expect(await unpaid.state()).toEqual(last);
     expect(await server.audit()).toEqual([]);
     await server.close();
@@ -210,8 +223,13 @@ describe("subscriptions", () => {
     const { key } = await createTestAccount(server, "Big");
     await server.gql(ATTACH("tok_visa"), undefined, key);
     const subscribe = async (planId: string) =>
-      (await server.gql(`mutation ($planId: ID!) { subscriptionCreate(input: { planId: $planId }) { subscription { id } userErrors { field code message } } }`, { planId }, key))
-        .body.data.subscriptionCreate;
+      (
+        await server.gql(
+          `mutation ($planId: ID!) { subscriptionCreate(input: { planId: $planId }) { subscription { id } userErrors { field code message } } }`,
+          { planId },
+          key,
+        )
+      ).body.data.subscriptionCreate;
     const enterprise = await subscribe("creatify/plans/api-enterprise");
     expect(enterprise.subscription).toBeNull();
     expect(enterprise.userErrors[0]).toMatchObject({ field: ["input", "planId"], code: "CONTACT_SALES" });

@@ -70,7 +70,9 @@ describe("payment methods", () => {
 
     for (const token of ["4242 4242 4242 4242", "4242424242424242"]) {
       const refused = (await gql(attach(token))).paymentMethodAttach;
-      expect(refused.userErrors).toEqual([{ field: ["input", "token"], code: "BAD_USER_INPUT", message: "Send the payment provider's token, never a card number" }]);
+      expect(refused.userErrors).toEqual([
+        { field: ["input", "token"], code: "BAD_USER_INPUT", message: "Send the payment provider's token, never a card number" },
+      ]);
     }
     expect((await gql(attach("visa"))).paymentMethodAttach.userErrors[0].code).toBe("BAD_USER_INPUT");
 
@@ -83,7 +85,9 @@ describe("payment methods", () => {
     expect((await gql(`{ viewer { paymentMethods { id isDefault } } }`)).viewer.paymentMethods).toEqual([{ id: first.id, isDefault: true }]);
 
     const stranger = await newAccount("0");
-    const foreign = await stranger.gql(`mutation ($id: ID!) { paymentMethodDetach(input: { paymentMethodId: $id }) { userErrors { code } } }`, { id: first.id });
+    const foreign = await stranger.gql(`mutation ($id: ID!) { paymentMethodDetach(input: { paymentMethodId: $id }) { userErrors { code } } }`, {
+      id: first.id,
+    });
     expect(foreign.paymentMethodDetach.userErrors[0].code).toBe("NOT_FOUND");
   });
 });
@@ -94,7 +98,9 @@ describe("auto top-up", () => {
   it("needs a default payment method, a threshold and a pack", async () => {
     const { gql } = await newAccount("0");
     const update = (input: string) => gql(`mutation { autoTopUpUpdate(input: { ${input} }) { ${settings} userErrors { field code message } } }`);
-    expect((await update(`enabled: true, thresholdCredits: "50", packId: "ugen/packs/starter"`)).autoTopUpUpdate.userErrors[0].message).toMatch(/payment method/);
+    expect((await update(`enabled: true, thresholdCredits: "50", packId: "ugen/packs/starter"`)).autoTopUpUpdate.userErrors[0].message).toMatch(
+      /payment method/,
+    );
     await gql(attach("tok_visa"));
     expect((await update(`enabled: true, packId: "ugen/packs/starter"`)).autoTopUpUpdate.userErrors[0].field).toEqual(["input", "thresholdCredits"]);
     expect((await update(`enabled: true, thresholdCredits: "50", packId: "ugen/packs/nope"`)).autoTopUpUpdate.userErrors[0].code).toBe("NOT_FOUND");
@@ -103,7 +109,9 @@ describe("auto top-up", () => {
   it("buys the pack once when a reserve leaves credits below the threshold", async () => {
     const { gql, accountId } = await newAccount("100");
     await gql(attach("tok_visa"));
-    const enabled = await gql(`mutation { autoTopUpUpdate(input: { enabled: true, thresholdCredits: "50", packId: "ugen/packs/starter" }) { ${settings} userErrors { code } } }`);
+    const enabled = await gql(
+      `mutation { autoTopUpUpdate(input: { enabled: true, thresholdCredits: "50", packId: "ugen/packs/starter" }) { ${settings} userErrors { code } } }`,
+    );
     expect(enabled.autoTopUpUpdate.autoTopUp).toMatchObject({ enabled: true, thresholdCredits: "50", inFlight: false, pack: { id: "ugen/packs/starter" } });
 
     // Two jobs in a row take the account below 50: only one top-up starts.
@@ -169,12 +177,20 @@ describe("credit alerts", () => {
     expect(mine()[0].raw).toContain(`Account ${accountId} has 40 ugen credits available`);
 
     // Back above the threshold re-arms; the next fall below alerts again.
-    await server.gql(`mutation ($id: ID!) { creditsGrant(input: { accountId: $id, provider: "ugen", credits: "100", reason: "top" }) { userErrors { code } } }`, { id: accountId }, { "x-api-key": TEST_ADMIN_KEY });
+    await server.gql(
+      `mutation ($id: ID!) { creditsGrant(input: { accountId: $id, provider: "ugen", credits: "100", reason: "top" }) { userErrors { code } } }`,
+      { id: accountId },
+      { "x-api-key": TEST_ADMIN_KEY },
+    );
     expect((await gql(`{ viewer { creditAlert { armed } } }`)).viewer.creditAlert.armed).toBe(true);
     await gql(job("90"));
     await waitFor(async () => mine().length === 2, "the second alert");
     const outbox = async () => {
-      const row = await rawRow<{ n: unknown; sent: unknown }>(server.store, "select count(*) as n, count(sent_at) as sent from email_outbox where account_id = ?", accountId);
+      const row = await rawRow<{ n: unknown; sent: unknown }>(
+        server.store,
+        "select count(*) as n, count(sent_at) as sent from email_outbox where account_id = ?",
+        accountId,
+      );
       return [Number(row!.n), Number(row!.sent)];
     };
     // The outbox marks a message sent once the SMTP server has answered: a moment after it arrived.
@@ -203,9 +219,15 @@ describe("credit alerts", () => {
       (await gql(`mutation { creditAlertUpdate(input: { ${input} }) { creditAlert { enabled } userErrors { field code } } }`)).creditAlertUpdate.userErrors;
     // No credits yet: the alert must say whose credits it watches.
     expect(await update(`enabled: true, thresholdCredits: "10", email: "a@b.co"`)).toEqual([{ field: ["input", "provider"], code: "BAD_USER_INPUT" }]);
-    expect(await update(`provider: "nobody", enabled: true, thresholdCredits: "10", email: "a@b.co"`)).toEqual([{ field: ["input", "provider"], code: "NOT_FOUND" }]);
-    expect(await update(`provider: "ugen", enabled: true, thresholdCredits: "10", email: "not-an-email"`)).toEqual([{ field: ["input", "email"], code: "BAD_USER_INPUT" }]);
+    expect(await update(`provider: "nobody", enabled: true, thresholdCredits: "10", email: "a@b.co"`)).toEqual([
+      { field: ["input", "provider"], code: "NOT_FOUND" },
+    ]);
+    expect(await update(`provider: "ugen", enabled: true, thresholdCredits: "10", email: "not-an-email"`)).toEqual([
+      { field: ["input", "email"], code: "BAD_USER_INPUT" },
+    ]);
     expect(await update(`provider: "ugen", enabled: true, email: "a@b.co"`)).toEqual([{ field: ["input", "thresholdCredits"], code: "BAD_USER_INPUT" }]);
-    expect(await update(`provider: "ugen", enabled: true, thresholdCredits: "-1", email: "a@b.co"`)).toEqual([{ field: ["input", "thresholdCredits"], code: "BAD_USER_INPUT" }]);
+    expect(await update(`provider: "ugen", enabled: true, thresholdCredits: "-1", email: "a@b.co"`)).toEqual([
+      { field: ["input", "thresholdCredits"], code: "BAD_USER_INPUT" },
+    ]);
   });
 });

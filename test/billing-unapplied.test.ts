@@ -59,7 +59,9 @@ describe("the balance limit at checkout", () => {
     expect(body.data.viewer.balance).toBe("999999500");
     const [unpaid] = body.data.viewer.checkoutSessions.nodes;
     expect(unpaid).toMatchObject({ id: second.id, status: "PAID_NOT_CREDITED" });
-    expect(unpaid.failureReason).toMatch(/^paid, but the credits could not be added: The balance would exceed the maximum .* \(kept for an operator as upa_\w+\)$/);
+    expect(unpaid.failureReason).toMatch(
+      /^paid, but the credits could not be added: The balance would exceed the maximum .* \(kept for an operator as upa_\w+\)$/,
+    );
 
     const listed = (await server.gql(UNAPPLIED, undefined, admin)).body.data.unappliedPayments.nodes;
     expect(listed).toEqual([
@@ -98,8 +100,12 @@ describe("the balance limit at checkout", () => {
     const server = await startTestServer();
     const whale = await createTestAccount(server, "Subscribing whale", "999999800", "creatify");
     await server.gql(`mutation { paymentMethodAttach(input: { token: "tok_visa" }) { userErrors { code } } }`, undefined, whale.key);
-    const { body } = await server.gql(`mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) {
-      subscription { status lastPaymentError failedPaymentAttempts } userErrors { code } } }`, undefined, whale.key);
+    const { body } = await server.gql(
+      `mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) {
+      subscription { status lastPaymentError failedPaymentAttempts } userErrors { code } } }`,
+      undefined,
+      whale.key,
+    );
     expect(body.data.subscriptionCreate.subscription).toEqual({
       status: "PAST_DUE",
       lastPaymentError: "Buying 500 credits would take the creatify balance (999999800) past the maximum of 1000000000 credits",

@@ -29,7 +29,10 @@ describe("public response cache", () => {
     const changed = structuredClone(ugen);
     changed.creditPacks![0].priceUsd = "11";
     changed.models![0].variants[0].priceUsd = "0.55";
-    seedCatalog(catalog, providerSeeds.map((seed) => (seed.id === "ugen" ? changed : seed)));
+    seedCatalog(
+      catalog,
+      providerSeeds.map((seed) => (seed.id === "ugen" ? changed : seed)),
+    );
 
     expect((await server.gql(CATALOG)).body.data.creditPacks[0].price.amount).toBe("11");
     expect((await server.gql(estimate)).body.data.estimate.totalCredits).toBe("55");
@@ -43,7 +46,11 @@ describe("public response cache", () => {
     const key = { "x-api-key": created.body.data.accountCreate.apiKey };
     const viewer = `{ viewer { balance } }`;
     expect((await server.gql(viewer, undefined, key)).body.data.viewer.balance).toBe("0");
-    await server.gql(`mutation ($id: ID!) { creditsGrant(input: { accountId: $id, provider: "ugen", credits: "5", reason: "x" }) { userErrors { code } } }`, { id: created.body.data.accountCreate.account.id }, admin);
+    await server.gql(
+      `mutation ($id: ID!) { creditsGrant(input: { accountId: $id, provider: "ugen", credits: "5", reason: "x" }) { userErrors { code } } }`,
+      { id: created.body.data.accountCreate.account.id },
+      admin,
+    );
     expect((await server.gql(viewer, undefined, key)).body.data.viewer.balance).toBe("5");
 
     // Anonymous: an error is not cached; the second answer is computed again (it reads the catalog).

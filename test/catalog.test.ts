@@ -63,9 +63,7 @@ describe("credit packs", () => {
         id name price { amount currency } credits perCreditPrice { amount currency } savingsPercent source sourceDocument
       }
     }`);
-    expect(
-      creditPacks.map((p: any) => [p.id, p.price.amount, p.credits, p.perCreditPrice.amount, p.savingsPercent]),
-    ).toEqual([
+    expect(creditPacks.map((p: any) => [p.id, p.price.amount, p.credits, p.perCreditPrice.amount, p.savingsPercent])).toEqual([
       ["ugen/packs/starter", "10", "200", "0.05", "0"],
       ["ugen/packs/creator", "45", "1000", "0.045", "10"],
       ["ugen/packs/studio", "175", "5000", "0.035", "30"],
@@ -90,9 +88,33 @@ describe("subscription plans", () => {
       subscriptionPlans(provider: "creatify") { id name monthlyCredits price { amount currency } interval contactSales source }
     }`);
     expect(subscriptionPlans).toEqual([
-      { id: "creatify/plans/api-starter", name: "API Starter", monthlyCredits: "500", price: { amount: "99", currency: "USD" }, interval: "MONTH", contactSales: false, source: "DOCUMENTED" },
-      { id: "creatify/plans/api-pro", name: "API Pro", monthlyCredits: "2000", price: { amount: "299", currency: "USD" }, interval: "MONTH", contactSales: false, source: "DOCUMENTED" },
-      { id: "creatify/plans/api-enterprise", name: "API Enterprise", monthlyCredits: null, price: null, interval: null, contactSales: true, source: "DOCUMENTED" },
+      {
+        id: "creatify/plans/api-starter",
+        name: "API Starter",
+        monthlyCredits: "500",
+        price: { amount: "99", currency: "USD" },
+        interval: "MONTH",
+        contactSales: false,
+        source: "DOCUMENTED",
+      },
+      {
+        id: "creatify/plans/api-pro",
+        name: "API Pro",
+        monthlyCredits: "2000",
+        price: { amount: "299", currency: "USD" },
+        interval: "MONTH",
+        contactSales: false,
+        source: "DOCUMENTED",
+      },
+      {
+        id: "creatify/plans/api-enterprise",
+        name: "API Enterprise",
+        monthlyCredits: null,
+        price: null,
+        interval: null,
+        contactSales: true,
+        source: "DOCUMENTED",
+      },
     ]);
   });
 });
@@ -109,8 +131,16 @@ describe("samsar", () => {
     expect(product.source).toBe("ASSUMED");
     const names = product.models.map((m: any) => m.name);
     expect(names).toEqual([
-      "RUNWAYML", "KLINGIMGTOVID3PRO", "HAILUO", "HAILUOPRO", "SEEDANCEI2V",
-      "VEO3.1I2V", "VEO3.1I2VFAST", "SORA2", "SORA2PRO", "HUNYUAN",
+      "RUNWAYML",
+      "KLINGIMGTOVID3PRO",
+      "HAILUO",
+      "HAILUOPRO",
+      "SEEDANCEI2V",
+      "VEO3.1I2V",
+      "VEO3.1I2VFAST",
+      "SORA2",
+      "SORA2PRO",
+      "HUNYUAN",
     ]);
     for (const model of product.models) {
       for (const variant of model.variants) {
@@ -191,9 +221,7 @@ describe("ugen", () => {
 
   it("bills Kling per second and Veo/Sora per generation", async () => {
     const { provider } = await data(`{ provider(id: "ugen") { models { id variants { billingUnit } } } }`);
-    const units = Object.fromEntries(
-      provider.models.map((m: any) => [m.id, [...new Set(m.variants.map((v: any) => v.billingUnit))]]),
-    );
+    const units = Object.fromEntries(provider.models.map((m: any) => [m.id, [...new Set(m.variants.map((v: any) => v.billingUnit))]]));
     expect(units).toEqual({
       "ugen/models/veo3_fast": ["PER_GENERATION"],
       "ugen/models/veo3": ["PER_GENERATION"],
@@ -242,8 +270,16 @@ describe("ugen", () => {
     });
     expect(product.parameters.find((p: any) => p.name === "segmentCount").required).toBe(true);
     expect(product.priceComponents.map((c: any) => c.code)).toEqual([
-      "keyframes", "video_segments", "captions", "music", "voice", "custom_voice",
-      "qa_keyframe_retries", "qa_video_retries", "hitl_anchor_rejections", "hitl_segment_rejections",
+      "keyframes",
+      "video_segments",
+      "captions",
+      "music",
+      "voice",
+      "custom_voice",
+      "qa_keyframe_retries",
+      "qa_video_retries",
+      "hitl_anchor_rejections",
+      "hitl_segment_rejections",
     ]);
     const budgets = product.priceComponents.filter((c: any) => c.rateKind === "PERCENT_OF");
     expect(budgets.map((c: any) => [c.code, c.percent, c.percentOf, c.source])).toEqual([
@@ -343,10 +379,7 @@ describe("subclip", () => {
       "Video Studio": {
         minimum: null,
         rounding: "NONE",
-        components: [
-          "render:1 min 2", "background_audio:1", "ai_planning:2", "vision_images:0.25",
-          "vision_videos:1", "audio_analysis:1", "voiceover:5 min 1",
-        ],
+        components: ["render:1 min 2", "background_audio:1", "ai_planning:2", "vision_images:0.25", "vision_videos:1", "audio_analysis:1", "voiceover:5 min 1"],
       },
       "Enhance Audio": { minimum: null, rounding: "UP", components: ["enhancement:0.10816 min 1"] },
     });

@@ -14,10 +14,15 @@ afterAll(() => server.close());
 
 const USER_ERRORS = "userErrors { field code message }";
 const ACCOUNT = "account { balance reserved available }";
-const JOB = "job { id status reservedCredits consumedCredits chargedOnAcceptance resolvedAt lineItems { code credits } transactions { type amount description } }";
+const JOB =
+  "job { id status reservedCredits consumedCredits chargedOnAcceptance resolvedAt lineItems { code credits } transactions { type amount description } }";
 
 async function jobCreate(key: Record<string, string>, input: Record<string, unknown>) {
-  const { body } = await server.gql(`mutation ($input: JobCreateInput!) { jobCreate(input: $input) { ${JOB} transaction { type amount } ${ACCOUNT} ${USER_ERRORS} } }`, { input }, key);
+  const { body } = await server.gql(
+    `mutation ($input: JobCreateInput!) { jobCreate(input: $input) { ${JOB} transaction { type amount } ${ACCOUNT} ${USER_ERRORS} } }`,
+    { input },
+    key,
+  );
   expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
   return body.data.jobCreate;
 }
@@ -49,9 +54,19 @@ describe("Samsar: products charged when the request is accepted", () => {
     const samsar = await createTestAccount(server, "Samsar translate", "500", "samsar");
     const created = await jobCreate(samsar.key, { estimate: translate(30.5) });
     expect(created.userErrors).toEqual([]);
-    expect(created.job).toMatchObject({ status: "COMPLETED", reservedCredits: "61", consumedCredits: "61", chargedOnAcceptance: true, lineItems: [{ code: "translation", credits: "61" }] });
+    expect(created.job).toMatchObject({
+      status: "COMPLETED",
+      reservedCredits: "61",
+      consumedCredits: "61",
+      chargedOnAcceptance: true,
+      lineItems: [{ code: "translation", credits: "61" }],
+    });
     expect(created.job.resolvedAt).not.toBeNull();
-    expect(created.job.transactions.map((t: { type: string; amount: string }) => [t.type, t.amount])).toEqual([["RESERVE", "-61"], ["RELEASE", "61"], ["CONSUME", "-61"]]);
+    expect(created.job.transactions.map((t: { type: string; amount: string }) => [t.type, t.amount])).toEqual([
+      ["RESERVE", "-61"],
+      ["RELEASE", "61"],
+      ["CONSUME", "-61"],
+    ]);
     expect(created.job.transactions[1].description).toContain("charged on acceptance");
     expect(created.transaction).toEqual({ type: "RESERVE", amount: "-61" });
     expect(created.account).toEqual({ balance: "439", reserved: "0", available: "439" });
@@ -74,7 +89,9 @@ describe("Samsar: products charged when the request is accepted", () => {
     expect(retry.job.id).toBe(first.job.id);
     expect(retry.account).toEqual({ balance: "39.5", reserved: "0", available: "39.5" });
     const tooMuch = await jobCreate(samsar.key, { estimate: join });
-    expect(tooMuch.userErrors).toEqual([{ field: null, code: "INSUFFICIENT_CREDITS", message: "Insufficient samsar credits: the job needs 60.5, 39.5 are available, 21 missing" }]);
+    expect(tooMuch.userErrors).toEqual([
+      { field: null, code: "INSUFFICIENT_CREDITS", message: "Insufficient samsar credits: the job needs 60.5, 39.5 are available, 21 missing" },
+    ]);
     expect(await server.audit()).toEqual([]);
   });
 
@@ -110,7 +127,11 @@ describe("Subclip AI Clipping: no transcript credit when the fetch falls back to
     const completed = await resolveJob(subclip.key, "jobComplete", { jobId: created.job.id, transcriptFallback: true });
     expect(completed.userErrors).toEqual([]);
     expect(completed.job).toMatchObject({ status: "COMPLETED", reservedCredits: "8.5", consumedCredits: "7.5" });
-    expect(completed.job.transactions.map((t: { type: string; amount: string }) => [t.type, t.amount])).toEqual([["RESERVE", "-8.5"], ["RELEASE", "8.5"], ["CONSUME", "-7.5"]]);
+    expect(completed.job.transactions.map((t: { type: string; amount: string }) => [t.type, t.amount])).toEqual([
+      ["RESERVE", "-8.5"],
+      ["RELEASE", "8.5"],
+      ["CONSUME", "-7.5"],
+    ]);
     expect(completed.job.transactions[1].description).toContain("fell back to speech recognition");
     expect(completed.account).toEqual({ balance: "92.5", reserved: "0", available: "92.5" });
 
@@ -148,7 +169,11 @@ describe("Subclip AI Clipping: no transcript credit when the fetch falls back to
     }
     const both = await resolveJob(subclip.key, "jobComplete", { jobId: withTranscript.job.id, transcriptFallback: true, consumedCredits: "7.5" });
     expect(both.userErrors).toEqual([
-      { field: ["input", "transcriptFallback"], code: "BAD_USER_INPUT", message: "Give transcriptFallback or consumedCredits, not both: consumedCredits is what the job used, the transcript credit already left out" },
+      {
+        field: ["input", "transcriptFallback"],
+        code: "BAD_USER_INPUT",
+        message: "Give transcriptFallback or consumedCredits, not both: consumedCredits is what the job used, the transcript credit already left out",
+      },
     ]);
     const after = (await server.gql(`{ viewer { balance reserved transactions(first: 100) { edges { node { id } } } } }`, undefined, subclip.key)).body.data;
     expect(after).toEqual(before);
@@ -177,7 +202,9 @@ describe("Samsar image list to video: a duration derived from the images, or giv
 
   it("bills an explicit duration, documented, which wins over the images", async () => {
     const alone = await estimate([{ name: "durationSeconds", value: 2.5 }]);
-    expect(alone.data.estimate.lineItems).toEqual([{ code: "render", quantity: "2.5", unit: "second", unitCredits: "50", credits: "125", source: "DOCUMENTED" }]);
+    expect(alone.data.estimate.lineItems).toEqual([
+      { code: "render", quantity: "2.5", unit: "second", unitCredits: "50", credits: "125", source: "DOCUMENTED" },
+    ]);
     const both = await estimate([images(3), { name: "durationSeconds", value: 10 }]);
     expect(both.data.estimate).toEqual({
       totalCredits: "500",
@@ -194,7 +221,9 @@ describe("Samsar image list to video: a duration derived from the images, or giv
   });
 
   it("says which wins and why the seconds per image are assumed", async () => {
-    const { body } = await server.gql(`{ product(id: "samsar/image-list-to-video") { source parameters { name required description } priceComponents { code source note } } }`);
+    const { body } = await server.gql(
+      `{ product(id: "samsar/image-list-to-video") { source parameters { name required description } priceComponents { code source note } } }`,
+    );
     const [duration, urls] = body.data.product.parameters;
     expect([duration.name, duration.required, urls.name, urls.required]).toEqual(["durationSeconds", false, "imageUrls", false]);
     expect(duration.description).toContain("Wins over imageUrls when both are given");
@@ -209,7 +238,12 @@ describe("Samsar image list to video: a duration derived from the images, or giv
   it("reserves what the images cost for a job", async () => {
     const samsar = await createTestAccount(server, "Samsar images", "2000", "samsar");
     const created = await jobCreate(samsar.key, { estimate: { productId: "samsar/image-list-to-video", parameters: [images(2)] } });
-    expect(created.job).toMatchObject({ status: "RESERVED", reservedCredits: "800", chargedOnAcceptance: false, lineItems: [{ code: "render_from_images", credits: "800" }] });
+    expect(created.job).toMatchObject({
+      status: "RESERVED",
+      reservedCredits: "800",
+      chargedOnAcceptance: false,
+      lineItems: [{ code: "render_from_images", credits: "800" }],
+    });
     expect(created.account).toEqual({ balance: "2000", reserved: "800", available: "1200" });
   });
 });

@@ -25,17 +25,43 @@ async function scene() {
   const kit = createLedgerKit<Store>({ jobTtlMs: 86_400_000, over: store });
   const accountId = await kit.account("claws");
   const buy = async (credits: number, extra: { expiresAt?: Date; priority?: number } = {}) =>
-    (await kit.store.transaction((tx) => kit.credits.purchase(tx, accountId, "ugen", { kind: "PAID", source: "CHECKOUT", sourceId: `cs_${credits}_${Math.random()}`, micros: credits * C, costMicros: credits * C, costCurrency: "USD", ...extra }, "buy"))).grantId;
+    (
+      await kit.store.transaction((tx) =>
+        kit.credits.purchase(
+          tx,
+          accountId,
+          "ugen",
+          {
+            kind: "PAID",
+            source: "CHECKOUT",
+            sourceId: `cs_${credits}_${Math.random()}`,
+            micros: credits * C,
+            costMicros: credits * C,
+            costCurrency: "USD",
+            ...extra,
+          },
+          "buy",
+        ),
+      )
+    ).grantId;
   const claw = async (grantId: string, credits: number, close = false) => {
     const [grant] = await kit.store.reads.grants.byIds([grantId]);
     await kit.store.transaction((tx) => kit.credits.clawBack(tx, grant, credits * C, close, "claw"));
   };
-  const job = async (credits: number) => (await kit.jobs.create(accountId, { micros: credits * C, productId: null, providerId: "ugen", estimate: null, describe: "a job" }, { key: null, input: {} })).result.jobId;
+  const job = async (credits: number) =>
+    (
+      await kit.jobs.create(
+        accountId,
+        { micros: credits * C, productId: null, providerId: "ugen", estimate: null, describe: "a job" },
+        { key: null, input: {} },
+      )
+    ).result.jobId;
   const wallet = async () => {
     const w = (await kit.store.reads.wallets.get(accountId, "ugen"))!;
     return { balance: w.balanceMicros / C, reserved: w.reservedMicros / C, owed: w.owedMicros / C };
   };
-  const consumeOf = async (jobId: string) => (await rawRow<{ id: string }>(kit.store, "select id from ledger_entries where job_id = ? and type = 'CONSUME'", jobId))!;
+  const consumeOf = async (jobId: string) =>
+    (await rawRow<{ id: string }>(kit.store, "select id from ledger_entries where job_id = ? and type = 'CONSUME'", jobId))!;
   const audit = () => auditAccount(kit.store.reads, accountId);
   return { kit, accountId, buy, claw, job, wallet, consumeOf, audit };
 }

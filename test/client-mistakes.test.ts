@@ -35,9 +35,18 @@ afterAll(async () => {
 });
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", accept: ACCEPT, ...headers }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: ACCEPT, ...headers },
+    body: JSON.stringify(body),
+  });
   const json = (await response.json()) as { errors?: Array<{ message: string; extensions: { code: string } }> };
-  return { status: response.status, contentType: response.headers.get("content-type"), message: json.errors?.[0]?.message, code: json.errors?.[0]?.extensions.code };
+  return {
+    status: response.status,
+    contentType: response.headers.get("content-type"),
+    message: json.errors?.[0]?.message,
+    code: json.errors?.[0]?.extensions.code,
+  };
 }
 const ours = (body: unknown, headers?: Record<string, string>) => post(`${server.url}/graphql`, body, headers);
 
@@ -55,7 +64,10 @@ describe("client mistakes", () => {
   });
 
   it.each([
-    ["a persisted-query hash that does not match the query", { query: "{ __typename }", extensions: { persistedQuery: { version: 1, sha256Hash: WRONG_HASH } } }],
+    [
+      "a persisted-query hash that does not match the query",
+      { query: "{ __typename }", extensions: { persistedQuery: { version: 1, sha256Hash: WRONG_HASH } } },
+    ],
     ["an unsupported persisted-query version", { query: "{ __typename }", extensions: { persistedQuery: { version: 2, sha256Hash: WRONG_HASH } } }],
   ])("%s: Apollo's 400 and message, with the code BAD_REQUEST", async (_label, body) => {
     const reference = await post(plainUrl, body);

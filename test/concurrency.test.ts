@@ -15,11 +15,7 @@ describe("concurrent jobCreate", () => {
 
     const attempts = await Promise.all(
       Array.from({ length: 50 }, () =>
-        server.gql(
-          `mutation { jobCreate(input: { credits: "10" }) { job { id } userErrors { code } } }`,
-          undefined,
-          { "x-api-key": apiKey },
-        ),
+        server.gql(`mutation { jobCreate(input: { credits: "10" }) { job { id } userErrors { code } } }`, undefined, { "x-api-key": apiKey }),
       ),
     );
     const outcomes = attempts.map((a) => a.body.data.jobCreate);

@@ -25,12 +25,18 @@ let buyer: TestAccount;
 const lines: string[] = [];
 beforeAll(async () => {
   const destination = new Writable({ write: (chunk, _encoding, done) => (lines.push(...String(chunk).split("\n").filter(Boolean)), done()) });
-  server = await startTestServer({ logger: createLogger("info", destination), config: { webhooks: { requireHttps: false, allowPrivate: true, timeoutMs: 300 } } });
+  server = await startTestServer({
+    logger: createLogger("info", destination),
+    config: { webhooks: { requireHttps: false, allowPrivate: true, timeoutMs: 300 } },
+  });
   buyer = await createTestAccount(server, "Clean", "10");
 });
 afterAll(() => server?.close());
 
-const counts = async () => Object.fromEntries(await Promise.all(TABLES.map(async (table) => [table, Number((await rawRow<{ n: unknown }>(server.store, `select count(*) as n from ${table}`))!.n)])));
+const counts = async () =>
+  Object.fromEntries(
+    await Promise.all(TABLES.map(async (table) => [table, Number((await rawRow<{ n: unknown }>(server.store, `select count(*) as n from ${table}`))!.n)])),
+  );
 
 function expectRefused(answer: Awaited<ReturnType<TestServer["gql"]>>, field: string[]) {
   expect({ status: answer.status, data: answer.body.data, errors: answer.body.errors?.map((e) => e.extensions) }).toEqual({
@@ -54,9 +60,24 @@ describeStore("a control character in a string input", () => {
       [GRANT, { id: buyer.accountId, reason: "next line\u0085" }, admin, ["input", "reason"]],
       [ENDPOINT, { input: { url: "http://127.0.0.1:9/hook", description: "desc\u0000" } }, buyer.key, ["input", "description"]],
       [ENDPOINT, { input: { url: "http://127.0.0.1:9/hook", eventTypes: ["job.completed", "job.\u0000"] } }, buyer.key, ["input", "eventTypes", "1"]],
-      [ESTIMATE, { input: { productId: "subclip/text-to-speech", parameters: [{ name: "text", value: "a\u0000" }] } }, {}, ["input", "parameters", "0", "value"]],
-      [ESTIMATE, { input: { productId: "subclip/text-to-speech", parameters: [{ name: "text", value: { "k\u0001": 1 } }] } }, {}, ["input", "parameters", "0", "value", "k\u0001"]],
-      [`{ estimate(input: { productId: "subclip/text-to-speech", parameters: [{ name: "text", value: { nested: ["\\u001b[31m"] } }] }) { totalCredits } }`, undefined, {}, ["input", "parameters", "0", "value", "nested", "0"]],
+      [
+        ESTIMATE,
+        { input: { productId: "subclip/text-to-speech", parameters: [{ name: "text", value: "a\u0000" }] } },
+        {},
+        ["input", "parameters", "0", "value"],
+      ],
+      [
+        ESTIMATE,
+        { input: { productId: "subclip/text-to-speech", parameters: [{ name: "text", value: { "k\u0001": 1 } }] } },
+        {},
+        ["input", "parameters", "0", "value", "k\u0001"],
+      ],
+      [
+        `{ estimate(input: { productId: "subclip/text-to-speech", parameters: [{ name: "text", value: { nested: ["\\u001b[31m"] } }] }) { totalCredits } }`,
+        undefined,
+        {},
+        ["input", "parameters", "0", "value", "nested", "0"],
+      ],
       [`query ($id: ID! = "acct_\\u0000") { node(id: $id) { id } }`, undefined, buyer.key, ["id"]],
     ];
     for (const [query, variables, headers, field] of cases) expectRefused(await server.gql(query, variables, headers), field);

@@ -30,12 +30,22 @@ async function worker(url: string, key: string, prefix: string, acknowledged: Ac
   for (let n = 0; ; n++) {
     try {
       const idempotencyKey = `${prefix}-${n}`;
-      const created = await gql(url, `mutation ($k: String!) { jobCreate(input: { credits: "1.5", idempotencyKey: $k }) { job { id } userErrors { code } } }`, { k: idempotencyKey }, key);
+      const created = await gql(
+        url,
+        `mutation ($k: String!) { jobCreate(input: { credits: "1.5", idempotencyKey: $k }) { job { id } userErrors { code } } }`,
+        { k: idempotencyKey },
+        key,
+      );
       const jobId = created.data?.jobCreate?.job?.id;
       if (!jobId) throw new Error(`jobCreate failed: ${JSON.stringify(created)}`);
       acknowledged.created.set(idempotencyKey, jobId);
       if (n % 3 === 2) continue; // leave some jobs open
-      const completed = await gql(url, `mutation ($id: ID!) { jobComplete(input: { jobId: $id, consumedCredits: "1" }) { job { status } userErrors { code } } }`, { id: jobId }, key);
+      const completed = await gql(
+        url,
+        `mutation ($id: ID!) { jobComplete(input: { jobId: $id, consumedCredits: "1" }) { job { status } userErrors { code } } }`,
+        { id: jobId },
+        key,
+      );
       if (completed.data?.jobComplete?.job?.status !== "COMPLETED") throw new Error(`jobComplete failed: ${JSON.stringify(completed)}`);
       acknowledged.completed.add(jobId);
     } catch (error) {
@@ -76,7 +86,12 @@ describe("crash safety", () => {
 
     // A retry of an acknowledged jobCreate after the crashes returns the same job.
     const [someKey, someJob] = [...acknowledged.created.entries()][0];
-    const retried = await gql(url, `mutation ($k: String!) { jobCreate(input: { credits: "1.5", idempotencyKey: $k }) { job { id } } }`, { k: someKey }, apiKey);
+    const retried = await gql(
+      url,
+      `mutation ($k: String!) { jobCreate(input: { credits: "1.5", idempotencyKey: $k }) { job { id } } }`,
+      { k: someKey },
+      apiKey,
+    );
     expect(retried.data.jobCreate.job.id).toBe(someJob);
     expect(acknowledged.created.size).toBeGreaterThan(100);
     child.kill("SIGTERM");

@@ -14,7 +14,9 @@ const GRAMMAR = /-\?digits\[\.digits\].*no spaces, plus sign, leading or trailin
 const REFUSED = [" 5 ", "5 ", " 5", "+5", ".5", "5.", "5e2", "1E3", "", "-", "--5", "5.5.5", "0x10", "5,5", "Infinity", "NaN", "٥"];
 const GRANT = `mutation ($id: ID!, $credits: Decimal!) { creditsGrant(input: { accountId: $id, provider: "ugen", credits: $credits, reason: "grammar" }) { userErrors { code } } }`;
 const ESTIMATE = `query ($input: EstimateInput!) { estimate(input: $input) { totalCredits } }`;
-const speech = (durationSeconds: unknown) => ({ input: { productId: "subclip/text-to-speech", parameters: [{ name: "durationSeconds", value: durationSeconds }] } });
+const speech = (durationSeconds: unknown) => ({
+  input: { productId: "subclip/text-to-speech", parameters: [{ name: "durationSeconds", value: durationSeconds }] },
+});
 
 let server: TestServer;
 let buyer: TestAccount;
@@ -36,14 +38,19 @@ describe("the Decimal scalar", () => {
   });
 
   it.each(REFUSED)("refuses %j as a literal, naming the grammar", async (text) => {
-    const { status, body } = await server.gql(`mutation { creditsGrant(input: { accountId: "${buyer.accountId}", provider: "ugen", credits: ${JSON.stringify(text)}, reason: "grammar" }) { userErrors { code } } }`, undefined, admin);
+    const { status, body } = await server.gql(
+      `mutation { creditsGrant(input: { accountId: "${buyer.accountId}", provider: "ugen", credits: ${JSON.stringify(text)}, reason: "grammar" }) { userErrors { code } } }`,
+      undefined,
+      admin,
+    );
     expect({ status, codes: body.errors?.map((e) => e.extensions?.code) }).toEqual({ status: 400, codes: ["GRAPHQL_VALIDATION_FAILED"] });
     expect(body.errors![0].message).toMatch(GRAMMAR);
   });
 
   it("takes digits with an optional minus and point, and JSON integers; floats stay refused", async () => {
     const before = await available();
-    for (const credits of ["5", "0.25", "007", "1.000001", 3]) expect((await server.gql(GRANT, { id: buyer.accountId, credits }, admin)).body.data.creditsGrant.userErrors).toEqual([]);
+    for (const credits of ["5", "0.25", "007", "1.000001", 3])
+      expect((await server.gql(GRANT, { id: buyer.accountId, credits }, admin)).body.data.creditsGrant.userErrors).toEqual([]);
     expect(await available()).toBe(new Decimal(before).plus("16.250001").toFixed());
     const float = await server.gql(GRANT, { id: buyer.accountId, credits: 2.5 }, admin);
     expect(float.body.errors![0].message).toMatch(/floats|got 2\.5/);
@@ -51,7 +58,11 @@ describe("the Decimal scalar", () => {
 
   it('reads "-0" as zero, never as a negative number', async () => {
     const job = (await server.gql(`mutation { jobCreate(input: { credits: "1" }) { job { id } } }`, undefined, buyer.key)).body.data.jobCreate.job;
-    const done = await server.gql(`mutation ($id: ID!, $c: Decimal!) { jobComplete(input: { jobId: $id, consumedCredits: $c }) { job { status consumedCredits } userErrors { code message } } }`, { id: job.id, c: "-0" }, buyer.key);
+    const done = await server.gql(
+      `mutation ($id: ID!, $c: Decimal!) { jobComplete(input: { jobId: $id, consumedCredits: $c }) { job { status consumedCredits } userErrors { code message } } }`,
+      { id: job.id, c: "-0" },
+      buyer.key,
+    );
     expect(done.body.data.jobComplete).toEqual({ job: { status: "COMPLETED", consumedCredits: "0" }, userErrors: [] });
   });
 });

@@ -45,7 +45,10 @@ interface Ran {
 }
 
 /** This process's environment, less the PATH entries through which vitest's runner sees this checkout's dev tools. */
-const PATH = (process.env.PATH ?? "").split(":").filter((entry) => !entry.includes(`node_modules${sep}.bin`)).join(":");
+const PATH = (process.env.PATH ?? "")
+  .split(":")
+  .filter((entry) => !entry.includes(`node_modules${sep}.bin`))
+  .join(":");
 
 function run(cwd: string, command: string, args: string[], env: Record<string, string> = {}): Promise<Ran> {
   return new Promise((resolve) =>
@@ -95,7 +98,15 @@ describe("a deploy: build with the dev tools, install without them, run", () => 
     cpSync(join(root, ADDON), join(runStage, ADDON));
     for (const tool of ["typescript", "tsx", "drizzle-kit", "vitest"]) expect(existsSync(join(runStage, "node_modules", tool)), tool).toBe(false);
 
-    const env = { NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ADMIN_API_KEY: DEPLOY_ADMIN_KEY, DATABASE_URL: "", DATABASE_PATH: join(runStage, "data", "pricing.db") };
+    const env = {
+      NODE_ENV: "production",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "info",
+      ADMIN_API_KEY: DEPLOY_ADMIN_KEY,
+      DATABASE_URL: "",
+      DATABASE_PATH: join(runStage, "data", "pricing.db"),
+    };
     const migrated = await run(runStage, "npm", ["run", "-s", "migrate"], env);
     expect(migrated, migrated.stderr).toMatchObject({ code: 0 });
     expect(migrated.stdout).toMatch(/^migrate: SQLite .*: \d+ migration\(s\) applied/);
@@ -103,7 +114,11 @@ describe("a deploy: build with the dev tools, install without them, run", () => 
     const server = await npmStart(env);
     const health = await fetch(`${server.url}/health`);
     expect(health.status).toBe(200);
-    const prices = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ providers { id } }" }) });
+    const prices = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ providers { id } }" }),
+    });
     expect(((await prices.json()) as { data: { providers: unknown[] } }).data.providers).toHaveLength(5);
     // A browser's visit: the explorer, whose files come from production dependencies and dist/.
     const explorer = await (await fetch(`${server.url}/graphql`, { headers: { accept: "text/html" } })).text();
@@ -112,11 +127,15 @@ describe("a deploy: build with the dev tools, install without them, run", () => 
     for (const file of explorerFiles) expect((await fetch(`${server.url}${file}`)).status, file).toBe(200);
     // Production makes no demo account: an operator makes one, with credits.
     const admin = (query: string) =>
-      fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", "x-api-key": DEPLOY_ADMIN_KEY }, body: JSON.stringify({ query }) }).then(
-        async (response) => (await response.json()) as { data: Record<string, { account?: { id: string }; userErrors: unknown[] }> },
-      );
+      fetch(`${server.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": DEPLOY_ADMIN_KEY },
+        body: JSON.stringify({ query }),
+      }).then(async (response) => (await response.json()) as { data: Record<string, { account?: { id: string }; userErrors: unknown[] }> });
     const made = await admin(`mutation { accountCreate(input: { name: "First customer" }) { account { id } userErrors { code } } }`);
-    const granted = await admin(`mutation { creditsGrant(input: { accountId: "${made.data.accountCreate.account!.id}", provider: "ugen", credits: "100", reason: "welcome" }) { userErrors { code } } }`);
+    const granted = await admin(
+      `mutation { creditsGrant(input: { accountId: "${made.data.accountCreate.account!.id}", provider: "ugen", credits: "100", reason: "welcome" }) { userErrors { code } } }`,
+    );
     expect(granted.data.creditsGrant.userErrors).toEqual([]);
     expect(await server.stop()).toBe(0);
     expect(server.output()).toContain('"message":"stopped"');

@@ -13,16 +13,7 @@ import { directRequestOf, DirectOperations } from "../src/graphql/direct-executi
 import { FastPath } from "../src/graphql/fast-path.js";
 import { appSchema } from "../src/graphql/schema.js";
 import { PublicResponseCache } from "../src/graphql/response-cache.js";
-import {
-  createTestAccount,
-  FULL_ESTIMATE_QUERY,
-  postRaw,
-  readMetrics,
-  startTestServer,
-  TEST_ADMIN_KEY,
-  type TestAccount,
-  type TestServer,
-} from "./helpers.js";
+import { createTestAccount, FULL_ESTIMATE_QUERY, postRaw, readMetrics, startTestServer, TEST_ADMIN_KEY, type TestAccount, type TestServer } from "./helpers.js";
 
 let server: TestServer;
 let alice: TestAccount;
@@ -50,7 +41,14 @@ async function directExecutions(): Promise<number> {
 const ESTIMATE = FULL_ESTIMATE_QUERY;
 const APOLLO_CLIENT_EXTENSIONS = { clientLibrary: { name: "@apollo/client", version: "4.3.8" } };
 const captions = (durationSeconds: string) => ({
-  input: { productId: "subclip/viral-captions", parameters: [{ name: "durationSeconds", value: durationSeconds }, { name: "faceTracking", value: true }], generationCount: 2 },
+  input: {
+    productId: "subclip/viral-captions",
+    parameters: [
+      { name: "durationSeconds", value: durationSeconds },
+      { name: "faceTracking", value: true },
+    ],
+    generationCount: 2,
+  },
 });
 const VIEWER = `{ viewer { id balance reserved available transactions(first: 3) { edges { node { type amount balanceAfter } } pageInfo { hasNextPage } } } }`;
 const CATALOG = `{ providers { id name models { id multiplier variants { id credits price { amount currency } } } } }`;
@@ -66,7 +64,12 @@ describe("direct execution", () => {
       // What Apollo Studio asks for, again and again.
       { query: getIntrospectionQuery(), variables: () => ({}), headers: bob.key },
       // What Apollo Client 4 sends: its Accept header, its operation's name, its clientLibrary.
-      { query: `query Viewer { viewer { id balance } }`, variables: () => ({}), headers: { ...alice.key, accept: "application/graphql-response+json,application/json;q=0.9" }, extensions: APOLLO_CLIENT_EXTENSIONS },
+      {
+        query: `query Viewer { viewer { id balance } }`,
+        variables: () => ({}),
+        headers: { ...alice.key, accept: "application/graphql-response+json,application/json;q=0.9" },
+        extensions: APOLLO_CLIENT_EXTENSIONS,
+      },
     ];
     for (const { query, variables, headers, extensions } of cases) {
       const before = await directExecutions();
@@ -109,9 +112,13 @@ describe("direct execution", () => {
     const carol = { "x-api-key": apiKey };
     for (let i = 0; i < 3; i++) expect((await post({ query: VIEWER }, carol)).body).not.toContain('"errors"');
     const keys = JSON.parse((await post({ query: `{ viewer { apiKeys { id } } }` }, carol)).body).data.viewer.apiKeys;
-    const revoked = await server.gql(`mutation ($id: ID!) { apiKeyRevoke(input: { keyId: $id }) { userErrors { code } } }`, { id: keys[0].id }, {
-      "x-api-key": TEST_ADMIN_KEY,
-    });
+    const revoked = await server.gql(
+      `mutation ($id: ID!) { apiKeyRevoke(input: { keyId: $id }) { userErrors { code } } }`,
+      { id: keys[0].id },
+      {
+        "x-api-key": TEST_ADMIN_KEY,
+      },
+    );
     expect(revoked.body.data.apiKeyRevoke.userErrors).toEqual([]);
     const afterRevoke = await post({ query: VIEWER }, carol);
     expect(JSON.parse(afterRevoke.body).errors[0].extensions.code).toBe("UNAUTHENTICATED");

@@ -31,8 +31,7 @@ async function serverWithHeldSyncs() {
   const syncs: Sync[] = [];
   const control = { held: false };
   const store = SqliteStore.open(path, {
-    syncFile: (file) =>
-      control.held ? new Promise<void>((finish, fail) => syncs.push({ path: file, finish, fail })) : Promise.resolve(),
+    syncFile: (file) => (control.held ? new Promise<void>((finish, fail) => syncs.push({ path: file, finish, fail })) : Promise.resolve()),
   });
   const server = await startTestServer({ store });
   cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
@@ -160,10 +159,13 @@ describe("durability of group-committed writes", () => {
     // A read is not answered from what may not be on disk, nor a write taken: both are SERVICE_UNAVAILABLE.
     for (const query of [AVAILABLE, JOB_CREATE]) {
       const refused = await server.gql(query, {}, key);
-      expect({ status: refused.status, code: refused.body.errors?.[0]?.extensions?.code, retryable: refused.body.errors?.[0]?.extensions?.retryable }).toEqual({ status: 503, code: "SERVICE_UNAVAILABLE", retryable: true });
+      expect({ status: refused.status, code: refused.body.errors?.[0]?.extensions?.code, retryable: refused.body.errors?.[0]?.extensions?.retryable }).toEqual({
+        status: 503,
+        code: "SERVICE_UNAVAILABLE",
+        retryable: true,
+      });
     }
     const health = await fetch(`${server.url}/health`);
     expect(health.status).toBe(503);
   });
 });
-

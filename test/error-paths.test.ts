@@ -61,7 +61,15 @@ describe("UserError.code", () => {
     const code = body.data.userError.fields.find((field: { name: string }) => field.name === "code");
     expect(code.type).toEqual({ kind: "NON_NULL", ofType: { kind: "ENUM", name: "UserErrorCode" } });
     const names = body.data.codes.enumValues.map((value: { name: string }) => value.name);
-    for (const contract of ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "INSUFFICIENT_CREDITS", "IDEMPOTENCY_KEY_REUSED", "JOB_ALREADY_RESOLVED"]) {
+    for (const contract of [
+      "UNAUTHENTICATED",
+      "FORBIDDEN",
+      "NOT_FOUND",
+      "BAD_USER_INPUT",
+      "INSUFFICIENT_CREDITS",
+      "IDEMPOTENCY_KEY_REUSED",
+      "JOB_ALREADY_RESOLVED",
+    ]) {
       expect(names).toContain(contract);
     }
     expect(names).toEqual(expect.arrayContaining(["CONTACT_SALES", "PAYMENT_DECLINED", "PAYMENT_PROVIDER_ERROR"]));
@@ -122,7 +130,9 @@ describe("a refusal the domain raises in a query", () => {
       expect(body.data.viewer).toEqual({ id: expect.any(String), balance: null });
       expect(body.errors).toEqual([expect.objectContaining({ path: ["viewer", "balance"], extensions: expected })]);
     }
-    const overGet = await fetch(`${server.url}/graphql?query=${encodeURIComponent(query)}`, { headers: { ...both.key, accept: "application/json", "apollo-require-preflight": "true" } });
+    const overGet = await fetch(`${server.url}/graphql?query=${encodeURIComponent(query)}`, {
+      headers: { ...both.key, accept: "application/json", "apollo-require-preflight": "true" },
+    });
     expect(((await overGet.json()) as { errors: unknown[] }).errors).toEqual([expect.objectContaining({ extensions: expected })]);
 
     const live = liveClient(server, { apiKey: both.apiKey });

@@ -48,7 +48,18 @@ describe("estimate: bad input", () => {
     ["a bad list item", withParameter("samsar/join-videos", "sessionDurationsSeconds", [30, "x"]), "sessionDurationsSeconds", /must be a number/],
     ["too many list items", withParameter("samsar/join-videos", "sessionDurationsSeconds", Array(101).fill(1)), "sessionDurationsSeconds", /at most 100 items/],
     ["an unknown parameter", withParameter("subclip/text-to-speech", "speed", 2), "speed", /Unknown parameter "speed".*durationSeconds, voiceClone/],
-    ["a parameter given twice", { productId: "subclip/text-to-speech", parameters: [{ name: "durationSeconds", value: 30 }, { name: "durationSeconds", value: 60 }] }, "durationSeconds", /twice/],
+    [
+      "a parameter given twice",
+      {
+        productId: "subclip/text-to-speech",
+        parameters: [
+          { name: "durationSeconds", value: 30 },
+          { name: "durationSeconds", value: 60 },
+        ],
+      },
+      "durationSeconds",
+      /twice/,
+    ],
     ["a missing required parameter", { productId: "subclip/text-to-speech" }, "durationSeconds", /required/],
     ["a missing count and list", { productId: "samsar/add-image-set" }, "numImages", /"numImages" or "imageUrls"/],
     ["a parameter for a product without any", withParameter("samsar/chat-enhance", "x", 1), "x", /takes no parameters/],
@@ -63,7 +74,12 @@ describe("estimate: bad input", () => {
     ["an unknown product", { productId: "samsar/nope" }, ["productId"], /Unknown product "samsar\/nope"/],
     ["an unknown model", { productId: "samsar/text-to-video", modelId: "gpt-video" }, ["modelId"], /Unknown model "gpt-video".*choose one of/],
     ["a model for a product without models", { productId: "samsar/chat-enhance", modelId: "sora2" }, ["modelId"], /not priced by model/],
-    ["a model without the requested variant", { productId: "ugen/video-generation", modelId: "sora2", parameters: [{ name: "resolution", value: "hd" }] }, ["parameters", "resolution"], /Sora 2 has no variant with name i2v, resolution hd/],
+    [
+      "a model without the requested variant",
+      { productId: "ugen/video-generation", modelId: "sora2", parameters: [{ name: "resolution", value: "hd" }] },
+      ["parameters", "resolution"],
+      /Sora 2 has no variant with name i2v, resolution hd/,
+    ],
     ["zero generations", { productId: "samsar/chat-enhance", generationCount: 0 }, ["generationCount"], /from 1 to 100/],
     ["too many generations", { productId: "samsar/chat-enhance", generationCount: 101 }, ["generationCount"], /from 1 to 100/],
   ])("%s", async (_label, input, field, message) => {
@@ -94,7 +110,16 @@ describe("estimate: bad input", () => {
 describe("jobEstimate", () => {
   it("prices the doc's example body component by component", async () => {
     const { body } = await server.gql(JOB, {
-      input: { segmentCount: 3, modelId: "veo3_fast", variant: "i2v", durationSeconds: 8, resolution: "standard", keyframeResolution: "1k", musicEnabled: true, voiceEnabled: true },
+      input: {
+        segmentCount: 3,
+        modelId: "veo3_fast",
+        variant: "i2v",
+        durationSeconds: 8,
+        resolution: "standard",
+        keyframeResolution: "1k",
+        musicEnabled: true,
+        voiceEnabled: true,
+      },
     });
     expect(body.errors).toBeUndefined();
     const job = body.data.jobEstimate;
@@ -124,7 +149,9 @@ describe("jobEstimate", () => {
   });
 
   it("bills Kling per second: credits x duration x segments", async () => {
-    const { body } = await server.gql(JOB, { input: { segmentCount: 2, modelId: "kling_v2_5_turbo", durationSeconds: 5, captionStyle: "none", musicEnabled: false } });
+    const { body } = await server.gql(JOB, {
+      input: { segmentCount: 2, modelId: "kling_v2_5_turbo", durationSeconds: 5, captionStyle: "none", musicEnabled: false },
+    });
     const video = body.data.jobEstimate.lineItems.find((l: any) => l.code === "video_segments");
     expect(video).toMatchObject({ quantity: "10", unit: "second", unitCredits: "7", credits: "70" });
   });
@@ -132,9 +159,16 @@ describe("jobEstimate", () => {
   it("budgets QA retries at 50% and review rejections at 100% of their stage per attempt", async () => {
     const { body } = await server.gql(JOB, {
       input: {
-        segmentCount: 3, captionStyle: "none", musicEnabled: false,
-        qaiEnabled: true, maxKfRetries: 2, maxVideoRetries: 1,
-        humanReviewGate: true, hitlAnchorMaxRejections: 1, humanReviewVideos: true, hitlSegmentsMaxRejections: 2,
+        segmentCount: 3,
+        captionStyle: "none",
+        musicEnabled: false,
+        qaiEnabled: true,
+        maxKfRetries: 2,
+        maxVideoRetries: 1,
+        humanReviewGate: true,
+        hitlAnchorMaxRejections: 1,
+        humanReviewVideos: true,
+        hitlSegmentsMaxRejections: 2,
       },
     });
     expect(body.data.jobEstimate.lineItems.map((l: any) => [l.code, l.quantity, l.unitCredits, l.credits])).toEqual([
@@ -203,8 +237,16 @@ describe("product parameters", () => {
     }
     const tts = products.find((p: any) => p.id === "subclip/text-to-speech");
     expect(tts.parameters[0]).toEqual({
-      name: "durationSeconds", type: "DECIMAL", unit: "second", allowedValues: null, defaultValue: null,
-      required: true, description: "Length of the generated speech.", minimum: "0.000001", maximum: "86400", maxItems: null,
+      name: "durationSeconds",
+      type: "DECIMAL",
+      unit: "second",
+      allowedValues: null,
+      defaultValue: null,
+      required: true,
+      description: "Length of the generated speech.",
+      minimum: "0.000001",
+      maximum: "86400",
+      maxItems: null,
     });
   });
 

@@ -121,8 +121,24 @@ describe("subclip worked examples (004_…)", () => {
   it("enhance audio shows the exact formula and the rounding as separate lines", async () => {
     const result = await estimate("subclip/enhance-audio", { durationSeconds: 60 });
     expect(result.lineItems).toEqual([
-      { code: "enhancement", description: "Audio enhancement", quantity: "60", unit: "second", unitCredits: "0.10816", credits: "6.4896", source: "DOCUMENTED" },
-      { code: "rounding", description: "Rounded up to a whole credit", quantity: "1", unit: "adjustment", unitCredits: "0.5104", credits: "0.5104", source: "DOCUMENTED" },
+      {
+        code: "enhancement",
+        description: "Audio enhancement",
+        quantity: "60",
+        unit: "second",
+        unitCredits: "0.10816",
+        credits: "6.4896",
+        source: "DOCUMENTED",
+      },
+      {
+        code: "rounding",
+        description: "Rounded up to a whole credit",
+        quantity: "1",
+        unit: "adjustment",
+        unitCredits: "0.5104",
+        credits: "0.5104",
+        source: "DOCUMENTED",
+      },
     ]);
   });
 
@@ -183,11 +199,7 @@ describe("subclip boundaries", () => {
 
 describe("hoox worked example (003_…)", () => {
   it("veo-3.1, 8 s, 1080p, 2 generations -> 80 per generation, 160 total, nothing normalized", async () => {
-    const result = await estimate(
-      "hoox/asset-generation",
-      { duration: 8, resolution: "1080p" },
-      { modelId: "veo-3.1", generationCount: 2 },
-    );
+    const result = await estimate("hoox/asset-generation", { duration: 8, resolution: "1080p" }, { modelId: "veo-3.1", generationCount: 2 });
     expect(result).toMatchObject({
       model: { id: "hoox/models/veo-3.1" },
       costPerGeneration: "80",
@@ -197,7 +209,15 @@ describe("hoox worked example (003_…)", () => {
       normalized: [],
     });
     expect(result.lineItems).toEqual([
-      { code: "generation", description: "Generated clip: Veo 3.1 1080p 8s", quantity: "1", unit: "generation", unitCredits: "80", credits: "80", source: "DOCUMENTED" },
+      {
+        code: "generation",
+        description: "Generated clip: Veo 3.1 1080p 8s",
+        quantity: "1",
+        unit: "generation",
+        unitCredits: "80",
+        credits: "80",
+        source: "DOCUMENTED",
+      },
     ]);
   });
 

@@ -39,7 +39,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   server = await startTestServer({ config: { webhooks: { requireHttps: false, allowPrivate: true, timeoutMs: 2000 } } });
-  const clock = (await gql(admin, `mutation { testClockCreate(input: { name: "events", frozenTime: "2026-03-01T00:00:00Z" }) { testClock { id } } }`)).testClockCreate.testClock.id;
+  const clock = (await gql(admin, `mutation { testClockCreate(input: { name: "events", frozenTime: "2026-03-01T00:00:00Z" }) { testClock { id } } }`))
+    .testClockCreate.testClock.id;
   account = await createTestAccount(server, "Eventful", "0", "ugen", { testClockId: clock });
   const endpoint = await gql(account.key, `mutation ($url: String!) { webhookEndpointCreate(input: { url: $url }) { secret userErrors { code } } }`, {
     url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
@@ -52,20 +53,38 @@ beforeAll(async () => {
   const pay = (action: string, headers: Record<string, string> = {}) =>
     fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body: action, redirect: "manual" });
   expect((await pay("action=pay")).status).toBe(303);
-  await until(() => gql(account.key, `{ viewer { wallet(provider: "ugen") { balance } } }`), (d) => d.viewer.wallet?.balance === "1000");
-  const job = async (credits: string) => (await gql(account.key, `mutation ($c: Decimal!) { jobCreate(input: { credits: $c }) { job { id } } }`, { c: credits })).jobCreate.job.id;
+  await until(
+    () => gql(account.key, `{ viewer { wallet(provider: "ugen") { balance } } }`),
+    (d) => d.viewer.wallet?.balance === "1000",
+  );
+  const job = async (credits: string) =>
+    (await gql(account.key, `mutation ($c: Decimal!) { jobCreate(input: { credits: $c }) { job { id } } }`, { c: credits })).jobCreate.job.id;
   const done = await job("100");
   await gql(account.key, `mutation ($id: ID!) { jobComplete(input: { jobId: $id }) { job { id } } }`, { id: done });
   await gql(account.key, `mutation ($id: ID!) { jobFail(input: { jobId: $id, reason: "broke" }) { job { id } } }`, { id: await job("5") });
   await gql(account.key, `mutation ($id: ID!) { jobCancel(input: { jobId: $id }) { job { id } } }`, { id: await job("5") });
   const consumed = await gql(account.key, `query ($id: ID!) { viewer { transactions(jobId: $id, type: CONSUME) { nodes { id } } } }`, { id: done });
-  await gql(admin, `mutation ($t: ID!) { transactionRefund(input: { transactionId: $t, credits: "10", reason: "sorry" }) { userErrors { code } } }`, { t: consumed.viewer.transactions.nodes[0].id });
-  await gql(admin, `mutation ($id: ID!) { creditsGrant(input: { accountId: $id, provider: "ugen", credits: "5", reason: "short", expiresAt: "2026-03-02T00:00:00Z" }) { userErrors { code } } }`, { id: account.accountId });
-  await gql(account.key, `mutation { creditAlertUpdate(input: { provider: "ugen", enabled: true, thresholdCredits: "5000", email: "ops@example.com" }) { userErrors { code } } }`);
+  await gql(admin, `mutation ($t: ID!) { transactionRefund(input: { transactionId: $t, credits: "10", reason: "sorry" }) { userErrors { code } } }`, {
+    t: consumed.viewer.transactions.nodes[0].id,
+  });
+  await gql(
+    admin,
+    `mutation ($id: ID!) { creditsGrant(input: { accountId: $id, provider: "ugen", credits: "5", reason: "short", expiresAt: "2026-03-02T00:00:00Z" }) { userErrors { code } } }`,
+    { id: account.accountId },
+  );
+  await gql(
+    account.key,
+    `mutation { creditAlertUpdate(input: { provider: "ugen", enabled: true, thresholdCredits: "5000", email: "ops@example.com" }) { userErrors { code } } }`,
+  );
   await gql(account.key, `mutation { paymentMethodAttach(input: { token: "tok_visa", makeDefault: true }) { userErrors { code } } }`);
-  const subscribed = await gql(account.key, `mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { subscription { id } userErrors { code } } }`);
+  const subscribed = await gql(
+    account.key,
+    `mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { subscription { id } userErrors { code } } }`,
+  );
   await server.app.services.background.drain();
-  await gql(account.key, `mutation ($id: ID!) { subscriptionCancel(input: { subscriptionId: $id }) { userErrors { code } } }`, { id: subscribed.subscriptionCreate.subscription.id });
+  await gql(account.key, `mutation ($id: ID!) { subscriptionCancel(input: { subscriptionId: $id }) { userErrors { code } } }`, {
+    id: subscribed.subscriptionCreate.subscription.id,
+  });
   await gql(admin, `mutation ($c: ID!) { testClockAdvance(input: { testClockId: $c, days: 2 }) { userErrors { code } } }`, { c: clock });
   // The buyer disputes the pack: its grant is clawed back (refund and dispute need the admin key too).
   expect((await pay("action=dispute", { "x-api-key": TEST_ADMIN_KEY })).status).toBe(200);
@@ -116,13 +135,27 @@ describeStore("typed events", () => {
     expect(byType.get("job.failed")![0]).toMatchObject({ job: { status: "FAILED", failureReason: "broke" } });
     // One type, one shape: a purchase's credits name their grant; a refund's name the entry it refunds.
     const added = byType.get("wallet.credits_added")!;
-    expect(added.find((p) => p.type === "PURCHASE")).toMatchObject({ grant: { kind: "PAID" }, transaction: { type: "PURCHASE" }, refundOf: null, credits: "1000" });
-    expect(added.find((p) => p.type === "REFUND")).toMatchObject({ grant: null, transaction: { type: "REFUND" }, refundOf: { type: "CONSUME" }, credits: "10" });
+    expect(added.find((p) => p.type === "PURCHASE")).toMatchObject({
+      grant: { kind: "PAID" },
+      transaction: { type: "PURCHASE" },
+      refundOf: null,
+      credits: "1000",
+    });
+    expect(added.find((p) => p.type === "REFUND")).toMatchObject({
+      grant: null,
+      transaction: { type: "REFUND" },
+      refundOf: { type: "CONSUME" },
+      credits: "10",
+    });
     expect(byType.get("wallet.credits_expired")![0]).toMatchObject({ credits: "-5", transactions: [{ type: "EXPIRE" }], grants: [{ status: "EXPIRED" }] });
     expect(byType.get("wallet.low_balance")![0]).toMatchObject({ thresholdCredits: "5000", email: "ops@example.com", wallet: { id: walletId } });
     expect(byType.get("subscription.renewed")![0]).toMatchObject({ transaction: { type: "PURCHASE", provider: { id: "creatify" } } });
     expect(byType.get("subscription.cancelled")![0]).toMatchObject({ subscription: { cancelAtPeriodEnd: true } });
-    expect(byType.get("grant.clawed_back")![0]).toMatchObject({ grant: { status: "CLAWED_BACK" }, claimed: "1000", transactions: expect.arrayContaining([{ type: "CLAWBACK" }]) });
+    expect(byType.get("grant.clawed_back")![0]).toMatchObject({
+      grant: { status: "CLAWED_BACK" },
+      claimed: "1000",
+      transactions: expect.arrayContaining([{ type: "CLAWBACK" }]),
+    });
   });
 
   it("sends webhook bodies that validate against the served JSON Schema, one branch per event type", async () => {
@@ -132,7 +165,10 @@ describeStore("typed events", () => {
     const schema = (await response.json()) as { anyOf?: unknown[]; oneOf?: unknown[] };
     expect((schema.anyOf ?? schema.oneOf)!.length).toBe(EVENT_TYPES.length);
     const validate = new Ajv2020({ strict: false, allErrors: true }).compile(schema);
-    await until(async () => bodies.length, (n) => n >= 15);
+    await until(
+      async () => bodies.length,
+      (n) => n >= 15,
+    );
     const types = new Set<string>();
     for (const body of bodies) {
       const event = JSON.parse(body) as { type: string };

@@ -50,7 +50,10 @@ const SAMPLES: { [T in EventType]: EventData<T> } = {
   "checkout_session.expired": { checkoutSession: { ...checkoutSession, status: "EXPIRED", failureReason: "checkout expired unpaid" } },
   "checkout_session.declined": { checkoutSession: { ...checkoutSession, status: "DECLINED", failureReason: "card declined" } },
   "subscription.renewed": { subscription, change: { periodStart: subscription.currentPeriodStart, transactionId: "txn_000000000000000000000003" } },
-  "subscription.payment_failed": { subscription: { ...subscription, status: "PAST_DUE" }, change: { periodStart: subscription.currentPeriodStart, reason: "card declined" } },
+  "subscription.payment_failed": {
+    subscription: { ...subscription, status: "PAST_DUE" },
+    change: { periodStart: subscription.currentPeriodStart, reason: "card declined" },
+  },
   "subscription.cancelled": { subscription: { ...subscription, cancelAtPeriodEnd: true }, change: { endsAt: subscription.currentPeriodEnd } },
   "grant.clawed_back": { wallet, grant, change: { claimed: "10", reason: "refunded", transactionIds: ["txn_000000000000000000000004"] } },
 };

@@ -29,7 +29,11 @@ async function events(account: TestAccount, variables: Record<string, unknown> =
 const typesOf = async (account: TestAccount) => (await events(account)).nodes.map((e: any) => e.type);
 const mutate = async (account: TestAccount, mutation: string) => (await server.gql(`mutation { ${mutation} }`, undefined, account.key)).body;
 const grant = (account: TestAccount, credits: string, extra = "") =>
-  server.gql(`mutation { creditsGrant(input: { accountId: "${account.accountId}", provider: "ugen", credits: "${credits}", reason: "test"${extra} }) { userErrors { code } } }`, undefined, admin);
+  server.gql(
+    `mutation { creditsGrant(input: { accountId: "${account.accountId}", provider: "ugen", credits: "${credits}", reason: "test"${extra} }) { userErrors { code } } }`,
+    undefined,
+    admin,
+  );
 const createJob = async (account: TestAccount, credits: string) =>
   (await mutate(account, `jobCreate(input: { credits: "${credits}" }) { job { id } userErrors { code } }`)).data.jobCreate;
 
@@ -46,9 +50,19 @@ describe("the event log", () => {
       [3, "job.completed"],
     ]);
     const [added, reserved, completed] = log.nodes;
-    expect(added.data).toMatchObject({ wallet: { provider: "ugen", balance: "100", reserved: "0", available: "100" }, grant: { kind: "PROMOTIONAL", amount: "100" }, change: { type: "BONUS", credits: "100" } });
-    expect(reserved.data).toMatchObject({ job: { id: job.id, status: "RESERVED", reservedCredits: "30" }, wallet: { balance: "100", reserved: "30", available: "70" } });
-    expect(completed.data).toMatchObject({ job: { id: job.id, status: "COMPLETED", consumedCredits: "25" }, wallet: { balance: "75", reserved: "0", available: "75" } });
+    expect(added.data).toMatchObject({
+      wallet: { provider: "ugen", balance: "100", reserved: "0", available: "100" },
+      grant: { kind: "PROMOTIONAL", amount: "100" },
+      change: { type: "BONUS", credits: "100" },
+    });
+    expect(reserved.data).toMatchObject({
+      job: { id: job.id, status: "RESERVED", reservedCredits: "30" },
+      wallet: { balance: "100", reserved: "30", available: "70" },
+    });
+    expect(completed.data).toMatchObject({
+      job: { id: job.id, status: "COMPLETED", consumedCredits: "25" },
+      wallet: { balance: "75", reserved: "0", available: "75" },
+    });
     expect(new Set(log.nodes.map((e: any) => e.id)).size).toBe(3);
     expect(log.nodes[0].id).toMatch(/^evt_/);
   });
@@ -143,15 +157,23 @@ describe("billing events", () => {
     const account = await createTestAccount(server, "Subscriber");
     await mutate(account, `paymentMethodAttach(input: { token: "tok_visa", makeDefault: true }) { userErrors { code } }`);
     await mutate(account, `subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { subscription { id } userErrors { code } }`);
-    await until(() => typesOf(account), (types) => types.includes("subscription.renewed"));
+    await until(
+      () => typesOf(account),
+      (types) => types.includes("subscription.renewed"),
+    );
     // The card is declined from now on: the next period's payment fails.
     await mutate(account, `paymentMethodAttach(input: { token: "tok_chargeDeclined", makeDefault: true }) { userErrors { code } }`);
     clock.advance(31 * DAY);
     await server.app.sweeper.sweep();
-    await until(() => typesOf(account), (types) => types.includes("subscription.payment_failed"));
+    await until(
+      () => typesOf(account),
+      (types) => types.includes("subscription.payment_failed"),
+    );
     const subscription = (await server.gql(`{ viewer { subscriptions { id } } }`, undefined, account.key)).body.data.viewer.subscriptions[0];
     // Several cancels at once (say, a double click on two nodes) cancel once, and say so once.
-    await Promise.all(Array.from({ length: 6 }, () => mutate(account, `subscriptionCancel(input: { subscriptionId: "${subscription.id}" }) { subscription { id } }`)));
+    await Promise.all(
+      Array.from({ length: 6 }, () => mutate(account, `subscriptionCancel(input: { subscriptionId: "${subscription.id}" }) { subscription { id } }`)),
+    );
     const log = (await events(account)).nodes;
     expect(log.map((e: any) => e.type)).toEqual([
       "wallet.credits_added",
@@ -173,8 +195,13 @@ describe("billing events", () => {
     await mutate(account, `paymentMethodAttach(input: { token: "tok_visa", makeDefault: true }) { userErrors { code } }`);
     const created = await mutate(account, `subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { subscription { id } userErrors { code } }`);
     const id = created.data.subscriptionCreate.subscription.id;
-    await until(() => typesOf(account), (types) => types.includes("subscription.renewed"));
-    await Promise.all(Array.from({ length: 6 }, () => mutate(account, `subscriptionCancel(input: { subscriptionId: "${id}" }) { subscription { cancelAtPeriodEnd } }`)));
+    await until(
+      () => typesOf(account),
+      (types) => types.includes("subscription.renewed"),
+    );
+    await Promise.all(
+      Array.from({ length: 6 }, () => mutate(account, `subscriptionCancel(input: { subscriptionId: "${id}" }) { subscription { cancelAtPeriodEnd } }`)),
+    );
     const cancelled = (await events(account, { types: ["subscription.cancelled"] })).nodes;
     expect(cancelled).toHaveLength(1);
     expect(cancelled[0].data.subscription).toMatchObject({ id, status: "ACTIVE", cancelAtPeriodEnd: true });

@@ -36,9 +36,26 @@ const ESTIMATE = FULL_ESTIMATE_QUERY;
 describe("compiled execution answers as graphql-js does", () => {
   it("for an estimate, the catalog tree, the viewer's ledger and node lookups", async () => {
     const cases: Array<[string, Record<string, unknown>, Record<string, string>]> = [
-      [ESTIMATE, { input: { productId: "subclip/viral-captions", parameters: [{ name: "durationSeconds", value: "95.5" }, { name: "faceTracking", value: true }], generationCount: 3 } }, {}],
+      [
+        ESTIMATE,
+        {
+          input: {
+            productId: "subclip/viral-captions",
+            parameters: [
+              { name: "durationSeconds", value: "95.5" },
+              { name: "faceTracking", value: true },
+            ],
+            generationCount: 3,
+          },
+        },
+        {},
+      ],
       [`{ providers { id name creditValue { amount currency } models { id multiplier variants { id credits price { amount currency } } } } }`, {}, key],
-      [`{ viewer { balance reserved available transactions(first: 5) { edges { cursor node { type amount balanceBefore balanceAfter job { status reservedCredits } } } pageInfo { hasNextPage endCursor } } } }`, {}, key],
+      [
+        `{ viewer { balance reserved available transactions(first: 5) { edges { cursor node { type amount balanceBefore balanceAfter job { status reservedCredits } } } pageInfo { hasNextPage endCursor } } } }`,
+        {},
+        key,
+      ],
       [`query ($id: ID!) { node(id: $id) { __typename id ... on Model { name } } }`, { id: "ugen/models/veo3_fast" }, {}],
     ];
     for (const [query, variables, headers] of cases) {

@@ -147,7 +147,10 @@ describe.skipIf(browserMissing)("the explorer in a real browser", () => {
     const context = await browser.newContext();
     // A request to another host is recorded (below), then refused here: nothing leaves this machine.
     const host = new URL(server.url).host;
-    await context.route((url) => url.host !== host, (route) => route.abort("internetdisconnected"));
+    await context.route(
+      (url) => url.host !== host,
+      (route) => route.abort("internetdisconnected"),
+    );
     const page = await context.newPage();
     const requests: string[] = [];
     const graphqlRequests: Explorer["graphqlRequests"] = [];
@@ -231,7 +234,10 @@ describe.skipIf(browserMissing)("the explorer in a real browser", () => {
 
     // The docs: the root types, and a type's fields.
     await page.locator('button[aria-label="Show Documentation Explorer"]').click();
-    await page.locator(".graphiql-doc-explorer-type-name", { hasText: /^Query$/ }).first().click();
+    await page
+      .locator(".graphiql-doc-explorer-type-name", { hasText: /^Query$/ })
+      .first()
+      .click();
     await page.locator(".graphiql-doc-explorer-field-name", { hasText: /^providers$/ }).waitFor();
     expect(await page.locator(".graphiql-doc-explorer-title").textContent()).toBe("Query");
     // A dialog: GraphiQL adds a style element of its own, admitted by the page's nonce.

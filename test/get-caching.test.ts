@@ -75,7 +75,10 @@ describe("an anonymous GET query", () => {
     const before = await get(PACKS, {}, own);
     const changed = structuredClone(ugen);
     changed.creditPacks![0].priceUsd = "11";
-    seedCatalog(catalog, providerSeeds.map((seed) => (seed.id === "ugen" ? changed : seed)));
+    seedCatalog(
+      catalog,
+      providerSeeds.map((seed) => (seed.id === "ugen" ? changed : seed)),
+    );
     const after = await get(PACKS, { headers: { "if-none-match": before.headers.get("etag")! } }, own);
     expect(after.status).toBe(200);
     expect(JSON.parse(after.body).data.creditPacks[0].price.amount).toBe("11");
@@ -102,7 +105,9 @@ describe("an anonymous GET query", () => {
 describe("never stored", () => {
   it("a GET with a key header, valid or not: private, no-store and no ETag, even with a matching If-None-Match", async () => {
     const etag = (await get(PROVIDERS)).headers.get("etag")!;
-    for (const headers of [{ "x-api-key": TEST_ADMIN_KEY }, { authorization: `Bearer ${TEST_ADMIN_KEY}` }, { "x-api-key": "not-a-key" }] as Array<Record<string, string>>) {
+    for (const headers of [{ "x-api-key": TEST_ADMIN_KEY }, { authorization: `Bearer ${TEST_ADMIN_KEY}` }, { "x-api-key": "not-a-key" }] as Array<
+      Record<string, string>
+    >) {
       const answer = await get(PROVIDERS, { headers: { ...headers, "if-none-match": etag } });
       expect(answer.status, JSON.stringify(headers)).not.toBe(304);
       expect(answer.headers.get("etag")).toBeNull();

@@ -30,7 +30,8 @@ describe("group commit", () => {
     const accountId = await account("Batch");
     await credits.grant(accountId, "ugen", new Decimal(10), "start");
     commits.length = 0;
-    const job = (amount: number) => jobs.create(accountId, { micros: amount * 1_000_000, productId: null, providerId: "ugen", estimate: null, describe: "a job" }, { key: null, input: {} });
+    const job = (amount: number) =>
+      jobs.create(accountId, { micros: amount * 1_000_000, productId: null, providerId: "ugen", estimate: null, describe: "a job" }, { key: null, input: {} });
     const before = store.commitCount;
     const outcomes = await Promise.allSettled([job(4), job(7), job(5)]);
     expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
@@ -38,7 +39,10 @@ describe("group commit", () => {
     const failure = (outcomes[1] as PromiseRejectedResult).reason;
     expect(failure).toBeInstanceOf(DomainError);
     expect(failure.code).toBe("INSUFFICIENT_CREDITS");
-    expect(commits).toEqual([[accountId, ["RESERVE"]], [accountId, ["RESERVE"]]]);
+    expect(commits).toEqual([
+      [accountId, ["RESERVE"]],
+      [accountId, ["RESERVE"]],
+    ]);
     const { n } = store.sqlite.prepare("select count(*) as n from jobs").get() as { n: number };
     expect(n).toBe(2);
     expect(await auditAccount(store.reads, accountId)).toEqual([]);
@@ -85,7 +89,13 @@ describe("hooks after a commit", () => {
   it("cannot turn a committed unit into a failure by throwing", async () => {
     const failures: unknown[] = [];
     const kit = createLedgerKit({
-      hooks: [{ afterCommit: () => { throw new Error("hook bug"); } }],
+      hooks: [
+        {
+          afterCommit: () => {
+            throw new Error("hook bug");
+          },
+        },
+      ],
       store: { onHookError: (error) => failures.push(error) },
     });
     const accountId = await kit.account("Observed");

@@ -59,7 +59,22 @@ export async function startTestServer(
     jobTtlMs?: number;
     billing?: Partial<BillingConfig>;
     /** Production settings, limits, rate limits … as main.ts would pass them. */
-    config?: Partial<Pick<Config, "nodeEnv" | "introspection" | "trustProxy" | "limits" | "rateLimits" | "metrics" | "fastPath" | "redisUrl" | "webhooks" | "eventRetentionMs" | "catalogCacheMaxAgeSeconds">> & {
+    config?: Partial<
+      Pick<
+        Config,
+        | "nodeEnv"
+        | "introspection"
+        | "trustProxy"
+        | "limits"
+        | "rateLimits"
+        | "metrics"
+        | "fastPath"
+        | "redisUrl"
+        | "webhooks"
+        | "eventRetentionMs"
+        | "catalogCacheMaxAgeSeconds"
+      >
+    > & {
       live?: Partial<Config["live"]>;
       http?: Partial<Config["http"]>;
     };

@@ -30,7 +30,12 @@ async function send(path: string, init: { method?: string; body?: string | Buffe
 }
 
 const REFUSALS: Array<[string, number, string, (accept?: string) => ReturnType<typeof send>]> = [
-  ["a body over the limit", 413, "PAYLOAD_TOO_LARGE", (accept) => send("/graphql", { accept, body: JSON.stringify({ query: "{ __typename }", variables: { pad: "x".repeat(5000) } }) })],
+  [
+    "a body over the limit",
+    413,
+    "PAYLOAD_TOO_LARGE",
+    (accept) => send("/graphql", { accept, body: JSON.stringify({ query: "{ __typename }", variables: { pad: "x".repeat(5000) } }) }),
+  ],
   ["invalid JSON", 400, "BAD_REQUEST", (accept) => send("/graphql", { accept, body: "{ not json" })],
   ["invalid UTF-8", 400, "BAD_REQUEST", (accept) => send("/graphql", { accept, body: Buffer.from([0x7b, 0xc3, 0x28, 0x7d]) })],
   ["PUT /graphql", 405, "METHOD_NOT_ALLOWED", (accept) => send("/graphql", { accept, method: "PUT", body: "{}" })],
@@ -88,7 +93,8 @@ describe("rate-limit headers", () => {
       headers: { "content-type": "application/json", accept: APOLLO_CLIENT_ACCEPT, ...account.key },
       body: JSON.stringify({ query: "{ viewer { id } }" }),
     });
-  const rateHeaders = (response: Response) => ["ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "retry-after"].map((name) => response.headers.get(name));
+  const rateHeaders = (response: Response) =>
+    ["ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "retry-after"].map((name) => response.headers.get(name));
 
   it("are on every answer to a limited caller, the key's bucket before the address's; a 429 adds Retry-After and RATE_LIMITED", async () => {
     const answers = [];
@@ -109,7 +115,14 @@ describe("rate-limit headers", () => {
 
   it("without a key, the address's bucket, on answers from the public response cache too", async () => {
     const answers = [];
-    for (let i = 0; i < 3; i++) answers.push(await fetch(`${limited.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ providers { id } }" }) }));
+    for (let i = 0; i < 3; i++)
+      answers.push(
+        await fetch(`${limited.url}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ query: "{ providers { id } }" }),
+        }),
+      );
     expect(answers.map((r) => r.headers.get("ratelimit-limit"))).toEqual(["1000", "1000", "1000"]);
     const remaining = answers.map((r) => Number(r.headers.get("ratelimit-remaining")));
     expect(remaining[1]).toBeLessThan(remaining[0]);
@@ -122,7 +135,11 @@ describe("rate-limit headers", () => {
     expect(exposed).toEqual(expect.arrayContaining(["retry-after", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"]));
     const health = await fetch(`${limited.url}/health`);
     expect(health.headers.get("ratelimit-limit")).toBeNull();
-    const unlimited = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+    const unlimited = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ __typename }" }),
+    });
     expect(unlimited.headers.get("ratelimit-limit")).toBeNull();
   });
 });
@@ -143,11 +160,33 @@ describe("Apollo Client 4", () => {
         },
       }),
     });
-    const viewer = gql`query Viewer { viewer { id } }`;
-    const errorOf = (run: Promise<unknown>) => run.then(() => null, (error: unknown) => error);
+    const viewer = gql`
+      query Viewer {
+        viewer {
+          id
+        }
+      }
+    `;
+    const errorOf = (run: Promise<unknown>) =>
+      run.then(
+        () => null,
+        (error: unknown) => error,
+      );
     try {
       // The key's bucket holds 2 (createTestAccount used the admin's): a refused body, a query, then 429.
-      const big = await errorOf(client.query({ query: gql`query Big($pad: ID!) { provider(id: $pad) { id } }`, variables: { pad: "x".repeat(5000) }, fetchPolicy: "network-only" }));
+      const big = await errorOf(
+        client.query({
+          query: gql`
+            query Big($pad: ID!) {
+              provider(id: $pad) {
+                id
+              }
+            }
+          `,
+          variables: { pad: "x".repeat(5000) },
+          fetchPolicy: "network-only",
+        }),
+      );
       expect(CombinedGraphQLErrors.is(big)).toBe(true);
       expect((big as CombinedGraphQLErrors).errors[0].extensions?.code).toBe("PAYLOAD_TOO_LARGE");
 

@@ -146,17 +146,32 @@ describe("connections per address", () => {
 
 describe("configuration", () => {
   it("reads HTTP_* with defaults, no connection cap behind a proxy unless set, and a request timeout at least the header timeout", () => {
-    expect(loadConfig({}).http).toEqual({ headersTimeoutMs: 20_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000, maxConnectionsPerAddress: 256, cors: { origins: "*", extraAllowedHeaders: [] } });
+    expect(loadConfig({}).http).toEqual({
+      headersTimeoutMs: 20_000,
+      requestTimeoutMs: 60_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnectionsPerAddress: 256,
+      cors: { origins: "*", extraAllowedHeaders: [] },
+    });
     expect(loadConfig({ TRUST_PROXY: "true" }).http.maxConnectionsPerAddress).toBe(0);
     expect(loadConfig({ TRUST_PROXY: "true", HTTP_MAX_CONNECTIONS_PER_ADDRESS: "1000" }).http.maxConnectionsPerAddress).toBe(1000);
-    expect(loadConfig({ HTTP_HEADERS_TIMEOUT_MS: "5000", HTTP_REQUEST_TIMEOUT_MS: "30000", HTTP_KEEP_ALIVE_TIMEOUT_MS: "65000", HTTP_MAX_CONNECTIONS_PER_ADDRESS: "0" }).http).toEqual({
+    expect(
+      loadConfig({
+        HTTP_HEADERS_TIMEOUT_MS: "5000",
+        HTTP_REQUEST_TIMEOUT_MS: "30000",
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: "65000",
+        HTTP_MAX_CONNECTIONS_PER_ADDRESS: "0",
+      }).http,
+    ).toEqual({
       headersTimeoutMs: 5000,
       requestTimeoutMs: 30_000,
       keepAliveTimeoutMs: 65_000,
       maxConnectionsPerAddress: 0,
       cors: { origins: "*", extraAllowedHeaders: [] },
     });
-    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: "30000", HTTP_REQUEST_TIMEOUT_MS: "10000" })).toThrow(/HTTP_REQUEST_TIMEOUT_MS \(10000\) must be at least HTTP_HEADERS_TIMEOUT_MS \(30000\)/);
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: "30000", HTTP_REQUEST_TIMEOUT_MS: "10000" })).toThrow(
+      /HTTP_REQUEST_TIMEOUT_MS \(10000\) must be at least HTTP_HEADERS_TIMEOUT_MS \(30000\)/,
+    );
     expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: "10" })).toThrow(/HTTP_HEADERS_TIMEOUT_MS must be a whole number from 1000 to 600000/);
     expect(() => loadConfig({ HTTP_MAX_CONNECTIONS_PER_ADDRESS: "-1" })).toThrow(/HTTP_MAX_CONNECTIONS_PER_ADDRESS must be a whole number/);
   });

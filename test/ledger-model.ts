@@ -63,7 +63,9 @@ export const order = (a: Grant, b: Grant) =>
   Number(a.kind !== "PROMOTIONAL") - Number(b.kind !== "PROMOTIONAL") ||
   a.seq - b.seq;
 export const spendable = (m: Model, p: Provider, now: number) =>
-  m.grants.filter((g) => g.provider === p && !g.closed && g.effectiveAt <= now && (g.expiresAt === null || g.expiresAt > now) && g.remaining > g.held).sort(order);
+  m.grants
+    .filter((g) => g.provider === p && !g.closed && g.effectiveAt <= now && (g.expiresAt === null || g.expiresAt > now) && g.remaining > g.held)
+    .sort(order);
 export const unheld = (g: Grant) => g.remaining - g.held;
 
 /** Takes `amount` from spendable grants in order; null when they do not cover it. */
@@ -110,7 +112,9 @@ export function settle(m: Model, grants: Grant[]) {
 export function repay(m: Model, payers: Array<{ grant: Grant; micros: number }>, except: Grant[] = []) {
   for (const payer of payers) {
     let left = payer.grant.closed ? 0 : Math.min(payer.micros, Math.max(unheld(payer.grant), 0));
-    for (const debtor of m.grants.filter((g) => g.provider === payer.grant.provider && g.owed > 0 && g !== payer.grant && !except.includes(g)).sort((a, b) => a.seq - b.seq)) {
+    for (const debtor of m.grants
+      .filter((g) => g.provider === payer.grant.provider && g.owed > 0 && g !== payer.grant && !except.includes(g))
+      .sort((a, b) => a.seq - b.seq)) {
       const r = Math.min(left, debtor.owed);
       debtor.owed -= r;
       debtor.repaidByOthers += r;
@@ -176,6 +180,9 @@ export function resolveInModel(m: Model, job: Job, consumed: number, now: number
       parts.set(part.grant.id, (parts.get(part.grant.id) ?? 0) + part.micros);
     }
   }
-  settle(m, holds.map((h) => h.grant));
+  settle(
+    m,
+    holds.map((h) => h.grant),
+  );
   return parts;
 }

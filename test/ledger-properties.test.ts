@@ -38,8 +38,23 @@ const micros = fc.integer({ min: 1, max: 400 }).map((n) => n * 250_000); // 0.25
 const provider = fc.constantFrom(...PROVIDERS);
 const expiresIn = fc.option(fc.integer({ min: 1, max: 2 * TTL }), { nil: null, freq: 2 });
 const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant("grant" as const), provider, micros, priority: fc.integer({ min: 0, max: 2 }), expiresIn, key: fc.option(fc.constantFrom("g1", "g2"), { nil: null, freq: 3 }) }),
-  fc.record({ kind: fc.constant("purchase" as const), provider, micros, paid: fc.boolean(), startsIn: fc.constantFrom(0, 0, TTL / 2), expiresIn, cents: fc.integer({ min: 1, max: 50_000 }) }),
+  fc.record({
+    kind: fc.constant("grant" as const),
+    provider,
+    micros,
+    priority: fc.integer({ min: 0, max: 2 }),
+    expiresIn,
+    key: fc.option(fc.constantFrom("g1", "g2"), { nil: null, freq: 3 }),
+  }),
+  fc.record({
+    kind: fc.constant("purchase" as const),
+    provider,
+    micros,
+    paid: fc.boolean(),
+    startsIn: fc.constantFrom(0, 0, TTL / 2),
+    expiresIn,
+    cents: fc.integer({ min: 1, max: 50_000 }),
+  }),
   fc.record({ kind: fc.constant("create" as const), provider, micros, key: fc.option(fc.constantFrom("j1", "j2"), { nil: null, freq: 3 }) }),
   fc.record({ kind: fc.constant("complete" as const), job: fc.nat(20), consumed: fc.option(fc.integer({ min: 0, max: 150_000_000 }), { nil: null }) }),
   fc.record({ kind: fc.constantFrom("fail" as const, "cancel" as const), job: fc.nat(20) }),
@@ -55,15 +70,43 @@ const op: fc.Arbitrary<Op> = fc.oneof(
  */
 const ugen = fc.constant("ugen" as const);
 const moneyOp: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("purchase" as const), provider: ugen, micros, paid: fc.constant(true), startsIn: fc.constant(0), expiresIn: fc.constant(null), cents: fc.integer({ min: 1, max: 50_000 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("grant" as const), provider: ugen, micros, priority: fc.constant(0), expiresIn: fc.constant(null), key: fc.constant(null) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("purchase" as const),
+      provider: ugen,
+      micros,
+      paid: fc.constant(true),
+      startsIn: fc.constant(0),
+      expiresIn: fc.constant(null),
+      cents: fc.integer({ min: 1, max: 50_000 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("grant" as const),
+      provider: ugen,
+      micros,
+      priority: fc.constant(0),
+      expiresIn: fc.constant(null),
+      key: fc.constant(null),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("create" as const), provider: ugen, micros, key: fc.constant(null) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("complete" as const), job: fc.nat(20), consumed: fc.constant(null) }) },
   // Held credits released and consumptions refunded after a debt was repaid: they go back to the payers.
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("fail" as const), job: fc.nat(20) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("refund" as const), consume: fc.nat(20), micros: fc.option(micros, { nil: null }) }) },
   // Mostly the first purchase: refunded in steps, with debts repaid between them.
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("reversal" as const), purchase: fc.constantFrom(0, 0, 1), percent: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null, freq: 4 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("reversal" as const),
+      purchase: fc.constantFrom(0, 0, 1),
+      percent: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null, freq: 4 }),
+    }),
+  },
 );
 
 /**
@@ -96,13 +139,32 @@ async function run(ops: Op[]) {
   let purchases = 0;
   const now = () => clock.now().getTime();
   const expectError = async (code: string, action: () => Promise<unknown>) => {
-    const error = await action().then(() => null, (e: unknown) => e);
+    const error = await action().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error, `expected ${code}`).toBeInstanceOf(DomainError);
     expect((error as DomainError).code).toBe(code);
   };
   const addGrant = (g: Pick<Grant, "provider" | "kind" | "priority" | "effectiveAt" | "expiresAt" | "amount">, grantId: string): Grant => {
     const row = m.grants.length;
-    const grant: Grant = { ...g, id: grantId, seq: row, remaining: g.amount, held: 0, closed: null, clawed: 0, used: 0, owed: 0, expired: 0, clawedOut: 0, repaidOwn: 0, givenBack: 0, repaidByOthers: 0, lenders: [] };
+    const grant: Grant = {
+      ...g,
+      id: grantId,
+      seq: row,
+      remaining: g.amount,
+      held: 0,
+      closed: null,
+      clawed: 0,
+      used: 0,
+      owed: 0,
+      expired: 0,
+      clawedOut: 0,
+      repaidOwn: 0,
+      givenBack: 0,
+      repaidByOthers: 0,
+      lenders: [],
+    };
     m.grants.push(grant);
     repay(m, [{ grant, micros: g.amount }]);
     return grant;
@@ -115,7 +177,15 @@ async function run(ops: Op[]) {
         const previous = step.key ? m.keys.get(step.key) : undefined;
         const expiresAt = step.expiresIn === null ? null : new Date(at + step.expiresIn);
         // The admin's keys are one scope across accounts: a run's own, where runs share a database.
-        const act = () => credits.grant(accountId, step.provider, fromMicros(step.micros), "grant", { expiresAt, priority: step.priority }, step.key && `${accountId}/${step.key}`);
+        const act = () =>
+          credits.grant(
+            accountId,
+            step.provider,
+            fromMicros(step.micros),
+            "grant",
+            { expiresAt, priority: step.priority },
+            step.key && `${accountId}/${step.key}`,
+          );
         if (previous) {
           // A retry with other input reuses the key; the same input (never the same expiry here) too.
           await expectError("IDEMPOTENCY_KEY_REUSED", act);
@@ -123,7 +193,17 @@ async function run(ops: Op[]) {
         }
         const outcome = await act();
         if (step.key) m.keys.set(step.key, { micros: step.micros, provider: step.provider, result: outcome.result });
-        addGrant({ provider: step.provider, kind: "PROMOTIONAL", priority: step.priority, effectiveAt: at, expiresAt: expiresAt?.getTime() ?? null, amount: step.micros }, outcome.result.grantId);
+        addGrant(
+          {
+            provider: step.provider,
+            kind: "PROMOTIONAL",
+            priority: step.priority,
+            effectiveAt: at,
+            expiresAt: expiresAt?.getTime() ?? null,
+            amount: step.micros,
+          },
+          outcome.result.grantId,
+        );
         break;
       }
       case "purchase": {
@@ -132,13 +212,34 @@ async function run(ops: Op[]) {
         const expiresAt = step.expiresIn === null ? null : effectiveAt + step.expiresIn;
         const sessionId = `cs_${accountId}_${++purchases}`;
         const price = step.cents * 10_000;
-        const spec = { kind, source: "CHECKOUT", sourceId: sessionId, micros: step.micros, effectiveAt: new Date(effectiveAt), expiresAt: expiresAt === null ? null : new Date(expiresAt), costMicros: price, costCurrency: "USD" } as const;
+        const spec = {
+          kind,
+          source: "CHECKOUT",
+          sourceId: sessionId,
+          micros: step.micros,
+          effectiveAt: new Date(effectiveAt),
+          expiresAt: expiresAt === null ? null : new Date(expiresAt),
+          costMicros: price,
+          costCurrency: "USD",
+        } as const;
         const { grantId } = await store.transaction(async (tx) => {
           // The paid checkout session the grant came from: refunds and disputes name it.
           const iso = new Date(at).toISOString();
           await tx.checkoutSessions.insert({
-            id: sessionId, accountId, packId: `${step.provider}/packs/model`, priceMicros: price, currency: "USD", creditsMicros: step.micros, provider: "sandbox", paymentType: "CARD",
-            purpose: "CHECKOUT", status: "COMPLETED", providerSessionId: sessionId, createdAt: iso, expiresAt: iso, resolvedAt: iso,
+            id: sessionId,
+            accountId,
+            packId: `${step.provider}/packs/model`,
+            priceMicros: price,
+            currency: "USD",
+            creditsMicros: step.micros,
+            provider: "sandbox",
+            paymentType: "CARD",
+            purpose: "CHECKOUT",
+            status: "COMPLETED",
+            providerSessionId: sessionId,
+            createdAt: iso,
+            expiresAt: iso,
+            resolvedAt: iso,
           });
           return credits.purchase(tx, accountId, step.provider, spec, "purchase");
         });
@@ -148,7 +249,12 @@ async function run(ops: Op[]) {
       }
       case "create": {
         const previous = step.key ? m.keys.get(`job:${step.key}`) : undefined;
-        const act = () => jobs.create(accountId, { micros: step.micros, productId: null, providerId: step.provider, estimate: null, describe: "a job" }, { key: step.key, input: { credits: step.micros, provider: step.provider } });
+        const act = () =>
+          jobs.create(
+            accountId,
+            { micros: step.micros, productId: null, providerId: step.provider, estimate: null, describe: "a job" },
+            { key: step.key, input: { credits: step.micros, provider: step.provider } },
+          );
         if (previous) {
           if (previous.micros !== step.micros || previous.provider !== step.provider) await expectError("IDEMPOTENCY_KEY_REUSED", act);
           else expect((await act()).result).toEqual(previous.result);
@@ -172,9 +278,11 @@ async function run(ops: Op[]) {
         if (!job) break;
         const consumed = step.kind === "complete" ? (step.consumed ?? job.reserved) : 0;
         const act = () =>
-          step.kind === "complete" ? jobs.complete(accountId, job.id, step.consumed === null ? null : fromMicros(step.consumed))
-          : step.kind === "fail" ? jobs.fail(accountId, job.id, "failed")
-          : jobs.cancel(accountId, job.id);
+          step.kind === "complete"
+            ? jobs.complete(accountId, job.id, step.consumed === null ? null : fromMicros(step.consumed))
+            : step.kind === "fail"
+              ? jobs.fail(accountId, job.id, "failed")
+              : jobs.cancel(accountId, job.id);
         if (job.status !== "RESERVED") {
           await expectError("JOB_ALREADY_RESOLVED", act);
           break;
@@ -232,10 +340,29 @@ async function run(ops: Op[]) {
         // Refund events carry the total refunded so far, in cents, as Stripe's amount_refunded.
         if (step.percent === null) purchase.disputed = true;
         else purchase.refunded = Math.min(purchase.price, purchase.refunded + Math.floor((purchase.price * step.percent) / 100 / 10_000) * 10_000);
-        const event: PaymentEvent = step.percent === null
-          ? { id: `evt_${purchase.sessionId}_dispute`, type: "payment.disputed", providerType: "checkout.disputed", providerSessionId: null, amountMicros: purchase.price, currency: "USD", reason: "fraudulent" }
-          : { id: `evt_${purchase.sessionId}_${purchase.refunded}`, type: "payment.refunded", providerType: "checkout.refunded", providerSessionId: null, amountMicros: purchase.refunded, currency: "USD", reason: null };
-        await store.transaction(async (tx) => applyReversal(tx, credits, (await tx.checkoutSessions.lock(purchase.sessionId))!, event, new Date(at).toISOString()));
+        const event: PaymentEvent =
+          step.percent === null
+            ? {
+                id: `evt_${purchase.sessionId}_dispute`,
+                type: "payment.disputed",
+                providerType: "checkout.disputed",
+                providerSessionId: null,
+                amountMicros: purchase.price,
+                currency: "USD",
+                reason: "fraudulent",
+              }
+            : {
+                id: `evt_${purchase.sessionId}_${purchase.refunded}`,
+                type: "payment.refunded",
+                providerType: "checkout.refunded",
+                providerSessionId: null,
+                amountMicros: purchase.refunded,
+                currency: "USD",
+                reason: null,
+              };
+        await store.transaction(async (tx) =>
+          applyReversal(tx, credits, (await tx.checkoutSessions.lock(purchase.sessionId))!, event, new Date(at).toISOString()),
+        );
         claimInModel(purchase);
         break;
       }
@@ -277,8 +404,26 @@ async function run(ops: Op[]) {
     const rows = new Map((await store.reads.grants.byIds(m.grants.map((g) => g.id))).map((row) => [row.id, row]));
     for (const g of m.grants) {
       const row = rows.get(g.id)!;
-      const actual = { id: g.id, remaining: row.remainingMicros, held: row.heldMicros, clawed: row.clawedMicros, used: row.usedMicros, owed: row.owedMicros, repaid: row.repaidMicros, closed: row.closedReason };
-      expect(actual, where).toEqual({ id: g.id, remaining: g.remaining, held: g.held, clawed: g.clawed, used: g.used, owed: g.owed, repaid: g.repaidByOthers, closed: g.closed });
+      const actual = {
+        id: g.id,
+        remaining: row.remainingMicros,
+        held: row.heldMicros,
+        clawed: row.clawedMicros,
+        used: row.usedMicros,
+        owed: row.owedMicros,
+        repaid: row.repaidMicros,
+        closed: row.closedReason,
+      };
+      expect(actual, where).toEqual({
+        id: g.id,
+        remaining: g.remaining,
+        held: g.held,
+        clawed: g.clawed,
+        used: g.used,
+        owed: g.owed,
+        repaid: g.repaidByOthers,
+        closed: g.closed,
+      });
     }
     for (const job of m.jobs) expect((await rawRow<{ status: string }>(store, "select status from jobs where id = ?", job.id))!.status, where).toBe(job.status);
   }
@@ -294,7 +439,10 @@ describeStore("wallet and grant properties", () => {
 
   it("starts from grants in both wallets often enough to exercise jobs, refunds and clawbacks", { timeout: RUNS_TIMEOUT_MS }, async () => {
     const start: Op[] = PROVIDERS.map((p) => ({ kind: "grant", provider: p, micros: 100_000_000, priority: 0, expiresIn: null, key: null }));
-    await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 60 }), (ops) => run([...start, ...ops])), { numRuns: 100 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 60 }), (ops) => run([...start, ...ops])),
+      { numRuns: 100 },
+    );
   });
 
   it("claws back purchases refunded in steps or disputed, never taking again what was repaid", { timeout: RUNS_TIMEOUT_MS }, async () => {
@@ -308,6 +456,9 @@ describeStore("wallet and grant properties", () => {
       { kind: "create", provider: "ugen", micros: credits, key: null },
       { kind: "reversal", purchase: 0, percent },
     ]);
-    await fc.assert(fc.asyncProperty(inDebt, fc.array(moneyOp, { minLength: 3, maxLength: 12 }), (start, ops) => run([...start, ...ops])), { numRuns: 100 });
+    await fc.assert(
+      fc.asyncProperty(inDebt, fc.array(moneyOp, { minLength: 3, maxLength: 12 }), (start, ops) => run([...start, ...ops])),
+      { numRuns: 100 },
+    );
   });
 });

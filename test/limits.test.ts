@@ -44,7 +44,9 @@ describe("the cost limit", () => {
     expect(status).toBe(400);
     expect(body.data).toBeUndefined();
     const [error] = body.errors;
-    expect(error.message).toMatch(/^The operation's cost is \d+, over the limit of 100000: ask for smaller pages \(first\), fewer nested lists or fewer aliases$/);
+    expect(error.message).toMatch(
+      /^The operation's cost is \d+, over the limit of 100000: ask for smaller pages \(first\), fewer nested lists or fewer aliases$/,
+    );
     expect(error.extensions).toMatchObject({ code: "OPERATION_LIMIT_EXCEEDED", limit: "cost", maximum: DEFAULT_LIMITS.maxCost });
     expect(error.extensions.actual).toBeGreaterThan(1_000_000);
   });
@@ -89,7 +91,10 @@ describe("the cost limit", () => {
       const { key } = await createTestAccount(small, "Pager", "10");
       const page = (first: string) => `{ viewer { transactions${first} { nodes { id type amount balanceBefore balanceAfter } } } }`;
       // viewer 1 + transactions 1 + first x (node 1 + 5 fields)
-      for (const [first, cost] of [["(first: 10)", 62], ["", 122]] as const) {
+      for (const [first, cost] of [
+        ["(first: 10)", 62],
+        ["", 122],
+      ] as const) {
         const { status, body } = await post(small, page(first), undefined, key);
         expect(status, first).toBe(200);
         expect(body.data.viewer.transactions.nodes).toHaveLength(1);
@@ -149,7 +154,11 @@ describe("the largest operations the limits let through", () => {
     ["products of products of products", backEdges(3, "id description"), ""],
     ["long texts through shared parents", backEdges(2, "description parameters { description } priceComponents { description note }"), ""],
     ["models and their variants through shared providers", `providers { models { provider { models { id description variants { id name note } } } } }`, ""],
-    ["30-character aliases on every text", `providers { products { ${Array.from({ length: 6 }, (_, i) => `${"t".repeat(29)}${i}: description`).join(" ")} } }`, ""],
+    [
+      "30-character aliases on every text",
+      `providers { products { ${Array.from({ length: 6 }, (_, i) => `${"t".repeat(29)}${i}: description`).join(" ")} } }`,
+      "",
+    ],
     ["the schema's descriptions", `__schema { types { name description fields { name description args { name description } } } }`, ""],
   ])("%s: within MAX_RESPONSE_BYTES", async (_label, selection, fragments) => {
     const { bytes } = await largestAllowed(selection, fragments);

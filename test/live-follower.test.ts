@@ -43,7 +43,10 @@ describe("EventFollower", () => {
   });
 
   it("each event once, in order, to each subscriber, however the reads overlap", async () => {
-    const seen = new Map<string, number[]>([["acct_a", []], ["acct_b", []]]);
+    const seen = new Map<string, number[]>([
+      ["acct_a", []],
+      ["acct_b", []],
+    ]);
     for (const [accountId, list] of seen) await follower.follow(accountId, (row) => list.push(row.seq));
     for (let round = 0; round < 5; round++) {
       await Promise.all(Array.from({ length: 20 }, (_, i) => record(i % 2 === 0 ? "acct_a" : "acct_b")));
@@ -87,7 +90,8 @@ describe("EventFollower", () => {
     const counted = new EventFollower({ reads: { events }, durable: () => null } as unknown as Store, local, 60_000, silentLogger);
     const seen: unknown[] = [];
     await counted.follow("acct_a", (row) => seen.push([row.seq, row.data]));
-    for (let i = 0; i < 3; i++) await store.transaction((tx) => local.record(tx, "acct_a", "wallet.low_balance", sampleEventData("wallet.low_balance", { balance: String(i) })));
+    for (let i = 0; i < 3; i++)
+      await store.transaction((tx) => local.record(tx, "acct_a", "wallet.low_balance", sampleEventData("wallet.low_balance", { balance: String(i) })));
     expect([reads, seen]).toEqual([0, [1, 2, 3].map((seq) => [seq, sampleEventData("wallet.low_balance", { balance: String(seq - 1) })])]);
     // Number 4 committed elsewhere, unread: this node's number 5 must not overtake it.
     await record("acct_a");

@@ -65,7 +65,10 @@ describe("live limits", () => {
     const refused = live.subscribe(EVENTS);
     await refused.completed;
     expect(refused.errors).toMatchObject([
-      { message: "A connection may run at most 2 subscriptions at once; complete one, or open another connection", extensions: { code: "OPERATION_LIMIT_EXCEEDED", limit: "subscriptions", maximum: 2 } },
+      {
+        message: "A connection may run at most 2 subscriptions at once; complete one, or open another connection",
+        extensions: { code: "OPERATION_LIMIT_EXCEEDED", limit: "subscriptions", maximum: 2 },
+      },
     ]);
     await recordEvent(server, alice.accountId, "wallet.credits_added", walletData("ugen", "1"));
     for (const subscription of running) await subscription.take(1);
@@ -112,7 +115,12 @@ describe("live limits", () => {
     const socket = await stalledSubscriber();
     const padding = "x".repeat(bytes);
     for (let i = 0; i < 2000 && server.app.live.connections > connections; i++) {
-      await recordEvent(server, alice.accountId, "wallet.credits_added", { ...walletData("ugen", String(i)), padding: { text: padding } } as EventData<"wallet.credits_added"> /* an event made big on purpose */);
+      await recordEvent(
+        server,
+        alice.accountId,
+        "wallet.credits_added",
+        { ...walletData("ugen", String(i)), padding: { text: padding } } as EventData<"wallet.credits_added"> /* an event made big on purpose */,
+      );
     }
     await until(() => server.app.live.connections === connections && server.app.live.follower.subscribers === subscribers, 5000);
     const [line] = logged.filter((entry) => entry.message === "slow live subscriber disconnected");
@@ -140,7 +148,10 @@ describe("live connections and the address's rate limit", () => {
       let refusal: IncomingMessage | null = null;
       for (let i = 0; i < 10 && !refusal; i++) {
         const socket = new WebSocket(wsUrl(limited), "graphql-transport-ws");
-        const outcome = await Promise.race([once(socket, "open").then(() => null), once(socket, "unexpected-response").then(([, response]) => response as IncomingMessage)]);
+        const outcome = await Promise.race([
+          once(socket, "open").then(() => null),
+          once(socket, "unexpected-response").then(([, response]) => response as IncomingMessage),
+        ]);
         socket.terminate();
         refusal = outcome;
       }
@@ -169,6 +180,8 @@ describe("LIVE_* configuration", () => {
       pollIntervalMs: 100,
       authCheckIntervalMs: 2000,
     });
-    expect(() => loadConfig({ LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: "0" })).toThrow(/LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION must be a whole number from 1 to 1000; got "0"/);
+    expect(() => loadConfig({ LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: "0" })).toThrow(
+      /LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION must be a whole number from 1 to 1000; got "0"/,
+    );
   });
 });

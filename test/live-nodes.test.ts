@@ -73,7 +73,11 @@ describePostgres("live subscriptions across nodes", () => {
     await writer.gql(`mutation ($id: ID!) { jobComplete(input: { jobId: $id, consumedCredits: "2" }) { job { id } } }`, { id: jobId }, alice.key);
     const [, completed] = await changes.take(2, 1000);
     expect(performance.now() - started).toBeLessThan(1000);
-    expect(completed.walletChanged).toEqual({ available: String(Number(reserved.walletChanged.available) + 3), reserved: "0", event: { type: "job.completed" } });
+    expect(completed.walletChanged).toEqual({
+      available: String(Number(reserved.walletChanged.available) + 3),
+      reserved: "0",
+      event: { type: "job.completed" },
+    });
     changes.stop();
     await until(() => reader.app.live.follower.subscribers === before);
   });
@@ -90,7 +94,9 @@ describePostgres("live subscriptions across nodes", () => {
       expect(performance.now() - started).toBeLessThan(1000);
 
       // The listening connection is cut; an event committed before it is back is read when it is.
-      await (writer.store as PgStore).query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pricing-account-api wake-ups' AND datname = current_database()");
+      await (writer.store as PgStore).query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pricing-account-api wake-ups' AND datname = current_database()",
+      );
       await until(() => !(deaf.store as PgStore).wakeups.listening);
       const missed = await recordEvent(writer, alice.accountId, "wallet.credits_added", walletData("ugen", "2"));
       await until(() => (deaf.store as PgStore).wakeups.listening, 5000);

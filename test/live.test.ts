@@ -99,7 +99,9 @@ describe("eventReceived and jobChanged", () => {
     expect(await failures.take(1)).toEqual([{ eventReceived: { type: "job.failed" } }]);
     const refused = live.subscribe(query, { types: ["job.done"] });
     await refused.completed;
-    expect(refused.errors).toMatchObject([{ message: expect.stringMatching(/^Unknown event type "job.done"; the types are job.reserved, /), extensions: { code: "BAD_USER_INPUT" } }]);
+    expect(refused.errors).toMatchObject([
+      { message: expect.stringMatching(/^Unknown event type "job.done"; the types are job.reserved, /), extensions: { code: "BAD_USER_INPUT" } },
+    ]);
   });
 
   it("jobChanged: one job's events when asked; another account's job is not found", async () => {
@@ -144,9 +146,13 @@ describe("keys and accounts", () => {
     const carol = await createTestAccount(server, "Carol");
     const live = connect({ apiKey: carol.apiKey });
     const events = await subscribed(() => live.subscribe(`subscription { eventReceived { id } }`));
-    const revoked = await server.gql(`mutation ($keyId: ID!) { apiKeyRevoke(input: { keyId: $keyId }) { userErrors { code } } }`, { keyId: keyIdOf(carol.apiKey) }, {
-      "x-api-key": TEST_ADMIN_KEY,
-    });
+    const revoked = await server.gql(
+      `mutation ($keyId: ID!) { apiKeyRevoke(input: { keyId: $keyId }) { userErrors { code } } }`,
+      { keyId: keyIdOf(carol.apiKey) },
+      {
+        "x-api-key": TEST_ADMIN_KEY,
+      },
+    );
     expect(revoked.body.data.apiKeyRevoke.userErrors).toEqual([]);
     expect(await live.closed).toEqual({ code: 4401, reason: "Unauthorized: the API key was revoked" });
     await events.completed;
@@ -166,7 +172,9 @@ describe("keys and accounts", () => {
     const live = connect({ apiKey: alice.apiKey });
     const query = live.subscribe(`{ viewer { id } }`);
     await query.completed;
-    expect(query.errors).toMatchObject([{ message: "Only subscriptions are served over WebSocket; send a query with POST /graphql", extensions: { code: "BAD_REQUEST" } }]);
+    expect(query.errors).toMatchObject([
+      { message: "Only subscriptions are served over WebSocket; send a query with POST /graphql", extensions: { code: "BAD_REQUEST" } },
+    ]);
   });
 });
 
@@ -174,7 +182,9 @@ describe("README", () => {
   it("its example works as written: createClient with ws, connectionParams.apiKey, client.iterate", async () => {
     const before = server.app.live.follower.subscribers;
     const client = createClient({ url: wsUrl(server), webSocketImpl: WebSocket, connectionParams: { apiKey: alice.apiKey } });
-    const iterator = client.iterate<{ walletChanged: unknown }>({ query: `subscription { walletChanged(provider: "ugen") { available event { type sequence } } }` });
+    const iterator = client.iterate<{ walletChanged: unknown }>({
+      query: `subscription { walletChanged(provider: "ugen") { available event { type sequence } } }`,
+    });
     const first = iterator.next();
     await until(() => server.app.live.follower.subscribers === before + 1);
     const event = await recordEvent(server, alice.accountId, "job.completed", jobData("job_readme", "COMPLETED"));

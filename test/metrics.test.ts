@@ -105,7 +105,11 @@ describe("what /metrics counts", () => {
   it("payment webhooks by provider and outcome", async () => {
     const { key } = await createTestAccount(server, "Buyer");
     const open = async () => {
-      const { body } = await server.gql(`mutation { checkoutSessionCreate(input: { packId: "ugen/packs/creator" }) { checkoutSession { id } } }`, undefined, key);
+      const { body } = await server.gql(
+        `mutation { checkoutSessionCreate(input: { packId: "ugen/packs/creator" }) { checkoutSession { id } } }`,
+        undefined,
+        key,
+      );
       return body.data.checkoutSessionCreate.checkoutSession.id as string;
     };
     const deliver = async (id: string, sessionId: string, amount: string, secret = TEST_SANDBOX_SECRET) => {

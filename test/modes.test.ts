@@ -40,12 +40,18 @@ async function sandboxEvent(on: TestServer, type: string, sessionId: string, amo
 }
 
 /** Presses Pay on a sandbox checkout page (its url carries the page secret). */
-const pay = (url: string) => fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "action=pay", redirect: "manual" });
+const pay = (url: string) =>
+  fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "action=pay", redirect: "manual" });
 
 describeStore("modes", () => {
   it("makes LIVE accounts by default and TEST ones when asked, with keys that show the mode", async () => {
     const create = (mode?: string) =>
-      gql(server, admin, `mutation ($mode: Mode) { accountCreate(input: { name: "Moded", mode: $mode }) { account { id mode testClock { id } } apiKey key { displayPrefix } } }`, { mode });
+      gql(
+        server,
+        admin,
+        `mutation ($mode: Mode) { accountCreate(input: { name: "Moded", mode: $mode }) { account { id mode testClock { id } } apiKey key { displayPrefix } } }`,
+        { mode },
+      );
     const live = (await create()).accountCreate;
     expect(live.account).toMatchObject({ mode: "LIVE", testClock: null });
     expect(live.apiKey).toMatch(/^pak_live_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
@@ -61,7 +67,14 @@ describeStore("modes", () => {
   it("keeps accepting keys issued before modes (pak_<id>_<secret>)", async () => {
     const account = await createTestAccount(server, "Old key", "0", "ugen", { mode: "LIVE" });
     const token = `pak_00112233445566aa_${"B".repeat(43)}`;
-    await rawRun(server.store, "insert into api_keys (id, account_id, key_hash, display_prefix) values (?, ?, ?, ?)", "key_00112233445566aa", account.accountId, sha256(token), token.slice(0, 12));
+    await rawRun(
+      server.store,
+      "insert into api_keys (id, account_id, key_hash, display_prefix) values (?, ?, ?, ?)",
+      "key_00112233445566aa",
+      account.accountId,
+      sha256(token),
+      token.slice(0, 12),
+    );
     expect((await gql(server, { "x-api-key": token }, `{ viewer { id mode } }`)).viewer).toEqual({ id: account.accountId, mode: "LIVE" });
     const wrong = await server.gql(`{ viewer { id } }`, undefined, { "x-api-key": `pak_live_00112233445566aa_${"B".repeat(43)}` });
     expect(wrong.body.errors![0].extensions!.code).toBe("UNAUTHENTICATED");
@@ -69,9 +82,18 @@ describeStore("modes", () => {
 
   it("puts only TEST accounts on test clocks", async () => {
     const clock = (await gql(server, admin, `mutation { testClockCreate(input: { name: "modes" }) { testClock { id } } }`)).testClockCreate.testClock.id;
-    const refused = await gql(server, admin, `mutation ($c: ID!) { accountCreate(input: { name: "Live on a clock", testClockId: $c }) { account { id } userErrors { field code } } }`, { c: clock });
+    const refused = await gql(
+      server,
+      admin,
+      `mutation ($c: ID!) { accountCreate(input: { name: "Live on a clock", testClockId: $c }) { account { id } userErrors { field code } } }`,
+      { c: clock },
+    );
     expect(refused.accountCreate).toEqual({ account: null, userErrors: [{ field: ["input", "testClockId"], code: "BAD_USER_INPUT" }] });
-    const unknown = await gql(server, admin, `mutation { accountCreate(input: { name: "x", mode: TEST, testClockId: "clock_00000000" }) { account { id } userErrors { field code } } }`);
+    const unknown = await gql(
+      server,
+      admin,
+      `mutation { accountCreate(input: { name: "x", mode: TEST, testClockId: "clock_00000000" }) { account { id } userErrors { field code } } }`,
+    );
     expect(unknown.accountCreate.userErrors).toEqual([{ field: ["input", "testClockId"], code: "NOT_FOUND" }]);
     const before = Number((await rawRow<{ n: number }>(server.store, "select count(*) as n from accounts"))!.n);
     expect(before).toBeGreaterThan(0);
@@ -97,9 +119,16 @@ describeStore("a LIVE account never reaches the sandbox", () => {
   it("refuses every payment while no real provider is configured, and opens nothing", async () => {
     for (const type of ["CARD", "PAYPAL"]) {
       const data = await gql(server, live.key, BUY, { type });
-      expect(data.checkoutSessionCreate).toMatchObject({ checkoutSession: null, userErrors: [{ field: ["input", "paymentType"], code: "PAYMENT_PROVIDER_UNAVAILABLE" }] });
+      expect(data.checkoutSessionCreate).toMatchObject({
+        checkoutSession: null,
+        userErrors: [{ field: ["input", "paymentType"], code: "PAYMENT_PROVIDER_UNAVAILABLE" }],
+      });
     }
-    const attach = await gql(server, live.key, `mutation { paymentMethodAttach(input: { token: "tok_visa", makeDefault: true }) { paymentMethod { id } userErrors { field code } } }`);
+    const attach = await gql(
+      server,
+      live.key,
+      `mutation { paymentMethodAttach(input: { token: "tok_visa", makeDefault: true }) { paymentMethod { id } userErrors { field code } } }`,
+    );
     expect(attach.paymentMethodAttach).toEqual({ paymentMethod: null, userErrors: [{ field: ["input", "token"], code: "PAYMENT_PROVIDER_UNAVAILABLE" }] });
     const setup = await gql(server, live.key, `mutation { paymentMethodSetupCreate(input: {}) { paymentMethodSetup { id } userErrors { code } } }`);
     expect(setup.paymentMethodSetupCreate.userErrors).toEqual([{ code: "PAYMENT_PROVIDER_UNAVAILABLE" }]);
@@ -116,14 +145,31 @@ describeStore("a LIVE account never reaches the sandbox", () => {
       account.accountId,
       1, // is_default: 1 is true to SQLite and to PostgreSQL alike
     );
-    const subscribed = await gql(server, account.key, `mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { subscription { id } userErrors { code } } }`);
+    const subscribed = await gql(
+      server,
+      account.key,
+      `mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { subscription { id } userErrors { code } } }`,
+    );
     expect(subscribed.subscriptionCreate).toEqual({ subscription: null, userErrors: [{ code: "PAYMENT_PROVIDER_UNAVAILABLE" }] });
     // Auto top-up turned on with it: a job's spending triggers a charge the mode refuses.
-    await gql(server, admin, `mutation ($id: ID!) { creditsGrant(input: { accountId: $id, provider: "ugen", credits: "50", reason: "t" }) { userErrors { code } } }`, { id: account.accountId });
-    await gql(server, account.key, `mutation { autoTopUpUpdate(input: { enabled: true, thresholdCredits: "100", packId: "ugen/packs/creator" }) { userErrors { code } } }`);
+    await gql(
+      server,
+      admin,
+      `mutation ($id: ID!) { creditsGrant(input: { accountId: $id, provider: "ugen", credits: "50", reason: "t" }) { userErrors { code } } }`,
+      { id: account.accountId },
+    );
+    await gql(
+      server,
+      account.key,
+      `mutation { autoTopUpUpdate(input: { enabled: true, thresholdCredits: "100", packId: "ugen/packs/creator" }) { userErrors { code } } }`,
+    );
     await gql(server, account.key, `mutation { jobCreate(input: { credits: "10" }) { job { id } userErrors { code } } }`);
     await server.app.services.background.drain();
-    const state = await gql(server, account.key, `{ viewer { subscriptions { id } checkoutSessions(first: 10) { nodes { id } } autoTopUp { lastError } wallet(provider: "ugen") { balance } } }`);
+    const state = await gql(
+      server,
+      account.key,
+      `{ viewer { subscriptions { id } checkoutSessions(first: 10) { nodes { id } } autoTopUp { lastError } wallet(provider: "ugen") { balance } } }`,
+    );
     expect(state.viewer.subscriptions).toEqual([]);
     expect(state.viewer.checkoutSessions.nodes).toEqual([]);
     expect(state.viewer.autoTopUp.lastError).toMatch(/LIVE account pays only through a real payment provider/);
@@ -170,9 +216,15 @@ describe("a TEST account pays through the sandbox, in production too", () => {
     const paypal = await gql(production, buyer.key, BUY, { type: "PAYPAL" });
     expect(paypal.checkoutSessionCreate.checkoutSession.url).toContain("/sandbox/checkout/");
 
-    const attach = (token: string) => gql(production, buyer.key, `mutation ($t: String!) { paymentMethodAttach(input: { token: $t }) { paymentMethod { label } userErrors { field code } } }`, { t: token });
+    const attach = (token: string) =>
+      gql(production, buyer.key, `mutation ($t: String!) { paymentMethodAttach(input: { token: $t }) { paymentMethod { label } userErrors { field code } } }`, {
+        t: token,
+      });
     expect((await attach("tok_visa")).paymentMethodAttach).toEqual({ paymentMethod: { label: "visa (sandbox)" }, userErrors: [] });
-    expect((await attach("pm_card_visa")).paymentMethodAttach).toEqual({ paymentMethod: null, userErrors: [{ field: ["input", "token"], code: "BAD_USER_INPUT" }] });
+    expect((await attach("pm_card_visa")).paymentMethodAttach).toEqual({
+      paymentMethod: null,
+      userErrors: [{ field: ["input", "token"], code: "BAD_USER_INPUT" }],
+    });
   });
 
   it("keeps a LIVE account away from the sandbox in production", async () => {

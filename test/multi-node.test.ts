@@ -53,12 +53,19 @@ describePostgres("three nodes over one PostgreSQL database", () => {
   });
 
   it("say which catalog version each serves, and record it on the jobs they price", async () => {
-    const versions = await Promise.all(nodes.map(async (node) => ((await (await fetch(`${node.url}/health`)).json()) as { catalogVersion: string }).catalogVersion));
+    const versions = await Promise.all(
+      nodes.map(async (node) => ((await (await fetch(`${node.url}/health`)).json()) as { catalogVersion: string }).catalogVersion),
+    );
     expect(versions[0]).toMatch(/^[0-9a-f]{16,}$/);
     expect(new Set(versions)).toEqual(new Set([versions[0]]));
     expect((await gql(nodes[1], `{ catalogVersion }`)).data.catalogVersion).toBe(versions[0]);
     const { key } = await account("Versioned", "100");
-    const created = await gql(nodes[2], `mutation { jobCreate(input: { estimate: { productId: "ugen/video-generation", modelId: "veo3_fast" } }) { job { id catalogVersion } userErrors { code message } } }`, {}, key);
+    const created = await gql(
+      nodes[2],
+      `mutation { jobCreate(input: { estimate: { productId: "ugen/video-generation", modelId: "veo3_fast" } }) { job { id catalogVersion } userErrors { code message } } }`,
+      {},
+      key,
+    );
     expect(created.data.jobCreate.userErrors).toEqual([]);
     expect(created.data.jobCreate.job.catalogVersion).toBe(versions[0]);
     const plain = await gql(nodes[0], `mutation { jobCreate(input: { credits: "1" }) { job { catalogVersion } } }`, {}, key);
@@ -94,7 +101,12 @@ describePostgres("three nodes over one PostgreSQL database", () => {
   it("credit a payment once when its webhook reaches every node at the same moment", async () => {
     const { id, key } = await account("Buyer", "0");
     for (let round = 0; round < 5; round++) {
-      const opened = await gql(nodes[round % 3], `mutation { checkoutSessionCreate(input: { packId: "ugen/packs/creator", paymentType: CARD }) { checkoutSession { id price { amount currency } } userErrors { code } } }`, {}, key);
+      const opened = await gql(
+        nodes[round % 3],
+        `mutation { checkoutSessionCreate(input: { packId: "ugen/packs/creator", paymentType: CARD }) { checkoutSession { id price { amount currency } } userErrors { code } } }`,
+        {},
+        key,
+      );
       const session = opened.data.checkoutSessionCreate.checkoutSession;
       const timestamp = Math.floor(Date.now() / 1000);
       const payload = JSON.stringify({
@@ -104,7 +116,9 @@ describePostgres("three nodes over one PostgreSQL database", () => {
         data: { session_id: session.id, amount: session.price.amount, currency: session.price.currency },
       });
       const headers = { "content-type": "application/json", "sandbox-signature": signSandboxPayload(SANDBOX_SECRET, payload, timestamp) };
-      const answers = await Promise.all(nodes.flatMap((node) => [node, node]).map((node) => fetch(`${node.url}/webhooks/sandbox`, { method: "POST", headers, body: payload })));
+      const answers = await Promise.all(
+        nodes.flatMap((node) => [node, node]).map((node) => fetch(`${node.url}/webhooks/sandbox`, { method: "POST", headers, body: payload })),
+      );
       expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
     }
     const purchases = await rawRows(store, "select id from ledger_entries where account_id = ? and type = 'PURCHASE'", id);

@@ -67,10 +67,20 @@ export async function nodeGql(url: string, query: string, variables: Record<stri
 /** A new TEST account made with the admin key on `url`, given `credits` U-Gen credits (granted through `grantUrl`, another node, when given). */
 export async function nodeAccount(url: string, adminKey: string, name: string, credits: string, grantUrl = url): Promise<{ id: string; key: string }> {
   // A TEST account: its purchases go through the sandbox, which every node serves.
-  const created = await nodeGql(url, `mutation ($name: String!) { accountCreate(input: { name: $name, mode: TEST }) { account { id } apiKey } }`, { name }, adminKey);
+  const created = await nodeGql(
+    url,
+    `mutation ($name: String!) { accountCreate(input: { name: $name, mode: TEST }) { account { id } apiKey } }`,
+    { name },
+    adminKey,
+  );
   const { account, apiKey } = created.data.accountCreate;
   if (credits !== "0") {
-    const granted = await nodeGql(grantUrl, `mutation ($id: ID!, $c: Decimal!) { creditsGrant(input: { accountId: $id, provider: "ugen", credits: $c, reason: "test" }) { userErrors { code } } }`, { id: account.id, c: credits }, adminKey);
+    const granted = await nodeGql(
+      grantUrl,
+      `mutation ($id: ID!, $c: Decimal!) { creditsGrant(input: { accountId: $id, provider: "ugen", credits: $c, reason: "test" }) { userErrors { code } } }`,
+      { id: account.id, c: credits },
+      adminKey,
+    );
     if (granted.data?.creditsGrant?.userErrors?.length !== 0) throw new Error(`grant failed: ${JSON.stringify(granted)}`);
   }
   return { id: account.id, key: apiKey };

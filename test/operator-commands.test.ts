@@ -30,7 +30,12 @@ interface Ran {
 
 /** `npm run -s <script>` with the store's variables, as an operator's shell runs it. */
 function npmRun(script: "migrate" | "audit", store: { DATABASE_PATH?: string; DATABASE_URL?: string }): Promise<Ran> {
-  const env = { ...process.env, NODE_ENV: "production", DATABASE_PATH: store.DATABASE_PATH ?? join(directory, "unused.db"), DATABASE_URL: store.DATABASE_URL ?? "" };
+  const env = {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_PATH: store.DATABASE_PATH ?? join(directory, "unused.db"),
+    DATABASE_URL: store.DATABASE_URL ?? "",
+  };
   return new Promise((resolve) => {
     execFile("npm", ["run", "-s", script], { cwd: root, env, timeout: 240_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
@@ -92,7 +97,9 @@ function operatorCommands(kind: Kind, describeKind: typeof describePostgres) {
     it("migrates a new database, then finds it up to date", async () => {
       const first = await npmRun("migrate", db.env);
       expect(first, first.stderr).toMatchObject({ code: 0 });
-      expect(first.stdout).toMatch(new RegExp(`^migrate: ${kind.name} .*: ${kind.migrations} migration\\(s\\) applied \\(${kind.migrations} in this build\\)\\n$`));
+      expect(first.stdout).toMatch(
+        new RegExp(`^migrate: ${kind.name} .*: ${kind.migrations} migration\\(s\\) applied \\(${kind.migrations} in this build\\)\\n$`),
+      );
       const again = await npmRun("migrate", db.env);
       expect(again, again.stderr).toMatchObject({ code: 0 });
       expect(again.stdout).toContain(": already up to date");
@@ -116,7 +123,11 @@ function operatorCommands(kind: Kind, describeKind: typeof describePostgres) {
 
     it("names the wallet and the mismatch of a grant and a wallet corrupted with raw SQL: exit 1", async () => {
       const store = server.store;
-      const grant = await rawRow<{ id: string; remaining: number }>(store, "SELECT id, remaining_micros AS remaining FROM credit_grants WHERE account_id = ?", spender);
+      const grant = await rawRow<{ id: string; remaining: number }>(
+        store,
+        "SELECT id, remaining_micros AS remaining FROM credit_grants WHERE account_id = ?",
+        spender,
+      );
       await rawRun(store, "UPDATE credit_grants SET remaining_micros = remaining_micros - 1000000 WHERE id = ?", grant!.id);
       await rawRun(store, "UPDATE wallets SET owed_micros = 2000000 WHERE account_id = ?", saver);
 

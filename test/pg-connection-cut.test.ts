@@ -65,8 +65,14 @@ describePostgres.each([
       async (n) => {
         const k = `${MARKER}-${n}`;
         const before = failures.length;
-        const data = (await note(server.gql(`mutation ($k: String!) { jobCreate(input: { credits: "1", idempotencyKey: $k }) { job { id } userErrors { code } } }`, { k }, buyer.key))) as any;
-        if (!data?.jobCreate) refusedCreates.set(k, failures.slice(before).some((f) => f.outcomeUnknown === true));
+        const data = (await note(
+          server.gql(`mutation ($k: String!) { jobCreate(input: { credits: "1", idempotencyKey: $k }) { job { id } userErrors { code } } }`, { k }, buyer.key),
+        )) as any;
+        if (!data?.jobCreate)
+          refusedCreates.set(
+            k,
+            failures.slice(before).some((f) => f.outcomeUnknown === true),
+          );
       },
       // Anonymous: the response cache's path (it needs the catalog only, so it keeps answering).
       () => note(server.gql(`{ estimate(input: { productId: "ugen/video-generation", modelId: "veo3_fast" }) { totalCredits } }`)),
@@ -81,9 +87,14 @@ describePostgres.each([
           ),
         ),
       async (n) => {
-        const data = (await note(server.gql(`mutation ($k: String!) { jobCreate(input: { credits: "2", idempotencyKey: $k }) { job { id } } }`, { k: `${MARKER}-c-${n}` }, buyer.key))) as any;
+        const data = (await note(
+          server.gql(`mutation ($k: String!) { jobCreate(input: { credits: "2", idempotencyKey: $k }) { job { id } } }`, { k: `${MARKER}-c-${n}` }, buyer.key),
+        )) as any;
         const jobId = data?.jobCreate?.job?.id;
-        if (jobId) await note(server.gql(`mutation ($id: ID!) { jobComplete(input: { jobId: $id, consumedCredits: "1" }) { job { status } } }`, { id: jobId }, buyer.key));
+        if (jobId)
+          await note(
+            server.gql(`mutation ($id: ID!) { jobComplete(input: { jobId: $id, consumedCredits: "1" }) { job { status } } }`, { id: jobId }, buyer.key),
+          );
       },
     ];
     // Warm up: each operation answered twice, so the fast path compiles and runs them directly.

@@ -75,7 +75,14 @@ describePostgres("the PostgreSQL store", () => {
     const accountId = await kit.account("Swallowed");
     const failure = await store
       .transaction(async (tx) => {
-        await tx.emails.insert({ accountId, kind: "LOW_CREDITS", recipient: "ops@example.com", subject: "kept?", body: "kept?", createdAt: new Date().toISOString() });
+        await tx.emails.insert({
+          accountId,
+          kind: "LOW_CREDITS",
+          recipient: "ops@example.com",
+          subject: "kept?",
+          body: "kept?",
+          createdAt: new Date().toISOString(),
+        });
         // A statement that fails, caught and ignored: the transaction is aborted all the same.
         await tx.subscriptions.insertGrant({ subscriptionId: "sub_missing", periodStart: "2026-01-01", transactionId: "txn_missing" }).catch(() => undefined);
         return "done";
@@ -107,10 +114,15 @@ describePostgres("the PostgreSQL store", () => {
     await store.query(`create function slow_commit() returns trigger language plpgsql as $$ begin perform pg_sleep(1); return null; end $$`);
     await store.query(`create constraint trigger slow_commit after insert on jobs deferrable initially deferred for each row execute function slow_commit()`);
     const create = () =>
-      server.gql(`mutation { jobCreate(input: { credits: "10", idempotencyKey: "cut-at-commit" }) { job { id status } userErrors { code } } }`, undefined, buyer.key);
+      server.gql(
+        `mutation { jobCreate(input: { credits: "10", idempotencyKey: "cut-at-commit" }) { job { id status } userErrors { code } } }`,
+        undefined,
+        buyer.key,
+      );
     const answer = create();
     await until(
-      async () => (await store.query<{ pid: number }>(`select pid from pg_stat_activity where query = 'COMMIT' and state = 'active' and pid <> pg_backend_pid()`)).rows,
+      async () =>
+        (await store.query<{ pid: number }>(`select pid from pg_stat_activity where query = 'COMMIT' and state = 'active' and pid <> pg_backend_pid()`)).rows,
       (rows) => rows.length === 1,
     ).then(([{ pid }]) => store.query("select pg_terminate_backend($1)", [pid]));
     const cut = await answer;

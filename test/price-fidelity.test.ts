@@ -46,8 +46,11 @@ describe("a sliver above a whole unit", () => {
   });
 
   it("costs more than the whole unit, for every duration of every rounded rule, at every whole minute and block", async () => {
-    const { body } = await server.gql(`{ providers { products { id rounding priceComponents { blockSize } parameters { name type unit required minimum maximum } } } }`);
-    const products: Array<{ id: string; rounding: string; priceComponents: Array<{ blockSize: string | null }>; parameters: ParameterInfo[] }> = body.data.providers.flatMap((p: any) => p.products);
+    const { body } = await server.gql(
+      `{ providers { products { id rounding priceComponents { blockSize } parameters { name type unit required minimum maximum } } } }`,
+    );
+    const products: Array<{ id: string; rounding: string; priceComponents: Array<{ blockSize: string | null }>; parameters: ParameterInfo[] }> =
+      body.data.providers.flatMap((p: any) => p.products);
     // Rules that round up: whole blocks, or the cost rounded up to a whole credit.
     const rounded = products.filter((p) => p.rounding === "UP" || p.priceComponents.some((c) => c.blockSize !== null));
     expect(rounded.length).toBeGreaterThanOrEqual(8);
@@ -58,9 +61,7 @@ describe("a sliver above a whole unit", () => {
         for (const whole of [1, 5, 30, 60, 120, 300, 3600]) {
           if (parameter.maximum !== null && whole + 1 > Number(parameter.maximum)) continue;
           if (parameter.minimum !== null && whole < Number(parameter.minimum)) continue;
-          const others = Object.fromEntries(
-            product.parameters.filter((p) => p.required && p !== parameter).map((p) => [p.name, p.minimum ?? 1]),
-          );
+          const others = Object.fromEntries(product.parameters.filter((p) => p.required && p !== parameter).map((p) => [p.name, p.minimum ?? 1]));
           const price = (seconds: string) => total(product.id, { ...others, [parameter.name]: seconds });
           const at = Number(await price(String(whole)));
           // Where a thousandth of a second more costs more (a block or a rounding starts there, or
@@ -143,9 +144,17 @@ describe("what is documented, and what is assumed", () => {
     expect(Number(estimate.assumedCredits)).toBeLessThan(Number(estimate.totalCredits));
     expect(estimate.source).toBe("ASSUMED");
 
-    const documented = (await server.gql(`{ estimate(input: { productId: "subclip/text-to-speech", parameters: [{ name: "durationSeconds", value: 90 }], generationCount: 2 }) { totalCredits assumedCredits source } }`)).body.data.estimate;
+    const documented = (
+      await server.gql(
+        `{ estimate(input: { productId: "subclip/text-to-speech", parameters: [{ name: "durationSeconds", value: 90 }], generationCount: 2 }) { totalCredits assumedCredits source } }`,
+      )
+    ).body.data.estimate;
     expect(documented).toEqual({ totalCredits: "16", assumedCredits: "0", source: "DOCUMENTED" });
-    const multiplied = (await server.gql(`{ estimate(input: { productId: "samsar/text-to-video", modelId: "hunyuan", generationCount: 2 }) { totalCredits assumedCredits source } }`)).body.data.estimate;
+    const multiplied = (
+      await server.gql(
+        `{ estimate(input: { productId: "samsar/text-to-video", modelId: "hunyuan", generationCount: 2 }) { totalCredits assumedCredits source } }`,
+      )
+    ).body.data.estimate;
     expect(multiplied).toEqual({ totalCredits: "300", assumedCredits: "300", source: "ASSUMED" });
   });
 });
@@ -162,8 +171,12 @@ describe("lists and bounds", () => {
   });
 
   it("says for every parameter with bounds where they come from, and every list has a maximum", async () => {
-    const { body } = await server.gql(`{ providers { products { id parameters { name type minimum maximum minItems maxItems boundsSource boundsNote assumedValues allowedValues } } } }`);
-    const parameters = body.data.providers.flatMap((p: any) => p.products.flatMap((product: any) => product.parameters.map((q: any) => ({ ...q, product: product.id }))));
+    const { body } = await server.gql(
+      `{ providers { products { id parameters { name type minimum maximum minItems maxItems boundsSource boundsNote assumedValues allowedValues } } } }`,
+    );
+    const parameters = body.data.providers.flatMap((p: any) =>
+      p.products.flatMap((product: any) => product.parameters.map((q: any) => ({ ...q, product: product.id }))),
+    );
     for (const parameter of parameters) {
       const where = `${parameter.product} ${parameter.name}`;
       const bounded = parameter.minimum !== null || parameter.maximum !== null || parameter.maxItems !== null;
@@ -179,7 +192,12 @@ describe("lists and bounds", () => {
   it("marks the U-Gen models and values the document does not name ASSUMED", async () => {
     const { body } = await server.gql(`{ product(id: "ugen/job-estimate") { models { id source note } parameters { name assumedValues } } }`);
     const models = Object.fromEntries(body.data.product.models.map((model: any) => [model.id, model.source]));
-    expect(models).toEqual({ "ugen/models/veo3_fast": "DOCUMENTED", "ugen/models/veo3": "ASSUMED", "ugen/models/sora2": "ASSUMED", "ugen/models/kling_v2_5_turbo": "ASSUMED" });
+    expect(models).toEqual({
+      "ugen/models/veo3_fast": "DOCUMENTED",
+      "ugen/models/veo3": "ASSUMED",
+      "ugen/models/sora2": "ASSUMED",
+      "ugen/models/kling_v2_5_turbo": "ASSUMED",
+    });
     const assumed = Object.fromEntries(body.data.product.parameters.filter((q: any) => q.assumedValues.length > 0).map((q: any) => [q.name, q.assumedValues]));
     expect(assumed).toEqual({ variant: ["t2v"], resolution: ["hd"], captionStyle: ["none"] });
   });
@@ -204,13 +222,27 @@ describe("a U-Gen credit's documented value, and what the account's credits cost
   it("shows both, for the wallet and for an estimate, at the grants' cost basis in spending order", async () => {
     const account = await createTestAccount(server, "Two prices");
     // The Creator pack: 1000 credits for $45, bought through the sandbox's page (4.5 cents a credit).
-    const opened = await server.gql(`mutation { checkoutSessionCreate(input: { packId: "ugen/packs/creator" }) { checkoutSession { url } } }`, undefined, account.key);
+    const opened = await server.gql(
+      `mutation { checkoutSessionCreate(input: { packId: "ugen/packs/creator" }) { checkoutSession { url } } }`,
+      undefined,
+      account.key,
+    );
     const url = opened.body.data.checkoutSessionCreate.checkoutSession.url;
     expect((await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "action=pay" })).status).toBe(200);
     // 100 promotional credits (a bonus, spent first: they cost nothing).
-    await server.gql(`mutation { creditsGrant(input: { accountId: "${account.accountId}", provider: "ugen", credits: "100", reason: "welcome" }) { userErrors { code } } }`, undefined, { "x-api-key": TEST_ADMIN_KEY });
+    await server.gql(
+      `mutation { creditsGrant(input: { accountId: "${account.accountId}", provider: "ugen", credits: "100", reason: "welcome" }) { userErrors { code } } }`,
+      undefined,
+      { "x-api-key": TEST_ADMIN_KEY },
+    );
 
-    const wallet = (await server.gql(`{ viewer { wallet(provider: "ugen") { available availableValue { amount currency } availableCostBasis { amount currency } } } }`, undefined, account.key)).body.data.viewer.wallet;
+    const wallet = (
+      await server.gql(
+        `{ viewer { wallet(provider: "ugen") { available availableValue { amount currency } availableCostBasis { amount currency } } } }`,
+        undefined,
+        account.key,
+      )
+    ).body.data.viewer.wallet;
     expect(wallet).toEqual({ available: "1100", availableValue: { amount: "11", currency: "USD" }, availableCostBasis: { amount: "45", currency: "USD" } });
 
     const PRICE = `{ jobEstimate(input: { segmentCount: 3 }) { totalCredits totalPrice { amount } totalCostBasis { amount currency } } }`;
@@ -229,10 +261,27 @@ describe("exact arithmetic inside the engine", () => {
   // 5/3 minutes, and 5/3 x 3 must be 5, not the 5.000001 (or 6 blocks) that a rounded 1.66…67 gives.
   const thirds: PricingProduct = {
     id: "test/thirds",
-    parameters: [{ name: "seconds", type: "DECIMAL", required: true, snapsToAllowedValue: false, minimum: new Decimal("0.000001"), maximum: new Decimal(86400) }],
+    parameters: [
+      { name: "seconds", type: "DECIMAL", required: true, snapsToAllowedValue: false, minimum: new Decimal("0.000001"), maximum: new Decimal(86400) },
+    ],
     components: [
-      { code: "minutes", description: "Minutes at 3 credits", unit: "minute", quantity: { div: [{ param: "seconds" }, { const: "60" }] }, rate: { credits: "3" }, source: "DOCUMENTED" },
-      { code: "thirds", description: "Started thirds", unit: "third", quantity: { mul: [{ div: [{ param: "seconds" }, { const: "60" }] }, { const: "3" }] }, block: { size: "1", rounding: "UP" }, rate: { credits: "1" }, source: "DOCUMENTED" },
+      {
+        code: "minutes",
+        description: "Minutes at 3 credits",
+        unit: "minute",
+        quantity: { div: [{ param: "seconds" }, { const: "60" }] },
+        rate: { credits: "3" },
+        source: "DOCUMENTED",
+      },
+      {
+        code: "thirds",
+        description: "Started thirds",
+        unit: "third",
+        quantity: { mul: [{ div: [{ param: "seconds" }, { const: "60" }] }, { const: "3" }] },
+        block: { size: "1", rounding: "UP" },
+        rate: { credits: "1" },
+        source: "DOCUMENTED",
+      },
     ],
     minimumCredits: null,
     rounding: null,

@@ -8,13 +8,7 @@ import { createCatalogLoaders } from "../src/catalog/loaders.js";
 import { CatalogRepository } from "../src/catalog/repository.js";
 import { loadPricingProduct } from "../src/estimates/service.js";
 import { Decimal } from "../src/pricing/decimal.js";
-import {
-  estimate,
-  PricingInputError,
-  type EstimateResult,
-  type PricingParameter,
-  type PricingProduct,
-} from "../src/pricing/engine.js";
+import { estimate, PricingInputError, type EstimateResult, type PricingParameter, type PricingProduct } from "../src/pricing/engine.js";
 import { freshCatalog } from "./helpers.js";
 
 let products: PricingProduct[] = [];
@@ -35,9 +29,7 @@ function numberBetween(p: PricingParameter, low?: Decimal, high?: Decimal): fc.A
   const min = low ?? p.minimum ?? new Decimal(0);
   const max = high ?? p.maximum ?? new Decimal(100);
   if (p.type === "INTEGER") return fc.integer({ min: min.toNumber(), max: max.toNumber() });
-  return fc
-    .integer({ min: min.mul(1e6).toNumber(), max: max.mul(1e6).toNumber() })
-    .map((micros) => new Decimal(micros).div(1e6).toFixed());
+  return fc.integer({ min: min.mul(1e6).toNumber(), max: max.mul(1e6).toNumber() }).map((micros) => new Decimal(micros).div(1e6).toFixed());
 }
 
 function valueOf(p: PricingParameter): fc.Arbitrary<unknown> {
@@ -58,7 +50,9 @@ function valueOf(p: PricingParameter): fc.Arbitrary<unknown> {
 /** Random parameters for a product: every required one, each optional one maybe. */
 function parametersFor(product: PricingProduct) {
   const entries = product.parameters.map((p) =>
-    p.required ? valueOf(p).map((value) => [{ name: p.name, value }]) : fc.option(valueOf(p), { nil: undefined }).map((value) => (value === undefined ? [] : [{ name: p.name, value }])),
+    p.required
+      ? valueOf(p).map((value) => [{ name: p.name, value }])
+      : fc.option(valueOf(p), { nil: undefined }).map((value) => (value === undefined ? [] : [{ name: p.name, value }])),
   );
   return fc.tuple(...entries).map((lists) => lists.flat());
 }
@@ -113,13 +107,10 @@ describe("pricing engine properties", () => {
     for (const product of products) {
       for (const parameter of product.parameters.filter(isNumeric)) {
         const others = { ...product, parameters: product.parameters.filter((p) => p !== parameter) };
-        const pair = fc
-          .tuple(numberBetween(parameter), numberBetween(parameter))
-          .map(([a, b]) => (new Decimal(a).lessThanOrEqualTo(b) ? [a, b] : [b, a]));
+        const pair = fc.tuple(numberBetween(parameter), numberBetween(parameter)).map(([a, b]) => (new Decimal(a).lessThanOrEqualTo(b) ? [a, b] : [b, a]));
         fc.assert(
           fc.property(requestFor(others), pair, (request, [smaller, larger]) => {
-            const at = (value: number | string) =>
-              tryEstimate(product, { ...request, parameters: [...request.parameters, { name: parameter.name, value }] });
+            const at = (value: number | string) => tryEstimate(product, { ...request, parameters: [...request.parameters, { name: parameter.name, value }] });
             const low = at(smaller);
             const high = at(larger);
             if (!low || !high) return;

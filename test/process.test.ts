@@ -72,9 +72,7 @@ function npmStart(name: string, options: { detached?: boolean } = {}): Started {
   let output = "";
   npm.stdout!.on("data", (chunk) => (output += chunk));
   npm.stderr!.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    npm.on("exit", (code, signal) => resolve({ code, signal })),
-  );
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => npm.on("exit", (code, signal) => resolve({ code, signal })));
   const run = { npm, output: () => output, exited };
   started.push(run);
   return run;

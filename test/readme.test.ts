@@ -14,7 +14,8 @@ import { createTestAccount, startTestServer, TEST_ADMIN_KEY, until, type TestSer
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]);
-const ADMIN_FIELDS = /\b(accountCreate|apiKeyCreate|apiKeyRevoke|creditsGrant|transactionRefund|unappliedPayments|unappliedPaymentResolve|testClockCreate|testClockAdvance|testClockDelete|account)\s*\(/;
+const ADMIN_FIELDS =
+  /\b(accountCreate|apiKeyCreate|apiKeyRevoke|creditsGrant|transactionRefund|unappliedPayments|unappliedPaymentResolve|testClockCreate|testClockAdvance|testClockDelete|account)\s*\(/;
 
 let server: TestServer;
 let key: Record<string, string>;
@@ -39,11 +40,18 @@ function remember(value: unknown): void {
 
 /** Presses Pay on the sandbox page of every open checkout the answer holds, and waits for its credits. */
 async function payOpenCheckouts(data: unknown): Promise<void> {
-  const session = (data as { checkoutSessionCreate?: { checkoutSession?: { id: string; url: string | null; status: string } } })?.checkoutSessionCreate?.checkoutSession;
+  const session = (data as { checkoutSessionCreate?: { checkoutSession?: { id: string; url: string | null; status: string } } })?.checkoutSessionCreate
+    ?.checkoutSession;
   if (!session?.url || session.status !== "OPEN") return;
-  const paid = await fetch(session.url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "action=pay", redirect: "manual" });
+  const paid = await fetch(session.url, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "action=pay",
+    redirect: "manual",
+  });
   expect(paid.status).toBe(303);
-  const status = async () => (await server.gql(`query ($id: ID!) { node(id: $id) { ... on CheckoutSession { status } } }`, { id: session.id }, key)).body.data.node.status;
+  const status = async () =>
+    (await server.gql(`query ($id: ID!) { node(id: $id) { ... on CheckoutSession { status } } }`, { id: session.id }, key)).body.data.node.status;
   expect(await until(status, (s) => s === "COMPLETED")).toBe("COMPLETED");
 }
 

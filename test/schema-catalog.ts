@@ -98,11 +98,18 @@ function checksOf(createTable: string): Array<{ name: string; expression: string
 /** A trigger's event as both databases can say it: `UPDATE OF a, b` with the columns unquoted, in lower case. */
 function triggerEvent(event: string): string {
   const columns = event.match(/^UPDATE\s+OF\s+(.+)$/i)?.[1];
-  return columns === undefined ? event.toUpperCase() : `UPDATE OF ${columns.split(",").map((column) => column.trim().replace(/[`"]/g, "").toLowerCase()).join(", ")}`;
+  return columns === undefined
+    ? event.toUpperCase()
+    : `UPDATE OF ${columns
+        .split(",")
+        .map((column) => column.trim().replace(/[`"]/g, "").toLowerCase())
+        .join(", ")}`;
 }
 
 function sqliteTrigger(sql: string): TriggerShape {
-  const match = sql.match(/\bTRIGGER\s+\S+\s+(BEFORE|AFTER|INSTEAD\s+OF)?\s*(INSERT|DELETE|UPDATE(?:\s+OF\s+.+?)?)\s+ON\s+\S+\s+(?:FOR\s+EACH\s+ROW\s+)?(?:WHEN\s+(.+?)\s+)?BEGIN\s+([\s\S]*)\bEND\s*$/i);
+  const match = sql.match(
+    /\bTRIGGER\s+\S+\s+(BEFORE|AFTER|INSTEAD\s+OF)?\s*(INSERT|DELETE|UPDATE(?:\s+OF\s+.+?)?)\s+ON\s+\S+\s+(?:FOR\s+EACH\s+ROW\s+)?(?:WHEN\s+(.+?)\s+)?BEGIN\s+([\s\S]*)\bEND\s*$/i,
+  );
   if (!match) throw new Error(`a trigger this reader does not understand: ${sql}`);
   const body = collapse(match[4]);
   const raises = body.match(/^SELECT RAISE\s*\(\s*ABORT\s*,\s*'((?:[^']|'')*)'\s*\)\s*;?$/i);
@@ -117,7 +124,12 @@ function sqliteTrigger(sql: string): TriggerShape {
 
 export function readSqliteSchema(sqlite: BetterSqlite3.Database, skip: readonly string[]): SchemaShape {
   const schema: SchemaShape = new Map();
-  const objects = sqlite.prepare("SELECT type, name, tbl_name AS tableName, sql FROM sqlite_master").all() as Array<{ type: string; name: string; tableName: string; sql: string | null }>;
+  const objects = sqlite.prepare("SELECT type, name, tbl_name AS tableName, sql FROM sqlite_master").all() as Array<{
+    type: string;
+    name: string;
+    tableName: string;
+    sql: string | null;
+  }>;
   const tables = objects.filter((o) => o.type === "table" && !o.name.startsWith("sqlite_") && !skip.includes(o.name));
   for (const table of tables) {
     const sql = table.sql!;
@@ -128,19 +140,49 @@ export function readSqliteSchema(sqlite: BetterSqlite3.Database, skip: readonly 
       .map((index): IndexShape => {
         const keys = (sqlite.pragma(`index_xinfo("${index.name}")`) as Array<{ name: string | null; desc: number; key: number }>).filter((k) => k.key === 1);
         const definition = objects.find((o) => o.type === "index" && o.name === index.name)?.sql ?? "";
-        const where = index.partial ? collapse(definition.slice(definition.indexOf("(") + insideParens(definition, definition.indexOf("(")).length + 2).replace(/^\s*WHERE\s+/i, "")) : null;
-        return { name: index.name, columns: keys.map((k) => `${k.name ?? "<expression>"}${k.desc ? " DESC" : ""}`), unique: index.unique === 1, where, method: null };
+        const where = index.partial
+          ? collapse(definition.slice(definition.indexOf("(") + insideParens(definition, definition.indexOf("(")).length + 2).replace(/^\s*WHERE\s+/i, ""))
+          : null;
+        return {
+          name: index.name,
+          columns: keys.map((k) => `${k.name ?? "<expression>"}${k.desc ? " DESC" : ""}`),
+          unique: index.unique === 1,
+          where,
+          method: null,
+        };
       });
     const foreignKeys = new Map<number, ForeignKeyShape>();
-    for (const fk of sqlite.pragma(`foreign_key_list("${table.name}")`) as Array<{ id: number; table: string; from: string; to: string; on_update: string; on_delete: string }>) {
-      const shape = foreignKeys.get(fk.id) ?? { columns: [], table: fk.table, references: [], onDelete: fk.on_delete.toUpperCase(), onUpdate: fk.on_update.toUpperCase() };
+    for (const fk of sqlite.pragma(`foreign_key_list("${table.name}")`) as Array<{
+      id: number;
+      table: string;
+      from: string;
+      to: string;
+      on_update: string;
+      on_delete: string;
+    }>) {
+      const shape = foreignKeys.get(fk.id) ?? {
+        columns: [],
+        table: fk.table,
+        references: [],
+        onDelete: fk.on_delete.toUpperCase(),
+        onUpdate: fk.on_update.toUpperCase(),
+      };
       shape.columns.push(fk.from);
       shape.references.push(fk.to);
       foreignKeys.set(fk.id, shape);
     }
     schema.set(table.name, {
-      columns: info.map((c) => ({ name: c.name, type: c.type.toLowerCase(), notNull: c.notnull === 1, default: c.dflt_value, generated: c.name === autoincrement ? "autoincrement" : null })),
-      primaryKey: info.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name),
+      columns: info.map((c) => ({
+        name: c.name,
+        type: c.type.toLowerCase(),
+        notNull: c.notnull === 1,
+        default: c.dflt_value,
+        generated: c.name === autoincrement ? "autoincrement" : null,
+      })),
+      primaryKey: info
+        .filter((c) => c.pk > 0)
+        .sort((a, b) => a.pk - b.pk)
+        .map((c) => c.name),
       checks: checksOf(sql),
       indexes,
       foreignKeys: [...foreignKeys.values()],
@@ -161,17 +203,38 @@ function pgTriggerAction(name: string, source: string): string {
 export async function readPgSchema(client: pg.Client, skip: readonly string[]): Promise<SchemaShape> {
   const rows = async <R>(text: string) => (await client.query(text)).rows as R[];
   const schema: SchemaShape = new Map();
-  const tables = await rows<{ oid: number; name: string }>("SELECT c.oid::int AS oid, c.relname AS name FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')");
+  const tables = await rows<{ oid: number; name: string }>(
+    "SELECT c.oid::int AS oid, c.relname AS name FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')",
+  );
   const columns = await rows<{ table: string; name: string; type: string; nullable: string; default: string | null; identity: string | null }>(
     "SELECT table_name AS table, column_name AS name, data_type AS type, is_nullable AS nullable, column_default AS default, identity_generation AS identity FROM information_schema.columns WHERE table_schema = 'public'",
   );
-  const constraints = await rows<{ table: number; name: string; kind: string; definition: string; columns: string[] | null; target: string | null; references: string[] | null; onDelete: string; onUpdate: string }>(`
+  const constraints = await rows<{
+    table: number;
+    name: string;
+    kind: string;
+    definition: string;
+    columns: string[] | null;
+    target: string | null;
+    references: string[] | null;
+    onDelete: string;
+    onUpdate: string;
+  }>(`
     SELECT conrelid::int AS table, conname AS name, contype AS kind, pg_get_constraintdef(oid) AS definition, confdeltype AS "onDelete", confupdtype AS "onUpdate",
       (SELECT array_agg(a.attname::text ORDER BY k.n) FROM unnest(conkey) WITH ORDINALITY k(attnum, n) JOIN pg_attribute a ON a.attrelid = conrelid AND a.attnum = k.attnum) AS columns,
       confrelid::regclass::text AS target,
       (SELECT array_agg(a.attname::text ORDER BY k.n) FROM unnest(confkey) WITH ORDINALITY k(attnum, n) JOIN pg_attribute a ON a.attrelid = confrelid AND a.attnum = k.attnum) AS references
     FROM pg_constraint WHERE connamespace = 'public'::regnamespace`);
-  const indexes = await rows<{ table: number; name: string; unique: boolean; primary: boolean; columns: string[]; where: string | null; method: string; nullsNotDistinct: boolean }>(`
+  const indexes = await rows<{
+    table: number;
+    name: string;
+    unique: boolean;
+    primary: boolean;
+    columns: string[];
+    where: string | null;
+    method: string;
+    nullsNotDistinct: boolean;
+  }>(`
     SELECT i.indrelid::int AS table, c.relname AS name, i.indisunique AS unique, i.indisprimary AS primary, am.amname AS method, i.indnullsnotdistinct AS "nullsNotDistinct",
       (SELECT array_agg(pg_get_indexdef(i.indexrelid, k, true) ORDER BY k) FROM generate_series(1, i.indnkeyatts) k) AS columns,
       pg_get_expr(i.indpred, i.indrelid) AS where
@@ -188,21 +251,45 @@ export async function readPgSchema(client: pg.Client, skip: readonly string[]): 
     schema.set(table.name, {
       columns: columns
         .filter((c) => c.table === table.name)
-        .map((c) => ({ name: c.name, type: c.type, notNull: c.nullable === "NO", default: c.default, generated: c.identity ? `identity ${c.identity.toLowerCase()}` : null })),
+        .map((c) => ({
+          name: c.name,
+          type: c.type,
+          notNull: c.nullable === "NO",
+          default: c.default,
+          generated: c.identity ? `identity ${c.identity.toLowerCase()}` : null,
+        })),
       primaryKey: own.find((c) => c.kind === "p")?.columns ?? [],
       checks: own.filter((c) => c.kind === "c").map((c) => ({ name: c.name, expression: c.definition.replace(/^CHECK \(([\s\S]*)\)( NOT VALID)?$/, "$1") })),
       indexes: indexes
         .filter((i) => i.table === table.oid && !i.primary)
-        .map((i) => ({ name: i.name, columns: i.columns, unique: i.unique, where: i.where, method: [i.method === "btree" ? "" : i.method, i.nullsNotDistinct ? "nulls not distinct" : ""].filter(Boolean).join(", ") || null })),
+        .map((i) => ({
+          name: i.name,
+          columns: i.columns,
+          unique: i.unique,
+          where: i.where,
+          method: [i.method === "btree" ? "" : i.method, i.nullsNotDistinct ? "nulls not distinct" : ""].filter(Boolean).join(", ") || null,
+        })),
       foreignKeys: own
         .filter((c) => c.kind === "f")
-        .map((c) => ({ columns: c.columns!, table: c.target!.replace(/^public\./, "").replace(/"/g, ""), references: c.references!, onDelete: FK_ACTIONS[c.onDelete], onUpdate: FK_ACTIONS[c.onUpdate] })),
+        .map((c) => ({
+          columns: c.columns!,
+          table: c.target!.replace(/^public\./, "").replace(/"/g, ""),
+          references: c.references!,
+          onDelete: FK_ACTIONS[c.onDelete],
+          onUpdate: FK_ACTIONS[c.onUpdate],
+        })),
       triggers: triggers
         .filter((t) => t.table === table.oid)
         .flatMap((t) => {
           const match = t.definition.match(/TRIGGER \S+ (BEFORE|AFTER|INSTEAD OF) (.+?) ON \S+ .*?FOR EACH (ROW|STATEMENT)(?: WHEN \((.*)\))? EXECUTE/);
           if (!match) throw new Error(`a trigger this reader does not understand: ${t.definition}`);
-          return match[2].split(" OR ").map((event) => ({ timing: match[1], event: triggerEvent(event), level: match[3] as "ROW" | "STATEMENT", when: match[4] ?? null, action: pgTriggerAction(t.function, t.source) }));
+          return match[2].split(" OR ").map((event) => ({
+            timing: match[1],
+            event: triggerEvent(event),
+            level: match[3] as "ROW" | "STATEMENT",
+            when: match[4] ?? null,
+            action: pgTriggerAction(t.function, t.source),
+          }));
         }),
     });
   }

@@ -37,10 +37,22 @@ const PG_TYPES: Record<string, { as: string; why: string }> = {
 
 /** PostgreSQL integer (32-bit) columns: counts and positions that stay far below 2^31. Never money. */
 const COUNTS_IN_32_BITS = [
-  "accounts.last_sequence", "wallets.last_sequence", "ledger_entries.sequence", "credit_grants.priority", "job_holds.position",
-  "auto_top_ups.consecutive_failures", "email_outbox.attempts", "subscriptions.anchor_day", "subscriptions.failed_payment_attempts",
-  "event_counters.last_seq", "events.seq", "webhook_deliveries.event_seq", "webhook_deliveries.attempts",
-  "webhook_attempts.response_status", "webhook_attempts.latency_ms", "webhook_endpoints.seq",
+  "accounts.last_sequence",
+  "wallets.last_sequence",
+  "ledger_entries.sequence",
+  "credit_grants.priority",
+  "job_holds.position",
+  "auto_top_ups.consecutive_failures",
+  "email_outbox.attempts",
+  "subscriptions.anchor_day",
+  "subscriptions.failed_payment_attempts",
+  "event_counters.last_seq",
+  "events.seq",
+  "webhook_deliveries.event_seq",
+  "webhook_deliveries.attempts",
+  "webhook_attempts.response_status",
+  "webhook_attempts.latency_ms",
+  "webhook_endpoints.seq",
 ];
 
 /** Each database's way to write the current time as ISO-8601 UTC text with milliseconds (`2025-01-31T12:00:00.000Z`). */
@@ -102,9 +114,14 @@ async function factsOf(side: "sqlite" | "postgres", schema: SchemaShape, canonic
     for (const check of table.checks) facts.push(`check ${name}.${check.name}: ${await canonical(name, check.expression)}`);
     for (const index of table.indexes) {
       const where = index.where === null ? "" : ` where ${await canonical(name, index.where)}`;
-      facts.push(`index ${name}.${index.name}: ${index.unique ? "unique " : ""}(${index.columns.join(", ")})${where}${index.method ? ` using ${index.method}` : ""}`);
+      facts.push(
+        `index ${name}.${index.name}: ${index.unique ? "unique " : ""}(${index.columns.join(", ")})${where}${index.method ? ` using ${index.method}` : ""}`,
+      );
     }
-    for (const fk of table.foreignKeys) facts.push(`foreign key ${name} (${fk.columns.join(", ")}) -> ${fk.table} (${fk.references.join(", ")}) on delete ${fk.onDelete} on update ${fk.onUpdate}`);
+    for (const fk of table.foreignKeys)
+      facts.push(
+        `foreign key ${name} (${fk.columns.join(", ")}) -> ${fk.table} (${fk.references.join(", ")}) on delete ${fk.onDelete} on update ${fk.onUpdate}`,
+      );
     for (const t of table.triggers) facts.push(`trigger ${name}: ${t.timing} ${t.event} FOR EACH ${t.level}${t.when ? ` WHEN ${t.when}` : ""}: ${t.action}`);
   }
   return facts.sort();
@@ -169,7 +186,9 @@ describePostgres("the PostgreSQL schema mirrors the SQLite one, as each database
     expect(facts).toContain("check wallets.wallets_available_non_negative: ((balance_micros - reserved_micros) >= 0)");
     expect(facts).toContain("trigger ledger_entries: BEFORE UPDATE FOR EACH ROW: raises 'ledger entries are append-only'");
     expect(facts).toContain("trigger ledger_entries: BEFORE DELETE FOR EACH ROW: raises 'ledger entries are append-only'");
-    expect(facts.find((f) => f.startsWith("index credit_grants.credit_grants_source_idx:"))).toBe("index credit_grants.credit_grants_source_idx: unique (source, source_id) where (source_id IS NOT NULL)");
+    expect(facts.find((f) => f.startsWith("index credit_grants.credit_grants_source_idx:"))).toBe(
+      "index credit_grants.credit_grants_source_idx: unique (source, source_id) where (source_id IS NOT NULL)",
+    );
     expect(facts).toContain("foreign key wallets (account_id) -> accounts (id) on delete NO ACTION on update NO ACTION");
     expect(facts).toContain(`default wallets.created_at: ${NOW_ISO}`);
     expect(facts).toContain("generated ledger_entries.seq: numbered");
@@ -177,7 +196,9 @@ describePostgres("the PostgreSQL schema mirrors the SQLite one, as each database
 
   it("lists exactly the columns PostgreSQL holds in 32 bits", async () => {
     const pgSchema = await readPgSchema(client, BOOKKEEPING);
-    const int4 = [...pgSchema].flatMap(([table, shape]: [string, TableShape]) => shape.columns.filter((c) => c.type === "integer").map((c) => `${table}.${c.name}`));
+    const int4 = [...pgSchema].flatMap(([table, shape]: [string, TableShape]) =>
+      shape.columns.filter((c) => c.type === "integer").map((c) => `${table}.${c.name}`),
+    );
     expect(int4.sort()).toEqual([...COUNTS_IN_32_BITS].sort());
   });
 
@@ -187,7 +208,9 @@ describePostgres("the PostgreSQL schema mirrors the SQLite one, as each database
       const { onlySqlite } = await compare();
       expect(onlySqlite).toEqual(["check wallets.wallets_available_non_negative: ((balance_micros - reserved_micros) >= 0)"]);
     } finally {
-      await client.query('ALTER TABLE wallets ADD CONSTRAINT "wallets_available_non_negative" CHECK ("wallets"."balance_micros" - "wallets"."reserved_micros" >= 0)');
+      await client.query(
+        'ALTER TABLE wallets ADD CONSTRAINT "wallets_available_non_negative" CHECK ("wallets"."balance_micros" - "wallets"."reserved_micros" >= 0)',
+      );
     }
   });
 });

@@ -63,7 +63,11 @@ describe("secrets", () => {
     const payload = JSON.stringify({ id: "evt_x", type: "checkout.completed", created: 0, data: { session_id: "cs_nope" } });
     const created = Math.floor(Date.now() / 1000);
     const forged = signSandboxPayload("not-the-secret", payload, created);
-    const response = await fetch(`${server.url}/webhooks/sandbox`, { method: "POST", headers: { "content-type": "application/json", "sandbox-signature": forged }, body: payload });
+    const response = await fetch(`${server.url}/webhooks/sandbox`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "sandbox-signature": forged },
+      body: payload,
+    });
     expect(response.status).toBe(400);
     expect(await response.text()).toMatch(/signature mismatch/);
     expect(compared).toEqual([[32, 32]]);

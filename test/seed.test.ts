@@ -7,14 +7,19 @@ import ugen from "../seed/ugen.js";
 import { startTestServer } from "./helpers.js";
 
 const TABLES = [
-  "providers", "products", "product_parameters", "price_rules", "models",
-  "model_variants", "product_models", "credit_packs", "subscription_plans",
+  "providers",
+  "products",
+  "product_parameters",
+  "price_rules",
+  "models",
+  "model_variants",
+  "product_models",
+  "credit_packs",
+  "subscription_plans",
 ];
 
 function rowCounts(database: CatalogDatabase) {
-  return Object.fromEntries(
-    TABLES.map((table) => [table, (database.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n]),
-  );
+  return Object.fromEntries(TABLES.map((table) => [table, (database.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n]));
 }
 
 const clone = <T>(value: T): T => structuredClone(value);
@@ -39,7 +44,10 @@ describe("seeding", () => {
     changed.creditPacks![0].priceUsd = "12";
     changed.creditPacks = changed.creditPacks!.filter((pack) => pack.slug !== "enterprise");
     changed.products = changed.products!.filter((product) => product.slug !== "video-generation");
-    const result = seedCatalog(database, providerSeeds.map((seed) => (seed.id === "ugen" ? changed : seed)));
+    const result = seedCatalog(
+      database,
+      providerSeeds.map((seed) => (seed.id === "ugen" ? changed : seed)),
+    );
     expect(result.changed).toBe(true);
 
     const server = await startTestServer({ catalog: database });
@@ -63,14 +71,22 @@ describe("seeding", () => {
   it("fails on a typo in the seed, naming the place, and writes nothing", () => {
     const cases: Array<[string, (seed: any) => void, RegExp]> = [
       ["bad decimal", (s) => (s.creditPacks[0].credits = "2OO"), /creditPacks\.0\.credits: must be a decimal string/],
-      ["unknown parameter in a rule", (s) => (s.products[0].price.components[2].when = { param: "captionStyel", notEquals: "none" }), /job-estimate\.price\.captions: uses parameter "captionStyel"/],
+      [
+        "unknown parameter in a rule",
+        (s) => (s.products[0].price.components[2].when = { param: "captionStyel", notEquals: "none" }),
+        /job-estimate\.price\.captions: uses parameter "captionStyel"/,
+      ],
       ["unknown model", (s) => (s.products[0].models = ["veo9"]), /model "veo9" is not among/],
       ["percent of a later component", (s) => (s.products[0].price.components[6].rate.percentOf = ["hitl_segment_rejections"]), /must come before it/],
       ["unknown field", (s) => (s.creditPacks[0].pricee = "1"), /Unrecognized key/],
       ["duplicate slug", (s) => (s.creditPacks[1].slug = "starter"), /slug "starter" is used twice/],
       ["default outside its type", (s) => (s.products[0].parameters[2].defaultValue = "8"), /does not fit type INTEGER/],
       ["a condition on a model not offered", (s) => (s.products[0].price.components[2].when = { model: "veo9" }), /captions: a condition names model "veo9"/],
-      ["a required model without models", (s) => Object.assign(s.products[0], { models: undefined, modelRequired: true }), /modelRequired needs the product's models/],
+      [
+        "a required model without models",
+        (s) => Object.assign(s.products[0], { models: undefined, modelRequired: true }),
+        /modelRequired needs the product's models/,
+      ],
     ];
     for (const [label, mutate, message] of cases) {
       const broken = clone(ugen);

@@ -57,7 +57,13 @@ function freePort(): Promise<number> {
 async function waitForHealth(running: Running, url: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
     if (running.child.exitCode !== null) break;
-    if (await fetch(`${url}/health`).then((response) => response.ok, () => false)) return;
+    if (
+      await fetch(`${url}/health`).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`server did not start:\n${running.output()}`);
@@ -100,7 +106,10 @@ describe("start-up", () => {
     const first = startServer({ DATABASE_PATH: databasePath });
     const url = await waitForUrl(first);
     // The catalog is every node's own embedded copy, seeded from seed/ at each start.
-    const seededLine = first.output().split("\n").find((line) => line.includes('"message":"catalog seeded"'));
+    const seededLine = first
+      .output()
+      .split("\n")
+      .find((line) => line.includes('"message":"catalog seeded"'));
     const version = seededLine && (JSON.parse(seededLine) as { version?: string }).version;
     expect(version).toMatch(/^[0-9a-f]{12}$/);
     expect(existsSync(databasePath)).toBe(true);
@@ -151,7 +160,13 @@ describe("start-up", () => {
 
   it("makes no demo account in production, and says once that LIVE payments are refused without Stripe", async () => {
     const port = await freePort();
-    const running = startServer({ DATABASE_PATH: join(directory, "production.db"), NODE_ENV: "production", PORT: String(port), STRIPE_SECRET_KEY: "", STRIPE_WEBHOOK_SECRET: "" });
+    const running = startServer({
+      DATABASE_PATH: join(directory, "production.db"),
+      NODE_ENV: "production",
+      PORT: String(port),
+      STRIPE_SECRET_KEY: "",
+      STRIPE_WEBHOOK_SECRET: "",
+    });
     const url = `http://127.0.0.1:${port}`;
     await waitForHealth(running, url);
     const output = running.output();
@@ -176,10 +191,14 @@ describe("start-up", () => {
 describe("npm run account:create", () => {
   it("creates an account with bonus credits and prints its key once", async () => {
     const databasePath = join(directory, "cli.db");
-    const run = spawn(process.execPath, ["--import", "tsx", "scripts/account-create.ts", "--name", "Acme", "--mode", "test", "--credits", "250", "--provider", "creatify"], {
-      cwd: root,
-      env: { ...process.env, DATABASE_PATH: databasePath },
-    });
+    const run = spawn(
+      process.execPath,
+      ["--import", "tsx", "scripts/account-create.ts", "--name", "Acme", "--mode", "test", "--credits", "250", "--provider", "creatify"],
+      {
+        cwd: root,
+        env: { ...process.env, DATABASE_PATH: databasePath },
+      },
+    );
     let output = "";
     run.stdout.on("data", (chunk) => (output += chunk));
     run.stderr.on("data", (chunk) => (output += chunk));
@@ -194,7 +213,12 @@ describe("npm run account:create", () => {
       headers: { "content-type": "application/json", "x-api-key": key },
       body: JSON.stringify({ query: "{ viewer { name mode balance wallets { provider { id } balance } } }" }),
     });
-    expect(((await response.json()) as any).data.viewer).toEqual({ name: "Acme", mode: "TEST", balance: "250", wallets: [{ provider: { id: "creatify" }, balance: "250" }] });
+    expect(((await response.json()) as any).data.viewer).toEqual({
+      name: "Acme",
+      mode: "TEST",
+      balance: "250",
+      wallets: [{ provider: { id: "creatify" }, balance: "250" }],
+    });
     // The database already had an account, so no demo account was made.
     expect(server.output()).not.toContain("Demo account API key");
     server.child.kill("SIGTERM");
@@ -209,9 +233,7 @@ describe("npm run account:create with bad arguments", () => {
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
     child.stderr.on("data", (chunk) => (stderr += chunk));
-    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-      child.on("exit", (code) => resolve({ code, stdout, stderr })),
-    );
+    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on("exit", (code) => resolve({ code, stdout, stderr })));
   }
 
   function accountCount(databasePath: string): number {
@@ -251,9 +273,10 @@ describe("npm run account:create with bad arguments", () => {
     const results = await Promise.all(
       cases.map(([args], index) => {
         const databasePath = join(directory, `cli-bad-${index}.db`);
-        return run(process.execPath, ["--import", "tsx", "scripts/account-create.ts", ...args], databasePath).then(
-          (result) => ({ ...result, accounts: accountCount(databasePath) }),
-        );
+        return run(process.execPath, ["--import", "tsx", "scripts/account-create.ts", ...args], databasePath).then((result) => ({
+          ...result,
+          accounts: accountCount(databasePath),
+        }));
       }),
     );
     results.forEach((result, index) => {

@@ -105,14 +105,22 @@ describe.each([
 
   it.each(Object.entries(faults))("says outcomeUnknown when a mutation's store fails after its change committed (%s)", async (_kind, fault) => {
     store.faultAfterCommit = fault;
-    const answer = await server.gql(`mutation { jobCreate(input: { credits: "1", idempotencyKey: "after-commit-${_kind.length}-${fastPath}" }) { job { id } } }`, undefined, buyer.key);
+    const answer = await server.gql(
+      `mutation { jobCreate(input: { credits: "1", idempotencyKey: "after-commit-${_kind.length}-${fastPath}" }) { job { id } } }`,
+      undefined,
+      buyer.key,
+    );
     store.fault = null;
     expect({ status: answer.status, errors: answer.body.errors }).toMatchObject({
       status: 503,
       errors: [{ extensions: { code: "SERVICE_UNAVAILABLE", retryable: true, outcomeUnknown: true } }],
     });
     // It was made: a retry with its key answers with that job, once.
-    const retried = await server.gql(`mutation { jobCreate(input: { credits: "1", idempotencyKey: "after-commit-${_kind.length}-${fastPath}" }) { job { id } } }`, undefined, buyer.key);
+    const retried = await server.gql(
+      `mutation { jobCreate(input: { credits: "1", idempotencyKey: "after-commit-${_kind.length}-${fastPath}" }) { job { id } } }`,
+      undefined,
+      buyer.key,
+    );
     expect(retried.body.data.jobCreate.job.id).toMatch(/^job_/);
   });
 
@@ -124,7 +132,9 @@ describe.each([
       const jobs = live.subscribe(`subscription { jobChanged(jobId: "job_${MARKER}") { jobId } }`);
       await jobs.completed;
       store.fault = null;
-      expect(jobs.errors).toMatchObject([{ message: "the database is unreachable; retry shortly", extensions: { code: "SERVICE_UNAVAILABLE", retryable: true } }]);
+      expect(jobs.errors).toMatchObject([
+        { message: "the database is unreachable; retry shortly", extensions: { code: "SERVICE_UNAVAILABLE", retryable: true } },
+      ]);
     } finally {
       store.fault = null;
       await live.dispose();

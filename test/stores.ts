@@ -89,7 +89,12 @@ export async function rawRows<R = Record<string, unknown>>(store: Store, sql: st
   if (store instanceof SqliteStore) return store.sqlite.prepare(sql).all(...params) as R[];
   if (store instanceof PgStore) {
     let n = 0;
-    return (await store.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows as R[];
+    return (
+      await store.query(
+        sql.replace(/\?/g, () => `$${++n}`),
+        params,
+      )
+    ).rows as R[];
   }
   throw new Error("rawRows: an unknown store");
 }

@@ -24,13 +24,19 @@ async function gql(on: TestServer, key: Record<string, string>, query: string, v
 }
 
 async function newClock(on: TestServer, frozenTime = JANUARY): Promise<string> {
-  const data = await gql(on, admin, `mutation ($t: DateTime) { testClockCreate(input: { name: "a clock", frozenTime: $t }) { testClock { id frozenTime status } userErrors { code } } }`, { t: frozenTime });
+  const data = await gql(
+    on,
+    admin,
+    `mutation ($t: DateTime) { testClockCreate(input: { name: "a clock", frozenTime: $t }) { testClock { id frozenTime status } userErrors { code } } }`,
+    { t: frozenTime },
+  );
   expect(data.testClockCreate.testClock).toMatchObject({ frozenTime, status: "READY" });
   return data.testClockCreate.testClock.id;
 }
 
 const ADVANCE = `mutation ($input: TestClockAdvanceInput!) { testClockAdvance(input: $input) { testClock { frozenTime status } expiredGrants expiredJobs renewedPeriods userErrors { field code message } } }`;
-const advance = (on: TestServer, key: Record<string, string>, input: Record<string, unknown>) => gql(on, key, ADVANCE, { input }).then((d) => d.testClockAdvance);
+const advance = (on: TestServer, key: Record<string, string>, input: Record<string, unknown>) =>
+  gql(on, key, ADVANCE, { input }).then((d) => d.testClockAdvance);
 
 const JOB = `mutation ($c: Decimal!) { jobCreate(input: { credits: $c }) { job { id status createdAt expiresAt } userErrors { code } } }`;
 const state = (on: TestServer, account: TestAccount) =>
@@ -54,7 +60,9 @@ describeStore("a TEST account on a test clock", () => {
     // Five days after the clock's time: in the future for the account, long past for the server.
     const grant = `mutation ($id: ID!, $at: DateTime!) { creditsGrant(input: { accountId: $id, provider: "ugen", credits: "100", reason: "clocked", expiresAt: $at }) { grant { expiresAt } userErrors { field code } } }`;
     expect((await gql(server, admin, grant, { id: account.accountId, at: "2026-01-15T00:00:00.000Z" })).creditsGrant.userErrors).toEqual([]);
-    expect((await gql(server, admin, grant, { id: account.accountId, at: "2026-01-09T00:00:00.000Z" })).creditsGrant.userErrors).toEqual([{ field: ["input", "expiresAt"], code: "BAD_USER_INPUT" }]);
+    expect((await gql(server, admin, grant, { id: account.accountId, at: "2026-01-09T00:00:00.000Z" })).creditsGrant.userErrors).toEqual([
+      { field: ["input", "expiresAt"], code: "BAD_USER_INPUT" },
+    ]);
     const job = (await gql(server, account.key, JOB, { c: "30" })).jobCreate.job;
     expect(job).toMatchObject({ status: "RESERVED", createdAt: JANUARY, expiresAt: "2026-01-11T00:00:00.000Z" });
   });
@@ -84,7 +92,10 @@ describeStore("a TEST account on a test clock", () => {
     const subscriber = await createTestAccount(server, "Dunning", "0", "ugen", { testClockId: clock });
     await gql(server, subscriber.key, `mutation { paymentMethodAttach(input: { token: "tok_chargeDeclined", makeDefault: true }) { userErrors { code } } }`);
     await gql(server, subscriber.key, `mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { userErrors { code } } }`);
-    const subscription = () => gql(server, subscriber.key, `{ viewer { subscriptions { status failedPaymentAttempts nextPaymentAttemptAt currentPeriodStart } } }`).then((d) => d.viewer.subscriptions[0]);
+    const subscription = () =>
+      gql(server, subscriber.key, `{ viewer { subscriptions { status failedPaymentAttempts nextPaymentAttemptAt currentPeriodStart } } }`).then(
+        (d) => d.viewer.subscriptions[0],
+      );
     const pastDue = await until(subscription, (s) => s.failedPaymentAttempts === 1);
     expect(pastDue).toMatchObject({ status: "PAST_DUE", currentPeriodStart: "2026-01-20T00:00:00.000Z", nextPaymentAttemptAt: "2026-01-21T00:00:00.000Z" });
     await server.app.sweeper.sweep();
@@ -122,7 +133,11 @@ describeStore("testClockAdvance", () => {
       expect(answer, JSON.stringify(input)).toMatchObject({ testClock: null, userErrors: [{ field, code: "BAD_USER_INPUT" }] });
     }
     expect((await advance(server, admin, { testClockId: "clock_0000000000000000", days: 1 })).userErrors).toMatchObject([{ code: "NOT_FOUND" }]);
-    const created = await gql(server, admin, `mutation { testClockCreate(input: { name: "far", frozenTime: "2101-01-01T00:00:00Z" }) { testClock { id } userErrors { field code } } }`);
+    const created = await gql(
+      server,
+      admin,
+      `mutation { testClockCreate(input: { name: "far", frozenTime: "2101-01-01T00:00:00Z" }) { testClock { id } userErrors { field code } } }`,
+    );
     expect(created.testClockCreate).toEqual({ testClock: null, userErrors: [{ field: ["input", "frozenTime"], code: "BAD_USER_INPUT" }] });
     const node = await gql(server, admin, `query ($id: ID!) { node(id: $id) { ... on TestClock { frozenTime } } }`, { id: clock });
     expect(node.node.frozenTime).toBe(JANUARY);
@@ -132,21 +147,38 @@ describeStore("testClockAdvance", () => {
     const clock = await newClock(server);
     await rawRun(server.store, "update test_clocks set advancing_until = ? where id = ?", "2999-01-01T00:00:00.000Z", clock);
     expect((await gql(server, admin, `query ($id: ID!) { node(id: $id) { ... on TestClock { status } } }`, { id: clock })).node.status).toBe("ADVANCING");
-    expect((await advance(server, admin, { testClockId: clock, days: 1 })).userErrors).toMatchObject([{ field: ["input", "testClockId"], code: "BAD_USER_INPUT", message: expect.stringContaining("being advanced") }]);
+    expect((await advance(server, admin, { testClockId: clock, days: 1 })).userErrors).toMatchObject([
+      { field: ["input", "testClockId"], code: "BAD_USER_INPUT", message: expect.stringContaining("being advanced") },
+    ]);
     await rawRun(server.store, "update test_clocks set advancing_until = ? where id = ?", "2000-01-01T00:00:00.000Z", clock);
-    expect(await advance(server, admin, { testClockId: clock, days: 1 })).toMatchObject({ testClock: { frozenTime: "2026-01-11T00:00:00.000Z", status: "READY" }, userErrors: [] });
+    expect(await advance(server, admin, { testClockId: clock, days: 1 })).toMatchObject({
+      testClock: { frozenTime: "2026-01-11T00:00:00.000Z", status: "READY" },
+      userErrors: [],
+    });
   });
 
   it("ends a deleted clock: it never moves again, and its accounts' keys stop working", async () => {
     const clock = await newClock(server);
     const account = await createTestAccount(server, "Doomed", "0", "ugen", { testClockId: clock });
-    const deleted = await gql(server, admin, `mutation ($id: ID!) { testClockDelete(input: { testClockId: $id }) { testClock { status deletedAt } userErrors { code } } }`, { id: clock });
+    const deleted = await gql(
+      server,
+      admin,
+      `mutation ($id: ID!) { testClockDelete(input: { testClockId: $id }) { testClock { status deletedAt } userErrors { code } } }`,
+      { id: clock },
+    );
     expect(deleted.testClockDelete).toMatchObject({ testClock: { status: "DELETED" }, userErrors: [] });
     expect((await server.gql(`{ viewer { id } }`, undefined, account.key)).body.errors![0].extensions!.code).toBe("UNAUTHENTICATED");
-    const newKey = await gql(server, admin, `mutation ($id: ID!) { apiKeyCreate(input: { accountId: $id }) { apiKey userErrors { field code } } }`, { id: account.accountId });
+    const newKey = await gql(server, admin, `mutation ($id: ID!) { apiKeyCreate(input: { accountId: $id }) { apiKey userErrors { field code } } }`, {
+      id: account.accountId,
+    });
     expect(newKey.apiKeyCreate).toEqual({ apiKey: null, userErrors: [{ field: ["input", "accountId"], code: "BAD_USER_INPUT" }] });
     expect((await advance(server, admin, { testClockId: clock, days: 1 })).userErrors).toMatchObject([{ code: "BAD_USER_INPUT" }]);
-    const onDeleted = await gql(server, admin, `mutation ($c: ID!) { accountCreate(input: { name: "late", mode: TEST, testClockId: $c }) { account { id } userErrors { field code } } }`, { c: clock });
+    const onDeleted = await gql(
+      server,
+      admin,
+      `mutation ($c: ID!) { accountCreate(input: { name: "late", mode: TEST, testClockId: $c }) { account { id } userErrors { field code } } }`,
+      { c: clock },
+    );
     expect(onDeleted.accountCreate.userErrors).toEqual([{ field: ["input", "testClockId"], code: "BAD_USER_INPUT" }]);
     expect((await gql(server, admin, `{ testClocks { id } }`)).testClocks.map((c: { id: string }) => c.id)).not.toContain(clock);
   });
@@ -175,7 +207,10 @@ describeStore("an advance under way", () => {
     await until(status, (s) => s.status === "ADVANCING" && s.frozenTime > JANUARY);
     await gql(server, admin, `mutation ($id: ID!) { testClockDelete(input: { testClockId: $id }) { userErrors { code } } }`, { id: clock });
     const answer = await running;
-    expect(answer).toMatchObject({ testClock: null, userErrors: [{ field: ["input", "testClockId"], code: "BAD_USER_INPUT", message: expect.stringContaining("deleted") }] });
+    expect(answer).toMatchObject({
+      testClock: null,
+      userErrors: [{ field: ["input", "testClockId"], code: "BAD_USER_INPUT", message: expect.stringContaining("deleted") }],
+    });
     const after = await status();
     expect(after.status).toBe("DELETED");
     expect(after.frozenTime < "2027-01-10T00:00:00.000Z").toBe(true);

@@ -28,9 +28,11 @@ beforeAll(async () => {
   // A demo account as the first versions made it: no metadata key, only its welcome credits say what it is.
   const old = new Database(path);
   old.prepare("insert into accounts (id, name, balance_micros, last_sequence) values ('acct_0000000000de0000', 'Demo account', 1000000000, 1)").run();
-  old.prepare(
-    "insert into ledger_entries (id, account_id, sequence, type, amount_micros, available_before_micros, available_after_micros, description) values ('txn_00000000000000000000de00', 'acct_0000000000de0000', 1, 'BONUS', 1000000000, 0, 1000000000, 'Welcome credits for the demo account')",
-  ).run();
+  old
+    .prepare(
+      "insert into ledger_entries (id, account_id, sequence, type, amount_micros, available_before_micros, available_after_micros, description) values ('txn_00000000000000000000de00', 'acct_0000000000de0000', 1, 'BONUS', 1000000000, 0, 1000000000, 'Welcome credits for the demo account')",
+    )
+    .run();
   old.close();
   // The fixture's open job expires 24 h after it was made (2026-12-02T04:21Z): read it as of then.
   server = await startTestServer({ store: SqliteStore.open(path), clock: new ManualClock("2026-12-02T12:00:00.000Z") });
@@ -49,7 +51,9 @@ const ask = async (key: string, query: string) => {
 
 describe("a database from before modes", () => {
   it("keeps its accounts LIVE, but for the demo account, whose credits were free: TEST", async () => {
-    const modes = Object.fromEntries((await rawRows<{ id: string; mode: string }>(server.store, "select id, mode from accounts")).map((row) => [row.id, row.mode]));
+    const modes = Object.fromEntries(
+      (await rawRows<{ id: string; mode: string }>(server.store, "select id, mode from accounts")).map((row) => [row.id, row.mode]),
+    );
     expect(modes).toEqual({ acct_d29e62ae9618cff1: "LIVE", acct_9cdf7735131f73f9: "LIVE", acct_2d82aa9d314190f7: "LIVE", acct_0000000000de0000: "TEST" });
     expect((await ask(ALICE, `{ viewer { mode } }`)).viewer.mode).toBe("LIVE");
   });
@@ -60,15 +64,32 @@ describe("a database from before wallets", () => {
     const { viewer } = await ask(ALICE, WALLETS);
     // Alice had 1585 (15 held): a U-Gen pack (1000), a Creatify period (500), 100 bonus less 20 used, 5 refunded.
     expect(viewer.wallets).toEqual([
-      { provider: { id: "creatify" }, balance: "500", reserved: "0", available: "500", owed: "0", grants: { nodes: [{ kind: "SUBSCRIPTION", source: "MIGRATION", amount: "500", remaining: "500", held: "0" }] } },
-      { provider: { id: "ugen" }, balance: "1085", reserved: "15", available: "1070", owed: "0", grants: { nodes: [{ kind: "PAID", source: "MIGRATION", amount: "1585", remaining: "1085", held: "15" }] } },
+      {
+        provider: { id: "creatify" },
+        balance: "500",
+        reserved: "0",
+        available: "500",
+        owed: "0",
+        grants: { nodes: [{ kind: "SUBSCRIPTION", source: "MIGRATION", amount: "500", remaining: "500", held: "0" }] },
+      },
+      {
+        provider: { id: "ugen" },
+        balance: "1085",
+        reserved: "15",
+        available: "1070",
+        owed: "0",
+        grants: { nodes: [{ kind: "PAID", source: "MIGRATION", amount: "1585", remaining: "1085", held: "15" }] },
+      },
     ]);
     expect((await ask(BOB, WALLETS)).viewer.wallets).toMatchObject([{ provider: { id: "ugen" }, balance: "40", reserved: "0" }]);
     expect((await ask(EMPTY, WALLETS)).viewer.wallets).toEqual([]);
   });
 
   it("keeps every entry, chained per wallet, and records the moves", async () => {
-    const { viewer } = await ask(ALICE, `{ viewer { transactions(first: 100) { nodes { type amount balanceBefore balanceAfter sequence provider { id } } } } }`);
+    const { viewer } = await ask(
+      ALICE,
+      `{ viewer { transactions(first: 100) { nodes { type amount balanceBefore balanceAfter sequence provider { id } } } } }`,
+    );
     const rows = viewer.transactions.nodes.reverse().map((n: any) => `${n.provider.id} #${n.sequence} ${n.type} ${n.amount} -> ${n.balanceAfter}`);
     expect(rows).toEqual([
       "ugen #1 BONUS 100 -> 100",
@@ -86,9 +107,15 @@ describe("a database from before wallets", () => {
   });
 
   it("lets the job left open complete, and refunds a consumption from before wallets as a grant", async () => {
-    const { viewer } = await ask(ALICE, `{ viewer { jobs(status: RESERVED) { nodes { id provider { id } } } consumed: transactions(type: CONSUME) { nodes { id } } } }`);
+    const { viewer } = await ask(
+      ALICE,
+      `{ viewer { jobs(status: RESERVED) { nodes { id provider { id } } } consumed: transactions(type: CONSUME) { nodes { id } } } }`,
+    );
     expect(viewer.jobs.nodes).toEqual([{ id: "job_961540b5443eb22d16da37af", provider: { id: "ugen" } }]);
-    const done = await ask(ALICE, `mutation { jobComplete(input: { jobId: "job_961540b5443eb22d16da37af", consumedCredits: "10" }) { account { balance(provider: "ugen") reserved(provider: "ugen") } userErrors { code } } }`);
+    const done = await ask(
+      ALICE,
+      `mutation { jobComplete(input: { jobId: "job_961540b5443eb22d16da37af", consumedCredits: "10" }) { account { balance(provider: "ugen") reserved(provider: "ugen") } userErrors { code } } }`,
+    );
     expect(done.jobComplete).toEqual({ account: { balance: "1075", reserved: "0" }, userErrors: [] });
     const old = viewer.consumed.nodes.at(-1).id;
     const { body } = await server.gql(
@@ -96,14 +123,18 @@ describe("a database from before wallets", () => {
       { id: old },
       { "x-api-key": "test-admin-key-0123456789abcdef" },
     );
-    expect(body.data.transactionRefund.transaction).toEqual({ type: "REFUND", amount: "15", grants: [{ grant: { kind: "PROMOTIONAL", source: "ADMIN" }, credits: "15" }] });
+    expect(body.data.transactionRefund.transaction).toEqual({
+      type: "REFUND",
+      amount: "15",
+      grants: [{ grant: { kind: "PROMOTIONAL", source: "ADMIN" }, credits: "15" }],
+    });
     expect(await server.audit()).toEqual([]);
   });
 
   it("moves the credits once, also across restarts", async () => {
     await server.close();
     // The fixture's open job expires 24 h after it was made (2026-12-02T04:21Z): read it as of then.
-  server = await startTestServer({ store: SqliteStore.open(path), clock: new ManualClock("2026-12-02T12:00:00.000Z") });
+    server = await startTestServer({ store: SqliteStore.open(path), clock: new ManualClock("2026-12-02T12:00:00.000Z") });
     const { viewer } = await ask(ALICE, `{ viewer { transactions(type: MIGRATION) { nodes { amount } } } }`);
     expect(viewer.transactions.nodes).toHaveLength(2);
   });

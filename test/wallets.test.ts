@@ -27,9 +27,13 @@ async function gql(key: Record<string, string>, query: string, variables?: Recor
 }
 
 const advance = (input: { days?: number; seconds?: number }) =>
-  gql(admin, `mutation ($input: TestClockAdvanceInput!) { testClockAdvance(input: $input) { testClock { frozenTime } expiredGrants renewedPeriods expiredJobs userErrors { code } } }`, {
-    input: { testClockId: clockId, ...input },
-  }).then(({ testClockAdvance: { testClock, ...counts } }) => ({ now: testClock.frozenTime, ...counts }));
+  gql(
+    admin,
+    `mutation ($input: TestClockAdvanceInput!) { testClockAdvance(input: $input) { testClock { frozenTime } expiredGrants renewedPeriods expiredJobs userErrors { code } } }`,
+    {
+      input: { testClockId: clockId, ...input },
+    },
+  ).then(({ testClockAdvance: { testClock, ...counts } }) => ({ now: testClock.frozenTime, ...counts }));
 
 /** A TEST account on this file's clock. */
 const onClock = (name: string, credits?: string, provider?: string) => createTestAccount(server, name, credits, provider, { testClockId: clockId });
@@ -48,26 +52,41 @@ const JOB = `job { id status reservedCredits consumedCredits provider { id } } t
 const jobCreate = (account: TestAccount, input: Record<string, unknown>) =>
   gql(account.key, `mutation ($input: JobCreateInput!) { jobCreate(input: $input) { ${JOB} } }`, { input }).then((d) => d.jobCreate);
 const jobComplete = (account: TestAccount, jobId: string, consumedCredits?: string) =>
-  gql(account.key, `mutation ($input: JobCompleteInput!) { jobComplete(input: $input) { job { status consumedCredits } shortfall { missingCredits } userErrors { field code message } } }`, {
-    input: { jobId, consumedCredits },
-  }).then((d) => d.jobComplete);
+  gql(
+    account.key,
+    `mutation ($input: JobCompleteInput!) { jobComplete(input: $input) { job { status consumedCredits } shortfall { missingCredits } userErrors { field code message } } }`,
+    {
+      input: { jobId, consumedCredits },
+    },
+  ).then((d) => d.jobComplete);
 
 const wallet = (account: TestAccount, provider: string) =>
-  gql(account.key, `query ($p: ID!) { viewer { wallet(provider: $p) { balance reserved available owed grants { nodes { id kind status amount remaining held } } } } }`, { p: provider }).then(
-    (d) => d.viewer.wallet,
-  );
+  gql(
+    account.key,
+    `query ($p: ID!) { viewer { wallet(provider: $p) { balance reserved available owed grants { nodes { id kind status amount remaining held } } } } }`,
+    { p: provider },
+  ).then((d) => d.viewer.wallet);
 const entries = (account: TestAccount, provider: string) =>
-  gql(account.key, `query ($p: ID!) { viewer { transactions(provider: $p, first: 100) { nodes { type amount balanceBefore balanceAfter provider { id } } } } }`, { p: provider }).then((d) =>
-    d.viewer.transactions.nodes.map((n: { type: string; amount: string }) => `${n.type} ${n.amount}`).reverse(),
-  );
+  gql(
+    account.key,
+    `query ($p: ID!) { viewer { transactions(provider: $p, first: 100) { nodes { type amount balanceBefore balanceAfter provider { id } } } } }`,
+    { p: provider },
+  ).then((d) => d.viewer.transactions.nodes.map((n: { type: string; amount: string }) => `${n.type} ${n.amount}`).reverse());
 
 /** Buys a pack through the sandbox's payment page, as a person would; resolves once its credits are in. */
 async function buyPack(account: TestAccount, packId: string): Promise<string> {
-  const data = await gql(account.key, `mutation ($p: ID!) { checkoutSessionCreate(input: { packId: $p }) { checkoutSession { id url } userErrors { code } } }`, { p: packId });
+  const data = await gql(
+    account.key,
+    `mutation ($p: ID!) { checkoutSessionCreate(input: { packId: $p }) { checkoutSession { id url } userErrors { code } } }`,
+    { p: packId },
+  );
   const { id, url } = data.checkoutSessionCreate.checkoutSession;
   const paid = await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "action=pay", redirect: "manual" });
   expect(paid.status).toBe(303);
-  await until(() => gql(account.key, `query ($id: ID!) { node(id: $id) { ... on CheckoutSession { status } } }`, { id }), (d) => d.node.status === "COMPLETED");
+  await until(
+    () => gql(account.key, `query ($id: ID!) { node(id: $id) { ... on CheckoutSession { status } } }`, { id }),
+    (d) => d.node.status === "COMPLETED",
+  );
   return id;
 }
 
@@ -76,7 +95,10 @@ describe("the README's worked example", () => {
     const buyer = await onClock("Worked example");
     await buyPack(buyer, "ugen/packs/creator");
     await gql(buyer.key, `mutation { paymentMethodAttach(input: { token: "tok_visa", makeDefault: true }) { userErrors { code } } }`);
-    const subscribed = await gql(buyer.key, `mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { subscription { id } userErrors { code } } }`);
+    const subscribed = await gql(
+      buyer.key,
+      `mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { subscription { id } userErrors { code } } }`,
+    );
     expect(subscribed.subscriptionCreate.userErrors).toEqual([]);
     const both = () => gql(buyer.key, `{ viewer { wallets { provider { id } balance reserved available } } }`).then((d) => d.viewer.wallets);
     expect(await until(both, (w) => w.length === 2)).toEqual([
@@ -93,7 +115,9 @@ describe("the README's worked example", () => {
     await jobComplete(buyer, shorts.job.id);
 
     // Cancelled, so that the month's end shows the expiry alone (a renewal is the next test).
-    await gql(buyer.key, `mutation ($id: ID!) { subscriptionCancel(input: { subscriptionId: $id }) { userErrors { code } } }`, { id: subscribed.subscriptionCreate.subscription.id });
+    await gql(buyer.key, `mutation ($id: ID!) { subscriptionCancel(input: { subscriptionId: $id }) { userErrors { code } } }`, {
+      id: subscribed.subscriptionCreate.subscription.id,
+    });
     const moved = await advance({ days: 31 });
     expect(moved).toMatchObject({ expiredGrants: 1, renewedPeriods: 0, userErrors: [] });
     expect(await both()).toEqual([
@@ -110,7 +134,10 @@ describe("the README's worked example", () => {
     const subscriber = await onClock("Renewing");
     await gql(subscriber.key, `mutation { paymentMethodAttach(input: { token: "tok_visa", makeDefault: true }) { userErrors { code } } }`);
     await gql(subscriber.key, `mutation { subscriptionCreate(input: { planId: "creatify/plans/api-starter" }) { userErrors { code } } }`);
-    await until(() => wallet(subscriber, "creatify"), (w) => w?.balance === "500");
+    await until(
+      () => wallet(subscriber, "creatify"),
+      (w) => w?.balance === "500",
+    );
     const moved = await advance({ days: 32 });
     expect(moved.renewedPeriods).toBeGreaterThanOrEqual(1);
     const after = await wallet(subscriber, "creatify");
@@ -122,10 +149,16 @@ describe("the README's worked example", () => {
 
 describe("credits per provider", () => {
   it("says in the catalog how long credits last: packs forever, Creatify's plan credits to the period's end (assumed)", async () => {
-    const data = await gql({}, `{ creditPacks(provider: "ugen") { creditsExpireAfterDays } subscriptionPlans(provider: "creatify") { id creditsExpireAtPeriodEnd creditsExpiry { source note } contactSales } }`);
+    const data = await gql(
+      {},
+      `{ creditPacks(provider: "ugen") { creditsExpireAfterDays } subscriptionPlans(provider: "creatify") { id creditsExpireAtPeriodEnd creditsExpiry { source note } contactSales } }`,
+    );
     expect(new Set(data.creditPacks.map((p: { creditsExpireAfterDays: number | null }) => p.creditsExpireAfterDays))).toEqual(new Set([null]));
     const starter = data.subscriptionPlans.find((p: { id: string }) => p.id === "creatify/plans/api-starter");
-    expect(starter).toMatchObject({ creditsExpireAtPeriodEnd: true, creditsExpiry: { source: "ASSUMED", note: expect.stringContaining("Not stated on the pricing page") } });
+    expect(starter).toMatchObject({
+      creditsExpireAtPeriodEnd: true,
+      creditsExpiry: { source: "ASSUMED", note: expect.stringContaining("Not stated on the pricing page") },
+    });
   });
 
   it("answers balance without a provider only for an account holding one provider's credits", async () => {
@@ -143,7 +176,10 @@ describe("credits per provider", () => {
         { id: `wallet_${account.accountId.slice(5)}_ugen`, balance: "30" },
       ],
     });
-    expect(body.errors!.map((e) => e.path)).toEqual([["viewer", "balance"], ["viewer", "available"]]);
+    expect(body.errors!.map((e) => e.path)).toEqual([
+      ["viewer", "balance"],
+      ["viewer", "available"],
+    ]);
     expect(body.errors![0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: ["provider"] } });
     expect(body.errors![0].message).toContain("several providers (hoox, ugen)");
     // A wallet is a Node: its account fetches it again by id; no other account does.
@@ -152,7 +188,11 @@ describe("credits per provider", () => {
       node: { id: walletId, balance: "30", provider: { id: "ugen" } },
     });
     // Connections beyond the contract's fail where they stand too, on a bad argument.
-    const bad = await server.gql(`{ viewer { id events(after: "nope") { nodes { id } } checkoutSessions(first: 1000) { nodes { id } } wallet(provider: "ugen") { id grants(after: "x") { nodes { id } } } } }`, undefined, account.key);
+    const bad = await server.gql(
+      `{ viewer { id events(after: "nope") { nodes { id } } checkoutSessions(first: 1000) { nodes { id } } wallet(provider: "ugen") { id grants(after: "x") { nodes { id } } } } }`,
+      undefined,
+      account.key,
+    );
     expect(bad.body.data.viewer).toEqual({ id: account.accountId, events: null, checkoutSessions: null, wallet: { id: walletId, grants: null } });
     expect(bad.body.errors!.map((e) => [e.path, e.extensions!.code])).toEqual([
       [["viewer", "events"], "BAD_USER_INPUT"],
@@ -161,7 +201,12 @@ describe("credits per provider", () => {
     ]);
     const stranger = await onClock("Stranger", "1", "ugen");
     expect(await gql(stranger.key, `query ($id: ID!) { node(id: $id) { id } }`, { id: walletId })).toEqual({ node: null });
-    expect(await gql(account.key, `{ viewer { ugen: balance(provider: "ugen") hoox: available(provider: "hoox") none: balance(provider: "samsar") missing: wallet(provider: "samsar") { balance } } }`)).toEqual({
+    expect(
+      await gql(
+        account.key,
+        `{ viewer { ugen: balance(provider: "ugen") hoox: available(provider: "hoox") none: balance(provider: "samsar") missing: wallet(provider: "samsar") { balance } } }`,
+      ),
+    ).toEqual({
       viewer: { ugen: "30", hoox: "7", none: "0", missing: null },
     });
   });
@@ -170,23 +215,37 @@ describe("credits per provider", () => {
     const account = await onClock("Bare credits", "30", "ugen");
     await grant(account.accountId, "subclip", "5");
     expect((await jobCreate(account, { credits: "1" })).userErrors).toEqual([
-      { field: ["input", "provider"], code: "BAD_USER_INPUT", message: "The account holds credits of several providers (subclip, ugen): name one with provider" },
+      {
+        field: ["input", "provider"],
+        code: "BAD_USER_INPUT",
+        message: "The account holds credits of several providers (subclip, ugen): name one with provider",
+      },
     ]);
     expect((await jobCreate(account, { credits: "1", provider: "acme" })).userErrors).toMatchObject([{ field: ["input", "provider"], code: "NOT_FOUND" }]);
-    expect((await jobCreate(account, { jobEstimate: { segmentCount: 1 }, provider: "subclip" })).userErrors).toMatchObject([{ field: ["input", "provider"], code: "BAD_USER_INPUT" }]);
+    expect((await jobCreate(account, { jobEstimate: { segmentCount: 1 }, provider: "subclip" })).userErrors).toMatchObject([
+      { field: ["input", "provider"], code: "BAD_USER_INPUT" },
+    ]);
     const job = await jobCreate(account, { credits: "5", provider: "subclip" });
     expect(job.job).toMatchObject({ provider: { id: "subclip" }, reservedCredits: "5" });
     const noWallet = await onClock("No credits");
-    const granted = await server.gql(`mutation ($id: ID!) { creditsGrant(input: { accountId: $id, credits: "1", reason: "x" }) { userErrors { field code } } }`, { id: noWallet.accountId }, admin);
+    const granted = await server.gql(
+      `mutation ($id: ID!) { creditsGrant(input: { accountId: $id, credits: "1", reason: "x" }) { userErrors { field code } } }`,
+      { id: noWallet.accountId },
+      admin,
+    );
     expect(granted.body.data.creditsGrant.userErrors).toEqual([{ field: ["input", "provider"], code: "BAD_USER_INPUT" }]);
   });
 
   it("says how many credits are missing and which of the provider's packs would cover them, smallest first", async () => {
     const account = await onClock("Short", "100", "ugen");
     const refused = await jobCreate(account, { credits: "400", provider: "ugen" });
-    expect(refused.userErrors).toEqual([{ field: null, code: "INSUFFICIENT_CREDITS", message: "Insufficient ugen credits: the job needs 400, 100 are available, 300 missing" }]);
+    expect(refused.userErrors).toEqual([
+      { field: null, code: "INSUFFICIENT_CREDITS", message: "Insufficient ugen credits: the job needs 400, 100 are available, 300 missing" },
+    ]);
     const { packs } = await gql({}, `{ creditPacks(provider: "ugen") { id credits } }`).then((d) => ({ packs: d.creditPacks }));
-    const covering = packs.filter((p: { credits: string }) => Number(p.credits) >= 300).sort((a: { credits: string }, b: { credits: string }) => Number(a.credits) - Number(b.credits));
+    const covering = packs
+      .filter((p: { credits: string }) => Number(p.credits) >= 300)
+      .sort((a: { credits: string }, b: { credits: string }) => Number(a.credits) - Number(b.credits));
     expect(covering.length).toBeGreaterThan(0);
     expect(refused.shortfall).toEqual({ provider: { id: "ugen" }, missingCredits: "300", packs: covering });
     expect(await entries(account, "ugen")).toEqual(["BONUS 100"]);
@@ -220,7 +279,11 @@ describe("grants", () => {
     const account = await onClock("Terms");
     const bad = (input: Record<string, unknown>) =>
       server
-        .gql(`mutation ($input: CreditsGrantInput!) { creditsGrant(input: $input) { grant { id } userErrors { field code } } }`, { input: { accountId: account.accountId, provider: "ugen", credits: "1", reason: "x", ...input } }, admin)
+        .gql(
+          `mutation ($input: CreditsGrantInput!) { creditsGrant(input: $input) { grant { id } userErrors { field code } } }`,
+          { input: { accountId: account.accountId, provider: "ugen", credits: "1", reason: "x", ...input } },
+          admin,
+        )
         .then((r) => r.body.data.creditsGrant);
     expect(await bad({ expiresAt: "2000-01-01T00:00:00Z" })).toEqual({ grant: null, userErrors: [{ field: ["input", "expiresAt"], code: "BAD_USER_INPUT" }] });
     expect(await bad({ priority: 2_000_000 })).toEqual({ grant: null, userErrors: [{ field: ["input", "priority"], code: "BAD_USER_INPUT" }] });
@@ -235,7 +298,12 @@ describe("grants", () => {
     const job = await jobCreate(account, { credits: "40" });
     const moved = await advance({ seconds: 2 * HOUR });
     expect(moved.expiredGrants).toBeGreaterThanOrEqual(1);
-    expect(await wallet(account, "ugen")).toMatchObject({ balance: "40", reserved: "40", available: "0", grants: { nodes: [{ status: "EXPIRED", remaining: "40", held: "40" }] } });
+    expect(await wallet(account, "ugen")).toMatchObject({
+      balance: "40",
+      reserved: "40",
+      available: "0",
+      grants: { nodes: [{ status: "EXPIRED", remaining: "40", held: "40" }] },
+    });
     expect((await jobComplete(account, job.job.id, "25")).job).toEqual({ status: "COMPLETED", consumedCredits: "25" });
     expect(await entries(account, "ugen")).toEqual(["BONUS 50", "RESERVE -40", "EXPIRE -10", "RELEASE 40", "CONSUME -25", "EXPIRE -15"]);
     expect(await wallet(account, "ugen")).toMatchObject({ balance: "0", reserved: "0", available: "0" });
@@ -253,9 +321,13 @@ describe("grants", () => {
     expect(consume.grants.map((g: { credits: string }) => g.credits)).toEqual(["20", "10"]);
     await advance({ seconds: 2 * HOUR });
     const refund = (credits: string) =>
-      gql(admin, `mutation ($input: TransactionRefundInput!) { transactionRefund(input: $input) { transaction { type amount grants { grant { id status } credits } } userErrors { code } } }`, {
-        input: { transactionId: consume.id, credits, reason: "bad render" },
-      }).then((d) => d.transactionRefund);
+      gql(
+        admin,
+        `mutation ($input: TransactionRefundInput!) { transactionRefund(input: $input) { transaction { type amount grants { grant { id status } credits } } userErrors { code } } }`,
+        {
+          input: { transactionId: consume.id, credits, reason: "bad render" },
+        },
+      ).then((d) => d.transactionRefund);
     // In the spending order: the expired grant (soonest expiry) first; its share leaves at once.
     const first = await refund("25");
     expect(first.transaction.grants).toEqual([
@@ -270,7 +342,11 @@ describe("grants", () => {
   it("takes consumption above the reservation from available credits", async () => {
     const account = await onClock("Over", "12", "ugen");
     const job = await jobCreate(account, { credits: "10" });
-    expect(await jobComplete(account, job.job.id, "12.5")).toMatchObject({ job: null, shortfall: { missingCredits: "0.5" }, userErrors: [{ code: "INSUFFICIENT_CREDITS" }] });
+    expect(await jobComplete(account, job.job.id, "12.5")).toMatchObject({
+      job: null,
+      shortfall: { missingCredits: "0.5" },
+      userErrors: [{ code: "INSUFFICIENT_CREDITS" }],
+    });
     expect(await jobComplete(account, job.job.id, "11")).toMatchObject({ job: { status: "COMPLETED", consumedCredits: "11" }, userErrors: [] });
     expect(await wallet(account, "ugen")).toMatchObject({ balance: "1", reserved: "0", available: "1" });
   });
@@ -312,7 +388,16 @@ describe("clawbacks", () => {
     await grant(buyer.accountId, "ugen", "100");
     expect(await wallet(buyer, "ugen")).toMatchObject({ balance: "50", owed: "0" });
     expect(await entries(buyer, "ugen")).toEqual([
-      "PURCHASE 1000", "RESERVE -300", "RELEASE 300", "CONSUME -300", "CLAWBACK -500", "CLAWBACK -200", "BONUS 250", "REPAY -250", "BONUS 100", "REPAY -50",
+      "PURCHASE 1000",
+      "RESERVE -300",
+      "RELEASE 300",
+      "CONSUME -300",
+      "CLAWBACK -500",
+      "CLAWBACK -200",
+      "BONUS 250",
+      "REPAY -250",
+      "BONUS 100",
+      "REPAY -50",
     ]);
     expect(await server.audit()).toEqual([]);
   });
@@ -330,8 +415,13 @@ describe("clawbacks", () => {
       body: payload,
     });
     expect(((await early.json()) as { outcome: string }).outcome).toContain("the reversal is recorded");
-    expect((await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "action=pay", redirect: "manual" })).status).toBe(303);
-    await until(() => entries(buyer, "ugen"), (e) => e.length === 2);
+    expect(
+      (await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "action=pay", redirect: "manual" })).status,
+    ).toBe(303);
+    await until(
+      () => entries(buyer, "ugen"),
+      (e) => e.length === 2,
+    );
     expect(await entries(buyer, "ugen")).toEqual(["PURCHASE 1000", "CLAWBACK -1000"]);
     expect(await wallet(buyer, "ugen")).toMatchObject({ balance: "0", owed: "0", grants: { nodes: [{ status: "CLAWED_BACK" }] } });
   });

@@ -48,7 +48,24 @@ describe("IPv6 text", () => {
   });
 
   it("reads nothing from text that is not an IPv6 address", () => {
-    for (const text of ["", "1.2.3.4", "1::2::3", ":::", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9", "1::2:3:4:5:6:7:8", "12345::", "g::", ":1::", "1::2:", "::1.2.3", "::1.2.3.256", "::1.2.3.4:5", "1.2.3.4::", "1:2:3:4:5:6:7:1.2.3.4"]) {
+    for (const text of [
+      "",
+      "1.2.3.4",
+      "1::2::3",
+      ":::",
+      "1:2:3:4:5:6:7",
+      "1:2:3:4:5:6:7:8:9",
+      "1::2:3:4:5:6:7:8",
+      "12345::",
+      "g::",
+      ":1::",
+      "1::2:",
+      "::1.2.3",
+      "::1.2.3.256",
+      "::1.2.3.4:5",
+      "1.2.3.4::",
+      "1:2:3:4:5:6:7:1.2.3.4",
+    ]) {
       expect(ipv6Groups(text), text).toBeNull();
     }
   });
@@ -56,9 +73,30 @@ describe("IPv6 text", () => {
 
 describe("addresses carrying an IPv4 address", () => {
   it("are refused as the IPv4 address they carry would be", () => {
-    const loopback = ["::127.0.0.1", "::7f00:1", "::ffff:127.0.0.1", "::FFFF:7F00:1", "::ffff:0:7f00:1", "::ffff:0:127.0.0.1", "2002:7f00:1::", "2002:7f00:0001:0:0:0:0:1", "64:ff9b::7f00:1", "2001:0:4136:e378:8000:63bf:80ff:fffe"];
+    const loopback = [
+      "::127.0.0.1",
+      "::7f00:1",
+      "::ffff:127.0.0.1",
+      "::FFFF:7F00:1",
+      "::ffff:0:7f00:1",
+      "::ffff:0:127.0.0.1",
+      "2002:7f00:1::",
+      "2002:7f00:0001:0:0:0:0:1",
+      "64:ff9b::7f00:1",
+      "2001:0:4136:e378:8000:63bf:80ff:fffe",
+    ];
     const privateOnes = ["::ffff:10.0.0.1", "2002:c0a8:101::", "64:ff9b::a00:1", "fec0::1", "FEC0::1%1", "64:ff9b:1::808:808", "feff::1"];
-    const metadata = ["::169.254.169.254", "::ffff:a9fe:a9fe", "::ffff:0:a9fe:a9fe", "2002:a9fe:a9fe::", "64:ff9b::169.254.169.254", "64:ff9b:1::a9fe:a9fe", "2001:0:a9fe:a9fe::", "::ffff:0.0.0.0", "2002:e000:1::"];
+    const metadata = [
+      "::169.254.169.254",
+      "::ffff:a9fe:a9fe",
+      "::ffff:0:a9fe:a9fe",
+      "2002:a9fe:a9fe::",
+      "64:ff9b::169.254.169.254",
+      "64:ff9b:1::a9fe:a9fe",
+      "2001:0:a9fe:a9fe::",
+      "::ffff:0.0.0.0",
+      "2002:e000:1::",
+    ];
     for (const address of [...loopback, ...privateOnes]) {
       expect(refusedAddress(address, PRODUCTION), address).toMatch(/is a loopback or private address$/);
       expect(refusedAddress(address, LOCAL), address).toBeNull();
@@ -71,7 +109,14 @@ describe("addresses carrying an IPv4 address", () => {
   });
 
   it("lets public ones through, and keeps :: and ::1 IPv6's own", () => {
-    for (const address of ["::ffff:8.8.8.8", "::ffff:0:808:808", "2002:808:808::1", "64:ff9b::8.8.8.8", "2606:4700:4700::1111", "2001:0:4136:e378:8000:63bf:3fff:fdd2"]) {
+    for (const address of [
+      "::ffff:8.8.8.8",
+      "::ffff:0:808:808",
+      "2002:808:808::1",
+      "64:ff9b::8.8.8.8",
+      "2606:4700:4700::1111",
+      "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+    ]) {
       expect(refusedAddress(address, PRODUCTION), address).toBeNull();
     }
     expect(refusedAddress("::1", PRODUCTION)).toBe("::1 is a loopback or private address");

@@ -55,7 +55,14 @@ beforeAll(async () => {
       const path = request.url ?? "";
       try {
         const payload = new Webhook(secrets.get(path)!).verify(body, request.headers as Record<string, string>) as Received["payload"];
-        received.push({ path, id: (request.headers as IncomingHttpHeaders)["webhook-id"] as string, body, payload, port: request.socket.remotePort!, headers: request.headers as Record<string, string> });
+        received.push({
+          path,
+          id: (request.headers as IncomingHttpHeaders)["webhook-id"] as string,
+          body,
+          payload,
+          port: request.socket.remotePort!,
+          headers: request.headers as Record<string, string>,
+        });
       } catch (error) {
         unverified.push(`${path}: ${String(error)}`);
       }
@@ -127,7 +134,10 @@ describe("outgoing webhooks", () => {
       ["job.reserved", accountId],
       ["job.completed", accountId],
     ]);
-    expect(at("/jobs")[1].payload.data).toMatchObject({ job: { id: jobCreate.job.id, status: "COMPLETED", consumedCredits: "20" }, wallet: { available: "80" } });
+    expect(at("/jobs")[1].payload.data).toMatchObject({
+      job: { id: jobCreate.job.id, status: "COMPLETED", consumedCredits: "20" },
+      wallet: { available: "80" },
+    });
     // The same events the log holds, by id.
     const { viewer } = await gql(`{ viewer { events(types: ["job.reserved", "job.completed"]) { nodes { id } } } }`);
     expect(at("/jobs").map((r) => r.id)).toEqual(viewer.events.nodes.map((e: { id: string }) => e.id));
@@ -164,7 +174,9 @@ describe("outgoing webhooks", () => {
     // Duplicates only with the same webhook-id, and then the same body.
     for (const r of received) expect(r.body).toBe(received.find((other) => other.id === r.id)!.body);
 
-    const { viewer } = await gql(`{ viewer { webhookEndpoints { url attempts(first: 20) { nodes { eventId status succeeded responseStatus latencyMs responseExcerpt error attemptedAt } } } } }`);
+    const { viewer } = await gql(
+      `{ viewer { webhookEndpoints { url attempts(first: 20) { nodes { eventId status succeeded responseStatus latencyMs responseExcerpt error attemptedAt } } } } }`,
+    );
     const attempts = viewer.webhookEndpoints[0].attempts.nodes;
     expect(attempts.map((a: { status: string }) => a.status)).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED", "FAILED", "FAILED", "FAILED", "SUCCEEDED"]);
     expect(attempts[3]).toMatchObject({ eventId: events[0].id, responseStatus: null, error: "no answer within 0.3 s" });
@@ -279,7 +291,11 @@ describe("outgoing webhooks", () => {
     }
     // The first event's failed attempt, then its delivery and two more; nothing after the change.
     expect(at("/stop").map((r) => r.id)).toEqual([events[0], ...events.slice(0, 3)].map((e) => e.id));
-    const waiting = await rawRows<{ attempts: number }>(server.store, "select attempts from webhook_deliveries where account_id = ? and status = 'PENDING' order by event_seq", accountId);
+    const waiting = await rawRows<{ attempts: number }>(
+      server.store,
+      "select attempts from webhook_deliveries where account_id = ? and status = 'PENDING' order by event_seq",
+      accountId,
+    );
     expect(waiting.map((d) => d.attempts)).toEqual(events.slice(3).map(() => 0));
   });
 
@@ -299,7 +315,10 @@ describe("outgoing webhooks", () => {
     expect(refused).toEqual({ delivery: null, userErrors: [{ field: ["input", "endpointId"], code: "NOT_FOUND" }] });
     const own = await endpoint(stranger.gql, "/stranger");
     expect((await stranger.gql(resend, { e: own, v: event.id })).webhookEventResend.userErrors).toEqual([{ field: ["input", "eventId"], code: "NOT_FOUND" }]);
-    const update = await stranger.gql(`mutation ($id: ID!) { webhookEndpointUpdate(input: { id: $id, enabled: false }) { webhookEndpoint { id } userErrors { field code } } }`, { id });
+    const update = await stranger.gql(
+      `mutation ($id: ID!) { webhookEndpointUpdate(input: { id: $id, enabled: false }) { webhookEndpoint { id } userErrors { field code } } }`,
+      { id },
+    );
     expect(update.webhookEndpointUpdate).toEqual({ webhookEndpoint: null, userErrors: [{ field: ["input", "id"], code: "NOT_FOUND" }] });
     const removed = await stranger.gql(`mutation ($id: ID!) { webhookEndpointDelete(input: { id: $id }) { userErrors { code } } }`, { id });
     expect(removed.webhookEndpointDelete.userErrors).toEqual([{ code: "NOT_FOUND" }]);
@@ -347,7 +366,16 @@ describe("outgoing webhooks", () => {
       locked();
       await held;
       const now = clock.now().toISOString();
-      await tx.webhooks.requeue({ id: "whd_race", endpointId: id, eventId: event.id, accountId, eventSeq: event.seq, status: "PENDING", nextAttemptAt: now, createdAt: now });
+      await tx.webhooks.requeue({
+        id: "whd_race",
+        endpointId: id,
+        eventId: event.id,
+        accountId,
+        eventSeq: event.seq,
+        status: "PENDING",
+        nextAttemptAt: now,
+        createdAt: now,
+      });
     });
     await isLocked;
     const pruning = server.app.services.pruneEvents();
@@ -371,7 +399,11 @@ describe("outgoing webhooks", () => {
     await rawRows(server.store, "delete from events where id = ? returning id", gone.id);
     await later(10_000);
     expect(at("/gone").map((r) => r.id)).toEqual([gone.id, next.id]);
-    const deliveries = await rawRows<{ status: string }>(server.store, "select status from webhook_deliveries where account_id = ? order by event_seq", accountId);
+    const deliveries = await rawRows<{ status: string }>(
+      server.store,
+      "select status from webhook_deliveries where account_id = ? order by event_seq",
+      accountId,
+    );
     expect(deliveries.map((d) => d.status)).toEqual(["FAILED", "DELIVERED"]);
     // Past the retention both go, the failed one too although its event went first.
     clock.advance(PAST_RETENTION_MS);
@@ -383,7 +415,10 @@ describe("outgoing webhooks", () => {
   it("treats event types stored as a JSON null or an empty list as every type", async () => {
     const { accountId, gql } = await account();
     const id = await endpoint(gql, "/any", ["job.failed"]);
-    for (const [stored, type] of [["null", "job.completed"], ["[]", "wallet.credits_added"]] as const) {
+    for (const [stored, type] of [
+      ["null", "job.completed"],
+      ["[]", "wallet.credits_added"],
+    ] as const) {
       await rawRows(server.store, "update webhook_endpoints set event_types = ? where id = ? returning id", stored, id);
       const event = await record(accountId, type);
       await waitFor(() => at("/any").some((r) => r.id === event.id), `the ${type} event with types stored as ${stored}`);
@@ -396,7 +431,10 @@ describe("outgoing webhooks", () => {
     const first = secrets.get("/rotate")!;
     const ROTATE = `mutation ($input: WebhookEndpointSecretRotateInput!) { webhookEndpointSecretRotate(input: $input) { webhookEndpoint { id previousSecretExpiresAt } secret userErrors { field code message } } }`;
     const rotated = (await gql(ROTATE, { input: { id } })).webhookEndpointSecretRotate;
-    expect(rotated).toMatchObject({ webhookEndpoint: { id, previousSecretExpiresAt: new Date(clock.now().getTime() + 24 * 3600_000).toISOString() }, userErrors: [] });
+    expect(rotated).toMatchObject({
+      webhookEndpoint: { id, previousSecretExpiresAt: new Date(clock.now().getTime() + 24 * 3600_000).toISOString() },
+      userErrors: [],
+    });
     const second = rotated.secret as string;
     expect(second).toMatch(/^whsec_/);
     expect(second).not.toBe(first);
@@ -430,7 +468,10 @@ describe("outgoing webhooks", () => {
     const bad = (await gql(ROTATE, { input: { id, previousSecretExpiresInHours: 169 } })).webhookEndpointSecretRotate;
     expect(bad).toMatchObject({ secret: null, userErrors: [{ field: ["input", "previousSecretExpiresInHours"], code: "BAD_USER_INPUT" }] });
     const stranger = await account();
-    expect((await stranger.gql(ROTATE, { input: { id } })).webhookEndpointSecretRotate).toMatchObject({ secret: null, userErrors: [{ field: ["input", "id"], code: "NOT_FOUND" }] });
+    expect((await stranger.gql(ROTATE, { input: { id } })).webhookEndpointSecretRotate).toMatchObject({
+      secret: null,
+      userErrors: [{ field: ["input", "id"], code: "NOT_FOUND" }],
+    });
     // Neither secret is readable later.
     const { viewer } = await gql(`{ viewer { webhookEndpoints { id previousSecretExpiresAt } } }`);
     expect(JSON.stringify(viewer)).not.toContain("whsec_");
@@ -439,9 +480,14 @@ describe("outgoing webhooks", () => {
   it("validates event types and updates, and forgets a deleted endpoint", async () => {
     const { accountId, gql } = await account();
     const bad = (await gql(CREATE, { input: { url: `${base}/x`, eventTypes: ["job.completed", "job.exploded"] } })).webhookEndpointCreate;
-    expect(bad.userErrors).toEqual([{ field: ["input", "eventTypes", "1"], code: "BAD_USER_INPUT", message: expect.stringContaining('"job.exploded" is not an event type') }]);
+    expect(bad.userErrors).toEqual([
+      { field: ["input", "eventTypes", "1"], code: "BAD_USER_INPUT", message: expect.stringContaining('"job.exploded" is not an event type') },
+    ]);
     const id = await endpoint(gql, "/typed", ["job.failed"]);
-    const changed = await gql(`mutation ($id: ID!) { webhookEndpointUpdate(input: { id: $id, eventTypes: [], description: "ops" }) { webhookEndpoint { eventTypes enabled } userErrors { code } } }`, { id });
+    const changed = await gql(
+      `mutation ($id: ID!) { webhookEndpointUpdate(input: { id: $id, eventTypes: [], description: "ops" }) { webhookEndpoint { eventTypes enabled } userErrors { code } } }`,
+      { id },
+    );
     expect(changed.webhookEndpointUpdate).toEqual({ webhookEndpoint: { eventTypes: null, enabled: true }, userErrors: [] });
     await gql(`mutation ($id: ID!) { webhookEndpointDelete(input: { id: $id }) { webhookEndpoint { id } userErrors { code } } }`, { id });
     await record(accountId, "job.expired");
@@ -451,7 +497,15 @@ describe("outgoing webhooks", () => {
   it("refuses private and link-local URLs at save, and at send when a name resolves to one", async () => {
     const { accountId, gql } = await account(strict);
     const port = (receiver.address() as AddressInfo).port;
-    for (const url of ["http://169.254.169.254/latest/meta-data", "http://10.0.0.1/", "http://100.64.0.1/", "http://[::1]/", "http://[::ffff:127.0.0.1]/", `http://localhost:${port}/`, "http://0x7f000001/"]) {
+    for (const url of [
+      "http://169.254.169.254/latest/meta-data",
+      "http://10.0.0.1/",
+      "http://100.64.0.1/",
+      "http://[::1]/",
+      "http://[::ffff:127.0.0.1]/",
+      `http://localhost:${port}/`,
+      "http://0x7f000001/",
+    ]) {
       const refused = (await gql(CREATE, { input: { url } })).webhookEndpointCreate;
       expect(refused, url).toMatchObject({ webhookEndpoint: null, secret: null, userErrors: [{ field: ["input", "url"], code: "BAD_USER_INPUT" }] });
       expect(refused.userErrors[0].message, url).toMatch(/must not point at this network/);
@@ -465,12 +519,23 @@ describe("outgoing webhooks", () => {
     const now = clock.now().toISOString();
     secrets.set("/rebound", "whsec_" + Buffer.alloc(24, 1).toString("base64"));
     await strict.store.transaction((tx) =>
-      tx.webhooks.insertEndpoint({ id: "we_rebound", accountId, url: `http://localhost:${port}/rebound`, enabled: true, secret: secrets.get("/rebound")!, seq: 1, createdAt: now, updatedAt: now }),
+      tx.webhooks.insertEndpoint({
+        id: "we_rebound",
+        accountId,
+        url: `http://localhost:${port}/rebound`,
+        enabled: true,
+        secret: secrets.get("/rebound")!,
+        seq: 1,
+        createdAt: now,
+        updatedAt: now,
+      }),
     );
     await record(accountId, "job.completed", strict);
     await strict.app.services.webhooks.deliverDue();
     const { viewer } = await gql(`{ viewer { webhookEndpoints { attempts { nodes { succeeded error } } } } }`);
-    expect(viewer.webhookEndpoints[0].attempts.nodes).toEqual([{ succeeded: false, error: expect.stringMatching(/^refused to connect to localhost: .* is a loopback or private address$/) }]);
+    expect(viewer.webhookEndpoints[0].attempts.nodes).toEqual([
+      { succeeded: false, error: expect.stringMatching(/^refused to connect to localhost: .* is a loopback or private address$/) },
+    ]);
     expect(at("/rebound")).toEqual([]);
   });
 
@@ -498,10 +563,21 @@ describe("outgoing webhooks", () => {
     const production = await startTestServer({ config: { nodeEnv: "production", webhooks: { requireHttps: true, allowPrivate: false } } });
     try {
       const { gql } = await account(production);
-      for (const host of ["[::127.0.0.1]", "[::ffff:0:7f00:1]", "[2002:7f00:1::]", "[2002:a9fe:a9fe::]", "[fec0::1]", "[64:ff9b:1::a9fe:a9fe]", "[64:ff9b::a00:1]", "[::FFFF:0:169.254.169.254]"]) {
+      for (const host of [
+        "[::127.0.0.1]",
+        "[::ffff:0:7f00:1]",
+        "[2002:7f00:1::]",
+        "[2002:a9fe:a9fe::]",
+        "[fec0::1]",
+        "[64:ff9b:1::a9fe:a9fe]",
+        "[64:ff9b::a00:1]",
+        "[::FFFF:0:169.254.169.254]",
+      ]) {
         const refused = (await gql(CREATE, { input: { url: `https://${host}/hook` } })).webhookEndpointCreate;
         expect(refused, host).toMatchObject({ webhookEndpoint: null, userErrors: [{ field: ["input", "url"], code: "BAD_USER_INPUT" }] });
-        expect(refused.userErrors[0].message, host).toMatch(/must not point at this network: .* is a (loopback or private|link-local, unspecified or reserved) address$/);
+        expect(refused.userErrors[0].message, host).toMatch(
+          /must not point at this network: .* is a (loopback or private|link-local, unspecified or reserved) address$/,
+        );
       }
       expect((await gql(CREATE, { input: { url: "https://[2002:5db8:d70e::1]/hook" } })).webhookEndpointCreate.userErrors).toEqual([]);
     } finally {
@@ -514,7 +590,18 @@ describe("outgoing webhooks", () => {
     const port = (receiver.address() as AddressInfo).port;
     const now = clock.now().toISOString();
     const url = `http://[::ffff:0:7f00:1]:${port}/translated`;
-    await strict.store.transaction((tx) => tx.webhooks.insertEndpoint({ id: "we_translated", accountId, url, enabled: true, secret: "whsec_" + Buffer.alloc(24, 2).toString("base64"), seq: 1, createdAt: now, updatedAt: now }));
+    await strict.store.transaction((tx) =>
+      tx.webhooks.insertEndpoint({
+        id: "we_translated",
+        accountId,
+        url,
+        enabled: true,
+        secret: "whsec_" + Buffer.alloc(24, 2).toString("base64"),
+        seq: 1,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
     await record(accountId, "job.completed", strict);
     await strict.app.services.webhooks.deliverDue();
     const { viewer } = await gql(`{ viewer { webhookEndpoints { attempts { nodes { succeeded error } } } } }`);
@@ -525,22 +612,33 @@ describe("outgoing webhooks", () => {
 
   it("disables an endpoint failing for 3 days and tells the account by email", async () => {
     const { accountId, gql } = await account(server, "10");
-    await gql(`mutation { creditAlertUpdate(input: { provider: "ugen", enabled: true, thresholdCredits: "1", email: "ops@partner.example" }) { userErrors { code } } }`);
+    await gql(
+      `mutation { creditAlertUpdate(input: { provider: "ugen", enabled: true, thresholdCredits: "1", email: "ops@partner.example" }) { userErrors { code } } }`,
+    );
     const id = await endpoint(gql, "/dead");
     const event = await record(accountId, "job.completed");
     await waitFor(() => at("/dead").length === 1, "the first attempt");
     await server.app.services.webhooks.deliverDue(); // its outcome recorded
     for (let hour = 0; hour < 80; hour += 2) await later(2 * 3600_000);
     const { viewer } = await gql(`{ viewer { webhookEndpoints { id enabled disabledReason failingSince } } }`);
-    expect(viewer.webhookEndpoints).toEqual([{ id, enabled: false, disabledReason: expect.stringMatching(/^Every delivery failed from /), failingSince: expect.any(String) }]);
+    expect(viewer.webhookEndpoints).toEqual([
+      { id, enabled: false, disabledReason: expect.stringMatching(/^Every delivery failed from /), failingSince: expect.any(String) },
+    ]);
     const deliveries = await rawRows<{ status: string }>(server.store, "select status from webhook_deliveries where event_id = ?", event.id);
     expect(deliveries).toEqual([{ status: "FAILED" }]);
-    const mails = await rawRows<{ recipient: string; subject: string }>(server.store, "select recipient, subject from email_outbox where account_id = ? and kind = 'WEBHOOK_ENDPOINT_DISABLED'", accountId);
+    const mails = await rawRows<{ recipient: string; subject: string }>(
+      server.store,
+      "select recipient, subject from email_outbox where account_id = ? and kind = 'WEBHOOK_ENDPOINT_DISABLED'",
+      accountId,
+    );
     expect(mails).toEqual([{ recipient: "ops@partner.example", subject: `Webhook endpoint ${id} was disabled` }]);
     // Disabled: new events are not queued for it.
     await record(accountId, "job.failed");
     expect(await rawRows(server.store, "select id from webhook_deliveries where endpoint_id = ?", id)).toHaveLength(1);
-    const enabled = await gql(`mutation ($id: ID!) { webhookEndpointUpdate(input: { id: $id, enabled: true }) { webhookEndpoint { enabled disabledReason failingSince } userErrors { code } } }`, { id });
+    const enabled = await gql(
+      `mutation ($id: ID!) { webhookEndpointUpdate(input: { id: $id, enabled: true }) { webhookEndpoint { enabled disabledReason failingSince } userErrors { code } } }`,
+      { id },
+    );
     expect(enabled.webhookEndpointUpdate).toEqual({ webhookEndpoint: { enabled: true, disabledReason: null, failingSince: null }, userErrors: [] });
   });
 });

@@ -13,7 +13,8 @@ export async function auditAccount(reads: Repositories, accountId: string): Prom
   const jobs = await reads.jobs.ofAccount(accountId);
   const wallets = await reads.wallets.ofAccount(accountId);
   const problems: string[] = [];
-  for (const entry of entries) if (!wallets.some((w) => w.providerId === entry.providerId)) problems.push(`${accountId}/${entry.providerId}: entry ${entry.id} has no wallet`);
+  for (const entry of entries)
+    if (!wallets.some((w) => w.providerId === entry.providerId)) problems.push(`${accountId}/${entry.providerId}: entry ${entry.id} has no wallet`);
   for (const wallet of wallets) {
     const own = (e: { providerId: string }) => e.providerId === wallet.providerId;
     problems.push(...(await auditWallet(reads, wallet, entries.filter(own), jobs.filter(own))));
@@ -31,7 +32,8 @@ async function auditWallet(reads: Repositories, wallet: WalletRow, entries: Entr
   ordered.forEach((entry, index) => {
     const where = `${name} #${entry.sequence} ${entry.type}`;
     if (entry.sequence !== index + 1) problems.push(`${where}: sequence should be ${index + 1}`);
-    if (entry.availableBeforeMicros !== available) problems.push(`${where}: balanceBefore ${entry.availableBeforeMicros} != previous balanceAfter ${available}`);
+    if (entry.availableBeforeMicros !== available)
+      problems.push(`${where}: balanceBefore ${entry.availableBeforeMicros} != previous balanceAfter ${available}`);
     if (entry.availableAfterMicros !== entry.availableBeforeMicros + entry.amountMicros) problems.push(`${where}: balanceAfter != balanceBefore + amount`);
     if (entry.availableAfterMicros < 0) problems.push(`${where}: available went below zero`);
     available = entry.availableAfterMicros;
@@ -47,15 +49,23 @@ async function auditWallet(reads: Repositories, wallet: WalletRow, entries: Entr
   // Grants: the balance is what they hold, the reservations what jobs hold of them.
   const grants = await reads.grants.ofWallet(wallet.accountId, wallet.providerId);
   const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
-  if (sum(grants.map((g) => g.remainingMicros)) !== wallet.balanceMicros) problems.push(`${name}: balance ${wallet.balanceMicros} != grants' remaining ${sum(grants.map((g) => g.remainingMicros))}`);
-  if (sum(grants.map((g) => g.heldMicros)) !== wallet.reservedMicros) problems.push(`${name}: reserved ${wallet.reservedMicros} != grants' held ${sum(grants.map((g) => g.heldMicros))}`);
-  if (sum(grants.map((g) => g.owedMicros)) !== wallet.owedMicros) problems.push(`${name}: owed ${wallet.owedMicros} != grants' owed ${sum(grants.map((g) => g.owedMicros))}`);
+  if (sum(grants.map((g) => g.remainingMicros)) !== wallet.balanceMicros)
+    problems.push(`${name}: balance ${wallet.balanceMicros} != grants' remaining ${sum(grants.map((g) => g.remainingMicros))}`);
+  if (sum(grants.map((g) => g.heldMicros)) !== wallet.reservedMicros)
+    problems.push(`${name}: reserved ${wallet.reservedMicros} != grants' held ${sum(grants.map((g) => g.heldMicros))}`);
+  if (sum(grants.map((g) => g.owedMicros)) !== wallet.owedMicros)
+    problems.push(`${name}: owed ${wallet.owedMicros} != grants' owed ${sum(grants.map((g) => g.owedMicros))}`);
   for (const grant of grants) {
-    if (grant.remainingMicros < 0 || grant.remainingMicros > grant.amountMicros) problems.push(`grant ${grant.id}: remaining ${grant.remainingMicros} outside 0..${grant.amountMicros}`);
+    if (grant.remainingMicros < 0 || grant.remainingMicros > grant.amountMicros)
+      problems.push(`grant ${grant.id}: remaining ${grant.remainingMicros} outside 0..${grant.amountMicros}`);
     if (grant.heldMicros < 0 || grant.heldMicros > grant.remainingMicros) problems.push(`grant ${grant.id}: held ${grant.heldMicros} outside 0..remaining`);
-    if (grant.closedReason && grant.remainingMicros !== grant.heldMicros) problems.push(`grant ${grant.id}: ${grant.closedReason} but ${grant.remainingMicros - grant.heldMicros} unheld credits remain`);
+    if (grant.closedReason && grant.remainingMicros !== grant.heldMicros)
+      problems.push(`grant ${grant.id}: ${grant.closedReason} but ${grant.remainingMicros - grant.heldMicros} unheld credits remain`);
     // Returned credits repay its debt, then go back to whoever repaid it: none stay beside a debt.
-    if ((grant.owedMicros > 0 || grant.repaidMicros > 0) && grant.remainingMicros > grant.heldMicros) problems.push(`grant ${grant.id}: ${grant.remainingMicros - grant.heldMicros} unheld credits beside ${grant.owedMicros} owed and ${grant.repaidMicros} repaid by other grants`);
+    if ((grant.owedMicros > 0 || grant.repaidMicros > 0) && grant.remainingMicros > grant.heldMicros)
+      problems.push(
+        `grant ${grant.id}: ${grant.remainingMicros - grant.heldMicros} unheld credits beside ${grant.owedMicros} owed and ${grant.repaidMicros} repaid by other grants`,
+      );
   }
   // What other grants repaid of a grant's debt and have not had back, pair by pair, adds up to its `repaid`.
   const repayments = await reads.grantRepayments.ofDebtors(grants.filter((g) => g.clawedMicros > 0).map((g) => g.id));
@@ -64,14 +74,18 @@ async function auditWallet(reads: Repositories, wallet: WalletRow, entries: Entr
     if (repaid !== grant.repaidMicros) problems.push(`grant ${grant.id}: repaid ${grant.repaidMicros} != its repayments' ${repaid}`);
   }
   const open = jobs.filter((j) => j.status === "RESERVED");
-  if (sum(open.map((j) => j.reservedMicros)) !== wallet.reservedMicros) problems.push(`${name}: reserved ${wallet.reservedMicros} != open jobs ${sum(open.map((j) => j.reservedMicros))}`);
+  if (sum(open.map((j) => j.reservedMicros)) !== wallet.reservedMicros)
+    problems.push(`${name}: reserved ${wallet.reservedMicros} != open jobs ${sum(open.map((j) => j.reservedMicros))}`);
   const heldByJobs = new Map<string, number>();
   for (const job of open) {
     const holds = await reads.holds.ofJob(job.id);
-    if (sum(holds.map((h) => h.heldMicros)) !== job.reservedMicros) problems.push(`job ${job.id}: holds ${sum(holds.map((h) => h.heldMicros))} != reserved ${job.reservedMicros}`);
+    if (sum(holds.map((h) => h.heldMicros)) !== job.reservedMicros)
+      problems.push(`job ${job.id}: holds ${sum(holds.map((h) => h.heldMicros))} != reserved ${job.reservedMicros}`);
     for (const hold of holds) heldByJobs.set(hold.grantId, (heldByJobs.get(hold.grantId) ?? 0) + hold.heldMicros);
   }
-  for (const grant of grants) if ((heldByJobs.get(grant.id) ?? 0) !== grant.heldMicros) problems.push(`grant ${grant.id}: held ${grant.heldMicros} != open jobs' holds ${heldByJobs.get(grant.id) ?? 0}`);
+  for (const grant of grants)
+    if ((heldByJobs.get(grant.id) ?? 0) !== grant.heldMicros)
+      problems.push(`grant ${grant.id}: held ${grant.heldMicros} != open jobs' holds ${heldByJobs.get(grant.id) ?? 0}`);
 
   // Every entry's grant parts add up to its amount (entries from before wallets have none).
   const parts = await reads.entryGrants.ofEntries(entries.map((e) => e.id));
@@ -98,7 +112,9 @@ async function auditWallet(reads: Repositories, wallet: WalletRow, entries: Entr
   const expired = entries.filter((e) => e.type === "EXPIRE");
   for (const grant of grants.filter((g) => g.closedReason === "EXPIRED")) {
     const times = parts.filter((p) => p.grantId === grant.id && expired.some((e) => e.id === p.entryId)).length;
-    const released = parts.filter((p) => p.grantId === grant.id && entries.some((e) => e.id === p.entryId && (e.type === "RELEASE" || e.type === "REFUND" || e.type === "REIMBURSE"))).length;
+    const released = parts.filter(
+      (p) => p.grantId === grant.id && entries.some((e) => e.id === p.entryId && (e.type === "RELEASE" || e.type === "REFUND" || e.type === "REIMBURSE")),
+    ).length;
     if (times > 1 + released) problems.push(`grant ${grant.id}: expired ${times} times`);
   }
 
@@ -106,9 +122,11 @@ async function auditWallet(reads: Repositories, wallet: WalletRow, entries: Entr
     const own = entries.filter((e) => e.jobId === job.id);
     const count = (type: string) => own.filter((e) => e.type === type).length;
     const sumOf = (type: string) => own.filter((e) => e.type === type).reduce((s, e) => s + e.amountMicros, 0);
-    if (job.reservedMicros > 0 && (count("RESERVE") !== 1 || -sumOf("RESERVE") !== job.reservedMicros)) problems.push(`job ${job.id}: not reserved exactly once`);
+    if (job.reservedMicros > 0 && (count("RESERVE") !== 1 || -sumOf("RESERVE") !== job.reservedMicros))
+      problems.push(`job ${job.id}: not reserved exactly once`);
     const releases = count("RELEASE");
-    if (job.status === "RESERVED" ? releases !== 0 : releases !== (job.reservedMicros > 0 ? 1 : 0)) problems.push(`job ${job.id} (${job.status}): released ${releases} times`);
+    if (job.status === "RESERVED" ? releases !== 0 : releases !== (job.reservedMicros > 0 ? 1 : 0))
+      problems.push(`job ${job.id} (${job.status}): released ${releases} times`);
     if (-sumOf("CONSUME") !== job.consumedMicros) problems.push(`job ${job.id}: consumed ${job.consumedMicros} != ledger ${-sumOf("CONSUME")}`);
     if (job.status !== "COMPLETED" && job.consumedMicros !== 0) problems.push(`job ${job.id}: ${job.status} but consumed credits`);
   }

@@ -57,7 +57,13 @@ export function settleReturned(wallet: WalletRow, grants: Iterable<GrantRow>, co
       grant.remainingMicros -= repaid;
       grant.owedMicros -= repaid;
       wallet.owedMicros -= repaid;
-      entries.push({ type: "REPAY", amountMicros: -repaid, grants: [{ grantId: grant.id, micros: repaid }], jobId: context.jobId, description: `Credits owed by grant ${grant.id} repaid from credits returned to it` });
+      entries.push({
+        type: "REPAY",
+        amountMicros: -repaid,
+        grants: [{ grantId: grant.id, micros: repaid }],
+        jobId: context.jobId,
+        description: `Credits owed by grant ${grant.id} repaid from credits returned to it`,
+      });
     }
     for (const repayment of lenders.repayments) {
       const back = repayment.debtorId === grant.id ? Math.min(Math.max(unheld(grant), 0), repayment.micros) : 0;
@@ -70,8 +76,20 @@ export function settleReturned(wallet: WalletRow, grants: Iterable<GrantRow>, co
       payer.remainingMicros += back;
       const why = `grant ${payer.id} repaid of the debt of grant ${grant.id}`;
       entries.push(
-        { type: "REPAY", amountMicros: -back, grants: [{ grantId: grant.id, micros: back }], jobId: context.jobId, description: `Credits returned to grant ${grant.id} given back for what ${why}` },
-        { type: "REIMBURSE", amountMicros: back, grants: [{ grantId: payer.id, micros: back }], jobId: context.jobId, description: `Credits given back for what ${why}` },
+        {
+          type: "REPAY",
+          amountMicros: -back,
+          grants: [{ grantId: grant.id, micros: back }],
+          jobId: context.jobId,
+          description: `Credits returned to grant ${grant.id} given back for what ${why}`,
+        },
+        {
+          type: "REIMBURSE",
+          amountMicros: back,
+          grants: [{ grantId: payer.id, micros: back }],
+          jobId: context.jobId,
+          description: `Credits given back for what ${why}`,
+        },
       );
       if (!queue.includes(payer)) queue.push(payer);
     }
@@ -80,7 +98,13 @@ export function settleReturned(wallet: WalletRow, grants: Iterable<GrantRow>, co
     grant.remainingMicros -= free;
     const type = grant.closedReason === "EXPIRED" ? "EXPIRE" : "CLAWBACK";
     const why = grant.closedReason === "EXPIRED" ? "expired" : "was clawed back";
-    entries.push({ type, amountMicros: -free, grants: [{ grantId: grant.id, micros: free }], jobId: context.jobId, description: `Credits returned to grant ${grant.id} after it ${why}` });
+    entries.push({
+      type,
+      amountMicros: -free,
+      grants: [{ grantId: grant.id, micros: free }],
+      jobId: context.jobId,
+      description: `Credits returned to grant ${grant.id} after it ${why}`,
+    });
   }
   return entries;
 }
@@ -90,7 +114,11 @@ export function settleReturned(wallet: WalletRow, grants: Iterable<GrantRow>, co
  * `payers` (no more than `micros` of each), oldest debt first; the payer's credits count as used,
  * and each repayment is recorded (`repayments`, to add to grant_repayments) for a give-back.
  */
-export function repayDebts(wallet: WalletRow, payers: Array<{ grant: GrantRow; micros: number }>, debtors: GrantRow[]): { entries: EntryInput[]; repayments: Repayment[] } {
+export function repayDebts(
+  wallet: WalletRow,
+  payers: Array<{ grant: GrantRow; micros: number }>,
+  debtors: GrantRow[],
+): { entries: EntryInput[]; repayments: Repayment[] } {
   const entries: EntryInput[] = [];
   const repayments: Repayment[] = [];
   for (const payer of payers) {
@@ -106,7 +134,12 @@ export function repayDebts(wallet: WalletRow, payers: Array<{ grant: GrantRow; m
       payer.grant.usedMicros += repaid;
       left -= repaid;
       repayments.push({ debtorId: debtor.id, payerId: payer.grant.id, micros: repaid });
-      entries.push({ type: "REPAY", amountMicros: -repaid, grants: [{ grantId: payer.grant.id, micros: repaid }], description: `Credits owed by grant ${debtor.id} (clawed back) repaid from grant ${payer.grant.id}` });
+      entries.push({
+        type: "REPAY",
+        amountMicros: -repaid,
+        grants: [{ grantId: payer.grant.id, micros: repaid }],
+        description: `Credits owed by grant ${debtor.id} (clawed back) repaid from grant ${payer.grant.id}`,
+      });
     }
   }
   return { entries, repayments };
@@ -172,6 +205,11 @@ export function compareSpending(a: SpendingKey, b: SpendingKey): number {
   return promotional !== 0 ? promotional : a.seq - b.seq;
 }
 
-const keyOfRow = (g: GrantRow): SpendingKey => ({ priority: g.priority, expiresAt: g.expiresAt === null ? null : Date.parse(g.expiresAt), kind: g.kind, seq: g.seq });
+const keyOfRow = (g: GrantRow): SpendingKey => ({
+  priority: g.priority,
+  expiresAt: g.expiresAt === null ? null : Date.parse(g.expiresAt),
+  kind: g.kind,
+  seq: g.seq,
+});
 
 export const spendingOrder = (a: GrantRow, b: GrantRow) => compareSpending(keyOfRow(a), keyOfRow(b));

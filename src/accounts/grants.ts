@@ -63,7 +63,12 @@ export class CreditService {
     const micros = creditsToMicros(amount, ["credits"]);
     checkProvider(this.knownProvider, providerId, ["provider"]);
     const wallet = await this.book.lock(tx, accountId, providerId);
-    const { entry } = await this.book.add(tx, wallet, { kind: "PROMOTIONAL", source: "SIGN_UP", micros, costMicros: 0 }, { type: "BONUS", description: checkText(reason, ["reason"], "A reason") });
+    const { entry } = await this.book.add(
+      tx,
+      wallet,
+      { kind: "PROMOTIONAL", source: "SIGN_UP", micros, costMicros: 0 },
+      { type: "BONUS", description: checkText(reason, ["reason"], "A reason") },
+    );
     return { transactionId: entry.id };
   }
 
@@ -75,7 +80,12 @@ export class CreditService {
   }
 
   /** REFUND: gives back credits a CONSUME entry took, never more than it took in all. */
-  refund(transactionId: string, amount: Decimal | null | undefined, reason: string, idempotencyKey?: string | null): Promise<Outcome<{ transactionId: string }>> {
+  refund(
+    transactionId: string,
+    amount: Decimal | null | undefined,
+    reason: string,
+    idempotencyKey?: string | null,
+  ): Promise<Outcome<{ transactionId: string }>> {
     const requested = amount == null ? null : creditsToMicros(amount, ["credits"]);
     const description = checkText(reason, ["reason"], "A reason");
     return this.store.transaction(async (tx) => {
@@ -84,18 +94,27 @@ export class CreditService {
       if (consumed.type !== "CONSUME") throw badInput(`Only CONSUME transactions can be refunded; ${transactionId} is ${consumed.type}`, ["transactionId"]);
       // The wallet's lock also serializes refunds of one entry: two cannot both give back its last credits.
       const wallet = await this.book.lock(tx, consumed.accountId, consumed.providerId);
-      return idempotent(tx, this.time.server, ADMIN_SCOPE, "transactionRefund", { key: idempotencyKey, input: { transactionId, requested, description } }, async () => {
-        const refundable = -consumed.amountMicros - (await tx.ledger.refundedMicros(transactionId));
-        const micros = requested ?? refundable;
-        if (micros <= 0 || micros > refundable) {
-          throw badInput(
-            refundable === 0 ? `Transaction ${transactionId} is already fully refunded` : `At most ${credits(refundable)} credits of ${transactionId} can still be refunded`,
-            ["credits"],
-          );
-        }
-        const entry = await this.book.refund(tx, wallet, consumed, micros, { description, idempotencyKey });
-        return { transactionId: entry.id };
-      });
+      return idempotent(
+        tx,
+        this.time.server,
+        ADMIN_SCOPE,
+        "transactionRefund",
+        { key: idempotencyKey, input: { transactionId, requested, description } },
+        async () => {
+          const refundable = -consumed.amountMicros - (await tx.ledger.refundedMicros(transactionId));
+          const micros = requested ?? refundable;
+          if (micros <= 0 || micros > refundable) {
+            throw badInput(
+              refundable === 0
+                ? `Transaction ${transactionId} is already fully refunded`
+                : `At most ${credits(refundable)} credits of ${transactionId} can still be refunded`,
+              ["credits"],
+            );
+          }
+          const entry = await this.book.refund(tx, wallet, consumed, micros, { description, idempotencyKey });
+          return { transactionId: entry.id };
+        },
+      );
     });
   }
 
@@ -124,7 +143,9 @@ export class CreditService {
       const due = await this.store.reads.grants.due(dueScope(scope), batchSize);
       const wallets = new Map(due.map((grant) => [`${grant.accountId}\u0000${grant.providerId}`, grant]));
       for (const grant of wallets.values()) {
-        expired += await this.store.transaction(async (tx) => this.book.expireDue(tx, await this.book.ledger.lockWallet(tx, grant.accountId, grant.providerId)));
+        expired += await this.store.transaction(async (tx) =>
+          this.book.expireDue(tx, await this.book.ledger.lockWallet(tx, grant.accountId, grant.providerId)),
+        );
       }
       if (due.length < batchSize) return expired;
     }
@@ -132,7 +153,8 @@ export class CreditService {
 
   private promotional(micros: number, terms: GrantTerms): NewGrant {
     const priority = terms.priority ?? 0;
-    if (!Number.isInteger(priority) || Math.abs(priority) > MAX_PRIORITY) throw badInput(`priority must be a whole number from -${MAX_PRIORITY} to ${MAX_PRIORITY}`, ["priority"]);
+    if (!Number.isInteger(priority) || Math.abs(priority) > MAX_PRIORITY)
+      throw badInput(`priority must be a whole number from -${MAX_PRIORITY} to ${MAX_PRIORITY}`, ["priority"]);
     const expiresAt = terms.expiresAt ?? null;
     return { kind: "PROMOTIONAL", source: "ADMIN", micros, priority, expiresAt, costMicros: 0 };
   }

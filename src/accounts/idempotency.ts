@@ -45,7 +45,9 @@ function canonical(value: unknown): string {
 export function checkIdempotencyKey(key: string | null | undefined): string | null {
   if (key == null) return null;
   if (key.length === 0 || key.length > LEDGER_LIMITS.maxIdempotencyKeyLength) {
-    throw new DomainError(DomainErrorCode.BAD_USER_INPUT, `An idempotency key has 1 to ${LEDGER_LIMITS.maxIdempotencyKeyLength} characters`, ["idempotencyKey"]);
+    throw new DomainError(DomainErrorCode.BAD_USER_INPUT, `An idempotency key has 1 to ${LEDGER_LIMITS.maxIdempotencyKeyLength} characters`, [
+      "idempotencyKey",
+    ]);
   }
   return key;
 }
@@ -65,7 +67,9 @@ export async function idempotent<R>(
 ): Promise<Outcome<R>> {
   const key = checkIdempotencyKey(request.key);
   if (key === null) return { result: await work(), replayed: false };
-  const requestHash = createHash("sha256").update(canonical({ operation, input: request.input })).digest("hex");
+  const requestHash = createHash("sha256")
+    .update(canonical({ operation, input: request.input }))
+    .digest("hex");
   const claimed = await tx.idempotency.insert({ scope, operation, key, requestHash, result: { pending: true }, createdAt: clock.now().toISOString() });
   if (!claimed) {
     const earlier = (await tx.idempotency.get(scope, operation, key))!;

@@ -64,7 +64,13 @@ export class JobService {
         if (job.chargedOnAcceptance) {
           // The vendor charges on acceptance: the hold is consumed at once, in the same transaction.
           const row = (await tx.jobs.get(jobId, accountId))!;
-          await this.resolve(tx, wallet, row, { status: "COMPLETED", consumedMicros: job.micros, reason: null }, `Reservation of job ${jobId} released: charged on acceptance`);
+          await this.resolve(
+            tx,
+            wallet,
+            row,
+            { status: "COMPLETED", consumedMicros: job.micros, reason: null },
+            `Reservation of job ${jobId} released: charged on acceptance`,
+          );
         }
         return { jobId, transactionId: entry!.id };
       });
@@ -79,7 +85,11 @@ export class JobService {
   complete(accountId: string, jobId: string, consumed?: Decimal | null, options: { transcriptFallback?: boolean | null } = {}): Promise<void> {
     const consumedMicros = consumed == null ? null : creditsToMicros(consumed, ["consumedCredits"], { allowZero: true });
     if (options.transcriptFallback && consumedMicros !== null) {
-      throw new DomainError(DomainErrorCode.BAD_USER_INPUT, "Give transcriptFallback or consumedCredits, not both: consumedCredits is what the job used, the transcript credit already left out", ["transcriptFallback"]);
+      throw new DomainError(
+        DomainErrorCode.BAD_USER_INPUT,
+        "Give transcriptFallback or consumedCredits, not both: consumedCredits is what the job used, the transcript credit already left out",
+        ["transcriptFallback"],
+      );
     }
     if (!options.transcriptFallback) {
       return this.resolveOpen(accountId, jobId, (job) => ({ status: "COMPLETED", consumedMicros: consumedMicros ?? job.reservedMicros, reason: null }));
@@ -114,7 +124,8 @@ export class JobService {
       const wallet = await this.book.lock(tx, accountId, found.providerId);
       // Read again under the wallet's lock: another transaction may have resolved it meanwhile.
       const job = (await tx.jobs.get(jobId, accountId))!;
-      const resolved = (status: JobStatus) => new DomainError(DomainErrorCode.JOB_ALREADY_RESOLVED, `Job ${jobId} is already ${status.toLowerCase()}`, ["jobId"]);
+      const resolved = (status: JobStatus) =>
+        new DomainError(DomainErrorCode.JOB_ALREADY_RESOLVED, `Job ${jobId} is already ${status.toLowerCase()}`, ["jobId"]);
       if (job.status !== "RESERVED") throw resolved(job.status);
       if (!(await this.resolve(tx, wallet, job, decide(job), description))) throw resolved((await tx.jobs.get(jobId, accountId))!.status);
     });

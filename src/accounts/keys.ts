@@ -58,7 +58,11 @@ export class AmbiguousApiKeyError extends Error {
  */
 export function presentedKey(headers: { get(name: string): string | undefined | null }): string | null {
   const direct = headers.get("x-api-key")?.trim() || null;
-  const bearer = headers.get("authorization")?.trim().match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
+  const bearer =
+    headers
+      .get("authorization")
+      ?.trim()
+      .match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
   if (direct && bearer && direct !== bearer) throw new AmbiguousApiKeyError();
   return direct ?? bearer;
 }

@@ -9,11 +9,7 @@ import { generateAdminKey, generateApiKey, keyIdOf, matchesHash, sha256 } from "
 import { randomHex } from "../ids.js";
 import type { Mode } from "./modes.js";
 
-export type Auth =
-  | { kind: "anonymous" }
-  | { kind: "invalid" }
-  | { kind: "admin" }
-  | { kind: "account"; accountId: string; keyId: string };
+export type Auth = { kind: "anonymous" } | { kind: "invalid" } | { kind: "admin" } | { kind: "account"; accountId: string; keyId: string };
 
 const ADMIN_KEY_HASH = "admin_key_hash";
 const DEMO_ACCOUNT = "demo_account_id";
@@ -70,10 +66,15 @@ export class AccountService {
   }
 
   /** Creates an account with a first API key (and initial credits, in the same transaction); the key is returned in full this once. */
-  createAccount(name: string, initial?: { credits: Decimal; provider: string } | null, terms: AccountTerms = {}): Promise<{ accountId: string; keyId: string; token: string }> {
+  createAccount(
+    name: string,
+    initial?: { credits: Decimal; provider: string } | null,
+    terms: AccountTerms = {},
+  ): Promise<{ accountId: string; keyId: string; token: string }> {
     const clean = checkText(name, ["name"], "An account name");
     const mode = terms.mode ?? "LIVE";
-    if (terms.testClockId != null && mode !== "TEST") throw badInput("Only a TEST account follows a test clock: give mode: TEST with testClockId", ["testClockId"]);
+    if (terms.testClockId != null && mode !== "TEST")
+      throw badInput("Only a TEST account follows a test clock: give mode: TEST with testClockId", ["testClockId"]);
     return this.store.transaction(async (tx) => {
       let testClockId: string | null = null;
       if (terms.testClockId != null) {
@@ -129,16 +130,18 @@ export class AccountService {
    * another node made the demo account (guard: the metadata key, claimed before it is made).
    */
   async ensureDemoAccount(bonusCredits: Decimal = new Decimal(1000)): Promise<{ accountId: string; token: string } | null> {
-    const created = await this.store.transaction(async (tx) => {
-      if ((await tx.accounts.count()) > 0) return null;
-      const account = await this.insertAccount(tx, "Demo account", "TEST", null);
-      if ((await tx.metadata.setOnce(DEMO_ACCOUNT, account.accountId)) !== account.accountId) throw new DemoAccountExists();
-      await this.credits.bonus(tx, account.accountId, DEMO_PROVIDER, bonusCredits, "Welcome credits for the demo account");
-      return account;
-    }).catch((error: unknown) => {
-      if (error instanceof DemoAccountExists) return null;
-      throw error;
-    });
+    const created = await this.store
+      .transaction(async (tx) => {
+        if ((await tx.accounts.count()) > 0) return null;
+        const account = await this.insertAccount(tx, "Demo account", "TEST", null);
+        if ((await tx.metadata.setOnce(DEMO_ACCOUNT, account.accountId)) !== account.accountId) throw new DemoAccountExists();
+        await this.credits.bonus(tx, account.accountId, DEMO_PROVIDER, bonusCredits, "Welcome credits for the demo account");
+        return account;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof DemoAccountExists) return null;
+        throw error;
+      });
     return created && { accountId: created.accountId, token: created.token };
   }
 }

@@ -119,14 +119,15 @@ export class TestClockService {
       if (target.getTime() <= from.getTime()) throw badInput(`The clock only moves forward: it is at ${row.frozenTime}`, ["frozenTime"]);
       if (target.getTime() - from.getTime() > MAX_ADVANCE_MS) throw badInput("An advance moves the clock by at most 366 days", ["frozenTime"]);
       if (target.getTime() >= LATEST) throw badInput("A test clock stays before 2100-01-01", ["frozenTime"]);
-      if (!(await tx.testClocks.claim(id, serverNow.toISOString(), until))) throw badInput(`Test clock ${id} is being advanced; try again when it is READY`, ["testClockId"]);
+      if (!(await tx.testClocks.claim(id, serverNow.toISOString(), until)))
+        throw badInput(`Test clock ${id} is being advanced; try again when it is READY`, ["testClockId"]);
       return { from, target };
     });
     const counts: DueCounts = { expiredGrants: 0, expiredJobs: 0, renewedPeriods: 0 };
     try {
       // What was due before the move (an earlier advance cut short) first, then a day at a time.
       await this.settle({ now: claimed.from, testClockId: id }, counts);
-      for (let at = claimed.from.getTime(); at < claimed.target.getTime(); ) {
+      for (let at = claimed.from.getTime(); at < claimed.target.getTime();) {
         at = Math.min(at + DAY_MS, claimed.target.getTime());
         const step = new Date(at);
         // Each step renews the hold, however long the whole move takes.

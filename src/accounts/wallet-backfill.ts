@@ -50,7 +50,13 @@ async function backfillAccount(tx: Tx, book: WalletBook, accountId: string): Pro
     const description = `Credits bought before wallets, moved to the ${lot.providerId} wallet`;
     await ledger.post(tx, wallet, [{ type: "MIGRATION", amountMicros: -micros, grants: [{ grantId: legacy.id, micros }], description }]);
     const target = await ledger.lockWallet(tx, accountId, lot.providerId);
-    const spec = { kind: lot.kind, source: "MIGRATION" as const, sourceId: `legacy:${accountId}:${lot.providerId}:${lot.kind}`, micros, effectiveAt: new Date(legacy.effectiveAt) };
+    const spec = {
+      kind: lot.kind,
+      source: "MIGRATION" as const,
+      sourceId: `legacy:${accountId}:${lot.providerId}:${lot.kind}`,
+      micros,
+      effectiveAt: new Date(legacy.effectiveAt),
+    };
     await book.add(tx, target, spec, { type: "MIGRATION", description: `Credits bought before wallets, moved from the ${LEGACY_WALLET} wallet` });
     moved++;
   }

@@ -67,13 +67,23 @@ export class WalletBook {
     const debtors = await this.debtors(tx, wallet);
     const repaid = repayDebts(wallet, [{ grant, micros: spec.micros }], debtors);
     const entries: EntryInput[] = [
-      { type: entry.type, amountMicros: spec.micros, grants: [{ grantId: grant.id, micros: spec.micros }], idempotencyKey: entry.idempotencyKey, description: entry.description },
+      {
+        type: entry.type,
+        amountMicros: spec.micros,
+        grants: [{ grantId: grant.id, micros: spec.micros }],
+        idempotencyKey: entry.idempotencyKey,
+        description: entry.description,
+      },
       ...repaid.entries,
     ];
     for (const changed of [grant, ...debtors]) await tx.grants.save(changed);
     await this.recordRepayments(tx, repaid.repayments);
     const [posted] = await this.ledger.post(tx, wallet, entries);
-    await this.events.record(tx, wallet.accountId, "wallet.credits_added", { wallet: walletState(wallet), grant: grantState(grant), change: { type: entry.type, credits: credits(spec.micros), transactionId: posted.id, refundOf: null } });
+    await this.events.record(tx, wallet.accountId, "wallet.credits_added", {
+      wallet: walletState(wallet),
+      grant: grantState(grant),
+      change: { type: entry.type, credits: credits(spec.micros), transactionId: posted.id, refundOf: null },
+    });
     // Credits for a time already past (a period paid after it ended) leave at once, in whatever order payments arrive.
     if (spec.expiresAt && spec.expiresAt.getTime() <= wallet.asOf.getTime()) await this.expireDue(tx, wallet);
     return { grant, entry: posted };
@@ -101,7 +111,13 @@ export class WalletBook {
   }
 
   /** Holds `micros` of the wallet's spendable credits for a job, in the spending order; INSUFFICIENT_CREDITS otherwise. */
-  async reserve(tx: Tx, wallet: LockedWallet, jobId: string, micros: number, entry: { description: string; idempotencyKey?: string | null }): Promise<EntryRow | null> {
+  async reserve(
+    tx: Tx,
+    wallet: LockedWallet,
+    jobId: string,
+    micros: number,
+    entry: { description: string; idempotencyKey?: string | null },
+  ): Promise<EntryRow | null> {
     if (micros === 0) return null;
     const taken = await this.take(tx, wallet, micros, (needed) => `the job needs ${needed}`);
     await tx.holds.insert(taken.map((part, position) => ({ jobId, grantId: part.grant.id, position, heldMicros: part.micros })));
@@ -126,7 +142,13 @@ export class WalletBook {
     const entries: EntryInput[] = [];
     if (job.reservedMicros > 0) {
       for (const hold of holds) held.get(hold.grantId)!.heldMicros -= hold.heldMicros;
-      entries.push({ type: "RELEASE", amountMicros: job.reservedMicros, grants: holds.map((hold) => ({ grantId: hold.grantId, micros: hold.heldMicros })), jobId: job.id, description: releaseDescription });
+      entries.push({
+        type: "RELEASE",
+        amountMicros: job.reservedMicros,
+        grants: holds.map((hold) => ({ grantId: hold.grantId, micros: hold.heldMicros })),
+        jobId: job.id,
+        description: releaseDescription,
+      });
     }
     const consumed: Array<{ grant: GrantRow; micros: number }> = [];
     let left = consumedMicros;
@@ -142,7 +164,8 @@ export class WalletBook {
     if (left > 0) {
       // The spendable grants are read from the database: it must see the holds just released.
       for (const grant of held.values()) await tx.grants.save(grant);
-      const beyond = (micros: string) => `consuming ${credits(consumedMicros)} for job ${job.id} needs ${micros} more than its ${credits(job.reservedMicros)} reserved`;
+      const beyond = (micros: string) =>
+        `consuming ${credits(consumedMicros)} for job ${job.id} needs ${micros} more than its ${credits(job.reservedMicros)} reserved`;
       const extra = await this.take(tx, wallet, left, beyond, ["consumedCredits"]);
       for (const part of extra) {
         // A grant the job held may give more too: change the one copy that is saved below.
@@ -153,7 +176,8 @@ export class WalletBook {
         consumed.push({ grant, micros: part.micros });
       }
     }
-    if (consumedMicros > 0) entries.push({ type: "CONSUME", amountMicros: -consumedMicros, grants: parts(consumed), jobId: job.id, description: `Consumed by job ${job.id}` });
+    if (consumedMicros > 0)
+      entries.push({ type: "CONSUME", amountMicros: -consumedMicros, grants: parts(consumed), jobId: job.id, description: `Consumed by job ${job.id}` });
     const lenders = await this.lenders(tx, held.values());
     entries.push(...settleReturned(wallet, held.values(), { jobId: job.id }, lenders));
     await this.saveLenders(tx, lenders);
@@ -174,7 +198,11 @@ export class WalletBook {
       const micros = expired.reduce((total, { entry }) => total + entry.amountMicros, 0);
       await this.events.record(tx, wallet.accountId, "wallet.credits_expired", {
         wallet: walletState(wallet),
-        change: { credits: credits(micros), transactionIds: expired.map(({ entry }) => entry.id), grantIds: [...new Set(expired.flatMap(({ grants }) => grants.map((g) => g.grantId)))] },
+        change: {
+          credits: credits(micros),
+          transactionIds: expired.map(({ entry }) => entry.id),
+          grantIds: [...new Set(expired.flatMap(({ grants }) => grants.map((g) => g.grantId)))],
+        },
       });
     }
     // Credits released or refunded to a grant clawed back already: each such grant's claim grows.
@@ -202,7 +230,13 @@ export class WalletBook {
    * none beyond what it took of each); a closed grant's share leaves at once; what the wallet owes
    * is repaid from the rest. A CONSUME from before wallets recorded no grants: its refund is a grant.
    */
-  async refund(tx: Tx, wallet: LockedWallet, consume: EntryRow, micros: number, entry: { description: string; idempotencyKey?: string | null }): Promise<EntryRow> {
+  async refund(
+    tx: Tx,
+    wallet: LockedWallet,
+    consume: EntryRow,
+    micros: number,
+    entry: { description: string; idempotencyKey?: string | null },
+  ): Promise<EntryRow> {
     const refundable = await this.refundableByGrant(tx, consume);
     const grants = (await tx.grants.byIds([...refundable.keys()])).sort(spendingOrder);
     const returned: Array<{ grant: GrantRow; micros: number }> = [];
@@ -221,21 +255,35 @@ export class WalletBook {
     }
     const touched = returned.map((part) => part.grant);
     const entries: EntryInput[] = [
-      { type: "REFUND", amountMicros: micros, grants: parts(returned), jobId: consume.jobId, refundOfId: consume.id, idempotencyKey: entry.idempotencyKey, description: entry.description },
+      {
+        type: "REFUND",
+        amountMicros: micros,
+        grants: parts(returned),
+        jobId: consume.jobId,
+        refundOfId: consume.id,
+        idempotencyKey: entry.idempotencyKey,
+        description: entry.description,
+      },
     ];
     // Own debts first (and what their payers repaid), then the wallet's other debts, from no more than this refund left.
     const lenders = await this.lenders(tx, touched);
     entries.push(...settleReturned(wallet, touched, { jobId: consume.jobId }, lenders));
     await this.saveLenders(tx, lenders);
     // A grant given credits back is the copy to change, if it owes too.
-    const debtors = (await this.debtors(tx, wallet)).filter((debtor) => !touched.some((grant) => grant.id === debtor.id)).map((debtor) => lenders.grants.get(debtor.id) ?? debtor);
+    const debtors = (await this.debtors(tx, wallet))
+      .filter((debtor) => !touched.some((grant) => grant.id === debtor.id))
+      .map((debtor) => lenders.grants.get(debtor.id) ?? debtor);
     const repaid = repayDebts(wallet, returned, debtors);
     entries.push(...repaid.entries);
     for (const grant of [...touched, ...debtors]) await tx.grants.save(grant);
     await this.recordRepayments(tx, repaid.repayments);
     const all = await this.ledger.post(tx, wallet, entries);
     const [posted] = all;
-    await this.events.record(tx, wallet.accountId, "wallet.credits_added", { wallet: walletState(wallet), grant: null, change: { type: "REFUND", credits: credits(micros), transactionId: posted.id, refundOf: consume.id } });
+    await this.events.record(tx, wallet.accountId, "wallet.credits_added", {
+      wallet: walletState(wallet),
+      grant: null,
+      change: { type: "REFUND", credits: credits(micros), transactionId: posted.id, refundOf: consume.id },
+    });
     await this.recordLeaving(tx, wallet, entries, all);
     return posted;
   }
@@ -296,7 +344,13 @@ export class WalletBook {
   }
 
   /** Unheld credits of spendable grants, in the spending order, covering `micros`; INSUFFICIENT_CREDITS otherwise. */
-  private async take(tx: Tx, wallet: LockedWallet, micros: number, what: (micros: string) => string, field?: string[]): Promise<Array<{ grant: GrantRow; micros: number }>> {
+  private async take(
+    tx: Tx,
+    wallet: LockedWallet,
+    micros: number,
+    what: (micros: string) => string,
+    field?: string[],
+  ): Promise<Array<{ grant: GrantRow; micros: number }>> {
     const spendable = await tx.grants.spendable(wallet.accountId, wallet.providerId, wallet.asOf.toISOString());
     const available = spendable.reduce((sum, grant) => sum + unheld(grant), 0);
     if (micros > available) {

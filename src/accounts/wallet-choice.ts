@@ -6,7 +6,12 @@ import type { Repositories } from "../store/repositories/index.js";
  * The named provider, or the account's only wallet's; refused (BAD_USER_INPUT on `field`) when the
  * account holds credits of several providers, or of none, so no figure ever mixes two currencies.
  */
-export async function chooseProvider(reads: Pick<Repositories, "wallets">, accountId: string, named: string | null | undefined, field: string[]): Promise<string> {
+export async function chooseProvider(
+  reads: Pick<Repositories, "wallets">,
+  accountId: string,
+  named: string | null | undefined,
+  field: string[],
+): Promise<string> {
   if (named != null) return named;
   const wallets = await reads.wallets.ofAccount(accountId);
   if (wallets.length === 1) return wallets[0].providerId;

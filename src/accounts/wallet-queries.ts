@@ -72,7 +72,10 @@ export function grantStatus(row: GrantRow, now: Date): GrantStatus {
 }
 
 export function toGrant(row: GrantRow, now: Date): GrantRecord {
-  const cost = row.costMicros === null || row.costCurrency === null ? null : money(fromMicros(row.costMicros).div(fromMicros(row.amountMicros)).toDecimalPlaces(COST_PLACES), row.costCurrency);
+  const cost =
+    row.costMicros === null || row.costCurrency === null
+      ? null
+      : money(fromMicros(row.costMicros).div(fromMicros(row.amountMicros)).toDecimalPlaces(COST_PLACES), row.costCurrency);
   return {
     __typename: "CreditGrant",
     id: row.id,

@@ -54,7 +54,10 @@ export type CheckoutRequest = {
 } & (
   | { packId: string }
   /** A subscription period: the plan's price for its monthly credits. */
-  | { plan: { id: string; name: string; price: CreditPackRecord["price"]; credits: CreditPackRecord["credits"] }; subscription: { id: string; periodStart: string } }
+  | {
+      plan: { id: string; name: string; price: CreditPackRecord["price"]; credits: CreditPackRecord["credits"] };
+      subscription: { id: string; periodStart: string };
+    }
 );
 
 export class CheckoutService {
@@ -93,7 +96,10 @@ export class CheckoutService {
   /** The pack as the catalog has it now; undefined when it has left the catalog (a sale already made stands). */
   packOf(packId: string): CreditPackRecord | undefined {
     const providerId = providerOf(packId);
-    return this.catalog.creditPacksByProviderIds([providerId]).get(providerId)?.find((p) => p.id === packId);
+    return this.catalog
+      .creditPacksByProviderIds([providerId])
+      .get(providerId)
+      ?.find((p) => p.id === packId);
   }
 
   /** The account's sessions, newest first; `afterSeq` is the cursor position (exclusive). */

@@ -33,7 +33,11 @@ export class CreditAlertService implements LedgerHooks {
     return this.store.reads.creditAlerts.ofAccount(accountId);
   }
 
-  update(accountId: string, providerId: string, input: { enabled: boolean; thresholdCredits?: Decimal | null; email?: string | null }): Promise<CreditAlertRow | undefined> {
+  update(
+    accountId: string,
+    providerId: string,
+    input: { enabled: boolean; thresholdCredits?: Decimal | null; email?: string | null },
+  ): Promise<CreditAlertRow | undefined> {
     return this.store.transaction(async (tx) => {
       if (!(await tx.accounts.get(accountId))) throw notFound(`No account ${accountId}`, ["accountId"]);
       const wallet = await tx.wallets.lock(accountId, providerId);
@@ -73,7 +77,10 @@ export class CreditAlertService implements LedgerHooks {
           "Buy a credit pack or turn on auto top-up to keep jobs running.\n",
         createdAt: now,
       });
-      await this.events.record(tx, wallet.accountId, "wallet.low_balance", { wallet: walletState(wallet), alert: { thresholdCredits: fromMicros(alert.thresholdMicros).toFixed(), email: alert.email } });
+      await this.events.record(tx, wallet.accountId, "wallet.low_balance", {
+        wallet: walletState(wallet),
+        alert: { thresholdCredits: fromMicros(alert.thresholdMicros).toFixed(), email: alert.email },
+      });
       tx.afterCommit(this.onQueued);
     } else if (!alert.armed && available >= alert.thresholdMicros) {
       await tx.creditAlerts.setArmed(wallet.accountId, wallet.providerId, true);

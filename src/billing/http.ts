@@ -126,10 +126,13 @@ async function setupOutcomePage(billing: Billing, setupId: string, secret: strin
   const setup = await billing.setups.get(setupId);
   if (!setup || !pageSecretMatches(setup.pageSecret, secret)) return genericOutcome("setup", cancelled);
   const words =
-    setup.status === "COMPLETED" ? "Your payment method is saved and is now the default."
-    : cancelled ? "You left the page: no payment method was saved."
-    : setup.status === "OPEN" ? "Waiting for the provider to confirm…"
-    : "This setup expired.";
+    setup.status === "COMPLETED"
+      ? "Your payment method is saved and is now the default."
+      : cancelled
+        ? "You left the page: no payment method was saved."
+        : setup.status === "OPEN"
+          ? "Waiting for the provider to confirm…"
+          : "This setup expired.";
   const refresh = setup.status === "OPEN" && !cancelled ? '<meta http-equiv="refresh" content="2">' : "";
   return html(200, "Payment method", `<p id="status" data-status="${setup.status}">${words}</p>`, refresh);
 }

@@ -120,12 +120,27 @@ export function createBilling(deps: {
   const returnUrls = new ReturnUrls(publicUrl, config.checkoutReturnOrigins ?? []);
   const checkout = new CheckoutService(store, catalog, providers, time, config.checkoutTtlMs, returnUrls, onClosed);
   const paymentMethods = new PaymentMethodService(store, clock, providers);
-  subscriptions = new SubscriptionService(store, credits, catalog, time, checkout, paymentMethods, logger, config.subscriptionRetryDays ?? DEFAULT_RETRY_DAYS, events);
+  subscriptions = new SubscriptionService(
+    store,
+    credits,
+    catalog,
+    time,
+    checkout,
+    paymentMethods,
+    logger,
+    config.subscriptionRetryDays ?? DEFAULT_RETRY_DAYS,
+    events,
+  );
   const setups = new PaymentMethodSetupService(store, time, checkout, paymentMethods, config.checkoutTtlMs);
   const mailer = new OutboxMailer(store, clock, logger, { smtpUrl: config.smtpUrl, from: config.mailFrom });
-  const alerts = new CreditAlertService(store, clock, () => {
-    deps.background.run("email delivery", () => mailer.deliverPending());
-  }, events);
+  const alerts = new CreditAlertService(
+    store,
+    clock,
+    () => {
+      deps.background.run("email delivery", () => mailer.deliverPending());
+    },
+    events,
+  );
   const topUps = new AutoTopUpService(store, checkout, paymentMethods, time, logger, deps.background);
 
   /** The account has a new default payment method: past-due payments are retried at once. */

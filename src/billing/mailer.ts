@@ -26,7 +26,11 @@ export class OutboxMailer {
     private readonly from = options.from,
   ) {
     // Every wait well inside the claim (CLAIM_MS): a send may not outlive it and be claimed again elsewhere.
-    this.transport = options.smtpUrl ? nodemailer.createTransport({ url: options.smtpUrl, connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 30_000 } as Parameters<typeof nodemailer.createTransport>[0]) : null;
+    this.transport = options.smtpUrl
+      ? nodemailer.createTransport({ url: options.smtpUrl, connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 30_000 } as Parameters<
+          typeof nodemailer.createTransport
+        >[0])
+      : null;
   }
 
   get enabled(): boolean {

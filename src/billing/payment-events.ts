@@ -57,7 +57,13 @@ export class PaymentEventService {
   async apply(providerName: ProviderName, event: PaymentEvent): Promise<{ kind: WebhookOutcome; outcome: string }> {
     return this.store.transaction(async (tx) => {
       // Claimed before it is applied (guard: the primary key): a redelivery, here or on another node, is a duplicate.
-      const claimed = await tx.webhookEvents.claim({ provider: providerName, eventId: event.id, type: event.providerType, outcome: "applying", receivedAt: this.time.server.now().toISOString() });
+      const claimed = await tx.webhookEvents.claim({
+        provider: providerName,
+        eventId: event.id,
+        type: event.providerType,
+        outcome: "applying",
+        receivedAt: this.time.server.now().toISOString(),
+      });
       if (!claimed) {
         const seen = await tx.webhookEvents.get(providerName, event.id);
         return { kind: "duplicate" as const, outcome: `duplicate of an event already processed (${seen?.outcome})` };
@@ -132,7 +138,13 @@ export class PaymentEventService {
       if (!(error instanceof DomainError)) throw error;
       return this.keepUnapplied(tx, providerName, event, session, error.message, now);
     }
-    await this.settle(tx, session.id, { status: "COMPLETED", transactionId, failureReason: null, resolvedAt: now, paymentReference: event.paymentReference ?? null });
+    await this.settle(tx, session.id, {
+      status: "COMPLETED",
+      transactionId,
+      failureReason: null,
+      resolvedAt: now,
+      paymentReference: event.paymentReference ?? null,
+    });
     await this.onPaid.completed(tx, session.id);
     const credits = `${fromMicros(session.creditsMicros).toFixed()} credits added`;
     return {
@@ -159,7 +171,12 @@ export class PaymentEventService {
       reason: why,
       createdAt: now,
     });
-    await this.settle(tx, session.id, { status: "PAID_NOT_CREDITED", transactionId: null, failureReason: `${reason} (kept for an operator as ${id})`, resolvedAt: now });
+    await this.settle(tx, session.id, {
+      status: "PAID_NOT_CREDITED",
+      transactionId: null,
+      failureReason: `${reason} (kept for an operator as ${id})`,
+      resolvedAt: now,
+    });
     await this.onPaid.unapplied(tx, session, reason);
     return { kind: "unapplied", outcome: `unapplied: session ${session.id} ${reason}; recorded as ${id}` };
   }

@@ -87,14 +87,16 @@ export class PaymentMethodSetupService {
       return { outcome: `rejected: setup ${row.id} belongs to another customer`, accountId: null };
     }
     const account = (await tx.accounts.get(row.accountId))!;
-    if (!providerServes(account.mode, providerName)) return { outcome: `rejected: a ${account.mode} account saves no ${providerName} methods`, accountId: null };
+    if (!providerServes(account.mode, providerName))
+      return { outcome: `rejected: a ${account.mode} account saves no ${providerName} methods`, accountId: null };
     const method = await this.paymentMethods.save(
       tx,
       row.accountId,
       { provider: providerName, token: setup.paymentMethodToken, label: setup.label ?? `${setup.paymentMethodToken.slice(0, 28)} (${providerName})` },
       true,
     );
-    if (!(await tx.setups.complete(row.id, method.id, (await this.time.of(account, tx)).toISOString()))) throw new Error(`setup ${row.id} changed while it was completed`);
+    if (!(await tx.setups.complete(row.id, method.id, (await this.time.of(account, tx)).toISOString())))
+      throw new Error(`setup ${row.id} changed while it was completed`);
     return { outcome: `applied: setup ${row.id} saved payment method ${method.id} as the default`, accountId: row.accountId };
   }
 

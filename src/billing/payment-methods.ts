@@ -63,7 +63,9 @@ export class PaymentMethodService {
     }
     if (!customerId) return null;
     // Two callers at once get the same customer (the provider's idempotency key); the first row stays.
-    return this.store.transaction((tx) => tx.paymentMethods.saveCustomer({ accountId, provider: providerName, customerId, createdAt: this.clock.now().toISOString() }));
+    return this.store.transaction((tx) =>
+      tx.paymentMethods.saveCustomer({ accountId, provider: providerName, customerId, createdAt: this.clock.now().toISOString() }),
+    );
   }
 
   async storedCustomer(accountId: string, providerName: ProviderName, tx?: Tx): Promise<string | null> {

@@ -14,7 +14,8 @@ export const providerUnavailable = (message: string, field?: string[]) => new Do
 export function providerForPayment(mode: Mode, paymentType: PaymentType, stripeConfigured: boolean, field = ["paymentType"]): ProviderName {
   if (mode === "TEST") return "sandbox";
   if (paymentType === "PAYPAL") throw providerUnavailable("PayPal is not available to LIVE accounts yet: pay by CARD", field);
-  if (!stripeConfigured) throw providerUnavailable("This server takes no live payments: no payment provider is configured (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET)", field);
+  if (!stripeConfigured)
+    throw providerUnavailable("This server takes no live payments: no payment provider is configured (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET)", field);
   return "stripe";
 }
 

@@ -83,7 +83,10 @@ export class PaymentDeclinedError extends Error {}
 
 /** A call to the provider that failed (an outage, a request it refused): PAYMENT_PROVIDER_ERROR. */
 export const providerFailure = (error: unknown) =>
-  new DomainError(DomainErrorCode.PAYMENT_PROVIDER_ERROR, `The payment provider refused the request: ${error instanceof Error ? error.message : String(error)}`);
+  new DomainError(
+    DomainErrorCode.PAYMENT_PROVIDER_ERROR,
+    `The payment provider refused the request: ${error instanceof Error ? error.message : String(error)}`,
+  );
 
 export interface PaymentProvider {
   readonly name: ProviderName;

@@ -49,10 +49,7 @@ export class ReturnUrls {
     if (text.length > MAX_URL_LENGTH) throw badInput(`${field} is longer than ${MAX_URL_LENGTH} characters`, [field]);
     const allowed = [new URL(this.publicUrl()).origin, ...this.allowedOrigins];
     if (!allowed.includes(url.origin)) {
-      throw badInput(
-        `${field} must be on ${allowed.join(" or ")}; ${url.origin} is not allowed (the operator can add it to CHECKOUT_RETURN_ORIGINS)`,
-        [field],
-      );
+      throw badInput(`${field} must be on ${allowed.join(" or ")}; ${url.origin} is not allowed (the operator can add it to CHECKOUT_RETURN_ORIGINS)`, [field]);
     }
     return url.href;
   }
@@ -61,7 +58,10 @@ export class ReturnUrls {
 /** Parses CHECKOUT_RETURN_ORIGINS: comma-separated http(s) origins. Returns the problem, if any. */
 export function parseOrigins(raw: string): string[] | string {
   const origins: string[] = [];
-  for (const part of raw.split(",").map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     let url: URL | null = null;
     try {
       url = new URL(part);

@@ -25,21 +25,42 @@ export async function applyReversal(tx: Tx, creditService: CreditService, sessio
   const refunded = Math.max(session.refundedMicros, event.type === "payment.refunded" ? (event.amountMicros ?? 0) : 0);
   await tx.checkoutSessions.recordReversal(session.id, { refundedMicros: refunded, disputedAt: session.disputedAt ?? (disputed ? at : null) });
   // Told before its payment's success (events come in any order): recorded, and applied once its credits are added.
-  if (session.status !== "COMPLETED") return `ignored: session ${session.id} is ${session.status}; the reversal is recorded and applies if its credits are added`;
+  if (session.status !== "COMPLETED")
+    return `ignored: session ${session.id} is ${session.status}; the reversal is recorded and applies if its credits are added`;
   const before = claimedCredits(session, session.refundedMicros, session.disputedAt !== null);
   const after = claimedCredits(session, refunded, disputed);
   if (after <= before) return `ignored: nothing more to claw back of session ${session.id}`;
-  const why = disputed ? `disputed (${event.reason ?? "chargeback"})` : `refunded ${fromMicros(refunded).toFixed()} ${session.currency} of ${fromMicros(session.priceMicros).toFixed()}`;
-  return (await clawBack(tx, creditService, session, after - before, after === session.creditsMicros, why)) ?? `ignored: session ${session.id} has no grant (paid before wallets)`;
+  const why = disputed
+    ? `disputed (${event.reason ?? "chargeback"})`
+    : `refunded ${fromMicros(refunded).toFixed()} ${session.currency} of ${fromMicros(session.priceMicros).toFixed()}`;
+  return (
+    (await clawBack(tx, creditService, session, after - before, after === session.creditsMicros, why)) ??
+    `ignored: session ${session.id} has no grant (paid before wallets)`
+  );
 }
 
 /** Inside the transaction that adds a session's credits: a refund or dispute told earlier takes them back now. */
 export async function applyRecordedReversal(tx: Tx, creditService: CreditService, session: CheckoutSessionRow): Promise<void> {
   const claim = claimedCredits(session, session.refundedMicros, session.disputedAt !== null);
-  if (claim > 0) await clawBack(tx, creditService, session, claim, claim === session.creditsMicros, session.disputedAt ? "disputed before it was credited" : "refunded before it was credited");
+  if (claim > 0)
+    await clawBack(
+      tx,
+      creditService,
+      session,
+      claim,
+      claim === session.creditsMicros,
+      session.disputedAt ? "disputed before it was credited" : "refunded before it was credited",
+    );
 }
 
-async function clawBack(tx: Tx, creditService: CreditService, session: CheckoutSessionRow, micros: number, close: boolean, why: string): Promise<string | null> {
+async function clawBack(
+  tx: Tx,
+  creditService: CreditService,
+  session: CheckoutSessionRow,
+  micros: number,
+  close: boolean,
+  why: string,
+): Promise<string | null> {
   const { source, sourceId } = grantSourceOf(session);
   const grant = await tx.grants.bySource(source, sourceId);
   if (!grant) return null;

@@ -39,7 +39,11 @@ const formOf = (kind: "checkout" | "setup", row: { id: string; pageSecret: strin
   `<form method="post" action="/sandbox/${kind}/${row.id}?${PAGE_SECRET_PARAM}=${encodeURIComponent(row.pageSecret!)}">${content}</form>`;
 
 /** Where the buyer goes next: the session's own return URL, or this server's outcome page, which needs the secret too. */
-function returnTo(billing: Billing, row: { id: string; successUrl: string | null; cancelUrl: string | null; pageSecret: string | null }, success: boolean): string {
+function returnTo(
+  billing: Billing,
+  row: { id: string; successUrl: string | null; cancelUrl: string | null; pageSecret: string | null },
+  success: boolean,
+): string {
   const urls = billing.checkout.returnUrls;
   const url = success ? urls.success(row) : urls.cancel(row);
   return (success ? row.successUrl : row.cancelUrl) === null ? withPageSecret(url, row.pageSecret!) : url;
@@ -91,14 +95,24 @@ export async function sandboxCheckoutPage(billing: Billing, sessionId: string, s
  * POST /sandbox/checkout/<id>?secret=…: the buyer paid or declined; or, with the admin key, a paid
  * session is refunded (amount: all refunded so far) or disputed. Without the secret: 403, nothing changed.
  */
-export async function sandboxCheckoutAction(billing: Billing, sessionId: string, secret: string | null, form: string, isAdmin: AdminCheck): Promise<HttpAnswer> {
+export async function sandboxCheckoutAction(
+  billing: Billing,
+  sessionId: string,
+  secret: string | null,
+  form: string,
+  isAdmin: AdminCheck,
+): Promise<HttpAnswer> {
   const fields = new URLSearchParams(form);
   const action = fields.get("action");
   const session = await sandboxSession(billing, sessionId, secret);
   if (!session) return refused();
   if (action === "refund" || action === "dispute") {
     if (!(await isAdmin(fields.get("admin_key")))) {
-      return html(403, "Not allowed", `<p>Refunds and disputes are the provider dashboard's: send the admin key (X-API-Key). Nothing was changed.</p>${SANDBOX_NOTE}`);
+      return html(
+        403,
+        "Not allowed",
+        `<p>Refunds and disputes are the provider dashboard's: send the admin key (X-API-Key). Nothing was changed.</p>${SANDBOX_NOTE}`,
+      );
     }
     return reverse(billing, session, action, fields.get("amount"));
   }
@@ -120,7 +134,12 @@ export async function sandboxCheckoutAction(billing: Billing, sessionId: string,
 export async function sandboxSetupPage(billing: Billing, setupId: string, secret: string | null): Promise<HttpAnswer> {
   const setup = await sandboxSetup(billing, setupId, secret);
   if (!setup) return notFound("Setup");
-  if (setup.status !== "OPEN") return html(200, `Setup ${setup.status.toLowerCase()}`, `<p id="status" data-status="${setup.status}">This setup is ${setup.status.toLowerCase()}.</p>${SANDBOX_NOTE}`);
+  if (setup.status !== "OPEN")
+    return html(
+      200,
+      `Setup ${setup.status.toLowerCase()}`,
+      `<p id="status" data-status="${setup.status}">This setup is ${setup.status.toLowerCase()}.</p>${SANDBOX_NOTE}`,
+    );
   const options = SANDBOX_TEST_TOKENS.map((token) => `<option value="${token}">${token}</option>`).join("");
   return html(
     200,
@@ -146,17 +165,23 @@ export async function sandboxSetupAction(billing: Billing, setupId: string, secr
 }
 
 async function reverse(billing: Billing, session: CheckoutSessionRow, action: "refund" | "dispute", amount: string | null): Promise<HttpAnswer> {
-  if (session.status !== "COMPLETED") return html(409, "Sandbox checkout", `<p>Only a completed payment can be ${action === "refund" ? "refunded" : "disputed"}.</p>${SANDBOX_NOTE}`);
+  if (session.status !== "COMPLETED")
+    return html(409, "Sandbox checkout", `<p>Only a completed payment can be ${action === "refund" ? "refunded" : "disputed"}.</p>${SANDBOX_NOTE}`);
   const price = fromMicros(session.priceMicros);
   let refunded: Decimal = price;
   if (action === "refund" && amount !== null) {
     // The API's one grammar of decimal text; at most 6 places, the ledger's precision.
     const valid = isDecimalText(amount) ? parseDecimal(amount) : null;
-    if (!valid || valid.decimalPlaces() > 6 || !valid.isPositive() || valid.isZero() || valid.greaterThan(price)) return html(400, "Sandbox checkout", `<p>Refund an amount above 0 and at most ${price.toFixed()} ${escape(session.currency)}.</p>`);
+    if (!valid || valid.decimalPlaces() > 6 || !valid.isPositive() || valid.isZero() || valid.greaterThan(price))
+      return html(400, "Sandbox checkout", `<p>Refund an amount above 0 and at most ${price.toFixed()} ${escape(session.currency)}.</p>`);
     refunded = valid;
   }
   const type = action === "refund" ? "checkout.refunded" : "checkout.disputed";
   const delivery = await billing.sandbox.deliver(type, session.id, refunded, session.currency, action === "dispute" ? "fraudulent" : undefined);
   if (delivery.status !== 200) return html(502, "Sandbox checkout", `<p>The webhook was not accepted (${delivery.status}); try again.</p>${SANDBOX_NOTE}`);
-  return html(200, action === "refund" ? "Payment refunded" : "Payment disputed", `<p id="status" data-status="${action === "refund" ? "REFUNDED" : "DISPUTED"}">Done: the webhook was delivered.</p>${SANDBOX_NOTE}`);
+  return html(
+    200,
+    action === "refund" ? "Payment refunded" : "Payment disputed",
+    `<p id="status" data-status="${action === "refund" ? "REFUNDED" : "DISPUTED"}">Done: the webhook was delivered.</p>${SANDBOX_NOTE}`,
+  );
 }

@@ -91,11 +91,18 @@ export class SandboxProvider implements PaymentProvider {
   async chargeSavedMethod(request: CheckoutRequest & { providerToken: string }): Promise<ProviderCheckout> {
     const token = request.providerToken;
     if (token.startsWith("tok_authenticationRequired")) throw new PaymentDeclinedError(AUTHENTICATION_REQUIRED);
-    if (token.startsWith("tok_chargeDelayed")) return { providerSessionId: request.sessionId, url: this.pageUrl("checkout", request.sessionId, request.pageSecret) };
+    if (token.startsWith("tok_chargeDelayed"))
+      return { providerSessionId: request.sessionId, url: this.pageUrl("checkout", request.sessionId, request.pageSecret) };
     const declined = token.startsWith("tok_chargeDeclined");
     // Like a real provider, the result comes back later, as a webhook.
     const deliver = () =>
-      this.deliver(declined ? "checkout.declined" : "checkout.completed", request.sessionId, fromMicros(request.amountMicros), request.currency, declined ? "card declined" : undefined);
+      this.deliver(
+        declined ? "checkout.declined" : "checkout.completed",
+        request.sessionId,
+        fromMicros(request.amountMicros),
+        request.currency,
+        declined ? "card declined" : undefined,
+      );
     const later = () => new Promise<void>((resolve) => setImmediate(resolve)).then(deliver);
     if (this.options.runInBackground) this.options.runInBackground("sandbox webhook delivery", later, request.accountId);
     else void later().catch(this.options.onDeliveryError);

@@ -87,7 +87,9 @@ export class StripeProvider implements PaymentProvider {
       return { providerSessionId: intent.id, url: null };
     } catch (error) {
       if (error instanceof Stripe.errors.StripeCardError) {
-        throw new PaymentDeclinedError(error.code === "authentication_required" ? AUTHENTICATION_REQUIRED : `${error.code ?? "card_declined"}: ${error.message}`);
+        throw new PaymentDeclinedError(
+          error.code === "authentication_required" ? AUTHENTICATION_REQUIRED : `${error.code ?? "card_declined"}: ${error.message}`,
+        );
       }
       throw error;
     }
@@ -177,12 +179,27 @@ export class StripeProvider implements PaymentProvider {
         // amount_refunded is everything refunded so far: applying it is the same whatever the order.
         const charge = event.data.object;
         const intent = typeof charge.payment_intent === "string" ? charge.payment_intent : (charge.payment_intent?.id ?? null);
-        return { ...base, type: "payment.refunded", providerSessionId: null, paymentReference: intent, amountMicros: fromMinorUnits(charge.amount_refunded), currency: charge.currency.toUpperCase() };
+        return {
+          ...base,
+          type: "payment.refunded",
+          providerSessionId: null,
+          paymentReference: intent,
+          amountMicros: fromMinorUnits(charge.amount_refunded),
+          currency: charge.currency.toUpperCase(),
+        };
       }
       case "charge.dispute.created": {
         const dispute = event.data.object;
         const intent = typeof dispute.payment_intent === "string" ? dispute.payment_intent : (dispute.payment_intent?.id ?? null);
-        return { ...base, type: "payment.disputed", providerSessionId: null, paymentReference: intent, amountMicros: fromMinorUnits(dispute.amount), currency: dispute.currency.toUpperCase(), reason: dispute.reason };
+        return {
+          ...base,
+          type: "payment.disputed",
+          providerSessionId: null,
+          paymentReference: intent,
+          amountMicros: fromMinorUnits(dispute.amount),
+          currency: dispute.currency.toUpperCase(),
+          reason: dispute.reason,
+        };
       }
       case "payment_intent.payment_failed": {
         const intent = event.data.object;
@@ -194,7 +211,13 @@ export class StripeProvider implements PaymentProvider {
         const setupId = intent.metadata?.setupId;
         if (!method || !setupId) return { ...base, ...none, type: "ignored", providerSessionId: null };
         const customerId = typeof intent.customer === "string" ? intent.customer : (intent.customer?.id ?? null);
-        return { ...base, ...none, type: "setup.succeeded", providerSessionId: setupId, setup: { setupId, paymentMethodToken: method, customerId, label: null } };
+        return {
+          ...base,
+          ...none,
+          type: "setup.succeeded",
+          providerSessionId: setupId,
+          setup: { setupId, paymentMethodToken: method, customerId, label: null },
+        };
       }
       default:
         return { ...base, ...none, type: "ignored", providerSessionId: null };

@@ -139,7 +139,8 @@ export class SubscriptionService {
         // Conditional on what was read: two cancels at once change it, and tell of it, once.
         changed = await tx.subscriptions.update(subscriptionId, { cancelAtPeriodEnd: true }, { statuses: LIVE_STATUSES, cancelAtPeriodEnd: false });
       }
-      if (changed) await this.event(tx, subscriptionId, "subscription.cancelled", { endsAt: subscription.status === "PAST_DUE" ? now : subscription.currentPeriodEnd });
+      if (changed)
+        await this.event(tx, subscriptionId, "subscription.cancelled", { endsAt: subscription.status === "PAST_DUE" ? now : subscription.currentPeriodEnd });
       const after = (await tx.subscriptions.get(subscriptionId))!;
       // Ended meanwhile (its last retry failed, or another cancel ended it): refused as if read so.
       if (!changed && !isLive(after.status)) throw endedAlready(after);
@@ -310,7 +311,11 @@ export class SubscriptionService {
           const start = subscription.currentPeriodEnd;
           const end = addMonths(new Date(start), 1, subscription.anchorDay).toISOString();
           // An unpaid earlier period is not retried any more: the new period is charged instead.
-          const claimed = await tx.subscriptions.update(id, { currentPeriodStart: start, currentPeriodEnd: end, failedPaymentAttempts: 0, nextPaymentAttemptAt: null }, current);
+          const claimed = await tx.subscriptions.update(
+            id,
+            { currentPeriodStart: start, currentPeriodEnd: end, failedPaymentAttempts: 0, nextPaymentAttemptAt: null },
+            current,
+          );
           return claimed ? start : null;
         });
         if (!started) break;

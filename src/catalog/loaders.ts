@@ -32,25 +32,13 @@ const sync =
     load(keys);
 
 export function createCatalogLoaders(repository: CatalogRepository) {
-  const creditPacksByProvider = new DataLoader<string, CreditPackRecord[]>(
-    sync((ids) => groupsFor(ids, repository.creditPacksByProviderIds(ids))),
-  );
+  const creditPacksByProvider = new DataLoader<string, CreditPackRecord[]>(sync((ids) => groupsFor(ids, repository.creditPacksByProviderIds(ids))));
   return {
-    provider: new DataLoader<string, ProviderRecord | null>(
-      sync((ids) => byKey(ids, repository.providersByIds(ids), (p) => p.id)),
-    ),
-    product: new DataLoader<string, ProductRecord | null>(
-      sync((ids) => byKey(ids, repository.productsByIds(ids), (p) => p.id)),
-    ),
-    model: new DataLoader<string, ModelRecord | null>(
-      sync((ids) => byKey(ids, repository.modelsByIds(ids), (m) => m.id)),
-    ),
-    variant: new DataLoader<string, VariantRecord | null>(
-      sync((ids) => byKey(ids, repository.variantsByIds(ids), (v) => v.id)),
-    ),
-    subscriptionPlan: new DataLoader<string, SubscriptionPlanRecord | null>(
-      sync((ids) => byKey(ids, repository.subscriptionPlansByIds(ids), (p) => p.id)),
-    ),
+    provider: new DataLoader<string, ProviderRecord | null>(sync((ids) => byKey(ids, repository.providersByIds(ids), (p) => p.id))),
+    product: new DataLoader<string, ProductRecord | null>(sync((ids) => byKey(ids, repository.productsByIds(ids), (p) => p.id))),
+    model: new DataLoader<string, ModelRecord | null>(sync((ids) => byKey(ids, repository.modelsByIds(ids), (m) => m.id))),
+    variant: new DataLoader<string, VariantRecord | null>(sync((ids) => byKey(ids, repository.variantsByIds(ids), (v) => v.id))),
+    subscriptionPlan: new DataLoader<string, SubscriptionPlanRecord | null>(sync((ids) => byKey(ids, repository.subscriptionPlansByIds(ids), (p) => p.id))),
     /** A pack is read with its provider's other packs: its saving is relative to them. */
     creditPack: new DataLoader<string, CreditPackRecord | null>(async (ids) => {
       const providerIds = ids.map((id) => id.split("/")[0]);
@@ -61,24 +49,12 @@ export function createCatalogLoaders(repository: CatalogRepository) {
       });
     }),
     creditPacksByProvider,
-    productsByProvider: new DataLoader<string, ProductRecord[]>(
-      sync((ids) => groupsFor(ids, repository.productsByProviderIds(ids))),
-    ),
-    parametersByProduct: new DataLoader<string, ParameterRecord[]>(
-      sync((ids) => groupsFor(ids, repository.parametersByProductIds(ids))),
-    ),
-    priceComponentsByProduct: new DataLoader<string, PriceComponentRecord[]>(
-      sync((ids) => groupsFor(ids, repository.priceComponentsByProductIds(ids))),
-    ),
-    modelsByProvider: new DataLoader<string, ModelRecord[]>(
-      sync((ids) => groupsFor(ids, repository.modelsByProviderIds(ids))),
-    ),
-    modelsByProduct: new DataLoader<string, ProductModelRecord[]>(
-      sync((ids) => groupsFor(ids, repository.modelsByProductIds(ids))),
-    ),
-    variantsByModel: new DataLoader<string, VariantRecord[]>(
-      sync((ids) => groupsFor(ids, repository.variantsByModelIds(ids))),
-    ),
+    productsByProvider: new DataLoader<string, ProductRecord[]>(sync((ids) => groupsFor(ids, repository.productsByProviderIds(ids)))),
+    parametersByProduct: new DataLoader<string, ParameterRecord[]>(sync((ids) => groupsFor(ids, repository.parametersByProductIds(ids)))),
+    priceComponentsByProduct: new DataLoader<string, PriceComponentRecord[]>(sync((ids) => groupsFor(ids, repository.priceComponentsByProductIds(ids)))),
+    modelsByProvider: new DataLoader<string, ModelRecord[]>(sync((ids) => groupsFor(ids, repository.modelsByProviderIds(ids)))),
+    modelsByProduct: new DataLoader<string, ProductModelRecord[]>(sync((ids) => groupsFor(ids, repository.modelsByProductIds(ids)))),
+    variantsByModel: new DataLoader<string, VariantRecord[]>(sync((ids) => groupsFor(ids, repository.variantsByModelIds(ids)))),
     subscriptionPlansByProvider: new DataLoader<string, SubscriptionPlanRecord[]>(
       sync((ids) => groupsFor(ids, repository.subscriptionPlansByProviderIds(ids))),
     ),

@@ -1,13 +1,7 @@
 /** Catalog objects as the domain hands them to the GraphQL layer: exact decimals, no storage details. */
 import type { Money } from "../pricing/money.js";
 import type { Decimal } from "../pricing/decimal.js";
-import type {
-  BillingUnit,
-  ParameterType,
-  PriceComponent,
-  PriceSource,
-  RoundingMode,
-} from "../pricing/rules.js";
+import type { BillingUnit, ParameterType, PriceComponent, PriceSource, RoundingMode } from "../pricing/rules.js";
 
 export interface ProviderRecord {
   __typename: "Provider";

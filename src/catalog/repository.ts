@@ -77,12 +77,7 @@ export class CatalogRepository {
         .orderBy(asc(t.priceRules.productId), asc(t.priceRules.position))
         .prepare(),
       modelsByIds: db.select().from(t.models).where(inIds(t.models.id)).prepare(),
-      modelsByProviderIds: db
-        .select()
-        .from(t.models)
-        .where(inIds(t.models.providerId))
-        .orderBy(asc(t.models.providerId), asc(t.models.position))
-        .prepare(),
+      modelsByProviderIds: db.select().from(t.models).where(inIds(t.models.providerId)).orderBy(asc(t.models.providerId), asc(t.models.position)).prepare(),
       modelsByProductIds: db
         .select({ link: t.productModels, model: t.models })
         .from(t.productModels)
@@ -91,10 +86,7 @@ export class CatalogRepository {
         .orderBy(asc(t.productModels.productId), asc(t.productModels.position))
         .prepare(),
       variantsByIds: variantSelect().where(inIds(t.modelVariants.id)).prepare(),
-      variantsByModelIds: variantSelect()
-        .where(inIds(t.modelVariants.modelId))
-        .orderBy(asc(t.modelVariants.modelId), asc(t.modelVariants.position))
-        .prepare(),
+      variantsByModelIds: variantSelect().where(inIds(t.modelVariants.modelId)).orderBy(asc(t.modelVariants.modelId), asc(t.modelVariants.position)).prepare(),
       creditPacksByProviderIds: db
         .select()
         .from(t.creditPacks)
@@ -190,9 +182,7 @@ export class CatalogRepository {
   }
 
   variantsByIds(ids: readonly string[]): VariantRecord[] {
-    return this.queries.variantsByIds
-      .all(idsParam(ids))
-      .map((row) => toVariant(row.variant, row.creditValueMicros, row.currency));
+    return this.queries.variantsByIds.all(idsParam(ids)).map((row) => toVariant(row.variant, row.creditValueMicros, row.currency));
   }
 
   variantsByModelIds(modelIds: readonly string[]): Map<string, VariantRecord[]> {

@@ -26,8 +26,7 @@ export function toProvider(row: typeof t.providers.$inferSelect): ProviderRecord
     id: row.id,
     name: row.name,
     description: row.description,
-    creditValue:
-      row.creditValueMicros === null ? null : money(fromMicros(row.creditValueMicros), row.creditValueCurrency!),
+    creditValue: row.creditValueMicros === null ? null : money(fromMicros(row.creditValueMicros), row.creditValueCurrency!),
     creditValueSource: row.creditValueSource,
     sourceDocument: row.sourceDocument,
   };
@@ -79,18 +78,21 @@ export function toPriceComponent(row: typeof t.priceRules.$inferSelect): PriceCo
   const rateTable = (row.rateTableMicros as Record<string, number> | null) ?? {};
   const rateTiers = Object.entries(rateTable).map(([value, micros]) => ({ value, credits: fromMicros(micros) }));
   const rate: PriceComponent["rate"] =
-    row.rateKind === "FLAT" ? { credits: fromMicros(row.rateMicros!).toFixed() }
-    : row.rateKind === "PERCENT_OF" ? { percentOf: row.percentOf as string[], percent: fromMicros(row.rateMicros!).toFixed() }
-    : row.rateKind === "BY_PARAMETER" ? {
-        byParameter: row.rateParameter!,
-        credits: Object.fromEntries(rateTiers.map((tier) => [tier.value, tier.credits.toFixed()])),
-      }
-    : {
-        variant: {
-          ...(row.variantModelId ? { model: row.variantModelId } : {}),
-          match: row.variantMatch as Record<"name" | "resolution" | "durationSeconds", string>,
-        },
-      };
+    row.rateKind === "FLAT"
+      ? { credits: fromMicros(row.rateMicros!).toFixed() }
+      : row.rateKind === "PERCENT_OF"
+        ? { percentOf: row.percentOf as string[], percent: fromMicros(row.rateMicros!).toFixed() }
+        : row.rateKind === "BY_PARAMETER"
+          ? {
+              byParameter: row.rateParameter!,
+              credits: Object.fromEntries(rateTiers.map((tier) => [tier.value, tier.credits.toFixed()])),
+            }
+          : {
+              variant: {
+                ...(row.variantModelId ? { model: row.variantModelId } : {}),
+                match: row.variantMatch as Record<"name" | "resolution" | "durationSeconds", string>,
+              },
+            };
   const blockSize = optionalDecimal(row.blockSizeMicros);
   const minimumCredits = optionalDecimal(row.minimumCreditsMicros);
   const rule: PriceComponent = {
@@ -144,11 +146,7 @@ export function toModel(row: typeof t.models.$inferSelect): ModelRecord {
   };
 }
 
-export function toVariant(
-  row: typeof t.modelVariants.$inferSelect,
-  creditValueMicros: number | null,
-  currency: string | null,
-): VariantRecord {
+export function toVariant(row: typeof t.modelVariants.$inferSelect, creditValueMicros: number | null, currency: string | null): VariantRecord {
   const credits = fromMicros(row.creditsMicros);
   return {
     __typename: "Variant",
@@ -173,8 +171,7 @@ export function toVariant(
  */
 export function toCreditPacks(rows: Array<typeof t.creditPacks.$inferSelect>): CreditPackRecord[] {
   if (rows.length === 0) return [];
-  const perCredit = (row: typeof t.creditPacks.$inferSelect) =>
-    fromMicros(row.priceMicros).div(fromMicros(row.creditsMicros));
+  const perCredit = (row: typeof t.creditPacks.$inferSelect) => fromMicros(row.priceMicros).div(fromMicros(row.creditsMicros));
   const smallest = rows.reduce((a, b) => (b.creditsMicros < a.creditsMicros ? b : a));
   const reference = perCredit(smallest);
   return rows.map((row) => {
@@ -213,5 +210,3 @@ export function toSubscriptionPlan(row: typeof t.subscriptionPlans.$inferSelect)
     sourceDocument: row.sourceDocument,
   };
 }
-
-

@@ -71,7 +71,10 @@ const productSeedSchema = z
      * Present when the vendor charges as soon as it accepts the request: a job for the product
      * consumes its credits at creation instead of holding them. The note cites the doc.
      */
-    chargedOnAcceptance: z.object({ source, note: z.string().min(10) }).strict().optional(),
+    chargedOnAcceptance: z
+      .object({ source, note: z.string().min(10) })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -98,7 +101,10 @@ const subscriptionPlanSeedSchema = z
     contactSales: z.boolean(),
     source,
     /** Whether a period's credits expire at the period's end (absent: they never expire), and where that comes from. */
-    creditsExpire: z.object({ at: z.literal("PERIOD_END"), source, note: z.string().min(10) }).strict().optional(),
+    creditsExpire: z
+      .object({ at: z.literal("PERIOD_END"), source, note: z.string().min(10) })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((p) => p.contactSales || (p.priceUsd !== undefined && p.interval !== undefined), {
@@ -112,7 +118,10 @@ export const providerSeedSchema = z
     description: z.string().min(10),
     /** The file in shared/docs every price of this provider comes from. */
     sourceDocument: z.string().regex(/^\d{3}_[0-9a-f]+\.txt$/),
-    creditValue: z.object({ amount: decimalString, currency: z.literal("USD"), source }).strict().optional(),
+    creditValue: z
+      .object({ amount: decimalString, currency: z.literal("USD"), source })
+      .strict()
+      .optional(),
     products: z.array(productSeedSchema).default([]),
     models: z.array(modelSeedSchema).default([]),
     creditPacks: z.array(creditPackSeedSchema).default([]),
@@ -216,7 +225,7 @@ export function parseProviderSeed(input: unknown): ProviderSeed {
         if (rate.variant.model && !modelSlugs.has(rate.variant.model)) {
           complain(at, `variant rate names unknown model "${rate.variant.model}"`);
         }
-        if (!rate.variant.model && !(product.models?.length)) {
+        if (!rate.variant.model && !product.models?.length) {
           complain(at, "a variant rate of the request's model needs the product's models");
         }
       }
@@ -232,10 +241,7 @@ export function parseProviderSeed(input: unknown): ProviderSeed {
   return seed;
 }
 
-function checkParameter(
-  parameter: z.output<typeof parameterDefinitionSchema>,
-  complain: (message: string) => void,
-): void {
+function checkParameter(parameter: z.output<typeof parameterDefinitionSchema>, complain: (message: string) => void): void {
   const numeric = parameter.type === "INTEGER" || parameter.type === "DECIMAL" || parameter.type === "DECIMAL_LIST";
   if ((parameter.minimum || parameter.maximum) && !numeric) complain("minimum/maximum need a numeric type");
   if (parameter.normalize && !(numeric && parameter.allowedValues)) {
@@ -251,17 +257,18 @@ function checkParameter(
   for (const value of parameter.assumedValues ?? []) {
     if (!parameter.allowedValues?.includes(value)) complain(`assumed value ${JSON.stringify(value)} is not among allowedValues`);
   }
-  const values = [
-    ...(parameter.defaultValue !== undefined ? [parameter.defaultValue] : []),
-    ...(parameter.allowedValues ?? []),
-  ];
+  const values = [...(parameter.defaultValue !== undefined ? [parameter.defaultValue] : []), ...(parameter.allowedValues ?? [])];
   for (const value of values) {
     const ok =
-      parameter.type === "BOOLEAN" ? typeof value === "boolean"
-      : parameter.type === "STRING" ? typeof value === "string"
-      : parameter.type === "INTEGER" ? Number.isInteger(value)
-      : parameter.type === "DECIMAL" ? typeof value === "number" || (typeof value === "string" && isDecimal(value))
-      : false;
+      parameter.type === "BOOLEAN"
+        ? typeof value === "boolean"
+        : parameter.type === "STRING"
+          ? typeof value === "string"
+          : parameter.type === "INTEGER"
+            ? Number.isInteger(value)
+            : parameter.type === "DECIMAL"
+              ? typeof value === "number" || (typeof value === "string" && isDecimal(value))
+              : false;
     if (!ok) complain(`value ${JSON.stringify(value)} does not fit type ${parameter.type}`);
   }
   if (parameter.required && parameter.defaultValue !== undefined) complain("a required parameter has no default");

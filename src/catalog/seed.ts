@@ -79,9 +79,7 @@ export function catalogRows(seeds: ProviderSeed[]): CatalogRows {
       });
       model.variants.forEach((variant, variantPosition) => {
         // Where the doc prices in dollars, credits follow from the credit value (ugen: x 100).
-        const credits = variant.credits !== undefined
-          ? parseDecimal(variant.credits)
-          : parseDecimal(variant.priceUsd!).div(creditValue!);
+        const credits = variant.credits !== undefined ? parseDecimal(variant.credits) : parseDecimal(variant.priceUsd!).div(creditValue!);
         rows.modelVariants.push({
           id: catalogIds.variant(modelId, variant.slug),
           modelId,
@@ -102,10 +100,7 @@ export function catalogRows(seeds: ProviderSeed[]): CatalogRows {
     seed.products.forEach((product, position) => {
       const productId = catalogIds.product(seed.id, product.slug);
       const { components, minimumCredits, rounding } = product.price;
-      const assumed =
-        components.some((c) => c.source === "ASSUMED") ||
-        minimumCredits?.source === "ASSUMED" ||
-        rounding?.source === "ASSUMED";
+      const assumed = components.some((c) => c.source === "ASSUMED") || minimumCredits?.source === "ASSUMED" || rounding?.source === "ASSUMED";
       rows.products.push({
         id: productId,
         providerId: seed.id,
@@ -142,7 +137,9 @@ export function catalogRows(seeds: ProviderSeed[]): CatalogRows {
           minItems: parameter.type.endsWith("_LIST") ? (parameter.minItems ?? 1) : null,
           normalize: parameter.normalize ?? null,
           boundsSource: hasBounds(parameter) ? (parameter.bounds?.source ?? "ASSUMED") : null,
-          boundsNote: hasBounds(parameter) ? (parameter.bounds?.note ?? `${sourceDocument} gives no bounds for this input; these are assumed, to keep one request within reason.`) : null,
+          boundsNote: hasBounds(parameter)
+            ? (parameter.bounds?.note ?? `${sourceDocument} gives no bounds for this input; these are assumed, to keep one request within reason.`)
+            : null,
           assumedValues: parameter.assumedValues ?? null,
         });
       });
@@ -197,12 +194,7 @@ export function catalogRows(seeds: ProviderSeed[]): CatalogRows {
   return rows;
 }
 
-function priceRuleRow(
-  seed: ProviderSeed,
-  productId: string,
-  component: PriceComponent,
-  position: number,
-): typeof t.priceRules.$inferInsert {
+function priceRuleRow(seed: ProviderSeed, productId: string, component: PriceComponent, position: number): typeof t.priceRules.$inferInsert {
   const rate = component.rate;
   const base = {
     productId,
@@ -253,35 +245,37 @@ export function seedCatalog(database: CatalogDatabase, input: unknown[]): SeedRe
   const current = db.select().from(t.catalogMetadata).where(eq(t.catalogMetadata.key, CATALOG_VERSION_KEY)).get();
   if (current?.value === fingerprint) return { changed: false, fingerprint, counts };
 
-  database.sqlite.transaction(() => {
-    // Rows keyed by their parent are replaced whole; they have no dependents.
-    db.delete(t.productModels).run();
-    db.delete(t.priceRules).run();
-    db.delete(t.productParameters).run();
+  database.sqlite
+    .transaction(() => {
+      // Rows keyed by their parent are replaced whole; they have no dependents.
+      db.delete(t.productModels).run();
+      db.delete(t.priceRules).run();
+      db.delete(t.productParameters).run();
 
-    upsert(db, t.providers, t.providers.id, rows.providers);
-    upsert(db, t.models, t.models.id, rows.models);
-    upsert(db, t.modelVariants, t.modelVariants.id, rows.modelVariants);
-    upsert(db, t.products, t.products.id, rows.products);
-    upsert(db, t.creditPacks, t.creditPacks.id, rows.creditPacks);
-    upsert(db, t.subscriptionPlans, t.subscriptionPlans.id, rows.subscriptionPlans);
-    insertAll(db, t.productParameters, rows.productParameters);
-    insertAll(db, t.priceRules, rows.priceRules);
-    insertAll(db, t.productModels, rows.productModels);
+      upsert(db, t.providers, t.providers.id, rows.providers);
+      upsert(db, t.models, t.models.id, rows.models);
+      upsert(db, t.modelVariants, t.modelVariants.id, rows.modelVariants);
+      upsert(db, t.products, t.products.id, rows.products);
+      upsert(db, t.creditPacks, t.creditPacks.id, rows.creditPacks);
+      upsert(db, t.subscriptionPlans, t.subscriptionPlans.id, rows.subscriptionPlans);
+      insertAll(db, t.productParameters, rows.productParameters);
+      insertAll(db, t.priceRules, rows.priceRules);
+      insertAll(db, t.productModels, rows.productModels);
 
-    // Children before parents, so foreign keys hold at every step.
-    removeStale(db, t.modelVariants, t.modelVariants.id, rows.modelVariants);
-    removeStale(db, t.models, t.models.id, rows.models);
-    removeStale(db, t.products, t.products.id, rows.products);
-    removeStale(db, t.creditPacks, t.creditPacks.id, rows.creditPacks);
-    removeStale(db, t.subscriptionPlans, t.subscriptionPlans.id, rows.subscriptionPlans);
-    removeStale(db, t.providers, t.providers.id, rows.providers);
+      // Children before parents, so foreign keys hold at every step.
+      removeStale(db, t.modelVariants, t.modelVariants.id, rows.modelVariants);
+      removeStale(db, t.models, t.models.id, rows.models);
+      removeStale(db, t.products, t.products.id, rows.products);
+      removeStale(db, t.creditPacks, t.creditPacks.id, rows.creditPacks);
+      removeStale(db, t.subscriptionPlans, t.subscriptionPlans.id, rows.subscriptionPlans);
+      removeStale(db, t.providers, t.providers.id, rows.providers);
 
-    db.insert(t.catalogMetadata)
-      .values({ key: CATALOG_VERSION_KEY, value: fingerprint })
-      .onConflictDoUpdate({ target: t.catalogMetadata.key, set: { value: fingerprint, updatedAt: new Date().toISOString() } })
-      .run();
-  }).immediate();
+      db.insert(t.catalogMetadata)
+        .values({ key: CATALOG_VERSION_KEY, value: fingerprint })
+        .onConflictDoUpdate({ target: t.catalogMetadata.key, set: { value: fingerprint, updatedAt: new Date().toISOString() } })
+        .run();
+    })
+    .immediate();
   catalogChanged();
 
   return { changed: true, fingerprint, counts };
@@ -303,18 +297,27 @@ type Table =
 function upsert(db: CatalogDatabase["db"], table: Table, key: any, rows: any[]): void {
   for (const row of rows) {
     const { id: _id, ...changes } = row;
-    db.insert(table as any).values(row).onConflictDoUpdate({ target: key, set: changes }).run();
+    db.insert(table as any)
+      .values(row)
+      .onConflictDoUpdate({ target: key, set: changes })
+      .run();
   }
 }
 
 function insertAll(db: CatalogDatabase["db"], table: Table, rows: any[]): void {
-  for (const row of rows) db.insert(table as any).values(row).run();
+  for (const row of rows)
+    db.insert(table as any)
+      .values(row)
+      .run();
 }
 
 function removeStale(db: CatalogDatabase["db"], table: Table, key: any, rows: Array<{ id: string }>): void {
   const keep = rows.map((row) => row.id);
   if (keep.length === 0) db.delete(table as any).run();
-  else db.delete(table as any).where(notInArray(key, keep)).run();
+  else
+    db.delete(table as any)
+      .where(notInArray(key, keep))
+      .run();
 }
 
 const hasBounds = (parameter: { minimum?: string; maximum?: string; maxItems?: number }) =>

@@ -29,10 +29,7 @@ async function pricingModel(loaders: CatalogLoaders, model: ModelRecord): Promis
   return { ...model, variants };
 }
 
-export async function loadPricingProduct(
-  loaders: CatalogLoaders,
-  productId: string,
-): Promise<{ product: ProductRecord; pricing: PricingProduct } | null> {
+export async function loadPricingProduct(loaders: CatalogLoaders, productId: string): Promise<{ product: ProductRecord; pricing: PricingProduct } | null> {
   const product = await loaders.product.load(productId);
   if (!product) return null;
   const [parameters, components, links] = await Promise.all([
@@ -55,10 +52,7 @@ export async function loadPricingProduct(
       id: product.id,
       parameters,
       components: components.map((c) => c.rule),
-      minimumCredits:
-        product.minimumCredits && product.minimumCreditsSource
-          ? { credits: product.minimumCredits, source: product.minimumCreditsSource }
-          : null,
+      minimumCredits: product.minimumCredits && product.minimumCreditsSource ? { credits: product.minimumCredits, source: product.minimumCreditsSource } : null,
       rounding: product.roundingSource ? { mode: product.rounding, source: product.roundingSource } : null,
       models,
       defaultModelId: links.find((link) => link.isDefault)?.model.id ?? null,
@@ -120,12 +114,7 @@ export interface LoaderSource {
   readonly catalog: CatalogLoaders;
 }
 
-export async function estimateProduct(
-  prices: PricingCatalog,
-  loaders: LoaderSource,
-  productId: string,
-  request: EstimateRequest,
-): Promise<EstimateOutcome> {
+export async function estimateProduct(prices: PricingCatalog, loaders: LoaderSource, productId: string, request: EstimateRequest): Promise<EstimateOutcome> {
   const priced = await prices.get(loaders, productId);
   if (!priced) throw new PricingInputError(["productId"], `Unknown product "${productId}"`);
   const result = priceEstimate(priced.pricing, request);

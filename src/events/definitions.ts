@@ -8,7 +8,10 @@
 import { z } from "zod/v4";
 
 /** Credits or money as an exact decimal string, as the API's Decimal. */
-const decimal = z.string().regex(/^-?\d+(\.\d+)?$/).describe("An exact decimal number, as a string.");
+const decimal = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?$/)
+  .describe("An exact decimal number, as a string.");
 const instant = z.string().describe("An ISO 8601 instant (UTC).");
 const id = z.string();
 

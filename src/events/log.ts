@@ -52,4 +52,5 @@ export class EventLog {
 export const isEventType = (type: string): type is EventType => (EVENT_TYPES as readonly string[]).includes(type);
 
 /** Of a filter's types, those that are no event type (quoted, for a refusal's message). */
-export const unknownEventTypes = (types: readonly string[] | null | undefined): string[] => (types ?? []).filter((type) => !isEventType(type)).map((type) => `"${type}"`);
+export const unknownEventTypes = (types: readonly string[] | null | undefined): string[] =>
+  (types ?? []).filter((type) => !isEventType(type)).map((type) => `"${type}"`);

@@ -17,7 +17,12 @@ export const walletState = (wallet: WalletRow): WalletState => ({
   owed: credits(wallet.owedMicros),
 });
 
-export const jobState = (job: Pick<JobRow, "id" | "providerId" | "productId" | "status" | "reservedMicros" | "consumedMicros" | "failureReason" | "createdAt" | "expiresAt" | "resolvedAt">): JobState => ({
+export const jobState = (
+  job: Pick<
+    JobRow,
+    "id" | "providerId" | "productId" | "status" | "reservedMicros" | "consumedMicros" | "failureReason" | "createdAt" | "expiresAt" | "resolvedAt"
+  >,
+): JobState => ({
   id: job.id,
   provider: job.providerId,
   product: job.productId,

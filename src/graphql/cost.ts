@@ -240,14 +240,62 @@ export function introspectionBounds(schema: GraphQLSchema): Map<string, ListBoun
   const bounds = new Map<string, ListBound>([
     ["__Schema.types", bound([types.length], true)],
     ["__Schema.directives", bound([directives.length], true)],
-    ["__Type.fields", bound(types.map((type) => (isObjectType(type) || isInterfaceType(type) ? Object.keys(type.getFields()).length : 0)), true)],
-    ["__Type.inputFields", bound(types.map((type) => (isInputObjectType(type) ? Object.keys(type.getFields()).length : 0)), true)],
-    ["__Type.enumValues", bound(types.map((type) => (isEnumType(type) ? type.getValues().length : 0)), true)],
-    ["__Type.interfaces", bound(types.map((type) => (isObjectType(type) || isInterfaceType(type) ? type.getInterfaces().length : 0)), false)],
-    ["__Type.possibleTypes", bound(types.map((type) => (isAbstractType(type) ? schema.getPossibleTypes(type).length : 0)), false)],
-    ["__Field.args", bound(fields.map((field) => field.args.length), true)],
-    ["__Directive.args", bound(directives.map((directive) => directive.args.length), true)],
-    ["__Directive.locations", bound(directives.map((directive) => directive.locations.length), false)],
+    [
+      "__Type.fields",
+      bound(
+        types.map((type) => (isObjectType(type) || isInterfaceType(type) ? Object.keys(type.getFields()).length : 0)),
+        true,
+      ),
+    ],
+    [
+      "__Type.inputFields",
+      bound(
+        types.map((type) => (isInputObjectType(type) ? Object.keys(type.getFields()).length : 0)),
+        true,
+      ),
+    ],
+    [
+      "__Type.enumValues",
+      bound(
+        types.map((type) => (isEnumType(type) ? type.getValues().length : 0)),
+        true,
+      ),
+    ],
+    [
+      "__Type.interfaces",
+      bound(
+        types.map((type) => (isObjectType(type) || isInterfaceType(type) ? type.getInterfaces().length : 0)),
+        false,
+      ),
+    ],
+    [
+      "__Type.possibleTypes",
+      bound(
+        types.map((type) => (isAbstractType(type) ? schema.getPossibleTypes(type).length : 0)),
+        false,
+      ),
+    ],
+    [
+      "__Field.args",
+      bound(
+        fields.map((field) => field.args.length),
+        true,
+      ),
+    ],
+    [
+      "__Directive.args",
+      bound(
+        directives.map((directive) => directive.args.length),
+        true,
+      ),
+    ],
+    [
+      "__Directive.locations",
+      bound(
+        directives.map((directive) => directive.locations.length),
+        false,
+      ),
+    ],
   ]);
   introspectionCache.set(schema, bounds);
   return bounds;
@@ -256,12 +304,16 @@ export function introspectionBounds(schema: GraphQLSchema): Map<string, ListBoun
 /** The cost of one operation; `complete` is false (and the cost infinite) when it expands to more fields than are worth counting. */
 export function operationCost(context: ValidationContext, operation: OperationDefinitionNode, bounds: ListBounds): { cost: number; complete: boolean } {
   const schema = context.getSchema();
-  const root = operation.operation === "query" ? schema.getQueryType() : operation.operation === "mutation" ? schema.getMutationType() : schema.getSubscriptionType();
+  const root =
+    operation.operation === "query" ? schema.getQueryType() : operation.operation === "mutation" ? schema.getMutationType() : schema.getSubscriptionType();
   if (!root) return { cost: 0, complete: true }; // an operation type the schema lacks: KnownOperationTypes reports it
   const introspection = introspectionBounds(schema);
   const counter = new CostCounter(context, (key) => bounds.get(key) ?? introspection.get(key));
   try {
-    return { cost: Math.round(counter.distinct({ nodes: [], selections: operation.selectionSet, parent: root, pageSize: undefined, ancestors: new Set() }, 1)), complete: true };
+    return {
+      cost: Math.round(counter.distinct({ nodes: [], selections: operation.selectionSet, parent: root, pageSize: undefined, ancestors: new Set() }, 1)),
+      complete: true,
+    };
   } catch (error) {
     if (error instanceof TooLarge) return { cost: Number.POSITIVE_INFINITY, complete: false };
     throw error;

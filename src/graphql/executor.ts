@@ -64,8 +64,7 @@ export function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
   // with that, an unknown name would run the document's only operation instead of being refused.
   return async ({ document, request, context: contextValue }) => {
     const operationName = request.operationName;
-    const reference = () =>
-      execute({ schema, document, operationName, variableValues: request.variables, contextValue }) as Promise<ExecutionResult>;
+    const reference = () => execute({ schema, document, operationName, variableValues: request.variables, contextValue }) as Promise<ExecutionResult>;
     const { compiled } = compilationOf(document, operationName ?? undefined);
     if (!compiled) return reference();
     const context = contextValue as Context;

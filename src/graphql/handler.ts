@@ -17,7 +17,17 @@ import { createContext, type Context } from "./shared/context.js";
 import { serviceUnavailableBody, storeUnavailableCause } from "./shared/errors.js";
 import type { StoreUnavailableError } from "../store/store.js";
 import type { FastPath } from "./fast-path.js";
-import { answerableUnchanged, ifNoneMatch, NO_STORE, PRIVATE_NO_STORE, presentsKey, publicGet, publicHeaders, varyGet, type PublicGet } from "./http-caching.js";
+import {
+  answerableUnchanged,
+  ifNoneMatch,
+  NO_STORE,
+  PRIVATE_NO_STORE,
+  presentsKey,
+  publicGet,
+  publicHeaders,
+  varyGet,
+  type PublicGet,
+} from "./http-caching.js";
 import { hasControlCharacter } from "./shared/input-text.js";
 import { PublicResponseCache } from "./response-cache.js";
 

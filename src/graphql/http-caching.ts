@@ -102,7 +102,13 @@ export function publicHeaders(etag: string, maxAgeSeconds: number): Record<strin
 /** Adds the GET answer's Vary fields to those already set (CORS's Origin, when origins are listed). */
 export function varyGet(res: ServerResponse): void {
   const current = res.getHeader("vary");
-  const fields = current === undefined ? [] : String(current).split(",").map((field) => field.trim()).filter(Boolean);
+  const fields =
+    current === undefined
+      ? []
+      : String(current)
+          .split(",")
+          .map((field) => field.trim())
+          .filter(Boolean);
   const known = new Set(fields.map((field) => field.toLowerCase()));
   res.setHeader("vary", [...fields, ...GET_VARY.filter((field) => !known.has(field.toLowerCase()))].join(", "));
 }

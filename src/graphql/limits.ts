@@ -5,13 +5,7 @@
  * legitimate query of the catalog and keep any answer within a few MB (tested).
  */
 import { ApolloArmor } from "@escape.tech/graphql-armor";
-import {
-  Kind,
-  type FragmentDefinitionNode,
-  type SelectionSetNode,
-  type ValidationContext,
-  type ValidationRule,
-} from "graphql";
+import { Kind, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule } from "graphql";
 import type { CatalogRepository } from "../catalog/repository.js";
 import { costLimitRule, FALLBACK_LIST_LENGTH, type ListBound, type ListBounds } from "./cost.js";
 import { limitError, type LimitName } from "./shared/limit-errors.js";
@@ -82,7 +76,10 @@ export function catalogListBounds(catalog: CatalogRepository): Map<string, ListB
     return total === 0 ? { max: FALLBACK_LIST_LENGTH } : { max: Math.max(...lengths), total, owned };
   };
   const all = (items: unknown[]) => lists([items]);
-  const lineItems = lists(components.map((rules) => Array(2 * rules.length + ESTIMATE_ADJUSTMENT_LINES)), false);
+  const lineItems = lists(
+    components.map((rules) => Array(2 * rules.length + ESTIMATE_ADJUSTMENT_LINES)),
+    false,
+  );
   return new Map<string, ListBound>([
     ["Query.providers", all(providers)],
     ["Query.creditPacks", all(packs)],
@@ -96,8 +93,20 @@ export function catalogListBounds(catalog: CatalogRepository): Map<string, ListB
     ["Product.models", lists([...catalog.modelsByProductIds(productIds).values()], false)],
     ["Model.variants", lists([...catalog.variantsByModelIds(models.flat().map((model) => model.id)).values()])],
     ["PriceComponent.rateTiers", lists(components.flat().map((component) => component.rateTiers))],
-    ["PriceComponent.percentOf", lists(components.flat().map((component) => component.percentOf), false)],
-    ["ProductParameter.allowedValues", lists(parameters.flat().map((parameter) => parameter.allowedValues ?? []), false)],
+    [
+      "PriceComponent.percentOf",
+      lists(
+        components.flat().map((component) => component.percentOf),
+        false,
+      ),
+    ],
+    [
+      "ProductParameter.allowedValues",
+      lists(
+        parameters.flat().map((parameter) => parameter.allowedValues ?? []),
+        false,
+      ),
+    ],
     // Estimates: one line per component, plus its minimum; then model multiplier, minimum charge, rounding.
     ["Estimate.lineItems", { max: lineItems.max }],
     ["JobEstimate.lineItems", { max: lineItems.max }],
@@ -133,8 +142,7 @@ function armorRefusal(limit: LimitName, maximum: number) {
   return {
     propagateOnRejection: false,
     onReject: [
-      (context: ValidationContext | null, error: Error) =>
-        context?.reportError(limitError(limit, error.message.replace(/^Syntax Error: /, ""), { maximum })),
+      (context: ValidationContext | null, error: Error) => context?.reportError(limitError(limit, error.message.replace(/^Syntax Error: /, ""), { maximum })),
     ],
   };
 }

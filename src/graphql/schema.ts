@@ -19,7 +19,22 @@ let schema: GraphQLSchema | undefined;
 /** The executable schema; type-graphql's metadata is global, so it is built once per process. */
 export function appSchema(): GraphQLSchema {
   schema ??= buildSchemaSync({
-    resolvers: [NodeResolver, ...catalogResolvers, EstimateResolver, EstimateCostResolver, JobEstimateCostResolver, ...accountResolvers, ...billingResolvers, ...eventResolvers, ...webhookResolvers, ...testClockResolvers, LiveResolver, WalletChangeResolver, JobChangeResolver, EventPayloadResolver],
+    resolvers: [
+      NodeResolver,
+      ...catalogResolvers,
+      EstimateResolver,
+      EstimateCostResolver,
+      JobEstimateCostResolver,
+      ...accountResolvers,
+      ...billingResolvers,
+      ...eventResolvers,
+      ...webhookResolvers,
+      ...testClockResolvers,
+      LiveResolver,
+      WalletChangeResolver,
+      JobChangeResolver,
+      EventPayloadResolver,
+    ],
     // Inputs are validated by the domain, which returns typed errors; no class-validator.
     validate: false,
     pubSub: noPubSub,

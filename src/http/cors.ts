@@ -58,7 +58,10 @@ export function corsHandler(settings: CorsSettings): CorsHandler {
 
 /** CORS_ORIGINS: "*" or comma-separated http(s) origins; a problem naming the bad part otherwise. */
 export function parseCorsOrigins(raw: string | undefined): { origins: CorsSettings["origins"] } | { problem: string } {
-  const parts = (raw ?? "").split(",").map((part) => part.trim()).filter(Boolean);
+  const parts = (raw ?? "")
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
   if (parts.length === 0 || (parts.length === 1 && parts[0] === "*")) return { origins: "*" };
   const origins: string[] = [];
   for (const part of parts) {
@@ -70,7 +73,9 @@ export function parseCorsOrigins(raw: string | undefined): { origins: CorsSettin
     }
     const originOnly = url && url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password && !part.endsWith("#") && !part.endsWith("?");
     if (!url || !originOnly || (url.protocol !== "https:" && url.protocol !== "http:") || part.includes("*")) {
-      return { problem: `CORS_ORIGINS must be * or comma-separated origins such as https://app.example.com,http://localhost:3000 (scheme, host and port; no path, no *); got "${part}"` };
+      return {
+        problem: `CORS_ORIGINS must be * or comma-separated origins such as https://app.example.com,http://localhost:3000 (scheme, host and port; no path, no *); got "${part}"`,
+      };
     }
     origins.push(url.origin);
   }
@@ -82,7 +87,10 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** CORS_ALLOWED_HEADERS: comma-separated header names, added to the default list. */
 export function parseCorsAllowedHeaders(raw: string | undefined): string[] | string {
-  const names = (raw ?? "").split(",").map((part) => part.trim()).filter(Boolean);
+  const names = (raw ?? "")
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
   const bad = names.find((name) => !HEADER_NAME.test(name));
   if (bad !== undefined) return `CORS_ALLOWED_HEADERS must be comma-separated header names such as x-tenant-id,x-client-version; got "${bad}"`;
   return [...new Set(names.map((name) => name.toLowerCase()))];

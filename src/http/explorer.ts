@@ -115,7 +115,10 @@ function loadExplorer(): Promise<Explorer> {
   explorer ??= (async () => {
     const styles = await Promise.all(STYLES.map(loadAsset));
     const scripts = await Promise.all(SCRIPTS.map(loadAsset));
-    return { page: (styleNonce: string) => explorerPage(styles, scripts, styleNonce), assets: new Map([...styles, ...scripts].map((asset) => [asset.url, asset])) };
+    return {
+      page: (styleNonce: string) => explorerPage(styles, scripts, styleNonce),
+      assets: new Map([...styles, ...scripts].map((asset) => [asset.url, asset])),
+    };
   })().catch((error: unknown) => {
     explorer = undefined;
     throw error;
@@ -152,7 +155,12 @@ export async function serveBrowserPage(res: ServerResponse, page: BrowserPage): 
   if (page === "apollo-sandbox") return respond(res, 200, html, await apolloSandboxPage());
   const explorer = await loadExplorer();
   const styleNonce = randomBytes(16).toString("base64");
-  respond(res, 200, { ...html, "content-security-policy": explorerContentSecurityPolicy(styleNonce), "referrer-policy": "no-referrer" }, explorer.page(styleNonce));
+  respond(
+    res,
+    200,
+    { ...html, "content-security-policy": explorerContentSecurityPolicy(styleNonce), "referrer-policy": "no-referrer" },
+    explorer.page(styleNonce),
+  );
 }
 
 /** GET /graphql/explorer/<hash>/<file>: the file of this build, gzipped for a client that takes it. */

@@ -8,7 +8,8 @@ export function respond(res: ServerResponse, status: number, headers: Headers, b
     res.end();
     return;
   }
-  for (const [name, value] of Symbol.iterator in headers ? (headers as Iterable<readonly [string, string]>) : Object.entries(headers)) res.setHeader(name, value);
+  for (const [name, value] of Symbol.iterator in headers ? (headers as Iterable<readonly [string, string]>) : Object.entries(headers))
+    res.setHeader(name, value);
   res.statusCode = status;
   res.end(body);
 }

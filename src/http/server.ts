@@ -92,10 +92,7 @@ export function createHttpServer(route: Route, logger: Logger, metrics: Metrics,
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (inFlight > 0) {
-        await Promise.race([
-          new Promise<void>((resolve) => (drained = resolve)),
-          new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref()),
-        ]);
+        await Promise.race([new Promise<void>((resolve) => (drained = resolve)), new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref())]);
       }
       server.closeAllConnections();
       await stopped;

@@ -21,7 +21,8 @@ export const MAX_STORABLE = new Decimal(Number.MAX_SAFE_INTEGER).div(MICROS).flo
  */
 const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
 
-export const DECIMAL_GRAMMAR = 'digits with an optional leading minus and decimal point, -?digits[.digits], such as "12.5", "-3" or "0.25" (no spaces, plus sign, leading or trailing point, or exponent)';
+export const DECIMAL_GRAMMAR =
+  'digits with an optional leading minus and decimal point, -?digits[.digits], such as "12.5", "-3" or "0.25" (no spaces, plus sign, leading or trailing point, or exponent)';
 
 export class DecimalFormatError extends Error {}
 

@@ -47,7 +47,14 @@ export function estimate(product: PricingProduct, request: EstimateRequest): Est
       if (credits.lessThan(minimum)) {
         // The top-up's size depends on the line it tops up.
         source = weakest(source, component.source);
-        lineItems.push(adjustment(`${component.code}_minimum`, `Minimum charge for ${lowerFirst(component.description)} (${minimum.toFixed()} credits)`, minimum.minus(credits), source));
+        lineItems.push(
+          adjustment(
+            `${component.code}_minimum`,
+            `Minimum charge for ${lowerFirst(component.description)} (${minimum.toFixed()} credits)`,
+            minimum.minus(credits),
+            source,
+          ),
+        );
         credits = minimum;
       }
     }
@@ -73,12 +80,21 @@ export function estimate(product: PricingProduct, request: EstimateRequest): Est
   let subtotal = sum(lineItems);
   if (product.minimumCredits && subtotal.lessThan(product.minimumCredits.credits)) {
     const minimum = product.minimumCredits.credits;
-    lineItems.push(adjustment("minimum_charge", `Minimum charge of ${minimum.toFixed()} credits`, minimum.minus(subtotal), weakest(product.minimumCredits.source, ...lineItems.map((l) => l.source))));
+    lineItems.push(
+      adjustment(
+        "minimum_charge",
+        `Minimum charge of ${minimum.toFixed()} credits`,
+        minimum.minus(subtotal),
+        weakest(product.minimumCredits.source, ...lineItems.map((l) => l.source)),
+      ),
+    );
     subtotal = minimum;
   }
   if (product.rounding?.mode === "UP" && !subtotal.isInteger()) {
     const rounded = subtotal.ceil();
-    lineItems.push(adjustment("rounding", "Rounded up to a whole credit", rounded.minus(subtotal), weakest(product.rounding.source, ...lineItems.map((l) => l.source))));
+    lineItems.push(
+      adjustment("rounding", "Rounded up to a whole credit", rounded.minus(subtotal), weakest(product.rounding.source, ...lineItems.map((l) => l.source))),
+    );
     subtotal = rounded;
   }
   const assumedPerGeneration = sum(lineItems.filter((line) => line.source === "ASSUMED"));
@@ -103,10 +119,7 @@ function weakest(...sources: PriceSource[]): PriceSource {
 function checkGenerationCount(count: number | null | undefined): number {
   if (count === null || count === undefined) return 1;
   if (!Number.isInteger(count) || count < 1 || count > PRICING_LIMITS.maxGenerationCount) {
-    throw new PricingInputError(
-      ["generationCount"],
-      `generationCount must be a whole number from 1 to ${PRICING_LIMITS.maxGenerationCount}; got ${count}`,
-    );
+    throw new PricingInputError(["generationCount"], `generationCount must be a whole number from 1 to ${PRICING_LIMITS.maxGenerationCount}; got ${count}`);
   }
   return count;
 }
@@ -241,9 +254,7 @@ function priceComponent(
     unitCredits = new Decimal(credits);
     description = `${description} (${String(key)})`;
   } else if ("variant" in rate) {
-    const pricedModel = rate.variant.model
-      ? product.fixedModels.find((m) => m.id === rate.variant.model)
-      : model;
+    const pricedModel = rate.variant.model ? product.fixedModels.find((m) => m.id === rate.variant.model) : model;
     if (!pricedModel) throw new Error(`${product.id}.${component.code}: model ${rate.variant.model ?? "(request)"} not loaded`);
     const variant = findVariant(pricedModel, rate.variant.match, values);
     unitCredits = variant.credits;

@@ -144,7 +144,6 @@ function nearest(allowed: Decimal[], value: Decimal): Decimal {
   return best;
 }
 
-
 /** "1 second", "10 retries", "5 audio files". */
 export function plural(unit: string, count: Decimal | number): string {
   if (new Decimal(count).equals(1)) return unit;

@@ -22,9 +22,7 @@ export const BLOCK_ROUNDINGS = ["UP", "DOWN"] as const;
 export type BlockRounding = (typeof BLOCK_ROUNDINGS)[number];
 
 /** A decimal written as a string, e.g. "0.25": never a JS number, so no binary rounding sneaks in. */
-export const decimalString = z
-  .string()
-  .regex(/^-?\d+(\.\d+)?$/, { message: 'must be a decimal string such as "12.5"' });
+export const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, { message: 'must be a decimal string such as "12.5"' });
 
 export const jsonScalar = z.union([z.string(), z.number(), z.boolean()]);
 export type ParameterValue = z.infer<typeof jsonScalar> | Array<string | number>;
@@ -49,7 +47,10 @@ export const parameterDefinitionSchema = z
      * Where minimum, maximum and maxItems come from. ASSUMED (the default) when the provider's
      * document gives none and these only keep a request sane; the note says why these.
      */
-    bounds: z.object({ source: z.enum(PRICE_SOURCES), note: z.string().min(10).optional() }).strict().optional(),
+    bounds: z
+      .object({ source: z.enum(PRICE_SOURCES), note: z.string().min(10).optional() })
+      .strict()
+      .optional(),
     /** Allowed values the provider's document does not name (accepted, but their prices are ours). */
     assumedValues: z.array(jsonScalar).min(1).optional(),
     /**
@@ -102,9 +103,7 @@ export type Condition =
  */
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
-    z
-      .object({ param: z.string(), equals: jsonScalar.optional(), notEquals: jsonScalar.optional(), present: z.boolean().optional() })
-      .strict(),
+    z.object({ param: z.string(), equals: jsonScalar.optional(), notEquals: jsonScalar.optional(), present: z.boolean().optional() }).strict(),
     z.object({ model: z.string() }).strict(),
     z.object({ all: z.array(conditionSchema).min(2) }).strict(),
     z.object({ any: z.array(conditionSchema).min(2) }).strict(),
@@ -146,7 +145,10 @@ export const priceComponentSchema = z
     /** Replaces `quantity` when the priced variant bills per second (credits x duration x segments). */
     perSecondQuantity: quantitySchema.optional(),
     /** Bill whole blocks of `size` units ("5 credits per 30 seconds": size 30, rounding UP). */
-    block: z.object({ size: decimalString, rounding: z.enum(BLOCK_ROUNDINGS) }).strict().optional(),
+    block: z
+      .object({ size: decimalString, rounding: z.enum(BLOCK_ROUNDINGS) })
+      .strict()
+      .optional(),
     rate: rateSchema,
     /** The component never costs less than this when it applies ("1 credit minimum"). */
     minimumCredits: decimalString.optional(),
@@ -161,9 +163,15 @@ export const priceRulesSchema = z
   .object({
     components: z.array(priceComponentSchema).min(1),
     /** The whole estimate never costs less than this ("minimum charge is 2 credits"). */
-    minimumCredits: z.object({ credits: decimalString, source: z.enum(PRICE_SOURCES) }).strict().optional(),
+    minimumCredits: z
+      .object({ credits: decimalString, source: z.enum(PRICE_SOURCES) })
+      .strict()
+      .optional(),
     /** Rounding of the cost per generation ("rounded up to the next whole credit"). */
-    rounding: z.object({ mode: z.enum(ROUNDING_MODES), source: z.enum(PRICE_SOURCES) }).strict().optional(),
+    rounding: z
+      .object({ mode: z.enum(ROUNDING_MODES), source: z.enum(PRICE_SOURCES) })
+      .strict()
+      .optional(),
   })
   .strict();
 export type PriceRules = z.infer<typeof priceRulesSchema>;
@@ -174,10 +182,7 @@ export function parametersOfQuantity(expression: QuantityExpression): string[] {
   if ("param" in expression) return [expression.param];
   if ("sum" in expression) return [expression.sum];
   if ("count" in expression) return [expression.count];
-  const parts = "coalesce" in expression ? expression.coalesce
-    : "add" in expression ? expression.add
-    : "mul" in expression ? expression.mul
-    : expression.div;
+  const parts = "coalesce" in expression ? expression.coalesce : "add" in expression ? expression.add : "mul" in expression ? expression.mul : expression.div;
   return parts.flatMap(parametersOfQuantity);
 }
 

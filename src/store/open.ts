@@ -93,7 +93,12 @@ export async function openSnapshots(config: Pick<Config, "databasePath" | "datab
       await client.end();
       throw error;
     }
-    const reads = createRepositories({ db: drizzlePg(client, { schema: pgSchema }) as unknown as QueryDb, t: pgSchema as unknown as Schema, dialect: noLocks, prepared: new Map() });
+    const reads = createRepositories({
+      db: drizzlePg(client, { schema: pgSchema }) as unknown as QueryDb,
+      t: pgSchema as unknown as Schema,
+      dialect: noLocks,
+      prepared: new Map(),
+    });
     return {
       async read(work) {
         await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");

@@ -17,5 +17,7 @@ export function unavailableCause(error: unknown): StoreUnavailableError | undefi
     current = (current as { originalError?: unknown }).originalError ?? current.cause;
   }
   const original = (error as { originalError?: unknown } | null)?.originalError ?? error;
-  return original instanceof Error && isUnreachable(original) ? new StoreUnavailableError("the database is unreachable; retry shortly", { cause: original }) : undefined;
+  return original instanceof Error && isUnreachable(original)
+    ? new StoreUnavailableError("the database is unreachable; retry shortly", { cause: original })
+    : undefined;
 }

@@ -40,7 +40,13 @@ const operations: Record<string, () => Promise<unknown>> = {
   adminKey: async () => (await services.accountService.initAdminKey(undefined)).generated,
   demoAccount: async () => (await services.accountService.ensureDemoAccount())?.accountId ?? null,
   jobCreate: async () =>
-    (await services.jobs.create(argument, { micros: 5_000_000, productId: null, providerId: "ugen", estimate: null, describe: "a job" }, { key: "same-key", input: { credits: 5 } })).result.jobId,
+    (
+      await services.jobs.create(
+        argument,
+        { micros: 5_000_000, productId: null, providerId: "ugen", estimate: null, describe: "a job" },
+        { key: "same-key", input: { credits: 5 } },
+      )
+    ).result.jobId,
 };
 
 process.stdout.write("ready\n");

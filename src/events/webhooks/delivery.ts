@@ -149,7 +149,12 @@ export class WebhookDeliveryWorker {
       if (!endpoint?.enabled) break;
       if (!event) {
         // Deleted by retention while a resend queued it: failed for good, or it would block the line.
-        sent.push({ delivery, attemptedAt, result: { succeeded: false, status: null, latencyMs: 0, excerpt: null, error: "the event is no longer kept" }, unsendable: true });
+        sent.push({
+          delivery,
+          attemptedAt,
+          result: { succeeded: false, status: null, latencyMs: 0, excerpt: null, error: "the event is no longer kept" },
+          unsendable: true,
+        });
         continue;
       }
       const result = await this.send(endpoint, event, timeoutMs);

@@ -12,7 +12,16 @@ export type { WebhookConfig };
 /** Outside production, local receivers (http://localhost:…) work; in production only public https URLs. */
 export const defaultWebhookConfig = (nodeEnv: string): WebhookConfig => ({ requireHttps: nodeEnv === "production", allowPrivate: nodeEnv !== "production" });
 
-export function createWebhooks(deps: { store: Store; clock: Clock; logger: Logger; config: WebhookConfig; background: BackgroundTasks; events: EventLog; onEmailQueued: () => void; onAttempt?: (succeeded: boolean) => void }) {
+export function createWebhooks(deps: {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  config: WebhookConfig;
+  background: BackgroundTasks;
+  events: EventLog;
+  onEmailQueued: () => void;
+  onAttempt?: (succeeded: boolean) => void;
+}) {
   const worker = new WebhookDeliveryWorker(deps.store, deps.clock, deps.logger, deps.config, deps.background, deps.onEmailQueued, deps.onAttempt);
   deps.events.onDeliveriesQueued(() => worker.wake());
   const endpoints = new WebhookEndpointService(deps.store, deps.clock, deps.config, () => worker.wake());

@@ -83,7 +83,13 @@ export class DeliveryRecorder {
     const unsent = run.slice(sent.length).map((delivery) => delivery.id);
     await tx.webhooks.release(unsent, claimedUntil);
     const last = sent.filter((one) => !one.unsendable).at(-1);
-    if (last && !last.result.succeeded && endpoint.enabled && failingSince && last.attemptedAt.getTime() - new Date(failingSince).getTime() >= RETRY_WINDOW_MS) {
+    if (
+      last &&
+      !last.result.succeeded &&
+      endpoint.enabled &&
+      failingSince &&
+      last.attemptedAt.getTime() - new Date(failingSince).getTime() >= RETRY_WINDOW_MS
+    ) {
       await this.disable(tx, endpoint, failingSince, last.attemptedAt.toISOString());
     } else if (failingSince !== endpoint.failingSince) {
       await tx.webhooks.updateEndpoint(endpoint.accountId, endpoint.id, { failingSince });

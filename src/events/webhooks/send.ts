@@ -60,7 +60,8 @@ function postOnce(
   const done = (result: Omit<SendResult, "latencyMs">): SendResult => ({ ...result, latencyMs: Math.round(performance.now() - started) });
   const url = new URL(target);
   const literal = refusedLiteral(url, policy);
-  if (literal) return Promise.resolve({ sent: done({ succeeded: false, status: null, excerpt: null, error: `refused to connect to ${literal}` }), reusedClosed: false });
+  if (literal)
+    return Promise.resolve({ sent: done({ succeeded: false, status: null, excerpt: null, error: `refused to connect to ${literal}` }), reusedClosed: false });
   return new Promise((resolve) => {
     let settled = false;
     let answered = false;
@@ -79,7 +80,12 @@ function postOnce(
       agent: agents ? (url.protocol === "https:" ? agents.https : agents.http) : false,
     });
     const timer = setTimeout(() => finish({ succeeded: false, status: null, excerpt: null, error: `no answer within ${timeoutMs / 1000} s` }), timeoutMs);
-    request.on("error", (error) => finish({ succeeded: false, status: null, excerpt: null, error: error.message }, request.reusedSocket && !answered && (error as NodeJS.ErrnoException).code === "ECONNRESET"));
+    request.on("error", (error) =>
+      finish(
+        { succeeded: false, status: null, excerpt: null, error: error.message },
+        request.reusedSocket && !answered && (error as NodeJS.ErrnoException).code === "ECONNRESET",
+      ),
+    );
     request.on("response", (response) => {
       answered = true;
       const status = response.statusCode ?? 0;

@@ -18,7 +18,14 @@ export interface UrlPolicy {
 
 /** Refused unless private addresses are allowed. */
 const privateRanges = new BlockList();
-for (const [net, prefix] of [["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["172.16.0.0", 12], ["192.168.0.0", 16], ["198.18.0.0", 15]] as const) {
+for (const [net, prefix] of [
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  ["127.0.0.0", 8],
+  ["172.16.0.0", 12],
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15],
+] as const) {
   privateRanges.addSubnet(net, prefix, "ipv4");
 }
 privateRanges.addAddress("::1", "ipv6");
@@ -29,7 +36,13 @@ privateRanges.addSubnet("64:ff9b:1::", 48, "ipv6");
 
 /** Never a receiver, whatever the configuration: "this network", link-local (the cloud metadata address 169.254.169.254), multicast, reserved. */
 const neverRanges = new BlockList();
-for (const [net, prefix] of [["0.0.0.0", 8], ["169.254.0.0", 16], ["192.0.0.0", 24], ["224.0.0.0", 4], ["240.0.0.0", 4]] as const) {
+for (const [net, prefix] of [
+  ["0.0.0.0", 8],
+  ["169.254.0.0", 16],
+  ["192.0.0.0", 24],
+  ["224.0.0.0", 4],
+  ["240.0.0.0", 4],
+] as const) {
   neverRanges.addSubnet(net, prefix, "ipv4");
 }
 neverRanges.addAddress("::", "ipv6");

@@ -23,7 +23,10 @@ export class JobCreateInput {
   @Field(() => DecimalScalar, { nullable: true, description: "Reserve exactly these credits." })
   credits?: Decimal | null;
 
-  @Field(() => ID, { nullable: true, description: "With credits: whose credits (a provider id); may be left out when the account holds one provider's credits only." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "With credits: whose credits (a provider id); may be left out when the account holds one provider's credits only.",
+  })
   provider?: string | null;
 
   @Field(() => String, {
@@ -38,12 +41,17 @@ export class JobCompleteInput {
   @Field(() => ID, { description: "The job." })
   jobId!: string;
 
-  @Field(() => DecimalScalar, { nullable: true, description: "Credits the job actually used. Default: all reserved. More than reserved is taken from the wallet's available credits (INSUFFICIENT_CREDITS, and nothing changes, when they do not cover it)." })
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description:
+      "Credits the job actually used. Default: all reserved. More than reserved is taken from the wallet's available credits (INSUFFICIENT_CREDITS, and nothing changes, when they do not cover it).",
+  })
   consumedCredits?: Decimal | null;
 
   @Field(() => Boolean, {
     nullable: true,
-    description: "true: the YouTube transcript fetch fell back to speech recognition (Subclip AI Clipping with youtubeTranscript), so its credit is not charged: the job consumes its reserved credits less that line's. BAD_USER_INPUT on a job whose estimate has no youtube_transcript line, and with consumedCredits (which would already leave it out).",
+    description:
+      "true: the YouTube transcript fetch fell back to speech recognition (Subclip AI Clipping with youtubeTranscript), so its credit is not charged: the job consumes its reserved credits less that line's. BAD_USER_INPUT on a job whose estimate has no youtube_transcript line, and with consumedCredits (which would already leave it out).",
   })
   transcriptFallback?: boolean | null;
 }
@@ -71,7 +79,10 @@ export class AccountCreateInput {
   @Field(() => ModeEnum, { nullable: true, description: "LIVE (the default) or TEST; fixed for good." })
   mode?: Mode | null;
 
-  @Field(() => ID, { nullable: true, description: "A TEST account only: the test clock it lives on (testClockCreate); its time-driven changes follow that clock." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "A TEST account only: the test clock it lives on (testClockCreate); its time-driven changes follow that clock.",
+  })
   testClockId?: string | null;
 }
 
@@ -209,7 +220,10 @@ abstract class CreditsPayload {
 
 @ObjectType({ simpleResolvers: true, description: "Result of jobComplete." })
 export class JobCompletePayload extends JobResolvePayload {
-  @Field(() => CreditShortfall, { nullable: true, description: "With INSUFFICIENT_CREDITS (consumedCredits above the reservation): what is missing, and the packs that would cover it." })
+  @Field(() => CreditShortfall, {
+    nullable: true,
+    description: "With INSUFFICIENT_CREDITS (consumedCredits above the reservation): what is missing, and the packs that would cover it.",
+  })
   shortfall!: ShortfallRecord | null;
 }
 

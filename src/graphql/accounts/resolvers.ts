@@ -6,7 +6,14 @@ import { mutate } from "../shared/mutation.js";
 import type { JobStatus } from "../../store/repositories/index.js";
 import type { TransactionType } from "../../accounts/ledger.js";
 import { priceJob } from "../../accounts/pricing.js";
-import { AccountWalletResolver, CreditGrantResolver, CreditShortfallResolver, JobWalletResolver, TransactionWalletResolver, WalletResolver } from "./wallet-resolvers.js";
+import {
+  AccountWalletResolver,
+  CreditGrantResolver,
+  CreditShortfallResolver,
+  JobWalletResolver,
+  TransactionWalletResolver,
+  WalletResolver,
+} from "./wallet-resolvers.js";
 import type { AccountRecord, JobRecord, TransactionRecord } from "../../accounts/records.js";
 import { parseWalletId } from "../../accounts/wallet-queries.js";
 import {
@@ -29,16 +36,7 @@ import {
   TransactionRefundInput,
   TransactionRefundPayload,
 } from "./inputs.js";
-import {
-  Account,
-  ApiKey,
-  Job,
-  JobConnection,
-  JobStatusEnum,
-  Transaction,
-  TransactionConnection,
-  TransactionTypeEnum,
-} from "./types.js";
+import { Account, ApiKey, Job, JobConnection, JobStatusEnum, Transaction, TransactionConnection, TransactionTypeEnum } from "./types.js";
 
 // Read straight from the store, not through the request's loaders: a mutation's payload must
 // show the state after it, which a loader may have cached before.
@@ -163,12 +161,18 @@ export class JobMutationResolver {
         key: input.idempotencyKey,
         input: { estimate: input.estimate, jobEstimate: input.jobEstimate, credits: input.credits, provider: input.provider },
       });
-      return { job: await job(context, result.jobId), transaction: await transaction(context, result.transactionId), account: await account(context, accountId), shortfall: null };
+      return {
+        job: await job(context, result.jobId),
+        transaction: await transaction(context, result.transactionId),
+        account: await account(context, accountId),
+        shortfall: null,
+      };
     });
   }
 
   @Mutation(() => JobCompletePayload, {
-    description: "Completes a running job: its consumed credits (default: all reserved) are spent and the rest released. Once only: JOB_ALREADY_RESOLVED after that.",
+    description:
+      "Completes a running job: its consumed credits (default: all reserved) are spent and the rest released. Once only: JOB_ALREADY_RESOLVED after that.",
   })
   jobComplete(@Arg("input", () => JobCompleteInput) input: JobCompleteInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
@@ -230,7 +234,9 @@ export class AdminMutationResolver {
     });
   }
 
-  @Mutation(() => CreditsGrantPayload, { description: "Grants promotional credits to one of an account's wallets, as a grant and its BONUS entry (admin key only)." })
+  @Mutation(() => CreditsGrantPayload, {
+    description: "Grants promotional credits to one of an account's wallets, as a grant and its BONUS entry (admin key only).",
+  })
   creditsGrant(@Arg("input", () => CreditsGrantInput) input: CreditsGrantInput, @Ctx() context: Context) {
     requireAdmin(context);
     return mutate({ transaction: null, account: null, grant: null }, async () => {
@@ -264,13 +270,19 @@ async function walletOf(context: Context, id: string) {
 
 export async function resolveAccountNode(context: Context, id: string): Promise<unknown> {
   const loaders = context.loaders.accounts;
-  const item = id.startsWith("acct_") ? await loaders.account.load(id)
-    : id.startsWith("job_") ? await loaders.job.load(id)
-    : id.startsWith("txn_") ? await loaders.transaction.load(id)
-    : id.startsWith("key_") ? await context.services.accounts.apiKey(id)
-    : id.startsWith("grant_") ? await loaders.grant.load(id)
-    : id.startsWith("wallet_") ? await walletOf(context, id)
-    : undefined;
+  const item = id.startsWith("acct_")
+    ? await loaders.account.load(id)
+    : id.startsWith("job_")
+      ? await loaders.job.load(id)
+      : id.startsWith("txn_")
+        ? await loaders.transaction.load(id)
+        : id.startsWith("key_")
+          ? await context.services.accounts.apiKey(id)
+          : id.startsWith("grant_")
+            ? await loaders.grant.load(id)
+            : id.startsWith("wallet_")
+              ? await walletOf(context, id)
+              : undefined;
   if (item === undefined) return undefined;
   if (!item) return null;
   const owner = "accountId" in item ? item.accountId : item.id;

@@ -121,7 +121,9 @@ export class TestClockResolver {
     return context.services.testClocks.list();
   }
 
-  @Mutation(() => TestClockPayload, { description: "Makes a test clock (admin key only); then make TEST accounts on it with accountCreate(input: { mode: TEST, testClockId })." })
+  @Mutation(() => TestClockPayload, {
+    description: "Makes a test clock (admin key only); then make TEST accounts on it with accountCreate(input: { mode: TEST, testClockId }).",
+  })
   testClockCreate(@Arg("input", () => TestClockCreateInput) input: TestClockCreateInput, @Ctx() context: Context) {
     requireAdmin(context);
     return mutate({ testClock: null }, async () => ({ testClock: await context.services.testClocks.create(input.name, input.frozenTime) }));
@@ -140,7 +142,9 @@ export class TestClockResolver {
     });
   }
 
-  @Mutation(() => TestClockPayload, { description: "Deletes a test clock (admin key only): it never moves again, and its accounts' API keys are revoked (their ledgers stay)." })
+  @Mutation(() => TestClockPayload, {
+    description: "Deletes a test clock (admin key only): it never moves again, and its accounts' API keys are revoked (their ledgers stay).",
+  })
   testClockDelete(@Arg("input", () => TestClockDeleteInput) input: TestClockDeleteInput, @Ctx() context: Context) {
     requireAdmin(context);
     return mutate({ testClock: null }, async () => ({ testClock: await context.services.testClocks.delete(input.testClockId) }));
@@ -160,7 +164,8 @@ function advanceTarget(input: TestClockAdvanceInput): (frozen: Date) => Date {
   if (days < 0) throw badInput("days must be 0 or more", ["days"]);
   if (seconds < 0) throw badInput("seconds must be 0 or more", ["seconds"]);
   const ms = (days * 86_400 + seconds) * 1000;
-  if (ms <= 0 || ms > MAX_ADVANCE_MS) throw badInput("Move the clock by more than 0 and at most 366 days (or give frozenTime)", days > 0 ? ["days"] : ["seconds"]);
+  if (ms <= 0 || ms > MAX_ADVANCE_MS)
+    throw badInput("Move the clock by more than 0 and at most 366 days (or give frozenTime)", days > 0 ? ["days"] : ["seconds"]);
   return (frozen) => new Date(frozen.getTime() + ms);
 }
 

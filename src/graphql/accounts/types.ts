@@ -34,8 +34,14 @@ registerEnumType(TransactionTypeEnum, {
     BONUS: { description: "Credits granted by an operator (or a new account's first credits). Positive." },
     EXPIRE: { description: "Credits of a grant whose expiry passed (or released to it after that). Negative." },
     CLAWBACK: { description: "Credits of a purchase the payment provider refunded or the buyer disputed, taken back. Negative." },
-    REPAY: { description: "Credits owed after a clawback, repaid from credits added or returned later; or credits returned to a grant going on to the grant that repaid its debt (a REIMBURSE follows). Negative." },
-    REIMBURSE: { description: "Credits a grant spent repaying another grant's debt, back to it once the credits whose use made that debt were given back (a refund, a release). Positive." },
+    REPAY: {
+      description:
+        "Credits owed after a clawback, repaid from credits added or returned later; or credits returned to a grant going on to the grant that repaid its debt (a REIMBURSE follows). Negative.",
+    },
+    REIMBURSE: {
+      description:
+        "Credits a grant spent repaying another grant's debt, back to it once the credits whose use made that debt were given back (a refund, a release). Positive.",
+    },
     MIGRATION: { description: "Credits moved from the legacy wallet to their provider's when wallets were introduced (see the README). Either sign." },
   },
 });
@@ -143,7 +149,8 @@ export class Job implements Node {
   catalogVersion!: string | null;
 
   @Field(() => Boolean, {
-    description: "Its product is charged when the request is accepted (Product.chargedOnAcceptance): the job consumed its credits when it was created and was COMPLETED then; jobComplete, jobFail and jobCancel answer JOB_ALREADY_RESOLVED.",
+    description:
+      "Its product is charged when the request is accepted (Product.chargedOnAcceptance): the job consumed its credits when it was created and was COMPLETED then; jobComplete, jobFail and jobCancel answer JOB_ALREADY_RESOLVED.",
   })
   chargedOnAcceptance!: boolean;
 

@@ -39,17 +39,32 @@ export class AccountWalletResolver {
     return (await context.loaders.accounts.wallets.load(root.id)).find((w) => w.providerId === provider) ?? null;
   }
 
-  @FieldResolver(() => DecimalScalar, { nullable: true, deprecationReason: DEPRECATED, description: "Credits owned, including those held by running jobs, of one provider. On an account holding several providers' credits and no provider given: null, with an error at this field." })
+  @FieldResolver(() => DecimalScalar, {
+    nullable: true,
+    deprecationReason: DEPRECATED,
+    description:
+      "Credits owned, including those held by running jobs, of one provider. On an account holding several providers' credits and no provider given: null, with an error at this field.",
+  })
   async balance(@Root() root: AccountRecord, @Arg("provider", () => ID, providerArg) provider: string | null, @Ctx() context: Context) {
     return (await oneWallet(context, root.id, provider)).balance;
   }
 
-  @FieldResolver(() => DecimalScalar, { nullable: true, deprecationReason: DEPRECATED, description: "Credits held by running jobs (status RESERVED), of one provider. On an account holding several providers' credits and no provider given: null, with an error at this field." })
+  @FieldResolver(() => DecimalScalar, {
+    nullable: true,
+    deprecationReason: DEPRECATED,
+    description:
+      "Credits held by running jobs (status RESERVED), of one provider. On an account holding several providers' credits and no provider given: null, with an error at this field.",
+  })
   async reserved(@Root() root: AccountRecord, @Arg("provider", () => ID, providerArg) provider: string | null, @Ctx() context: Context) {
     return (await oneWallet(context, root.id, provider)).reserved;
   }
 
-  @FieldResolver(() => DecimalScalar, { nullable: true, deprecationReason: DEPRECATED, description: "Credits that can be spent now (balance - reserved), of one provider. On an account holding several providers' credits and no provider given: null, with an error at this field." })
+  @FieldResolver(() => DecimalScalar, {
+    nullable: true,
+    deprecationReason: DEPRECATED,
+    description:
+      "Credits that can be spent now (balance - reserved), of one provider. On an account holding several providers' credits and no provider given: null, with an error at this field.",
+  })
   async available(@Root() root: AccountRecord, @Arg("provider", () => ID, providerArg) provider: string | null, @Ctx() context: Context) {
     return (await oneWallet(context, root.id, provider)).available;
   }
@@ -59,7 +74,8 @@ export class AccountWalletResolver {
 export class WalletResolver {
   @FieldResolver(() => Money, {
     nullable: true,
-    description: "The available credits at the provider's documented credit value (Provider.creditValue; U-Gen: $0.01 a credit); null when the provider documents none. Compare availableCostBasis.",
+    description:
+      "The available credits at the provider's documented credit value (Provider.creditValue; U-Gen: $0.01 a credit); null when the provider documents none. Compare availableCostBasis.",
   })
   async availableValue(@Root() root: WalletRecord, @Ctx() context: Context) {
     const provider = await context.loaders.catalog.provider.load(root.providerId);
@@ -68,7 +84,8 @@ export class WalletResolver {
 
   @FieldResolver(() => Money, {
     nullable: true,
-    description: "What the available credits cost this account: its grants' cost basis (a pack's price per credit; promotional credits 0). Null when a grant's cost is unknown (e.g. credits from before grants) or nothing is available.",
+    description:
+      "What the available credits cost this account: its grants' cost basis (a pack's price per credit; promotional credits 0). Null when a grant's cost is unknown (e.g. credits from before grants) or nothing is available.",
   })
   availableCostBasis(@Root() root: WalletRecord, @Ctx() context: Context) {
     return context.services.creditCosts.ofWallet(root.accountId, root.providerId);
@@ -79,7 +96,11 @@ export class WalletResolver {
     return context.loaders.catalog.provider.load(root.providerId);
   }
 
-  @FieldResolver(() => CreditGrantConnection, { nullable: true, description: "The credit grants behind the balance, newest first. Null, with an error at this field alone, when an argument is invalid (a cursor not from this server, first out of range)." })
+  @FieldResolver(() => CreditGrantConnection, {
+    nullable: true,
+    description:
+      "The credit grants behind the balance, newest first. Null, with an error at this field alone, when an argument is invalid (a cursor not from this server, first out of range).",
+  })
   async grants(
     @Root() root: WalletRecord,
     @Ctx() context: Context,

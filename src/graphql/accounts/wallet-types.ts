@@ -31,7 +31,13 @@ registerEnumType(CreditGrantStatusEnum, {
   },
 });
 
-export const CreditGrantSourceEnum = { CHECKOUT: "CHECKOUT", SUBSCRIPTION_PERIOD: "SUBSCRIPTION_PERIOD", ADMIN: "ADMIN", SIGN_UP: "SIGN_UP", MIGRATION: "MIGRATION" } as const;
+export const CreditGrantSourceEnum = {
+  CHECKOUT: "CHECKOUT",
+  SUBSCRIPTION_PERIOD: "SUBSCRIPTION_PERIOD",
+  ADMIN: "ADMIN",
+  SIGN_UP: "SIGN_UP",
+  MIGRATION: "MIGRATION",
+} as const;
 registerEnumType(CreditGrantSourceEnum, {
   name: "CreditGrantSource",
   description: "What created a grant.",
@@ -109,7 +115,10 @@ export class CreditGrantConnection {
 
 @ObjectType({ simpleResolvers: true, implements: Node, description: "An account's credits of one provider: each provider's credits are their own currency." })
 export class Wallet implements Node {
-  @Field(() => ID, { description: 'Wallet id, e.g. "wallet_3f9c…_ugen": the account and the provider; `node(id:)` fetches it (for its own account only), and normalized client caches key on it.' })
+  @Field(() => ID, {
+    description:
+      'Wallet id, e.g. "wallet_3f9c…_ugen": the account and the provider; `node(id:)` fetches it (for its own account only), and normalized client caches key on it.',
+  })
   id!: string;
 
   @Field(() => DecimalScalar, { description: "Credits owned (the grants' remaining credits), including those held by running jobs." })
@@ -139,4 +148,3 @@ export class CreditShortfall {
   @Field(() => DecimalScalar, { description: "Credits missing from the wallet." })
   missingCredits!: Decimal;
 }
-

@@ -79,7 +79,9 @@ export class PaymentMethodMutationResolver {
     }));
   }
 
-  @Mutation(() => PaymentMethodSetDefaultPayload, { description: "Makes a saved payment method the default; past-due subscription payments are retried with it at once." })
+  @Mutation(() => PaymentMethodSetDefaultPayload, {
+    description: "Makes a saved payment method the default; past-due subscription payments are retried with it at once.",
+  })
   paymentMethodSetDefault(@Arg("input", () => PaymentMethodInput) input: PaymentMethodInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
     const billing = context.services.billing;

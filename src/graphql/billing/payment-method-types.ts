@@ -9,7 +9,7 @@ export class PaymentMethod implements Node {
   @Field(() => ID, { description: 'Payment method id, e.g. "pmt_…".' })
   id!: string;
 
-  @Field(() => String, { description: "What to show the buyer, e.g. \"visa (sandbox)\"." })
+  @Field(() => String, { description: 'What to show the buyer, e.g. "visa (sandbox)".' })
   label!: string;
 
   @Field(() => String, { description: '"sandbox" or "stripe".' })

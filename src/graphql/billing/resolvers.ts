@@ -65,7 +65,11 @@ function toCreditAlert(row: CreditAlertRow | undefined) {
 
 @Resolver(() => Account)
 export class AccountBillingResolver {
-  @FieldResolver(() => CheckoutSessionConnection, { nullable: true, description: "Payments for credits: pack purchases, auto top-ups and subscription periods, newest first. Null, with an error at this field alone, when an argument is invalid (a cursor not from this server, first out of range)." })
+  @FieldResolver(() => CheckoutSessionConnection, {
+    nullable: true,
+    description:
+      "Payments for credits: pack purchases, auto top-ups and subscription periods, newest first. Null, with an error at this field alone, when an argument is invalid (a cursor not from this server, first out of range).",
+  })
   async checkoutSessions(
     @Root() root: AccountRecord,
     @Ctx() context: Context,
@@ -78,7 +82,6 @@ export class AccountBillingResolver {
     const page = await context.services.billing.checkout.page(root.id, { first: size, afterSeq: decodeCursor("cs", after), status });
     return connection("cs", page.items.map(toCheckoutSession), page.hasNextPage, (session) => session.seq);
   }
-
 
   @FieldResolver(() => [PlanSubscription], { description: "Subscriptions, oldest first." })
   async subscriptions(@Root() root: AccountRecord, @Ctx() context: Context) {
@@ -94,7 +97,8 @@ export class AccountBillingResolver {
   async creditAlert(
     @Root() root: AccountRecord,
     @Ctx() context: Context,
-    @Arg("provider", () => ID, { nullable: true, description: "Whose wallet; may be left out when the account holds one provider's credits only." }) provider: string | null,
+    @Arg("provider", () => ID, { nullable: true, description: "Whose wallet; may be left out when the account holds one provider's credits only." })
+    provider: string | null,
   ) {
     const providerId = provider ?? (await context.services.billing.alerts.ofAccount(root.id))[0]?.providerId;
     if (provider == null && (await context.loaders.accounts.wallets.load(root.id)).length > 1) {
@@ -169,7 +173,8 @@ export class BillingMutationResolver {
   }
 
   @Mutation(() => SubscriptionCancelPayload, {
-    description: "Cancels a subscription at the end of its current period (a past-due one at once). BAD_USER_INPUT when it has already ended (ENDED or UNPAID).",
+    description:
+      "Cancels a subscription at the end of its current period (a past-due one at once). BAD_USER_INPUT when it has already ended (ENDED or UNPAID).",
   })
   subscriptionCancel(@Arg("input", () => SubscriptionCancelInput) input: SubscriptionCancelInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
@@ -179,7 +184,8 @@ export class BillingMutationResolver {
   }
 
   @Mutation(() => AutoTopUpUpdatePayload, {
-    description: "Sets automatic top-up: when a reserve or consume leaves available credits below the threshold, the pack is bought with the default payment method.",
+    description:
+      "Sets automatic top-up: when a reserve or consume leaves available credits below the threshold, the pack is bought with the default payment method.",
   })
   autoTopUpUpdate(@Arg("input", () => AutoTopUpUpdateInput) input: AutoTopUpUpdateInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
@@ -204,12 +210,17 @@ export class BillingMutationResolver {
 /** Billing objects `node` can fetch, visible only to their owner and the admin. */
 export async function resolveBillingNode(context: Context, id: string): Promise<unknown> {
   const billing = context.services.billing;
-  const found = id.startsWith("cs_") ? mapped(await billing.checkout.session(id), toCheckoutSession)
-    : id.startsWith("sub_") ? mapped(await billing.subscriptions.get(id), toSubscription)
-    : id.startsWith("pmt_") ? mapped(await billing.paymentMethods.byId(id), toPaymentMethod)
-    : id.startsWith("pms_") ? mapped(await billing.setups.get(id), toPaymentMethodSetup)
-    : id.startsWith("upa_") ? mapped(await billing.unappliedPayments.get(id), toUnappliedPayment)
-    : undefined;
+  const found = id.startsWith("cs_")
+    ? mapped(await billing.checkout.session(id), toCheckoutSession)
+    : id.startsWith("sub_")
+      ? mapped(await billing.subscriptions.get(id), toSubscription)
+      : id.startsWith("pmt_")
+        ? mapped(await billing.paymentMethods.byId(id), toPaymentMethod)
+        : id.startsWith("pms_")
+          ? mapped(await billing.setups.get(id), toPaymentMethodSetup)
+          : id.startsWith("upa_")
+            ? mapped(await billing.unappliedPayments.get(id), toUnappliedPayment)
+            : undefined;
   if (found === undefined) return undefined;
   return found && canSee(context, found.accountId) ? found : null;
 }

@@ -269,7 +269,10 @@ export class AutoTopUpUpdateInput {
 
 @InputType({ description: "Turn low-credit email alerts on or off, or change them." })
 export class CreditAlertUpdateInput {
-  @Field(() => ID, { nullable: true, description: "Whose wallet it watches (a provider id); may be left out when the account holds one provider's credits only." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "Whose wallet it watches (a provider id); may be left out when the account holds one provider's credits only.",
+  })
   provider?: string | null;
 
   @Field(() => Boolean, { description: "On or off." })

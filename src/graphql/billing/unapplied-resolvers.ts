@@ -69,7 +69,9 @@ export class UnappliedPaymentResolver {
   unappliedPaymentResolve(@Arg("input", () => UnappliedPaymentResolveInput) input: UnappliedPaymentResolveInput, @Ctx() context: Context) {
     requireAdmin(context);
     return mutate({ unappliedPayment: null }, async () => ({
-      unappliedPayment: toUnappliedPayment(await context.services.billing.unappliedPayments.resolve(input.unappliedPaymentId, input.action, input.note ?? null)),
+      unappliedPayment: toUnappliedPayment(
+        await context.services.billing.unappliedPayments.resolve(input.unappliedPaymentId, input.action, input.note ?? null),
+      ),
     }));
   }
 }

@@ -1,23 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../shared/context.js";
-import type {
-  CreditPackRecord,
-  ModelRecord,
-  ProductRecord,
-  ProviderRecord,
-  SubscriptionPlanRecord,
-  VariantRecord,
-} from "../../catalog/records.js";
-import {
-  CreditPack,
-  Model,
-  PriceComponent,
-  Product,
-  ProductParameter,
-  Provider,
-  SubscriptionPlan,
-  Variant,
-} from "./types.js";
+import type { CreditPackRecord, ModelRecord, ProductRecord, ProviderRecord, SubscriptionPlanRecord, VariantRecord } from "../../catalog/records.js";
+import { CreditPack, Model, PriceComponent, Product, ProductParameter, Provider, SubscriptionPlan, Variant } from "./types.js";
 
 @Resolver()
 export class CatalogQueryResolver {
@@ -62,9 +46,7 @@ export class CatalogQueryResolver {
     @Arg("provider", () => ID, { nullable: true, description: "Only this provider's plans." }) provider: string | null,
     @Ctx() { services, loaders }: Context,
   ): Promise<SubscriptionPlanRecord[]> {
-    return provider
-      ? loaders.catalog.subscriptionPlansByProvider.load(provider)
-      : services.catalog.listSubscriptionPlans();
+    return provider ? loaders.catalog.subscriptionPlansByProvider.load(provider) : services.catalog.listSubscriptionPlans();
   }
 }
 

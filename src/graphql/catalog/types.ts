@@ -9,7 +9,11 @@ import { PriceSourceEnum, ParameterTypeEnum, BillingUnitEnum, RoundingModeEnum, 
 
 export { PriceSourceEnum, ParameterTypeEnum, BillingUnitEnum, RoundingModeEnum, PlanIntervalEnum, RateKindEnum };
 
-@ObjectType({ simpleResolvers: true, implements: Node, description: "A vendor whose priced API operations, models, credit packs and plans are in the catalog." })
+@ObjectType({
+  simpleResolvers: true,
+  implements: Node,
+  description: "A vendor whose priced API operations, models, credit packs and plans are in the catalog.",
+})
 export class Provider implements Node {
   @Field(() => ID, { description: 'Short id, e.g. "ugen".' })
   id!: string;
@@ -73,7 +77,8 @@ export class ProductParameter {
 
   @Field(() => PriceSourceEnum, {
     nullable: true,
-    description: "Where minimum, maximum and the item bounds come from: DOCUMENTED by the provider, or ASSUMED by us (see boundsNote). Null when the parameter has no bounds.",
+    description:
+      "Where minimum, maximum and the item bounds come from: DOCUMENTED by the provider, or ASSUMED by us (see boundsNote). Null when the parameter has no bounds.",
   })
   boundsSource!: PriceSource | null;
 
@@ -101,8 +106,7 @@ export class RateTier {
 
 @ObjectType({
   simpleResolvers: true,
-  description:
-    "One part of a product's price formula. An estimate shows one line item per component that applies.",
+  description: "One part of a product's price formula. An estimate shows one line item per component that applies.",
 })
 export class PriceComponent {
   @Field(() => String, { description: 'Stable code, e.g. "face_tracking"; line items carry the same code.' })
@@ -203,7 +207,8 @@ export class Product implements Node {
   rounding!: RoundingMode;
 
   @Field(() => Boolean, {
-    description: "The provider charges as soon as it accepts the request: a job for this product consumes its credits when it is created (COMPLETED at once) instead of holding them.",
+    description:
+      "The provider charges as soon as it accepts the request: a job for this product consumes its credits when it is created (COMPLETED at once) instead of holding them.",
   })
   chargedOnAcceptance!: boolean;
 
@@ -236,7 +241,9 @@ export class Model implements Node {
   @Field(() => PriceSourceEnum, { nullable: true, description: "Whether the multiplier is documented or assumed; null when it is 1." })
   multiplierSource!: PriceSource | null;
 
-  @Field(() => PriceSourceEnum, { description: "DOCUMENTED when the provider's document names this model; ASSUMED when it is offered without being named there (see note)." })
+  @Field(() => PriceSourceEnum, {
+    description: "DOCUMENTED when the provider's document names this model; ASSUMED when it is offered without being named there (see note).",
+  })
   source!: PriceSource;
 
   @Field(() => String, { nullable: true, description: "Why an assumed model is offered." })

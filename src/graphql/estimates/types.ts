@@ -22,7 +22,8 @@ export class EstimateInput {
 
   @Field(() => ID, {
     nullable: true,
-    description: 'For products priced by model: the model ("ugen/models/sora2", or just "sora2"). Default: the product\'s defaultModel; required where Product.modelRequired.',
+    description:
+      'For products priced by model: the model ("ugen/models/sora2", or just "sora2"). Default: the product\'s defaultModel; required where Product.modelRequired.',
   })
   modelId?: string | null;
 
@@ -38,8 +39,7 @@ export class EstimateInput {
 
 @ObjectType({
   simpleResolvers: true,
-  description:
-    "One line of an estimate: quantity x unitCredits = credits. Minimums, multipliers and rounding appear as their own lines.",
+  description: "One line of an estimate: quantity x unitCredits = credits. Minimums, multipliers and rounding appear as their own lines.",
 })
 export class LineItem {
   @Field(() => String, { description: 'Code of the price component, e.g. "face_tracking", or of an adjustment ("minimum_charge", "rounding").' })
@@ -99,7 +99,9 @@ export class Estimate {
   @Field(() => DecimalScalar, { description: "costPerGeneration x generationCount." })
   totalCredits!: Decimal;
 
-  @Field(() => DecimalScalar, { description: "The part of totalCredits that rests on an assumed number: the sum of the ASSUMED lines (x generationCount). 0 when all is documented." })
+  @Field(() => DecimalScalar, {
+    description: "The part of totalCredits that rests on an assumed number: the sum of the ASSUMED lines (x generationCount). 0 when all is documented.",
+  })
   assumedCredits!: Decimal;
 
   @Field(() => PriceSourceEnum, { description: "DOCUMENTED when every line is; ASSUMED when any credit of the estimate is (see assumedCredits)." })
@@ -107,11 +109,14 @@ export class Estimate {
 
   @Field(() => String, {
     description:
-      'The unit of every credit figure of the estimate: always "credits", as Hoox\'s price preview says, meaning the credits of the product\'s provider (each provider\'s credits are its own; totalPrice gives money where known).',
+      "The unit of every credit figure of the estimate: always \"credits\", as Hoox's price preview says, meaning the credits of the product's provider (each provider's credits are its own; totalPrice gives money where known).",
   })
   currency!: string;
 
-  @Field(() => Money, { nullable: true, description: "totalCredits at the provider's documented credit value (Provider.creditValue), when it has one. What they cost the viewer: totalCostBasis." })
+  @Field(() => Money, {
+    nullable: true,
+    description: "totalCredits at the provider's documented credit value (Provider.creditValue), when it has one. What they cost the viewer: totalCostBasis.",
+  })
   totalPrice!: Money | null;
 
   @Field(() => [LineItem], { description: "The lines of one generation; they sum to costPerGeneration." })
@@ -189,13 +194,18 @@ export class JobEstimate {
   @Field(() => DecimalScalar, { description: "Credits the job needs: the sum of lineItems." })
   totalCredits!: Decimal;
 
-  @Field(() => DecimalScalar, { description: "The part of totalCredits that rests on an assumed number: the sum of the ASSUMED lines. 0 when all is documented." })
+  @Field(() => DecimalScalar, {
+    description: "The part of totalCredits that rests on an assumed number: the sum of the ASSUMED lines. 0 when all is documented.",
+  })
   assumedCredits!: Decimal;
 
   @Field(() => PriceSourceEnum, { description: "DOCUMENTED when every line is; ASSUMED when any credit of the estimate is (see assumedCredits)." })
   source!: PriceSource;
 
-  @Field(() => Money, { nullable: true, description: "totalCredits at U-Gen's documented credit value (1 credit = $0.01). What they cost the viewer: totalCostBasis." })
+  @Field(() => Money, {
+    nullable: true,
+    description: "totalCredits at U-Gen's documented credit value (1 credit = $0.01). What they cost the viewer: totalCostBasis.",
+  })
   totalPrice!: Money | null;
 
   @Field(() => [LineItem], { description: "One line per cost component that applies." })

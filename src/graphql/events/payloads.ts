@@ -114,7 +114,10 @@ export class SubscriptionRenewed {
   transaction!: TransactionRecord;
 }
 
-@ObjectType({ simpleResolvers: true, description: "subscription.payment_failed: a period's payment failed (the subscription is past due, or unpaid after its last retry)." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "subscription.payment_failed: a period's payment failed (the subscription is past due, or unpaid after its last retry).",
+})
 export class SubscriptionPaymentFailed {
   @Field(() => PlanSubscription, { description: "The subscription, as it is now." })
   subscription!: SubscriptionRecord;
@@ -159,10 +162,20 @@ export const EventPayload = createUnionType({
   description: "What an event says, one type per event type (Event.type): switch on __typename.",
   types: () =>
     [
-      JobReserved, JobCompleted, JobFailed, JobCancelled, JobExpired,
-      WalletCreditsAdded, WalletCreditsExpired, WalletLowBalance,
-      CheckoutSessionCompleted, CheckoutSessionExpired, CheckoutSessionDeclined,
-      SubscriptionRenewed, SubscriptionPaymentFailed, SubscriptionCancelled,
+      JobReserved,
+      JobCompleted,
+      JobFailed,
+      JobCancelled,
+      JobExpired,
+      WalletCreditsAdded,
+      WalletCreditsExpired,
+      WalletLowBalance,
+      CheckoutSessionCompleted,
+      CheckoutSessionExpired,
+      CheckoutSessionDeclined,
+      SubscriptionRenewed,
+      SubscriptionPaymentFailed,
+      SubscriptionCancelled,
       GrantClawedBack,
     ] as const,
 });
@@ -205,7 +218,8 @@ async function payloadOf(event: Event, context: Context): Promise<{ __typename: 
   const job = async (id: string) => named("job", id, await loaders.job.load(id));
   const grant = async (id: string) => named("grant", id, await loaders.grant.load(id));
   const transaction = async (id: string) => named("transaction", id, await loaders.transaction.load(id));
-  const wallet = async (provider: string) => (await loaders.wallets.load(accountId)).find((w) => w.providerId === provider) ?? toWallet(undefined, accountId, provider);
+  const wallet = async (provider: string) =>
+    (await loaders.wallets.load(accountId)).find((w) => w.providerId === provider) ?? toWallet(undefined, accountId, provider);
   const session = async (id: string) => toCheckoutSession(named("checkout session", id, await context.services.billing.checkout.session(id)));
   const subscription = async (id: string) => toSubscription(named("subscription", id, await context.services.billing.subscriptions.get(id)));
   const of = <T extends EventType>() => event.data as EventData<T>;
@@ -253,7 +267,12 @@ async function payloadOf(event: Event, context: Context): Promise<{ __typename: 
       return { ...payload, checkoutSession: await session(of<typeof type>().checkoutSession.id) };
     case "subscription.renewed": {
       const data = of<typeof type>();
-      return { ...payload, subscription: await subscription(data.subscription.id), periodStart: new Date(data.change.periodStart), transaction: await transaction(data.change.transactionId) };
+      return {
+        ...payload,
+        subscription: await subscription(data.subscription.id),
+        periodStart: new Date(data.change.periodStart),
+        transaction: await transaction(data.change.transactionId),
+      };
     }
     case "subscription.payment_failed": {
       const data = of<typeof type>();

@@ -54,5 +54,12 @@ export class EventConnection {
 export function eventOf(row: EventRow | EventRecord): Event {
   const data = typeof row.data === "string" ? (JSON.parse(row.data) as Record<string, unknown>) : ((row.data ?? {}) as Record<string, unknown>);
   const createdAt: unknown = row.createdAt;
-  return { id: row.id, accountId: row.accountId, type: row.type, sequence: row.seq, createdAt: createdAt instanceof Date ? createdAt : new Date(String(createdAt)), data };
+  return {
+    id: row.id,
+    accountId: row.accountId,
+    type: row.type,
+    sequence: row.seq,
+    createdAt: createdAt instanceof Date ? createdAt : new Date(String(createdAt)),
+    data,
+  };
 }

@@ -74,7 +74,12 @@ const isStoreUnavailable = (error: unknown) => storeUnavailableCause(error) !== 
 export function serviceUnavailableError(cause: StoreUnavailableError): GraphQLError {
   return new GraphQLError(cause.message, {
     originalError: cause,
-    extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryable: true, ...outcome(cause), http: { status: 503, headers: new HeaderMap([["retry-after", "1"]]) } },
+    extensions: {
+      code: ErrorCode.SERVICE_UNAVAILABLE,
+      retryable: true,
+      ...outcome(cause),
+      http: { status: 503, headers: new HeaderMap([["retry-after", "1"]]) },
+    },
   });
 }
 

@@ -23,7 +23,10 @@ export async function mutate<T extends object>(
     if (!(error instanceof DomainError)) throw error;
     const field = error.field === undefined ? null : ["input", ...error.field];
     // A payload with a `shortfall` says what was missing, so the client can offer the right pack.
-    const shortfall = error instanceof InsufficientCreditsError && "shortfall" in empty ? { shortfall: { providerId: error.providerId, missingCredits: fromMicros(error.missingMicros) } } : {};
+    const shortfall =
+      error instanceof InsufficientCreditsError && "shortfall" in empty
+        ? { shortfall: { providerId: error.providerId, missingCredits: fromMicros(error.missingMicros) } }
+        : {};
     return { ...empty, ...shortfall, userErrors: [{ field, code: error.code, message: error.message }] };
   }
 }

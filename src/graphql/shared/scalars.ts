@@ -18,14 +18,16 @@ function decimalFromInput(value: unknown, ast?: ValueNode): Decimal {
   }
   if (typeof value === "number" && Number.isSafeInteger(value)) return new Decimal(value);
   // A JSON float such as 0.1 already went through binary floating point; accepting it would hide that.
-  throw new GraphQLError(`Decimal takes a string of ${DECIMAL_GRAMMAR}, or an integer; got ${typeof value === "number" ? String(value) : typeof value}`, { nodes: ast });
+  throw new GraphQLError(`Decimal takes a string of ${DECIMAL_GRAMMAR}, or an integer; got ${typeof value === "number" ? String(value) : typeof value}`, {
+    nodes: ast,
+  });
 }
 
 export const DecimalScalar = new GraphQLScalarType<Decimal, string>({
   name: "Decimal",
   description:
     'An exact decimal number, serialized as a string such as "12.5" or "0.25" so no precision is lost in JSON. ' +
-    'As input it takes a string of the form -?digits[.digits] (no spaces, plus sign, leading or trailing point, or exponent) or an integer; floats are refused.',
+    "As input it takes a string of the form -?digits[.digits] (no spaces, plus sign, leading or trailing point, or exponent) or an integer; floats are refused.",
   serialize(value) {
     if (Decimal.isDecimal(value)) return formatDecimal(value as Decimal);
     if (typeof value === "string") return formatDecimal(parseDecimal(value));

@@ -15,7 +15,8 @@ registerEnumType(UserErrorCode, {
 export class UserError {
   @Field(() => [String], {
     nullable: true,
-    description: 'Path of the input at fault, from the argument: ["input", "credits"], ["input", "estimate", "parameters", "durationSeconds"]; null when no single input is.',
+    description:
+      'Path of the input at fault, from the argument: ["input", "credits"], ["input", "estimate", "parameters", "durationSeconds"]; null when no single input is.',
   })
   field!: string[] | null;
 

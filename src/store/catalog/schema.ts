@@ -131,7 +131,9 @@ export const models = sqliteTable(
     multiplierMicros: integer("multiplier_micros").notNull(),
     multiplierSource: text("multiplier_source", { enum: ["DOCUMENTED", "ASSUMED"] }),
     /** Whether the provider's document names the model at all. */
-    source: text("source", { enum: ["DOCUMENTED", "ASSUMED"] }).notNull().default("DOCUMENTED"),
+    source: text("source", { enum: ["DOCUMENTED", "ASSUMED"] })
+      .notNull()
+      .default("DOCUMENTED"),
     note: text("note"),
     sourceDocument: sourceDocument(),
   },

@@ -28,7 +28,9 @@ export const accounts = pgTable(
   {
     id: text("id").primaryKey(),
     name: text("name").notNull(),
-    mode: text("mode", { enum: ["LIVE", "TEST"] }).notNull().default("LIVE"),
+    mode: text("mode", { enum: ["LIVE", "TEST"] })
+      .notNull()
+      .default("LIVE"),
     testClockId: text("test_clock_id").references(() => testClocks.id),
     /** Unused since wallets hold credits per provider; kept to mirror the SQLite schema. */
     balanceMicros: micros("balance_micros").notNull().default(0),

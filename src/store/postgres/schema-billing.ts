@@ -140,16 +140,16 @@ export const autoTopUps = pgTable("auto_top_ups", {
 export const creditAlerts = pgTable(
   "credit_alerts",
   {
-  accountId: text("account_id")
-    .notNull()
-    .references(() => accounts.id),
-  providerId: text("provider_id").notNull(),
-  enabled: boolean("enabled").notNull(),
-  thresholdMicros: micros("threshold_micros").notNull(),
-  email: text("email").notNull(),
-  armed: boolean("armed").notNull(),
-  lastAlertAt: text("last_alert_at"),
-  updatedAt: text("updated_at").notNull(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    providerId: text("provider_id").notNull(),
+    enabled: boolean("enabled").notNull(),
+    thresholdMicros: micros("threshold_micros").notNull(),
+    email: text("email").notNull(),
+    armed: boolean("armed").notNull(),
+    lastAlertAt: text("last_alert_at"),
+    updatedAt: text("updated_at").notNull(),
   },
   (table) => [primaryKey({ columns: [table.accountId, table.providerId] })],
 );

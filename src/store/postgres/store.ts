@@ -86,7 +86,10 @@ export class PgStore implements Store {
       } catch (error) {
         if (error instanceof StoreUnavailableError) throw error;
         if (!isConflict(error)) throw isUnreachable(error) ? unreachableError(error) : error;
-        if (attempt >= MAX_ATTEMPTS) throw new StoreUnavailableError(`the database kept aborting this change for conflicts with concurrent ones (${attempt} attempts); retry shortly`, { cause: error });
+        if (attempt >= MAX_ATTEMPTS)
+          throw new StoreUnavailableError(`the database kept aborting this change for conflicts with concurrent ones (${attempt} attempts); retry shortly`, {
+            cause: error,
+          });
         // Jittered backoff, so the transactions that collided do not collide again in step.
         await sleep(Math.random() * 10 * 2 ** attempt);
       }
@@ -128,7 +131,8 @@ export class PgStore implements Store {
       const committed = await client.query("COMMIT").catch((error: unknown) => {
         // Sent, and the connection was lost before the answer: PostgreSQL may have committed it.
         // (A refusal PostgreSQL itself answered, such as a timeout, is a rollback, not a doubt.)
-        if (isUnreachable(error) && !PASSING_CODES.has(codeOf(error) ?? "")) throw new StoreUnavailableError(OUTCOME_UNKNOWN, { cause: error, outcomeUnknown: true });
+        if (isUnreachable(error) && !PASSING_CODES.has(codeOf(error) ?? ""))
+          throw new StoreUnavailableError(OUTCOME_UNKNOWN, { cause: error, outcomeUnknown: true });
         throw isUnreachable(error) ? unreachableError(error) : error;
       });
       if (committed.command !== "COMMIT") throw new Error(`the transaction was rolled back at COMMIT (${committed.command}): a statement in it failed`);
@@ -216,7 +220,12 @@ class HealthProbe {
   private current: pg.Client | undefined;
 
   private async connect(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 2_000, statement_timeout: 2_000, application_name: "pricing-account-api health" });
+    const client = new pg.Client({
+      connectionString: this.url,
+      connectionTimeoutMillis: 2_000,
+      statement_timeout: 2_000,
+      application_name: "pricing-account-api health",
+    });
     // A dead connection is dropped here; the next probe opens a new one.
     client.on("error", () => {
       if (this.current === client) this.current = undefined;
@@ -244,7 +253,8 @@ function unavailableWhenUnreachable(pool: pg.Pool): pg.Pool {
 /** The driver's error beneath drizzle's (DrizzleQueryError "Failed query: …" keeps it as its cause). */
 function driverError(error: unknown): unknown {
   let current = error;
-  for (let depth = 0; depth < 5 && current instanceof Error && typeof (current as { code?: unknown }).code !== "string" && current.cause !== undefined; depth++) current = current.cause;
+  for (let depth = 0; depth < 5 && current instanceof Error && typeof (current as { code?: unknown }).code !== "string" && current.cause !== undefined; depth++)
+    current = current.cause;
   return current;
 }
 

@@ -12,19 +12,40 @@ export class AccountRepository {
 
   async get(id: string): Promise<AccountRow | undefined> {
     const { db, t } = this.c;
-    return first(await preparedQuery(this.c, "account", () => db.select().from(t.accounts).where(eq(t.accounts.id, p("id"))))({ id }));
+    return first(
+      await preparedQuery(this.c, "account", () =>
+        db
+          .select()
+          .from(t.accounts)
+          .where(eq(t.accounts.id, p("id"))),
+      )({ id }),
+    );
   }
 
   /** The account, locked until the transaction ends: its credits change only one writer at a time. */
   async lock(id: string): Promise<AccountRow | undefined> {
     const { db, t, dialect } = this.c;
-    return first(await preparedQuery(this.c, "account_locked", () => dialect.forUpdate(db.select().from(t.accounts).where(eq(t.accounts.id, p("id")))))({ id }));
+    return first(
+      await preparedQuery(this.c, "account_locked", () =>
+        dialect.forUpdate(
+          db
+            .select()
+            .from(t.accounts)
+            .where(eq(t.accounts.id, p("id"))),
+        ),
+      )({ id }),
+    );
   }
 
   async byIds(ids: readonly string[]): Promise<AccountRow[]> {
     const { db, t } = this.c;
     if (ids.length === 1) return one(await this.get(ids[0]));
-    return ids.length === 0 ? [] : db.select().from(t.accounts).where(inArray(t.accounts.id, [...ids]));
+    return ids.length === 0
+      ? []
+      : db
+          .select()
+          .from(t.accounts)
+          .where(inArray(t.accounts.id, [...ids]));
   }
 
   async insert(row: NewRow<"accounts">): Promise<AccountRow> {
@@ -60,7 +81,14 @@ export class ApiKeyRepository {
 
   async get(id: string): Promise<ApiKeyRow | undefined> {
     const { db, t } = this.c;
-    return first(await preparedQuery(this.c, "api_key", () => db.select().from(t.apiKeys).where(eq(t.apiKeys.id, p("id"))))({ id }));
+    return first(
+      await preparedQuery(this.c, "api_key", () =>
+        db
+          .select()
+          .from(t.apiKeys)
+          .where(eq(t.apiKeys.id, p("id"))),
+      )({ id }),
+    );
   }
 
   async ofAccount(accountId: string): Promise<ApiKeyRow[]> {
@@ -76,7 +104,10 @@ export class ApiKeyRepository {
   /** Revokes a key that is not revoked yet (guard: conditional on revoked_at being null). */
   async revoke(id: string, at: string): Promise<void> {
     const { db, t } = this.c;
-    await db.update(t.apiKeys).set({ revokedAt: at }).where(and(eq(t.apiKeys.id, id), isNull(t.apiKeys.revokedAt)));
+    await db
+      .update(t.apiKeys)
+      .set({ revokedAt: at })
+      .where(and(eq(t.apiKeys.id, id), isNull(t.apiKeys.revokedAt)));
   }
 }
 

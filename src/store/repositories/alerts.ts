@@ -12,7 +12,14 @@ export class AutoTopUpRepository {
   /** Read after every reserve and consume. */
   async get(accountId: string): Promise<AutoTopUpRow | undefined> {
     const { db, t } = this.c;
-    return first(await preparedQuery(this.c, "auto_top_up", () => db.select().from(t.autoTopUps).where(eq(t.autoTopUps.accountId, sql.placeholder("id"))))({ id: accountId }));
+    return first(
+      await preparedQuery(this.c, "auto_top_up", () =>
+        db
+          .select()
+          .from(t.autoTopUps)
+          .where(eq(t.autoTopUps.accountId, sql.placeholder("id"))),
+      )({ id: accountId }),
+    );
   }
 
   /** Writes the settings; a top-up in flight stays claimed (only its own settle clears it). */
@@ -26,7 +33,15 @@ export class AutoTopUpRepository {
   async claim(accountId: string, sessionId: string): Promise<boolean> {
     const { db, t } = this.c;
     const a = t.autoTopUps;
-    return (await db.update(a).set({ inFlightSessionId: sessionId }).where(and(eq(a.accountId, accountId), isNull(a.inFlightSessionId))).returning({ id: a.accountId })).length === 1;
+    return (
+      (
+        await db
+          .update(a)
+          .set({ inFlightSessionId: sessionId })
+          .where(and(eq(a.accountId, accountId), isNull(a.inFlightSessionId)))
+          .returning({ id: a.accountId })
+      ).length === 1
+    );
   }
 
   /** Settles the in-flight top-up of that session, if it still is the one in flight (guard). */
@@ -48,7 +63,14 @@ export class AutoTopUpRepository {
     const rows = await db
       .select({ accountId: a.accountId })
       .from(a)
-      .where(and(eq(a.enabled, true), isNull(a.inFlightSessionId), or(isNull(a.nextAttemptAt), lte(a.nextAttemptAt, scope.now)), inScope(this.c, a.accountId, scope)));
+      .where(
+        and(
+          eq(a.enabled, true),
+          isNull(a.inFlightSessionId),
+          or(isNull(a.nextAttemptAt), lte(a.nextAttemptAt, scope.now)),
+          inScope(this.c, a.accountId, scope),
+        ),
+      );
     return rows.map((row) => row.accountId);
   }
 }
@@ -60,7 +82,12 @@ export class CreditAlertRepository {
   async get(accountId: string, providerId: string): Promise<CreditAlertRow | undefined> {
     const { db, t } = this.c;
     const a = t.creditAlerts;
-    const query = preparedQuery(this.c, "credit_alert", () => db.select().from(a).where(and(eq(a.accountId, sql.placeholder("id")), eq(a.providerId, sql.placeholder("provider")))));
+    const query = preparedQuery(this.c, "credit_alert", () =>
+      db
+        .select()
+        .from(a)
+        .where(and(eq(a.accountId, sql.placeholder("id")), eq(a.providerId, sql.placeholder("provider")))),
+    );
     return first(await query({ id: accountId, provider: providerId }));
   }
 
@@ -72,13 +99,19 @@ export class CreditAlertRepository {
   async save(row: NewRow<"creditAlerts">): Promise<void> {
     const { db, t } = this.c;
     const { accountId: _accountId, providerId: _providerId, ...set } = row;
-    await db.insert(t.creditAlerts).values(row).onConflictDoUpdate({ target: [t.creditAlerts.accountId, t.creditAlerts.providerId], set });
+    await db
+      .insert(t.creditAlerts)
+      .values(row)
+      .onConflictDoUpdate({ target: [t.creditAlerts.accountId, t.creditAlerts.providerId], set });
   }
 
   async setArmed(accountId: string, providerId: string, armed: boolean, lastAlertAt?: string): Promise<void> {
     const { db, t } = this.c;
     const a = t.creditAlerts;
-    await db.update(a).set(lastAlertAt ? { armed, lastAlertAt } : { armed }).where(and(eq(a.accountId, accountId), eq(a.providerId, providerId)));
+    await db
+      .update(a)
+      .set(lastAlertAt ? { armed, lastAlertAt } : { armed })
+      .where(and(eq(a.accountId, accountId), eq(a.providerId, providerId)));
   }
 }
 
@@ -109,8 +142,21 @@ export class EmailOutboxRepository {
   async claim(mail: EmailRow, until: string): Promise<boolean> {
     const { db, t } = this.c;
     const e = t.emailOutbox;
-    const unchanged = and(eq(e.seq, mail.seq), isNull(e.sentAt), eq(e.attempts, mail.attempts), mail.nextAttemptAt === null ? isNull(e.nextAttemptAt) : eq(e.nextAttemptAt, mail.nextAttemptAt));
-    return (await db.update(e).set({ nextAttemptAt: until, attempts: mail.attempts + 1 }).where(unchanged).returning({ seq: e.seq })).length === 1;
+    const unchanged = and(
+      eq(e.seq, mail.seq),
+      isNull(e.sentAt),
+      eq(e.attempts, mail.attempts),
+      mail.nextAttemptAt === null ? isNull(e.nextAttemptAt) : eq(e.nextAttemptAt, mail.nextAttemptAt),
+    );
+    return (
+      (
+        await db
+          .update(e)
+          .set({ nextAttemptAt: until, attempts: mail.attempts + 1 })
+          .where(unchanged)
+          .returning({ seq: e.seq })
+      ).length === 1
+    );
   }
 
   /** Records a claimed email's outcome, while the claim is still this sender's (guard: the attempt count it claimed with). */

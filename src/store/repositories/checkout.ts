@@ -18,7 +18,12 @@ export class CheckoutSessionRepository {
   /** The sessions whose credits these ledger entries added. */
   async byTransactionIds(transactionIds: readonly string[]): Promise<CheckoutSessionRow[]> {
     const { db, t } = this.c;
-    return transactionIds.length === 0 ? [] : db.select().from(t.checkoutSessions).where(inArray(t.checkoutSessions.transactionId, [...transactionIds]));
+    return transactionIds.length === 0
+      ? []
+      : db
+          .select()
+          .from(t.checkoutSessions)
+          .where(inArray(t.checkoutSessions.transactionId, [...transactionIds]));
   }
 
   async get(id: string): Promise<CheckoutSessionRow | undefined> {
@@ -36,10 +41,20 @@ export class CheckoutSessionRepository {
   async lockByProviderRef(provider: string, providerSessionId: string): Promise<CheckoutSessionRow | undefined> {
     const { db, t, dialect } = this.c;
     const s = t.checkoutSessions;
-    return first(await dialect.forUpdate(db.select().from(s).where(and(eq(s.provider, provider as CheckoutSessionRow["provider"]), eq(s.providerSessionId, providerSessionId)))));
+    return first(
+      await dialect.forUpdate(
+        db
+          .select()
+          .from(s)
+          .where(and(eq(s.provider, provider as CheckoutSessionRow["provider"]), eq(s.providerSessionId, providerSessionId))),
+      ),
+    );
   }
 
-  async page(accountId: string, options: { first: number; afterSeq?: number; status?: CheckoutSessionRow["status"] | null }): Promise<Page<CheckoutSessionRow>> {
+  async page(
+    accountId: string,
+    options: { first: number; afterSeq?: number; status?: CheckoutSessionRow["status"] | null },
+  ): Promise<Page<CheckoutSessionRow>> {
     const { db, t } = this.c;
     const conditions: SQL[] = [eq(t.checkoutSessions.accountId, accountId)];
     if (options.afterSeq !== undefined) conditions.push(lt(t.checkoutSessions.seq, options.afterSeq));
@@ -65,14 +80,29 @@ export class CheckoutSessionRepository {
   async discardUnopened(id: string): Promise<boolean> {
     const { db, t } = this.c;
     const s = t.checkoutSessions;
-    return (await db.delete(s).where(and(eq(s.id, id), eq(s.status, "OPEN"), isNull(s.url), isNull(s.transactionId))).returning({ id: s.id })).length === 1;
+    return (
+      (
+        await db
+          .delete(s)
+          .where(and(eq(s.id, id), eq(s.status, "OPEN"), isNull(s.url), isNull(s.transactionId)))
+          .returning({ id: s.id })
+      ).length === 1
+    );
   }
 
   /** OPEN -> EXPIRED or DECLINED; false when it was no longer open (guard: conditional on status). */
   async close(id: string, fields: Pick<CheckoutSessionRow, "status" | "failureReason" | "closedBy" | "resolvedAt">): Promise<boolean> {
     const { db, t } = this.c;
     const s = t.checkoutSessions;
-    return (await db.update(s).set(fields).where(and(eq(s.id, id), eq(s.status, "OPEN"))).returning({ id: s.id })).length === 1;
+    return (
+      (
+        await db
+          .update(s)
+          .set(fields)
+          .where(and(eq(s.id, id), eq(s.status, "OPEN")))
+          .returning({ id: s.id })
+      ).length === 1
+    );
   }
 
   /**
@@ -93,11 +123,18 @@ export class CheckoutSessionRepository {
     await db.update(t.checkoutSessions).set(fields).where(eq(t.checkoutSessions.id, id));
   }
 
-  async settlePaid(id: string, fields: Pick<CheckoutSessionRow, "status" | "transactionId" | "failureReason" | "resolvedAt"> & { paymentReference?: string | null }): Promise<boolean> {
+  async settlePaid(
+    id: string,
+    fields: Pick<CheckoutSessionRow, "status" | "transactionId" | "failureReason" | "resolvedAt"> & { paymentReference?: string | null },
+  ): Promise<boolean> {
     const { db, t } = this.c;
     const s = t.checkoutSessions;
     const payable = or(eq(s.status, "OPEN"), and(eq(s.closedBy, "SERVER"), ne(s.status, "COMPLETED")));
-    const settled = await db.update(s).set({ ...fields, closedBy: null }).where(and(eq(s.id, id), payable)).returning({ id: s.id });
+    const settled = await db
+      .update(s)
+      .set({ ...fields, closedBy: null })
+      .where(and(eq(s.id, id), payable))
+      .returning({ id: s.id });
     return settled.length === 1;
   }
 
@@ -116,7 +153,10 @@ export class CheckoutSessionRepository {
   async dueForExpiry(scope: DueScope): Promise<CheckoutSessionRow[]> {
     const { db, t } = this.c;
     const s = t.checkoutSessions;
-    return db.select().from(s).where(and(eq(s.status, "OPEN"), lte(s.expiresAt, scope.now), inScope(this.c, s.accountId, scope)));
+    return db
+      .select()
+      .from(s)
+      .where(and(eq(s.status, "OPEN"), lte(s.expiresAt, scope.now), inScope(this.c, s.accountId, scope)));
   }
 }
 
@@ -131,12 +171,20 @@ export class WebhookEventRepository {
 
   async get(provider: string, eventId: string) {
     const { db, t } = this.c;
-    return first(await db.select().from(t.webhookEvents).where(and(eq(t.webhookEvents.provider, provider), eq(t.webhookEvents.eventId, eventId))));
+    return first(
+      await db
+        .select()
+        .from(t.webhookEvents)
+        .where(and(eq(t.webhookEvents.provider, provider), eq(t.webhookEvents.eventId, eventId))),
+    );
   }
 
   async setOutcome(provider: string, eventId: string, outcome: string): Promise<void> {
     const { db, t } = this.c;
-    await db.update(t.webhookEvents).set({ outcome }).where(and(eq(t.webhookEvents.provider, provider), eq(t.webhookEvents.eventId, eventId)));
+    await db
+      .update(t.webhookEvents)
+      .set({ outcome })
+      .where(and(eq(t.webhookEvents.provider, provider), eq(t.webhookEvents.eventId, eventId)));
   }
 }
 
@@ -160,19 +208,37 @@ export class UnappliedPaymentRepository {
     const conditions: SQL[] = [];
     if (options.afterSeq !== undefined) conditions.push(lt(u.seq, options.afterSeq));
     if (options.open) conditions.push(isNull(u.resolvedAt));
-    const rows = await db.select().from(u).where(and(...conditions)).orderBy(desc(u.seq)).limit(options.first + 1);
+    const rows = await db
+      .select()
+      .from(u)
+      .where(and(...conditions))
+      .orderBy(desc(u.seq))
+      .limit(options.first + 1);
     return pageOf(rows, options.first);
   }
 
   async openCount(): Promise<number> {
     const { db, t } = this.c;
-    return (await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(t.unappliedPayments).where(isNull(t.unappliedPayments.resolvedAt)))[0].n;
+    return (
+      await db
+        .select({ n: sql<number>`count(*)`.mapWith(Number) })
+        .from(t.unappliedPayments)
+        .where(isNull(t.unappliedPayments.resolvedAt))
+    )[0].n;
   }
 
   /** Resolves it once (guard: conditional on resolved_at being null). */
   async resolve(id: string, fields: Pick<UnappliedPaymentRow, "resolution" | "resolvedAt" | "note">): Promise<boolean> {
     const { db, t } = this.c;
     const u = t.unappliedPayments;
-    return (await db.update(u).set(fields).where(and(eq(u.id, id), isNull(u.resolvedAt))).returning({ id: u.id })).length === 1;
+    return (
+      (
+        await db
+          .update(u)
+          .set(fields)
+          .where(and(eq(u.id, id), isNull(u.resolvedAt)))
+          .returning({ id: u.id })
+      ).length === 1
+    );
   }
 }

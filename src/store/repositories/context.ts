@@ -57,7 +57,6 @@ export const first = <T>(rows: T[]): T | undefined => rows[0];
 /** A row as a list of none or one, for a batch read of one id. */
 export const one = <T>(row: T | undefined): T[] => (row === undefined ? [] : [row]);
 
-
 interface Preparable<R> {
   prepare(name?: string): { execute(values?: Record<string, unknown>): PromiseLike<R> | R };
 }
@@ -84,5 +83,10 @@ export interface DueScope {
 export function inScope(c: RepositoryContext, accountId: SQLiteColumn, scope: DueScope): SQL {
   const { db, t } = c;
   const clock = scope.testClockId === null ? isNull(t.accounts.testClockId) : eq(t.accounts.testClockId, scope.testClockId);
-  return exists(db.select({ one: sql`1` }).from(t.accounts).where(and(eq(t.accounts.id, accountId), clock)));
+  return exists(
+    db
+      .select({ one: sql`1` })
+      .from(t.accounts)
+      .where(and(eq(t.accounts.id, accountId), clock)),
+  );
 }

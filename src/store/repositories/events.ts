@@ -59,7 +59,17 @@ export class EventRepository {
         createdAt: sql<string>`${event.createdAt}`.as("created_at"),
       })
       .from(w)
-      .where(and(eq(w.accountId, event.accountId), eq(w.enabled, true), or(isNull(w.eventTypes), sql`cast(${w.eventTypes} as text) in ('null', '[]')`, sql`cast(${w.eventTypes} as text) like ${eventTypePattern(event.type)} escape '\\'`)));
+      .where(
+        and(
+          eq(w.accountId, event.accountId),
+          eq(w.enabled, true),
+          or(
+            isNull(w.eventTypes),
+            sql`cast(${w.eventTypes} as text) in ('null', '[]')`,
+            sql`cast(${w.eventTypes} as text) like ${eventTypePattern(event.type)} escape '\\'`,
+          ),
+        ),
+      );
     const d = t.webhookDeliveries;
     return (await db.insert(d).select(wanted).onConflictDoNothing().returning({ id: d.id })).length;
   }
@@ -83,7 +93,10 @@ export class EventRepository {
   async getMany(ids: readonly string[]): Promise<EventRow[]> {
     if (ids.length === 0) return [];
     const { db, t } = this.c;
-    return db.select().from(t.events).where(inArray(t.events.id, [...ids]));
+    return db
+      .select()
+      .from(t.events)
+      .where(inArray(t.events.id, [...ids]));
   }
 
   /** The account's events after a sequence number, oldest first; optionally of some types only. */
@@ -93,7 +106,12 @@ export class EventRepository {
     const conditions: SQL[] = [eq(e.accountId, accountId)];
     if (options.afterSeq !== undefined) conditions.push(gt(e.seq, options.afterSeq));
     if (options.types && options.types.length > 0) conditions.push(inArray(e.type, [...options.types]));
-    const rows = await db.select().from(e).where(and(...conditions)).orderBy(asc(e.seq)).limit(options.first + 1);
+    const rows = await db
+      .select()
+      .from(e)
+      .where(and(...conditions))
+      .orderBy(asc(e.seq))
+      .limit(options.first + 1);
     return { items: rows.slice(0, options.first), hasNextPage: rows.length > options.first };
   }
 
@@ -103,14 +121,24 @@ export class EventRepository {
     const { db, t } = this.c;
     const e = t.events;
     const conditions = cursors.map(({ accountId, seq }) => and(eq(e.accountId, accountId), gt(e.seq, seq))!);
-    return db.select().from(e).where(or(...conditions)).orderBy(asc(e.accountId), asc(e.seq)).limit(limit);
+    return db
+      .select()
+      .from(e)
+      .where(or(...conditions))
+      .orderBy(asc(e.accountId), asc(e.seq))
+      .limit(limit);
   }
 
   /** Ids of events older than `cutoff` that no delivery waits to send (the oldest first): what retention may delete. */
   async prunable(cutoff: string, limit: number): Promise<string[]> {
     const { db, t } = this.c;
     const e = t.events;
-    const rows = await db.select({ id: e.id }).from(e).where(and(lt(e.createdAt, cutoff), notExists(this.pendingDelivery()))).orderBy(asc(e.createdAt)).limit(limit);
+    const rows = await db
+      .select({ id: e.id })
+      .from(e)
+      .where(and(lt(e.createdAt, cutoff), notExists(this.pendingDelivery())))
+      .orderBy(asc(e.createdAt))
+      .limit(limit);
     return rows.map((row) => row.id);
   }
 
@@ -124,13 +152,21 @@ export class EventRepository {
     const { db, t, dialect } = this.c;
     const e = t.events;
     await dialect.forUpdate(db.select({ id: e.id }).from(e).where(inArray(e.id, ids)));
-    return (await db.delete(e).where(and(inArray(e.id, ids), notExists(this.pendingDelivery()))).returning({ id: e.id })).map((row) => row.id);
+    return (
+      await db
+        .delete(e)
+        .where(and(inArray(e.id, ids), notExists(this.pendingDelivery())))
+        .returning({ id: e.id })
+    ).map((row) => row.id);
   }
 
   private pendingDelivery() {
     const { db, t } = this.c;
     const d = t.webhookDeliveries;
-    return db.select({ one: sql`1` }).from(d).where(and(eq(d.eventId, t.events.id), eq(d.status, "PENDING")));
+    return db
+      .select({ one: sql`1` })
+      .from(d)
+      .where(and(eq(d.eventId, t.events.id), eq(d.status, "PENDING")));
   }
 
   /** The account's last event number (0 when it has none): where a new follower starts. */

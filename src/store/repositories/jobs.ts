@@ -33,26 +33,54 @@ export class JobRepository {
   /** The account's job (another account's looks missing). */
   async get(id: string, accountId: string): Promise<JobRow | undefined> {
     const { db, t } = this.c;
-    const query = preparedQuery(this.c, "job_of_account", () => db.select().from(t.jobs).where(and(eq(t.jobs.id, p("id")), eq(t.jobs.accountId, p("accountId")))));
+    const query = preparedQuery(this.c, "job_of_account", () =>
+      db
+        .select()
+        .from(t.jobs)
+        .where(and(eq(t.jobs.id, p("id")), eq(t.jobs.accountId, p("accountId")))),
+    );
     return first(await query({ id, accountId }));
   }
 
   async byIds(ids: readonly string[]): Promise<JobRow[]> {
     const { db, t } = this.c;
-    if (ids.length === 1) return one(first(await preparedQuery(this.c, "job", () => db.select().from(t.jobs).where(eq(t.jobs.id, p("id"))))({ id: ids[0] })));
-    return ids.length === 0 ? [] : db.select().from(t.jobs).where(inArray(t.jobs.id, [...ids]));
+    if (ids.length === 1)
+      return one(
+        first(
+          await preparedQuery(this.c, "job", () =>
+            db
+              .select()
+              .from(t.jobs)
+              .where(eq(t.jobs.id, p("id"))),
+          )({ id: ids[0] }),
+        ),
+      );
+    return ids.length === 0
+      ? []
+      : db
+          .select()
+          .from(t.jobs)
+          .where(inArray(t.jobs.id, [...ids]));
   }
 
   /**
    * Resolves a job that is still RESERVED; false when it was resolved already, by this node or
    * another (guard: the update is conditional on status = 'RESERVED').
    */
-  async resolve(id: string, outcome: { status: Exclude<JobStatus, "RESERVED">; consumedMicros: number; failureReason: string | null; resolvedAt: string }): Promise<boolean> {
+  async resolve(
+    id: string,
+    outcome: { status: Exclude<JobStatus, "RESERVED">; consumedMicros: number; failureReason: string | null; resolvedAt: string },
+  ): Promise<boolean> {
     const { db, t } = this.c;
     const resolve = preparedQuery(this.c, "job_resolve", () =>
       db
         .update(t.jobs)
-        .set({ status: sql`${p("status")}`, consumedMicros: sql`${p("consumedMicros")}`, failureReason: sql`${p("failureReason")}`, resolvedAt: sql`${p("resolvedAt")}` })
+        .set({
+          status: sql`${p("status")}`,
+          consumedMicros: sql`${p("consumedMicros")}`,
+          failureReason: sql`${p("failureReason")}`,
+          resolvedAt: sql`${p("resolvedAt")}`,
+        })
         .where(and(eq(t.jobs.id, p("id")), eq(t.jobs.status, "RESERVED")))
         .returning({ id: t.jobs.id }),
     );

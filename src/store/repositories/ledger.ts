@@ -35,13 +35,25 @@ export class LedgerRepository {
 
   async get(id: string): Promise<EntryRow | undefined> {
     const { db, t } = this.c;
-    return first(await preparedQuery(this.c, "ledger_entry", () => db.select().from(t.ledgerEntries).where(eq(t.ledgerEntries.id, p("id"))))({ id }));
+    return first(
+      await preparedQuery(this.c, "ledger_entry", () =>
+        db
+          .select()
+          .from(t.ledgerEntries)
+          .where(eq(t.ledgerEntries.id, p("id"))),
+      )({ id }),
+    );
   }
 
   async byIds(ids: readonly string[]): Promise<EntryRow[]> {
     const { db, t } = this.c;
     if (ids.length === 1) return one(await this.get(ids[0]));
-    return ids.length === 0 ? [] : db.select().from(t.ledgerEntries).where(inArray(t.ledgerEntries.id, [...ids]));
+    return ids.length === 0
+      ? []
+      : db
+          .select()
+          .from(t.ledgerEntries)
+          .where(inArray(t.ledgerEntries.id, [...ids]));
   }
 
   /** Newest first across the account's wallets; `afterSeq` is the cursor position (exclusive). */
@@ -73,7 +85,10 @@ export class LedgerRepository {
   /** The refunds given for a CONSUME entry. */
   async refundsOf(consumeId: string): Promise<EntryRow[]> {
     const { db, t } = this.c;
-    return db.select().from(t.ledgerEntries).where(and(eq(t.ledgerEntries.refundOfId, consumeId), eq(t.ledgerEntries.type, "REFUND")));
+    return db
+      .select()
+      .from(t.ledgerEntries)
+      .where(and(eq(t.ledgerEntries.refundOfId, consumeId), eq(t.ledgerEntries.type, "REFUND")));
   }
 
   /** Credits already given back for a CONSUME entry. */
@@ -93,7 +108,12 @@ export class IdempotencyRepository {
   async get(scope: string, operation: string, key: string): Promise<IdempotencyRow | undefined> {
     const { db, t } = this.c;
     const k = t.idempotencyKeys;
-    return first(await db.select().from(k).where(and(eq(k.scope, scope), eq(k.operation, operation), eq(k.key, key))));
+    return first(
+      await db
+        .select()
+        .from(k)
+        .where(and(eq(k.scope, scope), eq(k.operation, operation), eq(k.key, key))),
+    );
   }
 
   /** Records a key's first result; false when another transaction recorded it first (guard: the primary key). */
@@ -106,7 +126,10 @@ export class IdempotencyRepository {
   async setResult(scope: string, operation: string, key: string, result: unknown): Promise<void> {
     const { db, t } = this.c;
     const k = t.idempotencyKeys;
-    await db.update(k).set({ result }).where(and(eq(k.scope, scope), eq(k.operation, operation), eq(k.key, key)));
+    await db
+      .update(k)
+      .set({ result })
+      .where(and(eq(k.scope, scope), eq(k.operation, operation), eq(k.key, key)));
   }
 
   /** Forgets keys older than `cutoff`; returns how many. */

@@ -13,7 +13,11 @@ export class PaymentMethodRepository {
   async list(accountId: string): Promise<PaymentMethodRow[]> {
     const { db, t } = this.c;
     const m = t.paymentMethods;
-    return db.select().from(m).where(and(eq(m.accountId, accountId), isNull(m.detachedAt))).orderBy(desc(m.isDefault), m.createdAt);
+    return db
+      .select()
+      .from(m)
+      .where(and(eq(m.accountId, accountId), isNull(m.detachedAt)))
+      .orderBy(desc(m.isDefault), m.createdAt);
   }
 
   async get(id: string): Promise<PaymentMethodRow | undefined> {
@@ -25,7 +29,12 @@ export class PaymentMethodRepository {
   async own(accountId: string, id: string): Promise<PaymentMethodRow | undefined> {
     const { db, t } = this.c;
     const m = t.paymentMethods;
-    return first(await db.select().from(m).where(and(eq(m.id, id), eq(m.accountId, accountId), isNull(m.detachedAt))));
+    return first(
+      await db
+        .select()
+        .from(m)
+        .where(and(eq(m.id, id), eq(m.accountId, accountId), isNull(m.detachedAt))),
+    );
   }
 
   async insert(row: NewRow<"paymentMethods">): Promise<void> {
@@ -51,7 +60,12 @@ export class PaymentMethodRepository {
   async customer(accountId: string, provider: Provider): Promise<string | undefined> {
     const { db, t } = this.c;
     const p = t.paymentCustomers;
-    return first(await db.select({ id: p.customerId }).from(p).where(and(eq(p.accountId, accountId), eq(p.provider, provider))))?.id;
+    return first(
+      await db
+        .select({ id: p.customerId })
+        .from(p)
+        .where(and(eq(p.accountId, accountId), eq(p.provider, provider))),
+    )?.id;
   }
 
   /** Records the customer unless one is recorded; returns the one recorded (guard: the primary key). */
@@ -97,6 +111,12 @@ export class PaymentMethodSetupRepository {
     const { db, t } = this.c;
     const s = t.paymentMethodSetups;
     const which = "id" in options ? eq(s.id, options.id) : and(lte(s.expiresAt, options.scope.now), inScope(this.c, s.accountId, options.scope));
-    return (await db.update(s).set({ status: "EXPIRED" }).where(and(eq(s.status, "OPEN"), which)).returning({ id: s.id })).length;
+    return (
+      await db
+        .update(s)
+        .set({ status: "EXPIRED" })
+        .where(and(eq(s.status, "OPEN"), which))
+        .returning({ id: s.id })
+    ).length;
   }
 }

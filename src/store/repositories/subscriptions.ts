@@ -34,7 +34,12 @@ export class SubscriptionRepository {
   async liveOnPlan(accountId: string, planId: string): Promise<SubscriptionRow | undefined> {
     const { db, t } = this.c;
     const s = t.subscriptions;
-    return first(await db.select().from(s).where(and(eq(s.accountId, accountId), eq(s.planId, planId), inArray(s.status, LIVE_STATUSES))));
+    return first(
+      await db
+        .select()
+        .from(s)
+        .where(and(eq(s.accountId, accountId), eq(s.planId, planId), inArray(s.status, LIVE_STATUSES))),
+    );
   }
 
   /** Undefined when the account has a live subscription to the plan already (guard: the partial unique index). */
@@ -55,7 +60,15 @@ export class SubscriptionRepository {
     if (expected.nextPaymentAttemptAt !== undefined) {
       conditions.push(expected.nextPaymentAttemptAt === null ? isNull(s.nextPaymentAttemptAt) : eq(s.nextPaymentAttemptAt, expected.nextPaymentAttemptAt));
     }
-    return (await db.update(s).set(fields).where(and(...conditions)).returning({ id: s.id })).length === 1;
+    return (
+      (
+        await db
+          .update(s)
+          .set(fields)
+          .where(and(...conditions))
+          .returning({ id: s.id })
+      ).length === 1
+    );
   }
 
   /** UNPAID -> ACTIVE, unless the account has subscribed to the plan anew meanwhile (guard: in the same statement). */
@@ -75,21 +88,39 @@ export class SubscriptionRepository {
   async renewalsDue(scope: DueScope): Promise<string[]> {
     const { db, t } = this.c;
     const s = t.subscriptions;
-    return (await db.select({ id: s.id }).from(s).where(and(inArray(s.status, LIVE_STATUSES), lte(s.currentPeriodEnd, scope.now), inScope(this.c, s.accountId, scope)))).map((r) => r.id);
+    return (
+      await db
+        .select({ id: s.id })
+        .from(s)
+        .where(and(inArray(s.status, LIVE_STATUSES), lte(s.currentPeriodEnd, scope.now), inScope(this.c, s.accountId, scope)))
+    ).map((r) => r.id);
   }
 
   /** Past-due subscriptions: all of an account's, or those whose next retry is due. */
-  async pastDue(which: { accountId: string } | { retryBy: DueScope }): Promise<Array<{ id: string; periodStart: string; nextPaymentAttemptAt: string | null }>> {
+  async pastDue(
+    which: { accountId: string } | { retryBy: DueScope },
+  ): Promise<Array<{ id: string; periodStart: string; nextPaymentAttemptAt: string | null }>> {
     const { db, t } = this.c;
     const s = t.subscriptions;
-    const condition = "accountId" in which ? eq(s.accountId, which.accountId) : and(lte(s.nextPaymentAttemptAt, which.retryBy.now), inScope(this.c, s.accountId, which.retryBy));
-    return db.select({ id: s.id, periodStart: s.currentPeriodStart, nextPaymentAttemptAt: s.nextPaymentAttemptAt }).from(s).where(and(eq(s.status, "PAST_DUE"), condition));
+    const condition =
+      "accountId" in which
+        ? eq(s.accountId, which.accountId)
+        : and(lte(s.nextPaymentAttemptAt, which.retryBy.now), inScope(this.c, s.accountId, which.retryBy));
+    return db
+      .select({ id: s.id, periodStart: s.currentPeriodStart, nextPaymentAttemptAt: s.nextPaymentAttemptAt })
+      .from(s)
+      .where(and(eq(s.status, "PAST_DUE"), condition));
   }
 
   async grantOf(subscriptionId: string, periodStart: string): Promise<string | undefined> {
     const { db, t } = this.c;
     const g = t.subscriptionGrants;
-    return first(await db.select().from(g).where(and(eq(g.subscriptionId, subscriptionId), eq(g.periodStart, periodStart))))?.transactionId;
+    return first(
+      await db
+        .select()
+        .from(g)
+        .where(and(eq(g.subscriptionId, subscriptionId), eq(g.periodStart, periodStart))),
+    )?.transactionId;
   }
 
   /** Records a period's grant (guard: the primary key makes it once per period). */

@@ -11,7 +11,14 @@ export class TestClockRepository {
 
   async get(id: string): Promise<TestClockRow | undefined> {
     const { db, t } = this.c;
-    return first(await preparedQuery(this.c, "test_clock", () => db.select().from(t.testClocks).where(eq(t.testClocks.id, p("id"))))({ id }));
+    return first(
+      await preparedQuery(this.c, "test_clock", () =>
+        db
+          .select()
+          .from(t.testClocks)
+          .where(eq(t.testClocks.id, p("id"))),
+      )({ id }),
+    );
   }
 
   /** The clock, locked until the transaction ends (accounts are made on it, or it is deleted, one at a time). */
@@ -23,7 +30,12 @@ export class TestClockRepository {
   /** The clock's time, read where the account's time is needed (a row per TEST account on a clock). */
   async frozenTime(id: string): Promise<string | undefined> {
     const { db, t } = this.c;
-    const query = preparedQuery(this.c, "test_clock_time", () => db.select({ frozenTime: t.testClocks.frozenTime }).from(t.testClocks).where(eq(t.testClocks.id, p("id"))));
+    const query = preparedQuery(this.c, "test_clock_time", () =>
+      db
+        .select({ frozenTime: t.testClocks.frozenTime })
+        .from(t.testClocks)
+        .where(eq(t.testClocks.id, p("id"))),
+    );
     return first(await query({ id }))?.frozenTime;
   }
 
@@ -46,7 +58,13 @@ export class TestClockRepository {
   async claim(id: string, now: string, until: string): Promise<TestClockRow | undefined> {
     const { db, t } = this.c;
     const free = or(isNull(t.testClocks.advancingUntil), lt(t.testClocks.advancingUntil, now));
-    return first(await db.update(t.testClocks).set({ advancingUntil: until }).where(and(eq(t.testClocks.id, id), isNull(t.testClocks.deletedAt), free)).returning());
+    return first(
+      await db
+        .update(t.testClocks)
+        .set({ advancingUntil: until })
+        .where(and(eq(t.testClocks.id, id), isNull(t.testClocks.deletedAt), free))
+        .returning(),
+    );
   }
 
   /** Moves a claimed clock forward and renews the claim until `holdUntil` (guard: the claim, the clock not deleted, and time never going back). */
@@ -55,7 +73,9 @@ export class TestClockRepository {
     const moved = await db
       .update(t.testClocks)
       .set({ frozenTime, advancingUntil: holdUntil })
-      .where(and(eq(t.testClocks.id, id), isNull(t.testClocks.deletedAt), eq(t.testClocks.advancingUntil, claimedUntil), lt(t.testClocks.frozenTime, frozenTime)))
+      .where(
+        and(eq(t.testClocks.id, id), isNull(t.testClocks.deletedAt), eq(t.testClocks.advancingUntil, claimedUntil), lt(t.testClocks.frozenTime, frozenTime)),
+      )
       .returning({ id: t.testClocks.id });
     return moved.length === 1;
   }
@@ -63,13 +83,24 @@ export class TestClockRepository {
   /** Lets go of a claim (only its holder's: conditional on the claim). */
   async release(id: string, claimedUntil: string): Promise<void> {
     const { db, t } = this.c;
-    await db.update(t.testClocks).set({ advancingUntil: null }).where(and(eq(t.testClocks.id, id), eq(t.testClocks.advancingUntil, claimedUntil)));
+    await db
+      .update(t.testClocks)
+      .set({ advancingUntil: null })
+      .where(and(eq(t.testClocks.id, id), eq(t.testClocks.advancingUntil, claimedUntil)));
   }
 
   /** Marks the clock deleted unless it is (guard: conditional on deleted_at being null); whether this call did. */
   async markDeleted(id: string, at: string): Promise<boolean> {
     const { db, t } = this.c;
-    return (await db.update(t.testClocks).set({ deletedAt: at }).where(and(eq(t.testClocks.id, id), isNull(t.testClocks.deletedAt))).returning({ id: t.testClocks.id })).length === 1;
+    return (
+      (
+        await db
+          .update(t.testClocks)
+          .set({ deletedAt: at })
+          .where(and(eq(t.testClocks.id, id), isNull(t.testClocks.deletedAt)))
+          .returning({ id: t.testClocks.id })
+      ).length === 1
+    );
   }
 
   /** The ids of the accounts on the clock. */

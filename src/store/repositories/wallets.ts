@@ -17,7 +17,10 @@ export class WalletRepository {
   async get(accountId: string, providerId: string): Promise<WalletRow | undefined> {
     const { db, t } = this.c;
     const query = preparedQuery(this.c, "wallet", () =>
-      db.select().from(t.wallets).where(and(eq(t.wallets.accountId, p("accountId")), eq(t.wallets.providerId, p("providerId")))),
+      db
+        .select()
+        .from(t.wallets)
+        .where(and(eq(t.wallets.accountId, p("accountId")), eq(t.wallets.providerId, p("providerId")))),
     );
     return first(await query({ accountId, providerId }));
   }
@@ -26,26 +29,44 @@ export class WalletRepository {
   async ofAccount(accountId: string): Promise<WalletRow[]> {
     const { db, t } = this.c;
     const query = preparedQuery(this.c, "wallets_of_account", () =>
-      db.select().from(t.wallets).where(eq(t.wallets.accountId, p("accountId"))).orderBy(asc(t.wallets.providerId)),
+      db
+        .select()
+        .from(t.wallets)
+        .where(eq(t.wallets.accountId, p("accountId")))
+        .orderBy(asc(t.wallets.providerId)),
     );
     return query({ accountId });
   }
 
   async ofAccounts(accountIds: readonly string[]): Promise<WalletRow[]> {
     const { db, t } = this.c;
-    return accountIds.length === 0 ? [] : db.select().from(t.wallets).where(inArray(t.wallets.accountId, [...accountIds])).orderBy(asc(t.wallets.providerId));
+    return accountIds.length === 0
+      ? []
+      : db
+          .select()
+          .from(t.wallets)
+          .where(inArray(t.wallets.accountId, [...accountIds]))
+          .orderBy(asc(t.wallets.providerId));
   }
 
   /** The wallet, created empty if need be, locked until the transaction ends: one writer of its credits at a time. */
   async lock(accountId: string, providerId: string, createdAt?: string): Promise<WalletRow> {
     const { db, t, dialect } = this.c;
     const query = preparedQuery(this.c, "wallet_locked", () =>
-      dialect.forUpdate(db.select().from(t.wallets).where(and(eq(t.wallets.accountId, p("accountId")), eq(t.wallets.providerId, p("providerId"))))),
+      dialect.forUpdate(
+        db
+          .select()
+          .from(t.wallets)
+          .where(and(eq(t.wallets.accountId, p("accountId")), eq(t.wallets.providerId, p("providerId")))),
+      ),
     );
     const found = first(await query({ accountId, providerId }));
     if (found) return found;
     // Guard: the primary key; whoever inserts second locks the first one's row.
-    await db.insert(t.wallets).values(createdAt ? { accountId, providerId, createdAt } : { accountId, providerId }).onConflictDoNothing();
+    await db
+      .insert(t.wallets)
+      .values(createdAt ? { accountId, providerId, createdAt } : { accountId, providerId })
+      .onConflictDoNothing();
     return first(await query({ accountId, providerId }))!;
   }
 
@@ -82,14 +103,30 @@ export class GrantRepository {
   async byIds(ids: readonly string[]): Promise<GrantRow[]> {
     const { db, t } = this.c;
     // One grant is the common case (a job's hold): prepared once per connection.
-    if (ids.length === 1) return preparedQuery(this.c, "grant", () => db.select().from(t.creditGrants).where(eq(t.creditGrants.id, p("id"))))({ id: ids[0] });
-    return ids.length === 0 ? [] : db.select().from(t.creditGrants).where(inArray(t.creditGrants.id, [...ids]));
+    if (ids.length === 1)
+      return preparedQuery(this.c, "grant", () =>
+        db
+          .select()
+          .from(t.creditGrants)
+          .where(eq(t.creditGrants.id, p("id"))),
+      )({ id: ids[0] });
+    return ids.length === 0
+      ? []
+      : db
+          .select()
+          .from(t.creditGrants)
+          .where(inArray(t.creditGrants.id, [...ids]));
   }
 
   async bySource(source: GrantRow["source"], sourceId: string): Promise<GrantRow | undefined> {
     const { db, t } = this.c;
     const g = t.creditGrants;
-    return first(await db.select().from(g).where(and(eq(g.source, source), eq(g.sourceId, sourceId))));
+    return first(
+      await db
+        .select()
+        .from(g)
+        .where(and(eq(g.source, source), eq(g.sourceId, sourceId))),
+    );
   }
 
   /**
@@ -119,7 +156,12 @@ export class GrantRepository {
   }
 
   /** Writes what spending, holding or closing changed. */
-  async save(grant: Pick<GrantRow, "id" | "remainingMicros" | "heldMicros" | "clawedMicros" | "usedMicros" | "owedMicros" | "repaidMicros" | "closedReason" | "closedAt">): Promise<void> {
+  async save(
+    grant: Pick<
+      GrantRow,
+      "id" | "remainingMicros" | "heldMicros" | "clawedMicros" | "usedMicros" | "owedMicros" | "repaidMicros" | "closedReason" | "closedAt"
+    >,
+  ): Promise<void> {
     const { db, t } = this.c;
     const save = preparedQuery(this.c, "grant_save", () =>
       db
@@ -136,7 +178,17 @@ export class GrantRepository {
         })
         .where(eq(t.creditGrants.id, p("id"))),
     );
-    await save({ id: grant.id, remaining: grant.remainingMicros, held: grant.heldMicros, clawed: grant.clawedMicros, used: grant.usedMicros, owed: grant.owedMicros, repaid: grant.repaidMicros, closedReason: grant.closedReason, closedAt: grant.closedAt });
+    await save({
+      id: grant.id,
+      remaining: grant.remainingMicros,
+      held: grant.heldMicros,
+      clawed: grant.clawedMicros,
+      used: grant.usedMicros,
+      owed: grant.owedMicros,
+      repaid: grant.repaidMicros,
+      closedReason: grant.closedReason,
+      closedAt: grant.closedAt,
+    });
   }
 
   /** Open grants whose expiry has come, soonest first (the sweeper's work). */
@@ -155,7 +207,11 @@ export class GrantRepository {
   async inDebt(accountId: string, providerId: string): Promise<GrantRow[]> {
     const { db, t } = this.c;
     const g = t.creditGrants;
-    return db.select().from(g).where(and(eq(g.accountId, accountId), eq(g.providerId, providerId), gt(g.owedMicros, 0))).orderBy(asc(g.seq));
+    return db
+      .select()
+      .from(g)
+      .where(and(eq(g.accountId, accountId), eq(g.providerId, providerId), gt(g.owedMicros, 0)))
+      .orderBy(asc(g.seq));
   }
 
   /** The wallet's open grants whose expiry has come. */
@@ -173,7 +229,11 @@ export class GrantRepository {
   }
 
   /** Newest first; `afterSeq` is the cursor position (exclusive). */
-  async page(accountId: string, providerId: string, options: { first: number; afterSeq?: number; status?: GrantStatus | null; now: string }): Promise<Page<GrantRow>> {
+  async page(
+    accountId: string,
+    providerId: string,
+    options: { first: number; afterSeq?: number; status?: GrantStatus | null; now: string },
+  ): Promise<Page<GrantRow>> {
     const { db, t } = this.c;
     const g = t.creditGrants;
     const conditions: SQL[] = [eq(g.accountId, accountId), eq(g.providerId, providerId)];
@@ -194,14 +254,23 @@ export class GrantRepository {
         conditions.push(open!, lte(g.effectiveAt, options.now));
         break;
     }
-    const rows = await db.select().from(g).where(and(...conditions)).orderBy(desc(g.seq)).limit(options.first + 1);
+    const rows = await db
+      .select()
+      .from(g)
+      .where(and(...conditions))
+      .orderBy(desc(g.seq))
+      .limit(options.first + 1);
     return pageOf(rows, options.first);
   }
 
   async ofWallet(accountId: string, providerId: string): Promise<GrantRow[]> {
     const { db, t } = this.c;
     const g = t.creditGrants;
-    return db.select().from(g).where(and(eq(g.accountId, accountId), eq(g.providerId, providerId))).orderBy(asc(g.seq));
+    return db
+      .select()
+      .from(g)
+      .where(and(eq(g.accountId, accountId), eq(g.providerId, providerId)))
+      .orderBy(asc(g.seq));
   }
 }
 
@@ -219,7 +288,13 @@ export class JobHoldRepository {
   /** The grants a job holds, in the order it took them. */
   async ofJob(jobId: string): Promise<JobHoldRow[]> {
     const { db, t } = this.c;
-    const query = preparedQuery(this.c, "holds_of_job", () => db.select().from(t.jobHolds).where(eq(t.jobHolds.jobId, p("jobId"))).orderBy(asc(t.jobHolds.position)));
+    const query = preparedQuery(this.c, "holds_of_job", () =>
+      db
+        .select()
+        .from(t.jobHolds)
+        .where(eq(t.jobHolds.jobId, p("jobId")))
+        .orderBy(asc(t.jobHolds.position)),
+    );
     return query({ jobId });
   }
 }
@@ -229,13 +304,20 @@ export class EntryGrantRepository {
 
   async insert(rows: NewRow<"entryGrants">[]): Promise<void> {
     const { db, t } = this.c;
-    const insert = preparedQuery(this.c, "entry_grant_insert", () => db.insert(t.entryGrants).values({ entryId: p("entryId"), grantId: p("grantId"), micros: p("micros") }));
+    const insert = preparedQuery(this.c, "entry_grant_insert", () =>
+      db.insert(t.entryGrants).values({ entryId: p("entryId"), grantId: p("grantId"), micros: p("micros") }),
+    );
     for (const row of rows) await insert(row);
   }
 
   async ofEntries(entryIds: readonly string[]): Promise<EntryGrantRow[]> {
     const { db, t } = this.c;
-    return entryIds.length === 0 ? [] : db.select().from(t.entryGrants).where(inArray(t.entryGrants.entryId, [...entryIds]));
+    return entryIds.length === 0
+      ? []
+      : db
+          .select()
+          .from(t.entryGrants)
+          .where(inArray(t.entryGrants.entryId, [...entryIds]));
   }
 }
 
@@ -260,13 +342,20 @@ export class GrantRepaymentRepository {
   async add(row: GrantRepaymentRow): Promise<void> {
     const { db, t } = this.c;
     const r = t.grantRepayments;
-    await db.insert(r).values(row).onConflictDoUpdate({ target: [r.debtorId, r.payerId], set: { micros: sql`${r.micros} + ${row.micros}` } });
+    await db
+      .insert(r)
+      .values(row)
+      .onConflictDoUpdate({ target: [r.debtorId, r.payerId], set: { micros: sql`${r.micros} + ${row.micros}` } });
   }
 
   /** Writes what is left of each repayment after credits were given back. */
   async save(rows: readonly GrantRepaymentRow[]): Promise<void> {
     const { db, t } = this.c;
     const r = t.grantRepayments;
-    for (const row of rows) await db.update(r).set({ micros: row.micros }).where(and(eq(r.debtorId, row.debtorId), eq(r.payerId, row.payerId)));
+    for (const row of rows)
+      await db
+        .update(r)
+        .set({ micros: row.micros })
+        .where(and(eq(r.debtorId, row.debtorId), eq(r.payerId, row.payerId)));
   }
 }

@@ -19,7 +19,12 @@ export class WebhookRepository {
   async endpoint(accountId: string, id: string): Promise<WebhookEndpointRow | undefined> {
     const { db, t } = this.c;
     const e = t.webhookEndpoints;
-    return first(await db.select().from(e).where(and(eq(e.id, id), eq(e.accountId, accountId))));
+    return first(
+      await db
+        .select()
+        .from(e)
+        .where(and(eq(e.id, id), eq(e.accountId, accountId))),
+    );
   }
 
   async endpointById(id: string): Promise<WebhookEndpointRow | undefined> {
@@ -31,20 +36,35 @@ export class WebhookRepository {
   async endpointsOf(accountId: string): Promise<WebhookEndpointRow[]> {
     const { db, t } = this.c;
     const e = t.webhookEndpoints;
-    return preparedQuery(this.c, "webhook_endpoints_of", () => db.select().from(e).where(eq(e.accountId, sql.placeholder("id"))).orderBy(asc(e.seq)))({ id: accountId });
+    return preparedQuery(this.c, "webhook_endpoints_of", () =>
+      db
+        .select()
+        .from(e)
+        .where(eq(e.accountId, sql.placeholder("id")))
+        .orderBy(asc(e.seq)),
+    )({ id: accountId });
   }
 
   async updateEndpoint(accountId: string, id: string, set: Partial<WebhookEndpointRow>): Promise<WebhookEndpointRow | undefined> {
     const { db, t } = this.c;
     const e = t.webhookEndpoints;
-    return first(await db.update(e).set(set).where(and(eq(e.id, id), eq(e.accountId, accountId))).returning());
+    return first(
+      await db
+        .update(e)
+        .set(set)
+        .where(and(eq(e.id, id), eq(e.accountId, accountId)))
+        .returning(),
+    );
   }
 
   /** Removes the endpoint with its deliveries and attempts; false when the account has no such endpoint. */
   async deleteEndpoint(accountId: string, id: string): Promise<boolean> {
     const { db, t } = this.c;
     const e = t.webhookEndpoints;
-    const deleted = await db.delete(e).where(and(eq(e.id, id), eq(e.accountId, accountId))).returning({ id: e.id });
+    const deleted = await db
+      .delete(e)
+      .where(and(eq(e.id, id), eq(e.accountId, accountId)))
+      .returning({ id: e.id });
     if (deleted.length === 0) return false;
     await db.delete(t.webhookDeliveries).where(eq(t.webhookDeliveries.endpointId, id));
     await db.delete(t.webhookAttempts).where(eq(t.webhookAttempts.endpointId, id));
@@ -64,7 +84,13 @@ export class WebhookRepository {
     const { db, t } = this.c;
     const d = t.webhookDeliveries;
     const set = { status: "PENDING" as const, attempts: 0, nextAttemptAt: row.nextAttemptAt, claimedUntil: null, deliveredAt: null, createdAt: row.createdAt };
-    return (await db.insert(d).values(row).onConflictDoUpdate({ target: [d.endpointId, d.eventId], set }).returning())[0];
+    return (
+      await db
+        .insert(d)
+        .values(row)
+        .onConflictDoUpdate({ target: [d.endpointId, d.eventId], set })
+        .returning()
+    )[0];
   }
 
   /** Pending deliveries of enabled endpoints that are first in line of their endpoint (event order). */
@@ -119,7 +145,13 @@ export class WebhookRepository {
     const unclaimed = or(isNull(d.claimedUntil), lte(d.claimedUntil, now));
     const where = and(eq(d.id, delivery.id), eq(d.status, "PENDING"), eq(d.attempts, delivery.attempts), unclaimed);
     // The row as claimed (a resend since it was read may have changed its window).
-    return first(await db.update(d).set({ claimedUntil: until, attempts: delivery.attempts + 1 }).where(where).returning());
+    return first(
+      await db
+        .update(d)
+        .set({ claimedUntil: until, attempts: delivery.attempts + 1 })
+        .where(where)
+        .returning(),
+    );
   }
 
   /**
@@ -150,10 +182,25 @@ export class WebhookRepository {
       unclaimed,
     );
     // The rows as claimed, not as read: a resend in between reset their attempts and window.
-    const claimed = new Map((await db.update(d).set({ claimedUntil: until, attempts: sql`${d.attempts} + 1` }).where(where).returning()).map((row) => [row.id, row]));
+    const claimed = new Map(
+      (
+        await db
+          .update(d)
+          .set({ claimedUntil: until, attempts: sql`${d.attempts} + 1` })
+          .where(where)
+          .returning()
+      ).map((row) => [row.id, row]),
+    );
     // Sent in order only up to the first one this claim did not get; the rest are let go.
     const gap = run.findIndex((row) => !claimed.has(row.id));
-    if (gap !== -1) await this.release(run.slice(gap).filter((row) => claimed.has(row.id)).map((row) => row.id), until);
+    if (gap !== -1)
+      await this.release(
+        run
+          .slice(gap)
+          .filter((row) => claimed.has(row.id))
+          .map((row) => row.id),
+        until,
+      );
     return (gap === -1 ? run : run.slice(0, gap)).map((row) => claimed.get(row.id)!);
   }
 
@@ -173,7 +220,15 @@ export class WebhookRepository {
     const { db, t } = this.c;
     const d = t.webhookDeliveries;
     const mine = and(eq(d.id, id), eq(d.status, "PENDING"), eq(d.claimedUntil, claimedUntil));
-    return (await db.update(d).set({ ...set, claimedUntil: null }).where(mine).returning({ id: d.id })).length === 1;
+    return (
+      (
+        await db
+          .update(d)
+          .set({ ...set, claimedUntil: null })
+          .where(mine)
+          .returning({ id: d.id })
+      ).length === 1
+    );
   }
 
   /** Deliveries waiting (pending, endpoint enabled) and when the oldest of them was queued: the lag operators watch. */
@@ -209,20 +264,33 @@ export class WebhookRepository {
     const ids = (await db.select({ id: d.id }).from(d).where(old).limit(limit)).map((row) => row.id);
     if (ids.length === 0) return 0;
     await db.delete(t.webhookAttempts).where(inArray(t.webhookAttempts.deliveryId, ids));
-    return (await db.delete(d).where(and(inArray(d.id, ids), old)).returning({ id: d.id })).length;
+    return (
+      await db
+        .delete(d)
+        .where(and(inArray(d.id, ids), old))
+        .returning({ id: d.id })
+    ).length;
   }
 
   /** Makes the endpoint's pending deliveries due now (it was enabled again). */
   async wakeEndpoint(endpointId: string, now: string): Promise<void> {
     const { db, t } = this.c;
     const d = t.webhookDeliveries;
-    await db.update(d).set({ nextAttemptAt: now }).where(and(eq(d.endpointId, endpointId), eq(d.status, "PENDING")));
+    await db
+      .update(d)
+      .set({ nextAttemptAt: now })
+      .where(and(eq(d.endpointId, endpointId), eq(d.status, "PENDING")));
   }
 
   async delivery(endpointId: string, eventId: string): Promise<WebhookDeliveryRow | undefined> {
     const { db, t } = this.c;
     const d = t.webhookDeliveries;
-    return first(await db.select().from(d).where(and(eq(d.endpointId, endpointId), eq(d.eventId, eventId))));
+    return first(
+      await db
+        .select()
+        .from(d)
+        .where(and(eq(d.endpointId, endpointId), eq(d.eventId, eventId))),
+    );
   }
 
   async deliveriesOf(endpointId: string): Promise<WebhookDeliveryRow[]> {
@@ -244,7 +312,12 @@ export class WebhookRepository {
     const conditions: SQL[] = [eq(a.endpointId, endpointId)];
     if (options.beforeSeq !== undefined) conditions.push(lt(a.seq, options.beforeSeq));
     if (options.eventId) conditions.push(eq(a.eventId, options.eventId));
-    const rows = await db.select().from(a).where(and(...conditions)).orderBy(desc(a.seq)).limit(options.first + 1);
+    const rows = await db
+      .select()
+      .from(a)
+      .where(and(...conditions))
+      .orderBy(desc(a.seq))
+      .limit(options.first + 1);
     return { items: rows.slice(0, options.first), hasNextPage: rows.length > options.first };
   }
 }

@@ -39,18 +39,19 @@ export function migrate(sqlite: BetterSqlite3.Database, folder: string): void {
   sqlite.pragma("foreign_keys = OFF");
   try {
     sqlite
-    .transaction(() => {
-      const last = sqlite.prepare('SELECT created_at FROM "__drizzle_migrations" ORDER BY created_at DESC LIMIT 1').get() as { created_at: number } | undefined;
-      const record = sqlite.prepare('INSERT INTO "__drizzle_migrations" ("hash", "created_at") VALUES (?, ?)');
-      for (const migration of migrations) {
-        if (last && Number(last.created_at) >= migration.folderMillis) continue;
-        for (const statement of migration.sql) if (statement.trim()) sqlite.exec(statement);
-        record.run(migration.hash, migration.folderMillis);
-      }
-      const broken = sqlite.pragma("foreign_key_check") as unknown[];
-      if (broken.length > 0) throw new Error(`Migrations would leave ${broken.length} broken foreign key(s): ${JSON.stringify(broken.slice(0, 3))}`);
-    })
-    .immediate();
+      .transaction(() => {
+        const last = sqlite.prepare('SELECT created_at FROM "__drizzle_migrations" ORDER BY created_at DESC LIMIT 1').get() as
+          { created_at: number } | undefined;
+        const record = sqlite.prepare('INSERT INTO "__drizzle_migrations" ("hash", "created_at") VALUES (?, ?)');
+        for (const migration of migrations) {
+          if (last && Number(last.created_at) >= migration.folderMillis) continue;
+          for (const statement of migration.sql) if (statement.trim()) sqlite.exec(statement);
+          record.run(migration.hash, migration.folderMillis);
+        }
+        const broken = sqlite.pragma("foreign_key_check") as unknown[];
+        if (broken.length > 0) throw new Error(`Migrations would leave ${broken.length} broken foreign key(s): ${JSON.stringify(broken.slice(0, 3))}`);
+      })
+      .immediate();
   } finally {
     sqlite.pragma("foreign_keys = ON");
   }

@@ -39,18 +39,20 @@ export const testClocks = sqliteTable("test_clocks", {
 export const accounts = sqliteTable(
   "accounts",
   {
-  id: text("id").primaryKey(),
-  name: text("name").notNull(),
-  /** LIVE pays through a real payment provider only, TEST through the sandbox only. Never changes (trigger). */
-  mode: text("mode", { enum: ["LIVE", "TEST"] }).notNull().default("LIVE"),
-  /** A TEST account's clock, when it was made on one; never changes (trigger). */
-  testClockId: text("test_clock_id").references(() => testClocks.id),
-  /** Credits owned. Kept equal to what the ledger implies, in the same transaction as each entry. */
-  /** Unused since wallets (migration 0008) hold credits per provider; kept so older rows stay as they were. */
-  balanceMicros: integer("balance_micros").notNull().default(0),
-  reservedMicros: integer("reserved_micros").notNull().default(0),
-  lastSequence: integer("last_sequence").notNull().default(0),
-  createdAt: createdAt(),
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    /** LIVE pays through a real payment provider only, TEST through the sandbox only. Never changes (trigger). */
+    mode: text("mode", { enum: ["LIVE", "TEST"] })
+      .notNull()
+      .default("LIVE"),
+    /** A TEST account's clock, when it was made on one; never changes (trigger). */
+    testClockId: text("test_clock_id").references(() => testClocks.id),
+    /** Credits owned. Kept equal to what the ledger implies, in the same transaction as each entry. */
+    /** Unused since wallets (migration 0008) hold credits per provider; kept so older rows stay as they were. */
+    balanceMicros: integer("balance_micros").notNull().default(0),
+    reservedMicros: integer("reserved_micros").notNull().default(0),
+    lastSequence: integer("last_sequence").notNull().default(0),
+    createdAt: createdAt(),
   },
   (table) => [
     check("accounts_reserved_non_negative", sql`${table.reservedMicros} >= 0`),
@@ -168,9 +170,5 @@ export const idempotencyKeys = sqliteTable(
     result: text("result", { mode: "json" }).notNull(),
     createdAt: createdAt(),
   },
-  (table) => [
-    primaryKey({ columns: [table.scope, table.operation, table.key] }),
-    index("idempotency_created_idx").on(table.createdAt),
-  ],
+  (table) => [primaryKey({ columns: [table.scope, table.operation, table.key] }), index("idempotency_created_idx").on(table.createdAt)],
 );
-

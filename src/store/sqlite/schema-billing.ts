@@ -166,18 +166,18 @@ export const autoTopUps = sqliteTable("auto_top_ups", {
 export const creditAlerts = sqliteTable(
   "credit_alerts",
   {
-  accountId: text("account_id")
-    .notNull()
-    .references(() => accounts.id),
-  /** The wallet it watches. */
-  providerId: text("provider_id").notNull(),
-  enabled: integer("enabled", { mode: "boolean" }).notNull(),
-  thresholdMicros: integer("threshold_micros").notNull(),
-  email: text("email").notNull(),
-  /** True while available credits are at or above the threshold: the next crossing below alerts. */
-  armed: integer("armed", { mode: "boolean" }).notNull(),
-  lastAlertAt: text("last_alert_at"),
-  updatedAt: text("updated_at").notNull(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    /** The wallet it watches. */
+    providerId: text("provider_id").notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull(),
+    thresholdMicros: integer("threshold_micros").notNull(),
+    email: text("email").notNull(),
+    /** True while available credits are at or above the threshold: the next crossing below alerts. */
+    armed: integer("armed", { mode: "boolean" }).notNull(),
+    lastAlertAt: text("last_alert_at"),
+    updatedAt: text("updated_at").notNull(),
   },
   (table) => [primaryKey({ columns: [table.accountId, table.providerId] })],
 );

@@ -80,8 +80,12 @@ export const creditGrants = sqliteTable(
   },
   (table) => [
     index("credit_grants_wallet_idx").on(table.accountId, table.providerId, table.seq),
-    index("credit_grants_expiry_idx").on(table.expiresAt).where(sql`${table.closedReason} is null and ${table.expiresAt} is not null`),
-    uniqueIndex("credit_grants_source_idx").on(table.source, table.sourceId).where(sql`${table.sourceId} is not null`),
+    index("credit_grants_expiry_idx")
+      .on(table.expiresAt)
+      .where(sql`${table.closedReason} is null and ${table.expiresAt} is not null`),
+    uniqueIndex("credit_grants_source_idx")
+      .on(table.source, table.sourceId)
+      .where(sql`${table.sourceId} is not null`),
     check("credit_grants_amount_positive", sql`${table.amountMicros} > 0`),
     check("credit_grants_remaining_range", sql`${table.remainingMicros} >= 0 and ${table.remainingMicros} <= ${table.amountMicros}`),
     check("credit_grants_held_range", sql`${table.heldMicros} >= 0 and ${table.heldMicros} <= ${table.remainingMicros}`),
@@ -118,7 +122,11 @@ export const entryGrants = sqliteTable(
       .references(() => creditGrants.id),
     micros: integer("micros").notNull(),
   },
-  (table) => [primaryKey({ columns: [table.entryId, table.grantId] }), index("entry_grants_grant_idx").on(table.grantId), check("entry_grants_positive", sql`${table.micros} > 0`)],
+  (table) => [
+    primaryKey({ columns: [table.entryId, table.grantId] }),
+    index("entry_grants_grant_idx").on(table.grantId),
+    check("entry_grants_positive", sql`${table.micros} > 0`),
+  ],
 );
 
 /**

@@ -87,7 +87,8 @@ export class LiveResolver {
   })
   walletChanged(
     @Root() change: WalletChange,
-    @Arg("provider", () => ID, { nullable: true, description: "Only this provider's wallet; all of the account's wallets when left out." }) _provider: string | null,
+    @Arg("provider", () => ID, { nullable: true, description: "Only this provider's wallet; all of the account's wallets when left out." })
+    _provider: string | null,
   ): WalletChange {
     return change;
   }
@@ -109,7 +110,10 @@ export class LiveResolver {
   })
   eventReceived(
     @Root() event: Event,
-    @Arg("types", () => [String], { nullable: true, description: 'Only events of these types (e.g. ["job.completed", "wallet.low_balance"]); every type when left out.' })
+    @Arg("types", () => [String], {
+      nullable: true,
+      description: 'Only events of these types (e.g. ["job.completed", "wallet.low_balance"]); every type when left out.',
+    })
     _types: string[] | null,
   ): Event {
     return event;

@@ -82,7 +82,9 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     }
     if (refused) {
       const body = `Too many requests for this client address; retry after ${refused.retryAfterSeconds} s\n`;
-      socket.end(`HTTP/1.1 429 Too Many Requests\r\nretry-after: ${refused.retryAfterSeconds}\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 429 Too Many Requests\r\nretry-after: ${refused.retryAfterSeconds}\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
       return;
     }
     if (socket.destroyed) return;
@@ -125,7 +127,8 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
           return false;
         };
         const apiKey = ctx.connectionParams?.apiKey;
-        if (typeof apiKey !== "string" || apiKey === "") return refuse(LiveClose.unauthorized, "Unauthorized: send an account's API key as connectionParams.apiKey");
+        if (typeof apiKey !== "string" || apiKey === "")
+          return refuse(LiveClose.unauthorized, "Unauthorized: send an account's API key as connectionParams.apiKey");
         let auth;
         try {
           auth = await services.accountService.authenticate(apiKey);
@@ -156,7 +159,12 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
         const running = Object.keys(ctx.subscriptions).length;
         const max = settings.maxSubscriptionsPerConnection;
         if (running > max) {
-          return [limitError("subscriptions", `A connection may run at most ${max} subscriptions at once; complete one, or open another connection`, { maximum: max, actual: running })];
+          return [
+            limitError("subscriptions", `A connection may run at most ${max} subscriptions at once; complete one, or open another connection`, {
+              maximum: max,
+              actual: running,
+            }),
+          ];
         }
         let document;
         try {
@@ -174,7 +182,12 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
         const refused = controlCharacterError(document, payload.variables);
         if (refused) return [refused];
         const auth = { kind: "account" as const, accountId: connection.accountId, keyId: connection.keyId };
-        const contextValue: LiveContext = { ...createLiveContext(services, `live-${connection.keyId}`, auth), accountId: connection.accountId, follower, connection };
+        const contextValue: LiveContext = {
+          ...createLiveContext(services, `live-${connection.keyId}`, auth),
+          accountId: connection.accountId,
+          follower,
+          connection,
+        };
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
       onError: (_ctx, _id, _payload, errors) => format(errors),

@@ -38,7 +38,9 @@ export class WalletChange {
   @Field(() => DecimalScalar, { description: "Credits that can be spent after the change (balance - reserved)." })
   available!: string;
 
-  @Field(() => DecimalScalar, { description: "Credits spent from purchases that were refunded or disputed later, after the change; repaid first from the next credits added." })
+  @Field(() => DecimalScalar, {
+    description: "Credits spent from purchases that were refunded or disputed later, after the change; repaid first from the next credits added.",
+  })
   owed!: string;
 }
 
@@ -73,7 +75,15 @@ export function walletChangeOf(row: EventRow): WalletChange | null {
   const data = dataOf(event);
   if (!("wallet" in data)) return null;
   const { wallet } = data;
-  return { event, accountId: row.accountId, provider: wallet.provider, balance: wallet.balance, reserved: wallet.reserved, available: wallet.available, owed: wallet.owed };
+  return {
+    event,
+    accountId: row.accountId,
+    provider: wallet.provider,
+    balance: wallet.balance,
+    reserved: wallet.reserved,
+    available: wallet.available,
+    owed: wallet.owed,
+  };
 }
 
 export function jobChangeOf(row: EventRow): JobChange | null {
@@ -87,7 +97,8 @@ export function jobChangeOf(row: EventRow): JobChange | null {
 @Resolver(() => WalletChange)
 export class WalletChangeResolver {
   @FieldResolver(() => Wallet, {
-    description: "The wallet, with its figures after this change: a normalized client cache (Apollo Client's, keyed on Wallet.id) updates the wallet it holds from each push.",
+    description:
+      "The wallet, with its figures after this change: a normalized client cache (Apollo Client's, keyed on Wallet.id) updates the wallet it holds from each push.",
   })
   wallet(@Root() change: WalletChange): WalletRecord {
     const decimal = (value: string) => new Decimal(value);
@@ -106,7 +117,9 @@ export class WalletChangeResolver {
 
 @Resolver(() => JobChange)
 export class JobChangeResolver {
-  @FieldResolver(() => Job, { description: "The job as it is now (at least as of this event): a normalized client cache updates the job it holds from each push." })
+  @FieldResolver(() => Job, {
+    description: "The job as it is now (at least as of this event): a normalized client cache updates the job it holds from each push.",
+  })
   async job(@Root() change: JobChange, @Ctx() context: Context): Promise<JobRecord> {
     const job = await context.loaders.accounts.job.load(change.jobId);
     if (!job) throw new Error(`job ${change.jobId} of a live event is missing`);

@@ -56,7 +56,11 @@ export class AccountWebhookResolver {
 
 @Resolver(() => WebhookEndpoint)
 export class WebhookEndpointResolver {
-  @FieldResolver(() => WebhookAttemptConnection, { nullable: true, description: "Delivery attempts to this endpoint, newest first. Null, with an error at this field alone, when an argument is invalid (a cursor not from this server, first out of range)." })
+  @FieldResolver(() => WebhookAttemptConnection, {
+    nullable: true,
+    description:
+      "Delivery attempts to this endpoint, newest first. Null, with an error at this field alone, when an argument is invalid (a cursor not from this server, first out of range).",
+  })
   async attempts(
     @Root() root: EndpointRecord,
     @Ctx() context: Context,
@@ -72,7 +76,9 @@ export class WebhookEndpointResolver {
 
 @Resolver()
 export class WebhookMutationResolver {
-  @Mutation(() => WebhookEndpointCreatePayload, { description: "Registers an endpoint for the account's events; the payload carries its signing secret, shown once." })
+  @Mutation(() => WebhookEndpointCreatePayload, {
+    description: "Registers an endpoint for the account's events; the payload carries its signing secret, shown once.",
+  })
   webhookEndpointCreate(@Arg("input", () => WebhookEndpointCreateInput) input: WebhookEndpointCreateInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
     return mutate({ webhookEndpoint: null, secret: null }, async () => {
@@ -84,13 +90,17 @@ export class WebhookMutationResolver {
   @Mutation(() => WebhookEndpointUpdatePayload, { description: "Changes an endpoint's URL, event types, note, or whether it is enabled." })
   webhookEndpointUpdate(@Arg("input", () => WebhookEndpointUpdateInput) input: WebhookEndpointUpdateInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
-    return mutate({ webhookEndpoint: null }, async () => ({ webhookEndpoint: toEndpoint(await context.services.webhooks.endpoints.update(accountId, input.id, input)) }));
+    return mutate({ webhookEndpoint: null }, async () => ({
+      webhookEndpoint: toEndpoint(await context.services.webhooks.endpoints.update(accountId, input.id, input)),
+    }));
   }
 
   @Mutation(() => WebhookEndpointDeletePayload, { description: "Removes an endpoint; nothing more is sent to it." })
   webhookEndpointDelete(@Arg("input", () => WebhookEndpointDeleteInput) input: WebhookEndpointDeleteInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
-    return mutate({ webhookEndpoint: null }, async () => ({ webhookEndpoint: toEndpoint(await context.services.webhooks.endpoints.delete(accountId, input.id)) }));
+    return mutate({ webhookEndpoint: null }, async () => ({
+      webhookEndpoint: toEndpoint(await context.services.webhooks.endpoints.delete(accountId, input.id)),
+    }));
   }
 
   @Mutation(() => WebhookEndpointSecretRotatePayload, {
@@ -104,10 +114,14 @@ export class WebhookMutationResolver {
     });
   }
 
-  @Mutation(() => WebhookEventResendPayload, { description: "Delivers one of the account's events to one endpoint again (same webhook-id), whatever became of earlier deliveries." })
+  @Mutation(() => WebhookEventResendPayload, {
+    description: "Delivers one of the account's events to one endpoint again (same webhook-id), whatever became of earlier deliveries.",
+  })
   webhookEventResend(@Arg("input", () => WebhookEventResendInput) input: WebhookEventResendInput, @Ctx() context: Context) {
     const accountId = requireAccount(context);
-    return mutate({ delivery: null }, async () => ({ delivery: toDelivery(await context.services.webhooks.endpoints.resend(accountId, input.endpointId, input.eventId)) }));
+    return mutate({ delivery: null }, async () => ({
+      delivery: toDelivery(await context.services.webhooks.endpoints.resend(accountId, input.endpointId, input.eventId)),
+    }));
   }
 }
 

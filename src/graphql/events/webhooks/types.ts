@@ -92,7 +92,10 @@ export class WebhookEndpoint {
   @Field(() => DateTimeScalar, { nullable: true, description: "Since when every attempt failed; null while deliveries succeed." })
   failingSince!: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: "After webhookEndpointSecretRotate: until when the previous secret signs deliveries too; null when only the current one does." })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: "After webhookEndpointSecretRotate: until when the previous secret signs deliveries too; null when only the current one does.",
+  })
   previousSecretExpiresAt!: Date | null;
 
   @Field(() => DateTimeScalar, { description: "When it was created." })
@@ -125,7 +128,9 @@ export class WebhookDelivery {
 
 @InputType({ description: "A new webhook endpoint." })
 export class WebhookEndpointCreateInput {
-  @Field(() => String, { description: "https URL (http too outside production); loopback and private addresses are refused unless WEBHOOK_ALLOW_PRIVATE_URLS." })
+  @Field(() => String, {
+    description: "https URL (http too outside production); loopback and private addresses are refused unless WEBHOOK_ALLOW_PRIVATE_URLS.",
+  })
   url!: string;
 
   @Field(() => [String], { nullable: true, description: "Event types to deliver (see viewer.events); null or empty: every type." })
