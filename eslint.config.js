@@ -9,7 +9,7 @@ const DOMAIN_FOLDERS = ["accounts", "billing", "catalog", "estimates", "events",
 const OUTER_LAYERS = {
   patterns: [
     {
-      regex: "^(type-graphql|graphql(/.*)?|graphql-ws|graphql-scalars|@apollo/.*)$",
+      regex: "^(type-graphql|graphql|graphql-ws|graphql-scalars)(/.*)?$|^@apollo/",
       message: "Domain code knows nothing of GraphQL: put GraphQL types and resolvers under src/graphql/.",
     },
     { group: ["**/graphql/**", "**/http/**"], message: "Domain code does not import the GraphQL or HTTP layers; they import it." },

@@ -116,6 +116,6 @@ export function errorCodesMarkdown(): string {
     "|---|---|",
     ...closes,
     "",
-    "graphql-ws itself closes with 4400 (a malformed message), 4408 (no `connection_init` in time), 4409 (a subscription id already in use) and 4429 (a second `connection_init`).",
+    "graphql-ws itself closes with 4400 (a malformed message), 4401 (a subscribe before the connection was acknowledged), 4406 (a subprotocol other than `graphql-transport-ws`), 4408 (no `connection_init` in time), 4409 (a subscription id already in use), 4429 (a second `connection_init`) and 4500 (the server failed handling a message).",
   ].join("\n");
 }

@@ -71,7 +71,7 @@ export function createMetrics() {
     registers: [registry],
   });
 
-  // Routes are a fixed set (server.ts routeLabel), methods and statuses nearly so: these stay small.
+  // Routes are a fixed set (routeLabel in src/http/request.ts), methods and statuses nearly so: these stay small.
   const requestCounters = new Map<string, ReturnType<typeof requests.labels>>();
   const durationHistograms = new Map<string, ReturnType<typeof duration.labels>>();
 

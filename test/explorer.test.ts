@@ -94,6 +94,11 @@ describe("GET /graphql from a browser", () => {
     const simple = await getGraphql("?query=%7Bproviders%7Bid%7D%7D", { accept: BROWSER_ACCEPT });
     expect(simple.status).toBe(400);
     expect(await simple.text()).toContain("Cross-Site Request Forgery");
+    // A persisted query sent by its hash alone is GraphQL too: Apollo answers it, not the explorer.
+    const persisted = encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } }));
+    const byHash = await getGraphql(`?extensions=${persisted}`, { accept: BROWSER_ACCEPT, "apollo-require-preflight": "true" });
+    expect(byHash.headers.get("content-type")).not.toContain("text/html");
+    expect(await byHash.text()).toContain("PERSISTED_QUERY_NOT_FOUND");
     for (const accept of ["application/json", "application/graphql-response+json", "*/*"]) {
       const missing = await getGraphql("", { accept });
       expect(missing.status, accept).toBe(400);

@@ -3,10 +3,14 @@
  * CATALOG_CACHE_MAX_AGE_SECONDS with an ETag of the catalog's version and the request; If-None-Match
  * with that tag gets a 304 with no body, without running the query. Anything else is no-store.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedCatalog } from "../src/catalog/seed.js";
 import { loadConfig } from "../src/config.js";
-import { publicGet } from "../src/graphql/http-caching.js";
+import { codeFingerprint } from "../src/build-id.js";
+import { publicGet, publicVersion } from "../src/graphql/http-caching.js";
 import { providerSeeds } from "../seed/index.js";
 import ugen from "../seed/ugen.js";
 import { freshCatalog, startTestServer, TEST_ADMIN_KEY, type TestServer } from "./helpers.js";
@@ -100,6 +104,26 @@ describe("an anonymous GET query", () => {
     const providersTag = (await get(PROVIDERS)).headers.get("etag")!;
     expect((await get(`{ providers { id } }`, { headers: { "if-none-match": providersTag } })).status).toBe(200);
   });
+
+  it("has another ETag after a deploy: the tag covers the code that answered, not only the catalog", async () => {
+    const served = (await get(PROVIDERS)).headers.get("etag");
+    const request = { search: `?${new URLSearchParams({ query: PROVIDERS })}`, header: () => undefined };
+    const catalogVersion = server.app.services.catalog.version();
+    expect(served).toBe(publicGet(request, publicVersion(catalogVersion))!.etag);
+    expect(served).not.toBe(publicGet(request, catalogVersion)!.etag);
+    // The code's fingerprint follows any change to a file of it.
+    const code = mkdtempSync(join(tmpdir(), "build-"));
+    try {
+      mkdirSync(join(code, "graphql"));
+      writeFileSync(join(code, "graphql", "resolver.js"), "export const answer = 1;");
+      const before = codeFingerprint(code);
+      expect(codeFingerprint(code)).toBe(before);
+      writeFileSync(join(code, "graphql", "resolver.js"), "export const answer = 2;");
+      expect(codeFingerprint(code)).not.toBe(before);
+    } finally {
+      rmSync(code, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("never stored", () => {
@@ -128,7 +152,10 @@ describe("never stored", () => {
 
   it("a GET mutation or subscription: refused, and never 304, even with the tag its text would have", async () => {
     for (const query of [`mutation { jobCancel(input: { jobId: "x" }) { userErrors { code } } }`, `subscription { eventReceived { id } }`]) {
-      const forged = publicGet({ search: `?${new URLSearchParams({ query })}`, header: () => undefined }, server.app.services.catalog.version())!.etag;
+      const forged = publicGet(
+        { search: `?${new URLSearchParams({ query })}`, header: () => undefined },
+        publicVersion(server.app.services.catalog.version()),
+      )!.etag;
       for (const ifNoneMatch of [forged, "*"]) {
         const answer = await get(query, { headers: { "if-none-match": ifNoneMatch } });
         expect(answer.status, query).toBeGreaterThanOrEqual(400);

@@ -25,6 +25,7 @@ import {
   presentsKey,
   publicGet,
   publicHeaders,
+  publicVersion,
   varyGet,
   type PublicGet,
 } from "./http-caching.js";
@@ -54,7 +55,7 @@ export class GraphQLHandler {
     let get: PublicGet | null = null;
     if (method === "GET") {
       varyGet(res);
-      get = publicGet({ search: target.search, header }, this.services.catalog.version());
+      get = publicGet({ search: target.search, header }, publicVersion(this.services.catalog.version()));
       // The client holds this very answer: no need to run it again.
       if (get && ifNoneMatch(header("if-none-match"), get.etag) && answerableUnchanged({ search: target.search, header }, get)) {
         return respond(res, 304, publicHeaders(get.etag, this.publicMaxAgeSeconds), "");

@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { getOperationAST, parse } from "graphql";
 import Negotiator from "negotiator";
+import { buildId } from "../build-id.js";
 
 export const NO_STORE = "no-store";
 /** A keyed answer is the key holder's alone. */
@@ -45,19 +46,22 @@ export function presentsKey(header: (name: string) => string | undefined): boole
   return header("x-api-key") !== undefined || header("authorization") !== undefined;
 }
 
+/** What a public answer depends on besides its request: the catalog, and the code that answered (a deploy changes every tag). */
+export const publicVersion = (catalogVersion: string) => `${catalogVersion}\0${buildId()}`;
+
 /**
- * The ETag a GET's answer gets when it turns out public: a hash of the catalog's version, the
- * media type answered in and the request's parameters as sent. Null for a request whose answer is
+ * The ETag a GET's answer gets when it turns out public: a hash of `version` (the catalog's and
+ * the build's), the media type answered in and the request's parameters as sent. Null for a request whose answer is
  * never public (a key header, an answer in HTML or not in JSON, no GraphQL parameters at all).
  */
-export function publicGet(request: GetRequest, catalogVersion: string): PublicGet | null {
+export function publicGet(request: GetRequest, version: string): PublicGet | null {
   if (presentsKey(request.header)) return null;
   const accept = request.header("accept");
   const mediaType = accept ? new Negotiator({ headers: { accept } }).mediaType(GET_TYPES) : JSON_TYPES[0];
   if (!mediaType || !JSON_TYPES.includes(mediaType)) return null;
   const parameters = new URLSearchParams(request.search);
   if (!parameters.has("query") && !parameters.has("extensions")) return null;
-  const hash = createHash("sha256").update(catalogVersion).update("\0").update(mediaType);
+  const hash = createHash("sha256").update(version).update("\0").update(mediaType);
   // Each parameter's presence and value, so that no two different requests hash alike.
   for (const name of REQUEST_PARAMETERS) {
     const value = parameters.get(name);

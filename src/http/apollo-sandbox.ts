@@ -1,7 +1,7 @@
 /**
  * Apollo Sandbox, for those online who prefer it (GET /graphql?sandbox=apollo): Apollo's own
  * embedded landing page, which loads from Apollo's CDN. Apollo itself serves no landing page here
- * (apollo.ts disables it): the offline explorer is the default, and a browser's GET with a `query`
+ * (src/graphql/apollo.ts disables it): the offline explorer is the default, and a browser's GET with a `query`
  * is run as a GraphQL GET request.
  */
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";

@@ -139,13 +139,14 @@ export type BrowserPage = "explorer" | "apollo-sandbox";
 
 /**
  * The page a browser's GET /graphql gets: when its Accept prefers text/html and it is not a GraphQL
- * GET request (no `query` parameter, which is run as one, whatever the Accept). Null otherwise.
+ * GET request (no `query` or `extensions` parameter, e.g. a persisted query's hash: those run as
+ * GraphQL, whatever the Accept). Null otherwise.
  */
 export function browserPage(method: string, accept: string | undefined, search: string): BrowserPage | null {
   if (method !== "GET" || !accept) return null;
   if (new Negotiator({ headers: { accept } }).mediaType([...GRAPHQL_MEDIA_TYPES, "text/html"]) !== "text/html") return null;
   const parameters = new URLSearchParams(search);
-  if (parameters.has("query")) return null;
+  if (parameters.has("query") || parameters.has("extensions")) return null;
   return parameters.get("sandbox") === "apollo" ? "apollo-sandbox" : "explorer";
 }
 

@@ -289,7 +289,7 @@ async function payloadOf(event: Event, context: Context): Promise<{ __typename: 
       return {
         ...payload,
         wallet: await wallet(data.wallet.provider),
-        grant: await grant(grantId),
+        grant: grantId ? await grant(grantId) : null,
         claimed: new Decimal(data.change.claimed ?? (data.change as { credits?: string }).credits ?? "0"),
         reason: data.change.reason ?? "credits returned to a grant already clawed back",
         transactions: await Promise.all(data.change.transactionIds.map(transaction)),
