@@ -52,7 +52,8 @@ export interface Model {
   grants: Grant[];
   jobs: Job[];
   consumes: Array<{ id: string; provider: Provider; parts: Map<string, number> }>;
-  keys: Map<string, { micros: number; provider: Provider; result: unknown }>;
+  /** Idempotency keys used, with what they were used for (`input`: the whole request, where more than credits and provider count). */
+  keys: Map<string, { micros: number; provider: Provider; input?: string; result: unknown }>;
   purchases: Purchase[];
 }
 

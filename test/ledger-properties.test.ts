@@ -186,13 +186,15 @@ async function run(ops: Op[]) {
             { expiresAt, priority: step.priority },
             step.key && `${accountId}/${step.key}`,
           );
+        const input = JSON.stringify([step.micros, step.provider, step.priority, expiresAt]);
         if (previous) {
-          // A retry with other input reuses the key; the same input (never the same expiry here) too.
-          await expectError("IDEMPOTENCY_KEY_REUSED", act);
+          // The same request again is answered as the first time; another one reuses the key.
+          if (previous.input === input) expect((await act()).result).toEqual(previous.result);
+          else await expectError("IDEMPOTENCY_KEY_REUSED", act);
           break;
         }
         const outcome = await act();
-        if (step.key) m.keys.set(step.key, { micros: step.micros, provider: step.provider, result: outcome.result });
+        if (step.key) m.keys.set(step.key, { micros: step.micros, provider: step.provider, input, result: outcome.result });
         addGrant(
           {
             provider: step.provider,
@@ -434,7 +436,12 @@ const RUNS_TIMEOUT_MS = 120_000;
 
 describeStore("wallet and grant properties", () => {
   it("matches the model and keeps every invariant through random operation sequences", { timeout: RUNS_TIMEOUT_MS }, async () => {
-    await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40 }), run), { numRuns: 150 });
+    // Found by the property (seed -29550879): the same grant twice under one key, with no expiry, is a replay.
+    const sameGrantTwice: Op[] = [
+      { kind: "grant", provider: "creatify", micros: 16_750_000, priority: 2, expiresIn: null, key: "g1" },
+      { kind: "grant", provider: "creatify", micros: 16_750_000, priority: 2, expiresIn: null, key: "g1" },
+    ];
+    await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40 }), run), { numRuns: 150, examples: [[sameGrantTwice]] });
   });
 
   it("starts from grants in both wallets often enough to exercise jobs, refunds and clawbacks", { timeout: RUNS_TIMEOUT_MS }, async () => {

@@ -119,6 +119,24 @@ describe("eventReceived and jobChanged", () => {
     await foreign.completed;
     expect(foreign.errors).toMatchObject([{ message: `No job ${jobId}`, extensions: { code: "NOT_FOUND" } }]);
   });
+
+  it("jobChanged.job is read anew for each push: the job as it is at that event, not as an earlier push read it", async () => {
+    const live = connect({ apiKey: bob.apiKey });
+    const changes = await subscribed(() => live.subscribe(`subscription { jobChanged { job { id status consumedCredits } event { type } } }`));
+    const created = await server.gql(`mutation { jobCreate(input: { credits: "4", provider: "ugen" }) { job { id } userErrors { code } } }`, {}, bob.key);
+    const jobId = created.body.data.jobCreate.job.id;
+    await changes.take(1);
+    const completed = await server.gql(
+      `mutation ($id: ID!) { jobComplete(input: { jobId: $id, consumedCredits: "3" }) { userErrors { code } } }`,
+      { id: jobId },
+      bob.key,
+    );
+    expect(completed.body.data.jobComplete.userErrors).toEqual([]);
+    expect(await changes.take(2)).toEqual([
+      { jobChanged: { job: { id: jobId, status: "RESERVED", consumedCredits: "0" }, event: { type: "job.reserved" } } },
+      { jobChanged: { job: { id: jobId, status: "COMPLETED", consumedCredits: "3" }, event: { type: "job.completed" } } },
+    ]);
+  });
 });
 
 describe("keys and accounts", () => {

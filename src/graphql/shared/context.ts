@@ -50,9 +50,6 @@ export interface Context {
 }
 
 export async function createContext(services: Services, requestId: string, apiKey: string | null): Promise<Context> {
-  // Loaders are made on first use: many requests (cached price rules, a mutation) need none.
-  let catalog: CatalogLoaders | undefined;
-  let accounts: ReturnType<typeof createAccountLoaders> | undefined;
   return {
     requestId,
     operation: { isQuery: false, hadErrors: false, storeUnavailable: false, compiled: null },
@@ -61,21 +58,29 @@ export async function createContext(services: Services, requestId: string, apiKe
       throw unavailable ? serviceUnavailableError(unavailable) : error;
     }),
     services,
-    loaders: {
-      get catalog() {
-        return (catalog ??= createCatalogLoaders(services.catalog));
-      },
-      get accounts() {
-        return (accounts ??= createAccountLoaders(services.accounts, services.wallets));
-      },
+    loaders: createLoaders(services),
+  };
+}
+
+/** A request's loaders, each made on first use: many requests (cached price rules, a mutation) need none. */
+export function createLoaders(services: Services): Context["loaders"] {
+  let catalog: CatalogLoaders | undefined;
+  let accounts: ReturnType<typeof createAccountLoaders> | undefined;
+  return {
+    get catalog() {
+      return (catalog ??= createCatalogLoaders(services.catalog));
+    },
+    get accounts() {
+      return (accounts ??= createAccountLoaders(services.accounts, services.wallets));
     },
   };
 }
 
 /**
- * A live subscription's context: the connection's account, as a request's would be. Its loaders
- * are new at every use: one subscription runs for many events, and each push must read the
- * objects as they are then, never as an earlier push cached them.
+ * A live subscription's context: the connection's account, as a request's would be. One
+ * subscription runs for many events: the live server gives each push loaders of its own
+ * (`withFreshLoaders`), so a push reads the objects as they are then, batched within the push,
+ * never as an earlier push cached them.
  */
 export function createLiveContext(services: Services, requestId: string, auth: Extract<Auth, { kind: "account" }>): Context {
   return {
@@ -83,15 +88,13 @@ export function createLiveContext(services: Services, requestId: string, auth: E
     operation: { isQuery: false, hadErrors: false, storeUnavailable: false, compiled: null },
     auth,
     services,
-    loaders: {
-      get catalog() {
-        return createCatalogLoaders(services.catalog);
-      },
-      get accounts() {
-        return createAccountLoaders(services.accounts, services.wallets);
-      },
-    },
+    loaders: createLoaders(services),
   };
+}
+
+/** The same context with new loaders: for one push of a subscription. */
+export function withFreshLoaders<C extends Context>(context: C): C {
+  return { ...context, loaders: createLoaders(context.services) };
 }
 
 const unauthenticated = (auth: Auth) =>

@@ -20,6 +20,7 @@ import { LiveConnection, type LiveContext } from "./connection.js";
 import { LiveClose } from "../../../error-codes.js";
 import { EventFollower } from "../../../events/live/follower.js";
 import type { LiveSettings } from "../../../events/live/settings.js";
+import { subscribeWithFreshLoaders } from "./per-event.js";
 
 export interface LiveServerOptions {
   httpServer: Server;
@@ -120,6 +121,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   useServer<Record<string, unknown>, Extra>(
     {
       schema,
+      subscribe: subscribeWithFreshLoaders,
       async onConnect(ctx) {
         const socket: WebSocket = ctx.extra.socket;
         const refuse = (code: number, reason: string) => {
