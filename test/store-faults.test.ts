@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../src/logger.js";
 import type { Store } from "../src/store/store.js";
 import { StoreUnavailableError } from "../src/store/store.js";
-import { createTestAccount, freshStore, startTestServer, type TestAccount, type TestServer } from "./helpers.js";
+import { createTestAccount, freshStore, readMetrics, startTestServer, type TestAccount, type TestServer } from "./helpers.js";
 import { liveClient } from "./live-client.js";
 
 /** A value sent as a query parameter: it must never reach a log line. */
@@ -141,5 +141,41 @@ describe.each([
     }
     expect(lines.filter((line) => line.includes(MARKER) || line.includes("params:"))).toEqual([]);
     expect(lines.filter((line) => line.includes('"level":"error"'))).toEqual([]);
+  });
+});
+
+describe("a store fault while reading the API key", () => {
+  it("answers 503 SERVICE_UNAVAILABLE, and is logged and counted as any other error", async () => {
+    const base = freshStore();
+    let failing = false;
+    const apiKeys = new Proxy(base.reads.apiKeys, {
+      get: (object, key) => {
+        const value = Reflect.get(object, key, object);
+        return typeof value === "function" ? (...args: unknown[]) => (failing ? Promise.reject(driverFailure()) : value.apply(object, args)) : value;
+      },
+    });
+    const store = Object.create(base) as Store;
+    Object.defineProperty(store, "reads", { value: new Proxy(base.reads, { get: (object, key) => (key === "apiKeys" ? apiKeys : Reflect.get(object, key)) }) });
+    const lines: string[] = [];
+    const destination = new Writable({ write: (chunk, _encoding, done) => (lines.push(...String(chunk).split("\n").filter(Boolean)), done()) });
+    const server = await startTestServer({ store, logger: createLogger("info", destination) });
+    try {
+      const buyer = await createTestAccount(server, "Key lookup");
+      const counted = async () => Number(/graphql_errors_total\{code="SERVICE_UNAVAILABLE"\} (\d+)/.exec(await readMetrics(server))?.[1] ?? 0);
+      const before = await counted();
+      failing = true;
+      const answer = await server.gql(`{ viewer { id } }`, undefined, buyer.key);
+      failing = false;
+      expect({ status: answer.status, errors: answer.body.errors }).toMatchObject({
+        status: 503,
+        errors: [{ extensions: { code: "SERVICE_UNAVAILABLE", retryable: true } }],
+      });
+      expect(await counted()).toBe(before + 1);
+      const logged = lines.map((line) => JSON.parse(line) as { level: number | string; message: string });
+      expect(logged.filter((line) => line.message === "store unavailable")).toHaveLength(1);
+      expect(lines.filter((line) => line.includes(MARKER) || line.includes("params:"))).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -5,6 +5,7 @@
  * only sees them masked). A client's mistake is logged at info level and counted under its code.
  */
 import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
+import { GraphQLError } from "graphql";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { Context } from "./shared/context.js";
@@ -41,5 +42,12 @@ export function requestObserver(logger: Logger, metrics: Metrics): ApolloServerP
       }
     },
   };
-  return { requestDidStart: async () => listener };
+  return {
+    requestDidStart: async () => listener,
+    // Reading the key failed (the store unreachable, or a fault): logged and counted as errors during execution are.
+    async contextCreationDidFail({ error }) {
+      const failure = error instanceof GraphQLError ? error : new GraphQLError(error.message, { originalError: error });
+      metrics.graphqlErrors.inc({ code: logGraphQLError(logger, failure, {}) ?? ErrorCode.INTERNAL_SERVER_ERROR });
+    },
+  };
 }
