@@ -162,6 +162,12 @@ describeStore("typed events", () => {
     const response = await fetch(`${server.url}/schemas/webhook-events.json`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/schema+json");
+    // Cacheable, and revalidated by its ETag (a hash of the schema: a build with other shapes has another).
+    const etag = response.headers.get("etag")!;
+    expect(etag).toMatch(/^"[\w-]{43}"$/);
+    const unchanged = await fetch(`${server.url}/schemas/webhook-events.json`, { headers: { "if-none-match": etag } });
+    expect([unchanged.status, await unchanged.text()]).toEqual([304, ""]);
+    expect((await fetch(`${server.url}/schemas/webhook-events.json`, { headers: { "if-none-match": '"other"' } })).status).toBe(200);
     const schema = (await response.json()) as { anyOf?: unknown[]; oneOf?: unknown[] };
     expect((schema.anyOf ?? schema.oneOf)!.length).toBe(EVENT_TYPES.length);
     const validate = new Ajv2020({ strict: false, allErrors: true }).compile(schema);

@@ -9,7 +9,7 @@ import { HeaderMap, type ApolloServer } from "@apollo/server";
 import { decodeUtf8, parseJsonBody, readBody } from "../http/body.js";
 import { errorMediaType, sendJson } from "../http/errors.js";
 import { respond } from "../http/respond.js";
-import { headerValue, keyOf, type Target } from "../http/request.js";
+import { headerValue, ifNoneMatch, keyOf, type Target } from "../http/request.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { Services } from "../services.js";
@@ -19,7 +19,6 @@ import type { StoreUnavailableError } from "../store/store.js";
 import type { FastPath } from "./fast-path.js";
 import {
   answerableUnchanged,
-  ifNoneMatch,
   NO_STORE,
   PRIVATE_NO_STORE,
   presentsKey,

@@ -70,12 +70,6 @@ export function publicGet(request: GetRequest, version: string): PublicGet | nul
   return { etag: `"${hash.digest("base64url")}"`, query: parameters.get("query"), operationName: parameters.get("operationName") };
 }
 
-/** If-None-Match names `etag` (compared weakly, as RFC 9110 says for If-None-Match). */
-export function ifNoneMatch(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
-}
-
 /**
  * Whether a GET may be answered 304 before it runs: only one that would be answered with this tag
  * had it run (a matching tag means the client was given it for the same catalog and request), so

@@ -1,5 +1,5 @@
 /** What the routes read from a request: its target, id, headers, client address and API key. */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { AmbiguousApiKeyError, presentedKey } from "../accounts/keys.js";
 import { HttpError } from "./errors.js";
@@ -54,4 +54,15 @@ export function keyOf(header: (name: string) => string | undefined): string | nu
     if (error instanceof AmbiguousApiKeyError) throw new HttpError(400, error.message);
     throw error;
   }
+}
+
+/** If-None-Match names `etag` (compared weakly, as RFC 9110 says for If-None-Match). */
+export function ifNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
+}
+
+/** A body with its strong validator (a hash of its bytes), for answers that never change within a build. */
+export function versioned(body: string): { body: string; etag: string } {
+  return { body, etag: `"${createHash("sha256").update(body).digest("base64url")}"` };
 }

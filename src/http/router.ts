@@ -14,7 +14,7 @@ import type { Services } from "../services.js";
 import { readBody } from "./body.js";
 import { HttpError, sendJson } from "./errors.js";
 import { browserPage, EXPLORER_ASSETS_PATH, serveBrowserPage, serveExplorerAsset } from "./explorer.js";
-import { clientAddress, headerValue, type Target } from "./request.js";
+import { clientAddress, headerValue, ifNoneMatch, versioned, type Target } from "./request.js";
 import { respond } from "./respond.js";
 
 /** The JSON Schema of webhook bodies, one branch per event type. */
@@ -67,7 +67,7 @@ export function createRouter(options: RouterOptions): Route {
     });
   }
 
-  let webhookEventsSchema: string | undefined;
+  let webhookEventsSchema: { body: string; etag: string } | undefined;
 
   return async (req, res, target, method, requestId) => {
     // On the API port only with a token; with METRICS_PORT, only there.
@@ -84,8 +84,10 @@ export function createRouter(options: RouterOptions): Route {
     if (target.pathname === WEBHOOK_EVENTS_SCHEMA_PATH) {
       if (method !== "GET" && method !== "HEAD") throw new HttpError(405, `Use GET ${WEBHOOK_EVENTS_SCHEMA_PATH}`);
       // The same for every node of a build: made once, from the event types' declared shapes.
-      webhookEventsSchema ??= JSON.stringify(webhookEventsJsonSchema());
-      return respond(res, 200, { "content-type": "application/schema+json", "cache-control": "public, max-age=3600" }, webhookEventsSchema);
+      webhookEventsSchema ??= versioned(JSON.stringify(webhookEventsJsonSchema()));
+      const headers = { "content-type": "application/schema+json", "cache-control": "public, max-age=3600", etag: webhookEventsSchema.etag };
+      if (ifNoneMatch(headerValue(req, "if-none-match"), webhookEventsSchema.etag)) return respond(res, 304, headers, "");
+      return respond(res, 200, headers, webhookEventsSchema.body);
     }
     const webhook = target.pathname.match(/^\/webhooks\/([a-z]+)$/);
     if (webhook) {
