@@ -4,7 +4,7 @@
  */
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readMetrics, startTestServer, TEST_ADMIN_KEY, type TestServer } from "./helpers.js";
+import { readMetrics, startTestServer, TEST_ADMIN_KEY, type TestServer, SEEDED_PROVIDERS } from "./helpers.js";
 
 let server: TestServer;
 let apiKey: string;
@@ -40,7 +40,7 @@ async function stillServing() {
   expect(health.status).toBe(200);
   const { status, json } = await query(`{ providers { id } }`);
   expect(status).toBe(200);
-  expect(json.data.providers).toHaveLength(5);
+  expect(json.data.providers).toHaveLength(SEEDED_PROVIDERS);
 }
 
 const nest = (depth: number) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256 } from "../src/accounts/keys.js";
 import { ManualClock } from "../src/clock.js";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "./helpers.js";
+import { startTestServer, TEST_ADMIN_KEY, type TestServer, SEEDED_PROVIDERS } from "./helpers.js";
 import { rawRow, rawRun, STORE_KIND } from "./stores.js";
 
 let server: TestServer;
@@ -92,7 +92,7 @@ describe("keys and accounts", () => {
     for (const headers of [{} as Record<string, string>, as("nope"), as("pak_0000000000000000_" + "A".repeat(43)), { authorization: "Basic abc" }]) {
       const { body } = await server.gql(`{ providers { id } viewer { id } }`, undefined, headers);
       expect(body.errors![0].extensions!.code).toBe("UNAUTHENTICATED");
-      expect(body.data.providers).toHaveLength(5);
+      expect(body.data.providers).toHaveLength(SEEDED_PROVIDERS);
       expect(body.data.viewer).toBeNull();
     }
   });

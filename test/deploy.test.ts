@@ -16,6 +16,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, unlinkSync } from
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { SEEDED_PROVIDERS } from "./helpers.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const stages = mkdtempSync(join(tmpdir(), "pricing-deploy-"));
@@ -119,7 +120,7 @@ describe("a deploy: build with the dev tools, install without them, run", () => 
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ query: "{ providers { id } }" }),
     });
-    expect(((await prices.json()) as { data: { providers: unknown[] } }).data.providers).toHaveLength(5);
+    expect(((await prices.json()) as { data: { providers: unknown[] } }).data.providers).toHaveLength(SEEDED_PROVIDERS);
     // A browser's visit: the explorer, whose files come from production dependencies and dist/.
     const explorer = await (await fetch(`${server.url}/graphql`, { headers: { accept: "text/html" } })).text();
     const explorerFiles = [...explorer.matchAll(/(?:src|href)="(\/graphql\/explorer\/[^"]+)"/g)].map((match) => match[1]);

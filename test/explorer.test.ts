@@ -12,7 +12,7 @@ import { gunzipSync } from "node:zlib";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXPLORER_SCRIPT } from "../src/http/explorer-client.js";
-import { createTestAccount, startTestServer, TEST_ADMIN_KEY, type TestServer } from "./helpers.js";
+import { createTestAccount, startTestServer, TEST_ADMIN_KEY, type TestServer, SEEDED_PROVIDERS } from "./helpers.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const BROWSER_ARGS = [
@@ -89,7 +89,7 @@ describe("GET /graphql from a browser", () => {
   it("leaves GraphQL over GET as it was: a request with a query is run, whatever the Accept; JSON clients get no page", async () => {
     const run = await getGraphql("?query=%7Bproviders%7Bid%7D%7D", { accept: BROWSER_ACCEPT, "apollo-require-preflight": "true" });
     expect(run.status).toBe(200);
-    expect(((await run.json()) as { data: { providers: unknown[] } }).data.providers).toHaveLength(5);
+    expect(((await run.json()) as { data: { providers: unknown[] } }).data.providers).toHaveLength(SEEDED_PROVIDERS);
     // Apollo's CSRF prevention still applies to a GET without a preflight header: an error, not a page.
     const simple = await getGraphql("?query=%7Bproviders%7Bid%7D%7D", { accept: BROWSER_ACCEPT });
     expect(simple.status).toBe(400);

@@ -36,6 +36,9 @@ export function freshStore(options: SqliteStoreOptions = {}): SqliteStore {
 }
 
 /** A catalog seeded from `seeds` (the real ones by default). */
+/** How many providers the seeded catalog has: a test that is not about the catalog reads it rather than assume it. */
+export const SEEDED_PROVIDERS = providerSeeds.length;
+
 export function freshCatalog(seeds: unknown[] = providerSeeds): CatalogDatabase {
   const catalog = openCatalogDatabase();
   seedCatalog(catalog, seeds);

@@ -11,6 +11,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { SEEDED_PROVIDERS } from "./helpers.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const directory = mkdtempSync(join(tmpdir(), "pricing-process-"));
@@ -163,7 +164,7 @@ describe("npm start", () => {
       inFlight.finish();
       const answered = await inFlight.answer;
       expect(answered.status).toBe(200);
-      expect(JSON.parse(answered.body).data.providers).toHaveLength(5);
+      expect(JSON.parse(answered.body).data.providers).toHaveLength(SEEDED_PROVIDERS);
 
       await expectCleanStop(run, below, port);
       expect(run.output()).toContain(`"signal":"${signal}"`);

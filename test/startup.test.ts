@@ -10,6 +10,7 @@ import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig, ConfigError } from "../src/config.js";
+import { SEEDED_PROVIDERS } from "./helpers.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const directory = mkdtempSync(join(tmpdir(), "pricing-start-"));
@@ -120,7 +121,7 @@ describe("start-up", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ query: "{ providers { id } }" }),
     });
-    expect(((await response.json()) as any).data.providers).toHaveLength(5);
+    expect(((await response.json()) as any).data.providers).toHaveLength(SEEDED_PROVIDERS);
 
     // A first start prints a generated admin key and a demo account's key, both usable at once.
     const { adminKey } = await expectUsableBannerKeys(first, url);
