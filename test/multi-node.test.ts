@@ -161,8 +161,11 @@ describePostgres("three nodes over one PostgreSQL database", () => {
       stopping = false;
       const victim = Math.floor(Math.random() * 3);
       const failures: string[] = [];
+      const before = created.size;
       const workers = nodes.flatMap((node, i) => [0, 1].map((w) => worker(node, `r${round}n${i}w${w}`, failures)));
-      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 300));
+      // Killed under load: once this round has made some jobs (however slow the machine), then at a random moment.
+      while (created.size < before + 12 && failures.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
       killed.add(nodes[victim]);
       await stopNode(nodes[victim], "SIGKILL");
       // The survivors keep serving while the victim is down.
