@@ -27,28 +27,30 @@ import { redisRateLimits } from "./store/redis/rate-limits.js";
 import { Sweeper } from "./sweeper.js";
 import { defaultWebhookConfig } from "./events/webhooks/index.js";
 
+/** The settings an app takes or defaults: main.ts passes them from the environment, tests some of them. */
+export type AppSettings = Partial<
+  Pick<
+    Config,
+    | "introspection"
+    | "trustProxy"
+    | "limits"
+    | "rateLimits"
+    | "metrics"
+    | "fastPath"
+    | "redisUrl"
+    | "webhooks"
+    | "eventRetentionMs"
+    | "catalogCacheMaxAgeSeconds"
+  >
+> & {
+  live?: Partial<Config["live"]>;
+  http?: Partial<Config["http"]>;
+};
+
 export interface AppOptions {
   store: Store;
   catalog: CatalogDatabase;
-  config: Pick<Config, "nodeEnv" | "maxBodyBytes" | "shutdownTimeoutMs" | "jobTtlMs" | "idempotencyTtlMs" | "sweepIntervalMs" | "billing"> &
-    Partial<
-      Pick<
-        Config,
-        | "introspection"
-        | "trustProxy"
-        | "limits"
-        | "rateLimits"
-        | "metrics"
-        | "fastPath"
-        | "redisUrl"
-        | "webhooks"
-        | "eventRetentionMs"
-        | "catalogCacheMaxAgeSeconds"
-      >
-    > & {
-      live?: Partial<Config["live"]>;
-      http?: Partial<Config["http"]>;
-    };
+  config: Pick<Config, "nodeEnv" | "maxBodyBytes" | "shutdownTimeoutMs" | "jobTtlMs" | "idempotencyTtlMs" | "sweepIntervalMs" | "billing"> & AppSettings;
   logger: Logger;
   clock?: Clock;
   /** The admin key (ADMIN_API_KEY); when absent, the one stored at an earlier start, or a new one. */

@@ -69,10 +69,13 @@ export const DomainErrorCode = Object.fromEntries(
   Object.entries(ERROR_CODES).flatMap(([code, definition]) => ("domain" in definition ? [[code, code]] : [])),
 ) as { readonly [C in DomainErrorCode]: C };
 
+const HTTP_STATUS_CODES = new Map<number, ErrorCode>(
+  Object.entries(ERROR_CODES).flatMap(([code, definition]) => ("httpStatus" in definition ? [[definition.httpStatus, code as ErrorCode] as const] : [])),
+);
+
 /** The code of a refusal made with an HTTP status before GraphQL runs. */
 export function httpErrorCode(status: number): ErrorCode {
-  const found = Object.entries(ERROR_CODES).find(([, definition]) => "httpStatus" in definition && definition.httpStatus === status);
-  return (found?.[0] as ErrorCode | undefined) ?? (status >= 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_REQUEST);
+  return HTTP_STATUS_CODES.get(status) ?? (status >= 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_REQUEST);
 }
 
 /** Close codes of live (graphql-ws) connections that this server sends itself. */

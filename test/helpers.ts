@@ -1,5 +1,5 @@
 import { auditAllAccounts } from "../src/accounts/audit.js";
-import { createApp, type App } from "../src/app.js";
+import { createApp, type App, type AppSettings } from "../src/app.js";
 import { seedCatalog } from "../src/catalog/seed.js";
 import type { BillingConfig } from "../src/billing/index.js";
 import type { Clock } from "../src/clock.js";
@@ -62,25 +62,7 @@ export async function startTestServer(
     jobTtlMs?: number;
     billing?: Partial<BillingConfig>;
     /** Production settings, limits, rate limits … as main.ts would pass them. */
-    config?: Partial<
-      Pick<
-        Config,
-        | "nodeEnv"
-        | "introspection"
-        | "trustProxy"
-        | "limits"
-        | "rateLimits"
-        | "metrics"
-        | "fastPath"
-        | "redisUrl"
-        | "webhooks"
-        | "eventRetentionMs"
-        | "catalogCacheMaxAgeSeconds"
-      >
-    > & {
-      live?: Partial<Config["live"]>;
-      http?: Partial<Config["http"]>;
-    };
+    config?: Partial<Pick<Config, "nodeEnv">> & AppSettings;
     redisNamespace?: string;
   } = {},
 ): Promise<TestServer> {

@@ -1,6 +1,6 @@
 /** Credit amounts and texts from requests, validated before anything is written. */
 import { DomainError, DomainErrorCode } from "../errors.js";
-import { Decimal, fromMicros, toMicros } from "../pricing/decimal.js";
+import { Decimal, toMicros } from "../pricing/decimal.js";
 
 export const LEDGER_LIMITS = {
   /** Largest credit amount one operation moves. */
@@ -13,8 +13,7 @@ export const LEDGER_LIMITS = {
 
 const bad = (message: string, field: string[]) => new DomainError(DomainErrorCode.BAD_USER_INPUT, message, field);
 
-/** Credits as people read them, from micros. */
-export const credits = (micros: number) => fromMicros(micros).toFixed();
+export { credits } from "../pricing/decimal.js";
 
 /** Validates a credit amount from a request and returns it in micros. */
 export function creditsToMicros(value: Decimal, field: string[], { allowZero = false } = {}): number {

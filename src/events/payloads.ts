@@ -2,12 +2,9 @@
  * What an event says of the objects it is about: ids and their state after the change, amounts
  * as exact decimal strings (credits of the object's provider; money with its currency).
  */
-import { fromMicros } from "../pricing/decimal.js";
+import { credits, fromMicros } from "../pricing/decimal.js";
 import type { CheckoutSessionRow, GrantRow, JobRow, SubscriptionRow, WalletRow } from "../store/repositories/index.js";
 import type { CheckoutSessionState, GrantState, JobState, SubscriptionState, WalletState } from "./definitions.js";
-
-/** Credits as people read them, from micros. */
-const credits = (micros: number) => fromMicros(micros).toFixed();
 
 export const walletState = (wallet: WalletRow): WalletState => ({
   provider: wallet.providerId,

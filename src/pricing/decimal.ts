@@ -54,3 +54,6 @@ export function fromMicros(micros: number): Decimal {
 export function formatDecimal(value: Decimal): string {
   return value.toFixed();
 }
+
+/** Credits as people read them, from micros. */
+export const credits = (micros: number) => fromMicros(micros).toFixed();
